@@ -213,7 +213,7 @@ CREATE TABLE reference_red_flag (
     category TEXT NOT NULL,
     text TEXT NOT NULL,
     source TEXT NOT NULL,
-    source_date TEXT NOT NULL
+    source_date TEXT
 );
 CREATE TABLE reference_chpl (
     hs6 TEXT PRIMARY KEY,
@@ -224,7 +224,7 @@ CREATE TABLE reference_country_list (
     list TEXT NOT NULL,
     iso2 TEXT NOT NULL,
     source TEXT NOT NULL,
-    source_date TEXT NOT NULL,
+    source_date TEXT,
     PRIMARY KEY (list, iso2)
 );
 

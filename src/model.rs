@@ -383,7 +383,8 @@ pub struct RedFlag {
     pub category: String,
     pub text: String,
     pub source: String,
-    pub source_date: NaiveDate,
+    /// Missing for undated guidance (e.g. BIS Know Your Customer).
+    pub source_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -402,7 +403,8 @@ pub struct CountryListEntry {
     pub list: String,
     pub iso2: String,
     pub source: String,
-    pub source_date: NaiveDate,
+    /// Missing for undated guidance (e.g. BIS Know Your Customer).
+    pub source_date: Option<NaiveDate>,
 }
 
 /// The reference data the rules read: red flags, CHPL tiers and country lists, each with the

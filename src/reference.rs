@@ -78,7 +78,7 @@ struct RedFlagCsv {
     category: String,
     text: String,
     source: String,
-    source_date: chrono::NaiveDate,
+    source_date: Option<chrono::NaiveDate>,
 }
 
 impl RedFlagCsv {
@@ -98,7 +98,7 @@ struct CountryCsv {
     list: String,
     iso2: String,
     source: String,
-    source_date: chrono::NaiveDate,
+    source_date: Option<chrono::NaiveDate>,
 }
 
 impl CountryCsv {

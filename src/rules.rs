@@ -551,7 +551,7 @@ mod tests {
             list: list.into(),
             iso2: iso2.into(),
             source: "test".into(),
-            source_date: d("2024-01-01"),
+            source_date: Some(d("2024-01-01")),
         };
         ReferenceData {
             chpl: vec![

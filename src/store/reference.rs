@@ -105,7 +105,7 @@ pub fn get_reference_data(conn: &Connection) -> Result<ReferenceData> {
                 category: c.text(1)?,
                 text: c.text(2)?,
                 source: c.text(3)?,
-                source_date: c.date(4)?,
+                source_date: c.opt_date(4)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -125,7 +125,7 @@ pub fn get_reference_data(conn: &Connection) -> Result<ReferenceData> {
                 list: c.text(0)?,
                 iso2: c.text(1)?,
                 source: c.text(2)?,
-                source_date: c.date(3)?,
+                source_date: c.opt_date(3)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
