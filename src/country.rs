@@ -45,13 +45,19 @@ const ALIASES: &[(&str, &str)] = &[
 pub fn parse_country(field: &str, input: &str) -> Result<String> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return Err(Error::invalid(field, "is required (ISO 3166-1 alpha-2 code or English name)"));
+        return Err(Error::invalid(
+            field,
+            "is required (ISO 3166-1 alpha-2 code or English name)",
+        ));
     }
     if trimmed.len() == 2 {
         return CountryCode::for_alpha2_caseless(trimmed)
             .map(|c| c.alpha2().to_string())
             .map_err(|_| {
-                Error::invalid(field, format!("'{trimmed}' is not an ISO 3166-1 alpha-2 code"))
+                Error::invalid(
+                    field,
+                    format!("'{trimmed}' is not an ISO 3166-1 alpha-2 code"),
+                )
             });
     }
     let lower = trimmed.to_lowercase();
@@ -70,7 +76,12 @@ pub fn parse_country(field: &str, input: &str) -> Result<String> {
 
 /// "Korea (Republic of)" -> "korea"; "Taiwan, Province of China" -> "taiwan".
 fn short_name(iso_name: &str) -> String {
-    iso_name.split([',', '(']).next().unwrap_or(iso_name).trim().to_lowercase()
+    iso_name
+        .split([',', '('])
+        .next()
+        .unwrap_or(iso_name)
+        .trim()
+        .to_lowercase()
 }
 
 /// The English name of an alpha-2 code, for display.
@@ -82,7 +93,9 @@ pub fn country_name(iso2: &str) -> &'static str {
         "GB" => "United Kingdom",
         "US" => "United States",
         "VN" => "Vietnam",
-        _ => CountryCode::for_alpha2(iso2).map(|c| c.name()).unwrap_or("unknown country"),
+        _ => CountryCode::for_alpha2(iso2)
+            .map(|c| c.name())
+            .unwrap_or("unknown country"),
     }
 }
 
@@ -95,7 +108,10 @@ mod tests {
         assert_eq!(parse_country("country", "cn").unwrap(), "CN");
         assert_eq!(parse_country("country", "Hong Kong").unwrap(), "HK");
         assert_eq!(parse_country("country", "Russia").unwrap(), "RU");
-        assert_eq!(parse_country("country", "Russian Federation").unwrap(), "RU");
+        assert_eq!(
+            parse_country("country", "Russian Federation").unwrap(),
+            "RU"
+        );
         assert_eq!(parse_country("country", "Taiwan").unwrap(), "TW");
         assert_eq!(parse_country("country", "germany").unwrap(), "DE");
     }

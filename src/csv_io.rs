@@ -38,8 +38,13 @@ pub struct ParsedCsv {
 /// Parses the file's rows; a bad header refuses the whole file, bad rows are collected.
 pub fn parse_customer_csv(text: &str) -> Result<ParsedCsv> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| header_error(e.to_string()))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| header_error(e.to_string()))?
+        .clone();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let name = h.trim().to_lowercase();
@@ -72,7 +77,11 @@ pub fn parse_customer_csv(text: &str) -> Result<ParsedCsv> {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                errors.push(RowError { line, field: "row".into(), reason: e.to_string() });
+                errors.push(RowError {
+                    line,
+                    field: "row".into(),
+                    reason: e.to_string(),
+                });
                 continue;
             }
         };
@@ -84,22 +93,39 @@ pub fn parse_customer_csv(text: &str) -> Result<ParsedCsv> {
             errors.push(RowError {
                 line,
                 field: "row".into(),
-                reason: format!("has {} fields, the header has {}", record.len(), headers.len()),
+                reason: format!(
+                    "has {} fields, the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
             });
             continue;
         }
         let get = |c: &str| -> Option<String> {
-            index.get(c).and_then(|i| record.get(*i)).map(str::trim).filter(|v| !v.is_empty()).map(String::from)
+            index
+                .get(c)
+                .and_then(|i| record.get(*i))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(String::from)
         };
         let customer_type = match get("type") {
             None => {
-                errors.push(RowError { line, field: "type".into(), reason: "is required".into() });
+                errors.push(RowError {
+                    line,
+                    field: "type".into(),
+                    reason: "is required".into(),
+                });
                 continue;
             }
             Some(t) => match t.parse::<CustomerType>() {
                 Ok(t) => t,
                 Err(e) => {
-                    errors.push(RowError { line, field: "type".into(), reason: reason_of(e) });
+                    errors.push(RowError {
+                        line,
+                        field: "type".into(),
+                        reason: reason_of(e),
+                    });
                     continue;
                 }
             },
@@ -126,7 +152,13 @@ pub fn parse_customer_csv(text: &str) -> Result<ParsedCsv> {
 }
 
 fn header_error(reason: String) -> Error {
-    Error::ImportRejected { errors: vec![RowError { line: 1, field: "header".into(), reason }] }
+    Error::ImportRejected {
+        errors: vec![RowError {
+            line: 1,
+            field: "header".into(),
+            reason,
+        }],
+    }
 }
 
 fn reason_of(e: Error) -> String {
@@ -153,7 +185,11 @@ pub fn write_customer_csv(
     let io_err = |e: csv::Error| Error::io("export", std::io::Error::other(e));
     w.write_record(CUSTOMER_COLUMNS).map_err(io_err)?;
     for c in customers {
-        let owner = c.owner_id.and_then(|o| owner_emails.get(&o)).cloned().unwrap_or_default();
+        let owner = c
+            .owner_id
+            .and_then(|o| owner_emails.get(&o))
+            .cloned()
+            .unwrap_or_default();
         let cells = [
             c.name.clone(),
             c.english_name.clone().unwrap_or_default(),
@@ -166,7 +202,8 @@ pub fn write_customer_csv(
             c.external_id.clone().unwrap_or_default(),
             c.hs_codes.join(";"),
         ];
-        w.write_record(cells.iter().map(|v| neutralise(v))).map_err(io_err)?;
+        w.write_record(cells.iter().map(|v| neutralise(v)))
+            .map_err(io_err)?;
     }
     w.flush().map_err(|e| Error::io("export", e))?;
     Ok(customers.len() as u64)
@@ -186,7 +223,9 @@ mod tests {
 
     #[test]
     fn an_unknown_header_is_refused_listing_the_expected_ones() {
-        let Err(Error::ImportRejected { errors }) = parse_customer_csv("name,country,type,colour\n") else {
+        let Err(Error::ImportRejected { errors }) =
+            parse_customer_csv("name,country,type,colour\n")
+        else {
             panic!("expected a refusal")
         };
         assert!(errors[0].reason.contains("unknown column 'colour'"));
@@ -199,7 +238,13 @@ mod tests {
         let parsed = parse_customer_csv(text).unwrap();
         assert!(parsed.errors.is_empty());
         assert_eq!(parsed.rows[0].input.name, "Acme, Ltd.");
-        assert_eq!(parsed.rows[0].input.address.as_deref(), Some("Room 1\nBuilding 2"));
-        assert_eq!(parsed.rows[1].line, 4, "line numbers count the embedded newline");
+        assert_eq!(
+            parsed.rows[0].input.address.as_deref(),
+            Some("Room 1\nBuilding 2")
+        );
+        assert_eq!(
+            parsed.rows[1].line, 4,
+            "line numbers count the embedded newline"
+        );
     }
 }

@@ -30,9 +30,19 @@ pub enum Error {
     #[error("{field}: {reason}")]
     Invalid { field: String, reason: String },
     #[error("{action} refused: {reason}")]
-    Forbidden { action: &'static str, reason: String },
-    #[error("{entity} {id} was changed by someone else (expected version {expected}, found {found})")]
-    Conflict { entity: &'static str, id: String, expected: i64, found: i64 },
+    Forbidden {
+        action: &'static str,
+        reason: String,
+    },
+    #[error(
+        "{entity} {id} was changed by someone else (expected version {expected}, found {found})"
+    )]
+    Conflict {
+        entity: &'static str,
+        id: String,
+        expected: i64,
+        found: i64,
+    },
     #[error("import refused, nothing was written ({} bad row(s)):\n{}", errors.len(), errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     ImportRejected { errors: Vec<RowError> },
     #[error(
@@ -47,7 +57,10 @@ pub enum Error {
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("stored record is unreadable: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -70,19 +83,31 @@ pub enum ErrorCode {
 
 impl Error {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Invalid { field: field.into(), reason: reason.into() }
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
-        Error::NotFound { entity, id: id.to_string() }
+        Error::NotFound {
+            entity,
+            id: id.to_string(),
+        }
     }
 
     pub fn forbidden(action: &'static str, reason: impl Into<String>) -> Self {
-        Error::Forbidden { action, reason: reason.into() }
+        Error::Forbidden {
+            action,
+            reason: reason.into(),
+        }
     }
 
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
-        Error::Io { path: path.as_ref().display().to_string(), source }
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
     }
 
     pub fn code(&self) -> ErrorCode {

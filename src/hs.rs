@@ -5,9 +5,15 @@
 use crate::{Error, Result};
 
 fn digits(field: &str, input: &str) -> Result<String> {
-    let cleaned: String = input.chars().filter(|c| !matches!(c, '.' | ' ' | '-')).collect();
+    let cleaned: String = input
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' ' | '-'))
+        .collect();
     if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::invalid(field, format!("'{}' is not an HS code (digits only)", input.trim())));
+        return Err(Error::invalid(
+            field,
+            format!("'{}' is not an HS code (digits only)", input.trim()),
+        ));
     }
     Ok(cleaned)
 }
@@ -19,7 +25,10 @@ pub fn parse_scope_code(field: &str, input: &str) -> Result<String> {
         4 | 6 => Ok(code),
         n => Err(Error::invalid(
             field,
-            format!("'{}' has {n} digits; a scope code has 4 (heading) or 6 (subheading)", input.trim()),
+            format!(
+                "'{}' has {n} digits; a scope code has 4 (heading) or 6 (subheading)",
+                input.trim()
+            ),
         )),
     }
 }
@@ -31,7 +40,10 @@ pub fn parse_product_code(field: &str, input: &str) -> Result<String> {
         6 | 8 | 10 => Ok(code),
         n => Err(Error::invalid(
             field,
-            format!("'{}' has {n} digits; a product's HS code has 6, 8 or 10", input.trim()),
+            format!(
+                "'{}' has {n} digits; a product's HS code has 6, 8 or 10",
+                input.trim()
+            ),
         )),
     }
 }
@@ -43,7 +55,11 @@ pub fn parse_list(
     parse: fn(&str, &str) -> Result<String>,
 ) -> Result<Vec<String>> {
     let mut codes = Vec::new();
-    for part in input.split([',', ';', '|']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in input
+        .split([',', ';', '|'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         let code = parse(field, part)?;
         if !codes.contains(&code) {
             codes.push(code);
@@ -59,7 +75,11 @@ pub fn scope_includes(scope_code: &str, product_code: &str) -> bool {
 
 /// "854231" -> "8542.31", for display.
 pub fn format_code(code: &str) -> String {
-    if code.len() > 4 { format!("{}.{}", &code[..4], &code[4..]) } else { code.to_string() }
+    if code.len() > 4 {
+        format!("{}.{}", &code[..4], &code[4..])
+    } else {
+        code.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -69,12 +89,18 @@ mod tests {
     #[test]
     fn dotted_codes_are_normalised_to_digits() {
         assert_eq!(parse_scope_code("scope", "8542.31").unwrap(), "854231");
-        assert_eq!(parse_product_code("hs", "8542.31.0000").unwrap(), "8542310000");
+        assert_eq!(
+            parse_product_code("hs", "8542.31.0000").unwrap(),
+            "8542310000"
+        );
     }
 
     #[test]
     fn malformed_codes_are_refused_naming_the_field() {
-        assert_eq!(parse_scope_code("scope", "85423").unwrap_err().field(), Some("scope"));
+        assert_eq!(
+            parse_scope_code("scope", "85423").unwrap_err().field(),
+            Some("scope")
+        );
         assert!(parse_product_code("hs", "8542").is_err());
         assert!(parse_product_code("hs", "85A231").is_err());
     }

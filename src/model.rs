@@ -368,7 +368,11 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { validity_months: 12, expiry_warning_days: 60, ack_due_days: 30 }
+        Policy {
+            validity_months: 12,
+            expiry_warning_days: 60,
+            ack_due_days: 30,
+        }
     }
 }
 
@@ -434,7 +438,9 @@ pub struct ReferenceVersion {
 
 impl ReferenceData {
     pub fn in_list(&self, list: &str, iso2: &str) -> bool {
-        self.country_lists.iter().any(|e| e.list == list && e.iso2 == iso2)
+        self.country_lists
+            .iter()
+            .any(|e| e.list == list && e.iso2 == iso2)
     }
 
     pub fn chpl_tier(&self, hs6: &str) -> Option<&ChplCode> {

@@ -52,14 +52,25 @@ pub fn builtin() -> Result<Vec<ReferenceFile>> {
     let chpl_rows: ReferenceFile = parse::<ChplRow>("chpl", "built-in chpl.csv", CHPL_CSV)?;
     let chpl: Vec<ChplCode> = serde_json::from_value::<Vec<ChplRow>>(chpl_rows.rows.clone())?
         .into_iter()
-        .map(|r| ChplCode { hs6: r.hs6, tier: r.tier, description: r.description })
+        .map(|r| ChplCode {
+            hs6: r.hs6,
+            tier: r.tier,
+            description: r.description,
+        })
         .collect();
     Ok(vec![
         parse::<RedFlagCsv>("red_flags", "built-in red_flags.csv", RED_FLAGS_CSV)
             .and_then(|f| convert::<RedFlagCsv, RedFlag>(f, RedFlagCsv::into_model))?,
-        ReferenceFile { rows: serde_json::to_value(chpl)?, ..chpl_rows },
-        parse::<CountryCsv>("country_lists", "built-in country_lists.csv", COUNTRY_LISTS_CSV)
-            .and_then(|f| convert::<CountryCsv, CountryListEntry>(f, CountryCsv::into_model))?,
+        ReferenceFile {
+            rows: serde_json::to_value(chpl)?,
+            ..chpl_rows
+        },
+        parse::<CountryCsv>(
+            "country_lists",
+            "built-in country_lists.csv",
+            COUNTRY_LISTS_CSV,
+        )
+        .and_then(|f| convert::<CountryCsv, CountryListEntry>(f, CountryCsv::into_model))?,
     ])
 }
 
@@ -69,7 +80,10 @@ fn convert<A: DeserializeOwned, B: serde::Serialize>(
 ) -> Result<ReferenceFile> {
     let rows: Vec<A> = serde_json::from_value(file.rows)?;
     let converted: Vec<B> = rows.into_iter().map(f).collect();
-    Ok(ReferenceFile { rows: serde_json::to_value(converted)?, ..file })
+    Ok(ReferenceFile {
+        rows: serde_json::to_value(converted)?,
+        ..file
+    })
 }
 
 #[derive(serde::Deserialize, serde::Serialize)]
@@ -103,7 +117,12 @@ struct CountryCsv {
 
 impl CountryCsv {
     fn into_model(self) -> CountryListEntry {
-        CountryListEntry { list: self.list, iso2: self.iso2, source: self.source, source_date: self.source_date }
+        CountryListEntry {
+            list: self.list,
+            iso2: self.iso2,
+            source: self.source,
+            source_date: self.source_date,
+        }
     }
 }
 

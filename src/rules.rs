@@ -62,7 +62,9 @@ pub struct CustomerFacts {
 
 /// The validity an attestation gets when none is given: the policy's months after signing.
 pub fn default_valid_until(signed_on: NaiveDate, policy: &Policy) -> NaiveDate {
-    signed_on.checked_add_months(Months::new(policy.validity_months)).unwrap_or(NaiveDate::MAX)
+    signed_on
+        .checked_add_months(Months::new(policy.validity_months))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Checks a requested validity end: not before signing, never more than four years after.
@@ -70,7 +72,9 @@ pub fn check_valid_until(signed_on: NaiveDate, valid_until: NaiveDate) -> Result
     if valid_until < signed_on {
         return Err(Error::invalid("valid_until", "is before the signing date"));
     }
-    let limit = signed_on.checked_add_months(Months::new(MAX_VALIDITY_MONTHS)).unwrap_or(NaiveDate::MAX);
+    let limit = signed_on
+        .checked_add_months(Months::new(MAX_VALIDITY_MONTHS))
+        .unwrap_or(NaiveDate::MAX);
     if valid_until > limit {
         return Err(Error::invalid(
             "valid_until",
@@ -114,9 +118,7 @@ pub fn covering_attestation<'a>(
 }
 
 /// The one state a customer is in on a day; the first that matches, in this order, wins.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum CustomerState {
@@ -162,15 +164,18 @@ impl CustomerState {
     }
 
     pub fn parse(field: &str, s: &str) -> Result<Self> {
-        CustomerState::ALL.into_iter().find(|st| st.as_str() == s.trim()).ok_or_else(|| {
-            Error::invalid(
-                field,
-                format!(
-                    "'{s}' is not a state; expected one of: {}",
-                    CustomerState::ALL.map(|s| s.as_str()).join(", ")
-                ),
-            )
-        })
+        CustomerState::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s.trim())
+            .ok_or_else(|| {
+                Error::invalid(
+                    field,
+                    format!(
+                        "'{s}' is not a state; expected one of: {}",
+                        CustomerState::ALL.map(|s| s.as_str()).join(", ")
+                    ),
+                )
+            })
     }
 }
 
@@ -193,7 +198,11 @@ pub struct Reason {
 
 impl Reason {
     fn new(code: &str, message: String, record_id: Option<Uuid>) -> Self {
-        Reason { code: code.to_string(), message, record_id }
+        Reason {
+            code: code.to_string(),
+            message,
+            record_id,
+        }
     }
 }
 
@@ -212,10 +221,17 @@ pub fn customer_state(
     policy: &Policy,
 ) -> (CustomerState, Vec<Reason>) {
     if customer.status == CustomerStatus::Blocked {
-        let why = customer.status_reason.as_deref().unwrap_or("no reason recorded");
+        let why = customer
+            .status_reason
+            .as_deref()
+            .unwrap_or("no reason recorded");
         return (
             CustomerState::Blocked,
-            vec![Reason::new("customer_blocked", format!("Customer is blocked: {why}"), None)],
+            vec![Reason::new(
+                "customer_blocked",
+                format!("Customer is blocked: {why}"),
+                None,
+            )],
         );
     }
 
@@ -223,7 +239,10 @@ pub fn customer_state(
         .map(|f| {
             Reason::new(
                 "red_flag_open",
-                format!("Red flag {} observed on {} is open", f.flag_id, f.observed_on),
+                format!(
+                    "Red flag {} observed on {} is open",
+                    f.flag_id, f.observed_on
+                ),
                 Some(f.id),
             )
         })
@@ -236,19 +255,32 @@ pub fn customer_state(
     let valid: Vec<&AttestationTerms> = atts.iter().filter(|a| is_valid_on(a, on, atts)).collect();
     if !valid.is_empty() {
         let horizon = on.checked_add_days(Days::new(policy.expiry_warning_days.into()));
-        let all_ending = valid.iter().all(|a| horizon.is_some_and(|h| a.valid_until <= h));
+        let all_ending = valid
+            .iter()
+            .all(|a| horizon.is_some_and(|h| a.valid_until <= h));
         let reasons = valid
             .iter()
             .map(|a| {
                 let days = (a.valid_until - on).num_days();
                 Reason::new(
-                    if all_ending { "attestation_expiring" } else { "attestation_valid" },
-                    format!("Attestation valid until {} ({days} days left)", a.valid_until),
+                    if all_ending {
+                        "attestation_expiring"
+                    } else {
+                        "attestation_valid"
+                    },
+                    format!(
+                        "Attestation valid until {} ({days} days left)",
+                        a.valid_until
+                    ),
                     Some(a.id),
                 )
             })
             .collect();
-        let state = if all_ending { CustomerState::Expiring } else { CustomerState::Covered };
+        let state = if all_ending {
+            CustomerState::Expiring
+        } else {
+            CustomerState::Covered
+        };
         return (state, reasons);
     }
 
@@ -283,8 +315,11 @@ pub fn customer_state(
         return (CustomerState::Expired, lapsed);
     }
 
-    let sent: Vec<&LetterTerms> =
-        facts.letters.iter().filter(|l| l.sent_on.is_some_and(|s| s <= on)).collect();
+    let sent: Vec<&LetterTerms> = facts
+        .letters
+        .iter()
+        .filter(|l| l.sent_on.is_some_and(|s| s <= on))
+        .collect();
     let acked: Vec<Reason> = sent
         .iter()
         .filter(|l| l.ack_received_on.is_some_and(|r| r <= on))
@@ -326,7 +361,10 @@ pub fn customer_state(
         let reasons = sent
             .iter()
             .map(|l| {
-                let due = l.ack_due.map(|d| format!(", acknowledgement due {d}")).unwrap_or_default();
+                let due = l
+                    .ack_due
+                    .map(|d| format!(", acknowledgement due {d}"))
+                    .unwrap_or_default();
                 Reason::new(
                     "awaiting_ack",
                     format!("Letter sent on {}{due}", l.sent_on.unwrap_or(on)),
@@ -339,7 +377,11 @@ pub fn customer_state(
 
     (
         CustomerState::NotContacted,
-        vec![Reason::new("not_contacted", "No compliance letter sent yet".to_string(), None)],
+        vec![Reason::new(
+            "not_contacted",
+            "No compliance letter sent yet".to_string(),
+            None,
+        )],
     )
 }
 
@@ -390,19 +432,31 @@ pub fn check_order(
         ));
     }
     if customer.status == CustomerStatus::Blocked {
-        let why = customer.status_reason.as_deref().unwrap_or("no reason recorded");
-        reasons.push(Reason::new("customer_blocked", format!("Customer is blocked: {why}"), None));
+        let why = customer
+            .status_reason
+            .as_deref()
+            .unwrap_or("no reason recorded");
+        reasons.push(Reason::new(
+            "customer_blocked",
+            format!("Customer is blocked: {why}"),
+            None,
+        ));
     }
     for f in open_flags_on(facts, on) {
         reasons.push(Reason::new(
             "red_flag_open",
-            format!("Red flag {} observed on {} is not resolved", f.flag_id, f.observed_on),
+            format!(
+                "Red flag {} observed on {} is not resolved",
+                f.flag_id, f.observed_on
+            ),
             Some(f.id),
         ));
     }
     if !reference.in_list(GECC_LIST, &customer.country) {
         for code in codes {
-            let Some(chpl) = reference.chpl_tier(&code[..6]) else { continue };
+            let Some(chpl) = reference.chpl_tier(&code[..6]) else {
+                continue;
+            };
             if chpl.tier != "1" && chpl.tier != "2" {
                 continue;
             }
@@ -422,7 +476,11 @@ pub fn check_order(
         }
     }
     OrderCheck {
-        decision: if reasons.is_empty() { OrderDecision::Clear } else { OrderDecision::Hold },
+        decision: if reasons.is_empty() {
+            OrderDecision::Clear
+        } else {
+            OrderDecision::Hold
+        },
         customer_id: customer.id,
         customer_name: customer.name.clone(),
         destination,
@@ -464,9 +522,10 @@ pub fn review_outcome(decision: Decision, reason: Option<&str>) -> Result<Attest
     let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
     match decision {
         Decision::Approve => Ok(AttestationStatus::Approved),
-        Decision::Reject | Decision::RequestChanges if !has_reason => {
-            Err(Error::invalid("reason", format!("is required to {decision} an attestation")))
-        }
+        Decision::Reject | Decision::RequestChanges if !has_reason => Err(Error::invalid(
+            "reason",
+            format!("is required to {decision} an attestation"),
+        )),
         Decision::Reject => Ok(AttestationStatus::Rejected),
         Decision::RequestChanges => Ok(AttestationStatus::ChangesRequested),
     }
@@ -555,9 +614,21 @@ mod tests {
         };
         ReferenceData {
             chpl: vec![
-                ChplCode { hs6: "854231".into(), tier: "1".into(), description: "processors".into() },
-                ChplCode { hs6: "854140".into(), tier: "2".into(), description: "diodes".into() },
-                ChplCode { hs6: "852691".into(), tier: "3A".into(), description: "radio".into() },
+                ChplCode {
+                    hs6: "854231".into(),
+                    tier: "1".into(),
+                    description: "processors".into(),
+                },
+                ChplCode {
+                    hs6: "854140".into(),
+                    tier: "2".into(),
+                    description: "diodes".into(),
+                },
+                ChplCode {
+                    hs6: "852691".into(),
+                    tier: "3A".into(),
+                    description: "radio".into(),
+                },
             ],
             country_lists: vec![
                 entry(EMBARGO_LIST, "RU"),
@@ -568,11 +639,18 @@ mod tests {
         }
     }
 
-    const POLICY: Policy = Policy { validity_months: 12, expiry_warning_days: 60, ack_due_days: 30 };
+    const POLICY: Policy = Policy {
+        validity_months: 12,
+        expiry_warning_days: 60,
+        ack_due_days: 30,
+    };
 
     #[test]
     fn default_validity_is_twelve_months_after_signing() {
-        assert_eq!(default_valid_until(d("2024-02-29"), &POLICY), d("2025-02-28"));
+        assert_eq!(
+            default_valid_until(d("2024-02-29"), &POLICY),
+            d("2025-02-28")
+        );
     }
 
     #[test]
@@ -614,7 +692,7 @@ mod tests {
     #[test]
     fn a_heading_in_scope_covers_its_six_digit_codes_and_all_products_covers_everything() {
         let by_heading = approved("2024-01-01", "2024-12-31", &["8542"]);
-        assert!(covering_attestation(&[by_heading.clone()], "854231", d("2024-03-01")).is_some());
+        assert!(covering_attestation(std::slice::from_ref(&by_heading), "854231", d("2024-03-01")).is_some());
         assert!(covering_attestation(&[by_heading], "854140", d("2024-03-01")).is_none());
         let everything = approved("2024-01-01", "2024-12-31", &[]);
         assert!(covering_attestation(&[everything], "854140", d("2024-03-01")).is_some());
@@ -653,10 +731,19 @@ mod tests {
             }],
             ..Default::default()
         };
-        assert_eq!(customer_state(&c, &facts, d("2024-03-01"), &POLICY).0, CustomerState::RedFlagOpen);
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-01"), &POLICY).0,
+            CustomerState::RedFlagOpen
+        );
         facts.flags[0].resolved_on = Some(d("2024-02-15"));
-        assert_eq!(customer_state(&c, &facts, d("2024-03-01"), &POLICY).0, CustomerState::Covered);
-        assert_eq!(customer_state(&c, &facts, d("2024-02-10"), &POLICY).0, CustomerState::RedFlagOpen);
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-01"), &POLICY).0,
+            CustomerState::Covered
+        );
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-02-10"), &POLICY).0,
+            CustomerState::RedFlagOpen
+        );
     }
 
     #[test]
@@ -666,7 +753,10 @@ mod tests {
             attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
             ..Default::default()
         };
-        assert_eq!(customer_state(&c, &facts, d("2024-10-31"), &POLICY).0, CustomerState::Covered);
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-10-31"), &POLICY).0,
+            CustomerState::Covered
+        );
         let (state, reasons) = customer_state(&c, &facts, d("2024-11-01"), &POLICY);
         assert_eq!(state, CustomerState::Expiring);
         assert!(reasons[0].message.contains("60 days left"));
@@ -677,17 +767,29 @@ mod tests {
             ],
             ..Default::default()
         };
-        assert_eq!(customer_state(&c, &longer, d("2024-11-01"), &POLICY).0, CustomerState::Covered);
+        assert_eq!(
+            customer_state(&c, &longer, d("2024-11-01"), &POLICY).0,
+            CustomerState::Covered
+        );
     }
 
     #[test]
     fn states_follow_the_letter_lifecycle_when_there_is_no_attestation() {
         let c = customer("CN");
         let mut facts = CustomerFacts::default();
-        assert_eq!(customer_state(&c, &facts, d("2024-03-01"), &POLICY).0, CustomerState::NotContacted);
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-01"), &POLICY).0,
+            CustomerState::NotContacted
+        );
         facts.letters.push(letter("2024-03-01", "2024-03-31", None));
-        assert_eq!(customer_state(&c, &facts, d("2024-03-31"), &POLICY).0, CustomerState::AwaitingAck);
-        assert_eq!(customer_state(&c, &facts, d("2024-04-01"), &POLICY).0, CustomerState::OverdueAck);
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-31"), &POLICY).0,
+            CustomerState::AwaitingAck
+        );
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-04-01"), &POLICY).0,
+            CustomerState::OverdueAck
+        );
         facts.letters[0].ack_received_on = Some(d("2024-04-05"));
         assert_eq!(
             customer_state(&c, &facts, d("2024-04-05"), &POLICY).0,
@@ -700,14 +802,23 @@ mod tests {
         let c = customer("CN");
         let mut submitted = approved("2024-01-01", "2024-12-31", &[]);
         submitted.status = AttestationStatus::Submitted;
-        let facts = CustomerFacts { attestations: vec![submitted], ..Default::default() };
-        assert_eq!(customer_state(&c, &facts, d("2024-03-01"), &POLICY).0, CustomerState::PendingReview);
+        let facts = CustomerFacts {
+            attestations: vec![submitted],
+            ..Default::default()
+        };
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-01"), &POLICY).0,
+            CustomerState::PendingReview
+        );
         let lapsed = CustomerFacts {
             attestations: vec![approved("2023-01-01", "2023-12-31", &[])],
             letters: vec![letter("2022-12-01", "2022-12-31", Some("2022-12-20"))],
             ..Default::default()
         };
-        assert_eq!(customer_state(&c, &lapsed, d("2024-03-01"), &POLICY).0, CustomerState::Expired);
+        assert_eq!(
+            customer_state(&c, &lapsed, d("2024-03-01"), &POLICY).0,
+            CustomerState::Expired
+        );
     }
 
     #[test]
@@ -722,7 +833,12 @@ mod tests {
             &reference(),
         );
         assert_eq!(check.decision, OrderDecision::Hold);
-        assert_eq!(check.reasons.len(), 1, "tier 3A needs no certification: {:?}", check.reasons);
+        assert_eq!(
+            check.reasons.len(),
+            1,
+            "tier 3A needs no certification: {:?}",
+            check.reasons
+        );
         assert_eq!(check.reasons[0].code, "not_covered");
     }
 
@@ -732,7 +848,14 @@ mod tests {
             attestations: vec![approved("2024-01-01", "2024-12-31", &["8542"])],
             ..Default::default()
         };
-        let clear = check_order(&customer("CN"), &facts, &["854231".into()], None, d("2024-03-01"), &reference());
+        let clear = check_order(
+            &customer("CN"),
+            &facts,
+            &["854231".into()],
+            None,
+            d("2024-03-01"),
+            &reference(),
+        );
         assert_eq!(clear.decision, OrderDecision::Clear);
         let gecc = check_order(
             &customer("DE"),
@@ -758,9 +881,24 @@ mod tests {
             }],
             ..Default::default()
         };
-        let check = check_order(&c, &facts, &["854140".into()], Some("RU"), d("2024-03-01"), &reference());
+        let check = check_order(
+            &c,
+            &facts,
+            &["854140".into()],
+            Some("RU"),
+            d("2024-03-01"),
+            &reference(),
+        );
         let codes: Vec<&str> = check.reasons.iter().map(|r| r.code.as_str()).collect();
-        assert_eq!(codes, ["destination_embargoed", "customer_blocked", "red_flag_open", "not_covered"]);
+        assert_eq!(
+            codes,
+            [
+                "destination_embargoed",
+                "customer_blocked",
+                "red_flag_open",
+                "not_covered"
+            ]
+        );
     }
 
     fn user(role: Role) -> User {
@@ -794,7 +932,10 @@ mod tests {
             end_use_text: None,
             end_users: vec![],
             destinations: vec!["CN".into()],
-            scope: ProductScope { all_products: true, ..Default::default() },
+            scope: ProductScope {
+                all_products: true,
+                ..Default::default()
+            },
             clauses: Clauses::default(),
             status: AttestationStatus::Submitted,
             supersedes: None,
@@ -830,8 +971,14 @@ mod tests {
     fn rejecting_or_requesting_changes_needs_a_reason() {
         assert!(review_outcome(Decision::Reject, None).is_err());
         assert!(review_outcome(Decision::RequestChanges, Some("  ")).is_err());
-        assert_eq!(review_outcome(Decision::Reject, Some("unsigned")).unwrap(), AttestationStatus::Rejected);
-        assert_eq!(review_outcome(Decision::Approve, None).unwrap(), AttestationStatus::Approved);
+        assert_eq!(
+            review_outcome(Decision::Reject, Some("unsigned")).unwrap(),
+            AttestationStatus::Rejected
+        );
+        assert_eq!(
+            review_outcome(Decision::Approve, None).unwrap(),
+            AttestationStatus::Approved
+        );
     }
 
     #[test]

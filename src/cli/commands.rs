@@ -38,7 +38,8 @@ fn opt_date(field: &str, text: Option<&String>) -> Result<Option<NaiveDate>> {
 }
 
 fn uuid(field: &str, text: &str) -> Result<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| Error::invalid(field, format!("'{text}' is not a record id")))
+    Uuid::parse_str(text.trim())
+        .map_err(|_| Error::invalid(field, format!("'{text}' is not a record id")))
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<i32> {
@@ -59,8 +60,14 @@ impl Ctx {
         }
         match self.enduse.list_users()?.as_slice() {
             [only] => Ok(only.id),
-            [] => Err(Error::invalid("as", "no users yet; add one with `enduse user add`")),
-            _ => Err(Error::invalid("as", "several users exist; say who you are with --as EMAIL")),
+            [] => Err(Error::invalid(
+                "as",
+                "no users yet; add one with `enduse user add`",
+            )),
+            _ => Err(Error::invalid(
+                "as",
+                "several users exist; say who you are with --as EMAIL",
+            )),
         }
     }
 }
@@ -73,7 +80,10 @@ fn execute(cli: Cli) -> Result<i32> {
         println!("replayed {n} events into {}", into.display());
         return Ok(0);
     }
-    let ctx = Ctx { enduse: Enduse::open(&db)?, as_user: cli.as_user.clone() };
+    let ctx = Ctx {
+        enduse: Enduse::open(&db)?,
+        as_user: cli.as_user.clone(),
+    };
     let e = &ctx.enduse;
     let now = Utc::now();
     match cli.command {
@@ -83,7 +93,11 @@ fn execute(cli: Cli) -> Result<i32> {
         }
         Command::User(UserCmd::Add { name, email, role }) => {
             let role: Role = role.parse()?;
-            let actor = if e.list_users()?.is_empty() { None } else { Some(ctx.actor()?) };
+            let actor = if e.list_users()?.is_empty() {
+                None
+            } else {
+                Some(ctx.actor()?)
+            };
             let user = e.create_user(actor, NewUser { name, email, role }, now)?;
             println!("{}", user.id);
             Ok(0)
@@ -115,16 +129,29 @@ fn execute(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Check { customer, hs, destination, on, json } => {
+        Command::Check {
+            customer,
+            hs,
+            destination,
+            on,
+            json,
+        } => {
             let on = opt_date("on", on.as_ref())?.unwrap_or_else(today);
             let check = e.check_order(&customer, &hs, destination.as_deref(), on)?;
-            let code = if check.decision == OrderDecision::Hold { 1 } else { 0 };
+            let code = if check.decision == OrderDecision::Hold {
+                1
+            } else {
+                0
+            };
             if json {
                 print_json(&check)?;
                 return Ok(code);
             }
             let decision = if code == 1 { "HOLD" } else { "CLEAR" };
-            println!("{decision}: {} to {} on {}", check.customer_name, check.destination, check.on);
+            println!(
+                "{decision}: {} to {} on {}",
+                check.customer_name, check.destination, check.on
+            );
             for r in &check.reasons {
                 println!("  {:<22} {}", r.code, r.message);
             }
@@ -136,12 +163,23 @@ fn execute(cli: Cli) -> Result<i32> {
             println!("backed up to {}", to.display());
             Ok(0)
         }
-        Command::Demo { customers, seed, today: day } => {
+        Command::Demo {
+            customers,
+            seed,
+            today: day,
+        } => {
             let day = opt_date("today", day.as_ref())?.unwrap_or_else(today);
             let s = e.load_demo(customers, seed, day, now)?;
             println!(
                 "demo loaded: {} users, {} customers, {} letters, {} visits, {} attestations, {} reviews, {} red flags, {} follow-ups",
-                s.users, s.customers, s.letters, s.visits, s.attestations, s.reviews, s.red_flags, s.follow_ups
+                s.users,
+                s.customers,
+                s.letters,
+                s.visits,
+                s.attestations,
+                s.reviews,
+                s.red_flags,
+                s.follow_ups
             );
             Ok(0)
         }
@@ -155,7 +193,11 @@ fn execute(cli: Cli) -> Result<i32> {
             println!("ack_due_days         {}", p.ack_due_days);
             Ok(0)
         }
-        Command::Policy(PolicyCmd::Set { validity_months, expiry_warning_days, ack_due_days }) => {
+        Command::Policy(PolicyCmd::Set {
+            validity_months,
+            expiry_warning_days,
+            ack_due_days,
+        }) => {
             let old = e.policy()?;
             let new = Policy {
                 validity_months: validity_months.unwrap_or(old.validity_months),
@@ -171,7 +213,10 @@ fn execute(cli: Cli) -> Result<i32> {
                 return print_json(&r);
             }
             for v in &r.versions {
-                println!("{:<14} v{} {} rows  {}  loaded {}", v.kind, v.version, v.rows, v.source, v.loaded_at);
+                println!(
+                    "{:<14} v{} {} rows  {}  loaded {}",
+                    v.kind, v.version, v.rows, v.source, v.loaded_at
+                );
             }
             Ok(0)
         }
@@ -179,7 +224,9 @@ fn execute(cli: Cli) -> Result<i32> {
 }
 
 fn parse_contact(text: &str) -> Contact {
-    let mut parts = text.split('|').map(|p| Some(p.trim().to_string()).filter(|p| !p.is_empty()));
+    let mut parts = text
+        .split('|')
+        .map(|p| Some(p.trim().to_string()).filter(|p| !p.is_empty()));
     Contact {
         name: parts.next().flatten().unwrap_or_default(),
         title: parts.next().flatten(),
@@ -212,7 +259,11 @@ fn merge_fields(ctx: &Ctx, base: CustomerInput, f: CustomerFields) -> Result<Cus
         owner_id,
         external_id: f.external_id.or(base.external_id),
         hs_codes: f.hs.map(|h| vec![h]).unwrap_or(base.hs_codes),
-        contacts: if f.contacts.is_empty() { base.contacts } else { f.contacts.iter().map(|c| parse_contact(c)).collect() },
+        contacts: if f.contacts.is_empty() {
+            base.contacts
+        } else {
+            f.contacts.iter().map(|c| parse_contact(c)).collect()
+        },
     })
 }
 
@@ -245,7 +296,11 @@ fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i32> {
             println!("{} v{}", c.id, c.version);
             Ok(0)
         }
-        CustomerCmd::Status { customer, status, reason } => {
+        CustomerCmd::Status {
+            customer,
+            status,
+            reason,
+        } => {
             let c = e.resolve_customer(&customer)?;
             let c = e.set_customer_status(ctx.actor()?, c.id, status.parse()?, reason, now)?;
             println!("{} is {}", c.name, c.status);
@@ -264,10 +319,30 @@ fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i32> {
                 return print_json(&d);
             }
             let c = &d.customer;
-            println!("{}{}", c.name, c.english_name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default());
-            println!("  id {}  external id {}", c.id, c.external_id.as_deref().unwrap_or("-"));
-            println!("  {} {}  {}  status {}", c.country, c.city.as_deref().unwrap_or(""), c.customer_type, c.status);
-            println!("  owner {}", d.owner.as_ref().map_or("-", |o| o.name.as_str()));
+            println!(
+                "{}{}",
+                c.name,
+                c.english_name
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            );
+            println!(
+                "  id {}  external id {}",
+                c.id,
+                c.external_id.as_deref().unwrap_or("-")
+            );
+            println!(
+                "  {} {}  {}  status {}",
+                c.country,
+                c.city.as_deref().unwrap_or(""),
+                c.customer_type,
+                c.status
+            );
+            println!(
+                "  owner {}",
+                d.owner.as_ref().map_or("-", |o| o.name.as_str())
+            );
             println!("state on {}: {}", d.on, d.state);
             for r in &d.reasons {
                 println!("  - {}", r.message);
@@ -278,13 +353,30 @@ fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i32> {
             }
             Ok(0)
         }
-        CustomerCmd::List { search, country, customer_type, state, owner, limit, offset, json } => {
-            let owner_id = owner.map(|o| e.find_user_by_email(&o).map(|u| u.id)).transpose()?;
+        CustomerCmd::List {
+            search,
+            country,
+            customer_type,
+            state,
+            owner,
+            limit,
+            offset,
+            json,
+        } => {
+            let owner_id = owner
+                .map(|o| e.find_user_by_email(&o).map(|u| u.id))
+                .transpose()?;
             let query = CustomerQuery {
                 search,
                 countries: country,
-                customer_types: customer_type.iter().map(|t| t.parse()).collect::<Result<_>>()?,
-                states: state.iter().map(|s| CustomerState::parse("state", s)).collect::<Result<_>>()?,
+                customer_types: customer_type
+                    .iter()
+                    .map(|t| t.parse())
+                    .collect::<Result<_>>()?,
+                states: state
+                    .iter()
+                    .map(|s| CustomerState::parse("state", s))
+                    .collect::<Result<_>>()?,
                 owner_id,
                 limit,
                 offset,
@@ -301,7 +393,10 @@ fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i32> {
                     r.country,
                     r.customer_type.as_str(),
                     r.state.as_str(),
-                    r.english_name.as_deref().map(|n| format!("{} / {n}", r.name)).unwrap_or(r.name.clone())
+                    r.english_name
+                        .as_deref()
+                        .map(|n| format!("{} / {n}", r.name))
+                        .unwrap_or(r.name.clone())
                 );
             }
             println!("({} of {})", page.rows.len(), page.total);
@@ -312,7 +407,11 @@ fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i32> {
             let r = e.import_customers(ctx.actor()?, &text, dry_run, now)?;
             println!(
                 "{}{} rows: {} created, {} updated, {} unchanged",
-                if r.dry_run { "dry run, nothing written: " } else { "" },
+                if r.dry_run {
+                    "dry run, nothing written: "
+                } else {
+                    ""
+                },
                 r.rows,
                 r.created,
                 r.updated,
@@ -331,13 +430,21 @@ fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i32> {
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    String::from_utf8(bytes).map_err(|e| Error::invalid("file", format!("{} is not UTF-8 text: {e}", path.display())))
+    String::from_utf8(bytes)
+        .map_err(|e| Error::invalid("file", format!("{} is not UTF-8 text: {e}", path.display())))
 }
 
 fn letter(ctx: &Ctx, cmd: LetterCmd, now: Timestamp) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
-        LetterCmd::Record { customer, channel, sent_on, ack_due, subject, body } => {
+        LetterCmd::Record {
+            customer,
+            channel,
+            sent_on,
+            ack_due,
+            subject,
+            body,
+        } => {
             let c = e.resolve_customer(&customer)?;
             let input = LetterInput {
                 customer_id: c.id,
@@ -353,8 +460,17 @@ fn letter(ctx: &Ctx, cmd: LetterCmd, now: Timestamp) -> Result<i32> {
             println!("{}", l.id);
             Ok(0)
         }
-        LetterCmd::Ack { letter, on, by, note } => {
-            let input = AckInput { received_on: date("on", &on)?, by, note };
+        LetterCmd::Ack {
+            letter,
+            on,
+            by,
+            note,
+        } => {
+            let input = AckInput {
+                received_on: date("on", &on)?,
+                by,
+                note,
+            };
             e.acknowledge_letter(ctx.actor()?, uuid("letter", &letter)?, input, now)?;
             Ok(0)
         }
@@ -381,7 +497,16 @@ fn letter(ctx: &Ctx, cmd: LetterCmd, now: Timestamp) -> Result<i32> {
 fn visit(ctx: &Ctx, cmd: VisitCmd, now: Timestamp) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
-        VisitCmd::Log { customer, on, red_flags, notes, location, purpose, attendees, follow_ups } => {
+        VisitCmd::Log {
+            customer,
+            on,
+            red_flags,
+            notes,
+            location,
+            purpose,
+            attendees,
+            follow_ups,
+        } => {
             let c = e.resolve_customer(&customer)?;
             let follow_ups = follow_ups
                 .iter()
@@ -390,7 +515,11 @@ fn visit(ctx: &Ctx, cmd: VisitCmd, now: Timestamp) -> Result<i32> {
                     let (action, due) = f.rsplit_once('@').ok_or_else(|| {
                         Error::invalid(format!("follow_ups[{i}]"), "write it as ACTION@YYYY-MM-DD")
                     })?;
-                    Ok(FollowUpInput { action: action.to_string(), due_on: date(&format!("follow_ups[{i}].due_on"), due)?, owner_id: None })
+                    Ok(FollowUpInput {
+                        action: action.to_string(),
+                        due_on: date(&format!("follow_ups[{i}].due_on"), due)?,
+                        owner_id: None,
+                    })
                 })
                 .collect::<Result<Vec<_>>>()?;
             let input = VisitInput {
@@ -410,14 +539,26 @@ fn visit(ctx: &Ctx, cmd: VisitCmd, now: Timestamp) -> Result<i32> {
             }
             Ok(0)
         }
-        VisitCmd::List { customer, limit, json } => {
-            let id = customer.map(|c| e.resolve_customer(&c).map(|c| c.id)).transpose()?;
+        VisitCmd::List {
+            customer,
+            limit,
+            json,
+        } => {
+            let id = customer
+                .map(|c| e.resolve_customer(&c).map(|c| c.id))
+                .transpose()?;
             let visits = e.list_visits(id, limit)?;
             if json {
                 return print_json(&visits);
             }
             for v in visits {
-                println!("{}  {}  flags [{}]  {}", v.id, v.visited_on, v.red_flags.join(", "), v.notes.unwrap_or_default());
+                println!(
+                    "{}  {}  flags [{}]  {}",
+                    v.id,
+                    v.visited_on,
+                    v.red_flags.join(", "),
+                    v.notes.unwrap_or_default()
+                );
             }
             Ok(0)
         }
@@ -427,27 +568,53 @@ fn visit(ctx: &Ctx, cmd: VisitCmd, now: Timestamp) -> Result<i32> {
 fn red_flag(ctx: &Ctx, cmd: RedFlagCmd, now: Timestamp) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
-        RedFlagCmd::Raise { customer, flag, on, note } => {
+        RedFlagCmd::Raise {
+            customer,
+            flag,
+            on,
+            note,
+        } => {
             let c = e.resolve_customer(&customer)?;
             let on = opt_date("on", on.as_ref())?.unwrap_or_else(today);
             let o = e.raise_red_flag(ctx.actor()?, c.id, &flag, on, note, now)?;
             println!("{}", o.id);
             Ok(0)
         }
-        RedFlagCmd::Resolve { observation, note, on } => {
+        RedFlagCmd::Resolve {
+            observation,
+            note,
+            on,
+        } => {
             let on = opt_date("on", on.as_ref())?.unwrap_or_else(today);
-            e.resolve_red_flag(ctx.actor()?, uuid("observation", &observation)?, &note, on, now)?;
+            e.resolve_red_flag(
+                ctx.actor()?,
+                uuid("observation", &observation)?,
+                &note,
+                on,
+                now,
+            )?;
             Ok(0)
         }
-        RedFlagCmd::List { customer, open, json } => {
-            let id = customer.map(|c| e.resolve_customer(&c).map(|c| c.id)).transpose()?;
+        RedFlagCmd::List {
+            customer,
+            open,
+            json,
+        } => {
+            let id = customer
+                .map(|c| e.resolve_customer(&c).map(|c| c.id))
+                .transpose()?;
             let flags = e.list_red_flags(id, open)?;
             if json {
                 return print_json(&flags);
             }
             for f in flags {
-                let state = f.resolved_on.map_or("OPEN".to_string(), |d| format!("resolved {d}"));
-                println!("{}  {}  {:<7} observed {}  {state}", f.id, f.customer_id, f.flag_id, f.observed_on);
+                let state = f
+                    .resolved_on
+                    .map_or("OPEN".to_string(), |d| format!("resolved {d}"));
+                println!(
+                    "{}  {}  {:<7} observed {}  {state}",
+                    f.id, f.customer_id, f.flag_id, f.observed_on
+                );
             }
             Ok(0)
         }
@@ -462,14 +629,26 @@ fn follow_up(ctx: &Ctx, cmd: FollowUpCmd, now: Timestamp) -> Result<i32> {
             e.complete_follow_up(ctx.actor()?, uuid("follow_up", &follow_up)?, on, now)?;
             Ok(0)
         }
-        FollowUpCmd::List { customer, open, json } => {
-            let id = customer.map(|c| e.resolve_customer(&c).map(|c| c.id)).transpose()?;
+        FollowUpCmd::List {
+            customer,
+            open,
+            json,
+        } => {
+            let id = customer
+                .map(|c| e.resolve_customer(&c).map(|c| c.id))
+                .transpose()?;
             let items = e.list_follow_ups(id, None, open)?;
             if json {
                 return print_json(&items);
             }
             for f in items {
-                println!("{}  due {}  {}  {}", f.id, f.due_on, f.done_on.map_or("open".into(), |d| format!("done {d}")), f.action);
+                println!(
+                    "{}  due {}  {}  {}",
+                    f.id,
+                    f.due_on,
+                    f.done_on.map_or("open".into(), |d| format!("done {d}")),
+                    f.action
+                );
             }
             Ok(0)
         }
@@ -480,8 +659,22 @@ fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
         AttestationCmd::Log {
-            customer, kind, signatory, title, signed_on, valid_until, scope, part_numbers,
-            destinations, end_use, end_use_text, role, end_users, clauses, supersedes, documents,
+            customer,
+            kind,
+            signatory,
+            title,
+            signed_on,
+            valid_until,
+            scope,
+            part_numbers,
+            destinations,
+            end_use,
+            end_use_text,
+            role,
+            end_users,
+            clauses,
+            supersedes,
+            documents,
         } => {
             let c = e.resolve_customer(&customer)?;
             let all = scope.trim().eq_ignore_ascii_case("all");
@@ -491,15 +684,25 @@ fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
                     "no-reexport" => affirmed.no_reexport_russia_belarus = true,
                     "licence" | "license" => affirmed.acknowledges_licence_requirement = true,
                     "flow-down" => affirmed.flows_down_obligation = true,
-                    other => return Err(Error::invalid("clause", format!("'{other}' is not one of: no-reexport, licence, flow-down"))),
+                    other => {
+                        return Err(Error::invalid(
+                            "clause",
+                            format!("'{other}' is not one of: no-reexport, licence, flow-down"),
+                        ));
+                    }
                 }
             }
             let end_users = end_users
                 .iter()
                 .enumerate()
                 .map(|(i, u)| {
-                    let (name, cc) = u.rsplit_once(':').ok_or_else(|| Error::invalid(format!("end_users[{i}]"), "write it as Name:CC"))?;
-                    Ok(EndUserParty { name: name.to_string(), country: cc.to_string() })
+                    let (name, cc) = u.rsplit_once(':').ok_or_else(|| {
+                        Error::invalid(format!("end_users[{i}]"), "write it as Name:CC")
+                    })?;
+                    Ok(EndUserParty {
+                        name: name.to_string(),
+                        country: cc.to_string(),
+                    })
                 })
                 .collect::<Result<Vec<_>>>()?;
             let input = AttestationInput {
@@ -527,14 +730,31 @@ fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
             println!("{}", r.attestation.id);
             Ok(0)
         }
-        AttestationCmd::Review { attestation, approve, reject, request_changes, reason } => {
+        AttestationCmd::Review {
+            attestation,
+            approve,
+            reject,
+            request_changes,
+            reason,
+        } => {
             let decision = match (approve, reject, request_changes) {
                 (true, _, _) => Decision::Approve,
                 (_, true, _) => Decision::Reject,
                 (_, _, true) => Decision::RequestChanges,
-                _ => return Err(Error::invalid("decision", "give --approve, --reject or --request-changes")),
+                _ => {
+                    return Err(Error::invalid(
+                        "decision",
+                        "give --approve, --reject or --request-changes",
+                    ));
+                }
             };
-            let r = e.review_attestation(ctx.actor()?, uuid("attestation", &attestation)?, decision, reason, now)?;
+            let r = e.review_attestation(
+                ctx.actor()?,
+                uuid("attestation", &attestation)?,
+                decision,
+                reason,
+                now,
+            )?;
             println!("{} is {}", r.attestation.id, r.attestation.status);
             Ok(0)
         }
@@ -544,12 +764,22 @@ fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
                 return print_json(&r);
             }
             let a = &r.attestation;
-            println!("{} {} signed {} by {}, valid until {}", a.kind, a.status, a.signed_on, a.signatory_name, a.valid_until);
+            println!(
+                "{} {} signed {} by {}, valid until {}",
+                a.kind, a.status, a.signed_on, a.signatory_name, a.valid_until
+            );
             for d in &r.documents {
-                println!("  document {} ({}, {} bytes) sha256 {}", d.original_name, d.media_type, d.size, d.sha256);
+                println!(
+                    "  document {} ({}, {} bytes) sha256 {}",
+                    d.original_name, d.media_type, d.size, d.sha256
+                );
             }
             for rev in &r.reviews {
-                println!("  review {} {}", rev.decision, rev.reason.as_deref().unwrap_or(""));
+                println!(
+                    "  review {} {}",
+                    rev.decision,
+                    rev.reason.as_deref().unwrap_or("")
+                );
             }
             Ok(0)
         }
@@ -559,7 +789,13 @@ fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
                 return print_json(&q);
             }
             for i in q {
-                println!("{}  logged {} by {}  {}", i.attestation.id, i.attestation.logged_at.date_naive(), i.logged_by_name, i.customer_name);
+                println!(
+                    "{}  logged {} by {}  {}",
+                    i.attestation.id,
+                    i.attestation.logged_at.date_naive(),
+                    i.logged_by_name,
+                    i.customer_name
+                );
             }
             Ok(0)
         }
@@ -576,9 +812,16 @@ fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
             if json {
                 print_json(&report)?;
             } else if let Some(b) = &report.first_broken {
-                println!("BROKEN at event {}: {} ({} events checked)", b.seq, b.reason, report.events);
+                println!(
+                    "BROKEN at event {}: {} ({} events checked)",
+                    b.seq, b.reason, report.events
+                );
             } else {
-                println!("OK: {} events, chain intact ({:.0} events/s)", report.events, report.events as f64 / secs.max(1e-9));
+                println!(
+                    "OK: {} events, chain intact ({:.0} events/s)",
+                    report.events,
+                    report.events as f64 / secs.max(1e-9)
+                );
             }
             Ok(if report.ok { 0 } else { 1 })
         }
@@ -596,7 +839,14 @@ fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
                 return print_json(&events);
             }
             for ev in events {
-                println!("{:>7} {} {:<22} {} {}", ev.seq, ev.at.format("%Y-%m-%d %H:%M:%S"), ev.action, ev.entity, ev.entity_id);
+                println!(
+                    "{:>7} {} {:<22} {} {}",
+                    ev.seq,
+                    ev.at.format("%Y-%m-%d %H:%M:%S"),
+                    ev.action,
+                    ev.entity,
+                    ev.entity_id
+                );
             }
             Ok(0)
         }
@@ -606,7 +856,13 @@ fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
                 return print_json(&events);
             }
             for ev in events {
-                println!("{:>7} {} {:<22} by {}", ev.seq, ev.at.format("%Y-%m-%d %H:%M:%S"), ev.action, ev.actor_id.map_or("-".into(), |a| a.to_string()));
+                println!(
+                    "{:>7} {} {:<22} by {}",
+                    ev.seq,
+                    ev.at.format("%Y-%m-%d %H:%M:%S"),
+                    ev.action,
+                    ev.actor_id.map_or("-".into(), |a| a.to_string())
+                );
             }
             Ok(0)
         }

@@ -19,7 +19,11 @@ pub fn default_db_path() -> PathBuf {
 }
 
 #[derive(Parser, Debug)]
-#[command(name = "enduse", version, about = "EndUse: the export-compliance record (customers, letters, visits, attestations)")]
+#[command(
+    name = "enduse",
+    version,
+    about = "EndUse: the export-compliance record (customers, letters, visits, attestations)"
+)]
 pub struct Cli {
     /// Database file [default: $ENDUSE_DB, else the app's file in the OS data directory]
     #[arg(long, global = true, env = "ENDUSE_DB")]
@@ -311,6 +315,8 @@ pub enum FollowUpCmd {
     },
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum AttestationCmd {
     /// Log a signed attestation (status: submitted)

@@ -92,7 +92,10 @@ pub fn get_attestation(conn: &Connection, id: Uuid) -> Result<Option<Attestation
         .optional()?)
 }
 
-pub fn list_attestations_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<Attestation>> {
+pub fn list_attestations_for_customer(
+    conn: &Connection,
+    customer_id: Uuid,
+) -> Result<Vec<Attestation>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM attestation WHERE customer_id = ?1 AND archived = 0 ORDER BY signed_on"
     ))?;
@@ -128,17 +131,24 @@ fn terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, Attestatio
 const TERMS: &str = "customer_id, id, status, signed_on, valid_until, supersedes, scope";
 
 pub fn all_attestation_terms(conn: &Connection) -> Result<Vec<(Uuid, AttestationTerms)>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {TERMS} FROM attestation WHERE archived = 0"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TERMS} FROM attestation WHERE archived = 0"
+    ))?;
     let rows = stmt.query_map([], terms_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn attestation_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<AttestationTerms>> {
+pub fn attestation_terms_for_customer(
+    conn: &Connection,
+    customer_id: Uuid,
+) -> Result<Vec<AttestationTerms>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id = ?1"
     ))?;
     let rows = stmt.query_map([customer_id.to_string()], terms_from_row)?;
-    Ok(rows.map(|r| r.map(|(_, t)| t)).collect::<rusqlite::Result<_>>()?)
+    Ok(rows
+        .map(|r| r.map(|(_, t)| t))
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 const REVIEW_COLUMNS: &str = "id, attestation_id, decision, reason, reviewer_id, reviewed_at, \
@@ -200,7 +210,10 @@ pub fn list_reviews_for_customer(conn: &Connection, customer_id: Uuid) -> Result
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn list_reviews_for_attestation(conn: &Connection, attestation_id: Uuid) -> Result<Vec<Review>> {
+pub fn list_reviews_for_attestation(
+    conn: &Connection,
+    attestation_id: Uuid,
+) -> Result<Vec<Review>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {REVIEW_COLUMNS} FROM review WHERE attestation_id = ?1 ORDER BY reviewed_at"
     ))?;

@@ -110,11 +110,21 @@ fn write_canonical(value: &Value, out: &mut String) {
 
 pub(crate) fn chain_head(conn: &Connection) -> Result<ChainHead> {
     let head = conn
-        .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok(ChainHead { seq: r.get(0)?, hash: r.get(1)? })
-        })
+        .query_row(
+            "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(ChainHead {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            },
+        )
         .optional()?;
-    Ok(head.unwrap_or(ChainHead { seq: 0, hash: GENESIS_HASH.to_string() }))
+    Ok(head.unwrap_or(ChainHead {
+        seq: 0,
+        hash: GENESIS_HASH.to_string(),
+    }))
 }
 
 pub(crate) fn insert_event(conn: &Connection, e: &AuditEvent) -> Result<()> {
@@ -157,7 +167,13 @@ fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
         old: old
             .map(|t| serde_json::from_str(&t))
             .transpose()
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(8, rusqlite::types::Type::Text, Box::new(e)))?,
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    8,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
         new: c.json(9)?,
         prev_hash: c.text(10)?,
         hash: c.text(11)?,
@@ -165,8 +181,13 @@ fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
 }
 
 /// Calls `f` on every event in sequence order, streaming.
-pub fn for_each_event(conn: &Connection, mut f: impl FnMut(AuditEvent) -> Result<()>) -> Result<()> {
-    let mut stmt = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq"))?;
+pub fn for_each_event(
+    conn: &Connection,
+    mut f: impl FnMut(AuditEvent) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq"
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         f(event_from_row(row)?)?;
@@ -175,7 +196,11 @@ pub fn for_each_event(conn: &Connection, mut f: impl FnMut(AuditEvent) -> Result
 }
 
 /// The history of one record, oldest first.
-pub fn list_events_for(conn: &Connection, entity: &str, entity_id: &str) -> Result<Vec<AuditEvent>> {
+pub fn list_events_for(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+) -> Result<Vec<AuditEvent>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS} FROM audit_event WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq"
     ))?;
@@ -222,7 +247,9 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
     let mut prev = GENESIS_HASH.to_string();
     let mut broken: Option<BrokenLink> = None;
     let mut count = 0;
-    let mut stmt = conn.prepare(&format!("SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq"
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         count += 1;
@@ -233,12 +260,18 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
             Ok(e) => e,
             Err(e) => {
                 let seq: i64 = row.get(0)?;
-                broken = Some(BrokenLink { seq, reason: format!("event is unreadable: {e}") });
+                broken = Some(BrokenLink {
+                    seq,
+                    reason: format!("event is unreadable: {e}"),
+                });
                 continue;
             }
         };
         let reason = if event.seq != expected_seq {
-            Some(format!("expected event {expected_seq} next, found {} (an event is missing)", event.seq))
+            Some(format!(
+                "expected event {expected_seq} next, found {} (an event is missing)",
+                event.seq
+            ))
         } else if event.prev_hash != prev {
             Some("its previous-hash does not match the event before it".to_string())
         } else if event.compute_hash() != event.hash {
@@ -247,13 +280,21 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
             None
         };
         if let Some(reason) = reason {
-            broken = Some(BrokenLink { seq: event.seq, reason });
+            broken = Some(BrokenLink {
+                seq: event.seq,
+                reason,
+            });
             continue;
         }
         expected_seq += 1;
         prev = event.hash;
     }
-    Ok(ChainReport { events: count, ok: broken.is_none(), first_broken: broken, last_hash: prev })
+    Ok(ChainReport {
+        events: count,
+        ok: broken.is_none(),
+        first_broken: broken,
+        last_hash: prev,
+    })
 }
 
 /// Applies one event's new values to the record tables, as the original write did.
@@ -274,26 +315,41 @@ pub fn apply_event(conn: &Connection, event: &AuditEvent) -> Result<()> {
         "document" => put::<Document>(conn, v),
         "setting" => super::reference::put_setting_value(conn, v),
         "reference" => super::reference::apply_reference_load(conn, v),
-        other => Err(Error::invalid("entity", format!("event {} names unknown entity '{other}'", event.seq))),
+        other => Err(Error::invalid(
+            "entity",
+            format!("event {} names unknown entity '{other}'", event.seq),
+        )),
     }
 }
 
 /// Rebuilds a database from events: each is applied to the records and appended verbatim, so
 /// the new log carries the same hashes. Refuses a chain that does not hold.
-pub fn replay_into(conn: &Connection, events: impl IntoIterator<Item = Result<AuditEvent>>) -> Result<i64> {
+pub fn replay_into(
+    conn: &Connection,
+    events: impl IntoIterator<Item = Result<AuditEvent>>,
+) -> Result<i64> {
     let mut head = chain_head(conn)?;
     let mut n = 0;
     for event in events {
         let event = event?;
-        if event.seq != head.seq + 1 || event.prev_hash != head.hash || event.compute_hash() != event.hash {
+        if event.seq != head.seq + 1
+            || event.prev_hash != head.hash
+            || event.compute_hash() != event.hash
+        {
             return Err(Error::Integrity {
                 sha256: event.hash.clone(),
-                reason: format!("event {} does not continue the chain; replay stopped", event.seq),
+                reason: format!(
+                    "event {} does not continue the chain; replay stopped",
+                    event.seq
+                ),
             });
         }
         apply_event(conn, &event)?;
         insert_event(conn, &event)?;
-        head = ChainHead { seq: event.seq, hash: event.hash };
+        head = ChainHead {
+            seq: event.seq,
+            hash: event.hash,
+        };
         n += 1;
     }
     Ok(n)
@@ -306,7 +362,10 @@ mod tests {
     #[test]
     fn the_canonical_form_sorts_keys_at_every_level() {
         let mut out = String::new();
-        write_canonical(&serde_json::json!({"b": {"z": 1, "a": [ {"y": 2, "x": 1} ]}, "a": "é"}), &mut out);
+        write_canonical(
+            &serde_json::json!({"b": {"z": 1, "a": [ {"y": 2, "x": 1} ]}, "a": "é"}),
+            &mut out,
+        );
         assert_eq!(out, r#"{"a":"é","b":{"a":[{"x":1,"y":2}],"z":1}}"#);
     }
 }

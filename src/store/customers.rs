@@ -40,12 +40,17 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
 
 /// Lower-cased searchable text: names in any script, external id and city.
 pub fn search_text(c: &Customer) -> String {
-    [Some(c.name.as_str()), c.english_name.as_deref(), c.external_id.as_deref(), c.city.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    [
+        Some(c.name.as_str()),
+        c.english_name.as_deref(),
+        c.external_id.as_deref(),
+        c.city.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase()
 }
 
 impl Record for Customer {
@@ -94,9 +99,14 @@ pub fn get_customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> {
         .optional()?)
 }
 
-pub fn find_customer_by_external_id(conn: &Connection, external_id: &str) -> Result<Option<Customer>> {
+pub fn find_customer_by_external_id(
+    conn: &Connection,
+    external_id: &str,
+) -> Result<Option<Customer>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM customer WHERE external_id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM customer WHERE external_id = ?1"
+        ))?
         .query_row([external_id], from_row)
         .optional()?)
 }
@@ -139,10 +149,16 @@ fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
         clauses.push("archived = 0".to_string());
     }
     if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        args.push(format!("%{}%", search.to_lowercase().replace(['%', '_'], "")));
+        args.push(format!(
+            "%{}%",
+            search.to_lowercase().replace(['%', '_'], "")
+        ));
         clauses.push(format!("search_text LIKE ?{}", args.len()));
     }
-    for (column, values) in [("country", &f.countries), ("customer_type", &f.customer_types)] {
+    for (column, values) in [
+        ("country", &f.countries),
+        ("customer_type", &f.customer_types),
+    ] {
         if !values.is_empty() {
             let start = args.len();
             args.extend(values.iter().cloned());
@@ -154,7 +170,11 @@ fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
         args.push(owner.to_string());
         clauses.push(format!("owner_id = ?{}", args.len()));
     }
-    let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
     (sql, args)
 }
 
@@ -168,7 +188,9 @@ pub fn list_customers(
 ) -> Result<Vec<Customer>> {
     let (where_sql, args) = where_clause(filter);
     let dir = if descending { "DESC" } else { "ASC" };
-    let limit = page.map(|(o, l)| format!("LIMIT {l} OFFSET {o}")).unwrap_or_default();
+    let limit = page
+        .map(|(o, l)| format!("LIMIT {l} OFFSET {o}"))
+        .unwrap_or_default();
     let sql = format!(
         "SELECT {COLUMNS} FROM customer {where_sql} ORDER BY {} {dir}, id {dir} {limit}",
         order.sql()

@@ -72,7 +72,11 @@ pub fn get_document(conn: &Connection, id: Uuid) -> Result<Option<Document>> {
         .optional()?)
 }
 
-pub fn list_documents_for(conn: &Connection, owner_entity: &str, owner_id: Uuid) -> Result<Vec<Document>> {
+pub fn list_documents_for(
+    conn: &Connection,
+    owner_entity: &str,
+    owner_id: Uuid,
+) -> Result<Vec<Document>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM document WHERE owner_entity = ?1 AND owner_id = ?2 AND archived = 0 \
          ORDER BY created_at"
@@ -83,7 +87,10 @@ pub fn list_documents_for(conn: &Connection, owner_entity: &str, owner_id: Uuid)
 
 /// The folder of document bytes that belongs to a database file.
 pub fn blob_dir(db_path: &Path) -> PathBuf {
-    let mut name = db_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = db_path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".documents");
     db_path.with_file_name(name)
 }

@@ -122,7 +122,8 @@ const TERMS: &str = "customer_id, id, sent_on, ack_due, ack_received_on";
 
 /// The dates of every letter, keyed by customer, for the state of all customers at once.
 pub fn all_letter_terms(conn: &Connection) -> Result<Vec<(Uuid, LetterTerms)>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {TERMS} FROM letter WHERE archived = 0"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {TERMS} FROM letter WHERE archived = 0"))?;
     let rows = stmt.query_map([], terms_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -132,5 +133,7 @@ pub fn letter_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result
         "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id = ?1"
     ))?;
     let rows = stmt.query_map([customer_id.to_string()], terms_from_row)?;
-    Ok(rows.map(|r| r.map(|(_, t)| t)).collect::<rusqlite::Result<_>>()?)
+    Ok(rows
+        .map(|r| r.map(|(_, t)| t))
+        .collect::<rusqlite::Result<_>>()?)
 }

@@ -44,7 +44,10 @@ pub fn open(path: &Path) -> Result<Connection> {
         Error::Db(rusqlite::Error::SqliteFailure(f, _))
             if f.code == rusqlite::ErrorCode::NotADatabase =>
         {
-            Error::NotADatabase { path: path.display().to_string(), reason: "file is not SQLite".into() }
+            Error::NotADatabase {
+                path: path.display().to_string(),
+                reason: "file is not SQLite".into(),
+            }
         }
         other => other,
     })?;
@@ -65,11 +68,17 @@ fn configure(conn: &Connection) -> Result<()> {
 fn migrate(conn: &Connection, path: &Path) -> Result<()> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
-        return Err(Error::SchemaTooNew { found, supported: SCHEMA_VERSION });
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
     }
     if found == 0 {
-        let tables: i64 =
-            conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
         if tables > 0 {
             return Err(Error::NotADatabase {
                 path: path.display().to_string(),
@@ -105,7 +114,9 @@ pub fn begin_write(conn: &mut Connection) -> Result<Transaction<'_>> {
 
 pub fn device_id(conn: &Connection) -> Result<Uuid> {
     let text: String =
-        conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0))?;
+        conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| {
+            r.get(0)
+        })?;
     parse_uuid(&text)
 }
 
@@ -130,7 +141,13 @@ pub struct Change<'t> {
 
 impl<'t> Change<'t> {
     pub fn new(tx: &'t Transaction<'t>, actor: Option<Uuid>, at: Timestamp) -> Result<Self> {
-        Ok(Change { tx, actor, device: device_id(tx)?, at, chain: RefCell::new(None) })
+        Ok(Change {
+            tx,
+            actor,
+            device: device_id(tx)?,
+            at,
+            chain: RefCell::new(None),
+        })
     }
 
     /// Puts `new` and appends the event `action` with the old and new values.
@@ -170,7 +187,10 @@ impl<'t> Change<'t> {
         }
         .sealed();
         audit::insert_event(self.tx, &event)?;
-        *chain = Some(audit::ChainHead { seq: event.seq, hash: event.hash });
+        *chain = Some(audit::ChainHead {
+            seq: event.seq,
+            hash: event.hash,
+        });
         Ok(())
     }
 }
@@ -221,11 +241,14 @@ impl Cols<'_, '_> {
     }
     pub fn opt_uuid(&self, i: usize) -> rusqlite::Result<Option<Uuid>> {
         let text: Option<String> = self.0.get(i)?;
-        text.map(|t| Uuid::parse_str(&t).map_err(|e| conv_err(i, e))).transpose()
+        text.map(|t| Uuid::parse_str(&t).map_err(|e| conv_err(i, e)))
+            .transpose()
     }
     pub fn ts(&self, i: usize) -> rusqlite::Result<Timestamp> {
         let text: String = self.0.get(i)?;
-        DateTime::parse_from_rfc3339(&text).map(|t| t.with_timezone(&Utc)).map_err(|e| conv_err(i, e))
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| conv_err(i, e))
     }
     pub fn json<T: DeserializeOwned>(&self, i: usize) -> rusqlite::Result<T> {
         let text: String = self.0.get(i)?;
@@ -243,7 +266,8 @@ impl Cols<'_, '_> {
         T::Err: std::error::Error + Send + Sync + 'static,
     {
         let text: Option<String> = self.0.get(i)?;
-        text.map(|t| t.parse().map_err(|e| conv_err(i, e))).transpose()
+        text.map(|t| t.parse().map_err(|e| conv_err(i, e)))
+            .transpose()
     }
 }
 
@@ -259,7 +283,9 @@ mod tests {
     fn a_fresh_database_migrates_to_the_current_version_and_gets_a_device_id() {
         let dir = tempfile::tempdir().unwrap();
         let conn = open(&dir.path().join("a.db")).unwrap();
-        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
         assert!(device_id(&conn).is_ok());
         drop(conn);
@@ -274,7 +300,8 @@ mod tests {
         let path = dir.path().join("new.db");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
         }
         let err = open(&path).unwrap_err();
         assert!(matches!(err, Error::SchemaTooNew { .. }));
@@ -287,7 +314,9 @@ mod tests {
         let mut conn = open(&dir.path().join("a.db")).unwrap();
         let tx = begin_write(&mut conn).unwrap();
         let change = Change::new(&tx, None, Utc::now()).unwrap();
-        change.append("test.event", "test", "1", None, serde_json::json!({"a": 1})).unwrap();
+        change
+            .append("test.event", "test", "1", None, serde_json::json!({"a": 1}))
+            .unwrap();
         drop(change);
         tx.commit().unwrap();
         let update = conn.execute("UPDATE audit_event SET action = 'x'", []);

@@ -61,13 +61,23 @@ pub fn apply_reference_load(conn: &Connection, value: &Value) -> Result<()> {
             }
         }
         other => {
-            return Err(crate::Error::invalid("kind", format!("unknown reference data '{other}'")));
+            return Err(crate::Error::invalid(
+                "kind",
+                format!("unknown reference data '{other}'"),
+            ));
         }
     }
     conn.execute(
         "INSERT OR REPLACE INTO reference_version (kind, version, sha256, source, loaded_at, rows) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![load.kind, load.version, load.sha256, load.source, ts_text(&load.loaded_at), rows],
+        params![
+            load.kind,
+            load.version,
+            load.sha256,
+            load.source,
+            ts_text(&load.loaded_at),
+            rows
+        ],
     )?;
     Ok(())
 }
@@ -95,8 +105,9 @@ fn version_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ReferenceVersio
 
 pub fn get_reference_data(conn: &Connection) -> Result<ReferenceData> {
     let mut data = ReferenceData::default();
-    let mut stmt = conn
-        .prepare_cached("SELECT id, category, text, source, source_date FROM reference_red_flag ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, category, text, source, source_date FROM reference_red_flag ORDER BY id",
+    )?;
     data.red_flags = stmt
         .query_map([], |r| {
             let c = Cols(r);
@@ -109,10 +120,15 @@ pub fn get_reference_data(conn: &Connection) -> Result<ReferenceData> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached("SELECT hs6, tier, description FROM reference_chpl ORDER BY hs6")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT hs6, tier, description FROM reference_chpl ORDER BY hs6")?;
     data.chpl = stmt
         .query_map([], |r| {
-            Ok(ChplCode { hs6: r.get(0)?, tier: r.get(1)?, description: r.get(2)? })
+            Ok(ChplCode {
+                hs6: r.get(0)?,
+                tier: r.get(1)?,
+                description: r.get(2)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare_cached(
@@ -132,7 +148,9 @@ pub fn get_reference_data(conn: &Connection) -> Result<ReferenceData> {
     let mut stmt = conn.prepare_cached(
         "SELECT kind, version, sha256, source, loaded_at, rows FROM reference_version ORDER BY kind",
     )?;
-    data.versions = stmt.query_map([], version_from_row)?.collect::<rusqlite::Result<_>>()?;
+    data.versions = stmt
+        .query_map([], version_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(data)
 }
 
@@ -165,7 +183,9 @@ pub fn put_setting_value(conn: &Connection, value: &Value) -> Result<()> {
 
 pub fn get_setting(conn: &Connection, key: &str) -> Result<Option<Setting>> {
     Ok(conn
-        .prepare_cached("SELECT key, value, updated_at, version, updated_by FROM setting WHERE key = ?1")?
+        .prepare_cached(
+            "SELECT key, value, updated_at, version, updated_by FROM setting WHERE key = ?1",
+        )?
         .query_row([key], |r| {
             let c = Cols(r);
             Ok(Setting {

@@ -62,7 +62,9 @@ pub fn get_user(conn: &Connection, id: Uuid) -> Result<Option<User>> {
 
 pub fn find_user_by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM user WHERE email = ?1 COLLATE NOCASE"))?
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM user WHERE email = ?1 COLLATE NOCASE"
+        ))?
         .query_row([email.trim()], from_row)
         .optional()?)
 }

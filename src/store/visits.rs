@@ -78,7 +78,10 @@ pub fn list_visits(conn: &Connection, customer_id: Option<Uuid>, limit: u32) -> 
         "SELECT {VISIT_COLUMNS} FROM visit WHERE archived = 0 AND (?1 IS NULL OR customer_id = ?1) \
          ORDER BY visited_on DESC, id DESC LIMIT ?2"
     ))?;
-    let rows = stmt.query_map(params![customer_id.map(|c| c.to_string()), limit], visit_from_row)?;
+    let rows = stmt.query_map(
+        params![customer_id.map(|c| c.to_string()), limit],
+        visit_from_row,
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -142,7 +145,9 @@ impl Record for RedFlagObservation {
 
 pub fn get_red_flag_observation(conn: &Connection, id: Uuid) -> Result<Option<RedFlagObservation>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE id = ?1"
+        ))?
         .query_row([id.to_string()], flag_from_row)
         .optional()?)
 }
@@ -157,8 +162,10 @@ pub fn list_red_flag_observations(
         "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE (?1 IS NULL OR customer_id = ?1) \
          AND (?2 = 0 OR resolved_on IS NULL) ORDER BY observed_on DESC, id DESC"
     ))?;
-    let rows =
-        stmt.query_map(params![customer_id.map(|c| c.to_string()), open_only], flag_from_row)?;
+    let rows = stmt.query_map(
+        params![customer_id.map(|c| c.to_string()), open_only],
+        flag_from_row,
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -178,7 +185,8 @@ fn flag_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, FlagT
 const FLAG_TERMS: &str = "customer_id, id, flag_id, observed_on, resolved_on";
 
 pub fn all_flag_terms(conn: &Connection) -> Result<Vec<(Uuid, FlagTerms)>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {FLAG_TERMS} FROM red_flag_observation"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {FLAG_TERMS} FROM red_flag_observation"))?;
     let rows = stmt.query_map([], flag_terms_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -188,7 +196,9 @@ pub fn flag_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result<V
         "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id = ?1"
     ))?;
     let rows = stmt.query_map([customer_id.to_string()], flag_terms_from_row)?;
-    Ok(rows.map(|r| r.map(|(_, t)| t)).collect::<rusqlite::Result<_>>()?)
+    Ok(rows
+        .map(|r| r.map(|(_, t)| t))
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 const FOLLOW_UP_COLUMNS: &str = "id, customer_id, visit_id, action, due_on, owner_id, done_on, \
@@ -246,7 +256,9 @@ impl Record for FollowUp {
 
 pub fn get_follow_up(conn: &Connection, id: Uuid) -> Result<Option<FollowUp>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE id = ?1"
+        ))?
         .query_row([id.to_string()], follow_up_from_row)
         .optional()?)
 }
@@ -263,7 +275,11 @@ pub fn list_follow_ups(
          AND (?2 IS NULL OR owner_id = ?2) AND (?3 = 0 OR done_on IS NULL) ORDER BY due_on, id"
     ))?;
     let rows = stmt.query_map(
-        params![customer_id.map(|c| c.to_string()), owner_id.map(|c| c.to_string()), open_only],
+        params![
+            customer_id.map(|c| c.to_string()),
+            owner_id.map(|c| c.to_string()),
+            open_only
+        ],
         follow_up_from_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

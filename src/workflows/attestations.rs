@@ -89,20 +89,38 @@ fn read_document(field: &str, path: &Path) -> Result<IncomingDocument> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::invalid(field, format!("{}: {e}", path.display())))?;
     if !meta.is_file() {
-        return Err(Error::invalid(field, format!("{} is not a file", path.display())));
+        return Err(Error::invalid(
+            field,
+            format!("{} is not a file", path.display()),
+        ));
     }
     if meta.len() > MAX_DOCUMENT_BYTES {
         return Err(Error::invalid(
             field,
-            format!("{} is {:.1} MB; the limit is 25 MB", path.display(), meta.len() as f64 / 1e6),
+            format!(
+                "{} is {:.1} MB; the limit is 25 MB",
+                path.display(),
+                meta.len() as f64 / 1e6
+            ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::invalid(field, format!("{}: {e}", path.display())))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::invalid(field, format!("{}: {e}", path.display())))?;
     let media_type = sniff_media_type(&bytes).ok_or_else(|| {
-        Error::invalid(field, format!("{} is not a PDF, PNG, JPEG or TIFF file", path.display()))
+        Error::invalid(
+            field,
+            format!("{} is not a PDF, PNG, JPEG or TIFF file", path.display()),
+        )
     })?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
-    Ok(IncomingDocument { name, media_type, bytes })
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".into());
+    Ok(IncomingDocument {
+        name,
+        media_type,
+        bytes,
+    })
 }
 
 struct CheckedAttestation {
@@ -122,7 +140,10 @@ fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestati
     }
     let end_use_text = optional("end_use_text", input.end_use_text.as_deref())?;
     if input.end_use == EndUse::Other && end_use_text.is_none() {
-        return Err(Error::invalid("end_use_text", "is required when the end use is 'other'"));
+        return Err(Error::invalid(
+            "end_use_text",
+            "is required when the end use is 'other'",
+        ));
     }
     let mut end_users = Vec::new();
     for (i, u) in input.end_users.iter().enumerate() {
@@ -139,7 +160,10 @@ fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestati
         }
     }
     if destinations.is_empty() {
-        return Err(Error::invalid("destinations", "name at least one destination country"));
+        return Err(Error::invalid(
+            "destinations",
+            "name at least one destination country",
+        ));
     }
     let mut hs_codes = Vec::new();
     for c in &input.scope.hs_codes {
@@ -157,7 +181,10 @@ fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestati
         .filter(|p| !p.is_empty())
         .collect();
     if !input.scope.all_products && hs_codes.is_empty() && part_numbers.is_empty() {
-        return Err(Error::invalid("scope", "name HS codes or part numbers, or all products"));
+        return Err(Error::invalid(
+            "scope",
+            "name HS codes or part numbers, or all products",
+        ));
     }
     if input.kind == AttestationKind::NoRussiaClause && !input.clauses.no_reexport_russia_belarus {
         return Err(Error::invalid(
@@ -171,13 +198,22 @@ fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestati
         end_use_text,
         end_users,
         destinations,
-        scope: ProductScope { all_products: input.scope.all_products, hs_codes, part_numbers },
+        scope: ProductScope {
+            all_products: input.scope.all_products,
+            hs_codes,
+            part_numbers,
+        },
     })
 }
 
 impl Enduse {
     /// Logs a signed attestation as submitted, with its documents, for a manager to review.
-    pub fn log_attestation(&self, actor: Uuid, input: AttestationInput, now: Timestamp) -> Result<AttestationRecord> {
+    pub fn log_attestation(
+        &self,
+        actor: Uuid,
+        input: AttestationInput,
+        now: Timestamp,
+    ) -> Result<AttestationRecord> {
         let checked = validate(&input, now)?;
         let incoming = input
             .documents
@@ -195,10 +231,14 @@ impl Enduse {
             actor_user(ch, "log attestation")?;
             let customer = load_customer(ch, input.customer_id)?;
             if let Some(old_id) = input.supersedes {
-                let old = store_attestations::get_attestation(ch.tx, old_id)?
-                    .ok_or_else(|| Error::invalid("supersedes", format!("no attestation {old_id}")))?;
+                let old = store_attestations::get_attestation(ch.tx, old_id)?.ok_or_else(|| {
+                    Error::invalid("supersedes", format!("no attestation {old_id}"))
+                })?;
                 if old.customer_id != customer.id {
-                    return Err(Error::invalid("supersedes", "that attestation belongs to another customer"));
+                    return Err(Error::invalid(
+                        "supersedes",
+                        "that attestation belongs to another customer",
+                    ));
                 }
             }
             let policy = policy_in(ch.tx)?;
@@ -234,9 +274,15 @@ impl Enduse {
             let docs = incoming
                 .iter()
                 .zip(hashes)
-                .map(|(d, sha)| insert_document(ch, "attestation", attestation.id, d, sha, actor, now))
+                .map(|(d, sha)| {
+                    insert_document(ch, "attestation", attestation.id, d, sha, actor, now)
+                })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(AttestationRecord { attestation, documents: docs, reviews: vec![] })
+            Ok(AttestationRecord {
+                attestation,
+                documents: docs,
+                reviews: vec![],
+            })
         })
     }
 
@@ -288,7 +334,13 @@ impl Enduse {
     }
 
     /// Attaches another document to an attestation that is not yet approved.
-    pub fn attach_document(&self, actor: Uuid, attestation_id: Uuid, path: &Path, now: Timestamp) -> Result<Document> {
+    pub fn attach_document(
+        &self,
+        actor: Uuid,
+        attestation_id: Uuid,
+        path: &Path,
+        now: Timestamp,
+    ) -> Result<Document> {
         let incoming = read_document("document", path)?;
         let sha = documents::write_blob(&self.documents_dir(), &incoming.bytes)?;
         self.write(Some(actor), now, |ch| {
@@ -314,7 +366,9 @@ impl Enduse {
 
     /// A document's bytes, checked against their hash.
     pub fn read_document(&self, id: Uuid) -> Result<(Document, Vec<u8>)> {
-        let doc = self.read(|c| documents::get_document(c, id))?.ok_or_else(|| Error::not_found("document", id))?;
+        let doc = self
+            .read(|c| documents::get_document(c, id))?
+            .ok_or_else(|| Error::not_found("document", id))?;
         let bytes = documents::read_blob(&self.documents_dir(), &doc.sha256)?;
         Ok((doc, bytes))
     }

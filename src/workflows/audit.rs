@@ -28,7 +28,8 @@ impl Enduse {
         self.read(|c| {
             store_audit::for_each_event(c, |e| {
                 serde_json::to_writer(&mut out, &e)?;
-                out.write_all(b"\n").map_err(|e| Error::io("audit export", e))?;
+                out.write_all(b"\n")
+                    .map_err(|e| Error::io("audit export", e))?;
                 n += 1;
                 Ok(())
             })
@@ -40,18 +41,24 @@ impl Enduse {
     /// with the same hashes, so the copy verifies and equals the original record for record.
     pub fn replay_into_new(path: &Path, input: impl BufRead) -> Result<(Enduse, i64)> {
         if path.exists() {
-            return Err(Error::invalid("into", format!("{} already exists", path.display())));
+            return Err(Error::invalid(
+                "into",
+                format!("{} already exists", path.display()),
+            ));
         }
         let mut conn = crate::store::open(path)?;
         let tx = crate::store::begin_write(&mut conn)?;
-        let events = input.lines().enumerate().filter_map(|(i, line)| match line {
-            Ok(l) if l.trim().is_empty() => None,
-            Ok(l) => Some(
-                serde_json::from_str::<AuditEvent>(&l)
-                    .map_err(|e| Error::invalid("event", format!("line {}: {e}", i + 1))),
-            ),
-            Err(e) => Some(Err(Error::io("replay", e))),
-        });
+        let events = input
+            .lines()
+            .enumerate()
+            .filter_map(|(i, line)| match line {
+                Ok(l) if l.trim().is_empty() => None,
+                Ok(l) => Some(
+                    serde_json::from_str::<AuditEvent>(&l)
+                        .map_err(|e| Error::invalid("event", format!("line {}: {e}", i + 1))),
+                ),
+                Err(e) => Some(Err(Error::io("replay", e))),
+            });
         let n = store_audit::replay_into(&tx, events)?;
         tx.commit()?;
         drop(conn);
@@ -61,7 +68,10 @@ impl Enduse {
     /// A consistent copy of the database (and its documents) while it stays in use.
     pub fn backup(&self, to: &Path) -> Result<()> {
         if to.exists() {
-            return Err(Error::invalid("to", format!("{} already exists", to.display())));
+            return Err(Error::invalid(
+                "to",
+                format!("{} already exists", to.display()),
+            ));
         }
         self.read(|c| {
             c.execute("VACUUM INTO ?1", [to.to_string_lossy()])?;

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{Enduse, actor_user, check_version, optional, policy_in, reports, require_manager, required};
+use super::{
+    Enduse, actor_user, check_version, optional, policy_in, reports, require_manager, required,
+};
 use crate::csv_io::{self, ImportRow};
 use crate::model::*;
 use crate::rules::{self, CustomerFacts, CustomerState, Reason};
@@ -59,7 +61,10 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
     if let Some(w) = &website
         && (w.contains(char::is_whitespace) || !w.contains('.'))
     {
-        return Err(Error::invalid("website", format!("'{w}' is not a web address")));
+        return Err(Error::invalid(
+            "website",
+            format!("'{w}' is not a web address"),
+        ));
     }
     let mut hs_codes = Vec::new();
     for code in &input.hs_codes {
@@ -76,7 +81,10 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
         if let Some(e) = &email
             && !super::is_plausible_email(e)
         {
-            return Err(Error::invalid(field("email"), format!("'{e}' is not an email address")));
+            return Err(Error::invalid(
+                field("email"),
+                format!("'{e}' is not an email address"),
+            ));
         }
         contacts.push(Contact {
             name: required(&field("name"), &c.name)?,
@@ -120,7 +128,13 @@ fn check_references(ch: &Change<'_>, fields: &CustomerFields, own_id: Option<Uui
     Ok(())
 }
 
-fn build(fields: CustomerFields, base: Option<&Customer>, id: Uuid, actor: Uuid, now: Timestamp) -> Customer {
+fn build(
+    fields: CustomerFields,
+    base: Option<&Customer>,
+    id: Uuid,
+    actor: Uuid,
+    now: Timestamp,
+) -> Customer {
     Customer {
         id,
         name: fields.name,
@@ -224,7 +238,12 @@ pub struct ImportReport {
 }
 
 impl Enduse {
-    pub fn add_customer(&self, actor: Uuid, input: CustomerInput, now: Timestamp) -> Result<Customer> {
+    pub fn add_customer(
+        &self,
+        actor: Uuid,
+        input: CustomerInput,
+        now: Timestamp,
+    ) -> Result<Customer> {
         let fields = validate(&input)?;
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "add customer")?;
@@ -271,7 +290,10 @@ impl Enduse {
             let by = actor_user(ch, "change customer status")?;
             require_manager(&by, "change customer status")?;
             if status != CustomerStatus::Active && reason.is_none() {
-                return Err(Error::invalid("reason", format!("is required to set {status}")));
+                return Err(Error::invalid(
+                    "reason",
+                    format!("is required to set {status}"),
+                ));
             }
             let old = load_customer(ch, id)?;
             let customer = Customer {
@@ -288,7 +310,13 @@ impl Enduse {
     }
 
     /// Archives (or restores) a customer: records are never deleted.
-    pub fn archive_customer(&self, actor: Uuid, id: Uuid, archived: bool, now: Timestamp) -> Result<Customer> {
+    pub fn archive_customer(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        archived: bool,
+        now: Timestamp,
+    ) -> Result<Customer> {
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "archive customer")?;
             let old = load_customer(ch, id)?;
@@ -299,13 +327,22 @@ impl Enduse {
                 version: old.version + 1,
                 ..old.clone()
             };
-            ch.write(if archived { "customer.archive" } else { "customer.restore" }, Some(&old), &customer)?;
+            ch.write(
+                if archived {
+                    "customer.archive"
+                } else {
+                    "customer.restore"
+                },
+                Some(&old),
+                &customer,
+            )?;
             Ok(customer)
         })
     }
 
     pub fn get_customer(&self, id: Uuid) -> Result<Customer> {
-        self.read(|c| store_customers::get_customer(c, id))?.ok_or_else(|| Error::not_found("customer", id))
+        self.read(|c| store_customers::get_customer(c, id))?
+            .ok_or_else(|| Error::not_found("customer", id))
     }
 
     /// Finds a customer by UUID or by external (ERP) id.
@@ -319,13 +356,22 @@ impl Enduse {
             }
             store_customers::find_customer_by_external_id(c, reference)
         })?
-        .ok_or_else(|| Error::invalid("customer", format!("no customer with id or external id '{reference}'")))
+        .ok_or_else(|| {
+            Error::invalid(
+                "customer",
+                format!("no customer with id or external id '{reference}'"),
+            )
+        })
     }
 
     /// One page of customers with their states.
     pub fn list_customers(&self, query: &CustomerQuery, today: NaiveDate) -> Result<CustomerPage> {
         let on = query.on.unwrap_or(today);
-        let limit = if query.limit == 0 { 100 } else { query.limit.min(1000) };
+        let limit = if query.limit == 0 {
+            100
+        } else {
+            query.limit.min(1000)
+        };
         let filter = CustomerFilter {
             search: query.search.clone(),
             countries: query
@@ -333,7 +379,11 @@ impl Enduse {
                 .iter()
                 .map(|c| country::parse_country("countries", c))
                 .collect::<Result<_>>()?,
-            customer_types: query.customer_types.iter().map(|t| t.as_str().to_string()).collect(),
+            customer_types: query
+                .customer_types
+                .iter()
+                .map(|t| t.as_str().to_string())
+                .collect(),
             owner_id: query.owner_id,
             include_archived: query.include_archived,
         };
@@ -347,8 +397,10 @@ impl Enduse {
         let needs_all_states = !query.states.is_empty() || query.sort == CustomerSort::State;
         self.read(|conn| {
             let policy = policy_in(conn)?;
-            let owners: HashMap<Uuid, String> =
-                users::list_users(conn)?.into_iter().map(|u| (u.id, u.name)).collect();
+            let owners: HashMap<Uuid, String> = users::list_users(conn)?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect();
             if !needs_all_states {
                 let total = store_customers::count_customers(conn, &filter)?;
                 let customers = store_customers::list_customers(
@@ -365,9 +417,14 @@ impl Enduse {
                         Ok(row_of(c, &facts, on, &policy, &owners))
                     })
                     .collect::<Result<Vec<_>>>()?;
-                return Ok(CustomerPage { total, offset: query.offset, rows });
+                return Ok(CustomerPage {
+                    total,
+                    offset: query.offset,
+                    rows,
+                });
             }
-            let customers = store_customers::list_customers(conn, &filter, order, query.descending, None)?;
+            let customers =
+                store_customers::list_customers(conn, &filter, order, query.descending, None)?;
             let mut facts = reports::all_facts(conn)?;
             let mut rows: Vec<CustomerRow> = customers
                 .into_iter()
@@ -384,14 +441,28 @@ impl Enduse {
                 }
             }
             let total = rows.len() as u64;
-            let rows = rows.into_iter().skip(query.offset as usize).take(limit as usize).collect();
-            Ok(CustomerPage { total, offset: query.offset, rows })
+            let rows = rows
+                .into_iter()
+                .skip(query.offset as usize)
+                .take(limit as usize)
+                .collect();
+            Ok(CustomerPage {
+                total,
+                offset: query.offset,
+                rows,
+            })
         })
     }
 
     /// Imports customers from CSV text, all or nothing: any bad row and nothing is written, with
     /// every bad row reported as `line N: field: reason`. Rows upsert by external id.
-    pub fn import_customers(&self, actor: Uuid, csv_text: &str, dry_run: bool, now: Timestamp) -> Result<ImportReport> {
+    pub fn import_customers(
+        &self,
+        actor: Uuid,
+        csv_text: &str,
+        dry_run: bool,
+        now: Timestamp,
+    ) -> Result<ImportReport> {
         let parsed = csv_io::parse_customer_csv(csv_text)?;
         let mut errors: Vec<RowError> = parsed.errors;
         self.write(Some(actor), now, |ch| {
@@ -402,7 +473,12 @@ impl Enduse {
                 .collect();
             let mut seen_external: HashMap<String, u64> = HashMap::new();
             let mut planned: Vec<(Option<Customer>, CustomerFields)> = Vec::new();
-            for ImportRow { line, input, owner_email } in parsed.rows {
+            for ImportRow {
+                line,
+                input,
+                owner_email,
+            } in parsed.rows
+            {
                 let mut input = input;
                 if let Some(email) = owner_email {
                     match owners.get(&email.to_lowercase()) {
@@ -444,7 +520,13 @@ impl Enduse {
                 errors.sort_by_key(|e| e.line);
                 return Err(Error::ImportRejected { errors });
             }
-            let mut report = ImportReport { rows: planned.len() as u64, created: 0, updated: 0, unchanged: 0, dry_run };
+            let mut report = ImportReport {
+                rows: planned.len() as u64,
+                created: 0,
+                updated: 0,
+                unchanged: 0,
+                dry_run,
+            };
             for (existing, fields) in planned {
                 match existing {
                     None => {
@@ -474,8 +556,10 @@ impl Enduse {
     /// Writes every (non-archived) customer as CSV, in the import's column layout.
     pub fn export_customers(&self, out: impl std::io::Write) -> Result<u64> {
         self.read(|conn| {
-            let owners: HashMap<Uuid, String> =
-                users::list_users(conn)?.into_iter().map(|u| (u.id, u.email)).collect();
+            let owners: HashMap<Uuid, String> = users::list_users(conn)?
+                .into_iter()
+                .map(|u| (u.id, u.email))
+                .collect();
             let customers = store_customers::list_customers(
                 conn,
                 &CustomerFilter::default(),
@@ -489,15 +573,37 @@ impl Enduse {
 }
 
 fn same_profile(a: &Customer, b: &Customer) -> bool {
-    (&a.name, &a.english_name, &a.country, a.customer_type, &a.city, &a.address, &a.website)
-        == (&b.name, &b.english_name, &b.country, b.customer_type, &b.city, &b.address, &b.website)
-        && (a.owner_id, &a.external_id, &a.hs_codes) == (b.owner_id, &b.external_id, &b.hs_codes)
+    (
+        &a.name,
+        &a.english_name,
+        &a.country,
+        a.customer_type,
+        &a.city,
+        &a.address,
+        &a.website,
+    ) == (
+        &b.name,
+        &b.english_name,
+        &b.country,
+        b.customer_type,
+        &b.city,
+        &b.address,
+        &b.website,
+    ) && (a.owner_id, &a.external_id, &a.hs_codes) == (b.owner_id, &b.external_id, &b.hs_codes)
 }
 
 fn row_error(line: u64, e: Error) -> RowError {
     match e {
-        Error::Invalid { field, reason } => RowError { line, field, reason },
-        other => RowError { line, field: "row".into(), reason: other.to_string() },
+        Error::Invalid { field, reason } => RowError {
+            line,
+            field,
+            reason,
+        },
+        other => RowError {
+            line,
+            field: "row".into(),
+            reason: other.to_string(),
+        },
     }
 }
 
@@ -525,4 +631,3 @@ fn row_of(
         version: c.version,
     }
 }
-

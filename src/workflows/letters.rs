@@ -49,22 +49,32 @@ impl Enduse {
         if let Some(due) = input.ack_due
             && due < input.sent_on
         {
-            return Err(Error::invalid("ack_due", "is before the date the letter was sent"));
+            return Err(Error::invalid(
+                "ack_due",
+                "is before the date the letter was sent",
+            ));
         }
-        let subject = optional("subject", input.subject.as_deref())?.unwrap_or(DEFAULT_SUBJECT.into());
+        let subject =
+            optional("subject", input.subject.as_deref())?.unwrap_or(DEFAULT_SUBJECT.into());
         let body = optional("body", input.body.as_deref())?.unwrap_or(DEFAULT_BODY.into());
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "record letter")?;
             let customer = load_customer(ch, input.customer_id)?;
             let policy = policy_in(ch.tx)?;
             let ack_due = input.ack_due.unwrap_or_else(|| {
-                input.sent_on.checked_add_days(Days::new(policy.ack_due_days.into())).unwrap_or(input.sent_on)
+                input
+                    .sent_on
+                    .checked_add_days(Days::new(policy.ack_due_days.into()))
+                    .unwrap_or(input.sent_on)
             });
             let letter = Letter {
                 id: Uuid::now_v7(),
                 customer_id: customer.id,
                 campaign_id: None,
-                template_name: input.template_name.clone().unwrap_or_else(|| "manual".into()),
+                template_name: input
+                    .template_name
+                    .clone()
+                    .unwrap_or_else(|| "manual".into()),
                 template_version: input.template_version.unwrap_or(1),
                 body_sha256: sha256_hex(body.as_bytes()),
                 subject,
@@ -89,21 +99,37 @@ impl Enduse {
         })
     }
 
-    pub fn acknowledge_letter(&self, actor: Uuid, letter_id: Uuid, input: AckInput, now: Timestamp) -> Result<Letter> {
+    pub fn acknowledge_letter(
+        &self,
+        actor: Uuid,
+        letter_id: Uuid,
+        input: AckInput,
+        now: Timestamp,
+    ) -> Result<Letter> {
         not_future("received_on", input.received_on, now)?;
         let by = super::required("by", &input.by)?;
         let note = optional("note", input.note.as_deref())?;
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "acknowledge letter")?;
-            let old = store_letters::get_letter(ch.tx, letter_id)?.ok_or_else(|| Error::not_found("letter", letter_id))?;
+            let old = store_letters::get_letter(ch.tx, letter_id)?
+                .ok_or_else(|| Error::not_found("letter", letter_id))?;
             let Some(sent_on) = old.sent_on else {
-                return Err(Error::forbidden("acknowledge letter", "the letter has not been sent"));
+                return Err(Error::forbidden(
+                    "acknowledge letter",
+                    "the letter has not been sent",
+                ));
             };
             if let Some(on) = old.ack_received_on {
-                return Err(Error::forbidden("acknowledge letter", format!("it was already acknowledged on {on}")));
+                return Err(Error::forbidden(
+                    "acknowledge letter",
+                    format!("it was already acknowledged on {on}"),
+                ));
             }
             if input.received_on < sent_on {
-                return Err(Error::invalid("received_on", format!("is before the letter was sent ({sent_on})")));
+                return Err(Error::invalid(
+                    "received_on",
+                    format!("is before the letter was sent ({sent_on})"),
+                ));
             }
             let letter = Letter {
                 ack_received_on: Some(input.received_on),
@@ -120,7 +146,8 @@ impl Enduse {
     }
 
     pub fn get_letter(&self, id: Uuid) -> Result<Letter> {
-        self.read(|c| store_letters::get_letter(c, id))?.ok_or_else(|| Error::not_found("letter", id))
+        self.read(|c| store_letters::get_letter(c, id))?
+            .ok_or_else(|| Error::not_found("letter", id))
     }
 
     pub fn list_letters_for_customer(&self, customer_id: Uuid) -> Result<Vec<Letter>> {

@@ -44,7 +44,10 @@ impl Enduse {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         let conn = store::open(&path)?;
-        let enduse = Enduse { conn: Mutex::new(conn), path };
+        let enduse = Enduse {
+            conn: Mutex::new(conn),
+            path,
+        };
         enduse.load_builtin_reference_if_missing()?;
         Ok(enduse)
     }
@@ -58,7 +61,9 @@ impl Enduse {
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` in one write transaction as `actor`; its records and events commit together.
@@ -83,8 +88,16 @@ impl Enduse {
         f(&conn)
     }
 
+    /// Runs a store read directly; for tests and benchmarks that compare raw tables.
+    #[doc(hidden)]
+    pub fn read_for_test<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+        self.read(f)
+    }
+
     fn load_builtin_reference_if_missing(&self) -> Result<()> {
-        let missing = self.read(|c| store::reference::reference_version(c, "chpl"))?.is_none();
+        let missing = self
+            .read(|c| store::reference::reference_version(c, "chpl"))?
+            .is_none();
         if missing {
             self.load_reference(None, chrono::Utc::now(), crate::reference::builtin()?)?;
         }
@@ -129,17 +142,26 @@ impl Enduse {
         let name = required("name", &input.name)?;
         let email = input.email.trim().to_string();
         if !is_plausible_email(&email) {
-            return Err(Error::invalid("email", format!("'{email}' is not an email address")));
+            return Err(Error::invalid(
+                "email",
+                format!("'{email}' is not an email address"),
+            ));
         }
         self.write(actor, now, |ch| {
             if users::count_users(ch.tx)? > 0 {
                 let by = actor_user(ch, "add user")?;
                 if by.role == Role::SalesRep {
-                    return Err(Error::forbidden("add user", "only an admin or a compliance manager adds users"));
+                    return Err(Error::forbidden(
+                        "add user",
+                        "only an admin or a compliance manager adds users",
+                    ));
                 }
             }
             if users::find_user_by_email(ch.tx, &email)?.is_some() {
-                return Err(Error::invalid("email", format!("{email} is already a user")));
+                return Err(Error::invalid(
+                    "email",
+                    format!("{email} is already a user"),
+                ));
             }
             let id = Uuid::now_v7();
             let user = User {
@@ -164,7 +186,8 @@ impl Enduse {
     }
 
     pub fn get_user(&self, id: Uuid) -> Result<User> {
-        self.read(|c| users::get_user(c, id))?.ok_or_else(|| Error::not_found("user", id))
+        self.read(|c| users::get_user(c, id))?
+            .ok_or_else(|| Error::not_found("user", id))
     }
 
     pub fn find_user_by_email(&self, email: &str) -> Result<User> {
@@ -195,7 +218,10 @@ impl Enduse {
         self.write(Some(actor), now, |ch| {
             let by = actor_user(ch, "change policy")?;
             if by.role == Role::SalesRep {
-                return Err(Error::forbidden("change policy", "sales reps cannot change the policy"));
+                return Err(Error::forbidden(
+                    "change policy",
+                    "sales reps cannot change the policy",
+                ));
             }
             let old = store::reference::get_setting(ch.tx, "policy")?;
             let setting = store::reference::Setting {
@@ -232,10 +258,15 @@ pub(crate) fn policy_in(conn: &Connection) -> Result<Policy> {
 
 /// The acting user, who must exist and not be archived.
 pub(crate) fn actor_user(ch: &Change<'_>, action: &'static str) -> Result<User> {
-    let id = ch.actor.ok_or_else(|| Error::forbidden(action, "no acting user; choose who you are"))?;
+    let id = ch
+        .actor
+        .ok_or_else(|| Error::forbidden(action, "no acting user; choose who you are"))?;
     let user = users::get_user(ch.tx, id)?.ok_or_else(|| Error::not_found("user", id))?;
     if user.archived {
-        return Err(Error::forbidden(action, format!("{} is archived", user.email)));
+        return Err(Error::forbidden(
+            action,
+            format!("{} is archived", user.email),
+        ));
     }
     Ok(user)
 }
@@ -244,7 +275,10 @@ pub(crate) fn require_manager(user: &User, action: &'static str) -> Result<()> {
     if user.role != Role::ComplianceManager {
         return Err(Error::forbidden(
             action,
-            format!("only a compliance manager may do this; {} is {}", user.email, user.role),
+            format!(
+                "only a compliance manager may do this; {} is {}",
+                user.email, user.role
+            ),
         ));
     }
     Ok(())
@@ -290,11 +324,19 @@ pub(crate) fn not_future(field: &str, date: NaiveDate, now: Timestamp) -> Result
 }
 
 /// Refuses a stale write: the caller saw `expected`, the record is now at `found`.
-pub(crate) fn check_version(entity: &'static str, id: Uuid, expected: Option<i64>, found: i64) -> Result<()> {
+pub(crate) fn check_version(
+    entity: &'static str,
+    id: Uuid,
+    expected: Option<i64>,
+    found: i64,
+) -> Result<()> {
     match expected {
-        Some(expected) if expected != found => {
-            Err(Error::Conflict { entity, id: id.to_string(), expected, found })
-        }
+        Some(expected) if expected != found => Err(Error::Conflict {
+            entity,
+            id: id.to_string(),
+            expected,
+            found,
+        }),
         _ => Ok(()),
     }
 }

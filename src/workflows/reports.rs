@@ -176,7 +176,10 @@ impl Enduse {
                 total: entries.len() as u64,
                 counts: CustomerState::ALL
                     .iter()
-                    .map(|s| StateCount { state: *s, count: counts.get(s).copied().unwrap_or(0) })
+                    .map(|s| StateCount {
+                        state: *s,
+                        count: counts.get(s).copied().unwrap_or(0),
+                    })
                     .collect(),
                 customers: entries,
             })
@@ -185,8 +188,14 @@ impl Enduse {
 
     pub fn customer_state(&self, id: Uuid, on: NaiveDate) -> Result<(CustomerState, Vec<Reason>)> {
         self.read(|conn| {
-            let c = customers::get_customer(conn, id)?.ok_or_else(|| Error::not_found("customer", id))?;
-            Ok(rules::customer_state(&c, &facts_for(conn, id)?, on, &policy_in(conn)?))
+            let c = customers::get_customer(conn, id)?
+                .ok_or_else(|| Error::not_found("customer", id))?;
+            Ok(rules::customer_state(
+                &c,
+                &facts_for(conn, id)?,
+                on,
+                &policy_in(conn)?,
+            ))
         })
     }
 
@@ -217,13 +226,21 @@ impl Enduse {
         self.read(|conn| {
             let facts = facts_for(conn, c.id)?;
             let reference = reference::get_reference_data(conn)?;
-            Ok(rules::check_order(&c, &facts, &codes, destination.as_deref(), on, &reference))
+            Ok(rules::check_order(
+                &c,
+                &facts,
+                &codes,
+                destination.as_deref(),
+                on,
+                &reference,
+            ))
         })
     }
 
     pub fn customer_detail(&self, id: Uuid, on: NaiveDate) -> Result<CustomerDetail> {
         self.read(|conn| {
-            let customer = customers::get_customer(conn, id)?.ok_or_else(|| Error::not_found("customer", id))?;
+            let customer = customers::get_customer(conn, id)?
+                .ok_or_else(|| Error::not_found("customer", id))?;
             let policy = policy_in(conn)?;
             let facts = facts_for(conn, id)?;
             let (state, reasons) = rules::customer_state(&customer, &facts, on, &policy);
@@ -237,7 +254,8 @@ impl Enduse {
                     hs6: c.hs6.clone(),
                     tier: c.tier.clone(),
                     description: c.description.clone(),
-                    covered_by: rules::covering_attestation(&facts.attestations, &c.hs6, on).map(|a| a.id),
+                    covered_by: rules::covering_attestation(&facts.attestations, &c.hs6, on)
+                        .map(|a| a.id),
                 })
                 .collect();
             let letters = letters::list_letters_for_customer(conn, id)?;
@@ -250,14 +268,29 @@ impl Enduse {
                 .map(|a| {
                     Ok(AttestationRecord {
                         documents: documents::list_documents_for(conn, "attestation", a.id)?,
-                        reviews: reviews.iter().filter(|r| r.attestation_id == a.id).cloned().collect(),
+                        reviews: reviews
+                            .iter()
+                            .filter(|r| r.attestation_id == a.id)
+                            .cloned()
+                            .collect(),
                         attestation: a,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let timeline = timeline(&letters, &visits, &attestations, &red_flags, &follow_ups, &reference);
+            let timeline = timeline(
+                &letters,
+                &visits,
+                &attestations,
+                &red_flags,
+                &follow_ups,
+                &reference,
+            );
             Ok(CustomerDetail {
-                owner: customer.owner_id.map(|o| users::get_user(conn, o)).transpose()?.flatten(),
+                owner: customer
+                    .owner_id
+                    .map(|o| users::get_user(conn, o))
+                    .transpose()?
+                    .flatten(),
                 customer,
                 on,
                 state,
@@ -277,7 +310,10 @@ impl Enduse {
     /// Submitted attestations, oldest first.
     pub fn review_queue(&self) -> Result<Vec<ReviewItem>> {
         self.read(|conn| {
-            let names: HashMap<Uuid, String> = users::list_users(conn)?.into_iter().map(|u| (u.id, u.name)).collect();
+            let names: HashMap<Uuid, String> = users::list_users(conn)?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect();
             attestations::list_submitted_attestations(conn)?
                 .into_iter()
                 .map(|a| {
@@ -306,37 +342,118 @@ fn timeline(
     reference: &ReferenceData,
 ) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
-    let entry = |on, kind, title: String, detail: Option<String>, record_id| TimelineEntry { on, kind, title, detail, record_id };
+    let entry = |on, kind, title: String, detail: Option<String>, record_id| TimelineEntry {
+        on,
+        kind,
+        title,
+        detail,
+        record_id,
+    };
     for l in letters {
         if let Some(sent) = l.sent_on {
-            let channel = l.channel.map(|c| format!(" by {}", c.as_str().replace('_', " "))).unwrap_or_default();
-            out.push(entry(sent, TimelineKind::Letter, format!("Letter sent{channel}: {}", l.subject), l.ack_due.map(|d| format!("Acknowledgement due {d}")), l.id));
+            let channel = l
+                .channel
+                .map(|c| format!(" by {}", c.as_str().replace('_', " ")))
+                .unwrap_or_default();
+            out.push(entry(
+                sent,
+                TimelineKind::Letter,
+                format!("Letter sent{channel}: {}", l.subject),
+                l.ack_due.map(|d| format!("Acknowledgement due {d}")),
+                l.id,
+            ));
         }
         if let Some(ack) = l.ack_received_on {
-            out.push(entry(ack, TimelineKind::Acknowledgement, format!("Letter acknowledged by {}", l.ack_by.as_deref().unwrap_or("customer")), l.ack_note.clone(), l.id));
+            out.push(entry(
+                ack,
+                TimelineKind::Acknowledgement,
+                format!(
+                    "Letter acknowledged by {}",
+                    l.ack_by.as_deref().unwrap_or("customer")
+                ),
+                l.ack_note.clone(),
+                l.id,
+            ));
         }
     }
     for v in visits {
-        let flags = if v.red_flags.is_empty() { String::new() } else { format!(" ({} red flag(s))", v.red_flags.len()) };
-        out.push(entry(v.visited_on, TimelineKind::Visit, format!("Visit{}{flags}", v.location.as_deref().map(|l| format!(" at {l}")).unwrap_or_default()), v.notes.clone(), v.id));
+        let flags = if v.red_flags.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} red flag(s))", v.red_flags.len())
+        };
+        out.push(entry(
+            v.visited_on,
+            TimelineKind::Visit,
+            format!(
+                "Visit{}{flags}",
+                v.location
+                    .as_deref()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default()
+            ),
+            v.notes.clone(),
+            v.id,
+        ));
     }
     for r in attestations {
         let a = &r.attestation;
-        out.push(entry(a.signed_on, TimelineKind::Attestation, format!("{} signed by {} ({})", a.kind.as_str().replace('_', " "), a.signatory_name, a.status), Some(format!("Valid until {}", a.valid_until)), a.id));
+        out.push(entry(
+            a.signed_on,
+            TimelineKind::Attestation,
+            format!(
+                "{} signed by {} ({})",
+                a.kind.as_str().replace('_', " "),
+                a.signatory_name,
+                a.status
+            ),
+            Some(format!("Valid until {}", a.valid_until)),
+            a.id,
+        ));
         for rev in &r.reviews {
-            out.push(entry(rev.reviewed_at.date_naive(), TimelineKind::Review, format!("Attestation review: {}", rev.decision.as_str().replace('_', " ")), rev.reason.clone(), rev.id));
+            out.push(entry(
+                rev.reviewed_at.date_naive(),
+                TimelineKind::Review,
+                format!(
+                    "Attestation review: {}",
+                    rev.decision.as_str().replace('_', " ")
+                ),
+                rev.reason.clone(),
+                rev.id,
+            ));
         }
     }
     for f in flags {
         let text = reference.red_flag(&f.flag_id).map(|r| r.text.clone());
-        out.push(entry(f.observed_on, TimelineKind::RedFlag, format!("Red flag {} observed", f.flag_id), text, f.id));
+        out.push(entry(
+            f.observed_on,
+            TimelineKind::RedFlag,
+            format!("Red flag {} observed", f.flag_id),
+            text,
+            f.id,
+        ));
         if let Some(on) = f.resolved_on {
-            out.push(entry(on, TimelineKind::RedFlagResolved, format!("Red flag {} resolved", f.flag_id), f.resolution_note.clone(), f.id));
+            out.push(entry(
+                on,
+                TimelineKind::RedFlagResolved,
+                format!("Red flag {} resolved", f.flag_id),
+                f.resolution_note.clone(),
+                f.id,
+            ));
         }
     }
     for f in follow_ups {
-        let state = match f.done_on { Some(d) => format!("done {d}"), None => format!("due {}", f.due_on) };
-        out.push(entry(f.done_on.unwrap_or(f.due_on), TimelineKind::FollowUp, format!("Follow-up ({state}): {}", f.action), None, f.id));
+        let state = match f.done_on {
+            Some(d) => format!("done {d}"),
+            None => format!("due {}", f.due_on),
+        };
+        out.push(entry(
+            f.done_on.unwrap_or(f.due_on),
+            TimelineKind::FollowUp,
+            format!("Follow-up ({state}): {}", f.action),
+            None,
+            f.id,
+        ));
     }
     out.sort_by(|a, b| b.on.cmp(&a.on).then(b.record_id.cmp(&a.record_id)));
     out

@@ -51,12 +51,23 @@ fn check_flag(ch: &Change<'_>, field: &str, flag_id: &str) -> Result<String> {
     let id = flag_id.trim().to_uppercase();
     let known = store::reference::get_reference_data(ch.tx)?;
     if known.red_flag(&id).is_none() {
-        return Err(Error::invalid(field, format!("'{flag_id}' is not a known red flag id")));
+        return Err(Error::invalid(
+            field,
+            format!("'{flag_id}' is not a known red flag id"),
+        ));
     }
     Ok(id)
 }
 
-fn observation(customer_id: Uuid, visit_id: Option<Uuid>, flag_id: String, on: NaiveDate, note: Option<String>, actor: Uuid, now: Timestamp) -> RedFlagObservation {
+fn observation(
+    customer_id: Uuid,
+    visit_id: Option<Uuid>,
+    flag_id: String,
+    on: NaiveDate,
+    note: Option<String>,
+    actor: Uuid,
+    now: Timestamp,
+) -> RedFlagObservation {
     RedFlagObservation {
         id: Uuid::now_v7(),
         customer_id,
@@ -118,7 +129,15 @@ impl Enduse {
             ch.write("visit.log", None, &visit)?;
             let mut observations = Vec::new();
             for flag in flags {
-                let o = observation(customer.id, Some(visit.id), flag, input.visited_on, None, actor, now);
+                let o = observation(
+                    customer.id,
+                    Some(visit.id),
+                    flag,
+                    input.visited_on,
+                    None,
+                    actor,
+                    now,
+                );
                 ch.write("red_flag.observe", None, &o)?;
                 observations.push(o);
             }
@@ -126,11 +145,17 @@ impl Enduse {
             for (i, f) in input.follow_ups.iter().enumerate() {
                 let action = required(&format!("follow_ups[{i}].action"), &f.action)?;
                 if f.due_on < input.visited_on {
-                    return Err(Error::invalid(format!("follow_ups[{i}].due_on"), "is before the visit"));
+                    return Err(Error::invalid(
+                        format!("follow_ups[{i}].due_on"),
+                        "is before the visit",
+                    ));
                 }
                 let owner = f.owner_id.unwrap_or(actor);
                 if store::users::get_user(ch.tx, owner)?.is_none() {
-                    return Err(Error::invalid(format!("follow_ups[{i}].owner_id"), format!("no user {owner}")));
+                    return Err(Error::invalid(
+                        format!("follow_ups[{i}].owner_id"),
+                        format!("no user {owner}"),
+                    ));
                 }
                 let follow_up = FollowUp {
                     id: Uuid::now_v7(),
@@ -150,7 +175,11 @@ impl Enduse {
                 ch.write("follow_up.create", None, &follow_up)?;
                 follow_ups.push(follow_up);
             }
-            Ok(LoggedVisit { visit, red_flags: observations, follow_ups })
+            Ok(LoggedVisit {
+                visit,
+                red_flags: observations,
+                follow_ups,
+            })
         })
     }
 
@@ -177,7 +206,14 @@ impl Enduse {
     }
 
     /// Resolves an open red flag: compliance managers only, with a note saying why.
-    pub fn resolve_red_flag(&self, actor: Uuid, observation_id: Uuid, note: &str, on: NaiveDate, now: Timestamp) -> Result<RedFlagObservation> {
+    pub fn resolve_red_flag(
+        &self,
+        actor: Uuid,
+        observation_id: Uuid,
+        note: &str,
+        on: NaiveDate,
+        now: Timestamp,
+    ) -> Result<RedFlagObservation> {
         let note = required("note", note)?;
         not_future("resolved_on", on, now)?;
         self.write(Some(actor), now, |ch| {
@@ -186,10 +222,16 @@ impl Enduse {
             let old = store_visits::get_red_flag_observation(ch.tx, observation_id)?
                 .ok_or_else(|| Error::not_found("red flag observation", observation_id))?;
             if let Some(when) = old.resolved_on {
-                return Err(Error::forbidden("resolve red flag", format!("it was already resolved on {when}")));
+                return Err(Error::forbidden(
+                    "resolve red flag",
+                    format!("it was already resolved on {when}"),
+                ));
             }
             if on < old.observed_on {
-                return Err(Error::invalid("resolved_on", "is before the flag was observed"));
+                return Err(Error::invalid(
+                    "resolved_on",
+                    "is before the flag was observed",
+                ));
             }
             let resolved = RedFlagObservation {
                 resolved_on: Some(on),
@@ -205,11 +247,18 @@ impl Enduse {
         })
     }
 
-    pub fn complete_follow_up(&self, actor: Uuid, id: Uuid, on: NaiveDate, now: Timestamp) -> Result<FollowUp> {
+    pub fn complete_follow_up(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        on: NaiveDate,
+        now: Timestamp,
+    ) -> Result<FollowUp> {
         not_future("done_on", on, now)?;
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "complete follow-up")?;
-            let old = store_visits::get_follow_up(ch.tx, id)?.ok_or_else(|| Error::not_found("follow-up", id))?;
+            let old = store_visits::get_follow_up(ch.tx, id)?
+                .ok_or_else(|| Error::not_found("follow-up", id))?;
             if old.done_on.is_some() {
                 return Err(Error::forbidden("complete follow-up", "it is already done"));
             }
@@ -230,11 +279,20 @@ impl Enduse {
         self.read(|c| store_visits::list_visits(c, customer_id, limit))
     }
 
-    pub fn list_red_flags(&self, customer_id: Option<Uuid>, open_only: bool) -> Result<Vec<RedFlagObservation>> {
+    pub fn list_red_flags(
+        &self,
+        customer_id: Option<Uuid>,
+        open_only: bool,
+    ) -> Result<Vec<RedFlagObservation>> {
         self.read(|c| store_visits::list_red_flag_observations(c, customer_id, open_only))
     }
 
-    pub fn list_follow_ups(&self, customer_id: Option<Uuid>, owner_id: Option<Uuid>, open_only: bool) -> Result<Vec<FollowUp>> {
+    pub fn list_follow_ups(
+        &self,
+        customer_id: Option<Uuid>,
+        owner_id: Option<Uuid>,
+        open_only: bool,
+    ) -> Result<Vec<FollowUp>> {
         self.read(|c| store_visits::list_follow_ups(c, customer_id, owner_id, open_only))
     }
 }
