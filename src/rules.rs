@@ -692,7 +692,10 @@ mod tests {
     #[test]
     fn a_heading_in_scope_covers_its_six_digit_codes_and_all_products_covers_everything() {
         let by_heading = approved("2024-01-01", "2024-12-31", &["8542"]);
-        assert!(covering_attestation(std::slice::from_ref(&by_heading), "854231", d("2024-03-01")).is_some());
+        assert!(
+            covering_attestation(std::slice::from_ref(&by_heading), "854231", d("2024-03-01"))
+                .is_some()
+        );
         assert!(covering_attestation(&[by_heading], "854140", d("2024-03-01")).is_none());
         let everything = approved("2024-01-01", "2024-12-31", &[]);
         assert!(covering_attestation(&[everything], "854140", d("2024-03-01")).is_some());
