@@ -508,3 +508,78 @@ fn customers_are_listed_filtered_and_searched_in_any_script() {
         assert!(n > 0, "the demo has customers in state {state}");
     }
 }
+
+#[test]
+fn an_attestation_sent_back_for_changes_is_amended_and_reviewed_again() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-12"), now())
+        .unwrap();
+    let a = e
+        .log_attestation(w.rep, attestation_input(c.id, vec![]), now())
+        .unwrap()
+        .attestation;
+    e.review_attestation(
+        w.manager,
+        a.id,
+        Decision::RequestChanges,
+        Some("Name the end users".into()),
+        now(),
+    )
+    .unwrap();
+    let fixed = AttestationInput {
+        end_users: vec![EndUserParty {
+            name: "Shenzhen Robotics Co.".into(),
+            country: "CN".into(),
+        }],
+        ..attestation_input(c.id, vec![])
+    };
+    let amended = e
+        .amend_attestation(w.rep, a.id, fixed.clone(), Some(2), now())
+        .unwrap();
+    assert_eq!(amended.attestation.status, AttestationStatus::Submitted);
+    e.review_attestation(w.manager, a.id, Decision::Approve, None, now())
+        .unwrap();
+    let refused = e
+        .amend_attestation(w.rep, a.id, fixed, None, now())
+        .unwrap_err();
+    assert!(refused.to_string().contains("never edited"), "{refused}");
+}
+
+#[test]
+fn the_home_screen_shows_a_rep_their_own_customers_and_a_manager_everything() {
+    let w = world();
+    let e = &w.enduse;
+    e.load_demo(120, 9, d("2025-06-01"), now()).unwrap();
+    let mine = e
+        .add_customer(
+            w.rep,
+            CustomerInput {
+                owner_id: Some(w.rep),
+                ..chinese_distributor("ERP-13")
+            },
+            now(),
+        )
+        .unwrap();
+    let rep_home = e.home(w.rep, d("2025-06-01")).unwrap();
+    assert!(rep_home.own_customers_only);
+    assert_eq!(rep_home.total, 1);
+    assert_eq!(rep_home.needs_action[0].id, mine.id);
+    let manager_home = e.home(w.manager, d("2025-06-01")).unwrap();
+    assert_eq!(manager_home.total, 121);
+    assert!(manager_home.review_queue > 0);
+    assert!(!manager_home.open_red_flags.is_empty());
+    assert!(
+        manager_home
+            .by_country
+            .iter()
+            .any(|g| g.key == "CN" && g.label == "China")
+    );
+    assert!(
+        manager_home
+            .expiring
+            .iter()
+            .all(|c| c.state == CustomerState::Expiring)
+    );
+}

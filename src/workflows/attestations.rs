@@ -286,6 +286,67 @@ impl Enduse {
         })
     }
 
+    /// Corrects an attestation that is submitted or was sent back for changes; it returns to
+    /// `submitted` for review. Approved and rejected attestations are never edited.
+    pub fn amend_attestation(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        input: AttestationInput,
+        expected_version: Option<i64>,
+        now: Timestamp,
+    ) -> Result<AttestationRecord> {
+        let checked = validate(&input, now)?;
+        if !input.documents.is_empty() {
+            return Err(Error::invalid(
+                "documents",
+                "attach documents with attach_document",
+            ));
+        }
+        self.write(Some(actor), now, |ch| {
+            actor_user(ch, "amend attestation")?;
+            let old = store_attestations::get_attestation(ch.tx, id)?
+                .ok_or_else(|| Error::not_found("attestation", id))?;
+            rules::ensure_editable(&old)?;
+            super::check_version("attestation", id, expected_version, old.version)?;
+            if input.customer_id != old.customer_id {
+                return Err(Error::invalid(
+                    "customer_id",
+                    "an attestation cannot move to another customer",
+                ));
+            }
+            let policy = policy_in(ch.tx)?;
+            let attestation = Attestation {
+                kind: input.kind,
+                signatory_name: checked.signatory_name,
+                signatory_title: checked.signatory_title,
+                signed_on: input.signed_on,
+                valid_until: input
+                    .valid_until
+                    .unwrap_or_else(|| rules::default_valid_until(input.signed_on, &policy)),
+                customer_role: input.customer_role,
+                end_use: input.end_use,
+                end_use_text: checked.end_use_text,
+                end_users: checked.end_users,
+                destinations: checked.destinations,
+                scope: checked.scope,
+                clauses: input.clauses,
+                status: AttestationStatus::Submitted,
+                supersedes: input.supersedes,
+                updated_at: now,
+                updated_by: Some(actor),
+                version: old.version + 1,
+                ..old.clone()
+            };
+            ch.write("attestation.amend", Some(&old), &attestation)?;
+            Ok(AttestationRecord {
+                documents: documents::list_documents_for(ch.tx, "attestation", id)?,
+                reviews: store_attestations::list_reviews_for_attestation(ch.tx, id)?,
+                attestation,
+            })
+        })
+    }
+
     /// Records a review. Only compliance managers review, never their own logging; reject and
     /// request-changes need a reason.
     pub fn review_attestation(

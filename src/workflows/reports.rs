@@ -458,3 +458,201 @@ fn timeline(
     out.sort_by(|a, b| b.on.cmp(&a.on).then(b.record_id.cmp(&a.record_id)));
     out
 }
+
+/// Counts per state for one group (a country or an owner).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GroupCounts {
+    /// Country code or owner id.
+    pub key: String,
+    /// Country name or owner name.
+    pub label: String,
+    pub total: u64,
+    pub counts: Vec<StateCount>,
+}
+
+/// An open red flag with what a manager needs to triage it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenRedFlag {
+    pub observation: RedFlagObservation,
+    pub customer_name: String,
+    pub flag_text: String,
+    pub flag_category: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenFollowUp {
+    pub follow_up: FollowUp,
+    pub customer_name: String,
+    pub overdue: bool,
+}
+
+/// The home screen: for a rep their own customers needing action; for managers and admins the
+/// whole programme (counts by state, country and owner, review queue, red flags, expiries).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HomeSummary {
+    pub on: NaiveDate,
+    pub user: User,
+    /// True when the figures cover only the user's own customers.
+    pub own_customers_only: bool,
+    pub total: u64,
+    pub counts: Vec<StateCount>,
+    pub by_country: Vec<GroupCounts>,
+    pub by_owner: Vec<GroupCounts>,
+    /// Customers needing the user's action: not contacted, overdue, needs attestation, expiring.
+    pub needs_action: Vec<CustomerStateEntry>,
+    pub expiring: Vec<CustomerStateEntry>,
+    pub overdue_acks: Vec<CustomerStateEntry>,
+    pub open_red_flags: Vec<OpenRedFlag>,
+    pub open_follow_ups: Vec<OpenFollowUp>,
+    pub review_queue: u64,
+    pub oldest_submission: Option<Timestamp>,
+}
+
+/// At most this many customers in each home-screen list.
+const HOME_LIST: usize = 50;
+
+fn group_counts(
+    entries: &[CustomerStateEntry],
+    key: impl Fn(&CustomerStateEntry) -> String,
+    label: impl Fn(&str) -> String,
+) -> Vec<GroupCounts> {
+    let mut groups: HashMap<String, HashMap<CustomerState, u64>> = HashMap::new();
+    for e in entries {
+        *groups
+            .entry(key(e))
+            .or_default()
+            .entry(e.state)
+            .or_default() += 1;
+    }
+    let mut out: Vec<GroupCounts> = groups
+        .into_iter()
+        .map(|(k, counts)| GroupCounts {
+            label: label(&k),
+            total: counts.values().sum(),
+            counts: CustomerState::ALL
+                .iter()
+                .map(|s| StateCount {
+                    state: *s,
+                    count: counts.get(s).copied().unwrap_or(0),
+                })
+                .collect(),
+            key: k,
+        })
+        .collect();
+    out.sort_by(|a, b| b.total.cmp(&a.total).then(a.key.cmp(&b.key)));
+    out
+}
+
+impl Enduse {
+    pub fn home(&self, user_id: Uuid, on: NaiveDate) -> Result<HomeSummary> {
+        let user = self.get_user(user_id)?;
+        let own_only = user.role == Role::SalesRep;
+        let report = self.coverage_report(on)?;
+        let entries: Vec<CustomerStateEntry> = report
+            .customers
+            .into_iter()
+            .filter(|c| !own_only || c.owner_id == Some(user.id))
+            .collect();
+        let mut counts: HashMap<CustomerState, u64> = HashMap::new();
+        for e in &entries {
+            *counts.entry(e.state).or_default() += 1;
+        }
+        let owners: HashMap<String, String> = self
+            .list_users()?
+            .into_iter()
+            .map(|u| (u.id.to_string(), u.name))
+            .collect();
+        let pick = |states: &[CustomerState]| -> Vec<CustomerStateEntry> {
+            entries
+                .iter()
+                .filter(|e| states.contains(&e.state))
+                .take(HOME_LIST)
+                .cloned()
+                .collect()
+        };
+        let needs_action = pick(&[
+            CustomerState::OverdueAck,
+            CustomerState::NeedsAttestation,
+            CustomerState::Expiring,
+            CustomerState::NotContacted,
+            CustomerState::Expired,
+        ]);
+        let expiring = pick(&[CustomerState::Expiring]);
+        let overdue_acks = pick(&[CustomerState::OverdueAck]);
+        self.read(|conn| {
+            let names: HashMap<Uuid, String> =
+                entries.iter().map(|e| (e.id, e.name.clone())).collect();
+            let reference = reference::get_reference_data(conn)?;
+            let open_red_flags = visits::list_red_flag_observations(conn, None, true)?
+                .into_iter()
+                .filter_map(|o| {
+                    let customer_name = names.get(&o.customer_id)?.clone();
+                    let flag = reference.red_flag(&o.flag_id);
+                    Some(OpenRedFlag {
+                        flag_text: flag.map(|f| f.text.clone()).unwrap_or_default(),
+                        flag_category: flag.map(|f| f.category.clone()).unwrap_or_default(),
+                        customer_name,
+                        observation: o,
+                    })
+                })
+                .take(HOME_LIST)
+                .collect();
+            let open_follow_ups =
+                visits::list_follow_ups(conn, None, own_only.then_some(user.id), true)?
+                    .into_iter()
+                    .filter_map(|f| {
+                        Some(OpenFollowUp {
+                            customer_name: names.get(&f.customer_id)?.clone(),
+                            overdue: f.due_on < on,
+                            follow_up: f,
+                        })
+                    })
+                    .take(HOME_LIST)
+                    .collect();
+            let queue = attestations::list_submitted_attestations(conn)?;
+            Ok(HomeSummary {
+                on,
+                own_customers_only: own_only,
+                total: entries.len() as u64,
+                counts: CustomerState::ALL
+                    .iter()
+                    .map(|s| StateCount {
+                        state: *s,
+                        count: counts.get(s).copied().unwrap_or(0),
+                    })
+                    .collect(),
+                by_country: group_counts(
+                    &entries,
+                    |e| e.country.clone(),
+                    |k| crate::country::country_name(k).to_string(),
+                ),
+                by_owner: group_counts(
+                    &entries,
+                    |e| e.owner_id.map(|o| o.to_string()).unwrap_or_default(),
+                    |k| {
+                        owners
+                            .get(k)
+                            .cloned()
+                            .unwrap_or_else(|| "Unassigned".into())
+                    },
+                ),
+                needs_action,
+                expiring,
+                overdue_acks,
+                open_red_flags,
+                open_follow_ups,
+                review_queue: queue.len() as u64,
+                oldest_submission: queue.first().map(|a| a.logged_at),
+                user,
+            })
+        })
+    }
+}
