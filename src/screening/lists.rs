@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -216,6 +216,10 @@ impl<R: Read> Records<R> {
             .delimiter(delimiter)
             .has_headers(headers)
             .flexible(true)
+            // With the default CRLF terminator the csv crate reports the line of a record after
+            // a CRLF line one too low; ending records at LF alone keeps line numbers right, and
+            // the CR left on the last field is trimmed with the other blanks.
+            .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(HashingReader::new(input));
         Self { file: file.to_owned(), reader, record: csv::ByteRecord::new() }
     }
@@ -544,74 +548,14 @@ pub fn import_csl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
     Ok(ListImport { kind: ListKind::Csl, entries: entries.finish(name)?, files: vec![digest] })
 }
 
-/// The DPL quotes every field but does not double quotes inside one (`"IHSAN MEDHAT "SAMMY"
-/// ELASHI"`), so a standard CSV reader would mangle it. Fields never contain tabs: a record is
-/// split on tabs and each field loses one pair of surrounding quotes. A physical line whose last
-/// field opens a quote it does not close continues on the next line.
-fn dpl_fields(text: &str) -> Vec<String> {
-    text.split('\t')
-        .map(|field| {
-            let field = field.trim_matches(|c: char| c == '\u{feff}' || c == '\r');
-            let inner = field
-                .strip_prefix('"')
-                .and_then(|f| f.strip_suffix('"'))
-                .unwrap_or(field);
-            inner.trim().to_owned()
-        })
-        .collect()
-}
-
-fn dpl_open_quote(text: &str) -> bool {
-    let last = text.rsplit('\t').next().unwrap_or("").trim_end_matches('\r');
-    last.starts_with('"') && (last.len() == 1 || !last.ends_with('"'))
-}
-
 const DPL_ALIAS_MARKERS: [&str; 4] = [" A/K/A ", " D/B/A ", " F/K/A ", " AKA "];
 
-/// Reads the BIS Denied Persons List, tab-separated with a header. A party listed at several
+/// Reads the BIS Denied Persons List, tab-separated with a header, every field quoted. A party listed at several
 /// addresses is one entry with several addresses; "A/K/A" and "D/B/A" in a name become aliases.
 pub fn import_dpl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError> {
     let (name, input) = file;
-    let mut reader = BufReader::new(HashingReader::new(input));
-    let mut buf = Vec::new();
-    let mut line_no = 0u64;
-    let mut next_record = |reader: &mut BufReader<HashingReader<R>>| {
-        let mut text = String::new();
-        let mut start = 0;
-        loop {
-            buf.clear();
-            let n = reader.read_until(b'\n', &mut buf).map_err(|e| io_error(name, e))?;
-            if n == 0 {
-                return Ok::<_, ScreeningError>((!text.is_empty()).then_some((start, text)));
-            }
-            line_no += 1;
-            let piece = match std::str::from_utf8(&buf) {
-                Ok(s) => s.to_owned(),
-                Err(_) => buf.iter().map(|&b| char::from(b)).collect(),
-            };
-            let piece = piece.trim_end_matches(['\n', '\r']);
-            if text.is_empty() {
-                start = line_no;
-                text.push_str(piece);
-            } else {
-                text.push('\n');
-                text.push_str(piece);
-            }
-            if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{1a}').is_empty() {
-                text.clear();
-                continue;
-            }
-            if !dpl_open_quote(&text) {
-                return Ok(Some((start, text)));
-            }
-        }
-    };
-
-    let Some((_, header_line)) = next_record(&mut reader)? else {
-        return Err(ScreeningError::NoEntries { file: name.to_owned() });
-    };
-    let headers: Vec<String> =
-        dpl_fields(&header_line).into_iter().map(|h| h.to_ascii_lowercase()).collect();
+    let mut records = Records::new(name, input, b'\t', true);
+    let headers = records.headers()?;
     let required = |wanted: &'static str| {
         headers
             .iter()
@@ -630,16 +574,7 @@ pub fn import_dpl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
     let citation = optional("fr_citation");
 
     let mut entries = Entries::default();
-    while let Some((line, text)) = next_record(&mut reader)? {
-        let f = dpl_fields(&text);
-        if f.len() != headers.len() {
-            return Err(ScreeningError::ColumnCount {
-                file: name.to_owned(),
-                line,
-                expected: headers.len(),
-                found: f.len(),
-            });
-        }
+    while let Some((line, f)) = records.next(headers.len())? {
         let full_name = f[name_col].clone();
         if full_name.is_empty() {
             return Err(ScreeningError::EmptyName { file: name.to_owned(), line });
@@ -682,7 +617,7 @@ pub fn import_dpl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
         }
         entries.add(entry);
     }
-    let digest = reader.into_inner().finish(name)?;
+    let digest = records.finish()?;
     Ok(ListImport { kind: ListKind::Dpl, entries: entries.finish(name)?, files: vec![digest] })
 }
 
@@ -911,7 +846,8 @@ mod tests {
         assert_eq!(cetc.key, "99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be");
         assert_eq!(cetc.aliases.last().map(String::as_str), Some("CETC Research Institute 13"));
         assert_eq!(cetc.addresses.len(), 3);
-        assert_eq!(cetc.addresses[1].address, "21 Changsheng Street, Shijiazhuang, Hebei, China");
+        assert_eq!(cetc.addresses[1].address, "21 Changsheng Street, Shijiazhuang, Hebei");
+        assert_eq!(cetc.addresses[1].country.as_deref(), Some("CN"));
         let rim = import.entries.iter().find(|e| e.key == "52291").unwrap();
         assert_eq!(rim.kind, EntryKind::Individual);
         assert_eq!(rim.addresses.iter().filter_map(|a| a.country.as_deref()).collect::<Vec<_>>(), ["CN", "KP"]);
@@ -958,9 +894,9 @@ mod tests {
     #[test]
     fn a_dpl_row_with_a_newline_inside_a_field_is_one_record() {
         let dpl = "\u{feff}\"Name\"\t\"Street_Address\"\t\"City\"\t\"State\"\t\"Country\"\t\"Postal_Code\"\t\"Effective_Date\"\n\
-            \"ACME\"\t\"1 MAIN\nSUITE 2\"\t\"X\"\t\"\"\t\"PRC\"\t\"1\"\t\"01/01/2020\"\n";
+            \"ACME\"\t\"1 MAIN\r\nSUITE 2\"\t\"X\"\t\"\"\t\"PRC\"\t\"1\"\t\"01/01/2020\"\n";
         let import = import_dpl(("dpl.txt", dpl.as_bytes())).unwrap();
-        assert_eq!(import.entries[0].addresses[0].address, "1 MAIN\nSUITE 2");
+        assert_eq!(import.entries[0].addresses[0].address, "1 MAIN\r\nSUITE 2");
         assert_eq!(import.entries[0].addresses[0].country.as_deref(), Some("CN"));
     }
 
