@@ -7,8 +7,12 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// Words that carry no identity in a party name.
-const STOP_WORDS: &[&str] = &["and", "the", "of", "und", "et"];
+/// Words that carry no identity in a party name: English, German and French "and", "the", "of",
+/// and the particles of Spanish, Portuguese, French, German and Dutch names.
+const STOP_WORDS: &[&str] = &[
+    "and", "the", "of", "und", "et", "y", "e", "de", "del", "la", "las", "los", "el", "da", "do",
+    "dos", "das", "du", "des", "der", "den", "van", "von",
+];
 
 /// Legal-form words dropped wherever they stand in a name (after dots are removed, so "L.L.C."
 /// is "llc" and "S.A." is "sa").
@@ -17,7 +21,7 @@ const LEGAL_WORDS: &[&str] = &[
     "ltda", "llc", "llp", "lp", "plc", "gmbh", "mbh", "ag", "kg", "sa", "sas", "sarl", "srl",
     "spa", "bv", "nv", "oy", "oyj", "ab", "asa", "pte", "pty", "pvt", "ooo", "oao", "zao", "pao",
     "ao", "jsc", "ojsc", "cjsc", "pjsc", "fze", "fzco", "fzc", "fzllc", "bhd", "kft", "sro",
-    "tic", "sti", "cia", "sl", "kk", "tnhh", "ооо", "оао", "зао", "пао", "ао",
+    "tic", "sti", "cia", "cv", "rl", "spr", "sapi", "sab", "ca", "sl", "kk", "tnhh", "ооо", "оао", "зао", "пао", "ао",
 ];
 
 /// Legal forms spelled out in several words; dropped only as a whole phrase.
@@ -39,10 +43,6 @@ const LEGAL_PHRASES: &[&[&str]] = &[
     &["sp", "z", "oo"],
     &["sdn", "bhd"],
     &["s", "a"],
-    &["s", "de", "rl"],
-    &["s", "de", "rl", "de", "cv"],
-    &["sa", "de", "cv"],
-    &["de", "cv"],
 ];
 
 /// Han-script legal suffixes, longest first, dropped from the end of a run of Han text.
@@ -242,6 +242,8 @@ mod tests {
     #[test]
     fn diacritics_full_width_forms_and_apostrophes_fold() {
         assert_eq!(normalize("Türkiye Çelik Şirketi"), "turkiye celik sirketi");
+        assert_eq!(normalize("MINERA RIO PRESIDIO S.A. DE C.V."), "minera rio presidio");
+        assert_eq!(normalize("C.V. DE S.A. PRESIDIO RIO MINERA"), "presidio rio minera");
         assert_eq!(normalize("ＨＵＡＷＥＩ　Ｔｅｃｈｎｏｌｏｇｉｅｓ"), "huawei technologies");
         assert_eq!(normalize("Fathi Mohammed QAR'AWI"), "fathi mohammed qarawi");
         assert_eq!(normalize("Gui\u{92}an New District"), "guian new district");
