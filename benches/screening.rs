@@ -11,14 +11,23 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use enduse::screening::eval::synthetic_customers;
 use enduse::screening::{DEFAULT_THRESHOLD, ListEntry, ListKind, ScreeningIndex, import_paths};
 
-const SDN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/domain/lists/ofac-sdn-2021");
+const SDN_DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/domain/lists/ofac-sdn-2021"
+);
 const CUSTOMERS: usize = 20_000;
 
 fn sdn_entries() -> Vec<ListEntry> {
     let dir = Path::new(SDN_DIR);
-    let paths = [dir.join("sdn.csv"), dir.join("alt.csv"), dir.join("add.csv")];
+    let paths = [
+        dir.join("sdn.csv"),
+        dir.join("alt.csv"),
+        dir.join("add.csv"),
+    ];
     let paths: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
-    import_paths(ListKind::Sdn, &paths).expect("the SDN files import").entries
+    import_paths(ListKind::Sdn, &paths)
+        .expect("the SDN files import")
+        .entries
 }
 
 fn screening(c: &mut Criterion) {
@@ -44,7 +53,9 @@ fn screening(c: &mut Criterion) {
     let mut group = c.benchmark_group("screening");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
-    group.bench_function("build_index_sdn", |b| b.iter(|| ScreeningIndex::build(black_box(&entries))));
+    group.bench_function("build_index_sdn", |b| {
+        b.iter(|| ScreeningIndex::build(black_box(&entries)))
+    });
     group.bench_function("screen_20000_customers", |b| {
         b.iter(|| index.screen_all(black_box(&customers), DEFAULT_THRESHOLD))
     });

@@ -13,9 +13,15 @@ pub(crate) fn iso2(raw: &str) -> Option<&'static str> {
         .flat_map(char::to_lowercase)
         .collect();
     if key.len() == 2 {
-        return CODES.iter().find(|code| code.eq_ignore_ascii_case(&key)).copied();
+        return CODES
+            .iter()
+            .find(|code| code.eq_ignore_ascii_case(&key))
+            .copied();
     }
-    NAMES.iter().find(|(name, _)| *name == key).map(|(_, code)| *code)
+    NAMES
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, code)| *code)
 }
 
 const CODES: &[&str] = &[

@@ -59,9 +59,26 @@ const LEGAL_FORMS: &[&str] = &[
 ];
 
 const CITIES: &[&str] = &[
-    "Shenzhen", "Guangzhou", "Dongguan", "Shanghai", "Beijing", "Suzhou", "Ningbo", "Xiamen",
-    "Hangzhou", "Wuhan", "Chengdu", "Tianjin", "Foshan", "Zhuhai", "Hong Kong", "Kowloon", "Wuxi",
-    "Nanjing", "Qingdao", "Changsha",
+    "Shenzhen",
+    "Guangzhou",
+    "Dongguan",
+    "Shanghai",
+    "Beijing",
+    "Suzhou",
+    "Ningbo",
+    "Xiamen",
+    "Hangzhou",
+    "Wuhan",
+    "Chengdu",
+    "Tianjin",
+    "Foshan",
+    "Zhuhai",
+    "Hong Kong",
+    "Kowloon",
+    "Wuxi",
+    "Nanjing",
+    "Qingdao",
+    "Changsha",
 ];
 
 const SYLLABLES: &[&str] = &[
@@ -104,7 +121,16 @@ const CHINESE_SUFFIXES: &[&str] = &[
 ];
 
 const HAN_CITIES: &[&str] = &[
-    "深圳市", "广州市", "东莞市", "上海", "北京", "苏州", "宁波", "厦门", "杭州", "香港",
+    "深圳市",
+    "广州市",
+    "东莞市",
+    "上海",
+    "北京",
+    "苏州",
+    "宁波",
+    "厦门",
+    "杭州",
+    "香港",
 ];
 const HAN_BRAND: &[&str] = &[
     "华", "强", "鑫", "达", "通", "佳", "盛", "丰", "隆", "美", "凯", "瑞", "源", "鸿", "泰", "海",
@@ -112,27 +138,91 @@ const HAN_BRAND: &[&str] = &[
     "晨", "康", "森", "腾", "博", "荣", "诚", "德",
 ];
 const HAN_INDUSTRIES: &[&str] = &[
-    "电子", "电子科技", "微电子", "半导体", "科技", "贸易", "进出口", "实业", "供应链管理",
-    "物流", "精密机械", "光电", "通信设备", "自动化", "智能科技",
+    "电子",
+    "电子科技",
+    "微电子",
+    "半导体",
+    "科技",
+    "贸易",
+    "进出口",
+    "实业",
+    "供应链管理",
+    "物流",
+    "精密机械",
+    "光电",
+    "通信设备",
+    "自动化",
+    "智能科技",
 ];
 const HAN_SUFFIXES: &[&str] = &["有限公司", "股份有限公司", "有限责任公司"];
 
 const WESTERN_FIRST: &[&str] = &[
-    "Global", "Pacific", "Nordic", "Atlantic", "Summit", "Pioneer", "Apex", "Allied", "United",
-    "Premier", "Eastern", "Western", "Golden", "Silver", "Bright", "Delta", "Alpha", "Prime",
-    "First", "Royal", "Grand", "Metro", "Central", "Harbor", "Crest", "Vertex", "Evergreen",
+    "Global",
+    "Pacific",
+    "Nordic",
+    "Atlantic",
+    "Summit",
+    "Pioneer",
+    "Apex",
+    "Allied",
+    "United",
+    "Premier",
+    "Eastern",
+    "Western",
+    "Golden",
+    "Silver",
+    "Bright",
+    "Delta",
+    "Alpha",
+    "Prime",
+    "First",
+    "Royal",
+    "Grand",
+    "Metro",
+    "Central",
+    "Harbor",
+    "Crest",
+    "Vertex",
+    "Evergreen",
 ];
 const WESTERN_SECOND: &[&str] = &[
-    "Trading", "Components", "Electronics", "Supply", "Industrial", "Technologies", "Systems",
-    "Solutions", "Logistics", "Resources", "Partners", "Distribution", "Devices", "Instruments",
-    "Networks", "Holdings", "Circuits", "Controls",
+    "Trading",
+    "Components",
+    "Electronics",
+    "Supply",
+    "Industrial",
+    "Technologies",
+    "Systems",
+    "Solutions",
+    "Logistics",
+    "Resources",
+    "Partners",
+    "Distribution",
+    "Devices",
+    "Instruments",
+    "Networks",
+    "Holdings",
+    "Circuits",
+    "Controls",
 ];
-const WESTERN_SUFFIXES: &[&str] =
-    &["LLC", "Inc.", "Ltd", "GmbH", "BV", "Pte. Ltd.", "SA", "Limited", "AB", "Oy"];
+const WESTERN_SUFFIXES: &[&str] = &[
+    "LLC",
+    "Inc.",
+    "Ltd",
+    "GmbH",
+    "BV",
+    "Pte. Ltd.",
+    "SA",
+    "Limited",
+    "AB",
+    "Oy",
+];
 
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
@@ -141,7 +231,11 @@ fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
 
 /// An ordinary Chinese or Hong Kong distributor name in Latin script.
 fn chinese_latin_name(rng: &mut ChaCha8Rng) -> String {
-    let brand = format!("{}{}", capitalise(pick(rng, SYLLABLES)), pick(rng, SYLLABLES));
+    let brand = format!(
+        "{}{}",
+        capitalise(pick(rng, SYLLABLES)),
+        pick(rng, SYLLABLES)
+    );
     let industry = pick(rng, INDUSTRIES);
     let suffix = pick(rng, CHINESE_SUFFIXES);
     match rng.random_range(0..4) {
@@ -178,8 +272,16 @@ fn ordinary_customer(rng: &mut ChaCha8Rng) -> Subject {
     match rng.random_range(0..10) {
         0..=4 => {
             let name = chinese_latin_name(rng);
-            let country = if name.contains("Hong Kong") || name.contains("HK") { "HK" } else { "CN" };
-            Subject { name, country: Some(country.into()), ..Subject::default() }
+            let country = if name.contains("Hong Kong") || name.contains("HK") {
+                "HK"
+            } else {
+                "CN"
+            };
+            Subject {
+                name,
+                country: Some(country.into()),
+                ..Subject::default()
+            }
         }
         5..=7 => {
             let english = chinese_latin_name(rng);
@@ -208,13 +310,18 @@ fn with_typo(name: &str, rng: &mut ChaCha8Rng) -> Option<String> {
         .filter(|(_, w)| w.chars().filter(|c| c.is_alphabetic()).count() >= 5)
         .max_by_key(|(i, w)| (w.len(), std::cmp::Reverse(*i)))?;
     let mut chars: Vec<char> = word.chars().collect();
-    let letters: Vec<usize> = (1..chars.len()).filter(|&i| chars[i].is_alphabetic()).collect();
+    let letters: Vec<usize> = (1..chars.len())
+        .filter(|&i| chars[i].is_alphabetic())
+        .collect();
     let &i = letters.choose(rng)?;
     match rng.random_range(0..4) {
         0 => {
             let replacement = (b'a' + rng.random_range(0..26u8)) as char;
-            let replacement =
-                if chars[i].is_uppercase() { replacement.to_ascii_uppercase() } else { replacement };
+            let replacement = if chars[i].is_uppercase() {
+                replacement.to_ascii_uppercase()
+            } else {
+                replacement
+            };
             if replacement == chars[i] {
                 chars.remove(i);
             } else {
@@ -224,7 +331,9 @@ fn with_typo(name: &str, rng: &mut ChaCha8Rng) -> Option<String> {
         1 => {
             chars.remove(i);
         }
-        2 if i + 1 < chars.len() && chars[i] != chars[i + 1] => chars.swap(i, i + 1),
+        2 if i + 1 < chars.len() && chars[i] != chars[i + 1] && chars[i + 1].is_alphabetic() => {
+            chars.swap(i, i + 1)
+        }
         _ => chars.insert(i, chars[i]),
     }
     let mut out: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
@@ -233,8 +342,7 @@ fn with_typo(name: &str, rng: &mut ChaCha8Rng) -> Option<String> {
 }
 
 fn reordered(name: &str) -> Option<String> {
-    let words: Vec<&str> =
-        name.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = name.split([' ', ',']).filter(|w| !w.is_empty()).collect();
     (words.len() >= 2).then(|| words.iter().rev().copied().collect::<Vec<_>>().join(" "))
 }
 
@@ -250,17 +358,27 @@ fn with_other_legal_form(name: &str, rng: &mut ChaCha8Rng) -> String {
 pub fn labelled_set(entries: &[ListEntry], stride: usize, seed: u64) -> Vec<Case> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut cases = Vec::new();
-    let named = |name: String| Subject { name, ..Subject::default() };
+    let named = |name: String| Subject {
+        name,
+        ..Subject::default()
+    };
     for (i, entry) in entries.iter().enumerate().step_by(stride.max(1)) {
         let mut push = |name: String, variant| {
-            cases.push(Case { subject: named(name), expected: Some(i), variant });
+            cases.push(Case {
+                subject: named(name),
+                expected: Some(i),
+                variant,
+            });
         };
         push(entry.name.clone(), Variant::Exact);
         if let Some(name) = reordered(&entry.name) {
             push(name, Variant::Reordered);
         }
         if entry.kind != EntryKind::Individual {
-            push(with_other_legal_form(&entry.name, &mut rng), Variant::LegalForm);
+            push(
+                with_other_legal_form(&entry.name, &mut rng),
+                Variant::LegalForm,
+            );
         }
         if let Some(name) = with_typo(&entry.name, &mut rng) {
             push(name, Variant::Typo);
@@ -282,7 +400,11 @@ pub fn labelled_set(entries: &[ListEntry], stride: usize, seed: u64) -> Vec<Case
             .chain(&subject.english_name)
             .any(|n| listed.contains(&normalize(n)));
         if !collides {
-            cases.push(Case { subject, expected: None, variant: Variant::NonMatch });
+            cases.push(Case {
+                subject,
+                expected: None,
+                variant: Variant::NonMatch,
+            });
             made += 1;
         }
     }
@@ -300,8 +422,11 @@ pub fn measure(index: &ScreeningIndex, cases: &[Case], thresholds: &[u8]) -> Vec
         .map(|&threshold| {
             let (mut tp, mut fp, mut fn_) = (0, 0, 0);
             for (case, matches) in cases.iter().zip(&results) {
-                let reported: Vec<usize> =
-                    matches.iter().filter(|m| m.score >= threshold).map(|m| m.entry).collect();
+                let reported: Vec<usize> = matches
+                    .iter()
+                    .filter(|m| m.score >= threshold)
+                    .map(|m| m.entry)
+                    .collect();
                 match case.expected {
                     Some(entry) if reported.contains(&entry) => tp += 1,
                     Some(_) => {
@@ -344,7 +469,10 @@ pub fn synthetic_customers(entries: &[ListEntry], count: usize, seed: u64) -> Ve
                 2 => Some(with_other_legal_form(&entry.name, &mut rng)),
                 _ => with_typo(&entry.name, &mut rng),
             };
-            Subject { name: name.unwrap_or_else(|| entry.name.clone()), ..Subject::default() }
+            Subject {
+                name: name.unwrap_or_else(|| entry.name.clone()),
+                ..Subject::default()
+            }
         })
         .collect()
 }
@@ -353,17 +481,26 @@ pub fn synthetic_customers(entries: &[ListEntry], count: usize, seed: u64) -> Ve
 mod tests {
     use super::*;
     use crate::screening::DEFAULT_THRESHOLD;
-    use crate::screening::lists::import_paths;
     use crate::screening::lists::ListKind;
+    use crate::screening::lists::import_paths;
     use std::path::Path;
 
-    const SDN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/domain/lists/ofac-sdn-2021");
+    const SDN_DIR: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/domain/lists/ofac-sdn-2021"
+    );
 
     fn sdn_entries() -> Vec<ListEntry> {
         let dir = Path::new(SDN_DIR);
-        let paths = [dir.join("sdn.csv"), dir.join("alt.csv"), dir.join("add.csv")];
+        let paths = [
+            dir.join("sdn.csv"),
+            dir.join("alt.csv"),
+            dir.join("add.csv"),
+        ];
         let paths: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
-        import_paths(ListKind::Sdn, &paths).expect("the SDN files import").entries
+        import_paths(ListKind::Sdn, &paths)
+            .expect("the SDN files import")
+            .entries
     }
 
     #[test]
@@ -376,16 +513,26 @@ mod tests {
         table.sort_by_key(|m| m.threshold);
         table.dedup_by_key(|m| m.threshold);
         let positives = cases.iter().filter(|c| c.expected.is_some()).count();
-        println!("{positives} true-match cases, {} non-match cases", cases.len() - positives);
+        println!(
+            "{positives} true-match cases, {} non-match cases",
+            cases.len() - positives
+        );
         println!("threshold  precision  recall    tp    fp    fn");
         for m in &table {
             println!(
                 "{:>9}  {:>9.3}  {:>6.3}  {:>4}  {:>4}  {:>4}",
-                m.threshold, m.precision, m.recall, m.true_positives, m.false_positives,
+                m.threshold,
+                m.precision,
+                m.recall,
+                m.true_positives,
+                m.false_positives,
                 m.false_negatives
             );
         }
-        let at_default = table.iter().find(|m| m.threshold == DEFAULT_THRESHOLD).unwrap();
+        let at_default = table
+            .iter()
+            .find(|m| m.threshold == DEFAULT_THRESHOLD)
+            .unwrap();
         assert!(at_default.recall >= 0.95, "{at_default:?}");
         assert!(at_default.precision >= 0.90, "{at_default:?}");
     }
@@ -393,9 +540,65 @@ mod tests {
     #[test]
     fn the_labelled_set_is_the_same_on_every_run() {
         let entries = sdn_entries();
-        let a: Vec<String> = labelled_set(&entries, 200, 1).iter().map(|c| c.subject.name.clone()).collect();
-        let b: Vec<String> = labelled_set(&entries, 200, 1).iter().map(|c| c.subject.name.clone()).collect();
+        let a: Vec<String> = labelled_set(&entries, 200, 1)
+            .iter()
+            .map(|c| c.subject.name.clone())
+            .collect();
+        let b: Vec<String> = labelled_set(&entries, 200, 1)
+            .iter()
+            .map(|c| c.subject.name.clone())
+            .collect();
         assert_eq!(a, b);
         assert!(a.len() > 100);
+    }
+}
+
+#[cfg(test)]
+mod inspect {
+    use super::*;
+    use crate::screening::DEFAULT_THRESHOLD;
+    use crate::screening::lists::{ListKind, import_paths};
+    use std::path::Path;
+
+    /// Prints the misses and false alarms at the default threshold, for tuning by eye:
+    /// `cargo test --lib screening::eval::inspect -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "prints the misses and false alarms of the labelled set"]
+    fn misses_and_false_alarms_are_printed() {
+        let dir = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/domain/lists/ofac-sdn-2021"
+        ));
+        let paths = [
+            dir.join("sdn.csv"),
+            dir.join("alt.csv"),
+            dir.join("add.csv"),
+        ];
+        let paths: Vec<&Path> = paths.iter().map(|p| p.as_path()).collect();
+        let entries = import_paths(ListKind::Sdn, &paths).unwrap().entries;
+        let index = ScreeningIndex::build(&entries);
+        for case in labelled_set(&entries, 25, 7) {
+            let matches = index.screen(&case.subject, 1);
+            let reported: Vec<_> = matches
+                .iter()
+                .filter(|m| m.score >= DEFAULT_THRESHOLD)
+                .collect();
+            match case.expected {
+                Some(e) if !reported.iter().any(|m| m.entry == e) => {
+                    let found = matches.iter().find(|m| m.entry == e);
+                    println!(
+                        "MISS {:?} {:?} -> {:?}: {}",
+                        case.variant,
+                        case.subject.name,
+                        entries[e].name,
+                        found.map_or("not a candidate".to_owned(), |m| m.explanation.clone())
+                    );
+                }
+                None if !reported.is_empty() => {
+                    println!("FALSE {:?}: {}", case.subject, reported[0].explanation);
+                }
+                _ => {}
+            }
+        }
     }
 }

@@ -53,7 +53,9 @@ impl FromStr for ListKind {
             "sdn" => Ok(Self::Sdn),
             "csl" => Ok(Self::Csl),
             "dpl" => Ok(Self::Dpl),
-            _ => Err(ScreeningError::UnknownListKind { value: s.to_owned() }),
+            _ => Err(ScreeningError::UnknownListKind {
+                value: s.to_owned(),
+            }),
         }
     }
 }
@@ -154,7 +156,11 @@ struct HashingReader<R> {
 
 impl<R: Read> HashingReader<R> {
     fn new(inner: R) -> Self {
-        Self { inner, hasher: Sha256::new(), bytes: 0 }
+        Self {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
     }
 
     /// Reads whatever the parser left (trailing bytes after the last record) and returns the
@@ -179,7 +185,10 @@ impl<R: Read> Read for HashingReader<R> {
 }
 
 fn io_error(file: &str, source: io::Error) -> ScreeningError {
-    ScreeningError::Io { file: file.to_owned(), source }
+    ScreeningError::Io {
+        file: file.to_owned(),
+        source,
+    }
 }
 
 /// Decodes one field: UTF-8 when it is valid, otherwise Latin-1 (older OFAC files were), with a
@@ -189,7 +198,8 @@ fn decode(bytes: &[u8]) -> String {
         Ok(text) => text.to_owned(),
         Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
     };
-    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{1a}').to_owned()
+    text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{1a}')
+        .to_owned()
 }
 
 /// OFAC writes `-0-` for an empty field.
@@ -221,7 +231,11 @@ impl<R: Read> Records<R> {
             // the CR left on the last field is trimmed with the other blanks.
             .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(HashingReader::new(input));
-        Self { file: file.to_owned(), reader, record: csv::ByteRecord::new() }
+        Self {
+            file: file.to_owned(),
+            reader,
+            record: csv::ByteRecord::new(),
+        }
     }
 
     fn headers(&mut self) -> Result<Vec<String>, ScreeningError> {
@@ -230,7 +244,10 @@ impl<R: Read> Records<R> {
             .reader
             .byte_headers()
             .map_err(|source| csv_error(&file, 1, source))?;
-        Ok(headers.iter().map(|h| decode(h).to_ascii_lowercase()).collect())
+        Ok(headers
+            .iter()
+            .map(|h| decode(h).to_ascii_lowercase())
+            .collect())
     }
 
     /// The next record that holds data, skipping a trailing DOS end-of-file mark.
@@ -274,7 +291,11 @@ fn csv_error(file: &str, line: u64, source: csv::Error) -> ScreeningError {
             csv::ErrorKind::Io(source) => io_error(file, source),
             _ => unreachable!("kind checked above"),
         },
-        _ => ScreeningError::Csv { file: file.to_owned(), line, source },
+        _ => ScreeningError::Csv {
+            file: file.to_owned(),
+            line,
+            source,
+        },
     }
 }
 
@@ -324,7 +345,9 @@ impl Entries {
 
     fn finish(self, file: &str) -> Result<Vec<ListEntry>, ScreeningError> {
         if self.entries.is_empty() {
-            return Err(ScreeningError::NoEntries { file: file.to_owned() });
+            return Err(ScreeningError::NoEntries {
+                file: file.to_owned(),
+            });
         }
         Ok(self.entries)
     }
@@ -350,7 +373,10 @@ pub fn import_sdn<S: Read, A: Read, D: Read>(
     while let Some((line, f)) = records.next(12)? {
         let ent_num = parse_ent_num(sdn_name, line, &f[0])?;
         let Some(name) = sdn_field(&f[1]) else {
-            return Err(ScreeningError::EmptyName { file: sdn_name.to_owned(), line });
+            return Err(ScreeningError::EmptyName {
+                file: sdn_name.to_owned(),
+                line,
+            });
         };
         if by_ent_num.insert(ent_num, entries.len()).is_some() {
             return Err(ScreeningError::DuplicateEntry {
@@ -397,15 +423,20 @@ pub fn import_sdn<S: Read, A: Read, D: Read>(
     }
     let mut files = vec![records.finish()?];
     if entries.is_empty() {
-        return Err(ScreeningError::NoEntries { file: sdn_name.to_owned() });
+        return Err(ScreeningError::NoEntries {
+            file: sdn_name.to_owned(),
+        });
     }
     let find = |file: &str, line: u64, raw: &str| -> Result<usize, ScreeningError> {
         let ent_num = parse_ent_num(file, line, raw)?;
-        by_ent_num.get(&ent_num).copied().ok_or_else(|| ScreeningError::UnknownEntry {
-            file: file.to_owned(),
-            line,
-            ent_num,
-        })
+        by_ent_num
+            .get(&ent_num)
+            .copied()
+            .ok_or_else(|| ScreeningError::UnknownEntry {
+                file: file.to_owned(),
+                line,
+                ent_num,
+            })
     };
 
     if let Some((alt_name, alt_input)) = alt {
@@ -413,13 +444,21 @@ pub fn import_sdn<S: Read, A: Read, D: Read>(
         while let Some((line, f)) = records.next(5)? {
             let i = find(alt_name, line, &f[0])?;
             parse_ent_num(alt_name, line, &f[1]).map_err(|e| match e {
-                ScreeningError::NotANumber { file, line, value, .. } => {
-                    ScreeningError::NotANumber { file, line, field: "alt_num", value }
-                }
+                ScreeningError::NotANumber {
+                    file, line, value, ..
+                } => ScreeningError::NotANumber {
+                    file,
+                    line,
+                    field: "alt_num",
+                    value,
+                },
                 other => other,
             })?;
             let Some(alias) = sdn_field(&f[3]) else {
-                return Err(ScreeningError::EmptyName { file: alt_name.to_owned(), line });
+                return Err(ScreeningError::EmptyName {
+                    file: alt_name.to_owned(),
+                    line,
+                });
             };
             push_alias(&mut entries[i], alias);
         }
@@ -445,7 +484,11 @@ pub fn import_sdn<S: Read, A: Read, D: Read>(
         files.push(records.finish()?);
     }
 
-    Ok(ListImport { kind: ListKind::Sdn, entries, files })
+    Ok(ListImport {
+        kind: ListKind::Sdn,
+        entries,
+        files,
+    })
 }
 
 /// Splits a `;`-separated CSL field. The current CSL joins the last item with "; and ".
@@ -472,7 +515,11 @@ fn csl_address(raw: &str) -> ListAddress {
             city: None,
             country: iso2(raw).map(str::to_owned),
         },
-        _ => ListAddress { address: raw.to_owned(), city: None, country: None },
+        _ => ListAddress {
+            address: raw.to_owned(),
+            city: None,
+            country: None,
+        },
     }
 }
 
@@ -494,24 +541,37 @@ pub fn import_csl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
     let headers = records.headers()?;
     let column = |wanted: &str| headers.iter().position(|h| h == wanted);
     let required = |wanted: &'static str| {
-        column(wanted).ok_or(ScreeningError::MissingColumn { file: name.to_owned(), column: wanted })
+        column(wanted).ok_or(ScreeningError::MissingColumn {
+            file: name.to_owned(),
+            column: wanted,
+        })
     };
     let source = required("source")?;
     let name_col = required("name")?;
-    let [id, entity_number, kind, programs, title, addresses, remarks, list_url, info_url, alts] =
-        [
-            "_id",
-            "entity_number",
-            "type",
-            "programs",
-            "title",
-            "addresses",
-            "remarks",
-            "source_list_url",
-            "source_information_url",
-            "alt_names",
-        ]
-        .map(column);
+    let [
+        id,
+        entity_number,
+        kind,
+        programs,
+        title,
+        addresses,
+        remarks,
+        list_url,
+        info_url,
+        alts,
+    ] = [
+        "_id",
+        "entity_number",
+        "type",
+        "programs",
+        "title",
+        "addresses",
+        "remarks",
+        "source_list_url",
+        "source_information_url",
+        "alt_names",
+    ]
+    .map(column);
     let get = |f: &[String], col: Option<usize>| col.map_or(String::new(), |i| f[i].clone());
 
     let mut entries = Entries::default();
@@ -519,7 +579,10 @@ pub fn import_csl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
         let list = f[source].clone();
         let party = f[name_col].clone();
         if party.is_empty() {
-            return Err(ScreeningError::EmptyName { file: name.to_owned(), line });
+            return Err(ScreeningError::EmptyName {
+                file: name.to_owned(),
+                line,
+            });
         }
         let address_text = get(&f, addresses);
         let key = non_empty(&get(&f, id))
@@ -534,7 +597,9 @@ pub fn import_csl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
             kind: EntryKind::parse(&get(&f, kind)),
             name: party,
             aliases: Vec::new(),
-            addresses: split_semicolons(&address_text).map(|a| csl_address(&a)).collect(),
+            addresses: split_semicolons(&address_text)
+                .map(|a| csl_address(&a))
+                .collect(),
             programs: split_semicolons(&get(&f, programs)).collect(),
             remarks: (!remark_parts.is_empty()).then(|| remark_parts.join(" ")),
             source_url: non_empty(&get(&f, list_url)).or_else(|| non_empty(&get(&f, info_url))),
@@ -545,7 +610,11 @@ pub fn import_csl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
         entries.add(entry);
     }
     let digest = records.finish()?;
-    Ok(ListImport { kind: ListKind::Csl, entries: entries.finish(name)?, files: vec![digest] })
+    Ok(ListImport {
+        kind: ListKind::Csl,
+        entries: entries.finish(name)?,
+        files: vec![digest],
+    })
 }
 
 const DPL_ALIAS_MARKERS: [&str; 4] = [" A/K/A ", " D/B/A ", " F/K/A ", " AKA "];
@@ -560,7 +629,10 @@ pub fn import_dpl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
         headers
             .iter()
             .position(|h| h == wanted)
-            .ok_or(ScreeningError::MissingColumn { file: name.to_owned(), column: wanted })
+            .ok_or(ScreeningError::MissingColumn {
+                file: name.to_owned(),
+                column: wanted,
+            })
     };
     let name_col = required("name")?;
     let street = required("street_address")?;
@@ -577,7 +649,10 @@ pub fn import_dpl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
     while let Some((line, f)) = records.next(headers.len())? {
         let full_name = f[name_col].clone();
         if full_name.is_empty() {
-            return Err(ScreeningError::EmptyName { file: name.to_owned(), line });
+            return Err(ScreeningError::EmptyName {
+                file: name.to_owned(),
+                line,
+            });
         }
         let mut names = vec![full_name.clone()];
         for marker in DPL_ALIAS_MARKERS {
@@ -618,7 +693,11 @@ pub fn import_dpl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
         entries.add(entry);
     }
     let digest = records.finish()?;
-    Ok(ListImport { kind: ListKind::Dpl, entries: entries.finish(name)?, files: vec![digest] })
+    Ok(ListImport {
+        kind: ListKind::Dpl,
+        entries: entries.finish(name)?,
+        files: vec![digest],
+    })
 }
 
 fn open(path: &Path) -> Result<(String, BufReader<File>), ScreeningError> {
@@ -712,7 +791,11 @@ mod tests {
 
     #[test]
     fn every_sdn_file_imports_with_its_aliases_and_addresses() {
-        let paths = [list_path("ofac-sdn-2021/sdn.csv"), list_path("ofac-sdn-2021/alt.csv"), list_path("ofac-sdn-2021/add.csv")];
+        let paths = [
+            list_path("ofac-sdn-2021/sdn.csv"),
+            list_path("ofac-sdn-2021/alt.csv"),
+            list_path("ofac-sdn-2021/add.csv"),
+        ];
         let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
         let import = import_paths(ListKind::Sdn, &paths).unwrap();
         assert_eq!(import.entry_count(), 8976);
@@ -722,14 +805,24 @@ mod tests {
         let bnc = import.entries.iter().find(|e| e.key == "306").unwrap();
         assert_eq!(bnc.name, "BANCO NACIONAL DE CUBA");
         assert!(bnc.aliases.contains(&"NATIONAL BANK OF CUBA".to_owned()));
-        assert!(bnc.addresses.iter().any(|a| a.country.as_deref() == Some("CH")));
+        assert!(
+            bnc.addresses
+                .iter()
+                .any(|a| a.country.as_deref() == Some("CH"))
+        );
         let multi = import.entries.iter().find(|e| e.key == "4632").unwrap();
         assert_eq!(multi.programs, ["IRAN", "SDGT", "IRGC", "IFSR"]);
         let person = import.entries.iter().find(|e| e.key == "32277").unwrap();
         assert_eq!(person.kind, EntryKind::Individual);
         let vessel = import.entries.iter().find(|e| e.key == "4234").unwrap();
         assert_eq!(vessel.kind, EntryKind::Vessel);
-        assert!(vessel.remarks.as_deref().unwrap().contains("call sign CL2685"));
+        assert!(
+            vessel
+                .remarks
+                .as_deref()
+                .unwrap()
+                .contains("call sign CL2685")
+        );
         let airline = import.entries.iter().find(|e| e.key == "36").unwrap();
         assert_eq!(airline.kind, EntryKind::Entity);
         assert_eq!(airline.addresses[0].address, "");
@@ -742,7 +835,10 @@ mod tests {
         let a = sdn_fixture(SDN, ALT, ADD).unwrap();
         let b = sdn_fixture(SDN, ALT, ADD).unwrap();
         assert_eq!(a.sha256(), b.sha256());
-        assert_eq!(a.files[0].sha256, hex::encode(Sha256::digest(SDN.as_bytes())));
+        assert_eq!(
+            a.files[0].sha256,
+            hex::encode(Sha256::digest(SDN.as_bytes()))
+        );
         assert_eq!(a.files[0].bytes, SDN.len() as u64);
     }
 
@@ -757,7 +853,10 @@ mod tests {
         assert_eq!(import.entries[0].aliases, ["AERO-CARIBBEAN"]);
         assert_eq!(import.entries[1].remarks.as_deref(), Some("a.k.a. 'BNC'."));
         assert_eq!(import.entries[1].programs, ["CUBA", "SDGT"]);
-        assert_eq!(import.entries[2].remarks.as_deref(), Some("line one\r\nline two"));
+        assert_eq!(
+            import.entries[2].remarks.as_deref(),
+            Some("line one\r\nline two")
+        );
         assert_eq!(import.entries[2].kind, EntryKind::Individual);
     }
 
@@ -765,8 +864,15 @@ mod tests {
     fn a_latin1_sdn_file_is_read_as_latin1() {
         let mut sdn = b"5,\"CAF".to_vec();
         sdn.push(0xc9); // É in Latin-1
-        sdn.extend_from_slice(b" NACIONAL\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n");
-        let import = import_sdn(("sdn.csv", sdn.as_slice()), None::<(&str, &[u8])>, None::<(&str, &[u8])>).unwrap();
+        sdn.extend_from_slice(
+            b" NACIONAL\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
+        );
+        let import = import_sdn(
+            ("sdn.csv", sdn.as_slice()),
+            None::<(&str, &[u8])>,
+            None::<(&str, &[u8])>,
+        )
+        .unwrap();
         assert_eq!(import.entries[0].name, "CAFÉ NACIONAL");
     }
 
@@ -774,15 +880,39 @@ mod tests {
     fn an_sdn_row_with_a_missing_column_is_refused_with_its_line() {
         let sdn = format!("{SDN}99,\"SHORT ROW\",-0- \r\n");
         let err = sdn_fixture(&sdn, ALT, ADD).unwrap_err();
-        assert!(matches!(err, ScreeningError::ColumnCount { line: 3, expected: 12, found: 3, .. }), "{err}");
-        assert_eq!(err.to_string(), "sdn.csv, line 3: expected 12 columns, found 3");
+        assert!(
+            matches!(
+                err,
+                ScreeningError::ColumnCount {
+                    line: 3,
+                    expected: 12,
+                    found: 3,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "sdn.csv, line 3: expected 12 columns, found 3"
+        );
     }
 
     #[test]
     fn a_non_numeric_ent_num_is_refused() {
         let sdn = SDN.replacen("306", "3O6", 1);
         let err = sdn_fixture(&sdn, ALT, ADD).unwrap_err();
-        assert!(matches!(err, ScreeningError::NotANumber { line: 2, field: "ent_num", .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                ScreeningError::NotANumber {
+                    line: 2,
+                    field: "ent_num",
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
@@ -791,26 +921,50 @@ mod tests {
         let err = sdn_fixture(SDN, &alt, ADD).unwrap_err();
         assert_eq!(err.file(), Some("alt.csv"));
         assert_eq!(err.line(), Some(2));
-        assert!(matches!(err, ScreeningError::UnknownEntry { ent_num: 999, .. }), "{err}");
+        assert!(
+            matches!(err, ScreeningError::UnknownEntry { ent_num: 999, .. }),
+            "{err}"
+        );
     }
 
     #[test]
     fn an_address_of_an_unknown_entry_is_refused() {
         let add = format!("{ADD}12,26,-0- ,\"Havana\",\"Cuba\",-0- \r\n");
         let err = sdn_fixture(SDN, ALT, &add).unwrap_err();
-        assert!(matches!(err, ScreeningError::UnknownEntry { ent_num: 12, line: 2, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                ScreeningError::UnknownEntry {
+                    ent_num: 12,
+                    line: 2,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
     fn a_repeated_ent_num_is_refused() {
         let sdn = format!("{SDN}{}", SDN.lines().next().unwrap());
         let err = sdn_fixture(&sdn, ALT, ADD).unwrap_err();
-        assert!(matches!(err, ScreeningError::DuplicateEntry { ent_num: 36, line: 3, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                ScreeningError::DuplicateEntry {
+                    ent_num: 36,
+                    line: 3,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
     fn an_unterminated_quote_is_refused_not_half_read() {
-        let sdn = format!("{SDN}7,\"OPEN QUOTE,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n");
+        let sdn =
+            format!("{SDN}7,\"OPEN QUOTE,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n");
         assert!(sdn_fixture(&sdn, ALT, ADD).is_err());
     }
 
@@ -824,16 +978,31 @@ mod tests {
     fn the_2019_csl_sample_imports_every_row() {
         let import = import_paths(ListKind::Csl, &[&list_path("csl-2019-sample.csv")]).unwrap();
         assert!(import.entry_count() >= 110, "{}", import.entry_count());
-        let transneft = import.entries.iter().find(|e| e.name == "AK TRANSNEFT OAO").unwrap();
+        let transneft = import
+            .entries
+            .iter()
+            .find(|e| e.name == "AK TRANSNEFT OAO")
+            .unwrap();
         assert_eq!(transneft.key, "17254");
-        assert_eq!(transneft.list, "Sectoral Sanctions Identifications List (SSI) - Treasury Department");
+        assert_eq!(
+            transneft.list,
+            "Sectoral Sanctions Identifications List (SSI) - Treasury Department"
+        );
         assert_eq!(transneft.kind, EntryKind::Entity);
         assert!(transneft.aliases.contains(&"TRANSNEFT, JSC".to_owned()));
         assert_eq!(transneft.addresses[0].country.as_deref(), Some("RU"));
         assert_eq!(transneft.addresses.len(), 2);
-        let tir = import.entries.iter().find(|e| e.name == "7TH OF TIR").unwrap();
+        let tir = import
+            .entries
+            .iter()
+            .find(|e| e.name == "7TH OF TIR")
+            .unwrap();
         assert_eq!(tir.programs, ["IFSR", "NPWMD"]);
-        let el = import.entries.iter().find(|e| e.name == "54th Research Institute of China").unwrap();
+        let el = import
+            .entries
+            .iter()
+            .find(|e| e.name == "54th Research Institute of China")
+            .unwrap();
         assert!(el.key.starts_with("h:"));
         assert_eq!(el.addresses[0].country.as_deref(), Some("CN"));
     }
@@ -842,15 +1011,34 @@ mod tests {
     fn the_2025_csl_sample_with_the_id_header_imports_every_row() {
         let import = import_paths(ListKind::Csl, &[&list_path("csl-2025-sample.csv")]).unwrap();
         assert_eq!(import.entry_count(), 13);
-        let cetc = import.entries.iter().find(|e| e.name.starts_with("China Electronics Technology")).unwrap();
-        assert_eq!(cetc.key, "99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be");
-        assert_eq!(cetc.aliases.last().map(String::as_str), Some("CETC Research Institute 13"));
+        let cetc = import
+            .entries
+            .iter()
+            .find(|e| e.name.starts_with("China Electronics Technology"))
+            .unwrap();
+        assert_eq!(
+            cetc.key,
+            "99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be"
+        );
+        assert_eq!(
+            cetc.aliases.last().map(String::as_str),
+            Some("CETC Research Institute 13")
+        );
         assert_eq!(cetc.addresses.len(), 3);
-        assert_eq!(cetc.addresses[1].address, "21 Changsheng Street, Shijiazhuang, Hebei");
+        assert_eq!(
+            cetc.addresses[1].address,
+            "21 Changsheng Street, Shijiazhuang, Hebei"
+        );
         assert_eq!(cetc.addresses[1].country.as_deref(), Some("CN"));
         let rim = import.entries.iter().find(|e| e.key == "52291").unwrap();
         assert_eq!(rim.kind, EntryKind::Individual);
-        assert_eq!(rim.addresses.iter().filter_map(|a| a.country.as_deref()).collect::<Vec<_>>(), ["CN", "KP"]);
+        assert_eq!(
+            rim.addresses
+                .iter()
+                .filter_map(|a| a.country.as_deref())
+                .collect::<Vec<_>>(),
+            ["CN", "KP"]
+        );
         assert!(rim.source_url.as_deref().unwrap().starts_with("https://"));
     }
 
@@ -868,24 +1056,50 @@ mod tests {
     #[test]
     fn a_csl_file_without_a_name_column_is_refused() {
         let err = import_csl(("csl.csv", "source,title\nX,Y\n".as_bytes())).unwrap_err();
-        assert!(matches!(err, ScreeningError::MissingColumn { column: "name", .. }), "{err}");
+        assert!(
+            matches!(err, ScreeningError::MissingColumn { column: "name", .. }),
+            "{err}"
+        );
     }
 
     #[test]
     fn a_csl_row_with_too_many_columns_is_refused_with_its_line() {
         let csl = "source,name\nSDN,ONE\nSDN,TWO,extra\n";
         let err = import_csl(("csl.csv", csl.as_bytes())).unwrap_err();
-        assert!(matches!(err, ScreeningError::ColumnCount { line: 3, expected: 2, found: 3, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                ScreeningError::ColumnCount {
+                    line: 3,
+                    expected: 2,
+                    found: 3,
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
     fn the_dpl_file_imports_with_one_entry_per_party() {
         let import = import_paths(ListKind::Dpl, &[&list_path("dpl-2022.txt")]).unwrap();
-        assert!(import.entry_count() > 400 && import.entry_count() < 581, "{}", import.entry_count());
-        let elashi = import.entries.iter().find(|e| e.name == "IHSAN MEDHAT \"SAMMY\" ELASHI").unwrap();
+        assert!(
+            import.entry_count() > 400 && import.entry_count() < 581,
+            "{}",
+            import.entry_count()
+        );
+        let elashi = import
+            .entries
+            .iter()
+            .find(|e| e.name == "IHSAN MEDHAT \"SAMMY\" ELASHI")
+            .unwrap();
         assert_eq!(elashi.addresses.len(), 2);
         assert_eq!(elashi.addresses[0].country.as_deref(), Some("US"));
-        let sun = import.entries.iter().find(|e| e.name == "FUYI SUN").unwrap();
+        let sun = import
+            .entries
+            .iter()
+            .find(|e| e.name == "FUYI SUN")
+            .unwrap();
         assert_eq!(sun.aliases, ["FRANK SUN"]);
         let ash = import.entries.iter().find(|e| e.name == "I. ASH").unwrap();
         assert_eq!(ash.list, "DPL");
@@ -897,7 +1111,10 @@ mod tests {
             \"ACME\"\t\"1 MAIN\r\nSUITE 2\"\t\"X\"\t\"\"\t\"PRC\"\t\"1\"\t\"01/01/2020\"\n";
         let import = import_dpl(("dpl.txt", dpl.as_bytes())).unwrap();
         assert_eq!(import.entries[0].addresses[0].address, "1 MAIN\r\nSUITE 2");
-        assert_eq!(import.entries[0].addresses[0].country.as_deref(), Some("CN"));
+        assert_eq!(
+            import.entries[0].addresses[0].country.as_deref(),
+            Some("CN")
+        );
     }
 
     #[test]
@@ -906,19 +1123,28 @@ mod tests {
             \"ACME\"\t\"1 MAIN\"\t\"X\"\t\"\"\t\"US\"\t\"1\"\t\"01/01/2020\"\n\
             \"BAD\"\t\"1 MAIN\"\n";
         let err = import_dpl(("dpl.txt", dpl.as_bytes())).unwrap_err();
-        assert_eq!(err.to_string(), "dpl.txt, line 3: expected 7 columns, found 2");
+        assert_eq!(
+            err.to_string(),
+            "dpl.txt, line 3: expected 7 columns, found 2"
+        );
     }
 
     #[test]
     fn list_kinds_parse_from_their_cli_names() {
         assert_eq!("SDN".parse::<ListKind>().unwrap(), ListKind::Sdn);
-        assert!(matches!("ofac".parse::<ListKind>(), Err(ScreeningError::UnknownListKind { .. })));
+        assert!(matches!(
+            "ofac".parse::<ListKind>(),
+            Err(ScreeningError::UnknownListKind { .. })
+        ));
     }
 
     #[test]
     fn an_sdn_import_names_its_files_by_name_in_any_order() {
         let err = import_paths(ListKind::Sdn, &[Path::new("/tmp/other.csv")]).unwrap_err();
-        assert!(matches!(err, ScreeningError::UnrecognisedFile { .. }), "{err}");
+        assert!(
+            matches!(err, ScreeningError::UnrecognisedFile { .. }),
+            "{err}"
+        );
         let err = import_paths(ListKind::Csl, &[]).unwrap_err();
         assert!(matches!(err, ScreeningError::FileCount { .. }), "{err}");
     }

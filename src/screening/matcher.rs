@@ -80,6 +80,7 @@ struct EntryEvidence {
 pub struct ScreeningIndex {
     vocabulary: HashMap<String, u32>,
     token_text: Vec<String>,
+    token_chars: Vec<u16>,
     token_weight: Vec<f32>,
     postings: Vec<Vec<u32>>,
     trigrams: HashMap<[char; 3], Vec<u32>>,
@@ -90,7 +91,10 @@ pub struct ScreeningIndex {
 }
 
 fn trigrams(token: &str) -> Vec<[char; 3]> {
-    let chars: Vec<char> = std::iter::once('^').chain(token.chars()).chain(['$']).collect();
+    let chars: Vec<char> = std::iter::once('^')
+        .chain(token.chars())
+        .chain(['$'])
+        .collect();
     let mut grams: Vec<[char; 3]> = chars.windows(3).map(|w| [w[0], w[1], w[2]]).collect();
     grams.sort_unstable();
     grams.dedup();
@@ -106,6 +110,9 @@ fn dedup_in_order(tokens: Vec<String>) -> Vec<String> {
     }
     seen
 }
+
+/// Near list tokens of customer words, computed once per batch.
+type NeighbourCache = HashMap<String, Vec<(u32, f32)>>;
 
 /// A candidate pairing of customer token `query` with list token `token`.
 #[derive(Clone, Copy)]
@@ -133,8 +140,10 @@ impl ScreeningIndex {
         let mut evidence = Vec::with_capacity(entries.len());
 
         for (entry_id, entry) in entries.iter().enumerate() {
-            let all_names: Vec<String> =
-                std::iter::once(&entry.name).chain(&entry.aliases).cloned().collect();
+            let all_names: Vec<String> = std::iter::once(&entry.name)
+                .chain(&entry.aliases)
+                .cloned()
+                .collect();
             for (position, name) in all_names.iter().enumerate() {
                 let name_tokens = dedup_in_order(tokens(name));
                 if name_tokens.is_empty() {
@@ -161,26 +170,38 @@ impl ScreeningIndex {
                 });
             }
             list_names.push(all_names);
-            let mut countries: Vec<String> =
-                entry.addresses.iter().filter_map(|a| a.country.clone()).collect();
+            let mut countries: Vec<String> = entry
+                .addresses
+                .iter()
+                .filter_map(|a| a.country.clone())
+                .collect();
             countries.sort_unstable();
             countries.dedup();
             let mut address_tokens: Vec<String> = entry
                 .addresses
                 .iter()
                 .flat_map(|a| {
-                    tokens(&format!("{} {}", a.address, a.city.as_deref().unwrap_or("")))
+                    tokens(&format!(
+                        "{} {}",
+                        a.address,
+                        a.city.as_deref().unwrap_or("")
+                    ))
                 })
                 .filter(|t| t.chars().count() >= 4 && !t.chars().all(|c| c.is_ascii_digit()))
                 .collect();
             address_tokens.sort_unstable();
             address_tokens.dedup();
-            evidence.push(EntryEvidence { countries, address_tokens });
+            evidence.push(EntryEvidence {
+                countries,
+                address_tokens,
+            });
         }
 
         let total = names.len().max(1) as f32;
-        let token_weight: Vec<f32> =
-            postings.iter().map(|p| (1.0 + total / p.len() as f32).ln()).collect();
+        let token_weight: Vec<f32> = postings
+            .iter()
+            .map(|p| (1.0 + total / p.len() as f32).ln())
+            .collect();
         for name in &mut names {
             name.weight = name.tokens.iter().map(|&t| token_weight[t as usize]).sum();
         }
@@ -194,8 +215,13 @@ impl ScreeningIndex {
             }
         }
 
+        let token_chars = token_text
+            .iter()
+            .map(|t| t.chars().count().min(u16::MAX as usize) as u16)
+            .collect();
         Self {
             vocabulary,
+            token_chars,
             token_text,
             token_weight,
             postings,
@@ -228,21 +254,28 @@ impl ScreeningIndex {
         // One changed, dropped or doubled letter spoils at most three trigrams, two swapped
         // letters four.
         let needed = grams.len().saturating_sub(4).max(1);
-        let mut shared: HashMap<u32, usize> = HashMap::new();
+        // A dense counter over the vocabulary: far cheaper than a hash map for the thousands of
+        // postings a common trigram ("ing", "^sh") has.
+        let mut shared = vec![0u8; self.token_text.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for gram in &grams {
             if let Some(ids) = self.trigrams.get(gram) {
                 for &id in ids {
-                    *shared.entry(id).or_default() += 1;
+                    let count = &mut shared[id as usize];
+                    if *count == 0 {
+                        touched.push(id);
+                    }
+                    *count = count.saturating_add(1);
                 }
             }
         }
-        let mut near: Vec<(u32, f32)> = shared
+        let mut near: Vec<(u32, f32)> = touched
             .into_iter()
-            .filter(|&(id, count)| {
-                let other = self.token_text[id as usize].chars().count();
-                count >= needed && other.abs_diff(chars) <= 2.max(chars / 4)
+            .filter(|&id| {
+                let other = self.token_chars[id as usize] as usize;
+                shared[id as usize] as usize >= needed && other.abs_diff(chars) <= 2.max(chars / 4)
             })
-            .filter_map(|(id, _)| {
+            .filter_map(|id| {
                 let text = &self.token_text[id as usize];
                 if text == token {
                     return None;
@@ -259,7 +292,7 @@ impl ScreeningIndex {
 
     /// Scores every list name that shares a token or near token with `name`, returning for each
     /// entry its best-scoring name.
-    fn score_name(&self, name: &str) -> HashMap<u32, (u32, NameScore)> {
+    fn score_name(&self, name: &str, known: &NeighbourCache) -> HashMap<u32, (u32, NameScore)> {
         let query = dedup_in_order(tokens(name));
         let mut best: HashMap<u32, (u32, NameScore)> = HashMap::new();
         if query.is_empty() {
@@ -274,7 +307,15 @@ impl ScreeningIndex {
                     .get(token)
                     .map_or(self.unseen_weight, |&id| self.token_weight[id as usize]),
             );
-            for (id, sim) in self.neighbours(token) {
+            let computed;
+            let near = match known.get(token) {
+                Some(near) => near,
+                None => {
+                    computed = self.neighbours(token);
+                    &computed
+                }
+            };
+            for &(id, sim) in near {
                 pairs.extend(self.postings[id as usize].iter().map(|&n| Pair {
                     name: n,
                     query: q as u8,
@@ -301,13 +342,26 @@ impl ScreeningIndex {
             }
             let matched: f32 = chosen
                 .iter()
-                .map(|&(q, t, sim)| sim * (query_weight[q as usize] + self.token_weight[t as usize]))
+                .map(|&(q, t, sim)| {
+                    sim * (query_weight[q as usize] + self.token_weight[t as usize])
+                })
                 .sum();
             let score = matched / (query_total + indexed.weight);
             let entry = indexed.entry;
-            let better = best.get(&entry).is_none_or(|(_, current)| score > current.score);
+            let better = best
+                .get(&entry)
+                .is_none_or(|(_, current)| score > current.score);
             if better {
-                best.insert(entry, (name_id, NameScore { score, pairs: chosen }));
+                best.insert(
+                    entry,
+                    (
+                        name_id,
+                        NameScore {
+                            score,
+                            pairs: chosen,
+                        },
+                    ),
+                );
             }
         }
         best
@@ -316,15 +370,20 @@ impl ScreeningIndex {
     /// Screens one subject: every list entry whose name or alias scores at least `threshold`
     /// against the subject's name or English name, best first, one match per entry.
     pub fn screen(&self, subject: &Subject, threshold: u8) -> Vec<Match> {
+        self.screen_with(subject, threshold, &NeighbourCache::new())
+    }
+
+    fn screen_with(&self, subject: &Subject, threshold: u8, known: &NeighbourCache) -> Vec<Match> {
         let customer_names: Vec<&str> = std::iter::once(subject.name.as_str())
             .chain(subject.english_name.as_deref())
             .filter(|n| !n.trim().is_empty())
             .collect();
         let mut best: HashMap<u32, (usize, u32, NameScore)> = HashMap::new();
         for (which, name) in customer_names.iter().enumerate() {
-            for (entry, (name_id, scored)) in self.score_name(name) {
-                let better =
-                    best.get(&entry).is_none_or(|(_, _, current)| scored.score > current.score);
+            for (entry, (name_id, scored)) in self.score_name(name, known) {
+                let better = best
+                    .get(&entry)
+                    .is_none_or(|(_, _, current)| scored.score > current.score);
                 if better {
                     best.insert(entry, (which, name_id, scored));
                 }
@@ -333,7 +392,12 @@ impl ScreeningIndex {
         let address_tokens: Vec<String> = subject
             .address
             .as_deref()
-            .map(|a| tokens(a).into_iter().filter(|t| t.chars().count() >= 4).collect())
+            .map(|a| {
+                tokens(a)
+                    .into_iter()
+                    .filter(|t| t.chars().count() >= 4)
+                    .collect()
+            })
             .unwrap_or_default();
         let floor = threshold.saturating_sub(COUNTRY_BOOST + ADDRESS_BOOST);
         let mut matches: Vec<Match> = best
@@ -369,7 +433,10 @@ impl ScreeningIndex {
                     .pairs
                     .iter()
                     .map(|&(q, t, _)| {
-                        (query[q as usize].clone(), self.token_text[t as usize].clone())
+                        (
+                            query[q as usize].clone(),
+                            self.token_text[t as usize].clone(),
+                        )
                     })
                     .collect();
                 matched_tokens.sort();
@@ -406,9 +473,28 @@ impl ScreeningIndex {
         matches
     }
 
-    /// Screens many subjects in parallel; the result is in the order of `subjects`.
+    /// Screens many subjects in parallel; the result is in the order of `subjects`. Customer
+    /// names share many words ("Shenzhen", "Electronics"), so the near tokens of each distinct
+    /// word are looked up once for the whole batch.
     pub fn screen_all(&self, subjects: &[Subject], threshold: u8) -> Vec<Vec<Match>> {
-        subjects.par_iter().map(|s| self.screen(s, threshold)).collect()
+        let mut words: Vec<String> = subjects
+            .iter()
+            .flat_map(|s| std::iter::once(&s.name).chain(&s.english_name))
+            .flat_map(|n| tokens(n))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let known: NeighbourCache = words
+            .into_par_iter()
+            .map(|w| {
+                let near = self.neighbours(&w);
+                (w, near)
+            })
+            .collect();
+        subjects
+            .par_iter()
+            .map(|s| self.screen_with(s, threshold, &known))
+            .collect()
     }
 }
 
@@ -433,9 +519,14 @@ fn explain<'a>(
     country: Option<&str>,
     shared_address: &[&String],
 ) -> String {
-    let what = if alias { "the alias" } else { "the listed name" };
-    let mut sentence =
-        format!("Customer name \"{customer_name}\" matches {what} \"{list_name}\" ({name_score}/100");
+    let what = if alias {
+        "the alias"
+    } else {
+        "the listed name"
+    };
+    let mut sentence = format!(
+        "Customer name \"{customer_name}\" matches {what} \"{list_name}\" ({name_score}/100"
+    );
     let mut exact = Vec::new();
     let mut near = Vec::new();
     for &(q, t, _) in pairs {
@@ -461,7 +552,10 @@ fn explain<'a>(
         .map(|(_, t)| t.as_str())
         .collect();
     if !unmatched_customer.is_empty() {
-        parts.push(format!("customer words not on the list: {}", unmatched_customer.join(", ")));
+        parts.push(format!(
+            "customer words not on the list: {}",
+            unmatched_customer.join(", ")
+        ));
     }
     let unmatched_list: Vec<&str> = list_tokens
         .iter()
@@ -469,7 +563,10 @@ fn explain<'a>(
         .map(|&t| token_text(t))
         .collect();
     if !unmatched_list.is_empty() {
-        parts.push(format!("list words not in the customer name: {}", unmatched_list.join(", ")));
+        parts.push(format!(
+            "list words not in the customer name: {}",
+            unmatched_list.join(", ")
+        ));
     }
     sentence.push_str(&parts.join("; "));
     sentence.push('.');
@@ -516,14 +613,32 @@ mod tests {
     }
 
     fn subject(name: &str) -> Subject {
-        Subject { name: name.to_owned(), ..Subject::default() }
+        Subject {
+            name: name.to_owned(),
+            ..Subject::default()
+        }
     }
 
     fn fixture() -> Vec<ListEntry> {
         vec![
-            entry("1", "ANGLO-CARIBBEAN CO., LTD.", &["AVIA IMPORT"], Some("CU")),
-            entry("2", "BANCO NACIONAL DE CUBA", &["NATIONAL BANK OF CUBA"], Some("CU")),
-            entry("3", "Shenzhen Jinghua Microelectronics Co., Ltd.", &["深圳市晶华微电子有限公司"], Some("CN")),
+            entry(
+                "1",
+                "ANGLO-CARIBBEAN CO., LTD.",
+                &["AVIA IMPORT"],
+                Some("CU"),
+            ),
+            entry(
+                "2",
+                "BANCO NACIONAL DE CUBA",
+                &["NATIONAL BANK OF CUBA"],
+                Some("CU"),
+            ),
+            entry(
+                "3",
+                "Shenzhen Jinghua Microelectronics Co., Ltd.",
+                &["深圳市晶华微电子有限公司"],
+                Some("CN"),
+            ),
             entry("4", "GLOBAL TRADING GROUP", &[], Some("AE")),
         ]
     }
@@ -550,8 +665,16 @@ mod tests {
         assert_eq!(matches.len(), 1);
         assert_eq!(matches[0].entry, 1);
         assert!(matches[0].score < 100);
-        assert!(matches[0].matched_tokens.contains(&("nacionall".into(), "nacional".into())));
-        assert!(matches[0].explanation.contains("nacionall ~ nacional"), "{}", matches[0].explanation);
+        assert!(
+            matches[0]
+                .matched_tokens
+                .contains(&("nacionall".into(), "nacional".into()))
+        );
+        assert!(
+            matches[0].explanation.contains("nacionall ~ nacional"),
+            "{}",
+            matches[0].explanation
+        );
     }
 
     #[test]
@@ -581,8 +704,16 @@ mod tests {
     #[test]
     fn an_unrelated_chinese_name_does_not_match() {
         let index = ScreeningIndex::build(&fixture());
-        assert!(index.screen(&subject("深圳市华强电子有限公司"), 80).is_empty());
-        assert!(index.screen(&subject("Shenzhen Huaqiang Electronics Co., Ltd."), 80).is_empty());
+        assert!(
+            index
+                .screen(&subject("深圳市华强电子有限公司"), 80)
+                .is_empty()
+        );
+        assert!(
+            index
+                .screen(&subject("Shenzhen Huaqiang Electronics Co., Ltd."), 80)
+                .is_empty()
+        );
     }
 
     #[test]

@@ -17,11 +17,71 @@ const STOP_WORDS: &[&str] = &[
 /// Legal-form words dropped wherever they stand in a name (after dots are removed, so "L.L.C."
 /// is "llc" and "S.A." is "sa").
 const LEGAL_WORDS: &[&str] = &[
-    "co", "company", "companies", "corp", "corporation", "inc", "incorporated", "ltd", "limited",
-    "ltda", "llc", "llp", "lp", "plc", "gmbh", "mbh", "ag", "kg", "sa", "sas", "sarl", "srl",
-    "spa", "bv", "nv", "oy", "oyj", "ab", "asa", "pte", "pty", "pvt", "ooo", "oao", "zao", "pao",
-    "ao", "jsc", "ojsc", "cjsc", "pjsc", "fze", "fzco", "fzc", "fzllc", "bhd", "kft", "sro",
-    "tic", "sti", "cia", "cv", "rl", "spr", "sapi", "sab", "ca", "sl", "kk", "tnhh", "ооо", "оао", "зао", "пао", "ао",
+    "co",
+    "company",
+    "companies",
+    "corp",
+    "corporation",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "ltda",
+    "llc",
+    "llp",
+    "lp",
+    "plc",
+    "gmbh",
+    "mbh",
+    "ag",
+    "kg",
+    "sa",
+    "sas",
+    "sarl",
+    "srl",
+    "spa",
+    "bv",
+    "nv",
+    "oy",
+    "oyj",
+    "ab",
+    "asa",
+    "pte",
+    "pty",
+    "pvt",
+    "ooo",
+    "oao",
+    "zao",
+    "pao",
+    "ao",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "pjsc",
+    "fze",
+    "fzco",
+    "fzc",
+    "fzllc",
+    "bhd",
+    "kft",
+    "sro",
+    "tic",
+    "sti",
+    "cia",
+    "cv",
+    "rl",
+    "spr",
+    "sapi",
+    "sab",
+    "ca",
+    "sl",
+    "kk",
+    "tnhh",
+    "ооо",
+    "оао",
+    "зао",
+    "пао",
+    "ао",
 ];
 
 /// Legal forms spelled out in several words; dropped only as a whole phrase.
@@ -152,6 +212,18 @@ fn strip_han_suffix(run: &str) -> &str {
     run
 }
 
+/// Long legal-form words people misspell ("Limitde", "Cmpany"); a word one edit away from one of
+/// them is taken for it, since an unmatched word costs a match more than a dropped one.
+const LEGAL_WORDS_TYPED: &[&str] = &["limited", "company", "corporation", "incorporated"];
+
+fn is_legal_word(word: &str) -> bool {
+    LEGAL_WORDS.contains(&word)
+        || (word.len() >= 6
+            && LEGAL_WORDS_TYPED
+                .iter()
+                .any(|legal| strsim::damerau_levenshtein(word, legal) <= 1))
+}
+
 /// Removes legal-form phrases and words, unless nothing would be left.
 fn drop_legal_forms(words: Vec<String>) -> Vec<String> {
     let mut kept = Vec::with_capacity(words.len());
@@ -159,13 +231,16 @@ fn drop_legal_forms(words: Vec<String>) -> Vec<String> {
     'outer: while i < words.len() {
         for phrase in LEGAL_PHRASES {
             if words.len() - i >= phrase.len()
-                && phrase.iter().zip(&words[i..]).all(|(p, w)| *p == w.as_str())
+                && phrase
+                    .iter()
+                    .zip(&words[i..])
+                    .all(|(p, w)| *p == w.as_str())
             {
                 i += phrase.len();
                 continue 'outer;
             }
         }
-        if !LEGAL_WORDS.contains(&words[i].as_str()) {
+        if !is_legal_word(&words[i]) {
             kept.push(words[i].clone());
         }
         i += 1;
@@ -199,7 +274,11 @@ pub fn tokens(name: &str) -> Vec<String> {
             }
         }
     }
-    let mut out = if words.is_empty() { words } else { drop_legal_forms(words) };
+    let mut out = if words.is_empty() {
+        words
+    } else {
+        drop_legal_forms(words)
+    };
     out.extend(han_tokens);
     out
 }
@@ -217,8 +296,14 @@ mod tests {
     #[test]
     fn case_punctuation_and_legal_forms_do_not_matter() {
         assert_eq!(normalize("ANGLO-CARIBBEAN CO., LTD."), "anglo caribbean");
-        assert_eq!(normalize("Anglo Caribbean Company Limited"), "anglo caribbean");
-        assert_eq!(normalize("GCH & SONS CO., INC."), normalize("GCH AND SONS CO. INC."));
+        assert_eq!(
+            normalize("Anglo Caribbean Company Limited"),
+            "anglo caribbean"
+        );
+        assert_eq!(
+            normalize("GCH & SONS CO., INC."),
+            normalize("GCH AND SONS CO. INC.")
+        );
         assert_eq!(normalize("ACHIM DEVELOPMENT, OOO"), "achim development");
         assert_eq!(
             normalize("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU 'ACHIM DEVELOPMENT'"),
@@ -242,12 +327,30 @@ mod tests {
     #[test]
     fn diacritics_full_width_forms_and_apostrophes_fold() {
         assert_eq!(normalize("Türkiye Çelik Şirketi"), "turkiye celik sirketi");
-        assert_eq!(normalize("MINERA RIO PRESIDIO S.A. DE C.V."), "minera rio presidio");
-        assert_eq!(normalize("C.V. DE S.A. PRESIDIO RIO MINERA"), "presidio rio minera");
-        assert_eq!(normalize("ＨＵＡＷＥＩ　Ｔｅｃｈｎｏｌｏｇｉｅｓ"), "huawei technologies");
+        assert_eq!(
+            normalize("MINERA RIO PRESIDIO S.A. DE C.V."),
+            "minera rio presidio"
+        );
+        assert_eq!(
+            normalize("C.V. DE S.A. PRESIDIO RIO MINERA"),
+            "presidio rio minera"
+        );
+        assert_eq!(
+            normalize("ＨＵＡＷＥＩ　Ｔｅｃｈｎｏｌｏｇｉｅｓ"),
+            "huawei technologies"
+        );
         assert_eq!(normalize("Fathi Mohammed QAR'AWI"), "fathi mohammed qarawi");
         assert_eq!(normalize("Gui\u{92}an New District"), "guian new district");
         assert_eq!(normalize("Straße Łódź"), "strasse lodz");
+    }
+
+    #[test]
+    fn a_misspelt_legal_form_is_still_a_legal_form() {
+        assert_eq!(normalize("Power Anchor Limitde"), "power anchor");
+        assert_eq!(normalize("Aliaf Cmpany"), "aliaf");
+        assert_eq!(normalize("Tosong Cwrporation"), "tosong");
+        assert_eq!(normalize("Compass Limitless"), "compass limitless");
+        assert_eq!(normalize("Unlimited Dance"), "unlimited dance");
     }
 
     #[test]
@@ -266,7 +369,10 @@ mod tests {
 
     #[test]
     fn mixed_script_names_keep_both_parts() {
-        assert_eq!(tokens("Huawei 华为技术 Co., Ltd."), ["huawei", "华为", "为技", "技术"]);
+        assert_eq!(
+            tokens("Huawei 华为技术 Co., Ltd."),
+            ["huawei", "华为", "为技", "技术"]
+        );
     }
 
     #[test]
