@@ -219,9 +219,10 @@ const LEGAL_WORDS_TYPED: &[&str] = &["limited", "company", "corporation", "incor
 fn is_legal_word(word: &str) -> bool {
     LEGAL_WORDS.contains(&word)
         || (word.len() >= 6
-            && LEGAL_WORDS_TYPED
-                .iter()
-                .any(|legal| strsim::damerau_levenshtein(word, legal) <= 1))
+            && LEGAL_WORDS_TYPED.iter().any(|legal| {
+                word.len().abs_diff(legal.len()) <= 1
+                    && strsim::damerau_levenshtein(word, legal) <= 1
+            }))
 }
 
 /// Removes legal-form phrases and words, unless nothing would be left.
