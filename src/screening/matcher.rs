@@ -18,8 +18,10 @@ use super::lists::ListEntry;
 use super::normalize::{is_cjk_token, tokens};
 
 /// The score at or above which a match is reported, chosen from the precision and recall measured
-/// on the labelled set in [`super::eval`] (run `cargo test --release --lib screening::eval --
-/// --ignored --nocapture` for the table).
+/// on the labelled set in [`super::eval`] (`cargo test --lib screening::eval -- --nocapture`
+/// prints the table). On 1,384 true and 1,384 ordinary names from the 2021 SDN files: 82 to 85
+/// keep precision at 0.998-0.999 with recall 0.992-0.993; below 82 generic names ("Hong Kong ...
+/// Electronics") start to hit, above 88 typos in short names start to be missed.
 pub const DEFAULT_THRESHOLD: u8 = 85;
 
 /// Jaro-Winkler similarity below which two different tokens are not considered the same word.
