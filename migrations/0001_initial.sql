@@ -158,6 +158,7 @@ CREATE TABLE attestation (
 );
 CREATE INDEX attestation_customer ON attestation(customer_id);
 CREATE INDEX attestation_status ON attestation(status);
+CREATE INDEX attestation_supersedes ON attestation(supersedes) WHERE supersedes IS NOT NULL;
 
 CREATE TABLE review (
     id TEXT PRIMARY KEY,

@@ -105,6 +105,10 @@ string_enum!(AttestationStatus {
     ChangesRequested = "changes_requested",
 });
 string_enum!(Decision { Approve = "approve", Reject = "reject", RequestChanges = "request_changes" });
+string_enum!(
+    /// `cleared`: the customer or the list changed and the match no longer holds.
+    HitStatus { Open = "open", Confirmed = "confirmed", Dismissed = "dismissed", Cleared = "cleared" }
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -455,3 +459,40 @@ impl ReferenceData {
 pub const EMBARGO_LIST: &str = "comprehensive-embargo";
 pub const GECC_LIST: &str = "gecc";
 pub const TRANSSHIPMENT_LIST: &str = "transshipment-risk";
+
+/// A possible restricted-party match of a customer, for a compliance manager to confirm (the
+/// customer is blocked) or dismiss as a false positive (suppressed for that customer name and
+/// list entry until either changes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScreeningHit {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub list_version_id: Uuid,
+    /// The list the entry is on, e.g. "SDN" or "Entity List (EL) - Bureau of Industry and Security".
+    pub list: String,
+    pub entry_key: String,
+    pub entry_name: String,
+    pub score: u8,
+    pub name_score: u8,
+    /// Which of the customer's names matched.
+    pub customer_name: String,
+    /// Which list name or alias it matched.
+    pub list_name: String,
+    pub alias: bool,
+    pub matched_tokens: Vec<(String, String)>,
+    pub explanation: String,
+    /// Customer name (normalised), list, entry key and the entry's names: a dismissal holds
+    /// while this stays the same.
+    pub suppression_key: String,
+    pub status: HitStatus,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<Timestamp>,
+    pub reason: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+    pub created_by: Option<Uuid>,
+    pub updated_by: Option<Uuid>,
+}

@@ -52,12 +52,22 @@ pub struct FlagTerms {
     pub resolved_on: Option<NaiveDate>,
 }
 
+/// An open restricted-party screening hit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HitTerms {
+    pub id: Uuid,
+    pub entry_name: String,
+    pub list: String,
+    pub score: u8,
+}
+
 /// Everything the state rule looks at for one customer.
 #[derive(Debug, Clone, Default)]
 pub struct CustomerFacts {
     pub attestations: Vec<AttestationTerms>,
     pub letters: Vec<LetterTerms>,
     pub flags: Vec<FlagTerms>,
+    pub open_hits: Vec<HitTerms>,
 }
 
 /// The validity an attestation gets when none is given: the policy's months after signing.
@@ -123,6 +133,8 @@ pub fn covering_attestation<'a>(
 #[ts(export)]
 pub enum CustomerState {
     Blocked,
+    /// A possible restricted-party match awaits a compliance manager's decision.
+    ScreeningHit,
     RedFlagOpen,
     Expiring,
     Covered,
@@ -135,8 +147,9 @@ pub enum CustomerState {
 }
 
 impl CustomerState {
-    pub const ALL: [CustomerState; 10] = [
+    pub const ALL: [CustomerState; 11] = [
         CustomerState::Blocked,
+        CustomerState::ScreeningHit,
         CustomerState::RedFlagOpen,
         CustomerState::Expiring,
         CustomerState::Covered,
@@ -151,6 +164,7 @@ impl CustomerState {
     pub fn as_str(self) -> &'static str {
         match self {
             CustomerState::Blocked => "blocked",
+            CustomerState::ScreeningHit => "screening_hit",
             CustomerState::RedFlagOpen => "red_flag_open",
             CustomerState::Expiring => "expiring",
             CustomerState::Covered => "covered",
@@ -206,6 +220,14 @@ impl Reason {
     }
 }
 
+fn hit_reason(code: &str, h: &HitTerms) -> Reason {
+    Reason::new(
+        code,
+        format!("Possible match ({}) with {} on {}: awaits review", h.score, h.entry_name, h.list),
+        Some(h.id),
+    )
+}
+
 fn open_flags_on(facts: &CustomerFacts, on: NaiveDate) -> impl Iterator<Item = &FlagTerms> {
     facts
         .flags
@@ -233,6 +255,11 @@ pub fn customer_state(
                 None,
             )],
         );
+    }
+
+    if !facts.open_hits.is_empty() {
+        let reasons = facts.open_hits.iter().map(|h| hit_reason("screening_hit", h)).collect();
+        return (CustomerState::ScreeningHit, reasons);
     }
 
     let open: Vec<Reason> = open_flags_on(facts, on)
@@ -441,6 +468,9 @@ pub fn check_order(
             format!("Customer is blocked: {why}"),
             None,
         ));
+    }
+    for h in &facts.open_hits {
+        reasons.push(hit_reason("screening_hit_open", h));
     }
     for f in open_flags_on(facts, on) {
         reasons.push(Reason::new(
@@ -747,6 +777,27 @@ mod tests {
             customer_state(&c, &facts, d("2024-02-10"), &POLICY).0,
             CustomerState::RedFlagOpen
         );
+    }
+
+    #[test]
+    fn an_open_screening_hit_outranks_red_flags_and_holds_orders() {
+        let c = customer("CN");
+        let facts = CustomerFacts {
+            attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
+            open_hits: vec![HitTerms {
+                id: Uuid::now_v7(),
+                entry_name: "HUAQIANG TRADING".into(),
+                list: "SDN".into(),
+                score: 91,
+            }],
+            ..Default::default()
+        };
+        let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
+        assert_eq!(state, CustomerState::ScreeningHit);
+        assert!(reasons[0].message.contains("HUAQIANG TRADING"));
+        let check = check_order(&c, &facts, &["854231".into()], None, d("2024-03-01"), &reference());
+        assert_eq!(check.decision, OrderDecision::Hold);
+        assert_eq!(check.reasons[0].code, "screening_hit_open");
     }
 
     #[test]

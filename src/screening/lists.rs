@@ -18,8 +18,9 @@ use super::ScreeningError;
 use super::country::iso2;
 
 /// Which publisher's format a file is in; also the list a CLI `--kind` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum ListKind {
     /// OFAC Specially Designated Nationals, legacy CSV in three files.
     Sdn,
@@ -61,8 +62,9 @@ impl FromStr for ListKind {
 }
 
 /// What kind of party a list entry names, as far as the list says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum EntryKind {
     Individual,
     Entity,
@@ -85,7 +87,9 @@ impl EntryKind {
 
 /// One address of a listed party. `country` is an ISO-2 code when the list's text is a country
 /// we recognise, otherwise the text as the list gives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ListAddress {
     pub address: String,
     pub city: Option<String>,
@@ -95,7 +99,9 @@ pub struct ListAddress {
 /// One party on a restricted list. `(list, key)` identifies the entry across imports of the same
 /// list: the SDN `ent_num`, the CSL `_id` or `entity_number`, or for rows without an id a hash of
 /// the fields that name the party.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ListEntry {
     pub key: String,
     pub list: String,
@@ -109,7 +115,9 @@ pub struct ListEntry {
 }
 
 /// The SHA-256 and size of one file as read, so an import can be recorded as a list version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ListFileDigest {
     pub name: String,
     pub sha256: String,

@@ -51,10 +51,7 @@ impl Record for Attestation {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO attestation ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
-             ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
-        ))?
+        conn.prepare_cached(&super::upsert_sql("attestation", COLUMNS))?
         .execute(params![
             self.id.to_string(),
             self.customer_id.to_string(),
@@ -179,10 +176,7 @@ impl Record for Review {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO review ({REVIEW_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
-             ?8, ?9, ?10, ?11)"
-        ))?
+        conn.prepare_cached(&super::upsert_sql("review", REVIEW_COLUMNS))?
         .execute(params![
             self.id.to_string(),
             self.attestation_id.to_string(),

@@ -386,6 +386,8 @@ pub fn apply_event(conn: &Connection, event: &AuditEvent) -> Result<()> {
         "attestation" => put::<Attestation>(conn, v),
         "review" => put::<Review>(conn, v),
         "document" => put::<Document>(conn, v),
+        "screening_hit" => put::<ScreeningHit>(conn, v),
+        "list_version" => put::<super::screening::ListVersionLoad>(conn, v),
         "setting" => super::reference::put_setting_value(conn, v),
         "reference" => super::reference::apply_reference_load(conn, v),
         other => Err(Error::invalid(

@@ -61,10 +61,7 @@ impl Record for Customer {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO customer ({COLUMNS}, search_text) VALUES (?1, ?2, ?3, ?4, ?5, \
-             ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
-        ))?
+        conn.prepare_cached(&super::upsert_sql("customer", &format!("{COLUMNS}, search_text")))?
         .execute(params![
             self.id.to_string(),
             self.name,

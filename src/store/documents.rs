@@ -42,10 +42,7 @@ impl Record for Document {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO document ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
-             ?9, ?10, ?11, ?12, ?13)"
-        ))?
+        conn.prepare_cached(&super::upsert_sql("document", COLUMNS))?
         .execute(params![
             self.id.to_string(),
             self.sha256,

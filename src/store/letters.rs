@@ -48,10 +48,7 @@ impl Record for Letter {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO letter ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
-             ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
-        ))?
+        conn.prepare_cached(&super::upsert_sql("letter", COLUMNS))?
         .execute(params![
             self.id.to_string(),
             self.customer_id.to_string(),

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod documents;
 pub mod letters;
 pub mod reference;
+pub mod screening;
 pub mod users;
 pub mod visits;
 
@@ -26,7 +27,10 @@ use crate::model::Timestamp;
 use crate::{Error, Result};
 
 /// Forward-only migrations, applied in order and tracked in `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_screening.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -193,6 +197,22 @@ impl<'t> Change<'t> {
         });
         Ok(())
     }
+}
+
+/// `INSERT … ON CONFLICT(id) DO UPDATE SET …` for a record's columns (the first is `id`). An
+/// update happens in place: `INSERT OR REPLACE` would delete the old row first, which makes
+/// SQLite check every child table's foreign keys, a table scan per write on unindexed ones.
+pub(crate) fn upsert_sql(table: &str, columns: &str) -> String {
+    let cols: Vec<&str> = columns.split(',').map(str::trim).collect();
+    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+    let set: Vec<String> =
+        cols.iter().filter(|c| **c != "id").map(|c| format!("{c} = excluded.{c}")).collect();
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
+        cols.join(", "),
+        marks.join(", "),
+        set.join(", ")
+    )
 }
 
 // Column conversions shared by the aggregate modules.

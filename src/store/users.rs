@@ -34,9 +34,7 @@ impl Record for User {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO user ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-        ))?
+        conn.prepare_cached(&super::upsert_sql("user", COLUMNS))?
         .execute(params![
             self.id.to_string(),
             self.name,

@@ -40,10 +40,7 @@ impl Record for Visit {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO visit ({VISIT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
-             ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-        ))?
+        conn.prepare_cached(&super::upsert_sql("visit", VISIT_COLUMNS))?
         .execute(params![
             self.id.to_string(),
             self.customer_id.to_string(),
@@ -118,10 +115,7 @@ impl Record for RedFlagObservation {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO red_flag_observation ({FLAG_COLUMNS}) VALUES (?1, ?2, ?3, ?4, \
-             ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-        ))?
+        conn.prepare_cached(&super::upsert_sql("red_flag_observation", FLAG_COLUMNS))?
         .execute(params![
             self.id.to_string(),
             self.customer_id.to_string(),
@@ -231,10 +225,7 @@ impl Record for FollowUp {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&format!(
-            "INSERT OR REPLACE INTO follow_up ({FOLLOW_UP_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, \
-             ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-        ))?
+        conn.prepare_cached(&super::upsert_sql("follow_up", FOLLOW_UP_COLUMNS))?
         .execute(params![
             self.id.to_string(),
             self.customer_id.to_string(),

@@ -8,6 +8,7 @@ mod audit;
 mod customers;
 mod letters;
 mod reports;
+mod screening;
 mod visits;
 
 pub use attestations::*;
@@ -15,6 +16,7 @@ pub use attestations::*;
 pub use customers::*;
 pub use letters::*;
 pub use reports::*;
+pub use screening::*;
 pub use visits::*;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +35,8 @@ use crate::{Error, Result};
 pub struct Enduse {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// The screening index over the newest list versions, rebuilt when they change.
+    index: Mutex<Option<std::sync::Arc<ActiveIndex>>>,
 }
 
 impl Enduse {
@@ -47,6 +51,7 @@ impl Enduse {
         let enduse = Enduse {
             conn: Mutex::new(conn),
             path,
+            index: Mutex::new(None),
         };
         enduse.load_builtin_reference_if_missing()?;
         Ok(enduse)

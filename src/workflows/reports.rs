@@ -12,7 +12,9 @@ use uuid::Uuid;
 use super::{AttestationRecord, Enduse, policy_in};
 use crate::model::*;
 use crate::rules::{self, CustomerFacts, CustomerState, OrderCheck, Reason};
-use crate::store::{attestations, customers, documents, letters, reference, users, visits};
+use crate::store::{
+    attestations, customers, documents, letters, reference, screening, users, visits,
+};
 use crate::{Error, Result, hs};
 
 pub(crate) fn facts_for(conn: &Connection, customer_id: Uuid) -> Result<CustomerFacts> {
@@ -20,6 +22,7 @@ pub(crate) fn facts_for(conn: &Connection, customer_id: Uuid) -> Result<Customer
         attestations: attestations::attestation_terms_for_customer(conn, customer_id)?,
         letters: letters::letter_terms_for_customer(conn, customer_id)?,
         flags: visits::flag_terms_for_customer(conn, customer_id)?,
+        open_hits: screening::open_hit_terms_for_customer(conn, customer_id)?,
     })
 }
 
@@ -34,6 +37,9 @@ pub(crate) fn all_facts(conn: &Connection) -> Result<HashMap<Uuid, CustomerFacts
     }
     for (customer, terms) in visits::all_flag_terms(conn)? {
         facts.entry(customer).or_default().flags.push(terms);
+    }
+    for (customer, terms) in screening::all_open_hit_terms(conn)? {
+        facts.entry(customer).or_default().open_hits.push(terms);
     }
     Ok(facts)
 }

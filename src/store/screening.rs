@@ -1,0 +1,269 @@
+//! Restricted-party list versions with their entries, and screening hits.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
+use crate::Result;
+use crate::model::{ScreeningHit, Timestamp};
+use crate::screening::{ListEntry, ListFileDigest};
+
+/// One import of one list, as recorded: the files' hashes and the counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ListVersion {
+    pub id: Uuid,
+    /// `sdn`, `csl` or `dpl`.
+    pub kind: String,
+    pub sha256: String,
+    pub files: Vec<ListFileDigest>,
+    pub entries: i64,
+    pub aliases: i64,
+    pub imported_at: Timestamp,
+    pub imported_by: Option<Uuid>,
+}
+
+/// A list version with every entry: the payload of its audit event, so replay rebuilds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListVersionLoad {
+    pub version: ListVersion,
+    pub entries: Vec<ListEntry>,
+}
+
+impl Record for ListVersionLoad {
+    const ENTITY: &'static str = "list_version";
+
+    fn record_id(&self) -> String {
+        self.version.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        let v = &self.version;
+        conn.prepare_cached(&super::upsert_sql("list_version", VERSION_COLUMNS))?
+        .execute(params![
+            v.id.to_string(),
+            v.kind,
+            v.sha256,
+            json_text(&v.files)?,
+            v.entries,
+            v.aliases,
+            ts_text(&v.imported_at),
+            opt_uuid_text(&v.imported_by),
+        ])?;
+        conn.execute("DELETE FROM list_entry WHERE version_id = ?1", [v.id.to_string()])?;
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO list_entry (version_id, position, list, key, kind, name, aliases, \
+             addresses, programs, remarks, source_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
+             ?10, ?11)",
+        )?;
+        for (i, e) in self.entries.iter().enumerate() {
+            stmt.execute(params![
+                v.id.to_string(),
+                i as i64,
+                e.list,
+                e.key,
+                serde_json::to_value(e.kind)?.as_str().unwrap_or("unknown"),
+                e.name,
+                json_text(&e.aliases)?,
+                json_text(&e.addresses)?,
+                json_text(&e.programs)?,
+                e.remarks,
+                e.source_url,
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+const VERSION_COLUMNS: &str = "id, kind, sha256, files, entries, aliases, imported_at, imported_by";
+
+fn version_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListVersion> {
+    let c = Cols(row);
+    Ok(ListVersion {
+        id: c.uuid(0)?,
+        kind: c.text(1)?,
+        sha256: c.text(2)?,
+        files: c.json(3)?,
+        entries: c.int(4)?,
+        aliases: c.int(5)?,
+        imported_at: c.ts(6)?,
+        imported_by: c.opt_uuid(7)?,
+    })
+}
+
+/// Every version, newest first.
+pub fn list_list_versions(conn: &Connection) -> Result<Vec<ListVersion>> {
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {VERSION_COLUMNS} FROM list_version ORDER BY id DESC"))?;
+    let rows = stmt.query_map([], version_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest version of each kind: the ones screened against.
+pub fn active_list_versions(conn: &Connection) -> Result<Vec<ListVersion>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {VERSION_COLUMNS} FROM list_version v WHERE id = \
+         (SELECT max(id) FROM list_version w WHERE w.kind = v.kind) ORDER BY kind"
+    ))?;
+    let rows = stmt.query_map([], version_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListEntry> {
+    let c = Cols(row);
+    let kind: String = c.text(2)?;
+    Ok(ListEntry {
+        list: c.text(0)?,
+        key: c.text(1)?,
+        kind: serde_json::from_value(serde_json::Value::String(kind)).unwrap_or(crate::screening::EntryKind::Unknown),
+        name: c.text(3)?,
+        aliases: c.json(4)?,
+        addresses: c.json(5)?,
+        programs: c.json(6)?,
+        remarks: c.opt_text(7)?,
+        source_url: c.opt_text(8)?,
+    })
+}
+
+const ENTRY_COLUMNS: &str = "list, key, kind, name, aliases, addresses, programs, remarks, source_url";
+
+/// The entries of one version, in their stored order.
+pub fn list_entries(conn: &Connection, version_id: Uuid) -> Result<Vec<ListEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM list_entry WHERE version_id = ?1 ORDER BY position"
+    ))?;
+    let rows = stmt.query_map([version_id.to_string()], entry_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One entry of a version by its list and key.
+pub fn get_entry(conn: &Connection, version_id: Uuid, list: &str, key: &str) -> Result<Option<ListEntry>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM list_entry WHERE version_id = ?1 AND list = ?2 AND key = ?3"
+        ))?
+        .query_row(params![version_id.to_string(), list, key], entry_from_row)
+        .optional()?)
+}
+
+const HIT_COLUMNS: &str = "id, customer_id, list_version_id, list, entry_key, entry_name, score, \
+     name_score, customer_name, list_name, alias, matched_tokens, explanation, suppression_key, \
+     status, decided_by, decided_at, reason, created_at, updated_at, version, created_by, updated_by";
+
+fn hit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ScreeningHit> {
+    let c = Cols(row);
+    let decided_at: Option<String> = c.opt_text(16)?;
+    Ok(ScreeningHit {
+        id: c.uuid(0)?,
+        customer_id: c.uuid(1)?,
+        list_version_id: c.uuid(2)?,
+        list: c.text(3)?,
+        entry_key: c.text(4)?,
+        entry_name: c.text(5)?,
+        score: c.int(6)? as u8,
+        name_score: c.int(7)? as u8,
+        customer_name: c.text(8)?,
+        list_name: c.text(9)?,
+        alias: c.bool(10)?,
+        matched_tokens: c.json(11)?,
+        explanation: c.text(12)?,
+        suppression_key: c.text(13)?,
+        status: c.parsed(14)?,
+        decided_by: c.opt_uuid(15)?,
+        decided_at: match decided_at {
+            Some(_) => Some(c.ts(16)?),
+            None => None,
+        },
+        reason: c.opt_text(17)?,
+        created_at: c.ts(18)?,
+        updated_at: c.ts(19)?,
+        version: c.int(20)?,
+        created_by: c.opt_uuid(21)?,
+        updated_by: c.opt_uuid(22)?,
+    })
+}
+
+impl Record for ScreeningHit {
+    const ENTITY: &'static str = "screening_hit";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        conn.prepare_cached(&super::upsert_sql("screening_hit", HIT_COLUMNS))?
+        .execute(params![
+            self.id.to_string(),
+            self.customer_id.to_string(),
+            self.list_version_id.to_string(),
+            self.list,
+            self.entry_key,
+            self.entry_name,
+            self.score,
+            self.name_score,
+            self.customer_name,
+            self.list_name,
+            self.alias,
+            json_text(&self.matched_tokens)?,
+            self.explanation,
+            self.suppression_key,
+            self.status.as_str(),
+            opt_uuid_text(&self.decided_by),
+            self.decided_at.as_ref().map(ts_text),
+            self.reason,
+            ts_text(&self.created_at),
+            ts_text(&self.updated_at),
+            self.version,
+            opt_uuid_text(&self.created_by),
+            opt_uuid_text(&self.updated_by),
+        ])?;
+        Ok(())
+    }
+}
+
+pub fn get_hit(conn: &Connection, id: Uuid) -> Result<Option<ScreeningHit>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {HIT_COLUMNS} FROM screening_hit WHERE id = ?1"))?
+        .query_row([id.to_string()], hit_from_row)
+        .optional()?)
+}
+
+/// Hits, highest score first: of one customer and/or one status when given.
+pub fn list_hits(conn: &Connection, customer_id: Option<Uuid>, status: Option<&str>) -> Result<Vec<ScreeningHit>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {HIT_COLUMNS} FROM screening_hit WHERE (?1 IS NULL OR customer_id = ?1) \
+         AND (?2 IS NULL OR status = ?2) ORDER BY score DESC, id"
+    ))?;
+    let rows = stmt.query_map(params![customer_id.map(|c| c.to_string()), status], hit_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// (customer id, hit id, entry name, list) of every open hit, for the state of all customers.
+pub fn all_open_hit_terms(conn: &Connection) -> Result<Vec<(Uuid, crate::rules::HitTerms)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id, id, entry_name, list, score FROM screening_hit WHERE status = 'open'",
+    )?;
+    let rows = stmt.query_map([], hit_terms_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn open_hit_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<crate::rules::HitTerms>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id, id, entry_name, list, score FROM screening_hit \
+         WHERE status = 'open' AND customer_id = ?1",
+    )?;
+    let rows = stmt.query_map([customer_id.to_string()], hit_terms_from_row)?;
+    Ok(rows.map(|r| r.map(|(_, t)| t)).collect::<rusqlite::Result<_>>()?)
+}
+
+fn hit_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, crate::rules::HitTerms)> {
+    let c = Cols(row);
+    Ok((
+        c.uuid(0)?,
+        crate::rules::HitTerms { id: c.uuid(1)?, entry_name: c.text(2)?, list: c.text(3)?, score: c.int(4)? as u8 },
+    ))
+}

@@ -1,0 +1,366 @@
+//! Screening workflows: import restricted-party lists as versions, screen customers against the
+//! newest version of each list, and let compliance managers confirm (block the customer) or
+//! dismiss hits. A customer is screened when created or when its name, English name or country
+//! changes (in the same transaction), everyone on demand, and everyone when a list is imported.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{Enduse, actor_user, optional, require_manager, required};
+use crate::model::*;
+use crate::screening::{self, ListEntry, ListKind, Match, ScreeningIndex, Subject};
+use crate::store::screening::{self as store_screening, ListVersion, ListVersionLoad};
+use crate::store::{Change, customers as store_customers};
+use crate::{Error, Result};
+
+/// The index over the newest version of every list, with where each entry came from.
+pub struct ActiveIndex {
+    signature: String,
+    versions: Vec<Uuid>,
+    entries: Vec<ListEntry>,
+    index: ScreeningIndex,
+}
+
+impl ActiveIndex {
+    fn build(parts: Vec<(Uuid, Vec<ListEntry>)>) -> ActiveIndex {
+        let signature = parts.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",");
+        let mut versions = Vec::new();
+        let mut entries = Vec::new();
+        for (id, list) in parts {
+            versions.extend(std::iter::repeat_n(id, list.len()));
+            entries.extend(list);
+        }
+        let index = ScreeningIndex::build(&entries);
+        ActiveIndex { signature, versions, entries, index }
+    }
+}
+
+/// What one screening pass did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScreenReport {
+    pub screened: u64,
+    pub new_hits: u64,
+    pub cleared: u64,
+    /// Matches not raised again because a manager dismissed them for the same names.
+    pub suppressed: u64,
+    pub open_hits: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ListImportReport {
+    pub version: ListVersion,
+    pub screening: ScreenReport,
+}
+
+/// A hit beside what a reviewer compares it with: the customer and the list entry.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HitDetail {
+    pub hit: ScreeningHit,
+    pub customer: Customer,
+    pub entry: Option<ListEntry>,
+    pub version: Option<ListVersion>,
+}
+
+fn subject(c: &Customer) -> Subject {
+    let address = [c.address.as_deref(), c.city.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    Subject {
+        name: c.name.clone(),
+        english_name: c.english_name.clone(),
+        country: Some(c.country.clone()),
+        address: Some(address).filter(|a| !a.is_empty()),
+    }
+}
+
+/// A dismissal holds while the customer's matched name and the entry's names stay the same.
+fn suppression_key(customer_name: &str, entry: &ListEntry) -> String {
+    let mut names: Vec<String> = entry.aliases.iter().map(|a| screening::normalize::normalize(a)).collect();
+    names.sort();
+    let mut h = Sha256::new();
+    for part in [screening::normalize::normalize(customer_name), entry.list.clone(), entry.key.clone(), screening::normalize::normalize(&entry.name), names.join("|")] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(h.finalize())
+}
+
+/// Records the matches of `customers` as hits: new ones opened, dismissed ones kept suppressed,
+/// open ones that no longer match cleared.
+fn record_matches(
+    ch: &Change<'_>,
+    idx: &ActiveIndex,
+    customers: &[Customer],
+    matches: Vec<Vec<Match>>,
+    report: &mut ScreenReport,
+) -> Result<()> {
+    let wanted: HashSet<Uuid> = customers.iter().map(|c| c.id).collect();
+    let mut existing: HashMap<Uuid, Vec<ScreeningHit>> = HashMap::new();
+    let hits = if customers.len() == 1 {
+        store_screening::list_hits(ch.tx, Some(customers[0].id), None)?
+    } else {
+        store_screening::list_hits(ch.tx, None, None)?
+    };
+    for h in hits.into_iter().filter(|h| wanted.contains(&h.customer_id)) {
+        existing.entry(h.customer_id).or_default().push(h);
+    }
+    for (customer, found) in customers.iter().zip(matches) {
+        report.screened += 1;
+        let before = existing.remove(&customer.id).unwrap_or_default();
+        let mut keys = HashSet::new();
+        for m in found {
+            let entry = &idx.entries[m.entry];
+            let key = suppression_key(&m.customer_name, entry);
+            if !keys.insert(key.clone()) {
+                continue;
+            }
+            match before.iter().find(|h| h.suppression_key == key && h.status != HitStatus::Cleared) {
+                Some(h) if h.status == HitStatus::Dismissed => report.suppressed += 1,
+                Some(_) => {}
+                None => {
+                    let hit = ScreeningHit {
+                        id: Uuid::now_v7(),
+                        customer_id: customer.id,
+                        list_version_id: idx.versions[m.entry],
+                        list: entry.list.clone(),
+                        entry_key: entry.key.clone(),
+                        entry_name: entry.name.clone(),
+                        score: m.score,
+                        name_score: m.name_score,
+                        customer_name: m.customer_name,
+                        list_name: m.list_name,
+                        alias: m.alias,
+                        matched_tokens: m.matched_tokens,
+                        explanation: m.explanation,
+                        suppression_key: key,
+                        status: HitStatus::Open,
+                        decided_by: None,
+                        decided_at: None,
+                        reason: None,
+                        created_at: ch.at,
+                        updated_at: ch.at,
+                        version: 1,
+                        created_by: ch.actor,
+                        updated_by: ch.actor,
+                    };
+                    ch.write("hit.open", None, &hit)?;
+                    report.new_hits += 1;
+                }
+            }
+        }
+        for old in before.iter().filter(|h| h.status == HitStatus::Open && !keys.contains(&h.suppression_key)) {
+            let cleared = ScreeningHit {
+                status: HitStatus::Cleared,
+                reason: Some("No longer matches after the customer or the list changed".into()),
+                decided_at: Some(ch.at),
+                updated_at: ch.at,
+                updated_by: ch.actor,
+                version: old.version + 1,
+                ..old.clone()
+            };
+            ch.write("hit.clear", Some(old), &cleared)?;
+            report.cleared += 1;
+        }
+    }
+    Ok(())
+}
+
+impl Enduse {
+    /// The index over the newest list versions, rebuilt only when they changed.
+    pub(crate) fn active_index(&self) -> Result<Option<Arc<ActiveIndex>>> {
+        let versions = self.read(store_screening::active_list_versions)?;
+        if versions.is_empty() {
+            return Ok(None);
+        }
+        let signature = versions.iter().map(|v| v.id.to_string()).collect::<Vec<_>>().join(",");
+        let mut cache = self.index.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(idx) = cache.as_ref().filter(|i| i.signature == signature) {
+            return Ok(Some(idx.clone()));
+        }
+        let parts = self.read(|c| {
+            versions.iter().map(|v| Ok((v.id, store_screening::list_entries(c, v.id)?))).collect::<Result<Vec<_>>>()
+        })?;
+        let idx = Arc::new(ActiveIndex::build(parts));
+        *cache = Some(idx.clone());
+        Ok(Some(idx))
+    }
+
+    /// Screens customers inside a write that created or renamed them.
+    pub(crate) fn screen_in(ch: &Change<'_>, idx: Option<&ActiveIndex>, customers: &[Customer]) -> Result<ScreenReport> {
+        let mut report = ScreenReport::default();
+        let Some(idx) = idx else { return Ok(report) };
+        let subjects: Vec<Subject> = customers.iter().map(subject).collect();
+        let matches = match subjects.as_slice() {
+            [one] => vec![idx.index.screen(one, screening::DEFAULT_THRESHOLD)],
+            many => idx.index.screen_all(many, screening::DEFAULT_THRESHOLD),
+        };
+        record_matches(ch, idx, customers, matches, &mut report)?;
+        Ok(report)
+    }
+
+    /// Imports one list (the publisher's files, unchanged) as a new version and re-screens every
+    /// customer against it, in one transaction. A malformed file changes nothing.
+    pub fn import_list(&self, actor: Uuid, kind: ListKind, paths: &[PathBuf], now: Timestamp) -> Result<ListImportReport> {
+        let refs: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
+        let import = screening::import_paths(kind, &refs).map_err(|e| Error::invalid("file", e.to_string()))?;
+        let version = ListVersion {
+            id: Uuid::now_v7(),
+            kind: kind.as_str().to_string(),
+            sha256: import.sha256(),
+            files: import.files.clone(),
+            entries: import.entry_count() as i64,
+            aliases: import.alias_count() as i64,
+            imported_at: now,
+            imported_by: Some(actor),
+        };
+        // The index over the other lists' newest versions plus this one, built before locking.
+        let mut parts = self.read(|c| {
+            store_screening::active_list_versions(c)?
+                .into_iter()
+                .filter(|v| v.kind != version.kind)
+                .map(|v| Ok((v.id, store_screening::list_entries(c, v.id)?)))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        parts.push((version.id, import.entries.clone()));
+        let idx = ActiveIndex::build(parts);
+        let load = ListVersionLoad { version: version.clone(), entries: import.entries };
+        let screening = self.write(Some(actor), now, |ch| {
+            let by = actor_user(ch, "import list")?;
+            require_manager(&by, "import list")?;
+            ch.write("list.import", None, &load)?;
+            let customers = active_customers(ch)?;
+            Self::screen_in(ch, Some(&idx), &customers)
+        })?;
+        let mut report = screening;
+        report.open_hits = self.read(|c| Ok(store_screening::list_hits(c, None, Some("open"))?.len() as u64))?;
+        Ok(ListImportReport { version, screening: report })
+    }
+
+    /// Screens one customer, or every active customer, against the newest lists.
+    pub fn screen(&self, actor: Uuid, customer: Option<Uuid>, now: Timestamp) -> Result<ScreenReport> {
+        let idx = self.active_index()?;
+        if idx.is_none() {
+            return Err(Error::invalid("lists", "no restricted-party list is imported yet; use `enduse list import`"));
+        }
+        let mut report = self.write(Some(actor), now, |ch| {
+            actor_user(ch, "screen")?;
+            let customers = match customer {
+                Some(id) => vec![super::customers::load_customer(ch, id)?],
+                None => active_customers(ch)?,
+            };
+            Self::screen_in(ch, idx.as_deref(), &customers)
+        })?;
+        report.open_hits = self.read(|c| Ok(store_screening::list_hits(c, None, Some("open"))?.len() as u64))?;
+        Ok(report)
+    }
+
+    /// Confirms a hit: the customer becomes blocked, with the list entry as the reason.
+    pub fn confirm_hit(&self, actor: Uuid, hit_id: Uuid, note: Option<String>, now: Timestamp) -> Result<HitDetail> {
+        let note = optional("reason", note.as_deref())?;
+        self.write(Some(actor), now, |ch| {
+            let by = actor_user(ch, "confirm hit")?;
+            require_manager(&by, "confirm hit")?;
+            let old = open_hit(ch, hit_id)?;
+            let hit = ScreeningHit {
+                status: HitStatus::Confirmed,
+                decided_by: Some(actor),
+                decided_at: Some(now),
+                reason: note,
+                updated_at: now,
+                updated_by: Some(actor),
+                version: old.version + 1,
+                ..old.clone()
+            };
+            ch.write("hit.confirm", Some(&old), &hit)?;
+            let before = super::customers::load_customer(ch, hit.customer_id)?;
+            let customer = Customer {
+                status: CustomerStatus::Blocked,
+                status_reason: Some(format!(
+                    "Restricted party: {} on {} (entry {})",
+                    hit.entry_name, hit.list, hit.entry_key
+                )),
+                updated_at: now,
+                updated_by: Some(actor),
+                version: before.version + 1,
+                ..before.clone()
+            };
+            ch.write("customer.status", Some(&before), &customer)?;
+            hit_detail_in(ch.tx, hit, customer)
+        })
+    }
+
+    /// Dismisses a hit as a false positive, with the reason; it stays suppressed for that
+    /// customer name and list entry until either changes.
+    pub fn dismiss_hit(&self, actor: Uuid, hit_id: Uuid, reason: &str, now: Timestamp) -> Result<HitDetail> {
+        let reason = required("reason", reason)?;
+        self.write(Some(actor), now, |ch| {
+            let by = actor_user(ch, "dismiss hit")?;
+            require_manager(&by, "dismiss hit")?;
+            let old = open_hit(ch, hit_id)?;
+            let hit = ScreeningHit {
+                status: HitStatus::Dismissed,
+                decided_by: Some(actor),
+                decided_at: Some(now),
+                reason: Some(reason),
+                updated_at: now,
+                updated_by: Some(actor),
+                version: old.version + 1,
+                ..old.clone()
+            };
+            ch.write("hit.dismiss", Some(&old), &hit)?;
+            let customer = super::customers::load_customer(ch, hit.customer_id)?;
+            hit_detail_in(ch.tx, hit, customer)
+        })
+    }
+
+    pub fn list_hits(&self, customer: Option<Uuid>, status: Option<HitStatus>) -> Result<Vec<ScreeningHit>> {
+        self.read(|c| store_screening::list_hits(c, customer, status.map(|s| s.as_str())))
+    }
+
+    pub fn hit_detail(&self, id: Uuid) -> Result<HitDetail> {
+        self.read(|c| {
+            let hit = store_screening::get_hit(c, id)?.ok_or_else(|| Error::not_found("hit", id))?;
+            let customer = store_customers::get_customer(c, hit.customer_id)?
+                .ok_or_else(|| Error::not_found("customer", hit.customer_id))?;
+            hit_detail_in(c, hit, customer)
+        })
+    }
+
+    pub fn list_versions(&self) -> Result<Vec<ListVersion>> {
+        self.read(store_screening::list_list_versions)
+    }
+}
+
+fn open_hit(ch: &Change<'_>, id: Uuid) -> Result<ScreeningHit> {
+    let hit = store_screening::get_hit(ch.tx, id)?.ok_or_else(|| Error::not_found("hit", id))?;
+    if hit.status != HitStatus::Open {
+        return Err(Error::forbidden("decide hit", format!("the hit is already {}", hit.status)));
+    }
+    Ok(hit)
+}
+
+fn hit_detail_in(conn: &rusqlite::Connection, hit: ScreeningHit, customer: Customer) -> Result<HitDetail> {
+    let entry = store_screening::get_entry(conn, hit.list_version_id, &hit.list, &hit.entry_key)?;
+    let version = store_screening::list_list_versions(conn)?.into_iter().find(|v| v.id == hit.list_version_id);
+    Ok(HitDetail { hit, customer, entry, version })
+}
+
+fn active_customers(ch: &Change<'_>) -> Result<Vec<Customer>> {
+    store_customers::list_customers(
+        ch.tx,
+        &store_customers::CustomerFilter::default(),
+        store_customers::CustomerOrder::Name,
+        false,
+        None,
+    )
+}
