@@ -223,7 +223,10 @@ impl Reason {
 fn hit_reason(code: &str, h: &HitTerms) -> Reason {
     Reason::new(
         code,
-        format!("Possible match ({}) with {} on {}: awaits review", h.score, h.entry_name, h.list),
+        format!(
+            "Possible match ({}) with {} on {}: awaits review",
+            h.score, h.entry_name, h.list
+        ),
         Some(h.id),
     )
 }
@@ -258,7 +261,11 @@ pub fn customer_state(
     }
 
     if !facts.open_hits.is_empty() {
-        let reasons = facts.open_hits.iter().map(|h| hit_reason("screening_hit", h)).collect();
+        let reasons = facts
+            .open_hits
+            .iter()
+            .map(|h| hit_reason("screening_hit", h))
+            .collect();
         return (CustomerState::ScreeningHit, reasons);
     }
 
@@ -795,7 +802,14 @@ mod tests {
         let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
         assert_eq!(state, CustomerState::ScreeningHit);
         assert!(reasons[0].message.contains("HUAQIANG TRADING"));
-        let check = check_order(&c, &facts, &["854231".into()], None, d("2024-03-01"), &reference());
+        let check = check_order(
+            &c,
+            &facts,
+            &["854231".into()],
+            None,
+            d("2024-03-01"),
+            &reference(),
+        );
         assert_eq!(check.decision, OrderDecision::Hold);
         assert_eq!(check.reasons[0].code, "screening_hit_open");
     }

@@ -499,7 +499,10 @@ fn customers_are_listed_filtered_and_searched_in_any_script() {
     );
     let report = e.coverage_report(today).unwrap();
     // Screening hits need an imported list; every other state is in the demo.
-    for state in CustomerState::ALL.into_iter().filter(|s| *s != CustomerState::ScreeningHit) {
+    for state in CustomerState::ALL
+        .into_iter()
+        .filter(|s| *s != CustomerState::ScreeningHit)
+    {
         let n = report
             .counts
             .iter()

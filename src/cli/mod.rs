@@ -71,6 +71,21 @@ pub enum Command {
     },
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Restricted-party lists: import the publishers' files, show the versions
+    #[command(subcommand)]
+    List(ListCmd),
+    /// Screen customers against the newest restricted-party lists
+    Screen {
+        #[arg(long, conflicts_with = "all")]
+        customer: Option<String>,
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Screening hits: list, show, confirm (blocks the customer) or dismiss
+    #[command(subcommand)]
+    Hit(HitCmd),
     /// Copy the database (and its documents) while it stays in use
     Backup {
         #[arg(long)]
@@ -439,5 +454,53 @@ pub enum PolicyCmd {
         expiry_warning_days: Option<u32>,
         #[arg(long)]
         ack_due_days: Option<u32>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ListCmd {
+    /// Import a list as a new version and re-screen every customer (compliance managers)
+    Import {
+        /// sdn (sdn.csv, alt.csv, add.csv) | csl | dpl
+        #[arg(long)]
+        kind: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Every imported version, newest first
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HitCmd {
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        /// open | confirmed | dismissed | cleared
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The hit beside the customer and the list entry
+    Show {
+        hit: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm a match: the customer becomes blocked
+    Confirm {
+        hit: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Dismiss a false positive, with the reason
+    Dismiss {
+        hit: String,
+        #[arg(long)]
+        reason: String,
     },
 }

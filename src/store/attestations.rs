@@ -52,32 +52,32 @@ impl Record for Attestation {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         conn.prepare_cached(&super::upsert_sql("attestation", COLUMNS))?
-        .execute(params![
-            self.id.to_string(),
-            self.customer_id.to_string(),
-            self.kind.as_str(),
-            self.signatory_name,
-            self.signatory_title,
-            self.signed_on,
-            self.valid_until,
-            self.customer_role.as_str(),
-            self.end_use.as_str(),
-            self.end_use_text,
-            json_text(&self.end_users)?,
-            json_text(&self.destinations)?,
-            json_text(&self.scope)?,
-            json_text(&self.clauses)?,
-            self.status.as_str(),
-            opt_uuid_text(&self.supersedes),
-            self.logged_by.to_string(),
-            ts_text(&self.logged_at),
-            self.archived,
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-        ])?;
+            .execute(params![
+                self.id.to_string(),
+                self.customer_id.to_string(),
+                self.kind.as_str(),
+                self.signatory_name,
+                self.signatory_title,
+                self.signed_on,
+                self.valid_until,
+                self.customer_role.as_str(),
+                self.end_use.as_str(),
+                self.end_use_text,
+                json_text(&self.end_users)?,
+                json_text(&self.destinations)?,
+                json_text(&self.scope)?,
+                json_text(&self.clauses)?,
+                self.status.as_str(),
+                opt_uuid_text(&self.supersedes),
+                self.logged_by.to_string(),
+                ts_text(&self.logged_at),
+                self.archived,
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
         Ok(())
     }
 }
@@ -177,19 +177,19 @@ impl Record for Review {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         conn.prepare_cached(&super::upsert_sql("review", REVIEW_COLUMNS))?
-        .execute(params![
-            self.id.to_string(),
-            self.attestation_id.to_string(),
-            self.decision.as_str(),
-            self.reason,
-            self.reviewer_id.to_string(),
-            ts_text(&self.reviewed_at),
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-        ])?;
+            .execute(params![
+                self.id.to_string(),
+                self.attestation_id.to_string(),
+                self.decision.as_str(),
+                self.reason,
+                self.reviewer_id.to_string(),
+                ts_text(&self.reviewed_at),
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
         Ok(())
     }
 }

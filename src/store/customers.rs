@@ -61,7 +61,10 @@ impl Record for Customer {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("customer", &format!("{COLUMNS}, search_text")))?
+        conn.prepare_cached(&super::upsert_sql(
+            "customer",
+            &format!("{COLUMNS}, search_text"),
+        ))?
         .execute(params![
             self.id.to_string(),
             self.name,

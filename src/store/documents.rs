@@ -43,21 +43,21 @@ impl Record for Document {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         conn.prepare_cached(&super::upsert_sql("document", COLUMNS))?
-        .execute(params![
-            self.id.to_string(),
-            self.sha256,
-            self.original_name,
-            self.media_type,
-            self.size,
-            self.owner_entity,
-            self.owner_id.to_string(),
-            self.archived,
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-        ])?;
+            .execute(params![
+                self.id.to_string(),
+                self.sha256,
+                self.original_name,
+                self.media_type,
+                self.size,
+                self.owner_entity,
+                self.owner_id.to_string(),
+                self.archived,
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
         Ok(())
     }
 }

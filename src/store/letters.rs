@@ -49,30 +49,30 @@ impl Record for Letter {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         conn.prepare_cached(&super::upsert_sql("letter", COLUMNS))?
-        .execute(params![
-            self.id.to_string(),
-            self.customer_id.to_string(),
-            opt_uuid_text(&self.campaign_id),
-            self.template_name,
-            self.template_version,
-            self.subject,
-            self.body,
-            self.body_sha256,
-            self.pdf_sha256,
-            self.channel.map(|c| c.as_str()),
-            self.sent_on,
-            opt_uuid_text(&self.sent_by),
-            self.ack_due,
-            self.ack_received_on,
-            self.ack_by,
-            self.ack_note,
-            self.archived,
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-        ])?;
+            .execute(params![
+                self.id.to_string(),
+                self.customer_id.to_string(),
+                opt_uuid_text(&self.campaign_id),
+                self.template_name,
+                self.template_version,
+                self.subject,
+                self.body,
+                self.body_sha256,
+                self.pdf_sha256,
+                self.channel.map(|c| c.as_str()),
+                self.sent_on,
+                opt_uuid_text(&self.sent_by),
+                self.ack_due,
+                self.ack_received_on,
+                self.ack_by,
+                self.ack_note,
+                self.archived,
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
         Ok(())
     }
 }

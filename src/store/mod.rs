@@ -205,8 +205,11 @@ impl<'t> Change<'t> {
 pub(crate) fn upsert_sql(table: &str, columns: &str) -> String {
     let cols: Vec<&str> = columns.split(',').map(str::trim).collect();
     let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-    let set: Vec<String> =
-        cols.iter().filter(|c| **c != "id").map(|c| format!("{c} = excluded.{c}")).collect();
+    let set: Vec<String> = cols
+        .iter()
+        .filter(|c| **c != "id")
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
     format!(
         "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
         cols.join(", "),

@@ -44,17 +44,20 @@ impl Record for ListVersionLoad {
     fn put(&self, conn: &Connection) -> Result<()> {
         let v = &self.version;
         conn.prepare_cached(&super::upsert_sql("list_version", VERSION_COLUMNS))?
-        .execute(params![
-            v.id.to_string(),
-            v.kind,
-            v.sha256,
-            json_text(&v.files)?,
-            v.entries,
-            v.aliases,
-            ts_text(&v.imported_at),
-            opt_uuid_text(&v.imported_by),
-        ])?;
-        conn.execute("DELETE FROM list_entry WHERE version_id = ?1", [v.id.to_string()])?;
+            .execute(params![
+                v.id.to_string(),
+                v.kind,
+                v.sha256,
+                json_text(&v.files)?,
+                v.entries,
+                v.aliases,
+                ts_text(&v.imported_at),
+                opt_uuid_text(&v.imported_by),
+            ])?;
+        conn.execute(
+            "DELETE FROM list_entry WHERE version_id = ?1",
+            [v.id.to_string()],
+        )?;
         let mut stmt = conn.prepare_cached(
             "INSERT INTO list_entry (version_id, position, list, key, kind, name, aliases, \
              addresses, programs, remarks, source_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
@@ -97,8 +100,9 @@ fn version_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListVersion> {
 
 /// Every version, newest first.
 pub fn list_list_versions(conn: &Connection) -> Result<Vec<ListVersion>> {
-    let mut stmt = conn
-        .prepare_cached(&format!("SELECT {VERSION_COLUMNS} FROM list_version ORDER BY id DESC"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {VERSION_COLUMNS} FROM list_version ORDER BY id DESC"
+    ))?;
     let rows = stmt.query_map([], version_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -119,7 +123,8 @@ fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListEntry> {
     Ok(ListEntry {
         list: c.text(0)?,
         key: c.text(1)?,
-        kind: serde_json::from_value(serde_json::Value::String(kind)).unwrap_or(crate::screening::EntryKind::Unknown),
+        kind: serde_json::from_value(serde_json::Value::String(kind))
+            .unwrap_or(crate::screening::EntryKind::Unknown),
         name: c.text(3)?,
         aliases: c.json(4)?,
         addresses: c.json(5)?,
@@ -129,7 +134,8 @@ fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListEntry> {
     })
 }
 
-const ENTRY_COLUMNS: &str = "list, key, kind, name, aliases, addresses, programs, remarks, source_url";
+const ENTRY_COLUMNS: &str =
+    "list, key, kind, name, aliases, addresses, programs, remarks, source_url";
 
 /// The entries of one version, in their stored order.
 pub fn list_entries(conn: &Connection, version_id: Uuid) -> Result<Vec<ListEntry>> {
@@ -141,7 +147,12 @@ pub fn list_entries(conn: &Connection, version_id: Uuid) -> Result<Vec<ListEntry
 }
 
 /// One entry of a version by its list and key.
-pub fn get_entry(conn: &Connection, version_id: Uuid, list: &str, key: &str) -> Result<Option<ListEntry>> {
+pub fn get_entry(
+    conn: &Connection,
+    version_id: Uuid,
+    list: &str,
+    key: &str,
+) -> Result<Option<ListEntry>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {ENTRY_COLUMNS} FROM list_entry WHERE version_id = ?1 AND list = ?2 AND key = ?3"
@@ -196,49 +207,58 @@ impl Record for ScreeningHit {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         conn.prepare_cached(&super::upsert_sql("screening_hit", HIT_COLUMNS))?
-        .execute(params![
-            self.id.to_string(),
-            self.customer_id.to_string(),
-            self.list_version_id.to_string(),
-            self.list,
-            self.entry_key,
-            self.entry_name,
-            self.score,
-            self.name_score,
-            self.customer_name,
-            self.list_name,
-            self.alias,
-            json_text(&self.matched_tokens)?,
-            self.explanation,
-            self.suppression_key,
-            self.status.as_str(),
-            opt_uuid_text(&self.decided_by),
-            self.decided_at.as_ref().map(ts_text),
-            self.reason,
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-        ])?;
+            .execute(params![
+                self.id.to_string(),
+                self.customer_id.to_string(),
+                self.list_version_id.to_string(),
+                self.list,
+                self.entry_key,
+                self.entry_name,
+                self.score,
+                self.name_score,
+                self.customer_name,
+                self.list_name,
+                self.alias,
+                json_text(&self.matched_tokens)?,
+                self.explanation,
+                self.suppression_key,
+                self.status.as_str(),
+                opt_uuid_text(&self.decided_by),
+                self.decided_at.as_ref().map(ts_text),
+                self.reason,
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
         Ok(())
     }
 }
 
 pub fn get_hit(conn: &Connection, id: Uuid) -> Result<Option<ScreeningHit>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {HIT_COLUMNS} FROM screening_hit WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {HIT_COLUMNS} FROM screening_hit WHERE id = ?1"
+        ))?
         .query_row([id.to_string()], hit_from_row)
         .optional()?)
 }
 
 /// Hits, highest score first: of one customer and/or one status when given.
-pub fn list_hits(conn: &Connection, customer_id: Option<Uuid>, status: Option<&str>) -> Result<Vec<ScreeningHit>> {
+pub fn list_hits(
+    conn: &Connection,
+    customer_id: Option<Uuid>,
+    status: Option<&str>,
+) -> Result<Vec<ScreeningHit>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {HIT_COLUMNS} FROM screening_hit WHERE (?1 IS NULL OR customer_id = ?1) \
          AND (?2 IS NULL OR status = ?2) ORDER BY score DESC, id"
     ))?;
-    let rows = stmt.query_map(params![customer_id.map(|c| c.to_string()), status], hit_from_row)?;
+    let rows = stmt.query_map(
+        params![customer_id.map(|c| c.to_string()), status],
+        hit_from_row,
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -251,19 +271,29 @@ pub fn all_open_hit_terms(conn: &Connection) -> Result<Vec<(Uuid, crate::rules::
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn open_hit_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<crate::rules::HitTerms>> {
+pub fn open_hit_terms_for_customer(
+    conn: &Connection,
+    customer_id: Uuid,
+) -> Result<Vec<crate::rules::HitTerms>> {
     let mut stmt = conn.prepare_cached(
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit \
          WHERE status = 'open' AND customer_id = ?1",
     )?;
     let rows = stmt.query_map([customer_id.to_string()], hit_terms_from_row)?;
-    Ok(rows.map(|r| r.map(|(_, t)| t)).collect::<rusqlite::Result<_>>()?)
+    Ok(rows
+        .map(|r| r.map(|(_, t)| t))
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 fn hit_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, crate::rules::HitTerms)> {
     let c = Cols(row);
     Ok((
         c.uuid(0)?,
-        crate::rules::HitTerms { id: c.uuid(1)?, entry_name: c.text(2)?, list: c.text(3)?, score: c.int(4)? as u8 },
+        crate::rules::HitTerms {
+            id: c.uuid(1)?,
+            entry_name: c.text(2)?,
+            list: c.text(3)?,
+            score: c.int(4)? as u8,
+        },
     ))
 }

@@ -35,18 +35,18 @@ impl Record for User {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         conn.prepare_cached(&super::upsert_sql("user", COLUMNS))?
-        .execute(params![
-            self.id.to_string(),
-            self.name,
-            self.email,
-            self.role.as_str(),
-            self.archived,
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-        ])?;
+            .execute(params![
+                self.id.to_string(),
+                self.name,
+                self.email,
+                self.role.as_str(),
+                self.archived,
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
         Ok(())
     }
 }

@@ -41,23 +41,23 @@ impl Record for Visit {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         conn.prepare_cached(&super::upsert_sql("visit", VISIT_COLUMNS))?
-        .execute(params![
-            self.id.to_string(),
-            self.customer_id.to_string(),
-            self.rep_id.to_string(),
-            self.visited_on,
-            self.location,
-            json_text(&self.attendees)?,
-            self.purpose,
-            self.notes,
-            json_text(&self.red_flags)?,
-            self.archived,
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-        ])?;
+            .execute(params![
+                self.id.to_string(),
+                self.customer_id.to_string(),
+                self.rep_id.to_string(),
+                self.visited_on,
+                self.location,
+                json_text(&self.attendees)?,
+                self.purpose,
+                self.notes,
+                json_text(&self.red_flags)?,
+                self.archived,
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
         Ok(())
     }
 }
@@ -116,23 +116,23 @@ impl Record for RedFlagObservation {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         conn.prepare_cached(&super::upsert_sql("red_flag_observation", FLAG_COLUMNS))?
-        .execute(params![
-            self.id.to_string(),
-            self.customer_id.to_string(),
-            opt_uuid_text(&self.visit_id),
-            self.flag_id,
-            self.observed_on,
-            self.observed_by.to_string(),
-            self.note,
-            self.resolved_on,
-            opt_uuid_text(&self.resolved_by),
-            self.resolution_note,
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-        ])?;
+            .execute(params![
+                self.id.to_string(),
+                self.customer_id.to_string(),
+                opt_uuid_text(&self.visit_id),
+                self.flag_id,
+                self.observed_on,
+                self.observed_by.to_string(),
+                self.note,
+                self.resolved_on,
+                opt_uuid_text(&self.resolved_by),
+                self.resolution_note,
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
         Ok(())
     }
 }
@@ -226,21 +226,21 @@ impl Record for FollowUp {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         conn.prepare_cached(&super::upsert_sql("follow_up", FOLLOW_UP_COLUMNS))?
-        .execute(params![
-            self.id.to_string(),
-            self.customer_id.to_string(),
-            opt_uuid_text(&self.visit_id),
-            self.action,
-            self.due_on,
-            opt_uuid_text(&self.owner_id),
-            self.done_on,
-            opt_uuid_text(&self.done_by),
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-        ])?;
+            .execute(params![
+                self.id.to_string(),
+                self.customer_id.to_string(),
+                opt_uuid_text(&self.visit_id),
+                self.action,
+                self.due_on,
+                opt_uuid_text(&self.owner_id),
+                self.done_on,
+                opt_uuid_text(&self.done_by),
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
         Ok(())
     }
 }

@@ -245,11 +245,13 @@ impl Enduse {
         now: Timestamp,
     ) -> Result<Customer> {
         let fields = validate(&input)?;
+        let index = self.active_index()?;
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "add customer")?;
             check_references(ch, &fields, None)?;
             let customer = build(fields, None, Uuid::now_v7(), actor, now);
             ch.write("customer.create", None, &customer)?;
+            Self::screen_in(ch, index.as_deref(), std::slice::from_ref(&customer))?;
             Ok(customer)
         })
     }
@@ -264,6 +266,7 @@ impl Enduse {
         now: Timestamp,
     ) -> Result<Customer> {
         let fields = validate(&input)?;
+        let index = self.active_index()?;
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "edit customer")?;
             let old = load_customer(ch, id)?;
@@ -271,6 +274,9 @@ impl Enduse {
             check_references(ch, &fields, Some(id))?;
             let customer = build(fields, Some(&old), id, actor, now);
             ch.write("customer.update", Some(&old), &customer)?;
+            if screened_fields_changed(&old, &customer) {
+                Self::screen_in(ch, index.as_deref(), std::slice::from_ref(&customer))?;
+            }
             Ok(customer)
         })
     }
@@ -465,6 +471,7 @@ impl Enduse {
     ) -> Result<ImportReport> {
         let parsed = csv_io::parse_customer_csv(csv_text)?;
         let mut errors: Vec<RowError> = parsed.errors;
+        let index = if dry_run { None } else { self.active_index()? };
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "import customers")?;
             let owners: HashMap<String, Uuid> = users::list_users(ch.tx)?
@@ -527,6 +534,7 @@ impl Enduse {
                 unchanged: 0,
                 dry_run,
             };
+            let mut to_screen = Vec::new();
             for (existing, fields) in planned {
                 match existing {
                     None => {
@@ -534,6 +542,7 @@ impl Enduse {
                         if !dry_run {
                             let customer = build(fields, None, Uuid::now_v7(), actor, now);
                             ch.write("customer.import", None, &customer)?;
+                            to_screen.push(customer);
                         }
                     }
                     Some(old) => {
@@ -544,10 +553,16 @@ impl Enduse {
                             report.updated += 1;
                             if !dry_run {
                                 ch.write("customer.import", Some(&old), &customer)?;
+                                if screened_fields_changed(&old, &customer) {
+                                    to_screen.push(customer);
+                                }
                             }
                         }
                     }
                 }
+            }
+            if !to_screen.is_empty() {
+                Self::screen_in(ch, index.as_deref(), &to_screen)?;
             }
             Ok(report)
         })
@@ -570,6 +585,11 @@ impl Enduse {
             csv_io::write_customer_csv(out, &customers, &owners)
         })
     }
+}
+
+/// Screening looks at the names and the country.
+fn screened_fields_changed(a: &Customer, b: &Customer) -> bool {
+    (&a.name, &a.english_name, &a.country) != (&b.name, &b.english_name, &b.country)
 }
 
 fn same_profile(a: &Customer, b: &Customer) -> bool {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{Enduse, actor_user, optional, require_manager, required};
 use crate::model::*;
+use crate::screening::normalize::normalize;
 use crate::screening::{self, ListEntry, ListKind, Match, ScreeningIndex, Subject};
 use crate::store::screening::{self as store_screening, ListVersion, ListVersionLoad};
 use crate::store::{Change, customers as store_customers};
@@ -29,7 +30,11 @@ pub struct ActiveIndex {
 
 impl ActiveIndex {
     fn build(parts: Vec<(Uuid, Vec<ListEntry>)>) -> ActiveIndex {
-        let signature = parts.iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>().join(",");
+        let signature = parts
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         let mut versions = Vec::new();
         let mut entries = Vec::new();
         for (id, list) in parts {
@@ -37,7 +42,12 @@ impl ActiveIndex {
             entries.extend(list);
         }
         let index = ScreeningIndex::build(&entries);
-        ActiveIndex { signature, versions, entries, index }
+        ActiveIndex {
+            signature,
+            versions,
+            entries,
+            index,
+        }
     }
 }
 
@@ -74,7 +84,11 @@ pub struct HitDetail {
 }
 
 fn subject(c: &Customer) -> Subject {
-    let address = [c.address.as_deref(), c.city.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let address = [c.address.as_deref(), c.city.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
     Subject {
         name: c.name.clone(),
         english_name: c.english_name.clone(),
@@ -83,12 +97,27 @@ fn subject(c: &Customer) -> Subject {
     }
 }
 
-/// A dismissal holds while the customer's matched name and the entry's names stay the same.
-fn suppression_key(customer_name: &str, entry: &ListEntry) -> String {
-    let mut names: Vec<String> = entry.aliases.iter().map(|a| screening::normalize::normalize(a)).collect();
+/// A dismissal holds while the customer's names and the entry's names stay the same.
+fn suppression_key(customer: &Customer, entry: &ListEntry) -> String {
+    let customer_names = [
+        Some(customer.name.as_str()),
+        customer.english_name.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(normalize)
+    .collect::<Vec<_>>()
+    .join("|");
+    let mut names: Vec<String> = entry.aliases.iter().map(|a| normalize(a)).collect();
     names.sort();
     let mut h = Sha256::new();
-    for part in [screening::normalize::normalize(customer_name), entry.list.clone(), entry.key.clone(), screening::normalize::normalize(&entry.name), names.join("|")] {
+    for part in [
+        customer_names,
+        entry.list.clone(),
+        entry.key.clone(),
+        normalize(&entry.name),
+        names.join("|"),
+    ] {
         h.update(part.as_bytes());
         h.update([0]);
     }
@@ -120,11 +149,14 @@ fn record_matches(
         let mut keys = HashSet::new();
         for m in found {
             let entry = &idx.entries[m.entry];
-            let key = suppression_key(&m.customer_name, entry);
+            let key = suppression_key(customer, entry);
             if !keys.insert(key.clone()) {
                 continue;
             }
-            match before.iter().find(|h| h.suppression_key == key && h.status != HitStatus::Cleared) {
+            match before
+                .iter()
+                .find(|h| h.suppression_key == key && h.status != HitStatus::Cleared)
+            {
                 Some(h) if h.status == HitStatus::Dismissed => report.suppressed += 1,
                 Some(_) => {}
                 None => {
@@ -158,7 +190,10 @@ fn record_matches(
                 }
             }
         }
-        for old in before.iter().filter(|h| h.status == HitStatus::Open && !keys.contains(&h.suppression_key)) {
+        for old in before
+            .iter()
+            .filter(|h| h.status == HitStatus::Open && !keys.contains(&h.suppression_key))
+        {
             let cleared = ScreeningHit {
                 status: HitStatus::Cleared,
                 reason: Some("No longer matches after the customer or the list changed".into()),
@@ -182,13 +217,20 @@ impl Enduse {
         if versions.is_empty() {
             return Ok(None);
         }
-        let signature = versions.iter().map(|v| v.id.to_string()).collect::<Vec<_>>().join(",");
+        let signature = versions
+            .iter()
+            .map(|v| v.id.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         let mut cache = self.index.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(idx) = cache.as_ref().filter(|i| i.signature == signature) {
             return Ok(Some(idx.clone()));
         }
         let parts = self.read(|c| {
-            versions.iter().map(|v| Ok((v.id, store_screening::list_entries(c, v.id)?))).collect::<Result<Vec<_>>>()
+            versions
+                .iter()
+                .map(|v| Ok((v.id, store_screening::list_entries(c, v.id)?)))
+                .collect::<Result<Vec<_>>>()
         })?;
         let idx = Arc::new(ActiveIndex::build(parts));
         *cache = Some(idx.clone());
@@ -196,7 +238,11 @@ impl Enduse {
     }
 
     /// Screens customers inside a write that created or renamed them.
-    pub(crate) fn screen_in(ch: &Change<'_>, idx: Option<&ActiveIndex>, customers: &[Customer]) -> Result<ScreenReport> {
+    pub(crate) fn screen_in(
+        ch: &Change<'_>,
+        idx: Option<&ActiveIndex>,
+        customers: &[Customer],
+    ) -> Result<ScreenReport> {
         let mut report = ScreenReport::default();
         let Some(idx) = idx else { return Ok(report) };
         let subjects: Vec<Subject> = customers.iter().map(subject).collect();
@@ -210,9 +256,16 @@ impl Enduse {
 
     /// Imports one list (the publisher's files, unchanged) as a new version and re-screens every
     /// customer against it, in one transaction. A malformed file changes nothing.
-    pub fn import_list(&self, actor: Uuid, kind: ListKind, paths: &[PathBuf], now: Timestamp) -> Result<ListImportReport> {
+    pub fn import_list(
+        &self,
+        actor: Uuid,
+        kind: ListKind,
+        paths: &[PathBuf],
+        now: Timestamp,
+    ) -> Result<ListImportReport> {
         let refs: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
-        let import = screening::import_paths(kind, &refs).map_err(|e| Error::invalid("file", e.to_string()))?;
+        let import = screening::import_paths(kind, &refs)
+            .map_err(|e| Error::invalid("file", e.to_string()))?;
         let version = ListVersion {
             id: Uuid::now_v7(),
             kind: kind.as_str().to_string(),
@@ -233,7 +286,10 @@ impl Enduse {
         })?;
         parts.push((version.id, import.entries.clone()));
         let idx = ActiveIndex::build(parts);
-        let load = ListVersionLoad { version: version.clone(), entries: import.entries };
+        let load = ListVersionLoad {
+            version: version.clone(),
+            entries: import.entries,
+        };
         let screening = self.write(Some(actor), now, |ch| {
             let by = actor_user(ch, "import list")?;
             require_manager(&by, "import list")?;
@@ -242,15 +298,27 @@ impl Enduse {
             Self::screen_in(ch, Some(&idx), &customers)
         })?;
         let mut report = screening;
-        report.open_hits = self.read(|c| Ok(store_screening::list_hits(c, None, Some("open"))?.len() as u64))?;
-        Ok(ListImportReport { version, screening: report })
+        report.open_hits =
+            self.read(|c| Ok(store_screening::list_hits(c, None, Some("open"))?.len() as u64))?;
+        Ok(ListImportReport {
+            version,
+            screening: report,
+        })
     }
 
     /// Screens one customer, or every active customer, against the newest lists.
-    pub fn screen(&self, actor: Uuid, customer: Option<Uuid>, now: Timestamp) -> Result<ScreenReport> {
+    pub fn screen(
+        &self,
+        actor: Uuid,
+        customer: Option<Uuid>,
+        now: Timestamp,
+    ) -> Result<ScreenReport> {
         let idx = self.active_index()?;
         if idx.is_none() {
-            return Err(Error::invalid("lists", "no restricted-party list is imported yet; use `enduse list import`"));
+            return Err(Error::invalid(
+                "lists",
+                "no restricted-party list is imported yet; use `enduse list import`",
+            ));
         }
         let mut report = self.write(Some(actor), now, |ch| {
             actor_user(ch, "screen")?;
@@ -260,12 +328,19 @@ impl Enduse {
             };
             Self::screen_in(ch, idx.as_deref(), &customers)
         })?;
-        report.open_hits = self.read(|c| Ok(store_screening::list_hits(c, None, Some("open"))?.len() as u64))?;
+        report.open_hits =
+            self.read(|c| Ok(store_screening::list_hits(c, None, Some("open"))?.len() as u64))?;
         Ok(report)
     }
 
     /// Confirms a hit: the customer becomes blocked, with the list entry as the reason.
-    pub fn confirm_hit(&self, actor: Uuid, hit_id: Uuid, note: Option<String>, now: Timestamp) -> Result<HitDetail> {
+    pub fn confirm_hit(
+        &self,
+        actor: Uuid,
+        hit_id: Uuid,
+        note: Option<String>,
+        now: Timestamp,
+    ) -> Result<HitDetail> {
         let note = optional("reason", note.as_deref())?;
         self.write(Some(actor), now, |ch| {
             let by = actor_user(ch, "confirm hit")?;
@@ -301,7 +376,13 @@ impl Enduse {
 
     /// Dismisses a hit as a false positive, with the reason; it stays suppressed for that
     /// customer name and list entry until either changes.
-    pub fn dismiss_hit(&self, actor: Uuid, hit_id: Uuid, reason: &str, now: Timestamp) -> Result<HitDetail> {
+    pub fn dismiss_hit(
+        &self,
+        actor: Uuid,
+        hit_id: Uuid,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<HitDetail> {
         let reason = required("reason", reason)?;
         self.write(Some(actor), now, |ch| {
             let by = actor_user(ch, "dismiss hit")?;
@@ -323,13 +404,18 @@ impl Enduse {
         })
     }
 
-    pub fn list_hits(&self, customer: Option<Uuid>, status: Option<HitStatus>) -> Result<Vec<ScreeningHit>> {
+    pub fn list_hits(
+        &self,
+        customer: Option<Uuid>,
+        status: Option<HitStatus>,
+    ) -> Result<Vec<ScreeningHit>> {
         self.read(|c| store_screening::list_hits(c, customer, status.map(|s| s.as_str())))
     }
 
     pub fn hit_detail(&self, id: Uuid) -> Result<HitDetail> {
         self.read(|c| {
-            let hit = store_screening::get_hit(c, id)?.ok_or_else(|| Error::not_found("hit", id))?;
+            let hit =
+                store_screening::get_hit(c, id)?.ok_or_else(|| Error::not_found("hit", id))?;
             let customer = store_customers::get_customer(c, hit.customer_id)?
                 .ok_or_else(|| Error::not_found("customer", hit.customer_id))?;
             hit_detail_in(c, hit, customer)
@@ -344,15 +430,29 @@ impl Enduse {
 fn open_hit(ch: &Change<'_>, id: Uuid) -> Result<ScreeningHit> {
     let hit = store_screening::get_hit(ch.tx, id)?.ok_or_else(|| Error::not_found("hit", id))?;
     if hit.status != HitStatus::Open {
-        return Err(Error::forbidden("decide hit", format!("the hit is already {}", hit.status)));
+        return Err(Error::forbidden(
+            "decide hit",
+            format!("the hit is already {}", hit.status),
+        ));
     }
     Ok(hit)
 }
 
-fn hit_detail_in(conn: &rusqlite::Connection, hit: ScreeningHit, customer: Customer) -> Result<HitDetail> {
+fn hit_detail_in(
+    conn: &rusqlite::Connection,
+    hit: ScreeningHit,
+    customer: Customer,
+) -> Result<HitDetail> {
     let entry = store_screening::get_entry(conn, hit.list_version_id, &hit.list, &hit.entry_key)?;
-    let version = store_screening::list_list_versions(conn)?.into_iter().find(|v| v.id == hit.list_version_id);
-    Ok(HitDetail { hit, customer, entry, version })
+    let version = store_screening::list_list_versions(conn)?
+        .into_iter()
+        .find(|v| v.id == hit.list_version_id);
+    Ok(HitDetail {
+        hit,
+        customer,
+        entry,
+        version,
+    })
 }
 
 fn active_customers(ch: &Change<'_>) -> Result<Vec<Customer>> {
