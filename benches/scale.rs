@@ -1,0 +1,223 @@
+//! The scale benchmark: a large supplier's dataset (20,000 customers with their letters, visits
+//! and attestations, several hundred thousand audit events) and the figures the app must meet on
+//! it, as medians of repeated runs. Run with `./dev bench` (or `cargo bench --bench scale`);
+//! `ENDUSE_BENCH_CUSTOMERS` changes the size.
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use enduse::Enduse;
+use enduse::model::{CustomerType, Role};
+use enduse::rules::CustomerState;
+use enduse::workflows::{CustomerQuery, CustomerSort};
+
+struct Figure {
+    what: String,
+    target: String,
+    measured: String,
+    ok: Option<bool>,
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn time_runs(runs: usize, mut f: impl FnMut(usize)) -> Duration {
+    f(0); // warm-up
+    median(
+        (1..=runs)
+            .map(|i| {
+                let t = Instant::now();
+                f(i);
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn within(what: &str, target_ms: f64, d: Duration) -> Figure {
+    Figure {
+        what: what.into(),
+        target: format!("≤ {target_ms} ms"),
+        measured: ms(d),
+        ok: Some(d.as_secs_f64() * 1e3 <= target_ms),
+    }
+}
+
+fn main() {
+    // `cargo bench` passes --bench; a filter argument that does not name us skips the run.
+    if std::env::args()
+        .skip(1)
+        .any(|a| !a.starts_with("--") && !"scale".contains(a.as_str()))
+    {
+        return;
+    }
+    let customers: u32 = std::env::var("ENDUSE_BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let dir = tempfile::tempdir().unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let mut figures = Vec::new();
+
+    let db = dir.path().join("scale.db");
+    let e = Enduse::open(&db).unwrap();
+    let t = Instant::now();
+    let summary = e.load_demo(customers, 1, today, Utc::now()).unwrap();
+    let took = t.elapsed();
+    let events = e.verify_audit().unwrap().events;
+    println!(
+        "dataset: {} customers, {} letters, {} visits, {} attestations, {} audit events, generated in {:.1} s ({:.0} events/s)",
+        summary.customers,
+        summary.letters,
+        summary.visits,
+        summary.attestations,
+        events,
+        took.as_secs_f64(),
+        events as f64 / took.as_secs_f64()
+    );
+    figures.push(Figure {
+        what: format!("generate the demo dataset ({events} events)"),
+        target: "-".into(),
+        measured: format!("{:.1} s", took.as_secs_f64()),
+        ok: None,
+    });
+
+    // Import: the dataset's customers as CSV into a fresh database with the same users.
+    let mut csv = Vec::new();
+    e.export_customers(&mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let import = time_runs(3, |i| {
+        let fresh = Enduse::open(dir.path().join(format!("import-{i}.db"))).unwrap();
+        let s = fresh.load_demo(0, 1, today, Utc::now()).unwrap();
+        assert!(s.users > 0);
+        let admin = fresh.find_user_by_email("admin@demo.enduse").unwrap().id;
+        let report = fresh
+            .import_customers(admin, &csv, false, Utc::now())
+            .unwrap();
+        assert_eq!(report.created, u64::from(customers));
+    });
+    figures.push(within(
+        &format!("import a {customers}-row customer CSV (all-or-nothing, validated)"),
+        1000.0,
+        import,
+    ));
+
+    let coverage = time_runs(7, |_| {
+        let r = e.coverage_report(today).unwrap();
+        assert_eq!(r.total, u64::from(customers));
+    });
+    figures.push(within(
+        "coverage report (state of every customer)",
+        100.0,
+        coverage,
+    ));
+
+    let page_query = CustomerQuery {
+        search: Some("electronics".into()),
+        countries: vec!["CN".into(), "HK".into()],
+        customer_types: vec![CustomerType::Distributor],
+        sort: CustomerSort::Name,
+        limit: 100,
+        ..Default::default()
+    };
+    let page = time_runs(21, |i| {
+        let q = CustomerQuery {
+            offset: (i as u64 % 5) * 100,
+            ..page_query.clone()
+        };
+        e.list_customers(&q, today).unwrap();
+    });
+    figures.push(within(
+        "customer table page: 100 rows, filtered, sorted, searched",
+        10.0,
+        page,
+    ));
+    let by_state = time_runs(11, |_| {
+        let q = CustomerQuery {
+            states: vec![CustomerState::OverdueAck, CustomerState::Expiring],
+            ..page_query.clone()
+        };
+        e.list_customers(&q, today).unwrap();
+    });
+    figures.push(within(
+        "customer table page filtered by state",
+        10.0,
+        by_state,
+    ));
+
+    let ids: Vec<_> = e
+        .coverage_report(today)
+        .unwrap()
+        .customers
+        .iter()
+        .map(|c| c.id)
+        .take(500)
+        .collect();
+    let detail = time_runs(51, |i| {
+        e.customer_detail(ids[i * 7 % ids.len()], today).unwrap();
+    });
+    figures.push(within("customer page with its full timeline", 5.0, detail));
+
+    let queue = time_runs(21, |_| {
+        e.review_queue().unwrap();
+    });
+    figures.push(within("review queue", 10.0, queue));
+
+    let check = time_runs(201, |i| {
+        e.check_order(
+            &ids[i % ids.len()].to_string(),
+            &["854231".into(), "854140".into()],
+            None,
+            today,
+        )
+        .unwrap();
+    });
+    figures.push(within("order check", 1.0, check));
+
+    let verify = time_runs(3, |_| {
+        assert!(e.verify_audit().unwrap().ok);
+    });
+    let rate = events as f64 / verify.as_secs_f64();
+    figures.push(Figure {
+        what: "audit verify".into(),
+        target: "≥ 500000 events/s".into(),
+        measured: format!("{rate:.0} events/s"),
+        ok: Some(rate >= 500_000.0),
+    });
+
+    let manager = e
+        .list_users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == Role::ComplianceManager)
+        .unwrap()
+        .id;
+    drop(e);
+    let home = time_runs(5, |_| {
+        let e = Enduse::open(&db).unwrap();
+        e.home(manager, today).unwrap();
+    });
+    figures.push(within(
+        "open the database and compute the home screen",
+        150.0,
+        home,
+    ));
+
+    println!();
+    println!("| figure | target | measured (median) | |");
+    println!("| --- | --- | --- | --- |");
+    for f in &figures {
+        let mark = match f.ok {
+            Some(true) => "ok",
+            Some(false) => "MISSED",
+            None => "",
+        };
+        println!("| {} | {} | {} | {mark} |", f.what, f.target, f.measured);
+    }
+}
