@@ -530,6 +530,7 @@ impl Demo<'_, '_> {
             ack_received_on: ack_on,
             ack_by,
             ack_note: None,
+            chase_of: None,
             archived: false,
             created_at: self.now,
             updated_at: self.now,

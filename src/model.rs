@@ -187,6 +187,9 @@ pub struct Letter {
     pub ack_received_on: Option<NaiveDate>,
     pub ack_by: Option<String>,
     pub ack_note: Option<String>,
+    /// The earlier letter this one chases (a follow-up to an unanswered letter).
+    #[serde(default)]
+    pub chase_of: Option<Uuid>,
     pub archived: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -495,4 +498,76 @@ pub struct ScreeningHit {
     pub version: i64,
     pub created_by: Option<Uuid>,
     pub updated_by: Option<Uuid>,
+}
+
+/// A stored letter template. Saving a template under an existing name adds a new
+/// `template_version`; letters keep the version they were merged from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LetterTemplate {
+    pub id: Uuid,
+    pub name: String,
+    pub template_version: i64,
+    pub subject: String,
+    pub body: String,
+    pub archived: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+    pub created_by: Option<Uuid>,
+    pub updated_by: Option<Uuid>,
+}
+
+/// Which customers a campaign writes to: those matching every filter given (an empty filter
+/// matches all), or exactly the listed customers when `customer_ids` is not empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CampaignTarget {
+    pub countries: Vec<String>,
+    pub customer_types: Vec<CustomerType>,
+    pub states: Vec<crate::rules::CustomerState>,
+    pub owner_ids: Vec<Uuid>,
+    pub customer_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Campaign {
+    pub id: Uuid,
+    pub name: String,
+    pub template_id: Uuid,
+    pub follow_up_template_id: Option<Uuid>,
+    pub target: CampaignTarget,
+    pub ack_due_days: u32,
+    pub archived: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+    pub created_by: Option<Uuid>,
+    pub updated_by: Option<Uuid>,
+}
+
+string_enum!(PaperSize { A4 = "a4", UsLetter = "us_letter" });
+
+/// Our company as printed on letters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LetterSettings {
+    pub company_name: String,
+    pub company_address: Vec<String>,
+    pub paper: PaperSize,
+}
+
+impl Default for LetterSettings {
+    fn default() -> Self {
+        LetterSettings {
+            company_name: "Your Company Ltd.".into(),
+            company_address: vec!["Street and number".into(), "City, Country".into()],
+            paper: PaperSize::A4,
+        }
+    }
 }

@@ -387,6 +387,8 @@ pub fn apply_event(conn: &Connection, event: &AuditEvent) -> Result<()> {
         "review" => put::<Review>(conn, v),
         "document" => put::<Document>(conn, v),
         "screening_hit" => put::<ScreeningHit>(conn, v),
+        "letter_template" => put::<LetterTemplate>(conn, v),
+        "campaign" => put::<Campaign>(conn, v),
         "list_version" => put::<super::screening::ListVersionLoad>(conn, v),
         "setting" => super::reference::put_setting_value(conn, v),
         "reference" => super::reference::apply_reference_load(conn, v),

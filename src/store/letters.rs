@@ -10,7 +10,7 @@ use crate::rules::LetterTerms;
 
 const COLUMNS: &str = "id, customer_id, campaign_id, template_name, template_version, subject, \
      body, body_sha256, pdf_sha256, channel, sent_on, sent_by, ack_due, ack_received_on, ack_by, \
-     ack_note, archived, created_at, updated_at, version, created_by, updated_by";
+     ack_note, archived, created_at, updated_at, version, created_by, updated_by, chase_of";
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Letter> {
     let c = Cols(row);
@@ -37,6 +37,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Letter> {
         version: c.int(19)?,
         created_by: c.opt_uuid(20)?,
         updated_by: c.opt_uuid(21)?,
+        chase_of: c.opt_uuid(22)?,
     })
 }
 
@@ -72,6 +73,7 @@ impl Record for Letter {
                 self.version,
                 opt_uuid_text(&self.created_by),
                 opt_uuid_text(&self.updated_by),
+                opt_uuid_text(&self.chase_of),
             ])?;
         Ok(())
     }
@@ -133,4 +135,13 @@ pub fn letter_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result
     Ok(rows
         .map(|r| r.map(|(_, t)| t))
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every letter of a campaign, in the order they were generated.
+pub fn list_letters_for_campaign(conn: &Connection, campaign_id: Uuid) -> Result<Vec<Letter>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM letter WHERE campaign_id = ?1 AND archived = 0 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([campaign_id.to_string()], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -5,6 +5,7 @@
 
 pub mod attestations;
 pub mod audit;
+pub mod campaigns;
 pub mod customers;
 pub mod documents;
 pub mod letters;
@@ -30,6 +31,7 @@ use crate::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_screening.sql"),
+    include_str!("../../migrations/0003_campaigns.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -212,6 +212,8 @@ pub fn dump_records(conn: &Connection) -> Result<Vec<String>> {
         "review",
         "document",
         "setting",
+        "letter_template",
+        "campaign",
         "list_version",
         "list_entry",
         "screening_hit",

@@ -87,6 +87,7 @@ impl Enduse {
                 ack_received_on: None,
                 ack_by: None,
                 ack_note: None,
+                chase_of: None,
                 archived: false,
                 created_at: now,
                 updated_at: now,
