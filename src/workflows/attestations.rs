@@ -402,15 +402,39 @@ impl Enduse {
         path: &Path,
         now: Timestamp,
     ) -> Result<Document> {
+        self.attach_document_to(actor, "attestation", attestation_id, path, now)
+    }
+
+    /// Attaches a checked file to an attestation (not yet approved) or a letter (a scanned reply).
+    pub(crate) fn attach_document_to(
+        &self,
+        actor: Uuid,
+        owner_entity: &'static str,
+        owner_id: Uuid,
+        path: &Path,
+        now: Timestamp,
+    ) -> Result<Document> {
         let incoming = read_document("document", path)?;
         let sha = documents::write_blob(&self.documents_dir(), &incoming.bytes)?;
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "attach document")?;
-            let a = store_attestations::get_attestation(ch.tx, attestation_id)?
-                .ok_or_else(|| Error::not_found("attestation", attestation_id))?;
-            rules::ensure_editable(&a)?;
-            insert_document(ch, "attestation", a.id, &incoming, sha, actor, now)
+            match owner_entity {
+                "attestation" => {
+                    let a = store_attestations::get_attestation(ch.tx, owner_id)?
+                        .ok_or_else(|| Error::not_found("attestation", owner_id))?;
+                    rules::ensure_editable(&a)?;
+                }
+                _ => {
+                    crate::store::letters::get_letter(ch.tx, owner_id)?
+                        .ok_or_else(|| Error::not_found("letter", owner_id))?;
+                }
+            }
+            insert_document(ch, owner_entity, owner_id, &incoming, sha, actor, now)
         })
+    }
+
+    pub fn list_documents(&self, owner_entity: &str, owner_id: Uuid) -> Result<Vec<Document>> {
+        self.read(|c| documents::list_documents_for(c, owner_entity, owner_id))
     }
 
     pub fn get_attestation(&self, id: Uuid) -> Result<AttestationRecord> {
