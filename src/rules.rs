@@ -238,18 +238,30 @@ fn open_flags_on(facts: &CustomerFacts, on: NaiveDate) -> impl Iterator<Item = &
         .filter(move |f| f.observed_on <= on && f.resolved_on.is_none_or(|r| r > on))
 }
 
+/// What the state rule needs of a customer record: its status and why.
+pub trait Standing {
+    fn status(&self) -> CustomerStatus;
+    fn status_reason(&self) -> Option<&str>;
+}
+
+impl Standing for Customer {
+    fn status(&self) -> CustomerStatus {
+        self.status
+    }
+    fn status_reason(&self) -> Option<&str> {
+        self.status_reason.as_deref()
+    }
+}
+
 /// The customer's single state on `on`, and the reasons behind it.
 pub fn customer_state(
-    customer: &Customer,
+    customer: &impl Standing,
     facts: &CustomerFacts,
     on: NaiveDate,
     policy: &Policy,
 ) -> (CustomerState, Vec<Reason>) {
-    if customer.status == CustomerStatus::Blocked {
-        let why = customer
-            .status_reason
-            .as_deref()
-            .unwrap_or("no reason recorded");
+    if customer.status() == CustomerStatus::Blocked {
+        let why = customer.status_reason().unwrap_or("no reason recorded");
         return (
             CustomerState::Blocked,
             vec![Reason::new(

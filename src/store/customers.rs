@@ -206,3 +206,63 @@ pub fn count_customers(conn: &Connection, filter: &CustomerFilter) -> Result<u64
     let n: i64 = stmt.query_row(params_from_iter(args.iter()), |r| r.get(0))?;
     Ok(n as u64)
 }
+
+/// A customer's name, English name and country.
+pub type CustomerNames = (String, Option<String>, String);
+
+/// Names and country of the customers with attestations awaiting review.
+pub fn names_of_customers_in_review(
+    conn: &Connection,
+) -> Result<std::collections::HashMap<Uuid, CustomerNames>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, english_name, country FROM customer WHERE id IN \
+         (SELECT customer_id FROM attestation WHERE status = 'submitted')",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let c = Cols(r);
+        Ok((c.uuid(0)?, (c.text(1)?, c.opt_text(2)?, c.text(3)?)))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The few fields the coverage report needs, without parsing contacts or codes.
+#[derive(Debug, Clone)]
+pub struct CustomerHead {
+    pub id: Uuid,
+    pub name: String,
+    pub external_id: Option<String>,
+    pub country: String,
+    pub owner_id: Option<Uuid>,
+    pub status: crate::model::CustomerStatus,
+    pub status_reason: Option<String>,
+}
+
+impl crate::rules::Standing for CustomerHead {
+    fn status(&self) -> crate::model::CustomerStatus {
+        self.status
+    }
+    fn status_reason(&self) -> Option<&str> {
+        self.status_reason.as_deref()
+    }
+}
+
+/// Every active customer's head, by name.
+pub fn list_customer_heads(conn: &Connection) -> Result<Vec<CustomerHead>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, external_id, country, owner_id, status, status_reason FROM customer \
+         WHERE archived = 0 ORDER BY coalesce(english_name, name) COLLATE NOCASE, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let c = Cols(r);
+        Ok(CustomerHead {
+            id: c.uuid(0)?,
+            name: c.text(1)?,
+            external_id: c.opt_text(2)?,
+            country: c.text(3)?,
+            owner_id: c.opt_uuid(4)?,
+            status: c.parsed(5)?,
+            status_reason: c.opt_text(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

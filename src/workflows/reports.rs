@@ -29,7 +29,7 @@ pub(crate) fn facts_for(conn: &Connection, customer_id: Uuid) -> Result<Customer
 /// Facts of every customer in three queries (no query per customer).
 pub(crate) fn all_facts(conn: &Connection) -> Result<HashMap<Uuid, CustomerFacts>> {
     let mut facts: HashMap<Uuid, CustomerFacts> = HashMap::new();
-    for (customer, terms) in attestations::all_attestation_terms(conn)? {
+    for (customer, terms) in attestations::all_attestation_terms(conn, false)? {
         facts.entry(customer).or_default().attestations.push(terms);
     }
     for (customer, terms) in letters::all_letter_terms(conn)? {
@@ -151,13 +151,7 @@ impl Enduse {
     pub fn coverage_report(&self, on: NaiveDate) -> Result<CoverageReport> {
         self.read(|conn| {
             let policy = policy_in(conn)?;
-            let all = customers::list_customers(
-                conn,
-                &customers::CustomerFilter::default(),
-                customers::CustomerOrder::Name,
-                false,
-                None,
-            )?;
+            let all = customers::list_customer_heads(conn)?;
             let mut facts = all_facts(conn)?;
             let mut counts: HashMap<CustomerState, u64> = HashMap::new();
             let entries: Vec<CustomerStateEntry> = all
@@ -320,17 +314,22 @@ impl Enduse {
                 .into_iter()
                 .map(|u| (u.id, u.name))
                 .collect();
+            // Three queries whatever the queue's length.
+            let customer_names = customers::names_of_customers_in_review(conn)?;
+            let mut docs = documents::documents_of_submitted_attestations(conn)?;
             attestations::list_submitted_attestations(conn)?
                 .into_iter()
                 .map(|a| {
-                    let c = customers::get_customer(conn, a.customer_id)?
+                    let (name, english, country) = customer_names
+                        .get(&a.customer_id)
+                        .cloned()
                         .ok_or_else(|| Error::not_found("customer", a.customer_id))?;
                     Ok(ReviewItem {
-                        documents: documents::list_documents_for(conn, "attestation", a.id)?,
+                        documents: docs.remove(&a.id).unwrap_or_default(),
                         logged_by_name: names.get(&a.logged_by).cloned().unwrap_or_default(),
-                        customer_name: c.name,
-                        customer_english_name: c.english_name,
-                        customer_country: c.country,
+                        customer_name: name,
+                        customer_english_name: english,
+                        customer_country: country,
                         attestation: a,
                     })
                 })
