@@ -44,9 +44,9 @@ const EVICT_MAX_AGE: usize = 8;
 pub enum PdfError {
     /// Typst rejected the document. Messages are Typst's own diagnostics; with the static layout
     /// this means a bug in `letter.typ`, never bad user input.
-    #[error("typesetting the letter failed: {}", messages.join("; "))]
+    #[error("typesetting the letter failed: {}", .messages.join("; "))]
     Typeset { messages: Vec<String> },
-    #[error("writing the PDF failed: {}", messages.join("; "))]
+    #[error("writing the PDF failed: {}", .messages.join("; "))]
     Export { messages: Vec<String> },
     #[error("no letters to render")]
     NoLetters,

@@ -38,7 +38,7 @@ pub enum TemplateError {
     Empty { what: &'static str },
     #[error(
         "unknown merge field `{{{{{field}}}}}` in the {part} at line {line}, column {column}{}",
-        did_you_mean(suggestion)
+        did_you_mean(.suggestion)
     )]
     UnknownField {
         field: String,
