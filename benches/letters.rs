@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use enduse::letters::{
-    DefaultTemplate, LetterDoc, LetterRenderer, Letterhead, MergeValues, Paper,
-};
+use enduse::letters::{DefaultTemplate, LetterDoc, LetterRenderer, Letterhead, MergeValues, Paper};
 
 const LETTERS: usize = 5_000;
 

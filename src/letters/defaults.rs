@@ -17,8 +17,10 @@ pub enum DefaultTemplate {
 }
 
 impl DefaultTemplate {
-    pub const ALL: [DefaultTemplate; 2] =
-        [DefaultTemplate::ComplianceReminder, DefaultTemplate::FollowUp];
+    pub const ALL: [DefaultTemplate; 2] = [
+        DefaultTemplate::ComplianceReminder,
+        DefaultTemplate::FollowUp,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -62,7 +64,10 @@ mod tests {
             let template = default.template().unwrap();
             assert_eq!(template.name(), default.name());
             assert!(template.fields().contains(&Field::AckDue), "{default:?}");
-            assert!(template.fields().contains(&Field::ContactName), "{default:?}");
+            assert!(
+                template.fields().contains(&Field::ContactName),
+                "{default:?}"
+            );
         }
     }
 

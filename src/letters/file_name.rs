@@ -25,7 +25,11 @@ pub fn safe_file_name(customer_name: &str, external_id: Option<&str>, id: impl D
         parts.push(external);
     }
     let id = slug(&id.to_string(), 64);
-    parts.push(if id.is_empty() { "letter".to_owned() } else { id });
+    parts.push(if id.is_empty() {
+        "letter".to_owned()
+    } else {
+        id
+    });
     format!("{}.pdf", parts.join("_"))
 }
 
@@ -117,7 +121,10 @@ mod tests {
             safe_file_name("深圳市华强电子有限公司", Some("CN 0042"), "abc"),
             "CN-0042_abc.pdf"
         );
-        assert_eq!(safe_file_name("深圳市华强电子有限公司", None, "abc"), "abc.pdf");
+        assert_eq!(
+            safe_file_name("深圳市华强电子有限公司", None, "abc"),
+            "abc.pdf"
+        );
     }
 
     #[test]
@@ -132,7 +139,10 @@ mod tests {
         let long = "Ω".repeat(10) + &"Very Long Trading Company Name ".repeat(10);
         let name = safe_file_name(&long, Some(&"9".repeat(100)), "0192f0c4-7d2e-7000-8000-1");
         assert!(name.is_ascii());
-        assert!(name.len() <= MAX_NAME_CHARS + MAX_EXTERNAL_ID_CHARS + 64 + 6, "{name}");
+        assert!(
+            name.len() <= MAX_NAME_CHARS + MAX_EXTERNAL_ID_CHARS + 64 + 6,
+            "{name}"
+        );
         assert!(name.ends_with("_0192f0c4-7d2e-7000-8000-1.pdf"), "{name}");
     }
 

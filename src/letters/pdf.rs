@@ -54,6 +54,8 @@ pub enum PdfError {
     Font { index: usize },
     #[error("could not encode the letter for the typesetter: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error("could not start the rendering threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
 }
 
 fn messages(diagnostics: &[SourceDiagnostic]) -> Vec<String> {
@@ -182,7 +184,11 @@ struct Shared {
     letters_id: FileId,
     settings: Bytes,
     renders: AtomicUsize,
+    /// Typst's layout recurses deeply; rayon's default 2 MiB worker stacks overflow on it.
+    pool: rayon::ThreadPool,
 }
+
+const WORKER_STACK_BYTES: usize = 32 << 20;
 
 /// Renders letters to PDF. Clone it freely: clones share fonts and caches.
 #[derive(Clone)]
@@ -223,6 +229,10 @@ impl LetterRenderer {
                 letters_id: FileId::new(None, VirtualPath::new("/letters.json")),
                 settings: Bytes::new(settings),
                 renders: AtomicUsize::new(0),
+                pool: rayon::ThreadPoolBuilder::new()
+                    .thread_name(|index| format!("letter-pdf-{index}"))
+                    .stack_size(WORKER_STACK_BYTES)
+                    .build()?,
             }),
         })
     }
@@ -236,7 +246,12 @@ impl LetterRenderer {
     /// letter's failure does not stop the others.
     pub fn render_each(&self, letters: &[LetterDoc]) -> Vec<Result<Vec<u8>, PdfError>> {
         use rayon::prelude::*;
-        letters.par_iter().map(|letter| self.render(letter)).collect()
+        self.shared.pool.install(|| {
+            letters
+                .par_iter()
+                .map(|letter| self.render(letter))
+                .collect()
+        })
     }
 
     /// Several letters in one PDF for printing: each starts on a new page and has its own page
@@ -370,7 +385,11 @@ mod tests {
         let output = Command::new(tool)
             .args(extra)
             .arg(&path)
-            .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+            .args(if tool == "pdftotext" {
+                &["-"][..]
+            } else {
+                &[][..]
+            })
             .output()
             .unwrap_or_else(|e| panic!("{tool} (apt-get install poppler-utils) did not run: {e}"));
         assert!(output.status.success(), "{tool} failed: {output:?}");
@@ -420,7 +439,9 @@ mod tests {
 
     #[test]
     fn the_default_reminder_fits_on_one_page_without_a_page_number() {
-        let pdf = renderer(Paper::A4).render(&reminder_for("Acme Trading Ltd")).unwrap();
+        let pdf = renderer(Paper::A4)
+            .render(&reminder_for("Acme Trading Ltd"))
+            .unwrap();
         let pages = pages_of(&pdf);
         assert_eq!(pages.len(), 1, "{pages:?}");
         assert!(!pages[0].contains("Page 1 of"));
@@ -433,14 +454,19 @@ mod tests {
         letter.subject = format!("Subject for {name}");
         let pdf = renderer(Paper::A4).render(&letter).unwrap();
         let text = squash(&text_of(&pdf));
-        assert!(text.contains(name), "{name:?} not found literally in {text}");
+        assert!(
+            text.contains(name),
+            "{name:?} not found literally in {text}"
+        );
         assert!(text.contains(&format!("Subject for {name}")));
         assert_eq!(pages_of(&pdf).len(), 1);
     }
 
     #[test]
     fn a_long_letter_numbers_its_pages_page_x_of_y() {
-        let pdf = renderer(Paper::A4).render(&long_letter("Acme Trading Ltd")).unwrap();
+        let pdf = renderer(Paper::A4)
+            .render(&long_letter("Acme Trading Ltd"))
+            .unwrap();
         let pages = pages_of(&pdf);
         let total = pages.len();
         assert!(total >= 3, "expected a long letter, got {total} pages");
@@ -472,6 +498,20 @@ mod tests {
     }
 
     #[test]
+    #[ignore = "writes sample PDFs to $ENDUSE_SAMPLE_DIR for a person to look at"]
+    fn sample_letters_are_written_for_inspection() {
+        let dir = std::path::PathBuf::from(std::env::var("ENDUSE_SAMPLE_DIR").unwrap());
+        let renderer = renderer(Paper::A4);
+        let mut letter = reminder_for("深圳市华强电子有限公司");
+        letter.recipient.insert(0, "Li Wei".to_owned());
+        std::fs::write(dir.join("reminder.pdf"), renderer.render(&letter).unwrap()).unwrap();
+        let merged = renderer
+            .render_merged(&[long_letter("Acme Trading Ltd"), letter])
+            .unwrap();
+        std::fs::write(dir.join("merged.pdf"), merged).unwrap();
+    }
+
+    #[test]
     fn merging_no_letters_is_refused() {
         let err = renderer(Paper::A4).render_merged(&[]).unwrap_err();
         assert!(matches!(err, PdfError::NoLetters));
@@ -479,7 +519,9 @@ mod tests {
 
     #[test]
     fn us_letter_paper_gives_us_letter_pages() {
-        let pdf = renderer(Paper::UsLetter).render(&reminder_for("Acme")).unwrap();
+        let pdf = renderer(Paper::UsLetter)
+            .render(&reminder_for("Acme"))
+            .unwrap();
         let info = poppler("pdfinfo", &pdf, &[]);
         assert!(info.contains("612 x 792 pts"), "{info}");
         let a4 = renderer(Paper::A4).render(&reminder_for("Acme")).unwrap();
@@ -488,7 +530,9 @@ mod tests {
 
     #[test]
     fn fonts_are_embedded_in_the_pdf() {
-        let pdf = renderer(Paper::A4).render(&reminder_for("深圳市华强电子有限公司")).unwrap();
+        let pdf = renderer(Paper::A4)
+            .render(&reminder_for("深圳市华强电子有限公司"))
+            .unwrap();
         let fonts = poppler("pdffonts", &pdf, &[]);
         assert!(fonts.contains("LibertinusSerif"), "{fonts}");
         assert!(fonts.contains("DroidSansFallback"), "{fonts}");

@@ -48,13 +48,25 @@ pub enum TemplateError {
         suggestion: Option<Field>,
     },
     #[error("empty merge field `{{{{}}}}` in the {part} at line {line}, column {column}")]
-    EmptyField { part: Part, line: usize, column: usize },
+    EmptyField {
+        part: Part,
+        line: usize,
+        column: usize,
+    },
     #[error(
         "`{{{{` in the {part} at line {line}, column {column} is not closed by `}}}}` on the same line"
     )]
-    UnclosedBraces { part: Part, line: usize, column: usize },
+    UnclosedBraces {
+        part: Part,
+        line: usize,
+        column: usize,
+    },
     #[error("`}}}}` in the {part} at line {line}, column {column} closes no `{{{{`")]
-    UnopenedBraces { part: Part, line: usize, column: usize },
+    UnopenedBraces {
+        part: Part,
+        line: usize,
+        column: usize,
+    },
 }
 
 fn did_you_mean(suggestion: &Option<Field>) -> String {
@@ -255,7 +267,10 @@ pub(crate) fn one_line(value: &str) -> String {
 }
 
 fn present(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|value| !value.is_empty())
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
 }
 
 impl MergeValues {
@@ -370,7 +385,13 @@ impl Template {
                 subject_segments.push(Segment::Text(" ".to_owned()));
             }
             let indent = line.chars().count() - line.trim_start().chars().count();
-            parse_line(content, Part::Subject, index + 1, indent, &mut subject_segments)?;
+            parse_line(
+                content,
+                Part::Subject,
+                index + 1,
+                indent,
+                &mut subject_segments,
+            )?;
         }
         Ok(Template {
             name: name.trim().to_owned(),
@@ -498,7 +519,8 @@ fn parse_body(body: &str) -> Result<Vec<Block>, TemplateError> {
             }
             let mut segments = Vec::new();
             let text = item.trim_start();
-            let offset = indent + marker.chars().count() + item.chars().count() - text.chars().count();
+            let offset =
+                indent + marker.chars().count() + item.chars().count() - text.chars().count();
             parse_line(text, Part::Body, line_no, offset, &mut segments)?;
             bullets.get_or_insert_with(Vec::new).push(segments);
             continue;
@@ -638,7 +660,10 @@ mod tests {
         );
         let message = err.to_string();
         assert!(message.contains("`{{contact.nmae}}`"), "{message}");
-        assert!(message.contains("did you mean `{{contact.name}}`?"), "{message}");
+        assert!(
+            message.contains("did you mean `{{contact.name}}`?"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -663,12 +688,16 @@ mod tests {
     fn field_names_differing_only_in_case_or_dashes_get_a_suggestion() {
         assert_eq!(Field::closest("Customer.Name"), Some(Field::CustomerName));
         assert_eq!(Field::closest("ack-due"), Some(Field::AckDue));
-        assert_eq!(Field::closest("customer.englishname"), Some(Field::CustomerEnglishName));
+        assert_eq!(
+            Field::closest("customer.englishname"),
+            Some(Field::CustomerEnglishName)
+        );
     }
 
     #[test]
     fn an_unclosed_field_is_refused_with_its_position() {
-        let err = Template::parse("t", "Hi", "First line.\n\n  Dear {{contact.name,\n").unwrap_err();
+        let err =
+            Template::parse("t", "Hi", "First line.\n\n  Dear {{contact.name,\n").unwrap_err();
         assert_eq!(
             err,
             TemplateError::UnclosedBraces {
@@ -696,19 +725,32 @@ mod tests {
     #[test]
     fn a_field_opened_twice_before_closing_is_refused() {
         let err = Template::parse("t", "Hi", "{{customer.name {{today}}").unwrap_err();
-        assert!(matches!(err, TemplateError::UnclosedBraces { column: 1, .. }), "{err:?}");
+        assert!(
+            matches!(err, TemplateError::UnclosedBraces { column: 1, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn an_empty_field_is_refused() {
         let err = Template::parse("t", "Hi", "Dear {{ }},").unwrap_err();
-        assert!(matches!(err, TemplateError::EmptyField { line: 1, column: 6, .. }));
+        assert!(matches!(
+            err,
+            TemplateError::EmptyField {
+                line: 1,
+                column: 6,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn columns_count_characters_not_bytes() {
         let err = Template::parse("t", "Hi", "尊敬的 {{contact.nam}}").unwrap_err();
-        assert!(matches!(err, TemplateError::UnknownField { column: 5, .. }), "{err:?}");
+        assert!(
+            matches!(err, TemplateError::UnknownField { column: 5, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -749,7 +791,10 @@ mod tests {
         };
         assert_eq!(items.len(), Field::ALL.len());
         assert_eq!(items[0], "customer.name: 深圳市华强电子有限公司");
-        assert_eq!(items[2], "customer.address: 88 Huaqiang North Road, Futian District");
+        assert_eq!(
+            items[2],
+            "customer.address: 88 Huaqiang North Road, Futian District"
+        );
         assert_eq!(items[6], "contact.name: Compliance Officer");
         assert_eq!(items[17], "ack_due: 4 April 2026");
     }
@@ -757,7 +802,10 @@ mod tests {
     #[test]
     fn a_missing_contact_name_falls_back_to_compliance_officer() {
         let template = Template::parse("t", "Hi", "Dear {{contact.name}},").unwrap();
-        assert_eq!(template.merge(&values()).body_text(), "Dear Compliance Officer,");
+        assert_eq!(
+            template.merge(&values()).body_text(),
+            "Dear Compliance Officer,"
+        );
         let named = MergeValues {
             contact_name: Some("Li Wei".to_owned()),
             ..values()
@@ -783,7 +831,8 @@ mod tests {
 
     #[test]
     fn paragraphs_and_bullets_keep_the_template_structure() {
-        let body = "Dear {{contact.name}},\nplease note:\n\n- first\n  continued\n* second\n\nThanks.";
+        let body =
+            "Dear {{contact.name}},\nplease note:\n\n- first\n  continued\n* second\n\nThanks.";
         let merged = Template::parse("t", "s", body).unwrap().merge(&values());
         assert_eq!(
             merged.body,
