@@ -9,6 +9,7 @@ pub mod csv_io;
 pub mod demo;
 mod error;
 pub mod hs;
+pub mod letters;
 pub mod model;
 pub mod reference;
 pub mod rules;

@@ -114,6 +114,8 @@ fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Customer(cmd) => customer(&ctx, cmd, now),
         Command::Letter(cmd) => letter(&ctx, cmd, now),
+        Command::Campaign(cmd) => campaign(&ctx, cmd, now),
+        Command::Template(cmd) => template(&ctx, cmd, now),
         Command::Visit(cmd) => visit(&ctx, cmd, now),
         Command::RedFlag(cmd) => red_flag(&ctx, cmd, now),
         Command::FollowUp(cmd) => follow_up(&ctx, cmd, now),
@@ -233,6 +235,42 @@ fn execute(cli: Cli) -> Result<i32> {
                 ack_due_days: ack_due_days.unwrap_or(old.ack_due_days),
             };
             e.set_policy(ctx.actor()?, new, now)?;
+            Ok(0)
+        }
+        Command::LetterSettings {
+            company_name,
+            address,
+            paper,
+            json,
+        } => {
+            let old = e.letter_settings()?;
+            let changed = company_name.is_some() || !address.is_empty() || paper.is_some();
+            let settings = LetterSettings {
+                company_name: company_name.unwrap_or(old.company_name),
+                company_address: if address.is_empty() {
+                    old.company_address
+                } else {
+                    address
+                },
+                paper: match paper {
+                    Some(p) => p.parse()?,
+                    None => old.paper,
+                },
+            };
+            let settings = if changed {
+                e.set_letter_settings(ctx.actor()?, settings, now)?
+            } else {
+                settings
+            };
+            if json {
+                return print_json(&settings);
+            }
+            println!(
+                "{}\n{}\npaper {}",
+                settings.company_name,
+                settings.company_address.join("\n"),
+                settings.paper
+            );
             Ok(0)
         }
         Command::Reference { json } => {
@@ -493,13 +531,68 @@ fn letter(ctx: &Ctx, cmd: LetterCmd, now: Timestamp) -> Result<i32> {
             on,
             by,
             note,
+            reply,
         } => {
             let input = AckInput {
                 received_on: date("on", &on)?,
                 by,
                 note,
             };
-            e.acknowledge_letter(ctx.actor()?, uuid("letter", &letter)?, input, now)?;
+            let id = uuid("letter", &letter)?;
+            let actor = ctx.actor()?;
+            e.acknowledge_letter(actor, id, input, now)?;
+            if let Some(path) = reply {
+                e.attach_letter_reply(actor, id, &path, now)?;
+            }
+            Ok(0)
+        }
+        LetterCmd::Generate {
+            campaign,
+            out,
+            merged,
+            unsent,
+        } => {
+            if out.is_none() && merged.is_none() {
+                return Err(Error::invalid("out", "give --out DIR and/or --merged FILE"));
+            }
+            let c = e.resolve_campaign(&campaign)?;
+            let started = std::time::Instant::now();
+            let r = e.render_campaign_pdfs(
+                ctx.actor()?,
+                c.id,
+                out.as_deref(),
+                merged.as_deref(),
+                unsent,
+                now,
+            )?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "rendered {} letters in {:.2} s ({:.0} letters/s){}{}",
+                r.letters,
+                secs,
+                r.letters as f64 / secs.max(1e-9),
+                out.map(|d| format!("; files in {}", d.display()))
+                    .unwrap_or_default(),
+                r.merged
+                    .map(|m| format!("; merged into {}", m.display()))
+                    .unwrap_or_default()
+            );
+            Ok(0)
+        }
+        LetterCmd::MarkSent {
+            campaign,
+            channel,
+            on,
+            letters,
+        } => {
+            let c = e.resolve_campaign(&campaign)?;
+            let ids = letters
+                .iter()
+                .map(|l| uuid("letter", l))
+                .collect::<Result<Vec<_>>>()?;
+            let on = date("on", &on)?;
+            let n = e.mark_letters_sent(ctx.actor()?, c.id, &ids, channel.parse()?, on, now)?;
+            println!("marked {n} letters sent");
             Ok(0)
         }
         LetterCmd::List { customer, json } => {
@@ -1004,6 +1097,181 @@ fn hit(ctx: &Ctx, cmd: HitCmd, now: Timestamp) -> Result<i32> {
         HitCmd::Dismiss { hit, reason } => {
             e.dismiss_hit(ctx.actor()?, uuid("hit", &hit)?, &reason, now)?;
             println!("dismissed");
+            Ok(0)
+        }
+    }
+}
+
+fn target(ctx: &Ctx, t: TargetArgs) -> Result<CampaignTarget> {
+    let e = &ctx.enduse;
+    Ok(CampaignTarget {
+        countries: t.country,
+        customer_types: t
+            .customer_type
+            .iter()
+            .map(|x| x.parse())
+            .collect::<Result<_>>()?,
+        states: t
+            .state
+            .iter()
+            .map(|s| CustomerState::parse("state", s))
+            .collect::<Result<_>>()?,
+        owner_ids: t
+            .owner
+            .iter()
+            .map(|o| e.find_user_by_email(o).map(|u| u.id))
+            .collect::<Result<_>>()?,
+        customer_ids: t
+            .customers
+            .iter()
+            .map(|c| e.resolve_customer(c).map(|c| c.id))
+            .collect::<Result<_>>()?,
+    })
+}
+
+fn campaign(ctx: &Ctx, cmd: CampaignCmd, now: Timestamp) -> Result<i32> {
+    let e = &ctx.enduse;
+    match cmd {
+        CampaignCmd::Create {
+            name,
+            template,
+            target: t,
+            ack_due_days,
+            preview,
+            json,
+        } => {
+            let template_id = match template {
+                None => None,
+                Some(t) => Some(match Uuid::parse_str(&t) {
+                    Ok(id) => id,
+                    Err(_) => {
+                        e.list_templates()?
+                            .into_iter()
+                            .find(|x| x.name == t)
+                            .ok_or_else(|| {
+                                Error::invalid("template", format!("no template named '{t}'"))
+                            })?
+                            .id
+                    }
+                }),
+            };
+            let input = CampaignInput {
+                name,
+                template_id,
+                follow_up_template_id: None,
+                target: target(ctx, t)?,
+                ack_due_days,
+            };
+            if preview {
+                let p = e.preview_campaign(&input, today())?;
+                if json {
+                    return print_json(&p);
+                }
+                println!(
+                    "{} customers targeted; template {} v{}",
+                    p.target_count, p.template.name, p.template.template_version
+                );
+                if let Some(s) = p.sample {
+                    println!(
+                        "\nTo {}\nSubject: {}\n\n{}",
+                        s.customer_name, s.subject, s.body
+                    );
+                }
+                return Ok(0);
+            }
+            let (c, r) = e.create_campaign(ctx.actor()?, input, today(), now)?;
+            if json {
+                return print_json(&r);
+            }
+            println!(
+                "{}\ncampaign '{}': {} letters generated",
+                c.id, c.name, r.generated
+            );
+            Ok(0)
+        }
+        CampaignCmd::List { json } => {
+            let list = e.list_campaigns()?;
+            if json {
+                return print_json(&list);
+            }
+            for c in list {
+                println!(
+                    "{}  {}  created {}",
+                    c.id,
+                    c.name,
+                    c.created_at.date_naive()
+                );
+            }
+            Ok(0)
+        }
+        CampaignCmd::Show { campaign, on, json } => {
+            let c = e.resolve_campaign(&campaign)?;
+            let p =
+                e.campaign_progress(c.id, opt_date("on", on.as_ref())?.unwrap_or_else(today))?;
+            if json {
+                return print_json(&p);
+            }
+            println!(
+                "{} ({} v{}) on {}",
+                p.campaign.name, p.template.name, p.template.template_version, p.on
+            );
+            println!(
+                "  customers {}  sent {}  acknowledged {}  overdue {}  follow-ups {}",
+                p.customers, p.sent, p.acknowledged, p.overdue, p.follow_ups
+            );
+            Ok(0)
+        }
+        CampaignCmd::Generate { campaign } => {
+            let c = e.resolve_campaign(&campaign)?;
+            let r = e.generate_letters(ctx.actor()?, c.id, today(), now)?;
+            println!(
+                "{} letters generated, {} customers already had theirs",
+                r.generated, r.existing
+            );
+            Ok(0)
+        }
+        CampaignCmd::Chase { campaign } => {
+            let c = e.resolve_campaign(&campaign)?;
+            let r = e.chase_overdue(ctx.actor()?, c.id, today(), now)?;
+            println!(
+                "{} follow-up letters generated, {} overdue customers already chased",
+                r.generated, r.existing
+            );
+            Ok(0)
+        }
+    }
+}
+
+fn template(ctx: &Ctx, cmd: TemplateCmd, now: Timestamp) -> Result<i32> {
+    let e = &ctx.enduse;
+    match cmd {
+        TemplateCmd::List { json } => {
+            let list = e.list_templates()?;
+            if json {
+                return print_json(&list);
+            }
+            for t in list {
+                println!(
+                    "{}  v{}  {}  — {}",
+                    t.id, t.template_version, t.name, t.subject
+                );
+            }
+            Ok(0)
+        }
+        TemplateCmd::Save {
+            name,
+            subject,
+            body_file,
+        } => {
+            let body = read_text(&body_file)?;
+            let t = e.save_template(ctx.actor()?, &name, &subject, &body, now)?;
+            println!("saved {} v{}", t.name, t.template_version);
+            Ok(0)
+        }
+        TemplateCmd::Fields => {
+            for f in crate::letters::Field::ALL {
+                println!("{{{{{}}}}}  {}", f.key(), f.description());
+            }
             Ok(0)
         }
     }

@@ -45,6 +45,12 @@ pub enum Command {
     Customer(CustomerCmd),
     #[command(subcommand)]
     Letter(LetterCmd),
+    /// Letter campaigns: create (with target count and preview), list, show progress, chase
+    #[command(subcommand)]
+    Campaign(CampaignCmd),
+    /// Letter templates with merge fields
+    #[command(subcommand)]
+    Template(TemplateCmd),
     #[command(subcommand)]
     Visit(VisitCmd),
     #[command(subcommand, name = "redflag")]
@@ -103,6 +109,19 @@ pub enum Command {
     },
     #[command(subcommand)]
     Policy(PolicyCmd),
+    /// Company name, address and paper size printed on letters
+    LetterSettings {
+        #[arg(long)]
+        company_name: Option<String>,
+        /// One address line (repeatable; replaces the address)
+        #[arg(long = "address-line")]
+        address: Vec<String>,
+        /// a4 | us_letter
+        #[arg(long)]
+        paper: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the reference data (red flags, CHPL tiers, country lists) and their versions
     Reference {
         #[arg(long)]
@@ -242,6 +261,33 @@ pub enum LetterCmd {
         by: String,
         #[arg(long)]
         note: Option<String>,
+        /// The scanned reply (PDF, PNG, JPEG or TIFF)
+        #[arg(long)]
+        reply: Option<PathBuf>,
+    },
+    /// Render a campaign's letters to PDF: one file per customer and/or one merged file
+    Generate {
+        #[arg(long)]
+        campaign: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        merged: Option<PathBuf>,
+        /// Only letters not yet sent
+        #[arg(long)]
+        unsent: bool,
+    },
+    /// Mark a campaign's unsent letters (or the given ones) as sent
+    MarkSent {
+        #[arg(long)]
+        campaign: String,
+        /// email | post | courier | in_person
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        on: String,
+        #[arg(long = "letter")]
+        letters: Vec<String>,
     },
     List {
         #[arg(long)]
@@ -503,4 +549,77 @@ pub enum HitCmd {
         #[arg(long)]
         reason: String,
     },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct TargetArgs {
+    #[arg(long, value_delimiter = ',')]
+    pub country: Vec<String>,
+    #[arg(long = "type", value_delimiter = ',')]
+    pub customer_type: Vec<String>,
+    #[arg(long, value_delimiter = ',')]
+    pub state: Vec<String>,
+    /// Owner emails
+    #[arg(long, value_delimiter = ',')]
+    pub owner: Vec<String>,
+    /// Explicit customers (UUID or external id), instead of the filters
+    #[arg(long = "customer")]
+    pub customers: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CampaignCmd {
+    /// Create a campaign and generate one letter per targeted customer
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Template name or id [default: the compliance reminder]
+        #[arg(long)]
+        template: Option<String>,
+        #[command(flatten)]
+        target: TargetArgs,
+        #[arg(long)]
+        ack_due_days: Option<u32>,
+        /// Only show the target count and one merged letter; write nothing
+        #[arg(long)]
+        preview: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Progress: generated, sent, acknowledged, overdue, and each letter
+    Show {
+        campaign: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate letters for targets that have none yet (never duplicates)
+    Generate { campaign: String },
+    /// Generate follow-up letters for every overdue customer not yet chased
+    Chase { campaign: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplateCmd {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a template (a new version when the name exists); unknown merge fields are refused
+    Save {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        subject: String,
+        /// A file with the body
+        #[arg(long)]
+        body_file: PathBuf,
+    },
+    /// The merge fields a template may use
+    Fields,
 }

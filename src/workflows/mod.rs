@@ -5,6 +5,7 @@
 
 mod attestations;
 mod audit;
+mod campaigns;
 mod customers;
 mod letters;
 mod reports;
@@ -12,6 +13,7 @@ mod screening;
 mod visits;
 
 pub use attestations::*;
+pub use campaigns::*;
 
 pub use customers::*;
 pub use letters::*;
@@ -54,6 +56,7 @@ impl Enduse {
             index: Mutex::new(None),
         };
         enduse.load_builtin_reference_if_missing()?;
+        enduse.seed_templates_if_missing()?;
         Ok(enduse)
     }
 
