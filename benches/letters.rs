@@ -28,7 +28,7 @@ fn values(index: usize) -> MergeValues {
         customer_city: Some("Shenzhen".to_owned()),
         customer_country: Some("China".to_owned()),
         customer_external_id: Some(format!("C-{index:05}")),
-        contact_name: (index % 3 == 0).then(|| "Li Wei".to_owned()),
+        contact_name: index.is_multiple_of(3).then(|| "Li Wei".to_owned()),
         contact_title: None,
         owner_name: Some("Anna Schmidt".to_owned()),
         owner_title: Some("Regional Sales Manager".to_owned()),
