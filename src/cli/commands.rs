@@ -42,6 +42,13 @@ fn uuid(field: &str, text: &str) -> Result<Uuid> {
         .map_err(|_| Error::invalid(field, format!("'{text}' is not a record id")))
 }
 
+/// An optional customer reference (UUID or external id) resolved to its id.
+fn opt_customer(e: &Enduse, customer: Option<String>) -> Result<Option<Uuid>> {
+    customer
+        .map(|c| e.resolve_customer(&c).map(|c| c.id))
+        .transpose()
+}
+
 fn print_json<T: Serialize>(value: &T) -> Result<i32> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(0)
@@ -665,9 +672,7 @@ fn visit(ctx: &Ctx, cmd: VisitCmd, now: Timestamp) -> Result<i32> {
             limit,
             json,
         } => {
-            let id = customer
-                .map(|c| e.resolve_customer(&c).map(|c| c.id))
-                .transpose()?;
+            let id = opt_customer(e, customer)?;
             let visits = e.list_visits(id, limit)?;
             if json {
                 return print_json(&visits);
@@ -721,9 +726,7 @@ fn red_flag(ctx: &Ctx, cmd: RedFlagCmd, now: Timestamp) -> Result<i32> {
             open,
             json,
         } => {
-            let id = customer
-                .map(|c| e.resolve_customer(&c).map(|c| c.id))
-                .transpose()?;
+            let id = opt_customer(e, customer)?;
             let flags = e.list_red_flags(id, open)?;
             if json {
                 return print_json(&flags);
@@ -755,9 +758,7 @@ fn follow_up(ctx: &Ctx, cmd: FollowUpCmd, now: Timestamp) -> Result<i32> {
             open,
             json,
         } => {
-            let id = customer
-                .map(|c| e.resolve_customer(&c).map(|c| c.id))
-                .transpose()?;
+            let id = opt_customer(e, customer)?;
             let items = e.list_follow_ups(id, None, open)?;
             if json {
                 return print_json(&items);
@@ -1042,9 +1043,7 @@ fn hit(ctx: &Ctx, cmd: HitCmd, now: Timestamp) -> Result<i32> {
             status,
             json,
         } => {
-            let id = customer
-                .map(|c| e.resolve_customer(&c).map(|c| c.id))
-                .transpose()?;
+            let id = opt_customer(e, customer)?;
             let status = status.map(|s| s.parse::<HitStatus>()).transpose()?;
             let hits = e.list_hits(id, status)?;
             if json {
