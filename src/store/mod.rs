@@ -220,6 +220,17 @@ pub(crate) fn upsert_sql(table: &str, columns: &str) -> String {
     )
 }
 
+/// `column = ?n` when the filter is given, else `?n IS NULL` (always true, and the parameter count
+/// stays the same). One SQL text per case, so SQLite can use the column's index; the usual
+/// `(?n IS NULL OR column = ?n)` makes it scan the whole table.
+pub(crate) fn optional_match(column: &str, n: usize, given: bool) -> String {
+    if given {
+        format!("{column} = ?{n}")
+    } else {
+        format!("?{n} IS NULL")
+    }
+}
+
 // Column conversions shared by the aggregate modules.
 
 pub(crate) fn ts_text(t: &Timestamp) -> String {

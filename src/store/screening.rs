@@ -252,8 +252,9 @@ pub fn list_hits(
     status: Option<&str>,
 ) -> Result<Vec<ScreeningHit>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {HIT_COLUMNS} FROM screening_hit WHERE (?1 IS NULL OR customer_id = ?1) \
-         AND (?2 IS NULL OR status = ?2) ORDER BY score DESC, id"
+        "SELECT {HIT_COLUMNS} FROM screening_hit WHERE {} AND {} ORDER BY score DESC, id",
+        super::optional_match("customer_id", 1, customer_id.is_some()),
+        super::optional_match("status", 2, status.is_some())
     ))?;
     let rows = stmt.query_map(
         params![customer_id.map(|c| c.to_string()), status],

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
+use super::{Cols, Record, json_text, opt_uuid_text, optional_match, ts_text};
 use crate::Result;
 use crate::model::{FollowUp, RedFlagObservation, Visit};
 use crate::rules::FlagTerms;
@@ -72,8 +72,9 @@ pub fn get_visit(conn: &Connection, id: Uuid) -> Result<Option<Visit>> {
 /// Visits, newest first; of one customer when given, at most `limit`.
 pub fn list_visits(conn: &Connection, customer_id: Option<Uuid>, limit: u32) -> Result<Vec<Visit>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {VISIT_COLUMNS} FROM visit WHERE archived = 0 AND (?1 IS NULL OR customer_id = ?1) \
-         ORDER BY visited_on DESC, id DESC LIMIT ?2"
+        "SELECT {VISIT_COLUMNS} FROM visit WHERE archived = 0 AND {} \
+         ORDER BY visited_on DESC, id DESC LIMIT ?2",
+        optional_match("customer_id", 1, customer_id.is_some())
     ))?;
     let rows = stmt.query_map(
         params![customer_id.map(|c| c.to_string()), limit],
@@ -153,8 +154,9 @@ pub fn list_red_flag_observations(
     open_only: bool,
 ) -> Result<Vec<RedFlagObservation>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE (?1 IS NULL OR customer_id = ?1) \
-         AND (?2 = 0 OR resolved_on IS NULL) ORDER BY observed_on DESC, id DESC"
+        "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE {} \
+         AND (?2 = 0 OR resolved_on IS NULL) ORDER BY observed_on DESC, id DESC",
+        optional_match("customer_id", 1, customer_id.is_some())
     ))?;
     let rows = stmt.query_map(
         params![customer_id.map(|c| c.to_string()), open_only],
@@ -262,8 +264,10 @@ pub fn list_follow_ups(
     open_only: bool,
 ) -> Result<Vec<FollowUp>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE (?1 IS NULL OR customer_id = ?1) \
-         AND (?2 IS NULL OR owner_id = ?2) AND (?3 = 0 OR done_on IS NULL) ORDER BY due_on, id"
+        "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE {} \
+         AND {} AND (?3 = 0 OR done_on IS NULL) ORDER BY due_on, id",
+        optional_match("customer_id", 1, customer_id.is_some()),
+        optional_match("owner_id", 2, owner_id.is_some())
     ))?;
     let rows = stmt.query_map(
         params![
