@@ -240,3 +240,16 @@ pub fn list_reviews_for_attestation(
     let rows = stmt.query_map([attestation_id.to_string()], review_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The terms of the attestations of several customers (`ids`: a JSON array of ids).
+pub fn attestation_terms_for_customers(
+    conn: &Connection,
+    ids: &str,
+) -> Result<Vec<(Uuid, AttestationTerms)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id IN \
+         (SELECT value FROM json_each(?1))"
+    ))?;
+    let rows = stmt.query_map([ids], terms_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

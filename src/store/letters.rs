@@ -145,3 +145,16 @@ pub fn list_letters_for_campaign(conn: &Connection, campaign_id: Uuid) -> Result
     let rows = stmt.query_map([campaign_id.to_string()], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The dates of the letters of several customers (`ids`: a JSON array of ids).
+pub fn letter_terms_for_customers(
+    conn: &Connection,
+    ids: &str,
+) -> Result<Vec<(Uuid, LetterTerms)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id IN \
+         (SELECT value FROM json_each(?1))"
+    ))?;
+    let rows = stmt.query_map([ids], terms_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -298,3 +298,16 @@ fn hit_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, crate:
         },
     ))
 }
+
+/// The open hits of several customers (`ids`: a JSON array of ids).
+pub fn open_hit_terms_for_customers(
+    conn: &Connection,
+    ids: &str,
+) -> Result<Vec<(Uuid, crate::rules::HitTerms)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id, id, entry_name, list, score FROM screening_hit \
+         WHERE status = 'open' AND customer_id IN (SELECT value FROM json_each(?1))",
+    )?;
+    let rows = stmt.query_map([ids], hit_terms_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

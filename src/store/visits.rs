@@ -279,3 +279,13 @@ pub fn list_follow_ups(
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The red flags of several customers (`ids`: a JSON array of ids).
+pub fn flag_terms_for_customers(conn: &Connection, ids: &str) -> Result<Vec<(Uuid, FlagTerms)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id IN \
+         (SELECT value FROM json_each(?1))"
+    ))?;
+    let rows = stmt.query_map([ids], flag_terms_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -416,13 +416,15 @@ impl Enduse {
                     query.descending,
                     Some((query.offset, limit)),
                 )?;
+                let ids: Vec<Uuid> = customers.iter().map(|c| c.id).collect();
+                let mut facts = reports::facts_for_many(conn, &ids)?;
                 let rows = customers
                     .into_iter()
                     .map(|c| {
-                        let facts = reports::facts_for(conn, c.id)?;
-                        Ok(row_of(c, &facts, on, &policy, &owners))
+                        let f = facts.remove(&c.id).unwrap_or_default();
+                        row_of(c, &f, on, &policy, &owners)
                     })
-                    .collect::<Result<Vec<_>>>()?;
+                    .collect();
                 return Ok(CustomerPage {
                     total,
                     offset: query.offset,

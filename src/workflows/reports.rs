@@ -26,7 +26,29 @@ pub(crate) fn facts_for(conn: &Connection, customer_id: Uuid) -> Result<Customer
     })
 }
 
-/// Facts of every customer in three queries (no query per customer).
+/// Facts of a page of customers in four queries.
+pub(crate) fn facts_for_many(
+    conn: &Connection,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, CustomerFacts>> {
+    let ids = serde_json::to_string(&ids.iter().map(Uuid::to_string).collect::<Vec<_>>())?;
+    let mut facts: HashMap<Uuid, CustomerFacts> = HashMap::new();
+    for (customer, terms) in attestations::attestation_terms_for_customers(conn, &ids)? {
+        facts.entry(customer).or_default().attestations.push(terms);
+    }
+    for (customer, terms) in letters::letter_terms_for_customers(conn, &ids)? {
+        facts.entry(customer).or_default().letters.push(terms);
+    }
+    for (customer, terms) in visits::flag_terms_for_customers(conn, &ids)? {
+        facts.entry(customer).or_default().flags.push(terms);
+    }
+    for (customer, terms) in screening::open_hit_terms_for_customers(conn, &ids)? {
+        facts.entry(customer).or_default().open_hits.push(terms);
+    }
+    Ok(facts)
+}
+
+/// Facts of every customer in four queries (no query per customer).
 pub(crate) fn all_facts(conn: &Connection) -> Result<HashMap<Uuid, CustomerFacts>> {
     let mut facts: HashMap<Uuid, CustomerFacts> = HashMap::new();
     for (customer, terms) in attestations::all_attestation_terms(conn, false)? {
