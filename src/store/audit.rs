@@ -3,6 +3,7 @@
 //! reordered event breaks the chain at a named sequence number. The table refuses UPDATE and
 //! DELETE; `verify` recomputes the chain; `replay` rebuilds the records from the events alone.
 
+use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -298,6 +299,8 @@ pub struct BrokenLink {
 /// Recomputes every hash in order, from the stored text (payloads are not parsed), and reports
 /// the first event whose sequence, link or hash does not hold.
 pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
+    /// Events read per batch; each batch's hashes are computed on all cores.
+    const BATCH: usize = 8192;
     let mut expected_seq = 1;
     let mut prev = GENESIS_HASH.to_string();
     let mut broken: Option<BrokenLink> = None;
@@ -306,60 +309,65 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
         "SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq"
     ))?;
     let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        count += 1;
-        if broken.is_some() {
-            continue;
+    let mut batch: Vec<std::result::Result<StoredEvent, (i64, String)>> = Vec::with_capacity(BATCH);
+    loop {
+        batch.clear();
+        while batch.len() < BATCH {
+            let Some(row) = rows.next()? else { break };
+            count += 1;
+            if broken.is_none() {
+                batch.push(StoredEvent::read(row));
+            }
         }
-        let seq: i64 = row.get(0)?;
-        let text =
-            |i: usize| -> rusqlite::Result<&str> { row.get_ref(i)?.as_str().map_err(Into::into) };
-        let opt_text = |i: usize| -> rusqlite::Result<Option<&str>> {
-            row.get_ref(i)?.as_str_or_null().map_err(Into::into)
-        };
-        let checked = (|| -> rusqlite::Result<Option<String>> {
-            let stored_prev = text(10)?;
-            let stored_hash = text(11)?;
-            if seq != expected_seq {
-                return Ok(Some(format!(
-                    "expected event {expected_seq} next, found {seq} (an event is missing)"
-                )));
+        if batch.is_empty() {
+            if broken.is_some() {
+                // Keep counting the rest without checking it.
+                while rows.next()?.is_some() {
+                    count += 1;
+                }
             }
-            if stored_prev != prev {
-                return Ok(Some(
-                    "its previous-hash does not match the event before it".into(),
-                ));
-            }
-            let canonical = canonical_text(&EventText {
-                seq,
-                id: text(1)?,
-                at: text(2)?,
-                actor_id: opt_text(3)?,
-                device_id: text(4)?,
-                action: text(5)?,
-                entity: text(6)?,
-                entity_id: text(7)?,
-                old: opt_text(8)?,
-                new: text(9)?,
-                prev_hash: stored_prev,
-            });
-            if hash_text(stored_prev, &canonical) != stored_hash {
-                return Ok(Some(
-                    "its content does not match its hash (the event was altered)".into(),
-                ));
-            }
-            prev = stored_hash.to_string();
-            Ok(None)
-        })();
-        match checked {
-            Ok(None) => expected_seq += 1,
-            Ok(Some(reason)) => broken = Some(BrokenLink { seq, reason }),
-            Err(e) => {
+            break;
+        }
+        let hashes: Vec<Option<String>> = batch
+            .par_iter()
+            .map(|e| {
+                e.as_ref()
+                    .ok()
+                    .map(|e| hash_text(&e.prev_hash, &canonical_text(&e.text())))
+            })
+            .collect();
+        for (event, hash) in batch.iter().zip(hashes) {
+            let event = match event {
+                Ok(e) => e,
+                Err((seq, reason)) => {
+                    broken = Some(BrokenLink {
+                        seq: *seq,
+                        reason: reason.clone(),
+                    });
+                    break;
+                }
+            };
+            let reason = if event.seq != expected_seq {
+                Some(format!(
+                    "expected event {expected_seq} next, found {} (an event is missing)",
+                    event.seq
+                ))
+            } else if event.prev_hash != prev {
+                Some("its previous-hash does not match the event before it".to_string())
+            } else if hash.as_deref() != Some(event.hash.as_str()) {
+                Some("its content does not match its hash (the event was altered)".to_string())
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
                 broken = Some(BrokenLink {
-                    seq,
-                    reason: format!("event is unreadable: {e}"),
-                })
+                    seq: event.seq,
+                    reason,
+                });
+                break;
             }
+            expected_seq += 1;
+            prev.clone_from(&event.hash);
         }
     }
     Ok(ChainReport {
@@ -368,6 +376,63 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
         first_broken: broken,
         last_hash: prev,
     })
+}
+
+/// An event's columns as stored, for verification without parsing the payloads.
+struct StoredEvent {
+    seq: i64,
+    id: String,
+    at: String,
+    actor_id: Option<String>,
+    device_id: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    old: Option<String>,
+    new: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl StoredEvent {
+    fn read(row: &rusqlite::Row<'_>) -> std::result::Result<StoredEvent, (i64, String)> {
+        let seq: i64 = row
+            .get(0)
+            .map_err(|e| (0, format!("event is unreadable: {e}")))?;
+        (|| -> rusqlite::Result<StoredEvent> {
+            Ok(StoredEvent {
+                seq,
+                id: row.get(1)?,
+                at: row.get(2)?,
+                actor_id: row.get(3)?,
+                device_id: row.get(4)?,
+                action: row.get(5)?,
+                entity: row.get(6)?,
+                entity_id: row.get(7)?,
+                old: row.get(8)?,
+                new: row.get(9)?,
+                prev_hash: row.get(10)?,
+                hash: row.get(11)?,
+            })
+        })()
+        .map_err(|e| (seq, format!("event is unreadable: {e}")))
+    }
+
+    fn text(&self) -> EventText<'_> {
+        EventText {
+            seq: self.seq,
+            id: &self.id,
+            at: &self.at,
+            actor_id: self.actor_id.as_deref(),
+            device_id: &self.device_id,
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            old: self.old.as_deref(),
+            new: &self.new,
+            prev_hash: &self.prev_hash,
+        }
+    }
 }
 
 /// Applies one event's new values to the record tables, as the original write did.

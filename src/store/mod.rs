@@ -377,6 +377,37 @@ mod tests {
     }
 
     #[test]
+    fn a_deleted_event_is_named_by_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("a.db")).unwrap();
+        let tx = begin_write(&mut conn).unwrap();
+        let change = Change::new(&tx, None, Utc::now()).unwrap();
+        for i in 0..5 {
+            change
+                .append(
+                    "test.event",
+                    "test",
+                    &i.to_string(),
+                    None,
+                    serde_json::json!({"i": i}),
+                )
+                .unwrap();
+        }
+        drop(change);
+        tx.commit().unwrap();
+        assert!(audit::verify_chain(&conn).unwrap().ok);
+        conn.execute_batch(
+            "DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq = 3;",
+        )
+        .unwrap();
+        let report = audit::verify_chain(&conn).unwrap();
+        assert_eq!(report.events, 4);
+        let broken = report.first_broken.unwrap();
+        assert_eq!(broken.seq, 4);
+        assert!(broken.reason.contains("missing"), "{}", broken.reason);
+    }
+
+    #[test]
     fn iso_dates_parse_by_hand_and_anything_else_is_refused() {
         assert_eq!(
             parse_iso_date("2024-02-29"),
