@@ -11,11 +11,10 @@ export default ts.config(
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
   {
-    languageOptions: { globals: { ...globals.browser, ...globals.node } },
-  },
-  {
-    files: ['**/*.svelte', '**/*.svelte.ts'],
+    // `parser` is for the TypeScript inside .svelte files; it is set for every file because
+    // import-x parses a module's imports with the importing file's options (for no-cycle).
     languageOptions: {
+      globals: { ...globals.browser, ...globals.node },
       parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] },
     },
   },
@@ -32,6 +31,8 @@ export default ts.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Customer text is always rendered as text.
       'svelte/no-at-html-tags': 'error',
+      // Plain Map/Set are fine where a value is rebuilt, not mutated, or is not reactive state.
+      'svelte/prefer-svelte-reactivity': 'off',
     },
   },
   {

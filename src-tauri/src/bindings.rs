@@ -3,7 +3,6 @@
 //! by `./dev bindings`; `./dev test` fails when the committed files differ from a fresh export.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use ts_rs::{Config, Dependency, TS, TypeVisitor};
 
@@ -54,19 +53,14 @@ fn export_with_dependencies<T: TS + 'static + ?Sized>(cfg: &Config) -> Result<()
     exporter.1
 }
 
-fn config(dir: &Path) -> Config {
-    // Integers cross IPC as JSON numbers; counts and versions stay far below 2^53.
-    Config::new().with_out_dir(dir).with_large_int("number")
-}
-
-/// Writes every IPC type and `commands.ts` into `dir` (which is emptied first, so a type that no
-/// longer crosses IPC disappears).
-pub fn export_bindings(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir)?;
-    }
-    std::fs::create_dir_all(dir)?;
-    let cfg = config(dir);
+/// Writes every IPC type and `commands.ts` into the export directory. The settings come from the
+/// environment that `.cargo/config.toml` gives every test (`TS_RS_EXPORT_DIR`, and
+/// `TS_RS_LARGE_INT=number` since integers cross IPC as JSON numbers), the same as the core's own
+/// `#[ts(export)]` types, so both write identical files into the one folder.
+pub(crate) fn export_bindings() -> Result<(), Box<dyn std::error::Error>> {
+    let cfg = Config::from_env();
+    let dir = cfg.out_dir().to_path_buf();
+    std::fs::create_dir_all(&dir)?;
     IpcError::export_all(&cfg)?;
 
     let specs = crate::command_specs();
@@ -106,7 +100,6 @@ mod tests {
     #[test]
     #[ignore = "writes ui/src/lib/api/bindings; run through ./dev bindings"]
     fn export_typescript_bindings() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/api/bindings");
-        super::export_bindings(&dir).expect("bindings export failed");
+        super::export_bindings().expect("bindings export failed");
     }
 }

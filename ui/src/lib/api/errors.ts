@@ -1,17 +1,17 @@
 //! Errors as the shell sends them. The UI switches on `code` (a closed set generated from Rust) and
 //! shows `message`; it never parses message text. `field` names the input field at fault, if any.
-import type { ErrorCode } from './bindings/ErrorCode';
+import type { IpcCode } from './bindings/IpcCode';
 import type { IpcError } from './bindings/IpcError';
 import type { RowError } from './bindings/RowError';
 
 export class AppError extends Error {
-  readonly code: ErrorCode | 'ipc';
+  readonly code: IpcCode | 'ipc';
   readonly field: string | null;
   /** Every bad row of a refused import. */
   readonly rows: RowError[];
 
   constructor(
-    code: ErrorCode | 'ipc',
+    code: IpcCode | 'ipc',
     message: string,
     field: string | null = null,
     rows: RowError[] = [],

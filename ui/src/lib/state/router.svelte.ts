@@ -1,9 +1,10 @@
 //! Which screen is showing. The app has no URLs worth sharing, so a route is a plain value; the
 //! history stack lets "Back" return to the list a record was opened from.
+import type { CustomerState } from '$lib/api/bindings/CustomerState';
 
 export type Route =
   | { name: 'home' }
-  | { name: 'customers' }
+  | { name: 'customers'; state?: CustomerState }
   | { name: 'customer'; id: string }
   | { name: 'visit'; customerId?: string }
   | { name: 'attestation'; customerId?: string }

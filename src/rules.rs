@@ -1,0 +1,994 @@
+//! The compliance rules, as pure functions of the facts and a date: when an attestation is
+//! valid, what it covers, which single state a customer is in (with the reasons), whether an
+//! order may ship, and who may review. Nothing here reads the clock or the database: callers pass
+//! `on` and the facts, so every rule is unit-tested beside its code.
+
+use chrono::{Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::hs;
+use crate::model::*;
+use crate::{Error, Result};
+
+/// The terms of an attestation the rules need (the store loads these without the big fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttestationTerms {
+    pub id: Uuid,
+    pub status: AttestationStatus,
+    pub signed_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub supersedes: Option<Uuid>,
+    pub scope: ProductScope,
+}
+
+impl From<&Attestation> for AttestationTerms {
+    fn from(a: &Attestation) -> Self {
+        AttestationTerms {
+            id: a.id,
+            status: a.status,
+            signed_on: a.signed_on,
+            valid_until: a.valid_until,
+            supersedes: a.supersedes,
+            scope: a.scope.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterTerms {
+    pub id: Uuid,
+    pub sent_on: Option<NaiveDate>,
+    pub ack_due: Option<NaiveDate>,
+    pub ack_received_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagTerms {
+    pub id: Uuid,
+    pub flag_id: String,
+    pub observed_on: NaiveDate,
+    pub resolved_on: Option<NaiveDate>,
+}
+
+/// Everything the state rule looks at for one customer.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFacts {
+    pub attestations: Vec<AttestationTerms>,
+    pub letters: Vec<LetterTerms>,
+    pub flags: Vec<FlagTerms>,
+}
+
+/// The validity an attestation gets when none is given: the policy's months after signing.
+pub fn default_valid_until(signed_on: NaiveDate, policy: &Policy) -> NaiveDate {
+    signed_on
+        .checked_add_months(Months::new(policy.validity_months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Checks a requested validity end: not before signing, never more than four years after.
+pub fn check_valid_until(signed_on: NaiveDate, valid_until: NaiveDate) -> Result<()> {
+    if valid_until < signed_on {
+        return Err(Error::invalid("valid_until", "is before the signing date"));
+    }
+    let limit = signed_on
+        .checked_add_months(Months::new(MAX_VALIDITY_MONTHS))
+        .unwrap_or(NaiveDate::MAX);
+    if valid_until > limit {
+        return Err(Error::invalid(
+            "valid_until",
+            format!("may be at most {MAX_VALIDITY_MONTHS} months after signing ({limit})"),
+        ));
+    }
+    Ok(())
+}
+
+/// An attestation is superseded on `on` when an approved attestation that supersedes it has been
+/// signed by then.
+pub fn is_superseded(a: &AttestationTerms, on: NaiveDate, all: &[AttestationTerms]) -> bool {
+    all.iter().any(|b| {
+        b.supersedes == Some(a.id) && b.status == AttestationStatus::Approved && b.signed_on <= on
+    })
+}
+
+/// Valid on day D iff approved, signed on <= D <= valid until, and not superseded.
+pub fn is_valid_on(a: &AttestationTerms, on: NaiveDate, all: &[AttestationTerms]) -> bool {
+    a.status == AttestationStatus::Approved
+        && a.signed_on <= on
+        && on <= a.valid_until
+        && !is_superseded(a, on, all)
+}
+
+/// True when the scope includes the product code (a heading covers its subheadings).
+pub fn scope_covers(scope: &ProductScope, code: &str) -> bool {
+    scope.all_products || scope.hs_codes.iter().any(|s| hs::scope_includes(s, code))
+}
+
+/// The valid attestation that covers `code` on `on`, if any.
+pub fn covering_attestation<'a>(
+    attestations: &'a [AttestationTerms],
+    code: &str,
+    on: NaiveDate,
+) -> Option<&'a AttestationTerms> {
+    attestations
+        .iter()
+        .filter(|a| is_valid_on(a, on, attestations) && scope_covers(&a.scope, code))
+        .max_by_key(|a| a.valid_until)
+}
+
+/// The one state a customer is in on a day; the first that matches, in this order, wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CustomerState {
+    Blocked,
+    RedFlagOpen,
+    Expiring,
+    Covered,
+    PendingReview,
+    Expired,
+    NeedsAttestation,
+    OverdueAck,
+    AwaitingAck,
+    NotContacted,
+}
+
+impl CustomerState {
+    pub const ALL: [CustomerState; 10] = [
+        CustomerState::Blocked,
+        CustomerState::RedFlagOpen,
+        CustomerState::Expiring,
+        CustomerState::Covered,
+        CustomerState::PendingReview,
+        CustomerState::Expired,
+        CustomerState::NeedsAttestation,
+        CustomerState::OverdueAck,
+        CustomerState::AwaitingAck,
+        CustomerState::NotContacted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerState::Blocked => "blocked",
+            CustomerState::RedFlagOpen => "red_flag_open",
+            CustomerState::Expiring => "expiring",
+            CustomerState::Covered => "covered",
+            CustomerState::PendingReview => "pending_review",
+            CustomerState::Expired => "expired",
+            CustomerState::NeedsAttestation => "needs_attestation",
+            CustomerState::OverdueAck => "overdue_ack",
+            CustomerState::AwaitingAck => "awaiting_ack",
+            CustomerState::NotContacted => "not_contacted",
+        }
+    }
+
+    pub fn parse(field: &str, s: &str) -> Result<Self> {
+        CustomerState::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s.trim())
+            .ok_or_else(|| {
+                Error::invalid(
+                    field,
+                    format!(
+                        "'{s}' is not a state; expected one of: {}",
+                        CustomerState::ALL.map(|s| s.as_str()).join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for CustomerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a customer is in its state, or why an order is held: a stable code and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Reason {
+    pub code: String,
+    pub message: String,
+    /// The record the reason is about (attestation, letter, red-flag observation), when one is.
+    pub record_id: Option<Uuid>,
+}
+
+impl Reason {
+    fn new(code: &str, message: String, record_id: Option<Uuid>) -> Self {
+        Reason {
+            code: code.to_string(),
+            message,
+            record_id,
+        }
+    }
+}
+
+fn open_flags_on(facts: &CustomerFacts, on: NaiveDate) -> impl Iterator<Item = &FlagTerms> {
+    facts
+        .flags
+        .iter()
+        .filter(move |f| f.observed_on <= on && f.resolved_on.is_none_or(|r| r > on))
+}
+
+/// The customer's single state on `on`, and the reasons behind it.
+pub fn customer_state(
+    customer: &Customer,
+    facts: &CustomerFacts,
+    on: NaiveDate,
+    policy: &Policy,
+) -> (CustomerState, Vec<Reason>) {
+    if customer.status == CustomerStatus::Blocked {
+        let why = customer
+            .status_reason
+            .as_deref()
+            .unwrap_or("no reason recorded");
+        return (
+            CustomerState::Blocked,
+            vec![Reason::new(
+                "customer_blocked",
+                format!("Customer is blocked: {why}"),
+                None,
+            )],
+        );
+    }
+
+    let open: Vec<Reason> = open_flags_on(facts, on)
+        .map(|f| {
+            Reason::new(
+                "red_flag_open",
+                format!(
+                    "Red flag {} observed on {} is open",
+                    f.flag_id, f.observed_on
+                ),
+                Some(f.id),
+            )
+        })
+        .collect();
+    if !open.is_empty() {
+        return (CustomerState::RedFlagOpen, open);
+    }
+
+    let atts = &facts.attestations;
+    let valid: Vec<&AttestationTerms> = atts.iter().filter(|a| is_valid_on(a, on, atts)).collect();
+    if !valid.is_empty() {
+        let horizon = on.checked_add_days(Days::new(policy.expiry_warning_days.into()));
+        let all_ending = valid
+            .iter()
+            .all(|a| horizon.is_some_and(|h| a.valid_until <= h));
+        let reasons = valid
+            .iter()
+            .map(|a| {
+                let days = (a.valid_until - on).num_days();
+                Reason::new(
+                    if all_ending {
+                        "attestation_expiring"
+                    } else {
+                        "attestation_valid"
+                    },
+                    format!(
+                        "Attestation valid until {} ({days} days left)",
+                        a.valid_until
+                    ),
+                    Some(a.id),
+                )
+            })
+            .collect();
+        let state = if all_ending {
+            CustomerState::Expiring
+        } else {
+            CustomerState::Covered
+        };
+        return (state, reasons);
+    }
+
+    let pending: Vec<Reason> = atts
+        .iter()
+        .filter(|a| a.status == AttestationStatus::Submitted)
+        .map(|a| {
+            Reason::new(
+                "attestation_submitted",
+                format!("Attestation signed on {} awaits review", a.signed_on),
+                Some(a.id),
+            )
+        })
+        .collect();
+    if !pending.is_empty() {
+        return (CustomerState::PendingReview, pending);
+    }
+
+    let lapsed: Vec<Reason> = atts
+        .iter()
+        .filter(|a| a.status == AttestationStatus::Approved && a.signed_on <= on)
+        .map(|a| {
+            let why = if a.valid_until < on {
+                format!("Attestation expired on {}", a.valid_until)
+            } else {
+                "Attestation was superseded".to_string()
+            };
+            Reason::new("attestation_expired", why, Some(a.id))
+        })
+        .collect();
+    if !lapsed.is_empty() {
+        return (CustomerState::Expired, lapsed);
+    }
+
+    let sent: Vec<&LetterTerms> = facts
+        .letters
+        .iter()
+        .filter(|l| l.sent_on.is_some_and(|s| s <= on))
+        .collect();
+    let acked: Vec<Reason> = sent
+        .iter()
+        .filter(|l| l.ack_received_on.is_some_and(|r| r <= on))
+        .map(|l| {
+            Reason::new(
+                "letter_acknowledged",
+                format!(
+                    "Letter acknowledged on {}; no attestation yet",
+                    l.ack_received_on.unwrap_or(on)
+                ),
+                Some(l.id),
+            )
+        })
+        .collect();
+    if !acked.is_empty() {
+        return (CustomerState::NeedsAttestation, acked);
+    }
+
+    let overdue: Vec<Reason> = sent
+        .iter()
+        .filter(|l| l.ack_due.is_some_and(|d| d < on))
+        .map(|l| {
+            let due = l.ack_due.unwrap_or(on);
+            Reason::new(
+                "ack_overdue",
+                format!(
+                    "Acknowledgement was due on {due} ({} days overdue)",
+                    (on - due).num_days()
+                ),
+                Some(l.id),
+            )
+        })
+        .collect();
+    if !overdue.is_empty() {
+        return (CustomerState::OverdueAck, overdue);
+    }
+
+    if !sent.is_empty() {
+        let reasons = sent
+            .iter()
+            .map(|l| {
+                let due = l
+                    .ack_due
+                    .map(|d| format!(", acknowledgement due {d}"))
+                    .unwrap_or_default();
+                Reason::new(
+                    "awaiting_ack",
+                    format!("Letter sent on {}{due}", l.sent_on.unwrap_or(on)),
+                    Some(l.id),
+                )
+            })
+            .collect();
+        return (CustomerState::AwaitingAck, reasons);
+    }
+
+    (
+        CustomerState::NotContacted,
+        vec![Reason::new(
+            "not_contacted",
+            "No compliance letter sent yet".to_string(),
+            None,
+        )],
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+pub enum OrderDecision {
+    Hold,
+    Clear,
+}
+
+/// The shipping gate's answer for one order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OrderCheck {
+    pub decision: OrderDecision,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub destination: String,
+    pub on: NaiveDate,
+    pub hs_codes: Vec<String>,
+    /// Every reason to hold; empty when clear.
+    pub reasons: Vec<Reason>,
+}
+
+/// The order check: every reason to hold, or CLEAR. `codes` are already parsed product codes;
+/// `destination` defaults to the customer's country.
+pub fn check_order(
+    customer: &Customer,
+    facts: &CustomerFacts,
+    codes: &[String],
+    destination: Option<&str>,
+    on: NaiveDate,
+    reference: &ReferenceData,
+) -> OrderCheck {
+    let destination = destination.unwrap_or(&customer.country).to_string();
+    let mut reasons = Vec::new();
+    if reference.in_list(EMBARGO_LIST, &destination) {
+        reasons.push(Reason::new(
+            "destination_embargoed",
+            format!(
+                "Destination {} ({}) is under comprehensive export restrictions",
+                destination,
+                crate::country::country_name(&destination)
+            ),
+            None,
+        ));
+    }
+    if customer.status == CustomerStatus::Blocked {
+        let why = customer
+            .status_reason
+            .as_deref()
+            .unwrap_or("no reason recorded");
+        reasons.push(Reason::new(
+            "customer_blocked",
+            format!("Customer is blocked: {why}"),
+            None,
+        ));
+    }
+    for f in open_flags_on(facts, on) {
+        reasons.push(Reason::new(
+            "red_flag_open",
+            format!(
+                "Red flag {} observed on {} is not resolved",
+                f.flag_id, f.observed_on
+            ),
+            Some(f.id),
+        ));
+    }
+    if !reference.in_list(GECC_LIST, &customer.country) {
+        for code in codes {
+            let Some(chpl) = reference.chpl_tier(&code[..6]) else {
+                continue;
+            };
+            if chpl.tier != "1" && chpl.tier != "2" {
+                continue;
+            }
+            if covering_attestation(&facts.attestations, code, on).is_none() {
+                reasons.push(Reason::new(
+                    "not_covered",
+                    format!(
+                        "HS {} is CHPL tier {} and no valid attestation covers it for a customer \
+                         in {} (outside the GECC)",
+                        hs::format_code(code),
+                        chpl.tier,
+                        customer.country
+                    ),
+                    None,
+                ));
+            }
+        }
+    }
+    OrderCheck {
+        decision: if reasons.is_empty() {
+            OrderDecision::Clear
+        } else {
+            OrderDecision::Hold
+        },
+        customer_id: customer.id,
+        customer_name: customer.name.clone(),
+        destination,
+        on,
+        hs_codes: codes.to_vec(),
+        reasons,
+    }
+}
+
+/// Four-eyes and role checks before a review is recorded.
+pub fn authorize_review(reviewer: &User, attestation: &Attestation) -> Result<()> {
+    if reviewer.role != Role::ComplianceManager {
+        return Err(Error::forbidden(
+            "review",
+            format!(
+                "only compliance managers review attestations; {} is {}",
+                reviewer.email, reviewer.role
+            ),
+        ));
+    }
+    if reviewer.id == attestation.logged_by {
+        return Err(Error::forbidden(
+            "review",
+            "four-eyes rule: you logged this attestation, so another compliance manager must \
+             review it",
+        ));
+    }
+    if attestation.status != AttestationStatus::Submitted {
+        return Err(Error::forbidden(
+            "review",
+            format!("the attestation is {}, not submitted", attestation.status),
+        ));
+    }
+    Ok(())
+}
+
+/// The status a decision leads to; reject and request-changes need a reason.
+pub fn review_outcome(decision: Decision, reason: Option<&str>) -> Result<AttestationStatus> {
+    let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
+    match decision {
+        Decision::Approve => Ok(AttestationStatus::Approved),
+        Decision::Reject | Decision::RequestChanges if !has_reason => Err(Error::invalid(
+            "reason",
+            format!("is required to {decision} an attestation"),
+        )),
+        Decision::Reject => Ok(AttestationStatus::Rejected),
+        Decision::RequestChanges => Ok(AttestationStatus::ChangesRequested),
+    }
+}
+
+/// Approved attestations are never edited: a correction is a new attestation that supersedes it.
+pub fn ensure_editable(attestation: &Attestation) -> Result<()> {
+    match attestation.status {
+        AttestationStatus::Approved => Err(Error::forbidden(
+            "edit attestation",
+            "approved attestations are never edited; log a new one that supersedes it",
+        )),
+        AttestationStatus::Rejected => Err(Error::forbidden(
+            "edit attestation",
+            "rejected attestations are kept as they were; log a new one",
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn customer(country: &str) -> Customer {
+        let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        Customer {
+            id: Uuid::now_v7(),
+            name: "深圳市华强电子有限公司".into(),
+            english_name: Some("Shenzhen Huaqiang Electronics Co., Ltd.".into()),
+            country: country.into(),
+            customer_type: CustomerType::Distributor,
+            city: None,
+            address: None,
+            website: None,
+            owner_id: None,
+            external_id: None,
+            hs_codes: vec![],
+            status: CustomerStatus::Active,
+            status_reason: None,
+            contacts: vec![],
+            archived: false,
+            created_at: t,
+            updated_at: t,
+            version: 1,
+            created_by: None,
+            updated_by: None,
+        }
+    }
+
+    fn approved(signed: &str, until: &str, scope: &[&str]) -> AttestationTerms {
+        AttestationTerms {
+            id: Uuid::now_v7(),
+            status: AttestationStatus::Approved,
+            signed_on: d(signed),
+            valid_until: d(until),
+            supersedes: None,
+            scope: ProductScope {
+                all_products: scope.is_empty(),
+                hs_codes: scope.iter().map(|s| s.to_string()).collect(),
+                part_numbers: vec![],
+            },
+        }
+    }
+
+    fn letter(sent: &str, due: &str, ack: Option<&str>) -> LetterTerms {
+        LetterTerms {
+            id: Uuid::now_v7(),
+            sent_on: Some(d(sent)),
+            ack_due: Some(d(due)),
+            ack_received_on: ack.map(d),
+        }
+    }
+
+    fn reference() -> ReferenceData {
+        let entry = |list: &str, iso2: &str| CountryListEntry {
+            list: list.into(),
+            iso2: iso2.into(),
+            source: "test".into(),
+            source_date: Some(d("2024-01-01")),
+        };
+        ReferenceData {
+            chpl: vec![
+                ChplCode {
+                    hs6: "854231".into(),
+                    tier: "1".into(),
+                    description: "processors".into(),
+                },
+                ChplCode {
+                    hs6: "854140".into(),
+                    tier: "2".into(),
+                    description: "diodes".into(),
+                },
+                ChplCode {
+                    hs6: "852691".into(),
+                    tier: "3A".into(),
+                    description: "radio".into(),
+                },
+            ],
+            country_lists: vec![
+                entry(EMBARGO_LIST, "RU"),
+                entry(EMBARGO_LIST, "BY"),
+                entry(GECC_LIST, "DE"),
+            ],
+            ..Default::default()
+        }
+    }
+
+    const POLICY: Policy = Policy {
+        validity_months: 12,
+        expiry_warning_days: 60,
+        ack_due_days: 30,
+    };
+
+    #[test]
+    fn default_validity_is_twelve_months_after_signing() {
+        assert_eq!(
+            default_valid_until(d("2024-02-29"), &POLICY),
+            d("2025-02-28")
+        );
+    }
+
+    #[test]
+    fn validity_beyond_four_years_is_refused() {
+        assert!(check_valid_until(d("2024-01-01"), d("2028-01-01")).is_ok());
+        let err = check_valid_until(d("2024-01-01"), d("2028-01-02")).unwrap_err();
+        assert_eq!(err.field(), Some("valid_until"));
+        assert!(check_valid_until(d("2024-01-01"), d("2023-12-31")).is_err());
+    }
+
+    #[test]
+    fn an_approved_attestation_is_valid_from_signing_to_its_last_day_inclusive() {
+        let a = approved("2024-01-10", "2025-01-09", &[]);
+        let all = [a.clone()];
+        assert!(!is_valid_on(&a, d("2024-01-09"), &all));
+        assert!(is_valid_on(&a, d("2024-01-10"), &all));
+        assert!(is_valid_on(&a, d("2025-01-09"), &all));
+        assert!(!is_valid_on(&a, d("2025-01-10"), &all));
+    }
+
+    #[test]
+    fn a_submitted_attestation_is_not_valid() {
+        let mut a = approved("2024-01-10", "2025-01-09", &[]);
+        a.status = AttestationStatus::Submitted;
+        assert!(!is_valid_on(&a, d("2024-06-01"), std::slice::from_ref(&a)));
+    }
+
+    #[test]
+    fn a_superseded_attestation_is_no_longer_valid_once_its_successor_is_signed() {
+        let old = approved("2024-01-10", "2025-01-09", &[]);
+        let mut new = approved("2024-06-01", "2025-05-31", &[]);
+        new.supersedes = Some(old.id);
+        let all = [old.clone(), new.clone()];
+        assert!(is_valid_on(&old, d("2024-05-31"), &all));
+        assert!(!is_valid_on(&old, d("2024-06-01"), &all));
+        assert!(is_valid_on(&new, d("2024-06-01"), &all));
+    }
+
+    #[test]
+    fn a_heading_in_scope_covers_its_six_digit_codes_and_all_products_covers_everything() {
+        let by_heading = approved("2024-01-01", "2024-12-31", &["8542"]);
+        assert!(
+            covering_attestation(std::slice::from_ref(&by_heading), "854231", d("2024-03-01"))
+                .is_some()
+        );
+        assert!(covering_attestation(&[by_heading], "854140", d("2024-03-01")).is_none());
+        let everything = approved("2024-01-01", "2024-12-31", &[]);
+        assert!(covering_attestation(&[everything], "854140", d("2024-03-01")).is_some());
+    }
+
+    #[test]
+    fn expired_attestation_no_longer_covers() {
+        let a = approved("2023-01-01", "2023-12-31", &["854231"]);
+        assert!(covering_attestation(&[a], "854231", d("2024-01-01")).is_none());
+    }
+
+    #[test]
+    fn a_blocked_customer_is_blocked_whatever_else_holds() {
+        let mut c = customer("CN");
+        c.status = CustomerStatus::Blocked;
+        c.status_reason = Some("SDN match".into());
+        let facts = CustomerFacts {
+            attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
+            ..Default::default()
+        };
+        let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
+        assert_eq!(state, CustomerState::Blocked);
+        assert!(reasons[0].message.contains("SDN match"));
+    }
+
+    #[test]
+    fn an_open_red_flag_outranks_coverage_until_resolved() {
+        let c = customer("CN");
+        let mut facts = CustomerFacts {
+            attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
+            flags: vec![FlagTerms {
+                id: Uuid::now_v7(),
+                flag_id: "TS-02".into(),
+                observed_on: d("2024-02-01"),
+                resolved_on: None,
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-01"), &POLICY).0,
+            CustomerState::RedFlagOpen
+        );
+        facts.flags[0].resolved_on = Some(d("2024-02-15"));
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-01"), &POLICY).0,
+            CustomerState::Covered
+        );
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-02-10"), &POLICY).0,
+            CustomerState::RedFlagOpen
+        );
+    }
+
+    #[test]
+    fn a_customer_whose_every_valid_attestation_ends_within_the_window_is_expiring() {
+        let c = customer("CN");
+        let facts = CustomerFacts {
+            attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
+            ..Default::default()
+        };
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-10-31"), &POLICY).0,
+            CustomerState::Covered
+        );
+        let (state, reasons) = customer_state(&c, &facts, d("2024-11-01"), &POLICY);
+        assert_eq!(state, CustomerState::Expiring);
+        assert!(reasons[0].message.contains("60 days left"));
+        let longer = CustomerFacts {
+            attestations: vec![
+                approved("2024-01-01", "2024-12-31", &[]),
+                approved("2024-06-01", "2025-05-31", &[]),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            customer_state(&c, &longer, d("2024-11-01"), &POLICY).0,
+            CustomerState::Covered
+        );
+    }
+
+    #[test]
+    fn states_follow_the_letter_lifecycle_when_there_is_no_attestation() {
+        let c = customer("CN");
+        let mut facts = CustomerFacts::default();
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-01"), &POLICY).0,
+            CustomerState::NotContacted
+        );
+        facts.letters.push(letter("2024-03-01", "2024-03-31", None));
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-31"), &POLICY).0,
+            CustomerState::AwaitingAck
+        );
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-04-01"), &POLICY).0,
+            CustomerState::OverdueAck
+        );
+        facts.letters[0].ack_received_on = Some(d("2024-04-05"));
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-04-05"), &POLICY).0,
+            CustomerState::NeedsAttestation
+        );
+    }
+
+    #[test]
+    fn a_submitted_attestation_is_pending_review_and_a_lapsed_one_is_expired() {
+        let c = customer("CN");
+        let mut submitted = approved("2024-01-01", "2024-12-31", &[]);
+        submitted.status = AttestationStatus::Submitted;
+        let facts = CustomerFacts {
+            attestations: vec![submitted],
+            ..Default::default()
+        };
+        assert_eq!(
+            customer_state(&c, &facts, d("2024-03-01"), &POLICY).0,
+            CustomerState::PendingReview
+        );
+        let lapsed = CustomerFacts {
+            attestations: vec![approved("2023-01-01", "2023-12-31", &[])],
+            letters: vec![letter("2022-12-01", "2022-12-31", Some("2022-12-20"))],
+            ..Default::default()
+        };
+        assert_eq!(
+            customer_state(&c, &lapsed, d("2024-03-01"), &POLICY).0,
+            CustomerState::Expired
+        );
+    }
+
+    #[test]
+    fn an_uncovered_tier_one_code_for_a_chinese_customer_holds_the_order() {
+        let c = customer("CN");
+        let check = check_order(
+            &c,
+            &CustomerFacts::default(),
+            &["854231".into(), "852691".into()],
+            None,
+            d("2024-03-01"),
+            &reference(),
+        );
+        assert_eq!(check.decision, OrderDecision::Hold);
+        assert_eq!(
+            check.reasons.len(),
+            1,
+            "tier 3A needs no certification: {:?}",
+            check.reasons
+        );
+        assert_eq!(check.reasons[0].code, "not_covered");
+    }
+
+    #[test]
+    fn a_covered_order_clears_and_a_gecc_customer_needs_no_attestation() {
+        let facts = CustomerFacts {
+            attestations: vec![approved("2024-01-01", "2024-12-31", &["8542"])],
+            ..Default::default()
+        };
+        let clear = check_order(
+            &customer("CN"),
+            &facts,
+            &["854231".into()],
+            None,
+            d("2024-03-01"),
+            &reference(),
+        );
+        assert_eq!(clear.decision, OrderDecision::Clear);
+        let gecc = check_order(
+            &customer("DE"),
+            &CustomerFacts::default(),
+            &["854231".into()],
+            None,
+            d("2024-03-01"),
+            &reference(),
+        );
+        assert_eq!(gecc.decision, OrderDecision::Clear);
+    }
+
+    #[test]
+    fn an_embargoed_destination_holds_even_a_covered_order_and_every_reason_is_listed() {
+        let mut c = customer("CN");
+        c.status = CustomerStatus::Blocked;
+        let facts = CustomerFacts {
+            flags: vec![FlagTerms {
+                id: Uuid::now_v7(),
+                flag_id: "TS-11".into(),
+                observed_on: d("2024-01-01"),
+                resolved_on: None,
+            }],
+            ..Default::default()
+        };
+        let check = check_order(
+            &c,
+            &facts,
+            &["854140".into()],
+            Some("RU"),
+            d("2024-03-01"),
+            &reference(),
+        );
+        let codes: Vec<&str> = check.reasons.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "destination_embargoed",
+                "customer_blocked",
+                "red_flag_open",
+                "not_covered"
+            ]
+        );
+    }
+
+    fn user(role: Role) -> User {
+        let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        User {
+            id: Uuid::now_v7(),
+            name: "Wei".into(),
+            email: format!("{}@example.com", Uuid::now_v7()),
+            role,
+            archived: false,
+            created_at: t,
+            updated_at: t,
+            version: 1,
+            created_by: None,
+            updated_by: None,
+        }
+    }
+
+    fn attestation_logged_by(logger: &User) -> Attestation {
+        let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        Attestation {
+            id: Uuid::now_v7(),
+            customer_id: Uuid::now_v7(),
+            kind: AttestationKind::EndUseStatement,
+            signatory_name: "Li Na".into(),
+            signatory_title: None,
+            signed_on: d("2024-01-01"),
+            valid_until: d("2024-12-31"),
+            customer_role: CustomerRole::Purchaser,
+            end_use: EndUse::Incorporate,
+            end_use_text: None,
+            end_users: vec![],
+            destinations: vec!["CN".into()],
+            scope: ProductScope {
+                all_products: true,
+                ..Default::default()
+            },
+            clauses: Clauses::default(),
+            status: AttestationStatus::Submitted,
+            supersedes: None,
+            logged_by: logger.id,
+            logged_at: t,
+            archived: false,
+            created_at: t,
+            updated_at: t,
+            version: 1,
+            created_by: Some(logger.id),
+            updated_by: Some(logger.id),
+        }
+    }
+
+    #[test]
+    fn approval_by_the_logger_is_refused() {
+        let manager = user(Role::ComplianceManager);
+        let a = attestation_logged_by(&manager);
+        let err = authorize_review(&manager, &a).unwrap_err();
+        assert!(err.to_string().contains("four-eyes"), "{err}");
+        assert!(authorize_review(&user(Role::ComplianceManager), &a).is_ok());
+    }
+
+    #[test]
+    fn only_compliance_managers_review() {
+        let rep = user(Role::SalesRep);
+        let a = attestation_logged_by(&user(Role::SalesRep));
+        assert!(authorize_review(&rep, &a).is_err());
+        assert!(authorize_review(&user(Role::Admin), &a).is_err());
+    }
+
+    #[test]
+    fn rejecting_or_requesting_changes_needs_a_reason() {
+        assert!(review_outcome(Decision::Reject, None).is_err());
+        assert!(review_outcome(Decision::RequestChanges, Some("  ")).is_err());
+        assert_eq!(
+            review_outcome(Decision::Reject, Some("unsigned")).unwrap(),
+            AttestationStatus::Rejected
+        );
+        assert_eq!(
+            review_outcome(Decision::Approve, None).unwrap(),
+            AttestationStatus::Approved
+        );
+    }
+
+    #[test]
+    fn approved_attestations_are_never_edited() {
+        let mut a = attestation_logged_by(&user(Role::SalesRep));
+        assert!(ensure_editable(&a).is_ok());
+        a.status = AttestationStatus::Approved;
+        assert!(ensure_editable(&a).is_err());
+    }
+}

@@ -1,0 +1,222 @@
+//! Attestations and their reviews.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
+use crate::Result;
+use crate::model::{Attestation, Review};
+use crate::rules::AttestationTerms;
+
+const COLUMNS: &str = "id, customer_id, kind, signatory_name, signatory_title, signed_on, \
+     valid_until, customer_role, end_use, end_use_text, end_users, destinations, scope, clauses, \
+     status, supersedes, logged_by, logged_at, archived, created_at, updated_at, version, \
+     created_by, updated_by";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Attestation> {
+    let c = Cols(row);
+    Ok(Attestation {
+        id: c.uuid(0)?,
+        customer_id: c.uuid(1)?,
+        kind: c.parsed(2)?,
+        signatory_name: c.text(3)?,
+        signatory_title: c.opt_text(4)?,
+        signed_on: c.date(5)?,
+        valid_until: c.date(6)?,
+        customer_role: c.parsed(7)?,
+        end_use: c.parsed(8)?,
+        end_use_text: c.opt_text(9)?,
+        end_users: c.json(10)?,
+        destinations: c.json(11)?,
+        scope: c.json(12)?,
+        clauses: c.json(13)?,
+        status: c.parsed(14)?,
+        supersedes: c.opt_uuid(15)?,
+        logged_by: c.uuid(16)?,
+        logged_at: c.ts(17)?,
+        archived: c.bool(18)?,
+        created_at: c.ts(19)?,
+        updated_at: c.ts(20)?,
+        version: c.int(21)?,
+        created_by: c.opt_uuid(22)?,
+        updated_by: c.opt_uuid(23)?,
+    })
+}
+
+impl Record for Attestation {
+    const ENTITY: &'static str = "attestation";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        conn.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO attestation ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
+             ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
+        ))?
+        .execute(params![
+            self.id.to_string(),
+            self.customer_id.to_string(),
+            self.kind.as_str(),
+            self.signatory_name,
+            self.signatory_title,
+            self.signed_on,
+            self.valid_until,
+            self.customer_role.as_str(),
+            self.end_use.as_str(),
+            self.end_use_text,
+            json_text(&self.end_users)?,
+            json_text(&self.destinations)?,
+            json_text(&self.scope)?,
+            json_text(&self.clauses)?,
+            self.status.as_str(),
+            opt_uuid_text(&self.supersedes),
+            self.logged_by.to_string(),
+            ts_text(&self.logged_at),
+            self.archived,
+            ts_text(&self.created_at),
+            ts_text(&self.updated_at),
+            self.version,
+            opt_uuid_text(&self.created_by),
+            opt_uuid_text(&self.updated_by),
+        ])?;
+        Ok(())
+    }
+}
+
+pub fn get_attestation(conn: &Connection, id: Uuid) -> Result<Option<Attestation>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM attestation WHERE id = ?1"))?
+        .query_row([id.to_string()], from_row)
+        .optional()?)
+}
+
+pub fn list_attestations_for_customer(
+    conn: &Connection,
+    customer_id: Uuid,
+) -> Result<Vec<Attestation>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM attestation WHERE customer_id = ?1 AND archived = 0 ORDER BY signed_on"
+    ))?;
+    let rows = stmt.query_map([customer_id.to_string()], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Submitted attestations awaiting review, oldest logged first.
+pub fn list_submitted_attestations(conn: &Connection) -> Result<Vec<Attestation>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM attestation WHERE status = 'submitted' AND archived = 0 \
+         ORDER BY logged_at, id"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, AttestationTerms)> {
+    let c = Cols(row);
+    Ok((
+        c.uuid(0)?,
+        AttestationTerms {
+            id: c.uuid(1)?,
+            status: c.parsed(2)?,
+            signed_on: c.date(3)?,
+            valid_until: c.date(4)?,
+            supersedes: c.opt_uuid(5)?,
+            scope: c.json(6)?,
+        },
+    ))
+}
+
+const TERMS: &str = "customer_id, id, status, signed_on, valid_until, supersedes, scope";
+
+pub fn all_attestation_terms(conn: &Connection) -> Result<Vec<(Uuid, AttestationTerms)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TERMS} FROM attestation WHERE archived = 0"
+    ))?;
+    let rows = stmt.query_map([], terms_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn attestation_terms_for_customer(
+    conn: &Connection,
+    customer_id: Uuid,
+) -> Result<Vec<AttestationTerms>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id = ?1"
+    ))?;
+    let rows = stmt.query_map([customer_id.to_string()], terms_from_row)?;
+    Ok(rows
+        .map(|r| r.map(|(_, t)| t))
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+const REVIEW_COLUMNS: &str = "id, attestation_id, decision, reason, reviewer_id, reviewed_at, \
+     created_at, updated_at, version, created_by, updated_by";
+
+fn review_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Review> {
+    let c = Cols(row);
+    Ok(Review {
+        id: c.uuid(0)?,
+        attestation_id: c.uuid(1)?,
+        decision: c.parsed(2)?,
+        reason: c.opt_text(3)?,
+        reviewer_id: c.uuid(4)?,
+        reviewed_at: c.ts(5)?,
+        created_at: c.ts(6)?,
+        updated_at: c.ts(7)?,
+        version: c.int(8)?,
+        created_by: c.opt_uuid(9)?,
+        updated_by: c.opt_uuid(10)?,
+    })
+}
+
+impl Record for Review {
+    const ENTITY: &'static str = "review";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        conn.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO review ({REVIEW_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
+             ?8, ?9, ?10, ?11)"
+        ))?
+        .execute(params![
+            self.id.to_string(),
+            self.attestation_id.to_string(),
+            self.decision.as_str(),
+            self.reason,
+            self.reviewer_id.to_string(),
+            ts_text(&self.reviewed_at),
+            ts_text(&self.created_at),
+            ts_text(&self.updated_at),
+            self.version,
+            opt_uuid_text(&self.created_by),
+            opt_uuid_text(&self.updated_by),
+        ])?;
+        Ok(())
+    }
+}
+
+pub fn list_reviews_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<Review>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.attestation_id, r.decision, r.reason, r.reviewer_id, r.reviewed_at, \
+         r.created_at, r.updated_at, r.version, r.created_by, r.updated_by FROM review r \
+         JOIN attestation a ON a.id = r.attestation_id WHERE a.customer_id = ?1 ORDER BY r.reviewed_at",
+    )?;
+    let rows = stmt.query_map([customer_id.to_string()], review_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn list_reviews_for_attestation(
+    conn: &Connection,
+    attestation_id: Uuid,
+) -> Result<Vec<Review>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {REVIEW_COLUMNS} FROM review WHERE attestation_id = ?1 ORDER BY reviewed_at"
+    ))?;
+    let rows = stmt.query_map([attestation_id.to_string()], review_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

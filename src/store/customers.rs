@@ -1,0 +1,208 @@
+//! Customers and their contacts. Filtering, sorting and search run here, in SQL, so the UI's
+//! table only ever receives the page it shows.
+
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use uuid::Uuid;
+
+use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
+use crate::Result;
+use crate::model::Customer;
+
+const COLUMNS: &str = "id, name, english_name, country, customer_type, city, address, website, \
+     owner_id, external_id, hs_codes, status, status_reason, contacts, archived, created_at, \
+     updated_at, version, created_by, updated_by";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
+    let c = Cols(row);
+    Ok(Customer {
+        id: c.uuid(0)?,
+        name: c.text(1)?,
+        english_name: c.opt_text(2)?,
+        country: c.text(3)?,
+        customer_type: c.parsed(4)?,
+        city: c.opt_text(5)?,
+        address: c.opt_text(6)?,
+        website: c.opt_text(7)?,
+        owner_id: c.opt_uuid(8)?,
+        external_id: c.opt_text(9)?,
+        hs_codes: c.json(10)?,
+        status: c.parsed(11)?,
+        status_reason: c.opt_text(12)?,
+        contacts: c.json(13)?,
+        archived: c.bool(14)?,
+        created_at: c.ts(15)?,
+        updated_at: c.ts(16)?,
+        version: c.int(17)?,
+        created_by: c.opt_uuid(18)?,
+        updated_by: c.opt_uuid(19)?,
+    })
+}
+
+/// Lower-cased searchable text: names in any script, external id and city.
+pub fn search_text(c: &Customer) -> String {
+    [
+        Some(c.name.as_str()),
+        c.english_name.as_deref(),
+        c.external_id.as_deref(),
+        c.city.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+    .to_lowercase()
+}
+
+impl Record for Customer {
+    const ENTITY: &'static str = "customer";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        conn.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO customer ({COLUMNS}, search_text) VALUES (?1, ?2, ?3, ?4, ?5, \
+             ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+        ))?
+        .execute(params![
+            self.id.to_string(),
+            self.name,
+            self.english_name,
+            self.country,
+            self.customer_type.as_str(),
+            self.city,
+            self.address,
+            self.website,
+            opt_uuid_text(&self.owner_id),
+            self.external_id,
+            json_text(&self.hs_codes)?,
+            self.status.as_str(),
+            self.status_reason,
+            json_text(&self.contacts)?,
+            self.archived,
+            ts_text(&self.created_at),
+            ts_text(&self.updated_at),
+            self.version,
+            opt_uuid_text(&self.created_by),
+            opt_uuid_text(&self.updated_by),
+            search_text(self),
+        ])?;
+        Ok(())
+    }
+}
+
+pub fn get_customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM customer WHERE id = ?1"))?
+        .query_row([id.to_string()], from_row)
+        .optional()?)
+}
+
+pub fn find_customer_by_external_id(
+    conn: &Connection,
+    external_id: &str,
+) -> Result<Option<Customer>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM customer WHERE external_id = ?1"
+        ))?
+        .query_row([external_id], from_row)
+        .optional()?)
+}
+
+/// SQL-side filters of the customer table (state is computed by the rules, not stored).
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter {
+    pub search: Option<String>,
+    pub countries: Vec<String>,
+    pub customer_types: Vec<String>,
+    pub owner_id: Option<Uuid>,
+    pub include_archived: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerOrder {
+    Name,
+    Country,
+    Type,
+    ExternalId,
+    Updated,
+}
+
+impl CustomerOrder {
+    fn sql(self) -> &'static str {
+        match self {
+            CustomerOrder::Name => "coalesce(english_name, name) COLLATE NOCASE",
+            CustomerOrder::Country => "country",
+            CustomerOrder::Type => "customer_type",
+            CustomerOrder::ExternalId => "external_id",
+            CustomerOrder::Updated => "updated_at",
+        }
+    }
+}
+
+fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut args = Vec::new();
+    if !f.include_archived {
+        clauses.push("archived = 0".to_string());
+    }
+    if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        args.push(format!(
+            "%{}%",
+            search.to_lowercase().replace(['%', '_'], "")
+        ));
+        clauses.push(format!("search_text LIKE ?{}", args.len()));
+    }
+    for (column, values) in [
+        ("country", &f.countries),
+        ("customer_type", &f.customer_types),
+    ] {
+        if !values.is_empty() {
+            let start = args.len();
+            args.extend(values.iter().cloned());
+            let marks: Vec<String> = (start + 1..=args.len()).map(|i| format!("?{i}")).collect();
+            clauses.push(format!("{column} IN ({})", marks.join(", ")));
+        }
+    }
+    if let Some(owner) = f.owner_id {
+        args.push(owner.to_string());
+        clauses.push(format!("owner_id = ?{}", args.len()));
+    }
+    let sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (sql, args)
+}
+
+/// Customers matching the filter, ordered; `page` is (offset, limit), `None` for all.
+pub fn list_customers(
+    conn: &Connection,
+    filter: &CustomerFilter,
+    order: CustomerOrder,
+    descending: bool,
+    page: Option<(u64, u64)>,
+) -> Result<Vec<Customer>> {
+    let (where_sql, args) = where_clause(filter);
+    let dir = if descending { "DESC" } else { "ASC" };
+    let limit = page
+        .map(|(o, l)| format!("LIMIT {l} OFFSET {o}"))
+        .unwrap_or_default();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM customer {where_sql} ORDER BY {} {dir}, id {dir} {limit}",
+        order.sql()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_customers(conn: &Connection, filter: &CustomerFilter) -> Result<u64> {
+    let (where_sql, args) = where_clause(filter);
+    let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM customer {where_sql}"))?;
+    let n: i64 = stmt.query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+    Ok(n as u64)
+}

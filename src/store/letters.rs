@@ -1,0 +1,139 @@
+//! Compliance letters: what was sent to whom, when, and the acknowledgement.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use super::{Cols, Record, opt_uuid_text, ts_text};
+use crate::Result;
+use crate::model::Letter;
+use crate::rules::LetterTerms;
+
+const COLUMNS: &str = "id, customer_id, campaign_id, template_name, template_version, subject, \
+     body, body_sha256, pdf_sha256, channel, sent_on, sent_by, ack_due, ack_received_on, ack_by, \
+     ack_note, archived, created_at, updated_at, version, created_by, updated_by";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Letter> {
+    let c = Cols(row);
+    Ok(Letter {
+        id: c.uuid(0)?,
+        customer_id: c.uuid(1)?,
+        campaign_id: c.opt_uuid(2)?,
+        template_name: c.text(3)?,
+        template_version: c.int(4)?,
+        subject: c.text(5)?,
+        body: c.text(6)?,
+        body_sha256: c.text(7)?,
+        pdf_sha256: c.opt_text(8)?,
+        channel: c.opt_parsed(9)?,
+        sent_on: c.opt_date(10)?,
+        sent_by: c.opt_uuid(11)?,
+        ack_due: c.opt_date(12)?,
+        ack_received_on: c.opt_date(13)?,
+        ack_by: c.opt_text(14)?,
+        ack_note: c.opt_text(15)?,
+        archived: c.bool(16)?,
+        created_at: c.ts(17)?,
+        updated_at: c.ts(18)?,
+        version: c.int(19)?,
+        created_by: c.opt_uuid(20)?,
+        updated_by: c.opt_uuid(21)?,
+    })
+}
+
+impl Record for Letter {
+    const ENTITY: &'static str = "letter";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        conn.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO letter ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
+             ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+        ))?
+        .execute(params![
+            self.id.to_string(),
+            self.customer_id.to_string(),
+            opt_uuid_text(&self.campaign_id),
+            self.template_name,
+            self.template_version,
+            self.subject,
+            self.body,
+            self.body_sha256,
+            self.pdf_sha256,
+            self.channel.map(|c| c.as_str()),
+            self.sent_on,
+            opt_uuid_text(&self.sent_by),
+            self.ack_due,
+            self.ack_received_on,
+            self.ack_by,
+            self.ack_note,
+            self.archived,
+            ts_text(&self.created_at),
+            ts_text(&self.updated_at),
+            self.version,
+            opt_uuid_text(&self.created_by),
+            opt_uuid_text(&self.updated_by),
+        ])?;
+        Ok(())
+    }
+}
+
+pub fn get_letter(conn: &Connection, id: Uuid) -> Result<Option<Letter>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM letter WHERE id = ?1"))?
+        .query_row([id.to_string()], from_row)
+        .optional()?)
+}
+
+pub fn list_letters_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<Letter>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM letter WHERE customer_id = ?1 AND archived = 0 ORDER BY created_at"
+    ))?;
+    let rows = stmt.query_map([customer_id.to_string()], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Letters sent whose acknowledgement is outstanding, oldest due first.
+pub fn list_unacknowledged_letters(conn: &Connection) -> Result<Vec<Letter>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM letter WHERE archived = 0 AND sent_on IS NOT NULL \
+         AND ack_received_on IS NULL ORDER BY ack_due, sent_on"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, LetterTerms)> {
+    let c = Cols(row);
+    Ok((
+        c.uuid(0)?,
+        LetterTerms {
+            id: c.uuid(1)?,
+            sent_on: c.opt_date(2)?,
+            ack_due: c.opt_date(3)?,
+            ack_received_on: c.opt_date(4)?,
+        },
+    ))
+}
+
+const TERMS: &str = "customer_id, id, sent_on, ack_due, ack_received_on";
+
+/// The dates of every letter, keyed by customer, for the state of all customers at once.
+pub fn all_letter_terms(conn: &Connection) -> Result<Vec<(Uuid, LetterTerms)>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {TERMS} FROM letter WHERE archived = 0"))?;
+    let rows = stmt.query_map([], terms_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn letter_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<LetterTerms>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id = ?1"
+    ))?;
+    let rows = stmt.query_map([customer_id.to_string()], terms_from_row)?;
+    Ok(rows
+        .map(|r| r.map(|(_, t)| t))
+        .collect::<rusqlite::Result<_>>()?)
+}

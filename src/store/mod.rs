@@ -1,0 +1,326 @@
+//! The SQLite store: the only place SQL lives. `open` sets the connection up and migrates;
+//! one module per aggregate reads and writes its table with explicit column lists. Every write
+//! goes through [`Change`], which puts the record and appends its audit event in the caller's
+//! transaction, so a record never changes without the event that says who changed it.
+
+pub mod attestations;
+pub mod audit;
+pub mod customers;
+pub mod documents;
+pub mod letters;
+pub mod reference;
+pub mod users;
+pub mod visits;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, Row, Transaction, TransactionBehavior};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::model::Timestamp;
+use crate::{Error, Result};
+
+/// Forward-only migrations, applied in order and tracked in `PRAGMA user_version`.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Opens (creating if needed) and migrates a database. WAL lets the CLI and the app work on the
+/// same file at once; writers take the lock up front (`BEGIN IMMEDIATE`) and wait for each other.
+pub fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    configure(&conn).map_err(|e| match e {
+        Error::Db(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Error::NotADatabase {
+                path: path.display().to_string(),
+                reason: "file is not SQLite".into(),
+            }
+        }
+        other => other,
+    })?;
+    migrate(&conn, path)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    Ok(())
+}
+
+fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found == 0 {
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(Error::NotADatabase {
+                path: path.display().to_string(),
+                reason: "it has tables but no EndUse schema version".into(),
+            });
+        }
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = i as i64 + 1;
+        let tx = conn.unchecked_transaction()?;
+        // Another process may have migrated between our read and our lock.
+        let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now >= version {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        if version == 1 {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('device_id', ?1)",
+                [Uuid::now_v7().to_string()],
+            )?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Starts a write transaction that holds the write lock from the start.
+pub fn begin_write(conn: &mut Connection) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+pub fn device_id(conn: &Connection) -> Result<Uuid> {
+    let text: String =
+        conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| {
+            r.get(0)
+        })?;
+    parse_uuid(&text)
+}
+
+/// A record kept in its own table, written whole so that replaying its audit events reproduces it.
+pub trait Record: Serialize + DeserializeOwned {
+    /// The entity name used in audit events.
+    const ENTITY: &'static str;
+    fn record_id(&self) -> String;
+    /// Inserts or replaces the row with every field of the record.
+    fn put(&self, conn: &Connection) -> Result<()>;
+}
+
+/// One write transaction's context: who acts, from which device, at what time. Every record
+/// written through it gets its audit event in the same transaction.
+pub struct Change<'t> {
+    pub tx: &'t Transaction<'t>,
+    pub actor: Option<Uuid>,
+    pub device: Uuid,
+    pub at: Timestamp,
+    chain: RefCell<Option<audit::ChainHead>>,
+}
+
+impl<'t> Change<'t> {
+    pub fn new(tx: &'t Transaction<'t>, actor: Option<Uuid>, at: Timestamp) -> Result<Self> {
+        Ok(Change {
+            tx,
+            actor,
+            device: device_id(tx)?,
+            at,
+            chain: RefCell::new(None),
+        })
+    }
+
+    /// Puts `new` and appends the event `action` with the old and new values.
+    pub fn write<T: Record>(&self, action: &str, old: Option<&T>, new: &T) -> Result<()> {
+        new.put(self.tx)?;
+        let old = old.map(serde_json::to_value).transpose()?;
+        let new_value = serde_json::to_value(new)?;
+        self.append(action, T::ENTITY, &new.record_id(), old, new_value)
+    }
+
+    pub(crate) fn append(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        old: Option<serde_json::Value>,
+        new: serde_json::Value,
+    ) -> Result<()> {
+        let mut chain = self.chain.borrow_mut();
+        let head = match chain.take() {
+            Some(head) => head,
+            None => audit::chain_head(self.tx)?,
+        };
+        let event = audit::AuditEvent {
+            seq: head.seq + 1,
+            id: Uuid::now_v7(),
+            at: self.at,
+            actor_id: self.actor,
+            device_id: self.device,
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            old,
+            new,
+            prev_hash: head.hash,
+            hash: String::new(),
+        }
+        .sealed();
+        audit::insert_event(self.tx, &event)?;
+        *chain = Some(audit::ChainHead {
+            seq: event.seq,
+            hash: event.hash,
+        });
+        Ok(())
+    }
+}
+
+// Column conversions shared by the aggregate modules.
+
+pub(crate) fn ts_text(t: &Timestamp) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+pub(crate) fn parse_uuid(text: &str) -> Result<Uuid> {
+    Uuid::parse_str(text).map_err(|e| Error::invalid("id", format!("'{text}': {e}")))
+}
+
+pub(crate) fn opt_uuid_text(id: &Option<Uuid>) -> Option<String> {
+    id.map(|u| u.to_string())
+}
+
+pub(crate) fn json_text<T: Serialize>(value: &T) -> Result<String> {
+    Ok(serde_json::to_string(value)?)
+}
+
+/// Typed column reads that turn a malformed stored value into an error rather than a panic.
+pub(crate) struct Cols<'r, 's>(pub &'r Row<'s>);
+
+impl Cols<'_, '_> {
+    pub fn text(&self, i: usize) -> rusqlite::Result<String> {
+        self.0.get(i)
+    }
+    pub fn opt_text(&self, i: usize) -> rusqlite::Result<Option<String>> {
+        self.0.get(i)
+    }
+    pub fn int(&self, i: usize) -> rusqlite::Result<i64> {
+        self.0.get(i)
+    }
+    pub fn bool(&self, i: usize) -> rusqlite::Result<bool> {
+        self.0.get(i)
+    }
+    pub fn date(&self, i: usize) -> rusqlite::Result<chrono::NaiveDate> {
+        self.0.get(i)
+    }
+    pub fn opt_date(&self, i: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+        self.0.get(i)
+    }
+    pub fn uuid(&self, i: usize) -> rusqlite::Result<Uuid> {
+        let text: String = self.0.get(i)?;
+        Uuid::parse_str(&text).map_err(|e| conv_err(i, e))
+    }
+    pub fn opt_uuid(&self, i: usize) -> rusqlite::Result<Option<Uuid>> {
+        let text: Option<String> = self.0.get(i)?;
+        text.map(|t| Uuid::parse_str(&t).map_err(|e| conv_err(i, e)))
+            .transpose()
+    }
+    pub fn ts(&self, i: usize) -> rusqlite::Result<Timestamp> {
+        let text: String = self.0.get(i)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| conv_err(i, e))
+    }
+    pub fn json<T: DeserializeOwned>(&self, i: usize) -> rusqlite::Result<T> {
+        let text: String = self.0.get(i)?;
+        serde_json::from_str(&text).map_err(|e| conv_err(i, e))
+    }
+    pub fn parsed<T: FromStr>(&self, i: usize) -> rusqlite::Result<T>
+    where
+        T::Err: std::error::Error + Send + Sync + 'static,
+    {
+        let text: String = self.0.get(i)?;
+        text.parse().map_err(|e| conv_err(i, e))
+    }
+    pub fn opt_parsed<T: FromStr>(&self, i: usize) -> rusqlite::Result<Option<T>>
+    where
+        T::Err: std::error::Error + Send + Sync + 'static,
+    {
+        let text: Option<String> = self.0.get(i)?;
+        text.map(|t| t.parse().map_err(|e| conv_err(i, e)))
+            .transpose()
+    }
+}
+
+fn conv_err(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_database_migrates_to_the_current_version_and_gets_a_device_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("a.db")).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        assert!(device_id(&conn).is_ok());
+        drop(conn);
+        // Reopening is a no-op and keeps the device id.
+        let again = open(&dir.path().join("a.db")).unwrap();
+        assert!(device_id(&again).is_ok());
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+        }
+        let err = open(&path).unwrap_err();
+        assert!(matches!(err, Error::SchemaTooNew { .. }));
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn audit_events_refuse_update_and_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("a.db")).unwrap();
+        let tx = begin_write(&mut conn).unwrap();
+        let change = Change::new(&tx, None, Utc::now()).unwrap();
+        change
+            .append("test.event", "test", "1", None, serde_json::json!({"a": 1}))
+            .unwrap();
+        drop(change);
+        tx.commit().unwrap();
+        let update = conn.execute("UPDATE audit_event SET action = 'x'", []);
+        assert!(update.unwrap_err().to_string().contains("append-only"));
+        assert!(conn.execute("DELETE FROM audit_event", []).is_err());
+    }
+}

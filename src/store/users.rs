@@ -1,0 +1,80 @@
+//! Users: who acts. Email is unique (case-insensitive).
+
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use super::{Cols, Record, opt_uuid_text, ts_text};
+use crate::Result;
+use crate::model::User;
+
+const COLUMNS: &str =
+    "id, name, email, role, archived, created_at, updated_at, version, created_by, updated_by";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    let c = Cols(row);
+    Ok(User {
+        id: c.uuid(0)?,
+        name: c.text(1)?,
+        email: c.text(2)?,
+        role: c.parsed(3)?,
+        archived: c.bool(4)?,
+        created_at: c.ts(5)?,
+        updated_at: c.ts(6)?,
+        version: c.int(7)?,
+        created_by: c.opt_uuid(8)?,
+        updated_by: c.opt_uuid(9)?,
+    })
+}
+
+impl Record for User {
+    const ENTITY: &'static str = "user";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        conn.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO user ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ))?
+        .execute(params![
+            self.id.to_string(),
+            self.name,
+            self.email,
+            self.role.as_str(),
+            self.archived,
+            ts_text(&self.created_at),
+            ts_text(&self.updated_at),
+            self.version,
+            opt_uuid_text(&self.created_by),
+            opt_uuid_text(&self.updated_by),
+        ])?;
+        Ok(())
+    }
+}
+
+pub fn get_user(conn: &Connection, id: Uuid) -> Result<Option<User>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM user WHERE id = ?1"))?
+        .query_row([id.to_string()], from_row)
+        .optional()?)
+}
+
+pub fn find_user_by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM user WHERE email = ?1 COLLATE NOCASE"
+        ))?
+        .query_row([email.trim()], from_row)
+        .optional()?)
+}
+
+pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM user ORDER BY name"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_users(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM user", [], |r| r.get(0))?)
+}

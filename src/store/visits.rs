@@ -1,0 +1,286 @@
+//! Sales-rep visits, the red flags observed on customers and the follow-ups agreed.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
+use crate::Result;
+use crate::model::{FollowUp, RedFlagObservation, Visit};
+use crate::rules::FlagTerms;
+
+const VISIT_COLUMNS: &str = "id, customer_id, rep_id, visited_on, location, attendees, purpose, \
+     notes, red_flags, archived, created_at, updated_at, version, created_by, updated_by";
+
+fn visit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
+    let c = Cols(row);
+    Ok(Visit {
+        id: c.uuid(0)?,
+        customer_id: c.uuid(1)?,
+        rep_id: c.uuid(2)?,
+        visited_on: c.date(3)?,
+        location: c.opt_text(4)?,
+        attendees: c.json(5)?,
+        purpose: c.opt_text(6)?,
+        notes: c.opt_text(7)?,
+        red_flags: c.json(8)?,
+        archived: c.bool(9)?,
+        created_at: c.ts(10)?,
+        updated_at: c.ts(11)?,
+        version: c.int(12)?,
+        created_by: c.opt_uuid(13)?,
+        updated_by: c.opt_uuid(14)?,
+    })
+}
+
+impl Record for Visit {
+    const ENTITY: &'static str = "visit";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        conn.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO visit ({VISIT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
+             ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        ))?
+        .execute(params![
+            self.id.to_string(),
+            self.customer_id.to_string(),
+            self.rep_id.to_string(),
+            self.visited_on,
+            self.location,
+            json_text(&self.attendees)?,
+            self.purpose,
+            self.notes,
+            json_text(&self.red_flags)?,
+            self.archived,
+            ts_text(&self.created_at),
+            ts_text(&self.updated_at),
+            self.version,
+            opt_uuid_text(&self.created_by),
+            opt_uuid_text(&self.updated_by),
+        ])?;
+        Ok(())
+    }
+}
+
+pub fn get_visit(conn: &Connection, id: Uuid) -> Result<Option<Visit>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {VISIT_COLUMNS} FROM visit WHERE id = ?1"))?
+        .query_row([id.to_string()], visit_from_row)
+        .optional()?)
+}
+
+/// Visits, newest first; of one customer when given, at most `limit`.
+pub fn list_visits(conn: &Connection, customer_id: Option<Uuid>, limit: u32) -> Result<Vec<Visit>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {VISIT_COLUMNS} FROM visit WHERE archived = 0 AND (?1 IS NULL OR customer_id = ?1) \
+         ORDER BY visited_on DESC, id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(
+        params![customer_id.map(|c| c.to_string()), limit],
+        visit_from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+const FLAG_COLUMNS: &str = "id, customer_id, visit_id, flag_id, observed_on, observed_by, note, \
+     resolved_on, resolved_by, resolution_note, created_at, updated_at, version, created_by, \
+     updated_by";
+
+fn flag_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RedFlagObservation> {
+    let c = Cols(row);
+    Ok(RedFlagObservation {
+        id: c.uuid(0)?,
+        customer_id: c.uuid(1)?,
+        visit_id: c.opt_uuid(2)?,
+        flag_id: c.text(3)?,
+        observed_on: c.date(4)?,
+        observed_by: c.uuid(5)?,
+        note: c.opt_text(6)?,
+        resolved_on: c.opt_date(7)?,
+        resolved_by: c.opt_uuid(8)?,
+        resolution_note: c.opt_text(9)?,
+        created_at: c.ts(10)?,
+        updated_at: c.ts(11)?,
+        version: c.int(12)?,
+        created_by: c.opt_uuid(13)?,
+        updated_by: c.opt_uuid(14)?,
+    })
+}
+
+impl Record for RedFlagObservation {
+    const ENTITY: &'static str = "red_flag_observation";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        conn.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO red_flag_observation ({FLAG_COLUMNS}) VALUES (?1, ?2, ?3, ?4, \
+             ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        ))?
+        .execute(params![
+            self.id.to_string(),
+            self.customer_id.to_string(),
+            opt_uuid_text(&self.visit_id),
+            self.flag_id,
+            self.observed_on,
+            self.observed_by.to_string(),
+            self.note,
+            self.resolved_on,
+            opt_uuid_text(&self.resolved_by),
+            self.resolution_note,
+            ts_text(&self.created_at),
+            ts_text(&self.updated_at),
+            self.version,
+            opt_uuid_text(&self.created_by),
+            opt_uuid_text(&self.updated_by),
+        ])?;
+        Ok(())
+    }
+}
+
+pub fn get_red_flag_observation(conn: &Connection, id: Uuid) -> Result<Option<RedFlagObservation>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE id = ?1"
+        ))?
+        .query_row([id.to_string()], flag_from_row)
+        .optional()?)
+}
+
+/// Red-flag observations, newest first: of one customer when given, only open ones when asked.
+pub fn list_red_flag_observations(
+    conn: &Connection,
+    customer_id: Option<Uuid>,
+    open_only: bool,
+) -> Result<Vec<RedFlagObservation>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE (?1 IS NULL OR customer_id = ?1) \
+         AND (?2 = 0 OR resolved_on IS NULL) ORDER BY observed_on DESC, id DESC"
+    ))?;
+    let rows = stmt.query_map(
+        params![customer_id.map(|c| c.to_string()), open_only],
+        flag_from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn flag_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, FlagTerms)> {
+    let c = Cols(row);
+    Ok((
+        c.uuid(0)?,
+        FlagTerms {
+            id: c.uuid(1)?,
+            flag_id: c.text(2)?,
+            observed_on: c.date(3)?,
+            resolved_on: c.opt_date(4)?,
+        },
+    ))
+}
+
+const FLAG_TERMS: &str = "customer_id, id, flag_id, observed_on, resolved_on";
+
+pub fn all_flag_terms(conn: &Connection) -> Result<Vec<(Uuid, FlagTerms)>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {FLAG_TERMS} FROM red_flag_observation"))?;
+    let rows = stmt.query_map([], flag_terms_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn flag_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<FlagTerms>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id = ?1"
+    ))?;
+    let rows = stmt.query_map([customer_id.to_string()], flag_terms_from_row)?;
+    Ok(rows
+        .map(|r| r.map(|(_, t)| t))
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+const FOLLOW_UP_COLUMNS: &str = "id, customer_id, visit_id, action, due_on, owner_id, done_on, \
+     done_by, created_at, updated_at, version, created_by, updated_by";
+
+fn follow_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
+    let c = Cols(row);
+    Ok(FollowUp {
+        id: c.uuid(0)?,
+        customer_id: c.uuid(1)?,
+        visit_id: c.opt_uuid(2)?,
+        action: c.text(3)?,
+        due_on: c.date(4)?,
+        owner_id: c.opt_uuid(5)?,
+        done_on: c.opt_date(6)?,
+        done_by: c.opt_uuid(7)?,
+        created_at: c.ts(8)?,
+        updated_at: c.ts(9)?,
+        version: c.int(10)?,
+        created_by: c.opt_uuid(11)?,
+        updated_by: c.opt_uuid(12)?,
+    })
+}
+
+impl Record for FollowUp {
+    const ENTITY: &'static str = "follow_up";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    fn put(&self, conn: &Connection) -> Result<()> {
+        conn.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO follow_up ({FOLLOW_UP_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, \
+             ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        ))?
+        .execute(params![
+            self.id.to_string(),
+            self.customer_id.to_string(),
+            opt_uuid_text(&self.visit_id),
+            self.action,
+            self.due_on,
+            opt_uuid_text(&self.owner_id),
+            self.done_on,
+            opt_uuid_text(&self.done_by),
+            ts_text(&self.created_at),
+            ts_text(&self.updated_at),
+            self.version,
+            opt_uuid_text(&self.created_by),
+            opt_uuid_text(&self.updated_by),
+        ])?;
+        Ok(())
+    }
+}
+
+pub fn get_follow_up(conn: &Connection, id: Uuid) -> Result<Option<FollowUp>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE id = ?1"
+        ))?
+        .query_row([id.to_string()], follow_up_from_row)
+        .optional()?)
+}
+
+/// Follow-ups, soonest due first: of one customer and/or owner when given, open ones only when asked.
+pub fn list_follow_ups(
+    conn: &Connection,
+    customer_id: Option<Uuid>,
+    owner_id: Option<Uuid>,
+    open_only: bool,
+) -> Result<Vec<FollowUp>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE (?1 IS NULL OR customer_id = ?1) \
+         AND (?2 IS NULL OR owner_id = ?2) AND (?3 = 0 OR done_on IS NULL) ORDER BY due_on, id"
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            customer_id.map(|c| c.to_string()),
+            owner_id.map(|c| c.to_string()),
+            open_only
+        ],
+        follow_up_from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

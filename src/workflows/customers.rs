@@ -1,0 +1,633 @@
+//! Customer workflows: add, edit, block, archive, look up, list with states, CSV import/export.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{
+    Enduse, actor_user, check_version, optional, policy_in, reports, require_manager, required,
+};
+use crate::csv_io::{self, ImportRow};
+use crate::model::*;
+use crate::rules::{self, CustomerFacts, CustomerState, Reason};
+use crate::store::customers::{self as store_customers, CustomerFilter, CustomerOrder};
+use crate::store::{Change, users};
+use crate::{Error, Result, RowError, country, hs};
+
+/// What a user enters for a customer (country and HS codes as typed; validated in the core).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerInput {
+    pub name: String,
+    pub english_name: Option<String>,
+    /// ISO alpha-2 or English name.
+    pub country: String,
+    pub customer_type: Option<CustomerType>,
+    pub city: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub owner_id: Option<Uuid>,
+    pub external_id: Option<String>,
+    pub hs_codes: Vec<String>,
+    pub contacts: Vec<Contact>,
+}
+
+/// The validated fields of a customer.
+struct CustomerFields {
+    name: String,
+    english_name: Option<String>,
+    country: String,
+    customer_type: CustomerType,
+    city: Option<String>,
+    address: Option<String>,
+    website: Option<String>,
+    owner_id: Option<Uuid>,
+    external_id: Option<String>,
+    hs_codes: Vec<String>,
+    contacts: Vec<Contact>,
+}
+
+fn profile_code(field: &str, input: &str) -> Result<String> {
+    hs::parse_scope_code(field, input).or_else(|_| hs::parse_product_code(field, input))
+}
+
+/// Checks every field that needs no database; the first bad field is reported.
+fn validate(input: &CustomerInput) -> Result<CustomerFields> {
+    let website = optional("website", input.website.as_deref())?;
+    if let Some(w) = &website
+        && (w.contains(char::is_whitespace) || !w.contains('.'))
+    {
+        return Err(Error::invalid(
+            "website",
+            format!("'{w}' is not a web address"),
+        ));
+    }
+    let mut hs_codes = Vec::new();
+    for code in &input.hs_codes {
+        for c in hs::parse_list("hs_codes", code, profile_code)? {
+            if !hs_codes.contains(&c) {
+                hs_codes.push(c);
+            }
+        }
+    }
+    let mut contacts = Vec::new();
+    for (i, c) in input.contacts.iter().enumerate() {
+        let field = |f: &str| format!("contacts[{i}].{f}");
+        let email = optional(&field("email"), c.email.as_deref())?;
+        if let Some(e) = &email
+            && !super::is_plausible_email(e)
+        {
+            return Err(Error::invalid(
+                field("email"),
+                format!("'{e}' is not an email address"),
+            ));
+        }
+        contacts.push(Contact {
+            name: required(&field("name"), &c.name)?,
+            title: optional(&field("title"), c.title.as_deref())?,
+            email,
+            phone: optional(&field("phone"), c.phone.as_deref())?,
+        });
+    }
+    Ok(CustomerFields {
+        name: required("name", &input.name)?,
+        english_name: optional("english_name", input.english_name.as_deref())?,
+        country: country::parse_country("country", &input.country)?,
+        customer_type: input
+            .customer_type
+            .ok_or_else(|| Error::invalid("customer_type", "is required"))?,
+        city: optional("city", input.city.as_deref())?,
+        address: optional("address", input.address.as_deref())?,
+        website,
+        owner_id: input.owner_id,
+        external_id: optional("external_id", input.external_id.as_deref())?,
+        hs_codes,
+        contacts,
+    })
+}
+
+fn check_references(ch: &Change<'_>, fields: &CustomerFields, own_id: Option<Uuid>) -> Result<()> {
+    if let Some(owner) = fields.owner_id
+        && users::get_user(ch.tx, owner)?.is_none()
+    {
+        return Err(Error::invalid("owner_id", format!("no user {owner}")));
+    }
+    if let Some(ext) = &fields.external_id
+        && let Some(other) = store_customers::find_customer_by_external_id(ch.tx, ext)?
+        && Some(other.id) != own_id
+    {
+        return Err(Error::invalid(
+            "external_id",
+            format!("'{ext}' is already used by customer {}", other.name),
+        ));
+    }
+    Ok(())
+}
+
+fn build(
+    fields: CustomerFields,
+    base: Option<&Customer>,
+    id: Uuid,
+    actor: Uuid,
+    now: Timestamp,
+) -> Customer {
+    Customer {
+        id,
+        name: fields.name,
+        english_name: fields.english_name,
+        country: fields.country,
+        customer_type: fields.customer_type,
+        city: fields.city,
+        address: fields.address,
+        website: fields.website,
+        owner_id: fields.owner_id,
+        external_id: fields.external_id,
+        hs_codes: fields.hs_codes,
+        status: base.map_or(CustomerStatus::Active, |b| b.status),
+        status_reason: base.and_then(|b| b.status_reason.clone()),
+        contacts: fields.contacts,
+        archived: base.is_some_and(|b| b.archived),
+        created_at: base.map_or(now, |b| b.created_at),
+        updated_at: now,
+        version: base.map_or(1, |b| b.version + 1),
+        created_by: base.map_or(Some(actor), |b| b.created_by),
+        updated_by: Some(actor),
+    }
+}
+
+pub(crate) fn load_customer(ch: &Change<'_>, id: Uuid) -> Result<Customer> {
+    store_customers::get_customer(ch.tx, id)?.ok_or_else(|| Error::not_found("customer", id))
+}
+
+/// A row of the customer table: the customer and its state on the day asked.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerRow {
+    pub id: Uuid,
+    pub name: String,
+    pub english_name: Option<String>,
+    pub country: String,
+    pub customer_type: CustomerType,
+    pub city: Option<String>,
+    pub owner_id: Option<Uuid>,
+    pub owner_name: Option<String>,
+    pub external_id: Option<String>,
+    pub status: CustomerStatus,
+    pub state: CustomerState,
+    pub reasons: Vec<Reason>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CustomerSort {
+    #[default]
+    Name,
+    Country,
+    Type,
+    ExternalId,
+    Updated,
+    State,
+}
+
+/// A page of the customer table: filters, sort and search are applied in the core.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerQuery {
+    pub search: Option<String>,
+    pub countries: Vec<String>,
+    pub customer_types: Vec<CustomerType>,
+    pub states: Vec<CustomerState>,
+    pub owner_id: Option<Uuid>,
+    pub include_archived: bool,
+    pub sort: CustomerSort,
+    pub descending: bool,
+    pub offset: u64,
+    /// At most this many rows; 0 means 100.
+    pub limit: u64,
+    /// The day states are computed for; today when absent.
+    pub on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerPage {
+    pub total: u64,
+    pub offset: u64,
+    pub rows: Vec<CustomerRow>,
+}
+
+/// What a CSV import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportReport {
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub dry_run: bool,
+}
+
+impl Enduse {
+    pub fn add_customer(
+        &self,
+        actor: Uuid,
+        input: CustomerInput,
+        now: Timestamp,
+    ) -> Result<Customer> {
+        let fields = validate(&input)?;
+        self.write(Some(actor), now, |ch| {
+            actor_user(ch, "add customer")?;
+            check_references(ch, &fields, None)?;
+            let customer = build(fields, None, Uuid::now_v7(), actor, now);
+            ch.write("customer.create", None, &customer)?;
+            Ok(customer)
+        })
+    }
+
+    /// Replaces the editable fields; `expected_version` guards against overwriting a newer edit.
+    pub fn edit_customer(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        input: CustomerInput,
+        expected_version: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Customer> {
+        let fields = validate(&input)?;
+        self.write(Some(actor), now, |ch| {
+            actor_user(ch, "edit customer")?;
+            let old = load_customer(ch, id)?;
+            check_version("customer", id, expected_version, old.version)?;
+            check_references(ch, &fields, Some(id))?;
+            let customer = build(fields, Some(&old), id, actor, now);
+            ch.write("customer.update", Some(&old), &customer)?;
+            Ok(customer)
+        })
+    }
+
+    /// Puts a customer on hold, blocks it (compliance managers only, with a reason) or makes it
+    /// active again.
+    pub fn set_customer_status(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        status: CustomerStatus,
+        reason: Option<String>,
+        now: Timestamp,
+    ) -> Result<Customer> {
+        let reason = optional("reason", reason.as_deref())?;
+        self.write(Some(actor), now, |ch| {
+            let by = actor_user(ch, "change customer status")?;
+            require_manager(&by, "change customer status")?;
+            if status != CustomerStatus::Active && reason.is_none() {
+                return Err(Error::invalid(
+                    "reason",
+                    format!("is required to set {status}"),
+                ));
+            }
+            let old = load_customer(ch, id)?;
+            let customer = Customer {
+                status,
+                status_reason: reason,
+                updated_at: now,
+                updated_by: Some(actor),
+                version: old.version + 1,
+                ..old.clone()
+            };
+            ch.write("customer.status", Some(&old), &customer)?;
+            Ok(customer)
+        })
+    }
+
+    /// Archives (or restores) a customer: records are never deleted.
+    pub fn archive_customer(
+        &self,
+        actor: Uuid,
+        id: Uuid,
+        archived: bool,
+        now: Timestamp,
+    ) -> Result<Customer> {
+        self.write(Some(actor), now, |ch| {
+            actor_user(ch, "archive customer")?;
+            let old = load_customer(ch, id)?;
+            let customer = Customer {
+                archived,
+                updated_at: now,
+                updated_by: Some(actor),
+                version: old.version + 1,
+                ..old.clone()
+            };
+            ch.write(
+                if archived {
+                    "customer.archive"
+                } else {
+                    "customer.restore"
+                },
+                Some(&old),
+                &customer,
+            )?;
+            Ok(customer)
+        })
+    }
+
+    pub fn get_customer(&self, id: Uuid) -> Result<Customer> {
+        self.read(|c| store_customers::get_customer(c, id))?
+            .ok_or_else(|| Error::not_found("customer", id))
+    }
+
+    /// Finds a customer by UUID or by external (ERP) id.
+    pub fn resolve_customer(&self, reference: &str) -> Result<Customer> {
+        let reference = reference.trim();
+        self.read(|c| {
+            if let Ok(id) = Uuid::parse_str(reference)
+                && let Some(found) = store_customers::get_customer(c, id)?
+            {
+                return Ok(Some(found));
+            }
+            store_customers::find_customer_by_external_id(c, reference)
+        })?
+        .ok_or_else(|| {
+            Error::invalid(
+                "customer",
+                format!("no customer with id or external id '{reference}'"),
+            )
+        })
+    }
+
+    /// One page of customers with their states.
+    pub fn list_customers(&self, query: &CustomerQuery, today: NaiveDate) -> Result<CustomerPage> {
+        let on = query.on.unwrap_or(today);
+        let limit = if query.limit == 0 {
+            100
+        } else {
+            query.limit.min(1000)
+        };
+        let filter = CustomerFilter {
+            search: query.search.clone(),
+            countries: query
+                .countries
+                .iter()
+                .map(|c| country::parse_country("countries", c))
+                .collect::<Result<_>>()?,
+            customer_types: query
+                .customer_types
+                .iter()
+                .map(|t| t.as_str().to_string())
+                .collect(),
+            owner_id: query.owner_id,
+            include_archived: query.include_archived,
+        };
+        let order = match query.sort {
+            CustomerSort::Name | CustomerSort::State => CustomerOrder::Name,
+            CustomerSort::Country => CustomerOrder::Country,
+            CustomerSort::Type => CustomerOrder::Type,
+            CustomerSort::ExternalId => CustomerOrder::ExternalId,
+            CustomerSort::Updated => CustomerOrder::Updated,
+        };
+        let needs_all_states = !query.states.is_empty() || query.sort == CustomerSort::State;
+        self.read(|conn| {
+            let policy = policy_in(conn)?;
+            let owners: HashMap<Uuid, String> = users::list_users(conn)?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect();
+            if !needs_all_states {
+                let total = store_customers::count_customers(conn, &filter)?;
+                let customers = store_customers::list_customers(
+                    conn,
+                    &filter,
+                    order,
+                    query.descending,
+                    Some((query.offset, limit)),
+                )?;
+                let rows = customers
+                    .into_iter()
+                    .map(|c| {
+                        let facts = reports::facts_for(conn, c.id)?;
+                        Ok(row_of(c, &facts, on, &policy, &owners))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                return Ok(CustomerPage {
+                    total,
+                    offset: query.offset,
+                    rows,
+                });
+            }
+            let customers =
+                store_customers::list_customers(conn, &filter, order, query.descending, None)?;
+            let mut facts = reports::all_facts(conn)?;
+            let mut rows: Vec<CustomerRow> = customers
+                .into_iter()
+                .map(|c| {
+                    let f = facts.remove(&c.id).unwrap_or_default();
+                    row_of(c, &f, on, &policy, &owners)
+                })
+                .filter(|r| query.states.is_empty() || query.states.contains(&r.state))
+                .collect();
+            if query.sort == CustomerSort::State {
+                rows.sort_by_key(|r| r.state);
+                if query.descending {
+                    rows.reverse();
+                }
+            }
+            let total = rows.len() as u64;
+            let rows = rows
+                .into_iter()
+                .skip(query.offset as usize)
+                .take(limit as usize)
+                .collect();
+            Ok(CustomerPage {
+                total,
+                offset: query.offset,
+                rows,
+            })
+        })
+    }
+
+    /// Imports customers from CSV text, all or nothing: any bad row and nothing is written, with
+    /// every bad row reported as `line N: field: reason`. Rows upsert by external id.
+    pub fn import_customers(
+        &self,
+        actor: Uuid,
+        csv_text: &str,
+        dry_run: bool,
+        now: Timestamp,
+    ) -> Result<ImportReport> {
+        let parsed = csv_io::parse_customer_csv(csv_text)?;
+        let mut errors: Vec<RowError> = parsed.errors;
+        self.write(Some(actor), now, |ch| {
+            actor_user(ch, "import customers")?;
+            let owners: HashMap<String, Uuid> = users::list_users(ch.tx)?
+                .into_iter()
+                .map(|u| (u.email.to_lowercase(), u.id))
+                .collect();
+            let mut seen_external: HashMap<String, u64> = HashMap::new();
+            let mut planned: Vec<(Option<Customer>, CustomerFields)> = Vec::new();
+            for ImportRow {
+                line,
+                input,
+                owner_email,
+            } in parsed.rows
+            {
+                let mut input = input;
+                if let Some(email) = owner_email {
+                    match owners.get(&email.to_lowercase()) {
+                        Some(id) => input.owner_id = Some(*id),
+                        None => {
+                            errors.push(RowError {
+                                line,
+                                field: "owner_email".into(),
+                                reason: format!("no user with email '{email}'"),
+                            });
+                            continue;
+                        }
+                    }
+                }
+                let fields = match validate(&input) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        errors.push(row_error(line, e));
+                        continue;
+                    }
+                };
+                let existing = match &fields.external_id {
+                    Some(ext) => {
+                        if let Some(first) = seen_external.insert(ext.clone(), line) {
+                            errors.push(RowError {
+                                line,
+                                field: "external_id".into(),
+                                reason: format!("'{ext}' appears again (first on line {first})"),
+                            });
+                            continue;
+                        }
+                        store_customers::find_customer_by_external_id(ch.tx, ext)?
+                    }
+                    None => None,
+                };
+                planned.push((existing, fields));
+            }
+            if !errors.is_empty() {
+                errors.sort_by_key(|e| e.line);
+                return Err(Error::ImportRejected { errors });
+            }
+            let mut report = ImportReport {
+                rows: planned.len() as u64,
+                created: 0,
+                updated: 0,
+                unchanged: 0,
+                dry_run,
+            };
+            for (existing, fields) in planned {
+                match existing {
+                    None => {
+                        report.created += 1;
+                        if !dry_run {
+                            let customer = build(fields, None, Uuid::now_v7(), actor, now);
+                            ch.write("customer.import", None, &customer)?;
+                        }
+                    }
+                    Some(old) => {
+                        let customer = build(fields, Some(&old), old.id, actor, now);
+                        if same_profile(&old, &customer) {
+                            report.unchanged += 1;
+                        } else {
+                            report.updated += 1;
+                            if !dry_run {
+                                ch.write("customer.import", Some(&old), &customer)?;
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(report)
+        })
+    }
+
+    /// Writes every (non-archived) customer as CSV, in the import's column layout.
+    pub fn export_customers(&self, out: impl std::io::Write) -> Result<u64> {
+        self.read(|conn| {
+            let owners: HashMap<Uuid, String> = users::list_users(conn)?
+                .into_iter()
+                .map(|u| (u.id, u.email))
+                .collect();
+            let customers = store_customers::list_customers(
+                conn,
+                &CustomerFilter::default(),
+                CustomerOrder::Name,
+                false,
+                None,
+            )?;
+            csv_io::write_customer_csv(out, &customers, &owners)
+        })
+    }
+}
+
+fn same_profile(a: &Customer, b: &Customer) -> bool {
+    (
+        &a.name,
+        &a.english_name,
+        &a.country,
+        a.customer_type,
+        &a.city,
+        &a.address,
+        &a.website,
+    ) == (
+        &b.name,
+        &b.english_name,
+        &b.country,
+        b.customer_type,
+        &b.city,
+        &b.address,
+        &b.website,
+    ) && (a.owner_id, &a.external_id, &a.hs_codes) == (b.owner_id, &b.external_id, &b.hs_codes)
+}
+
+fn row_error(line: u64, e: Error) -> RowError {
+    match e {
+        Error::Invalid { field, reason } => RowError {
+            line,
+            field,
+            reason,
+        },
+        other => RowError {
+            line,
+            field: "row".into(),
+            reason: other.to_string(),
+        },
+    }
+}
+
+fn row_of(
+    c: Customer,
+    facts: &CustomerFacts,
+    on: NaiveDate,
+    policy: &Policy,
+    owners: &HashMap<Uuid, String>,
+) -> CustomerRow {
+    let (state, reasons) = rules::customer_state(&c, facts, on, policy);
+    CustomerRow {
+        owner_name: c.owner_id.and_then(|o| owners.get(&o).cloned()),
+        id: c.id,
+        name: c.name,
+        english_name: c.english_name,
+        country: c.country,
+        customer_type: c.customer_type,
+        city: c.city,
+        owner_id: c.owner_id,
+        external_id: c.external_id,
+        status: c.status,
+        state,
+        reasons,
+        version: c.version,
+    }
+}

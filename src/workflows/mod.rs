@@ -1,0 +1,342 @@
+//! `Enduse`: the one handle every face (CLI, desktop shell, tests) uses. Each mutation is a
+//! workflow: load what it needs, validate the input and apply the rules, then write the records
+//! and their audit events in one `BEGIN IMMEDIATE` transaction. Reads return DTOs shaped for the
+//! screens that show them. Callers pass `now` (and `on` dates) explicitly.
+
+mod attestations;
+mod audit;
+mod customers;
+mod letters;
+mod reports;
+mod visits;
+
+pub use attestations::*;
+
+pub use customers::*;
+pub use letters::*;
+pub use reports::*;
+pub use visits::*;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::model::*;
+use crate::store::{self, Change, reference::ReferenceLoad, users};
+use crate::{Error, Result};
+
+pub struct Enduse {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl Enduse {
+    /// Opens (creating and migrating if needed) the database at `path`, and loads the built-in
+    /// reference data into a new one.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let conn = store::open(&path)?;
+        let enduse = Enduse {
+            conn: Mutex::new(conn),
+            path,
+        };
+        enduse.load_builtin_reference_if_missing()?;
+        Ok(enduse)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn documents_dir(&self) -> PathBuf {
+        store::documents::blob_dir(&self.path)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` in one write transaction as `actor`; its records and events commit together.
+    pub(crate) fn write<R>(
+        &self,
+        actor: Option<Uuid>,
+        now: Timestamp,
+        f: impl FnOnce(&Change<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let mut conn = self.lock();
+        let tx = store::begin_write(&mut conn)?;
+        let result = {
+            let change = Change::new(&tx, actor, now)?;
+            f(&change)?
+        };
+        tx.commit()?;
+        Ok(result)
+    }
+
+    pub(crate) fn read<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+        let conn = self.lock();
+        f(&conn)
+    }
+
+    /// Runs a store read directly; for tests and benchmarks that compare raw tables.
+    #[doc(hidden)]
+    pub fn read_for_test<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
+        self.read(f)
+    }
+
+    fn load_builtin_reference_if_missing(&self) -> Result<()> {
+        let missing = self
+            .read(|c| store::reference::reference_version(c, "chpl"))?
+            .is_none();
+        if missing {
+            self.load_reference(None, chrono::Utc::now(), crate::reference::builtin()?)?;
+        }
+        Ok(())
+    }
+
+    /// Replaces reference data kinds with new versions (one audit event each).
+    pub fn load_reference(
+        &self,
+        actor: Option<Uuid>,
+        now: Timestamp,
+        files: Vec<crate::reference::ReferenceFile>,
+    ) -> Result<()> {
+        self.write(actor, now, |ch| {
+            for file in files {
+                let previous = store::reference::reference_version(ch.tx, file.kind)?;
+                let load = ReferenceLoad {
+                    kind: file.kind.to_string(),
+                    version: previous.map_or(1, |v| v.version + 1),
+                    sha256: file.sha256,
+                    source: file.source,
+                    loaded_at: now,
+                    rows: file.rows,
+                };
+                let value = serde_json::to_value(&load)?;
+                store::reference::apply_reference_load(ch.tx, &value)?;
+                ch.append("reference.load", "reference", file.kind, None, value)?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn reference_data(&self) -> Result<ReferenceData> {
+        self.read(store::reference::get_reference_data)
+    }
+
+    // Users ------------------------------------------------------------------------------------
+
+    /// Adds a user. The first user of a database needs no actor (they create their own profile);
+    /// after that only an admin or a compliance manager adds users.
+    pub fn create_user(&self, actor: Option<Uuid>, input: NewUser, now: Timestamp) -> Result<User> {
+        let name = required("name", &input.name)?;
+        let email = input.email.trim().to_string();
+        if !is_plausible_email(&email) {
+            return Err(Error::invalid(
+                "email",
+                format!("'{email}' is not an email address"),
+            ));
+        }
+        self.write(actor, now, |ch| {
+            if users::count_users(ch.tx)? > 0 {
+                let by = actor_user(ch, "add user")?;
+                if by.role == Role::SalesRep {
+                    return Err(Error::forbidden(
+                        "add user",
+                        "only an admin or a compliance manager adds users",
+                    ));
+                }
+            }
+            if users::find_user_by_email(ch.tx, &email)?.is_some() {
+                return Err(Error::invalid(
+                    "email",
+                    format!("{email} is already a user"),
+                ));
+            }
+            let id = Uuid::now_v7();
+            let user = User {
+                id,
+                name,
+                email,
+                role: input.role,
+                archived: false,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+                created_by: Some(actor.unwrap_or(id)),
+                updated_by: Some(actor.unwrap_or(id)),
+            };
+            ch.write("user.create", None, &user)?;
+            Ok(user)
+        })
+    }
+
+    pub fn list_users(&self) -> Result<Vec<User>> {
+        self.read(users::list_users)
+    }
+
+    pub fn get_user(&self, id: Uuid) -> Result<User> {
+        self.read(|c| users::get_user(c, id))?
+            .ok_or_else(|| Error::not_found("user", id))
+    }
+
+    pub fn find_user_by_email(&self, email: &str) -> Result<User> {
+        self.read(|c| users::find_user_by_email(c, email))?
+            .ok_or_else(|| Error::invalid("as", format!("no user with email '{email}'")))
+    }
+
+    // Policy -----------------------------------------------------------------------------------
+
+    pub fn policy(&self) -> Result<Policy> {
+        self.read(policy_in)
+    }
+
+    /// Changes the policy values (compliance managers and admins).
+    pub fn set_policy(&self, actor: Uuid, policy: Policy, now: Timestamp) -> Result<Policy> {
+        if policy.validity_months == 0 || policy.validity_months > MAX_VALIDITY_MONTHS {
+            return Err(Error::invalid(
+                "validity_months",
+                format!("must be between 1 and {MAX_VALIDITY_MONTHS}"),
+            ));
+        }
+        if policy.ack_due_days == 0 || policy.ack_due_days > 365 {
+            return Err(Error::invalid("ack_due_days", "must be between 1 and 365"));
+        }
+        if policy.expiry_warning_days > 365 {
+            return Err(Error::invalid("expiry_warning_days", "must be at most 365"));
+        }
+        self.write(Some(actor), now, |ch| {
+            let by = actor_user(ch, "change policy")?;
+            if by.role == Role::SalesRep {
+                return Err(Error::forbidden(
+                    "change policy",
+                    "sales reps cannot change the policy",
+                ));
+            }
+            let old = store::reference::get_setting(ch.tx, "policy")?;
+            let setting = store::reference::Setting {
+                key: "policy".into(),
+                value: serde_json::to_value(policy)?,
+                updated_at: now,
+                version: old.as_ref().map_or(1, |s| s.version + 1),
+                updated_by: Some(actor),
+            };
+            let value = serde_json::to_value(&setting)?;
+            store::reference::put_setting_value(ch.tx, &value)?;
+            let old = old.map(serde_json::to_value).transpose()?;
+            ch.append("policy.update", "setting", "policy", old, value)?;
+            Ok(policy)
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct NewUser {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+pub(crate) fn policy_in(conn: &Connection) -> Result<Policy> {
+    Ok(match store::reference::get_setting(conn, "policy")? {
+        Some(s) => serde_json::from_value(s.value)?,
+        None => Policy::default(),
+    })
+}
+
+/// The acting user, who must exist and not be archived.
+pub(crate) fn actor_user(ch: &Change<'_>, action: &'static str) -> Result<User> {
+    let id = ch
+        .actor
+        .ok_or_else(|| Error::forbidden(action, "no acting user; choose who you are"))?;
+    let user = users::get_user(ch.tx, id)?.ok_or_else(|| Error::not_found("user", id))?;
+    if user.archived {
+        return Err(Error::forbidden(
+            action,
+            format!("{} is archived", user.email),
+        ));
+    }
+    Ok(user)
+}
+
+pub(crate) fn require_manager(user: &User, action: &'static str) -> Result<()> {
+    if user.role != Role::ComplianceManager {
+        return Err(Error::forbidden(
+            action,
+            format!(
+                "only a compliance manager may do this; {} is {}",
+                user.email, user.role
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn required(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::invalid(field, "is required"));
+    }
+    if v.chars().count() > 500 {
+        return Err(Error::invalid(field, "is longer than 500 characters"));
+    }
+    Ok(v.to_string())
+}
+
+pub(crate) fn optional(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) if v.chars().count() > 2000 => {
+            Err(Error::invalid(field, "is longer than 2000 characters"))
+        }
+        Some(v) => Ok(Some(v.to_string())),
+    }
+}
+
+pub(crate) fn is_plausible_email(email: &str) -> bool {
+    let mut parts = email.split('@');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(local), Some(domain), None)
+            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+                && !domain.ends_with('.') && !email.contains(char::is_whitespace)
+    )
+}
+
+/// Dates of events that happened cannot be in the future.
+pub(crate) fn not_future(field: &str, date: NaiveDate, now: Timestamp) -> Result<()> {
+    if date > now.date_naive() {
+        return Err(Error::invalid(field, format!("{date} is in the future")));
+    }
+    Ok(())
+}
+
+/// Refuses a stale write: the caller saw `expected`, the record is now at `found`.
+pub(crate) fn check_version(
+    entity: &'static str,
+    id: Uuid,
+    expected: Option<i64>,
+    found: i64,
+) -> Result<()> {
+    match expected {
+        Some(expected) if expected != found => Err(Error::Conflict {
+            entity,
+            id: id.to_string(),
+            expected,
+            found,
+        }),
+        _ => Ok(()),
+    }
+}

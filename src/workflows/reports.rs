@@ -1,0 +1,658 @@
+//! Read models: the coverage report (every customer's state), one customer's page with its
+//! timeline, the review queue, and the order check.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{AttestationRecord, Enduse, policy_in};
+use crate::model::*;
+use crate::rules::{self, CustomerFacts, CustomerState, OrderCheck, Reason};
+use crate::store::{attestations, customers, documents, letters, reference, users, visits};
+use crate::{Error, Result, hs};
+
+pub(crate) fn facts_for(conn: &Connection, customer_id: Uuid) -> Result<CustomerFacts> {
+    Ok(CustomerFacts {
+        attestations: attestations::attestation_terms_for_customer(conn, customer_id)?,
+        letters: letters::letter_terms_for_customer(conn, customer_id)?,
+        flags: visits::flag_terms_for_customer(conn, customer_id)?,
+    })
+}
+
+/// Facts of every customer in three queries (no query per customer).
+pub(crate) fn all_facts(conn: &Connection) -> Result<HashMap<Uuid, CustomerFacts>> {
+    let mut facts: HashMap<Uuid, CustomerFacts> = HashMap::new();
+    for (customer, terms) in attestations::all_attestation_terms(conn)? {
+        facts.entry(customer).or_default().attestations.push(terms);
+    }
+    for (customer, terms) in letters::all_letter_terms(conn)? {
+        facts.entry(customer).or_default().letters.push(terms);
+    }
+    for (customer, terms) in visits::all_flag_terms(conn)? {
+        facts.entry(customer).or_default().flags.push(terms);
+    }
+    Ok(facts)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StateCount {
+    pub state: CustomerState,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerStateEntry {
+    pub id: Uuid,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub country: String,
+    pub owner_id: Option<Uuid>,
+    pub state: CustomerState,
+    pub reasons: Vec<Reason>,
+}
+
+/// Every active customer's state on a day, with counts per state.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CoverageReport {
+    pub on: NaiveDate,
+    pub total: u64,
+    pub counts: Vec<StateCount>,
+    pub customers: Vec<CustomerStateEntry>,
+}
+
+/// One CHPL tier 1-2 code and whether a valid attestation covers it for the customer.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChplCoverage {
+    pub hs6: String,
+    pub tier: String,
+    pub description: String,
+    pub covered_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TimelineKind {
+    Letter,
+    Acknowledgement,
+    Visit,
+    RedFlag,
+    RedFlagResolved,
+    Attestation,
+    Review,
+    FollowUp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TimelineEntry {
+    pub on: NaiveDate,
+    pub kind: TimelineKind,
+    pub title: String,
+    pub detail: Option<String>,
+    pub record_id: Uuid,
+}
+
+/// Everything the customer page shows.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerDetail {
+    pub customer: Customer,
+    pub owner: Option<User>,
+    pub on: NaiveDate,
+    pub state: CustomerState,
+    pub reasons: Vec<Reason>,
+    /// Whether the customer's country is outside the GECC (tier 1-2 items need certification).
+    pub needs_chpl_certification: bool,
+    pub chpl_coverage: Vec<ChplCoverage>,
+    pub letters: Vec<Letter>,
+    pub visits: Vec<Visit>,
+    pub attestations: Vec<AttestationRecord>,
+    pub red_flags: Vec<RedFlagObservation>,
+    pub follow_ups: Vec<FollowUp>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// A submitted attestation waiting for review, with what the reviewer needs beside it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReviewItem {
+    pub attestation: Attestation,
+    pub customer_name: String,
+    pub customer_english_name: Option<String>,
+    pub customer_country: String,
+    pub logged_by_name: String,
+    pub documents: Vec<Document>,
+}
+
+impl Enduse {
+    pub fn coverage_report(&self, on: NaiveDate) -> Result<CoverageReport> {
+        self.read(|conn| {
+            let policy = policy_in(conn)?;
+            let all = customers::list_customers(
+                conn,
+                &customers::CustomerFilter::default(),
+                customers::CustomerOrder::Name,
+                false,
+                None,
+            )?;
+            let mut facts = all_facts(conn)?;
+            let mut counts: HashMap<CustomerState, u64> = HashMap::new();
+            let entries: Vec<CustomerStateEntry> = all
+                .into_iter()
+                .map(|c| {
+                    let f = facts.remove(&c.id).unwrap_or_default();
+                    let (state, reasons) = rules::customer_state(&c, &f, on, &policy);
+                    *counts.entry(state).or_default() += 1;
+                    CustomerStateEntry {
+                        id: c.id,
+                        external_id: c.external_id,
+                        name: c.name,
+                        country: c.country,
+                        owner_id: c.owner_id,
+                        state,
+                        reasons,
+                    }
+                })
+                .collect();
+            Ok(CoverageReport {
+                on,
+                total: entries.len() as u64,
+                counts: CustomerState::ALL
+                    .iter()
+                    .map(|s| StateCount {
+                        state: *s,
+                        count: counts.get(s).copied().unwrap_or(0),
+                    })
+                    .collect(),
+                customers: entries,
+            })
+        })
+    }
+
+    pub fn customer_state(&self, id: Uuid, on: NaiveDate) -> Result<(CustomerState, Vec<Reason>)> {
+        self.read(|conn| {
+            let c = customers::get_customer(conn, id)?
+                .ok_or_else(|| Error::not_found("customer", id))?;
+            Ok(rules::customer_state(
+                &c,
+                &facts_for(conn, id)?,
+                on,
+                &policy_in(conn)?,
+            ))
+        })
+    }
+
+    /// The shipping gate. `customer` is a UUID or external id; codes are 6-10 digits.
+    pub fn check_order(
+        &self,
+        customer: &str,
+        hs_codes: &[String],
+        destination: Option<&str>,
+        on: NaiveDate,
+    ) -> Result<OrderCheck> {
+        let mut codes = Vec::new();
+        for c in hs_codes {
+            for code in hs::parse_list("hs", c, hs::parse_product_code)? {
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+        }
+        if codes.is_empty() {
+            return Err(Error::invalid("hs", "name at least one HS code"));
+        }
+        let destination = destination
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| crate::country::parse_country("destination", d))
+            .transpose()?;
+        let c = self.resolve_customer(customer)?;
+        self.read(|conn| {
+            let facts = facts_for(conn, c.id)?;
+            let reference = reference::get_reference_data(conn)?;
+            Ok(rules::check_order(
+                &c,
+                &facts,
+                &codes,
+                destination.as_deref(),
+                on,
+                &reference,
+            ))
+        })
+    }
+
+    pub fn customer_detail(&self, id: Uuid, on: NaiveDate) -> Result<CustomerDetail> {
+        self.read(|conn| {
+            let customer = customers::get_customer(conn, id)?
+                .ok_or_else(|| Error::not_found("customer", id))?;
+            let policy = policy_in(conn)?;
+            let facts = facts_for(conn, id)?;
+            let (state, reasons) = rules::customer_state(&customer, &facts, on, &policy);
+            let reference = reference::get_reference_data(conn)?;
+            let needs = !reference.in_list(GECC_LIST, &customer.country);
+            let chpl_coverage = reference
+                .chpl
+                .iter()
+                .filter(|c| c.tier == "1" || c.tier == "2")
+                .map(|c| ChplCoverage {
+                    hs6: c.hs6.clone(),
+                    tier: c.tier.clone(),
+                    description: c.description.clone(),
+                    covered_by: rules::covering_attestation(&facts.attestations, &c.hs6, on)
+                        .map(|a| a.id),
+                })
+                .collect();
+            let letters = letters::list_letters_for_customer(conn, id)?;
+            let visits = visits::list_visits(conn, Some(id), 10_000)?;
+            let red_flags = visits::list_red_flag_observations(conn, Some(id), false)?;
+            let follow_ups = visits::list_follow_ups(conn, Some(id), None, false)?;
+            let reviews = attestations::list_reviews_for_customer(conn, id)?;
+            let attestations = attestations::list_attestations_for_customer(conn, id)?
+                .into_iter()
+                .map(|a| {
+                    Ok(AttestationRecord {
+                        documents: documents::list_documents_for(conn, "attestation", a.id)?,
+                        reviews: reviews
+                            .iter()
+                            .filter(|r| r.attestation_id == a.id)
+                            .cloned()
+                            .collect(),
+                        attestation: a,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let timeline = timeline(
+                &letters,
+                &visits,
+                &attestations,
+                &red_flags,
+                &follow_ups,
+                &reference,
+            );
+            Ok(CustomerDetail {
+                owner: customer
+                    .owner_id
+                    .map(|o| users::get_user(conn, o))
+                    .transpose()?
+                    .flatten(),
+                customer,
+                on,
+                state,
+                reasons,
+                needs_chpl_certification: needs,
+                chpl_coverage,
+                letters,
+                visits,
+                attestations,
+                red_flags,
+                follow_ups,
+                timeline,
+            })
+        })
+    }
+
+    /// Submitted attestations, oldest first.
+    pub fn review_queue(&self) -> Result<Vec<ReviewItem>> {
+        self.read(|conn| {
+            let names: HashMap<Uuid, String> = users::list_users(conn)?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect();
+            attestations::list_submitted_attestations(conn)?
+                .into_iter()
+                .map(|a| {
+                    let c = customers::get_customer(conn, a.customer_id)?
+                        .ok_or_else(|| Error::not_found("customer", a.customer_id))?;
+                    Ok(ReviewItem {
+                        documents: documents::list_documents_for(conn, "attestation", a.id)?,
+                        logged_by_name: names.get(&a.logged_by).cloned().unwrap_or_default(),
+                        customer_name: c.name,
+                        customer_english_name: c.english_name,
+                        customer_country: c.country,
+                        attestation: a,
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+fn timeline(
+    letters: &[Letter],
+    visits: &[Visit],
+    attestations: &[AttestationRecord],
+    flags: &[RedFlagObservation],
+    follow_ups: &[FollowUp],
+    reference: &ReferenceData,
+) -> Vec<TimelineEntry> {
+    let mut out = Vec::new();
+    let entry = |on, kind, title: String, detail: Option<String>, record_id| TimelineEntry {
+        on,
+        kind,
+        title,
+        detail,
+        record_id,
+    };
+    for l in letters {
+        if let Some(sent) = l.sent_on {
+            let channel = l
+                .channel
+                .map(|c| format!(" by {}", c.as_str().replace('_', " ")))
+                .unwrap_or_default();
+            out.push(entry(
+                sent,
+                TimelineKind::Letter,
+                format!("Letter sent{channel}: {}", l.subject),
+                l.ack_due.map(|d| format!("Acknowledgement due {d}")),
+                l.id,
+            ));
+        }
+        if let Some(ack) = l.ack_received_on {
+            out.push(entry(
+                ack,
+                TimelineKind::Acknowledgement,
+                format!(
+                    "Letter acknowledged by {}",
+                    l.ack_by.as_deref().unwrap_or("customer")
+                ),
+                l.ack_note.clone(),
+                l.id,
+            ));
+        }
+    }
+    for v in visits {
+        let flags = if v.red_flags.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} red flag(s))", v.red_flags.len())
+        };
+        out.push(entry(
+            v.visited_on,
+            TimelineKind::Visit,
+            format!(
+                "Visit{}{flags}",
+                v.location
+                    .as_deref()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default()
+            ),
+            v.notes.clone(),
+            v.id,
+        ));
+    }
+    for r in attestations {
+        let a = &r.attestation;
+        out.push(entry(
+            a.signed_on,
+            TimelineKind::Attestation,
+            format!(
+                "{} signed by {} ({})",
+                a.kind.as_str().replace('_', " "),
+                a.signatory_name,
+                a.status
+            ),
+            Some(format!("Valid until {}", a.valid_until)),
+            a.id,
+        ));
+        for rev in &r.reviews {
+            out.push(entry(
+                rev.reviewed_at.date_naive(),
+                TimelineKind::Review,
+                format!(
+                    "Attestation review: {}",
+                    rev.decision.as_str().replace('_', " ")
+                ),
+                rev.reason.clone(),
+                rev.id,
+            ));
+        }
+    }
+    for f in flags {
+        let text = reference.red_flag(&f.flag_id).map(|r| r.text.clone());
+        out.push(entry(
+            f.observed_on,
+            TimelineKind::RedFlag,
+            format!("Red flag {} observed", f.flag_id),
+            text,
+            f.id,
+        ));
+        if let Some(on) = f.resolved_on {
+            out.push(entry(
+                on,
+                TimelineKind::RedFlagResolved,
+                format!("Red flag {} resolved", f.flag_id),
+                f.resolution_note.clone(),
+                f.id,
+            ));
+        }
+    }
+    for f in follow_ups {
+        let state = match f.done_on {
+            Some(d) => format!("done {d}"),
+            None => format!("due {}", f.due_on),
+        };
+        out.push(entry(
+            f.done_on.unwrap_or(f.due_on),
+            TimelineKind::FollowUp,
+            format!("Follow-up ({state}): {}", f.action),
+            None,
+            f.id,
+        ));
+    }
+    out.sort_by(|a, b| b.on.cmp(&a.on).then(b.record_id.cmp(&a.record_id)));
+    out
+}
+
+/// Counts per state for one group (a country or an owner).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GroupCounts {
+    /// Country code or owner id.
+    pub key: String,
+    /// Country name or owner name.
+    pub label: String,
+    pub total: u64,
+    pub counts: Vec<StateCount>,
+}
+
+/// An open red flag with what a manager needs to triage it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenRedFlag {
+    pub observation: RedFlagObservation,
+    pub customer_name: String,
+    pub flag_text: String,
+    pub flag_category: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenFollowUp {
+    pub follow_up: FollowUp,
+    pub customer_name: String,
+    pub overdue: bool,
+}
+
+/// The home screen: for a rep their own customers needing action; for managers and admins the
+/// whole programme (counts by state, country and owner, review queue, red flags, expiries).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HomeSummary {
+    pub on: NaiveDate,
+    pub user: User,
+    /// True when the figures cover only the user's own customers.
+    pub own_customers_only: bool,
+    pub total: u64,
+    pub counts: Vec<StateCount>,
+    pub by_country: Vec<GroupCounts>,
+    pub by_owner: Vec<GroupCounts>,
+    /// Customers needing the user's action: not contacted, overdue, needs attestation, expiring.
+    pub needs_action: Vec<CustomerStateEntry>,
+    pub expiring: Vec<CustomerStateEntry>,
+    pub overdue_acks: Vec<CustomerStateEntry>,
+    pub open_red_flags: Vec<OpenRedFlag>,
+    pub open_follow_ups: Vec<OpenFollowUp>,
+    pub review_queue: u64,
+    pub oldest_submission: Option<Timestamp>,
+}
+
+/// At most this many customers in each home-screen list.
+const HOME_LIST: usize = 50;
+
+fn group_counts(
+    entries: &[CustomerStateEntry],
+    key: impl Fn(&CustomerStateEntry) -> String,
+    label: impl Fn(&str) -> String,
+) -> Vec<GroupCounts> {
+    let mut groups: HashMap<String, HashMap<CustomerState, u64>> = HashMap::new();
+    for e in entries {
+        *groups
+            .entry(key(e))
+            .or_default()
+            .entry(e.state)
+            .or_default() += 1;
+    }
+    let mut out: Vec<GroupCounts> = groups
+        .into_iter()
+        .map(|(k, counts)| GroupCounts {
+            label: label(&k),
+            total: counts.values().sum(),
+            counts: CustomerState::ALL
+                .iter()
+                .map(|s| StateCount {
+                    state: *s,
+                    count: counts.get(s).copied().unwrap_or(0),
+                })
+                .collect(),
+            key: k,
+        })
+        .collect();
+    out.sort_by(|a, b| b.total.cmp(&a.total).then(a.key.cmp(&b.key)));
+    out
+}
+
+impl Enduse {
+    pub fn home(&self, user_id: Uuid, on: NaiveDate) -> Result<HomeSummary> {
+        let user = self.get_user(user_id)?;
+        let own_only = user.role == Role::SalesRep;
+        let report = self.coverage_report(on)?;
+        let entries: Vec<CustomerStateEntry> = report
+            .customers
+            .into_iter()
+            .filter(|c| !own_only || c.owner_id == Some(user.id))
+            .collect();
+        let mut counts: HashMap<CustomerState, u64> = HashMap::new();
+        for e in &entries {
+            *counts.entry(e.state).or_default() += 1;
+        }
+        let owners: HashMap<String, String> = self
+            .list_users()?
+            .into_iter()
+            .map(|u| (u.id.to_string(), u.name))
+            .collect();
+        let pick = |states: &[CustomerState]| -> Vec<CustomerStateEntry> {
+            entries
+                .iter()
+                .filter(|e| states.contains(&e.state))
+                .take(HOME_LIST)
+                .cloned()
+                .collect()
+        };
+        let needs_action = pick(&[
+            CustomerState::OverdueAck,
+            CustomerState::NeedsAttestation,
+            CustomerState::Expiring,
+            CustomerState::NotContacted,
+            CustomerState::Expired,
+        ]);
+        let expiring = pick(&[CustomerState::Expiring]);
+        let overdue_acks = pick(&[CustomerState::OverdueAck]);
+        self.read(|conn| {
+            let names: HashMap<Uuid, String> =
+                entries.iter().map(|e| (e.id, e.name.clone())).collect();
+            let reference = reference::get_reference_data(conn)?;
+            let open_red_flags = visits::list_red_flag_observations(conn, None, true)?
+                .into_iter()
+                .filter_map(|o| {
+                    let customer_name = names.get(&o.customer_id)?.clone();
+                    let flag = reference.red_flag(&o.flag_id);
+                    Some(OpenRedFlag {
+                        flag_text: flag.map(|f| f.text.clone()).unwrap_or_default(),
+                        flag_category: flag.map(|f| f.category.clone()).unwrap_or_default(),
+                        customer_name,
+                        observation: o,
+                    })
+                })
+                .take(HOME_LIST)
+                .collect();
+            let open_follow_ups =
+                visits::list_follow_ups(conn, None, own_only.then_some(user.id), true)?
+                    .into_iter()
+                    .filter_map(|f| {
+                        Some(OpenFollowUp {
+                            customer_name: names.get(&f.customer_id)?.clone(),
+                            overdue: f.due_on < on,
+                            follow_up: f,
+                        })
+                    })
+                    .take(HOME_LIST)
+                    .collect();
+            let queue = attestations::list_submitted_attestations(conn)?;
+            Ok(HomeSummary {
+                on,
+                own_customers_only: own_only,
+                total: entries.len() as u64,
+                counts: CustomerState::ALL
+                    .iter()
+                    .map(|s| StateCount {
+                        state: *s,
+                        count: counts.get(s).copied().unwrap_or(0),
+                    })
+                    .collect(),
+                by_country: group_counts(
+                    &entries,
+                    |e| e.country.clone(),
+                    |k| crate::country::country_name(k).to_string(),
+                ),
+                by_owner: group_counts(
+                    &entries,
+                    |e| e.owner_id.map(|o| o.to_string()).unwrap_or_default(),
+                    |k| {
+                        owners
+                            .get(k)
+                            .cloned()
+                            .unwrap_or_else(|| "Unassigned".into())
+                    },
+                ),
+                needs_action,
+                expiring,
+                overdue_acks,
+                open_red_flags,
+                open_follow_ups,
+                review_queue: queue.len() as u64,
+                oldest_submission: queue.first().map(|a| a.logged_at),
+                user,
+            })
+        })
+    }
+}

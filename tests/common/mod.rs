@@ -1,0 +1,85 @@
+//! Shared set-up for the integration tests: a fresh database file in a temp dir with a rep,
+//! two compliance managers and an admin.
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use enduse::Enduse;
+use enduse::model::{Role, Timestamp};
+use enduse::workflows::{CustomerInput, NewUser};
+use uuid::Uuid;
+
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub enduse: Enduse,
+    pub admin: Uuid,
+    pub rep: Uuid,
+    pub manager: Uuid,
+    pub manager2: Uuid,
+}
+
+pub fn now() -> Timestamp {
+    Utc.with_ymd_and_hms(2025, 6, 1, 9, 0, 0).unwrap()
+}
+
+pub fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let enduse = Enduse::open(dir.path().join("enduse.db")).unwrap();
+    let user = |actor, name: &str, email: &str, role| {
+        enduse
+            .create_user(
+                actor,
+                NewUser {
+                    name: name.into(),
+                    email: email.into(),
+                    role,
+                },
+                now(),
+            )
+            .unwrap()
+            .id
+    };
+    let admin = user(None, "Ann Admin", "ann@example.com", Role::Admin);
+    let rep = user(Some(admin), "Rita Rep", "rita@example.com", Role::SalesRep);
+    let manager = user(
+        Some(admin),
+        "Max Manager",
+        "max@example.com",
+        Role::ComplianceManager,
+    );
+    let manager2 = user(
+        Some(admin),
+        "Mia Manager",
+        "mia@example.com",
+        Role::ComplianceManager,
+    );
+    World {
+        dir,
+        enduse,
+        admin,
+        rep,
+        manager,
+        manager2,
+    }
+}
+
+pub fn chinese_distributor(external_id: &str) -> CustomerInput {
+    CustomerInput {
+        name: "深圳市华强电子有限公司".into(),
+        english_name: Some("Shenzhen Huaqiang Electronics Co., Ltd.".into()),
+        country: "China".into(),
+        customer_type: Some(enduse::model::CustomerType::Distributor),
+        city: Some("Shenzhen".into()),
+        external_id: Some(external_id.into()),
+        hs_codes: vec!["8542.31".into()],
+        ..Default::default()
+    }
+}
+
+/// The path of the `enduse` binary built for these tests.
+pub fn bin() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_BIN_EXE_enduse"))
+}

@@ -1,0 +1,585 @@
+//! The core's workflows against a real SQLite file: rules enforced end to end, every change
+//! audited, nothing half-written.
+
+mod common;
+
+use common::*;
+use enduse::Error;
+use enduse::model::*;
+use enduse::rules::{CustomerState, OrderDecision};
+use enduse::workflows::*;
+
+fn pdf(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("signed.pdf");
+    std::fs::write(
+        &path,
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    )
+    .unwrap();
+    path
+}
+
+fn attestation_input(
+    customer_id: uuid::Uuid,
+    documents: Vec<std::path::PathBuf>,
+) -> AttestationInput {
+    AttestationInput {
+        customer_id,
+        kind: AttestationKind::EndUseStatement,
+        signatory_name: "Li Na".into(),
+        signatory_title: Some("General Manager".into()),
+        signed_on: d("2025-05-20"),
+        valid_until: None,
+        customer_role: CustomerRole::Purchaser,
+        end_use: EndUse::Incorporate,
+        end_use_text: None,
+        end_users: vec![EndUserParty {
+            name: "Local OEMs".into(),
+            country: "CN".into(),
+        }],
+        destinations: vec!["China".into()],
+        scope: ScopeInput {
+            all_products: false,
+            hs_codes: vec!["8542".into()],
+            part_numbers: vec![],
+        },
+        clauses: Clauses {
+            no_reexport_russia_belarus: true,
+            acknowledges_licence_requirement: true,
+            flows_down_obligation: true,
+        },
+        supersedes: None,
+        documents,
+    }
+}
+
+#[test]
+fn an_order_holds_until_a_manager_other_than_the_logger_approves_the_attestation() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-1"), now())
+        .unwrap();
+    let hold = e
+        .check_order("ERP-1", &["854231".into()], None, d("2025-06-01"))
+        .unwrap();
+    assert_eq!(hold.decision, OrderDecision::Hold);
+    assert_eq!(hold.reasons[0].code, "not_covered");
+
+    let logged = e
+        .log_attestation(
+            w.manager,
+            attestation_input(c.id, vec![pdf(w.dir.path())]),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(logged.attestation.status, AttestationStatus::Submitted);
+    assert_eq!(
+        logged.attestation.valid_until,
+        d("2026-05-20"),
+        "policy default: 12 months"
+    );
+    assert_eq!(
+        e.customer_state(c.id, d("2025-06-01")).unwrap().0,
+        CustomerState::PendingReview
+    );
+
+    let refused = e
+        .review_attestation(
+            w.manager,
+            logged.attestation.id,
+            Decision::Approve,
+            None,
+            now(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(refused, Error::Forbidden { .. }) && refused.to_string().contains("four-eyes")
+    );
+    let by_rep = e.review_attestation(w.rep, logged.attestation.id, Decision::Approve, None, now());
+    assert!(matches!(by_rep, Err(Error::Forbidden { .. })));
+
+    let approved = e
+        .review_attestation(
+            w.manager2,
+            logged.attestation.id,
+            Decision::Approve,
+            None,
+            now(),
+        )
+        .unwrap();
+    assert_eq!(approved.attestation.status, AttestationStatus::Approved);
+    assert_eq!(approved.reviews.len(), 1);
+    let clear = e
+        .check_order(
+            &c.id.to_string(),
+            &["8542.31".into()],
+            None,
+            d("2025-06-01"),
+        )
+        .unwrap();
+    assert_eq!(clear.decision, OrderDecision::Clear, "{:?}", clear.reasons);
+    assert_eq!(
+        e.customer_state(c.id, d("2025-06-01")).unwrap().0,
+        CustomerState::Covered
+    );
+
+    let again = e.review_attestation(
+        w.manager2,
+        logged.attestation.id,
+        Decision::Reject,
+        Some("late".into()),
+        now(),
+    );
+    assert!(
+        again.is_err(),
+        "an approved attestation is never reviewed again"
+    );
+}
+
+#[test]
+fn an_embargoed_destination_holds_whatever_the_coverage() {
+    let w = world();
+    let e = &w.enduse;
+    e.add_customer(w.rep, chinese_distributor("ERP-2"), now())
+        .unwrap();
+    let check = e
+        .check_order("ERP-2", &["853400".into()], Some("Russia"), d("2025-06-01"))
+        .unwrap();
+    assert_eq!(check.decision, OrderDecision::Hold);
+    assert_eq!(check.reasons[0].code, "destination_embargoed");
+}
+
+#[test]
+fn an_unknown_customer_or_malformed_code_is_an_error_not_a_clear() {
+    let w = world();
+    let e = &w.enduse;
+    assert_eq!(
+        e.check_order("NOPE", &["854231".into()], None, d("2025-06-01"))
+            .unwrap_err()
+            .field(),
+        Some("customer")
+    );
+    e.add_customer(w.rep, chinese_distributor("ERP-3"), now())
+        .unwrap();
+    assert_eq!(
+        e.check_order("ERP-3", &["85A2".into()], None, d("2025-06-01"))
+            .unwrap_err()
+            .field(),
+        Some("hs")
+    );
+}
+
+#[test]
+fn rejecting_needs_a_reason_and_the_state_follows_the_letter_lifecycle() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-4"), now())
+        .unwrap();
+    assert_eq!(
+        e.customer_state(c.id, d("2025-06-01")).unwrap().0,
+        CustomerState::NotContacted
+    );
+    let letter = e
+        .record_letter(
+            w.rep,
+            LetterInput {
+                customer_id: c.id,
+                channel: Channel::Email,
+                sent_on: d("2025-04-01"),
+                ack_due: None,
+                subject: None,
+                body: None,
+                template_name: None,
+                template_version: None,
+            },
+            now(),
+        )
+        .unwrap();
+    assert_eq!(letter.ack_due, Some(d("2025-05-01")));
+    assert_eq!(
+        e.customer_state(c.id, d("2025-04-15")).unwrap().0,
+        CustomerState::AwaitingAck
+    );
+    assert_eq!(
+        e.customer_state(c.id, d("2025-06-01")).unwrap().0,
+        CustomerState::OverdueAck
+    );
+    e.acknowledge_letter(
+        w.rep,
+        letter.id,
+        AckInput {
+            received_on: d("2025-05-10"),
+            by: "Li Na".into(),
+            note: None,
+        },
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        e.customer_state(c.id, d("2025-06-01")).unwrap().0,
+        CustomerState::NeedsAttestation
+    );
+
+    let a = e
+        .log_attestation(w.rep, attestation_input(c.id, vec![]), now())
+        .unwrap();
+    let no_reason = e
+        .review_attestation(w.manager, a.attestation.id, Decision::Reject, None, now())
+        .unwrap_err();
+    assert_eq!(no_reason.field(), Some("reason"));
+    e.review_attestation(
+        w.manager,
+        a.attestation.id,
+        Decision::RequestChanges,
+        Some("List the end users".into()),
+        now(),
+    )
+    .unwrap();
+    let (state, _) = e.customer_state(c.id, d("2025-06-01")).unwrap();
+    assert_eq!(state, CustomerState::NeedsAttestation);
+}
+
+#[test]
+fn a_red_flag_from_a_visit_stays_open_until_a_manager_resolves_it_with_a_note() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-5"), now())
+        .unwrap();
+    let input = VisitInput {
+        customer_id: c.id,
+        visited_on: d("2025-05-30"),
+        location: Some("Shenzhen office".into()),
+        attendees: vec!["Li Na".into()],
+        purpose: None,
+        notes: Some("Reluctant to name end users".into()),
+        red_flags: vec!["ts-02".into()],
+        follow_ups: vec![FollowUpInput {
+            action: "Ask for the end-user list".into(),
+            due_on: d("2025-06-15"),
+            owner_id: None,
+        }],
+    };
+    let bad_flag = VisitInput {
+        red_flags: vec!["XX-99".into()],
+        ..input.clone()
+    };
+    assert_eq!(
+        e.log_visit(w.rep, bad_flag, now()).unwrap_err().field(),
+        Some("red_flags[0]")
+    );
+    assert!(
+        e.list_visits(Some(c.id), 10).unwrap().is_empty(),
+        "a refused visit writes nothing"
+    );
+
+    let logged = e.log_visit(w.rep, input, now()).unwrap();
+    assert_eq!(logged.red_flags[0].flag_id, "TS-02");
+    assert_eq!(logged.follow_ups.len(), 1);
+    assert_eq!(
+        e.customer_state(c.id, d("2025-06-01")).unwrap().0,
+        CustomerState::RedFlagOpen
+    );
+    let obs = logged.red_flags[0].id;
+    assert!(matches!(
+        e.resolve_red_flag(w.rep, obs, "fine", d("2025-06-01"), now()),
+        Err(Error::Forbidden { .. })
+    ));
+    assert_eq!(
+        e.resolve_red_flag(w.manager, obs, " ", d("2025-06-01"), now())
+            .unwrap_err()
+            .field(),
+        Some("note")
+    );
+    e.resolve_red_flag(
+        w.manager,
+        obs,
+        "End-user list received",
+        d("2025-06-01"),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        e.customer_state(c.id, d("2025-06-01")).unwrap().0,
+        CustomerState::NotContacted
+    );
+    let detail = e.customer_detail(c.id, d("2025-06-01")).unwrap();
+    assert!(detail.timeline.iter().any(|t| t.title.contains("resolved")));
+}
+
+#[test]
+fn bad_customer_input_names_the_field_and_writes_nothing() {
+    let w = world();
+    let e = &w.enduse;
+    let events = e.audit_log(None, 1000).unwrap().len();
+    let bad = CustomerInput {
+        country: "Atlantis".into(),
+        ..chinese_distributor("ERP-6")
+    };
+    assert_eq!(
+        e.add_customer(w.rep, bad, now()).unwrap_err().field(),
+        Some("country")
+    );
+    let bad = CustomerInput {
+        hs_codes: vec!["85".into()],
+        ..chinese_distributor("ERP-6")
+    };
+    assert_eq!(
+        e.add_customer(w.rep, bad, now()).unwrap_err().field(),
+        Some("hs_codes")
+    );
+    e.add_customer(w.rep, chinese_distributor("ERP-6"), now())
+        .unwrap();
+    let dup = e
+        .add_customer(w.rep, chinese_distributor("ERP-6"), now())
+        .unwrap_err();
+    assert_eq!(dup.field(), Some("external_id"));
+    assert_eq!(
+        e.audit_log(None, 1000).unwrap().len(),
+        events + 1,
+        "only the good customer was audited"
+    );
+}
+
+#[test]
+fn a_stale_edit_is_refused_as_a_conflict() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-7"), now())
+        .unwrap();
+    let edit = CustomerInput {
+        city: Some("Dongguan".into()),
+        ..chinese_distributor("ERP-7")
+    };
+    e.edit_customer(w.rep, c.id, edit.clone(), Some(1), now())
+        .unwrap();
+    assert!(matches!(
+        e.edit_customer(w.rep, c.id, edit, Some(1), now()),
+        Err(Error::Conflict { .. })
+    ));
+    let history = e.record_history("customer", &c.id.to_string()).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].old.as_ref().unwrap()["city"], "Shenzhen");
+    assert_eq!(history[1].new["city"], "Dongguan");
+}
+
+#[test]
+fn documents_are_stored_by_hash_checked_when_read_and_limited_to_scans() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-8"), now())
+        .unwrap();
+    let not_a_scan = w.dir.path().join("notes.txt");
+    std::fs::write(&not_a_scan, "hello").unwrap();
+    let err = e
+        .log_attestation(w.rep, attestation_input(c.id, vec![not_a_scan]), now())
+        .unwrap_err();
+    assert_eq!(err.field(), Some("documents[0]"));
+    assert!(e.review_queue().unwrap().is_empty(), "nothing was logged");
+
+    let logged = e
+        .log_attestation(
+            w.rep,
+            attestation_input(c.id, vec![pdf(w.dir.path())]),
+            now(),
+        )
+        .unwrap();
+    let doc = &logged.documents[0];
+    assert_eq!(doc.media_type, "application/pdf");
+    let (_, bytes) = e.read_document(doc.id).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let stored = e.documents_dir().join(&doc.sha256[..2]).join(&doc.sha256);
+    std::fs::write(&stored, b"%PDF-1.4 tampered").unwrap();
+    assert!(matches!(
+        e.read_document(doc.id),
+        Err(Error::Integrity { .. })
+    ));
+}
+
+#[test]
+fn the_review_queue_lists_submitted_attestations_oldest_first_with_documents() {
+    let w = world();
+    let e = &w.enduse;
+    let a = e
+        .add_customer(w.rep, chinese_distributor("ERP-9"), now())
+        .unwrap();
+    let b = e
+        .add_customer(w.rep, chinese_distributor("ERP-10"), now())
+        .unwrap();
+    let first = e
+        .log_attestation(
+            w.rep,
+            attestation_input(a.id, vec![pdf(w.dir.path())]),
+            now(),
+        )
+        .unwrap();
+    let later = now() + chrono::Duration::minutes(5);
+    e.log_attestation(w.rep, attestation_input(b.id, vec![]), later)
+        .unwrap();
+    let queue = e.review_queue().unwrap();
+    assert_eq!(queue.len(), 2);
+    assert_eq!(queue[0].attestation.id, first.attestation.id);
+    assert_eq!(queue[0].documents.len(), 1);
+    assert_eq!(queue[0].logged_by_name, "Rita Rep");
+}
+
+#[test]
+fn validity_longer_than_four_years_is_refused() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-11"), now())
+        .unwrap();
+    let input = AttestationInput {
+        valid_until: Some(d("2029-05-21")),
+        ..attestation_input(c.id, vec![])
+    };
+    assert_eq!(
+        e.log_attestation(w.rep, input, now()).unwrap_err().field(),
+        Some("valid_until")
+    );
+}
+
+#[test]
+fn customers_are_listed_filtered_and_searched_in_any_script() {
+    let w = world();
+    let e = &w.enduse;
+    e.load_demo(300, 3, d("2025-06-01"), now()).unwrap();
+    let today = d("2025-06-01");
+    let by_han = e
+        .list_customers(
+            &CustomerQuery {
+                search: Some("深圳".into()),
+                ..Default::default()
+            },
+            today,
+        )
+        .unwrap();
+    assert!(by_han.total > 0 && by_han.rows.iter().all(|r| r.name.contains("深圳")));
+    let by_pinyin = e
+        .list_customers(
+            &CustomerQuery {
+                search: Some("SHENZHEN".into()),
+                ..Default::default()
+            },
+            today,
+        )
+        .unwrap();
+    assert_eq!(by_pinyin.total, by_han.total);
+    let hk = e
+        .list_customers(
+            &CustomerQuery {
+                countries: vec!["Hong Kong".into()],
+                limit: 10,
+                ..Default::default()
+            },
+            today,
+        )
+        .unwrap();
+    assert!(hk.rows.len() <= 10 && hk.rows.iter().all(|r| r.country == "HK"));
+    let overdue = e
+        .list_customers(
+            &CustomerQuery {
+                states: vec![CustomerState::OverdueAck],
+                ..Default::default()
+            },
+            today,
+        )
+        .unwrap();
+    assert!(
+        overdue.total > 0
+            && overdue
+                .rows
+                .iter()
+                .all(|r| r.state == CustomerState::OverdueAck)
+    );
+    let report = e.coverage_report(today).unwrap();
+    for state in CustomerState::ALL {
+        let n = report
+            .counts
+            .iter()
+            .find(|c| c.state == state)
+            .unwrap()
+            .count;
+        assert!(n > 0, "the demo has customers in state {state}");
+    }
+}
+
+#[test]
+fn an_attestation_sent_back_for_changes_is_amended_and_reviewed_again() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-12"), now())
+        .unwrap();
+    let a = e
+        .log_attestation(w.rep, attestation_input(c.id, vec![]), now())
+        .unwrap()
+        .attestation;
+    e.review_attestation(
+        w.manager,
+        a.id,
+        Decision::RequestChanges,
+        Some("Name the end users".into()),
+        now(),
+    )
+    .unwrap();
+    let fixed = AttestationInput {
+        end_users: vec![EndUserParty {
+            name: "Shenzhen Robotics Co.".into(),
+            country: "CN".into(),
+        }],
+        ..attestation_input(c.id, vec![])
+    };
+    let amended = e
+        .amend_attestation(w.rep, a.id, fixed.clone(), Some(2), now())
+        .unwrap();
+    assert_eq!(amended.attestation.status, AttestationStatus::Submitted);
+    e.review_attestation(w.manager, a.id, Decision::Approve, None, now())
+        .unwrap();
+    let refused = e
+        .amend_attestation(w.rep, a.id, fixed, None, now())
+        .unwrap_err();
+    assert!(refused.to_string().contains("never edited"), "{refused}");
+}
+
+#[test]
+fn the_home_screen_shows_a_rep_their_own_customers_and_a_manager_everything() {
+    let w = world();
+    let e = &w.enduse;
+    e.load_demo(120, 9, d("2025-06-01"), now()).unwrap();
+    let mine = e
+        .add_customer(
+            w.rep,
+            CustomerInput {
+                owner_id: Some(w.rep),
+                ..chinese_distributor("ERP-13")
+            },
+            now(),
+        )
+        .unwrap();
+    let rep_home = e.home(w.rep, d("2025-06-01")).unwrap();
+    assert!(rep_home.own_customers_only);
+    assert_eq!(rep_home.total, 1);
+    assert_eq!(rep_home.needs_action[0].id, mine.id);
+    let manager_home = e.home(w.manager, d("2025-06-01")).unwrap();
+    assert_eq!(manager_home.total, 121);
+    assert!(manager_home.review_queue > 0);
+    assert!(!manager_home.open_red_flags.is_empty());
+    assert!(
+        manager_home
+            .by_country
+            .iter()
+            .any(|g| g.key == "CN" && g.label == "China")
+    );
+    assert!(
+        manager_home
+            .expiring
+            .iter()
+            .all(|c| c.state == CustomerState::Expiring)
+    );
+}
