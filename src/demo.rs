@@ -436,6 +436,31 @@ impl Demo<'_, '_> {
                 self.attestation(&customer, owner, signed, Some(Decision::Approve), None)?;
             }
         }
+        // Earlier yearly cycles (letter, reminder, approved attestation), long expired, so a
+        // large demo has the history a real programme accumulates without changing states.
+        let cycles = match scenario {
+            Scenario::Covered
+            | Scenario::RedFlagOpen
+            | Scenario::Blocked
+            | Scenario::Expiring
+            | Scenario::Expired
+            | Scenario::PendingReview => self.rng.random_range(1..=3),
+            _ => 0,
+        };
+        for j in 0..cycles {
+            let signed = ago(today, 760 + 365 * j + self.rng.random_range(0..30));
+            self.letter(&customer, owner, ago(signed, 45), Some(contact.name.clone()))?;
+            if self.rng.random_bool(0.5) {
+                self.letter(&customer, owner, ago(signed, 20), Some(contact.name.clone()))?;
+            }
+            self.attestation(&customer, owner, signed, Some(Decision::Approve), None)?;
+        }
+        if let Scenario::NeedsAttestation = scenario {
+            for j in 0..self.rng.random_range(1..=3) {
+                let sent = ago(today, 400 + 365 * j);
+                self.letter(&customer, owner, sent, Some(contact.name.clone()))?;
+            }
+        }
         let visits = self.rng.random_range(0..=10);
         for v in 0..visits {
             let on = ago(today, self.rng.random_range(1..720));

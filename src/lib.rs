@@ -1,7 +1,7 @@
 //! EndUse core: the export-compliance record of a chip supplier's customers — letters, visits,
 //! attestations, reviews — with the rules that decide coverage and the shipping gate, an
-//! append-only hash-chained audit trail, and the SQLite store. The desktop shell and the `enduse`
-//! CLI are thin faces on [`Enduse`]; nothing here depends on them.
+//! append-only hash-chained audit trail, restricted-party screening, and the SQLite store. The
+//! desktop shell and the `enduse` CLI are thin faces on [`Enduse`]; nothing here depends on them.
 
 pub mod cli;
 pub mod country;
@@ -12,6 +12,7 @@ pub mod hs;
 pub mod model;
 pub mod reference;
 pub mod rules;
+pub mod screening;
 pub mod store;
 pub mod workflows;
 

@@ -45,36 +45,90 @@ pub(crate) struct ChainHead {
 impl AuditEvent {
     /// The bytes the hash covers: every field but the hash, as JSON with sorted keys.
     pub fn canonical(&self) -> String {
-        let value = serde_json::json!({
-            "seq": self.seq,
-            "id": self.id,
-            "at": ts_text(&self.at),
-            "actor_id": self.actor_id,
-            "device_id": self.device_id,
-            "action": self.action,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "old": self.old,
-            "new": self.new,
-            "prev_hash": self.prev_hash,
-        });
-        let mut out = String::new();
-        write_canonical(&value, &mut out);
-        out
+        let new = canonical_json(&self.new);
+        let old = self.old.as_ref().map(canonical_json);
+        let actor = self.actor_id.map(|a| a.to_string());
+        canonical_text(&EventText {
+            seq: self.seq,
+            id: &self.id.to_string(),
+            at: &ts_text(&self.at),
+            actor_id: actor.as_deref(),
+            device_id: &self.device_id.to_string(),
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            old: old.as_deref(),
+            new: &new,
+            prev_hash: &self.prev_hash,
+        })
     }
 
     pub fn compute_hash(&self) -> String {
-        let mut hasher = Sha256::new();
-        hasher.update(self.prev_hash.as_bytes());
-        hasher.update(b"\n");
-        hasher.update(self.canonical().as_bytes());
-        hex::encode(hasher.finalize())
+        hash_text(&self.prev_hash, &self.canonical())
     }
 
     pub(crate) fn sealed(mut self) -> Self {
         self.hash = self.compute_hash();
         self
     }
+}
+
+/// An event's fields as stored (old and new already canonical JSON text), so the chain can be
+/// verified without parsing the record payloads.
+struct EventText<'a> {
+    seq: i64,
+    id: &'a str,
+    at: &'a str,
+    actor_id: Option<&'a str>,
+    device_id: &'a str,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: &'a str,
+    old: Option<&'a str>,
+    new: &'a str,
+    prev_hash: &'a str,
+}
+
+fn json_str(s: &str) -> String {
+    Value::String(s.to_string()).to_string()
+}
+
+/// The canonical event: keys in sorted order, payloads embedded as their canonical text.
+fn canonical_text(e: &EventText<'_>) -> String {
+    let opt = |v: Option<&str>, quote: bool| match v {
+        None => "null".to_string(),
+        Some(v) if quote => json_str(v),
+        Some(v) => v.to_string(),
+    };
+    format!(
+        "{{\"action\":{},\"actor_id\":{},\"at\":{},\"device_id\":{},\"entity\":{},\"entity_id\":{},\"id\":{},\"new\":{},\"old\":{},\"prev_hash\":{},\"seq\":{}}}",
+        json_str(e.action),
+        opt(e.actor_id, true),
+        json_str(e.at),
+        json_str(e.device_id),
+        json_str(e.entity),
+        json_str(e.entity_id),
+        json_str(e.id),
+        e.new,
+        opt(e.old, false),
+        json_str(e.prev_hash),
+        e.seq
+    )
+}
+
+fn hash_text(prev_hash: &str, canonical: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(prev_hash.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(canonical.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// A value as canonical JSON text.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
 }
 
 /// JSON with object keys sorted at every level, whatever order the map kept them in.
@@ -141,8 +195,8 @@ pub(crate) fn insert_event(conn: &Connection, e: &AuditEvent) -> Result<()> {
         e.action,
         e.entity,
         e.entity_id,
-        e.old.as_ref().map(Value::to_string),
-        e.new.to_string(),
+        e.old.as_ref().map(canonical_json),
+        canonical_json(&e.new),
         e.prev_hash,
         e.hash,
     ])?;
@@ -241,7 +295,8 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
-/// Recomputes every hash in order and reports the first event that does not hold.
+/// Recomputes every hash in order, from the stored text (payloads are not parsed), and reports
+/// the first event whose sequence, link or hash does not hold.
 pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
     let mut expected_seq = 1;
     let mut prev = GENESIS_HASH.to_string();
@@ -256,38 +311,56 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
         if broken.is_some() {
             continue;
         }
-        let event = match event_from_row(row) {
-            Ok(e) => e,
+        let seq: i64 = row.get(0)?;
+        let text =
+            |i: usize| -> rusqlite::Result<&str> { row.get_ref(i)?.as_str().map_err(Into::into) };
+        let opt_text = |i: usize| -> rusqlite::Result<Option<&str>> {
+            row.get_ref(i)?.as_str_or_null().map_err(Into::into)
+        };
+        let checked = (|| -> rusqlite::Result<Option<String>> {
+            let stored_prev = text(10)?;
+            let stored_hash = text(11)?;
+            if seq != expected_seq {
+                return Ok(Some(format!(
+                    "expected event {expected_seq} next, found {seq} (an event is missing)"
+                )));
+            }
+            if stored_prev != prev {
+                return Ok(Some(
+                    "its previous-hash does not match the event before it".into(),
+                ));
+            }
+            let canonical = canonical_text(&EventText {
+                seq,
+                id: text(1)?,
+                at: text(2)?,
+                actor_id: opt_text(3)?,
+                device_id: text(4)?,
+                action: text(5)?,
+                entity: text(6)?,
+                entity_id: text(7)?,
+                old: opt_text(8)?,
+                new: text(9)?,
+                prev_hash: stored_prev,
+            });
+            if hash_text(stored_prev, &canonical) != stored_hash {
+                return Ok(Some(
+                    "its content does not match its hash (the event was altered)".into(),
+                ));
+            }
+            prev = stored_hash.to_string();
+            Ok(None)
+        })();
+        match checked {
+            Ok(None) => expected_seq += 1,
+            Ok(Some(reason)) => broken = Some(BrokenLink { seq, reason }),
             Err(e) => {
-                let seq: i64 = row.get(0)?;
                 broken = Some(BrokenLink {
                     seq,
                     reason: format!("event is unreadable: {e}"),
-                });
-                continue;
+                })
             }
-        };
-        let reason = if event.seq != expected_seq {
-            Some(format!(
-                "expected event {expected_seq} next, found {} (an event is missing)",
-                event.seq
-            ))
-        } else if event.prev_hash != prev {
-            Some("its previous-hash does not match the event before it".to_string())
-        } else if event.compute_hash() != event.hash {
-            Some("its content does not match its hash (the event was altered)".to_string())
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            broken = Some(BrokenLink {
-                seq: event.seq,
-                reason,
-            });
-            continue;
         }
-        expected_seq += 1;
-        prev = event.hash;
     }
     Ok(ChainReport {
         events: count,
