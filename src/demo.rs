@@ -449,9 +449,19 @@ impl Demo<'_, '_> {
         };
         for j in 0..cycles {
             let signed = ago(today, 760 + 365 * j + self.rng.random_range(0..30));
-            self.letter(&customer, owner, ago(signed, 45), Some(contact.name.clone()))?;
+            self.letter(
+                &customer,
+                owner,
+                ago(signed, 45),
+                Some(contact.name.clone()),
+            )?;
             if self.rng.random_bool(0.5) {
-                self.letter(&customer, owner, ago(signed, 20), Some(contact.name.clone()))?;
+                self.letter(
+                    &customer,
+                    owner,
+                    ago(signed, 20),
+                    Some(contact.name.clone()),
+                )?;
             }
             self.attestation(&customer, owner, signed, Some(Decision::Approve), None)?;
         }

@@ -23,10 +23,9 @@ impl CommandSpec {
             input: |cfg| I::name(cfg),
             output: |cfg| O::name(cfg),
             imports: |cfg| {
-                let mut deps = I::dependencies(cfg);
-                deps.extend(O::dependencies(cfg));
-                deps.extend(Dependency::from_ty::<I>(cfg));
-                deps.extend(Dependency::from_ty::<O>(cfg));
+                let mut deps = Vec::new();
+                collect_named::<I>(cfg, &mut deps);
+                collect_named::<O>(cfg, &mut deps);
                 deps
             },
             export: |cfg| {
@@ -37,8 +36,22 @@ impl CommandSpec {
     }
 }
 
+/// `T` itself if named, and the named types among its generic arguments (`Vec<ReviewItem>`).
+fn collect_named<T: TS + 'static + ?Sized>(cfg: &Config, out: &mut Vec<Dependency>) {
+    struct Named<'a>(&'a Config, &'a mut Vec<Dependency>);
+    impl TypeVisitor for Named<'_> {
+        fn visit<U: TS + 'static + ?Sized>(&mut self) {
+            self.1.extend(Dependency::from_ty::<U>(self.0));
+            U::visit_generics(self);
+        }
+    }
+    Named(cfg, out).visit::<T>();
+}
+
 /// Exports `T` if it is a named type, and every named type it mentions.
-fn export_with_dependencies<T: TS + 'static + ?Sized>(cfg: &Config) -> Result<(), ts_rs::ExportError> {
+fn export_with_dependencies<T: TS + 'static + ?Sized>(
+    cfg: &Config,
+) -> Result<(), ts_rs::ExportError> {
     struct Exporter<'a>(&'a Config, Result<(), ts_rs::ExportError>);
     impl TypeVisitor for Exporter<'_> {
         fn visit<U: TS + 'static + ?Sized>(&mut self) {
@@ -50,6 +63,7 @@ fn export_with_dependencies<T: TS + 'static + ?Sized>(cfg: &Config) -> Result<()
     let mut exporter = Exporter(cfg, Ok(()));
     exporter.visit::<T>();
     T::visit_dependencies(&mut exporter);
+    T::visit_generics(&mut exporter);
     exporter.1
 }
 
@@ -79,7 +93,9 @@ pub(crate) fn export_bindings() -> Result<(), Box<dyn std::error::Error>> {
     for (name, module) in &imports {
         out.push_str(&format!("import type {{ {name} }} from './{module}';\n"));
     }
-    out.push_str("\n/** Every command the shell handles: `input` is `null` when it takes none. */\n");
+    out.push_str(
+        "\n/** Every command the shell handles: `input` is `null` when it takes none. */\n",
+    );
     out.push_str("export interface Commands {\n");
     for spec in &specs {
         out.push_str(&format!(

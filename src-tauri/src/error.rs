@@ -32,7 +32,7 @@ pub struct IpcError {
     #[ts(optional)]
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[ts(optional)]
+    #[ts(as = "Option<Vec<RowError>>", optional)]
     pub rows: Vec<RowError>,
 }
 
@@ -81,7 +81,11 @@ mod tests {
 
     #[test]
     fn a_refused_import_carries_every_bad_row() {
-        let rows = vec![RowError { line: 3, field: "country".into(), reason: "unknown".into() }];
+        let rows = vec![RowError {
+            line: 3,
+            field: "country".into(),
+            reason: "unknown".into(),
+        }];
         let e: IpcError = enduse::Error::ImportRejected { errors: rows }.into();
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["code"], "import_rejected");

@@ -2,13 +2,13 @@
 //! core to the webview as a fixed set of commands. No business rule lives here: every command is a
 //! few-line adapter over one `enduse::Enduse` call (see `commands/`).
 
+#[cfg(test)]
 mod bindings;
 mod commands;
 mod error;
 mod state;
 
 use tauri::Manager;
-
 
 /// Declares every command once: the handler, the permission list check and the TypeScript command
 /// map (`ui/src/lib/api/bindings/commands.ts`) all come from this list.
@@ -18,6 +18,7 @@ macro_rules! app_commands {
             tauri::generate_handler![$(commands::$module::$name),*]
         }
 
+        #[cfg(test)]
         pub(crate) fn command_specs() -> Vec<bindings::CommandSpec> {
             vec![$(bindings::CommandSpec::of::<$input, $output>(stringify!($name))),*]
         }

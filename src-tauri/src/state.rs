@@ -41,7 +41,11 @@ pub struct AppState {
 impl AppState {
     pub fn open(db_path: PathBuf) -> Self {
         let core = Enduse::open(&db_path).map_err(IpcError::from);
-        let state = AppState { db_path, core, user: Mutex::new(None) };
+        let state = AppState {
+            db_path,
+            core,
+            user: Mutex::new(None),
+        };
         // Sign back in as last time's user if they still exist.
         if let (Ok(core), Some(id)) = (&state.core, state.remembered_user()) {
             if core.get_user(id).is_ok_and(|u| !u.archived) {
@@ -58,7 +62,10 @@ impl AppState {
 
     /// The signed-in user's id, or `no_user`.
     pub fn actor(&self) -> CmdResult<Uuid> {
-        self.user.lock().expect("session lock").ok_or_else(IpcError::no_user)
+        self.user
+            .lock()
+            .expect("session lock")
+            .ok_or_else(IpcError::no_user)
     }
 
     pub fn current_user(&self) -> CmdResult<Option<User>> {

@@ -71,5 +71,7 @@ pub fn sign_out(state: State<'_, AppState>) {
 
 #[tauri::command]
 pub fn load_demo(state: State<'_, AppState>, input: DemoInput) -> CmdResult<DemoSummary> {
-    Ok(state.core()?.load_demo(input.customers, 7, today(), now())?)
+    Ok(state
+        .core()?
+        .load_demo(input.customers, 7, today(), now())?)
 }

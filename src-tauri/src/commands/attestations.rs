@@ -28,7 +28,9 @@ pub struct AmendInput {
     pub expected_version: Option<i64>,
 }
 
-/// The raw bytes of a document: arrives in the webview as an `ArrayBuffer`.
+/// The raw bytes of a document: arrives in the webview as an `ArrayBuffer`. Only a type for the
+/// generated command map; the command returns a `tauri::ipc::Response`.
+#[cfg_attr(not(test), allow(dead_code))]
 pub struct Binary;
 
 impl ts_rs::TS for Binary {
@@ -47,7 +49,9 @@ pub fn log_attestation(
     state: State<'_, AppState>,
     input: AttestationInput,
 ) -> CmdResult<AttestationRecord> {
-    Ok(state.core()?.log_attestation(state.actor()?, input, now())?)
+    Ok(state
+        .core()?
+        .log_attestation(state.actor()?, input, now())?)
 }
 
 #[tauri::command]
@@ -56,7 +60,13 @@ pub fn amend_attestation(
     input: AmendInput,
 ) -> CmdResult<AttestationRecord> {
     let core = state.core()?;
-    Ok(core.amend_attestation(state.actor()?, input.id, input.attestation, input.expected_version, now())?)
+    Ok(core.amend_attestation(
+        state.actor()?,
+        input.id,
+        input.attestation,
+        input.expected_version,
+        now(),
+    )?)
 }
 
 #[tauri::command]
@@ -75,7 +85,13 @@ pub fn review_attestation(
     input: ReviewInput,
 ) -> CmdResult<AttestationRecord> {
     let core = state.core()?;
-    Ok(core.review_attestation(state.actor()?, input.id, input.decision, input.reason, now())?)
+    Ok(core.review_attestation(
+        state.actor()?,
+        input.id,
+        input.decision,
+        input.reason,
+        now(),
+    )?)
 }
 
 #[tauri::command]

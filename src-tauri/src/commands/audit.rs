@@ -35,6 +35,9 @@ pub fn audit_log(state: State<'_, AppState>, input: AuditLogInput) -> CmdResult<
 }
 
 #[tauri::command]
-pub fn record_history(state: State<'_, AppState>, input: HistoryInput) -> CmdResult<Vec<AuditEvent>> {
+pub fn record_history(
+    state: State<'_, AppState>,
+    input: HistoryInput,
+) -> CmdResult<Vec<AuditEvent>> {
     Ok(state.core()?.record_history(&input.entity, &input.id)?)
 }

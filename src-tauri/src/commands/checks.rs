@@ -23,5 +23,10 @@ pub struct OrderCheckInput {
 pub fn check_order(state: State<'_, AppState>, input: OrderCheckInput) -> CmdResult<OrderCheck> {
     let on = input.on.unwrap_or_else(today);
     let core = state.core()?;
-    Ok(core.check_order(&input.customer, &input.hs_codes, input.destination.as_deref(), on)?)
+    Ok(core.check_order(
+        &input.customer,
+        &input.hs_codes,
+        input.destination.as_deref(),
+        on,
+    )?)
 }

@@ -63,14 +63,17 @@ pub fn add_customer(state: State<'_, AppState>, input: CustomerInput) -> CmdResu
 #[tauri::command]
 pub fn import_customers(state: State<'_, AppState>, input: ImportInput) -> CmdResult<ImportReport> {
     let actor = state.actor()?;
-    let text = std::fs::read_to_string(&input.path)
-        .map_err(|e| enduse::Error::io(&input.path, e))?;
-    Ok(state.core()?.import_customers(actor, &text, input.dry_run, now())?)
+    let text =
+        std::fs::read_to_string(&input.path).map_err(|e| enduse::Error::io(&input.path, e))?;
+    Ok(state
+        .core()?
+        .import_customers(actor, &text, input.dry_run, now())?)
 }
 
 #[tauri::command]
 pub fn export_customers(state: State<'_, AppState>, input: ExportInput) -> CmdResult<u64> {
-    let file = std::fs::File::create(&input.path)
-        .map_err(|e| enduse::Error::io(&input.path, e))?;
-    Ok(state.core()?.export_customers(std::io::BufWriter::new(file))?)
+    let file = std::fs::File::create(&input.path).map_err(|e| enduse::Error::io(&input.path, e))?;
+    Ok(state
+        .core()?
+        .export_customers(std::io::BufWriter::new(file))?)
 }

@@ -23,6 +23,11 @@ pub fn record_letter(state: State<'_, AppState>, input: LetterInput) -> CmdResul
 }
 
 #[tauri::command]
-pub fn acknowledge_letter(state: State<'_, AppState>, input: AcknowledgeInput) -> CmdResult<Letter> {
-    Ok(state.core()?.acknowledge_letter(state.actor()?, input.letter_id, input.ack, now())?)
+pub fn acknowledge_letter(
+    state: State<'_, AppState>,
+    input: AcknowledgeInput,
+) -> CmdResult<Letter> {
+    Ok(state
+        .core()?
+        .acknowledge_letter(state.actor()?, input.letter_id, input.ack, now())?)
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod checks;
 pub mod customers;
 pub mod letters;
+#[cfg(test)]
 pub mod names;
 pub mod settings;
 pub mod visits;

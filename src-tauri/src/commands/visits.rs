@@ -36,5 +36,7 @@ pub fn resolve_red_flag(
 
 #[tauri::command]
 pub fn complete_follow_up(state: State<'_, AppState>, input: Uuid) -> CmdResult<FollowUp> {
-    Ok(state.core()?.complete_follow_up(state.actor()?, input, today(), now())?)
+    Ok(state
+        .core()?
+        .complete_follow_up(state.actor()?, input, today(), now())?)
 }
