@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch } from './harness.mjs';
-import { createProfile, textOf } from './steps.mjs';
+import { createProfile, textOf, textsOf } from './steps.mjs';
 
 let app;
 before(async () => {
@@ -38,17 +38,19 @@ test('creating the profile offers the demo data, then opens the home screen', as
 
 test('the customers table lists the demo customers and searches in the core', async () => {
   await (await app.$t('nav-customers')).click();
-  await (await app.$t('customer-row')).waitForDisplayed({ timeout: 10_000 });
+  await (await app.$t('customer-row')).waitForExist({ timeout: 10_000 });
   const total = await textOf(app, 'customer-total');
   assert.match(total, /500 customers/);
   await app.shot('customers');
-  const first = await (await app.$t('customer-row')).getText();
-  const word = first.split('\n')[0].slice(0, 4);
+  const first = (await textsOf(app, 'customer-row'))[0];
+  const word = first.slice(0, 4);
   await (await app.$t('customer-search')).setValue(word);
   await app.browser.waitUntil(async () => !/^500 /.test(await textOf(app, 'customer-total')), {
     timeout: 5_000,
   });
-  await (await app.$t('customer-row')).click();
+  const row = await app.$t('customer-row');
+  await row.waitForExist({ timeout: 10_000 });
+  await row.click();
   await (await app.$t('customer-page')).waitForDisplayed({ timeout: 10_000 });
   await (await app.$t('timeline')).waitForDisplayed();
   await app.shot('customer-page');

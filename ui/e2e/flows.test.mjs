@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch } from './harness.mjs';
 import { badCsv, goodCsv, signedPdf } from './fixtures.mjs';
-import { createProfile, nav, pickCustomer, queueFilePick, switchUser, textOf } from './steps.mjs';
+import {
+  createProfile,
+  nav,
+  pickCustomer,
+  queueFilePick,
+  switchUser,
+  textOf,
+  textsOf,
+} from './steps.mjs';
 
 let app;
 before(async () => {
@@ -27,8 +35,7 @@ test('a CSV with bad rows is refused, listing each bad line, and nothing is impo
   await (await app.$t('import-choose')).click();
   const box = await app.$t('import-errors');
   await box.waitForDisplayed({ timeout: 10_000 });
-  const rows = await app.browser.$$('[data-testid="import-error-row"]');
-  const lines = await Promise.all(rows.map((r) => r.getText()));
+  const lines = await textsOf(app, 'import-error-row');
   assert.ok(lines.some((l) => l.startsWith('line 3')), lines.join('\n'));
   assert.ok(lines.some((l) => l.startsWith('line 4')), lines.join('\n'));
   assert.ok(lines.some((l) => l.startsWith('line 5')), lines.join('\n'));
@@ -46,9 +53,7 @@ test('a good CSV is previewed, then imported; customer text shows literally', as
   await (await app.$t('import-done')).waitForDisplayed({ timeout: 10_000 });
   await app.browser.keys('Escape');
   await app.browser.waitUntil(async () => /^4 customers/.test(await textOf(app, 'customer-total')));
-  const names = await Promise.all(
-    (await app.browser.$$('[data-testid="customer-row"]')).map((r) => r.getText()),
-  );
+  const names = await textsOf(app, 'customer-row');
   assert.ok(names.some((n) => n.includes('<img src=x onerror=alert(1)>')), names.join('\n'));
   assert.ok(names.some((n) => n.includes('深圳市华强电子有限公司')));
   await app.shot('customers-imported');

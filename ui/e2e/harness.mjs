@@ -26,6 +26,8 @@ async function ensureDisplay() {
   });
   for (let i = 0; i < 50 && !existsSync(`/tmp/.X11-unix/X${n}`); i++) await sleep(100);
   display = `:${n}`;
+  // Do not keep the test process alive for Xvfb; stop it when the process ends.
+  xvfb.unref();
   process.on('exit', () => xvfb?.kill());
   return display;
 }

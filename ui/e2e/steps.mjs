@@ -18,10 +18,9 @@ export async function pickCustomer(app, text) {
   const input = await app.$t('customer-picker');
   await input.click();
   await input.setValue(text);
-  const option = await app.browser.$(`[data-testid="picker-option"]=${text}`).catch(() => null);
-  const first = option && (await option.isExisting()) ? option : await app.$t('picker-option');
-  await first.waitForDisplayed({ timeout: 5_000 });
-  await first.click();
+  const option = await app.browser.$(`//*[@data-testid="picker-option"][contains(., "${text}")]`);
+  await option.waitForExist({ timeout: 5_000 });
+  await option.click();
 }
 
 /** Queues the answer of the next native file dialog (see ui/src/lib/api/dialogs.ts). */
@@ -33,14 +32,38 @@ export async function queueFilePick(app, paths) {
 
 export async function switchUser(app, name) {
   await (await app.$t('switch-user')).click();
-  const pick = await app.browser.$(`[data-testid="pick-user"]*=${name}`);
-  await pick.waitForDisplayed({ timeout: 5_000 });
+  const pick = await app.browser.$(`//*[@data-testid="pick-user"][contains(., "${name}")]`);
+  await pick.waitForExist({ timeout: 5_000 });
   await pick.click();
-  await (await app.$t('home')).waitForDisplayed({ timeout: 10_000 });
+  await (await app.$t('home')).waitForExist({ timeout: 10_000 });
 }
 
+/**
+ * The text of an element once it exists and has some. WebKitWebDriver's getText returns '' for
+ * some displayed elements (seen in the sidebar), so this reads textContent, whitespace collapsed.
+ */
 export async function textOf(app, testid) {
   const el = await app.$t(testid);
-  await el.waitForDisplayed({ timeout: 10_000 });
-  return el.getText();
+  await el.waitForExist({ timeout: 10_000 });
+  let text = '';
+  await app.browser
+    .waitUntil(async () => (text = await read(el)) !== '', { timeout: 5_000 })
+    .catch(() => {});
+  return text;
+}
+
+async function read(el) {
+  const t = await el.getProperty('textContent');
+  return String(t ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Text of every element with this test id, in document order. */
+export async function textsOf(app, testid) {
+  return app.browser.execute(
+    (id) =>
+      [...document.querySelectorAll(`[data-testid="${id}"]`)].map((e) =>
+        (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      ),
+    testid,
+  );
 }
