@@ -21,7 +21,9 @@ fi
 
 # Tauri's build dependencies (see shared/TAURI-LINUX.md) and the tools the e2e harness uses.
 BUILD_PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libxdo-dev libssl-dev
-  libayatana-appindicator3-dev librsvg2-dev)
+  libayatana-appindicator3-dev librsvg2-dev
+  # Customer names come in any script: without CJK fonts WebKit draws Chinese names as boxes.
+  fonts-noto-cjk)
 E2E_PKGS=(xvfb webkit2gtk-driver imagemagick x11-utils poppler-utils)
 
 missing_pkgs() {
