@@ -92,7 +92,11 @@ install_npm_packages() {
     return 0
   fi
   say "installing npm packages (npm ci)"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+  # npm 11 here may record other platforms' optional packages (tauri-cli, resolver bindings)
+  # without an entry, and then `npm ci` refuses the lockfile as out of sync; `npm install` with
+  # the same lockfile installs the same versions.
+  (cd ui && { npm ci --no-audit --no-fund --loglevel=error </dev/null 2>/dev/null ||
+    npm install --no-audit --no-fund --loglevel=error </dev/null; })
   echo "$want" >"$stamp"
 }
 
