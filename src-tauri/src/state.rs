@@ -47,10 +47,10 @@ impl AppState {
             user: Mutex::new(None),
         };
         // Sign back in as last time's user if they still exist.
-        if let (Ok(core), Some(id)) = (&state.core, state.remembered_user()) {
-            if core.get_user(id).is_ok_and(|u| !u.archived) {
-                *state.user.lock().expect("session lock") = Some(id);
-            }
+        if let (Ok(core), Some(id)) = (&state.core, state.remembered_user())
+            && core.get_user(id).is_ok_and(|u| !u.archived)
+        {
+            *state.user.lock().expect("session lock") = Some(id);
         }
         state
     }
