@@ -4,7 +4,7 @@ import type { BrokenLink } from "./BrokenLink";
 /**
  * The outcome of recomputing the chain.
  */
-export type ChainReport = { events: bigint, ok: boolean, 
+export type ChainReport = { events: number, ok: boolean, 
 /**
  * The first event whose link or hash does not hold.
  */

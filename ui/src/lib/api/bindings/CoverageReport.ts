@@ -5,4 +5,4 @@ import type { StateCount } from "./StateCount";
 /**
  * Every active customer's state on a day, with counts per state.
  */
-export type CoverageReport = { on: string, total: bigint, counts: Array<StateCount>, customers: Array<CustomerStateEntry>, };
+export type CoverageReport = { on: string, total: number, counts: Array<StateCount>, customers: Array<CustomerStateEntry>, };

@@ -19,4 +19,4 @@ externalId: string | null,
 /**
  * HS codes the customer buys, normalised digits.
  */
-hsCodes: Array<string>, status: CustomerStatus, statusReason: string | null, contacts: Array<Contact>, archived: boolean, createdAt: string, updatedAt: string, version: bigint, createdBy: string | null, updatedBy: string | null, };
+hsCodes: Array<string>, status: CustomerStatus, statusReason: string | null, contacts: Array<Contact>, archived: boolean, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };

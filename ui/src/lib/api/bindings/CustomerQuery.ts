@@ -6,11 +6,11 @@ import type { CustomerType } from "./CustomerType";
 /**
  * A page of the customer table: filters, sort and search are applied in the core.
  */
-export type CustomerQuery = { search: string | null, countries: Array<string>, customerTypes: Array<CustomerType>, states: Array<CustomerState>, ownerId: string | null, includeArchived: boolean, sort: CustomerSort, descending: boolean, offset: bigint, 
+export type CustomerQuery = { search: string | null, countries: Array<string>, customerTypes: Array<CustomerType>, states: Array<CustomerState>, ownerId: string | null, includeArchived: boolean, sort: CustomerSort, descending: boolean, offset: number, 
 /**
  * At most this many rows; 0 means 100.
  */
-limit: bigint, 
+limit: number, 
 /**
  * The day states are computed for; today when absent.
  */

@@ -3,4 +3,4 @@
 /**
  * How many records of each kind the demo wrote.
  */
-export type DemoSummary = { users: bigint, customers: bigint, letters: bigint, visits: bigint, attestations: bigint, reviews: bigint, redFlags: bigint, followUps: bigint, };
+export type DemoSummary = { users: number, customers: number, letters: number, visits: number, attestations: number, reviews: number, redFlags: number, followUps: number, };

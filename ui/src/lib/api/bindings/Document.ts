@@ -3,8 +3,8 @@
 /**
  * A file attached to a record, stored by content (SHA-256) in the folder beside the database.
  */
-export type Document = { id: string, sha256: string, originalName: string, mediaType: string, size: bigint, 
+export type Document = { id: string, sha256: string, originalName: string, mediaType: string, size: number, 
 /**
  * The record it belongs to: `attestation` or `letter`.
  */
-ownerEntity: string, ownerId: string, archived: boolean, createdAt: string, updatedAt: string, version: bigint, createdBy: string | null, updatedBy: string | null, };
+ownerEntity: string, ownerId: string, archived: boolean, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };

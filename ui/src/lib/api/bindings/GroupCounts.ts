@@ -12,4 +12,4 @@ key: string,
 /**
  * Country name or owner name.
  */
-label: string, total: bigint, counts: Array<StateCount>, };
+label: string, total: number, counts: Array<StateCount>, };

@@ -14,8 +14,8 @@ export type HomeSummary = { on: string, user: User,
 /**
  * True when the figures cover only the user's own customers.
  */
-ownCustomersOnly: boolean, total: bigint, counts: Array<StateCount>, byCountry: Array<GroupCounts>, byOwner: Array<GroupCounts>, 
+ownCustomersOnly: boolean, total: number, counts: Array<StateCount>, byCountry: Array<GroupCounts>, byOwner: Array<GroupCounts>, 
 /**
  * Customers needing the user's action: not contacted, overdue, needs attestation, expiring.
  */
-needsAction: Array<CustomerStateEntry>, expiring: Array<CustomerStateEntry>, overdueAcks: Array<CustomerStateEntry>, openRedFlags: Array<OpenRedFlag>, openFollowUps: Array<OpenFollowUp>, reviewQueue: bigint, oldestSubmission: string | null, };
+needsAction: Array<CustomerStateEntry>, expiring: Array<CustomerStateEntry>, overdueAcks: Array<CustomerStateEntry>, openRedFlags: Array<OpenRedFlag>, openFollowUps: Array<OpenFollowUp>, reviewQueue: number, oldestSubmission: string | null, };

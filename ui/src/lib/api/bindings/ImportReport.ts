@@ -3,4 +3,4 @@
 /**
  * What a CSV import did (or, in a dry run, would do).
  */
-export type ImportReport = { rows: bigint, created: bigint, updated: bigint, unchanged: bigint, dryRun: boolean, };
+export type ImportReport = { rows: number, created: number, updated: number, unchanged: number, dryRun: boolean, };

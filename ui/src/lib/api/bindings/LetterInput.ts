@@ -9,4 +9,4 @@ ackDue: string | null,
 /**
  * Defaults to the standard compliance reminder.
  */
-subject: string | null, body: string | null, templateName: string | null, templateVersion: bigint | null, };
+subject: string | null, body: string | null, templateName: string | null, templateVersion: number | null, };

@@ -3,4 +3,4 @@
 /**
  * A red flag observed on a customer. It stays open until a compliance manager resolves it.
  */
-export type RedFlagObservation = { id: string, customerId: string, visitId: string | null, flagId: string, observedOn: string, observedBy: string, note: string | null, resolvedOn: string | null, resolvedBy: string | null, resolutionNote: string | null, createdAt: string, updatedAt: string, version: bigint, createdBy: string | null, updatedBy: string | null, };
+export type RedFlagObservation = { id: string, customerId: string, visitId: string | null, flagId: string, observedOn: string, observedBy: string, note: string | null, resolvedOn: string | null, resolvedBy: string | null, resolutionNote: string | null, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };

@@ -4,4 +4,4 @@ export type ReferenceVersion = {
 /**
  * `red_flags`, `chpl` or `country_lists`.
  */
-kind: string, version: bigint, sha256: string, source: string, loadedAt: string, rows: bigint, };
+kind: string, version: number, sha256: string, source: string, loadedAt: string, rows: number, };

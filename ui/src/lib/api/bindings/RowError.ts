@@ -3,4 +3,4 @@
 /**
  * One bad row of an import, reported as `line N: field: reason`.
  */
-export type RowError = { line: bigint, field: string, reason: string, };
+export type RowError = { line: number, field: string, reason: string, };

@@ -4,4 +4,4 @@ export type Visit = { id: string, customerId: string, repId: string, visitedOn: 
 /**
  * Ids from the red-flag reference list, as ticked on the visit report.
  */
-redFlags: Array<string>, archived: boolean, createdAt: string, updatedAt: string, version: bigint, createdBy: string | null, updatedBy: string | null, };
+redFlags: Array<string>, archived: boolean, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };

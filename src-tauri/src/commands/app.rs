@@ -1,0 +1,77 @@
+//! The app itself and who uses it: version and database location, the signed-in user, first-run
+//! profile creation, switching user, and the demo dataset.
+
+use enduse::demo::DemoSummary;
+use enduse::model::User;
+use enduse::workflows::NewUser;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::CmdResult;
+use crate::state::{AppInfo, AppState, now, today};
+
+/// What the UI needs at start: about the app, who is signed in, and who could be.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub app: AppInfo,
+    pub user: Option<User>,
+    pub users: Vec<User>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoInput {
+    pub customers: u32,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    state.info()
+}
+
+#[tauri::command]
+pub fn session(state: State<'_, AppState>) -> CmdResult<SessionInfo> {
+    Ok(SessionInfo {
+        app: state.info(),
+        user: state.current_user()?,
+        users: state.core()?.list_users()?,
+    })
+}
+
+#[tauri::command]
+pub fn list_users(state: State<'_, AppState>) -> CmdResult<Vec<User>> {
+    Ok(state.core()?.list_users()?)
+}
+
+/// Creates a user; on first run (nobody signed in) it becomes the signed-in user.
+#[tauri::command]
+pub fn create_user(state: State<'_, AppState>, input: NewUser) -> CmdResult<User> {
+    let actor = state.actor().ok();
+    let user = state.core()?.create_user(actor, input, now())?;
+    if actor.is_none() {
+        state.sign_in(Some(user.id));
+    }
+    Ok(user)
+}
+
+#[tauri::command]
+pub fn sign_in(state: State<'_, AppState>, input: Uuid) -> CmdResult<User> {
+    let user = state.core()?.get_user(input)?;
+    state.sign_in(Some(user.id));
+    Ok(user)
+}
+
+#[tauri::command]
+pub fn sign_out(state: State<'_, AppState>) {
+    state.sign_in(None);
+}
+
+#[tauri::command]
+pub fn load_demo(state: State<'_, AppState>, input: DemoInput) -> CmdResult<DemoSummary> {
+    Ok(state
+        .core()?
+        .load_demo(input.customers, 7, today(), now())?)
+}

@@ -1,0 +1,101 @@
+//! Attestations: logging (with signed documents), the review queue and reviews, and reading a
+//! stored document back (hash-checked by the core) for inline display.
+
+use enduse::model::Decision;
+use enduse::workflows::{AttestationInput, AttestationRecord, ReviewItem};
+use serde::Deserialize;
+use tauri::State;
+use tauri::ipc::Response;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::CmdResult;
+use crate::state::{AppState, now};
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewInput {
+    pub id: Uuid,
+    pub decision: Decision,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AmendInput {
+    pub id: Uuid,
+    pub attestation: AttestationInput,
+    pub expected_version: Option<i64>,
+}
+
+/// The raw bytes of a document: arrives in the webview as an `ArrayBuffer`. Only a type for the
+/// generated command map; the command returns a `tauri::ipc::Response`.
+#[cfg_attr(not(test), allow(dead_code))]
+pub struct Binary;
+
+impl ts_rs::TS for Binary {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn name(_: &ts_rs::Config) -> String {
+        "ArrayBuffer".into()
+    }
+    fn inline(cfg: &ts_rs::Config) -> String {
+        Self::name(cfg)
+    }
+}
+
+#[tauri::command]
+pub fn log_attestation(
+    state: State<'_, AppState>,
+    input: AttestationInput,
+) -> CmdResult<AttestationRecord> {
+    Ok(state
+        .core()?
+        .log_attestation(state.actor()?, input, now())?)
+}
+
+#[tauri::command]
+pub fn amend_attestation(
+    state: State<'_, AppState>,
+    input: AmendInput,
+) -> CmdResult<AttestationRecord> {
+    let core = state.core()?;
+    Ok(core.amend_attestation(
+        state.actor()?,
+        input.id,
+        input.attestation,
+        input.expected_version,
+        now(),
+    )?)
+}
+
+#[tauri::command]
+pub fn get_attestation(state: State<'_, AppState>, input: Uuid) -> CmdResult<AttestationRecord> {
+    Ok(state.core()?.get_attestation(input)?)
+}
+
+#[tauri::command]
+pub fn review_queue(state: State<'_, AppState>) -> CmdResult<Vec<ReviewItem>> {
+    Ok(state.core()?.review_queue()?)
+}
+
+#[tauri::command]
+pub fn review_attestation(
+    state: State<'_, AppState>,
+    input: ReviewInput,
+) -> CmdResult<AttestationRecord> {
+    let core = state.core()?;
+    Ok(core.review_attestation(
+        state.actor()?,
+        input.id,
+        input.decision,
+        input.reason,
+        now(),
+    )?)
+}
+
+#[tauri::command]
+pub fn read_document(state: State<'_, AppState>, input: Uuid) -> CmdResult<Response> {
+    let (_, bytes) = state.core()?.read_document(input)?;
+    Ok(Response::new(bytes))
+}

@@ -1,0 +1,13 @@
+//! Tauri commands, one module per area. Each takes the managed state and at most one argument
+//! named `input`, calls one core function and lets `?` map its error to `IpcError`.
+
+pub mod app;
+pub mod attestations;
+pub mod audit;
+pub mod checks;
+pub mod customers;
+pub mod letters;
+#[cfg(test)]
+pub mod names;
+pub mod settings;
+pub mod visits;

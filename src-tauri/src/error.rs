@@ -1,0 +1,100 @@
+//! The one error shape that crosses IPC: `{ code, message, field?, rows? }`. `code` is the core's
+//! closed `ErrorCode` (plus `no_user` for a command that needs a signed-in user before one is
+//! chosen); the UI switches on it and shows `message`; `field` names the input at fault; `rows`
+//! lists every bad row of a refused import.
+
+use enduse::{ErrorCode, RowError};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Error codes across IPC: the core's, and the shell's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(untagged)]
+pub enum IpcCode {
+    Core(ErrorCode),
+    Shell(ShellCode),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ShellCode {
+    /// No user is signed in yet (first run, or after "switch user").
+    NoUser,
+}
+
+#[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct IpcError {
+    pub code: IpcCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<RowError>>", optional)]
+    pub rows: Vec<RowError>,
+}
+
+impl IpcError {
+    pub fn no_user() -> Self {
+        IpcError {
+            code: IpcCode::Shell(ShellCode::NoUser),
+            message: "Choose who you are first.".into(),
+            field: None,
+            rows: vec![],
+        }
+    }
+}
+
+impl From<enduse::Error> for IpcError {
+    fn from(e: enduse::Error) -> Self {
+        let rows = match &e {
+            enduse::Error::ImportRejected { errors } => errors.clone(),
+            _ => vec![],
+        };
+        IpcError {
+            code: IpcCode::Core(e.code()),
+            message: e.to_string(),
+            field: e.field().map(str::to_owned),
+            rows,
+        }
+    }
+}
+
+/// Result of every command.
+pub type CmdResult<T> = Result<T, IpcError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_core_error_crosses_ipc_as_code_message_and_field() {
+        let e: IpcError = enduse::Error::invalid("country", "'XX' is not a country").into();
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "invalid");
+        assert_eq!(json["field"], "country");
+        assert!(json["message"].as_str().unwrap().contains("XX"));
+        assert!(json.get("rows").is_none());
+    }
+
+    #[test]
+    fn a_refused_import_carries_every_bad_row() {
+        let rows = vec![RowError {
+            line: 3,
+            field: "country".into(),
+            reason: "unknown".into(),
+        }];
+        let e: IpcError = enduse::Error::ImportRejected { errors: rows }.into();
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "import_rejected");
+        assert_eq!(json["rows"][0]["line"], 3);
+    }
+
+    #[test]
+    fn the_shell_code_is_snake_case_beside_the_core_codes() {
+        let json = serde_json::to_value(IpcError::no_user()).unwrap();
+        assert_eq!(json["code"], "no_user");
+    }
+}

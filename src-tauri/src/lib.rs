@@ -1,0 +1,97 @@
+//! The EndUse desktop shell: opens the core's database, keeps the signed-in user, and exposes the
+//! core to the webview as a fixed set of commands. No business rule lives here: every command is a
+//! few-line adapter over one `enduse::Enduse` call (see `commands/`).
+
+#[cfg(test)]
+mod bindings;
+mod commands;
+mod error;
+mod state;
+
+use tauri::Manager;
+
+/// Declares every command once: the handler, the permission list check and the TypeScript command
+/// map (`ui/src/lib/api/bindings/commands.ts`) all come from this list.
+macro_rules! app_commands {
+    ($($module:ident :: $name:ident ( $input:ty ) -> $output:ty ;)*) => {
+        fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$module::$name),*]
+        }
+
+        #[cfg(test)]
+        pub(crate) fn command_specs() -> Vec<bindings::CommandSpec> {
+            vec![$(bindings::CommandSpec::of::<$input, $output>(stringify!($name))),*]
+        }
+    };
+}
+
+app_commands! {
+    app::app_info(()) -> state::AppInfo;
+    app::session(()) -> commands::app::SessionInfo;
+    app::list_users(()) -> Vec<enduse::model::User>;
+    app::create_user(enduse::workflows::NewUser) -> enduse::model::User;
+    app::sign_in(uuid::Uuid) -> enduse::model::User;
+    app::sign_out(()) -> ();
+    app::load_demo(commands::app::DemoInput) -> enduse::demo::DemoSummary;
+    customers::home(()) -> enduse::workflows::HomeSummary;
+    customers::list_customers(enduse::workflows::CustomerQuery) -> enduse::workflows::CustomerPage;
+    customers::customer_countries(()) -> Vec<String>;
+    customers::customer_detail(uuid::Uuid) -> enduse::workflows::CustomerDetail;
+    customers::add_customer(enduse::workflows::CustomerInput) -> enduse::model::Customer;
+    customers::import_customers(commands::customers::ImportInput) -> enduse::workflows::ImportReport;
+    customers::export_customers(commands::customers::ExportInput) -> u64;
+    visits::log_visit(enduse::workflows::VisitInput) -> enduse::workflows::LoggedVisit;
+    visits::resolve_red_flag(commands::visits::ResolveFlagInput) -> enduse::model::RedFlagObservation;
+    visits::complete_follow_up(uuid::Uuid) -> enduse::model::FollowUp;
+    attestations::log_attestation(enduse::workflows::AttestationInput) -> enduse::workflows::AttestationRecord;
+    attestations::amend_attestation(commands::attestations::AmendInput) -> enduse::workflows::AttestationRecord;
+    attestations::get_attestation(uuid::Uuid) -> enduse::workflows::AttestationRecord;
+    attestations::review_queue(()) -> Vec<enduse::workflows::ReviewItem>;
+    attestations::review_attestation(commands::attestations::ReviewInput) -> enduse::workflows::AttestationRecord;
+    attestations::read_document(uuid::Uuid) -> commands::attestations::Binary;
+    letters::record_letter(enduse::workflows::LetterInput) -> enduse::model::Letter;
+    letters::acknowledge_letter(commands::letters::AcknowledgeInput) -> enduse::model::Letter;
+    checks::check_order(commands::checks::OrderCheckInput) -> enduse::rules::OrderCheck;
+    audit::verify_audit(()) -> enduse::store::audit::ChainReport;
+    audit::audit_log(commands::audit::AuditLogInput) -> Vec<enduse::store::audit::AuditEvent>;
+    audit::record_history(commands::audit::HistoryInput) -> Vec<enduse::store::audit::AuditEvent>;
+    settings::policy(()) -> enduse::model::Policy;
+    settings::set_policy(enduse::model::Policy) -> enduse::model::Policy;
+    settings::reference_data(()) -> enduse::model::ReferenceData;
+}
+
+/// Builds and runs the app until its last window closes.
+pub fn run() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            app.manage(state::AppState::open(state::database_path()));
+            Ok(())
+        })
+        .invoke_handler(handler())
+        .run(tauri::generate_context!())
+        .expect("error while running the EndUse app");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_handled_command_has_a_permission_and_no_more() {
+        let mut handled: Vec<&str> = command_specs().iter().map(|c| c.name).collect();
+        handled.sort_unstable();
+        assert_eq!(handled, commands::names::COMMAND_NAMES);
+
+        let toml = include_str!("../permissions/app.toml");
+        for name in commands::names::COMMAND_NAMES {
+            let perm = format!("\"allow-{}\"", name.replace('_', "-"));
+            assert!(toml.contains(&perm), "permissions/app.toml lacks {perm}");
+        }
+        assert_eq!(
+            toml.matches("\"allow-").count(),
+            commands::names::COMMAND_NAMES.len(),
+            "permissions/app.toml grants a command that no longer exists"
+        );
+    }
+}

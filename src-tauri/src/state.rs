@@ -1,0 +1,157 @@
+//! What the shell keeps between commands: the opened core (or why it could not be opened), the
+//! user the app acts as, and which user that was last time (remembered beside the database, so
+//! each database, including each test's, has its own).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{Local, NaiveDate, Utc};
+use enduse::Enduse;
+use enduse::model::{Timestamp, User};
+use serde::Serialize;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{CmdResult, IpcError};
+
+/// Environment variable that overrides the database path (tests give each run its own).
+pub const DB_ENV: &str = "ENDUSE_DB";
+
+/// Where the database lives: `$ENDUSE_DB` if set, else the OS data dir the CLI also defaults
+/// to. Debug builds use a directory of their own so development never touches real records.
+pub fn database_path() -> PathBuf {
+    if let Some(path) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let release = enduse::cli::default_db_path();
+    if cfg!(debug_assertions) {
+        let dir = release.parent().unwrap_or(Path::new("."));
+        dir.join("dev").join("enduse.db")
+    } else {
+        release
+    }
+}
+
+pub struct AppState {
+    db_path: PathBuf,
+    core: Result<Enduse, IpcError>,
+    user: Mutex<Option<Uuid>>,
+}
+
+impl AppState {
+    pub fn open(db_path: PathBuf) -> Self {
+        let core = Enduse::open(&db_path).map_err(IpcError::from);
+        let state = AppState {
+            db_path,
+            core,
+            user: Mutex::new(None),
+        };
+        // Sign back in as last time's user if they still exist.
+        if let (Ok(core), Some(id)) = (&state.core, state.remembered_user())
+            && core.get_user(id).is_ok_and(|u| !u.archived)
+        {
+            *state.user.lock().expect("session lock") = Some(id);
+        }
+        state
+    }
+
+    /// The core, or the reason it could not be opened (e.g. a database from a newer EndUse).
+    pub fn core(&self) -> CmdResult<&Enduse> {
+        self.core.as_ref().map_err(Clone::clone)
+    }
+
+    /// The signed-in user's id, or `no_user`.
+    pub fn actor(&self) -> CmdResult<Uuid> {
+        self.user
+            .lock()
+            .expect("session lock")
+            .ok_or_else(IpcError::no_user)
+    }
+
+    pub fn current_user(&self) -> CmdResult<Option<User>> {
+        let id = *self.user.lock().expect("session lock");
+        match id {
+            Some(id) => Ok(Some(self.core()?.get_user(id)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn sign_in(&self, id: Option<Uuid>) {
+        *self.user.lock().expect("session lock") = id;
+        let file = self.session_file();
+        // Remembering the user is a convenience: failing to write it must not fail sign-in.
+        let _ = match id {
+            Some(id) => std::fs::write(file, id.to_string()),
+            None => std::fs::remove_file(file),
+        };
+    }
+
+    fn session_file(&self) -> PathBuf {
+        let mut name = self.db_path.file_name().unwrap_or_default().to_os_string();
+        name.push(".app-user");
+        self.db_path.with_file_name(name)
+    }
+
+    fn remembered_user(&self) -> Option<Uuid> {
+        let text = std::fs::read_to_string(self.session_file()).ok()?;
+        Uuid::parse_str(text.trim()).ok()
+    }
+
+    pub fn info(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            db_path: self.db_path.display().to_string(),
+            dev_build: cfg!(debug_assertions),
+        }
+    }
+}
+
+/// The clock, read in one place: commands pass `now` and `today` into the core.
+pub fn now() -> Timestamp {
+    Utc::now()
+}
+
+/// Today in the user's time zone: customer states and defaults are computed for this day.
+pub fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+/// About this installation, for the settings screen and the first-run hint.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub db_path: String,
+    pub dev_build: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signed_in_user_is_remembered_per_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        let state = AppState::open(db.clone());
+        let user = state
+            .core()
+            .unwrap()
+            .create_user(
+                None,
+                enduse::workflows::NewUser {
+                    name: "Ana Rep".into(),
+                    email: "ana@example.com".into(),
+                    role: enduse::model::Role::SalesRep,
+                },
+                now(),
+            )
+            .unwrap();
+        assert!(state.actor().is_err());
+        state.sign_in(Some(user.id));
+        drop(state);
+
+        let reopened = AppState::open(db);
+        assert_eq!(reopened.actor().unwrap(), user.id);
+    }
+}

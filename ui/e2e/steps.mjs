@@ -1,0 +1,69 @@
+// Small user-level steps shared by the e2e tests: what a person does, in WebDriver terms.
+
+export async function createProfile(app, { name, email, role }) {
+  const b = app.browser;
+  await (await b.$('#name')).waitForDisplayed({ timeout: 10_000 });
+  await (await b.$('#name')).setValue(name);
+  await (await b.$('#email')).setValue(email);
+  await (await b.$('#role')).selectByAttribute('value', role);
+  await (await app.$t('create-profile')).click();
+}
+
+export async function nav(app, name) {
+  await (await app.$t(`nav-${name}`)).click();
+}
+
+/** Types into a customer picker and chooses the first match. */
+export async function pickCustomer(app, text) {
+  const input = await app.$t('customer-picker');
+  await input.click();
+  await input.setValue(text);
+  const option = await app.browser.$(`//*[@data-testid="picker-option"][contains(., "${text}")]`);
+  await option.waitForExist({ timeout: 5_000 });
+  await option.click();
+}
+
+/** Queues the answer of the next native file dialog (see ui/src/lib/api/dialogs.ts). */
+export async function queueFilePick(app, paths) {
+  await app.browser.execute((p) => {
+    window.__enduseNextPick = p;
+  }, paths);
+}
+
+export async function switchUser(app, name) {
+  await (await app.$t('switch-user')).click();
+  const pick = await app.browser.$(`//*[@data-testid="pick-user"][contains(., "${name}")]`);
+  await pick.waitForExist({ timeout: 5_000 });
+  await pick.click();
+  await (await app.$t('home')).waitForExist({ timeout: 10_000 });
+}
+
+/**
+ * The text of an element once it exists and has some. WebKitWebDriver's getText returns '' for
+ * some displayed elements (seen in the sidebar), so this reads textContent, whitespace collapsed.
+ */
+export async function textOf(app, testid) {
+  const el = await app.$t(testid);
+  await el.waitForExist({ timeout: 10_000 });
+  let text = '';
+  await app.browser
+    .waitUntil(async () => (text = await read(el)) !== '', { timeout: 5_000 })
+    .catch(() => {});
+  return text;
+}
+
+async function read(el) {
+  const t = await el.getProperty('textContent');
+  return String(t ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Text of every element with this test id, in document order. */
+export async function textsOf(app, testid) {
+  return app.browser.execute(
+    (id) =>
+      [...document.querySelectorAll(`[data-testid="${id}"]`)].map((e) =>
+        (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      ),
+    testid,
+  );
+}

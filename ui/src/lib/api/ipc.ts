@@ -1,0 +1,22 @@
+//! The one door to the Rust shell. Every backend call goes through `call`, whose command names, inputs
+//! and outputs come from the generated `Commands` map: a command renamed or removed in Rust makes the
+//! caller fail type-check. Errors arrive as `{ code, message, field? }` and are rethrown as `AppError`.
+import { invoke } from '@tauri-apps/api/core';
+import type { Commands } from './bindings/commands';
+import { AppError } from './errors';
+
+export type CommandName = keyof Commands;
+export type Input<K extends CommandName> = Commands[K]['input'];
+export type Output<K extends CommandName> = Commands[K]['output'];
+
+/** Arguments of `call`: nothing for commands without input, the input otherwise. */
+type Args<K extends CommandName> = Input<K> extends null ? [] : [input: Input<K>];
+
+export async function call<K extends CommandName>(cmd: K, ...args: Args<K>): Promise<Output<K>> {
+  try {
+    const payload = args.length === 0 ? {} : { input: args[0] };
+    return await invoke<Output<K>>(cmd, payload);
+  } catch (e) {
+    throw AppError.from(e);
+  }
+}

@@ -1,0 +1,56 @@
+//! The app session: what the shell reports about itself, who is signed in, and who could be.
+import { call } from '$lib/api/ipc';
+import type { AppInfo } from '$lib/api/bindings/AppInfo';
+import type { Role } from '$lib/api/bindings/Role';
+import type { User } from '$lib/api/bindings/User';
+import { AppError } from '$lib/api/errors';
+
+export const ROLE_LABEL: Record<Role, string> = {
+  sales_rep: 'Sales representative',
+  compliance_manager: 'Compliance manager',
+  admin: 'Administrator',
+};
+
+export class Session {
+  info = $state<AppInfo | null>(null);
+  user = $state<User | null>(null);
+  users = $state<User[]>([]);
+  loading = $state(true);
+  /** True once someone is signed in and first-run steps are over. */
+  ready = $state(false);
+  error = $state<AppError | null>(null);
+
+  isManager = $derived(this.user?.role === 'compliance_manager');
+  /** Managers and admins see the whole programme; reps their own customers. */
+  seesEverything = $derived(this.user !== null && this.user.role !== 'sales_rep');
+
+  async load() {
+    this.loading = true;
+    this.error = null;
+    try {
+      const s = await call('session');
+      this.info = s.app;
+      this.user = s.user;
+      this.users = s.users;
+      this.ready = s.user !== null;
+    } catch (e) {
+      this.error = AppError.from(e);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async signIn(id: string) {
+    this.user = await call('sign_in', id);
+    this.ready = true;
+  }
+
+  async signOut() {
+    await call('sign_out');
+    this.user = null;
+    this.ready = false;
+    this.users = await call('list_users');
+  }
+}
+
+export const session = new Session();
