@@ -2,4 +2,4 @@
 import type { CampaignLetterStatus } from "./CampaignLetterStatus";
 import type { Channel } from "./Channel";
 
-export type CampaignLetter = { letterId: string, customerId: string, customerName: string, customerEnglishName: string | null, country: string, templateName: string, templateVersion: bigint, status: CampaignLetterStatus, chaseOf: string | null, channel: Channel | null, sentOn: string | null, ackDue: string | null, ackReceivedOn: string | null, pdfSha256: string | null, };
+export type CampaignLetter = { letterId: string, customerId: string, customerName: string, customerEnglishName: string | null, country: string, templateName: string, templateVersion: number, status: CampaignLetterStatus, chaseOf: string | null, channel: Channel | null, sentOn: string | null, ackDue: string | null, ackReceivedOn: string | null, pdfSha256: string | null, };

@@ -2,4 +2,4 @@
 import type { LetterPreview } from "./LetterPreview";
 import type { LetterTemplate } from "./LetterTemplate";
 
-export type CampaignPreview = { targetCount: bigint, template: LetterTemplate, sample: LetterPreview | null, };
+export type CampaignPreview = { targetCount: number, template: LetterTemplate, sample: LetterPreview | null, };

@@ -6,4 +6,4 @@ import type { LetterTemplate } from "./LetterTemplate";
 /**
  * Where a campaign stands: counts and one row per letter.
  */
-export type CampaignProgress = { campaign: Campaign, template: LetterTemplate, on: string, customers: bigint, generated: bigint, sent: bigint, acknowledged: bigint, overdue: bigint, followUps: bigint, letters: Array<CampaignLetter>, };
+export type CampaignProgress = { campaign: Campaign, template: LetterTemplate, on: string, customers: number, generated: number, sent: number, acknowledged: number, overdue: number, followUps: number, letters: Array<CampaignLetter>, };

@@ -4,8 +4,8 @@ export type GenerateReport = { campaignId: string,
 /**
  * Letters added by this run (0 on a rerun with nothing new).
  */
-generated: bigint, 
+generated: number, 
 /**
  * Targets that already had their letter.
  */
-existing: bigint, };
+existing: number, };

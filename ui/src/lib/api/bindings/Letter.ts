@@ -5,4 +5,8 @@ export type Letter = { id: string, customerId: string, campaignId: string | null
 /**
  * The body exactly as sent; `body_sha256` proves it was not altered afterwards.
  */
-body: string, bodySha256: string, pdfSha256: string | null, channel: Channel | null, sentOn: string | null, sentBy: string | null, ackDue: string | null, ackReceivedOn: string | null, ackBy: string | null, ackNote: string | null, archived: boolean, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };
+body: string, bodySha256: string, pdfSha256: string | null, channel: Channel | null, sentOn: string | null, sentBy: string | null, ackDue: string | null, ackReceivedOn: string | null, ackBy: string | null, ackNote: string | null, 
+/**
+ * The earlier letter this one chases (a follow-up to an unanswered letter).
+ */
+chaseOf: string | null, archived: boolean, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };

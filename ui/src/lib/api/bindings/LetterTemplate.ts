@@ -4,4 +4,4 @@
  * A stored letter template. Saving a template under an existing name adds a new
  * `template_version`; letters keep the version they were merged from.
  */
-export type LetterTemplate = { id: string, name: string, templateVersion: bigint, subject: string, body: string, archived: boolean, createdAt: string, updatedAt: string, version: bigint, createdBy: string | null, updatedBy: string | null, };
+export type LetterTemplate = { id: string, name: string, templateVersion: number, subject: string, body: string, archived: boolean, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };

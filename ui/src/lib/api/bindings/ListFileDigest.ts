@@ -3,4 +3,4 @@
 /**
  * The SHA-256 and size of one file as read, so an import can be recorded as a list version.
  */
-export type ListFileDigest = { name: string, sha256: string, bytes: bigint, };
+export type ListFileDigest = { name: string, sha256: string, bytes: number, };

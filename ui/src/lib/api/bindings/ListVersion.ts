@@ -8,4 +8,4 @@ export type ListVersion = { id: string,
 /**
  * `sdn`, `csl` or `dpl`.
  */
-kind: string, sha256: string, files: Array<ListFileDigest>, entries: bigint, aliases: bigint, importedAt: string, importedBy: string | null, };
+kind: string, sha256: string, files: Array<ListFileDigest>, entries: number, aliases: number, importedAt: string, importedBy: string | null, };

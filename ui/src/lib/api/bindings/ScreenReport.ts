@@ -3,8 +3,8 @@
 /**
  * What one screening pass did.
  */
-export type ScreenReport = { screened: bigint, newHits: bigint, cleared: bigint, 
+export type ScreenReport = { screened: number, newHits: number, cleared: number, 
 /**
  * Matches not raised again because a manager dismissed them for the same names.
  */
-suppressed: bigint, openHits: bigint, };
+suppressed: number, openHits: number, };

@@ -23,4 +23,4 @@ listName: string, alias: boolean, matchedTokens: Array<[string, string]>, explan
  * Customer name (normalised), list, entry key and the entry's names: a dismissal holds
  * while this stays the same.
  */
-suppressionKey: string, status: HitStatus, decidedBy: string | null, decidedAt: string | null, reason: string | null, createdAt: string, updatedAt: string, version: bigint, createdBy: string | null, updatedBy: string | null, };
+suppressionKey: string, status: HitStatus, decidedBy: string | null, decidedAt: string | null, reason: string | null, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };
