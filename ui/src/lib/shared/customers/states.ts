@@ -13,6 +13,12 @@ export interface StateLook {
 
 export const STATE_LOOK: Record<CustomerState, StateLook> = {
   blocked: { label: 'Blocked', tone: 'danger', meaning: 'Customer is blocked', color: '#8e1b14' },
+  screening_hit: {
+    label: 'Screening hit',
+    tone: 'danger',
+    meaning: 'A possible restricted-party match awaits review',
+    color: '#6d2a8c',
+  },
   red_flag_open: {
     label: 'Red flag open',
     tone: 'danger',
