@@ -5,7 +5,20 @@ import { STATE_LOOK, STATE_ORDER } from './states';
 
 describe('StateBadge', () => {
   it('names every state the core can return', () => {
-    expect(STATE_ORDER).toHaveLength(10);
+    // The core's precedence order (rules::CustomerState), first match wins.
+    expect(STATE_ORDER).toEqual([
+      'blocked',
+      'screening_hit',
+      'red_flag_open',
+      'expiring',
+      'covered',
+      'pending_review',
+      'expired',
+      'needs_attestation',
+      'overdue_ack',
+      'awaiting_ack',
+      'not_contacted',
+    ]);
     for (const s of STATE_ORDER) expect(STATE_LOOK[s].label).not.toBe('');
   });
 
