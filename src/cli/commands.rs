@@ -476,8 +476,7 @@ fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i32> {
             Ok(0)
         }
         CustomerCmd::Import { file, dry_run } => {
-            let text = read_text(&file)?;
-            let r = e.import_customers(ctx.actor()?, &text, dry_run, now)?;
+            let r = e.import_customers_file(ctx.actor()?, &file, dry_run, now)?;
             println!(
                 "{}{} rows: {} created, {} updated, {} unchanged",
                 if r.dry_run {
@@ -493,8 +492,7 @@ fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i32> {
             Ok(0)
         }
         CustomerCmd::Export { file } => {
-            let f = std::fs::File::create(&file).map_err(|err| Error::io(&file, err))?;
-            let n = e.export_customers(std::io::BufWriter::new(f))?;
+            let n = e.export_customers_file(&file)?;
             println!("exported {n} customers to {}", file.display());
             Ok(0)
         }

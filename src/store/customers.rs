@@ -266,3 +266,12 @@ pub fn list_customer_heads(conn: &Connection) -> Result<Vec<CustomerHead>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The distinct countries of active customers, sorted.
+pub fn list_customer_countries(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT country FROM customer WHERE archived = 0 ORDER BY country",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -570,6 +570,33 @@ impl Enduse {
         })
     }
 
+    /// Imports a CSV file: the path is checked here (a readable UTF-8 file), then as
+    /// [`Enduse::import_customers`].
+    pub fn import_customers_file(
+        &self,
+        actor: Uuid,
+        path: &std::path::Path,
+        dry_run: bool,
+        now: Timestamp,
+    ) -> Result<ImportReport> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::invalid("file", format!("{} is not UTF-8 text: {e}", path.display()))
+        })?;
+        self.import_customers(actor, &text, dry_run, now)
+    }
+
+    /// Writes the CSV export to a file.
+    pub fn export_customers_file(&self, path: &std::path::Path) -> Result<u64> {
+        let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+        self.export_customers(std::io::BufWriter::new(file))
+    }
+
+    /// The countries active customers are in, for filters.
+    pub fn customer_countries(&self) -> Result<Vec<String>> {
+        self.read(store_customers::list_customer_countries)
+    }
+
     /// Writes every (non-archived) customer as CSV, in the import's column layout.
     pub fn export_customers(&self, out: impl std::io::Write) -> Result<u64> {
         self.read(|conn| {

@@ -43,11 +43,7 @@ pub fn list_customers(state: State<'_, AppState>, input: CustomerQuery) -> CmdRe
 /// The countries customers are in, for the table's country filter.
 #[tauri::command]
 pub fn customer_countries(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
-    let report = state.core()?.coverage_report(today())?;
-    let mut countries: Vec<String> = report.customers.into_iter().map(|c| c.country).collect();
-    countries.sort_unstable();
-    countries.dedup();
-    Ok(countries)
+    Ok(state.core()?.customer_countries()?)
 }
 
 #[tauri::command]
@@ -63,17 +59,12 @@ pub fn add_customer(state: State<'_, AppState>, input: CustomerInput) -> CmdResu
 #[tauri::command]
 pub fn import_customers(state: State<'_, AppState>, input: ImportInput) -> CmdResult<ImportReport> {
     let actor = state.actor()?;
-    let text =
-        std::fs::read_to_string(&input.path).map_err(|e| enduse::Error::io(&input.path, e))?;
     Ok(state
         .core()?
-        .import_customers(actor, &text, input.dry_run, now())?)
+        .import_customers_file(actor, &input.path, input.dry_run, now())?)
 }
 
 #[tauri::command]
 pub fn export_customers(state: State<'_, AppState>, input: ExportInput) -> CmdResult<u64> {
-    let file = std::fs::File::create(&input.path).map_err(|e| enduse::Error::io(&input.path, e))?;
-    Ok(state
-        .core()?
-        .export_customers(std::io::BufWriter::new(file))?)
+    Ok(state.core()?.export_customers_file(&input.path)?)
 }
