@@ -4,10 +4,10 @@
 mod common;
 
 use common::*;
-use enduse::Error;
 use enduse::model::*;
 use enduse::rules::{CustomerState, OrderDecision};
 use enduse::workflows::*;
+use enduse::{Enduse, Error};
 
 fn pdf(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("signed.pdf");
@@ -585,5 +585,85 @@ fn the_home_screen_shows_a_rep_their_own_customers_and_a_manager_everything() {
             .expiring
             .iter()
             .all(|c| c.state == CustomerState::Expiring)
+    );
+}
+
+/// The coverage report, home screen and state-filtered pages share a cached snapshot of every
+/// customer's state; it must follow writes by this handle, by another process (a second handle
+/// on the same file stands in for the CLI), a change of day, and a change of policy.
+#[test]
+fn cached_states_follow_writes_from_any_connection_and_the_day() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-C1"), now())
+        .unwrap();
+    let state_in_report = |e: &Enduse, on: &str| {
+        let r = e.coverage_report(d(on)).unwrap();
+        r.customers.iter().find(|x| x.id == c.id).unwrap().state
+    };
+    let filtered = |e: &Enduse, state: CustomerState, on: &str| {
+        let q = CustomerQuery {
+            states: vec![state],
+            ..Default::default()
+        };
+        e.list_customers(&q, d(on)).unwrap().total
+    };
+    assert_eq!(
+        state_in_report(e, "2025-06-01"),
+        CustomerState::NotContacted
+    );
+    assert_eq!(filtered(e, CustomerState::NotContacted, "2025-06-01"), 1);
+
+    // Another process writes: a letter recorded through a second handle on the same file.
+    let other = Enduse::open(w.dir.path().join("enduse.db")).unwrap();
+    let letter = other
+        .record_letter(
+            w.rep,
+            LetterInput {
+                customer_id: c.id,
+                channel: Channel::Email,
+                sent_on: d("2025-04-01"),
+                ack_due: None,
+                subject: None,
+                body: None,
+                template_name: None,
+                template_version: None,
+            },
+            now(),
+        )
+        .unwrap();
+    assert_eq!(state_in_report(e, "2025-04-15"), CustomerState::AwaitingAck);
+    assert_eq!(filtered(e, CustomerState::AwaitingAck, "2025-04-15"), 1);
+    // The same data on a later day: the acknowledgement is overdue.
+    assert_eq!(state_in_report(e, "2025-06-01"), CustomerState::OverdueAck);
+    assert_eq!(filtered(e, CustomerState::NotContacted, "2025-06-01"), 0);
+    assert_eq!(
+        state_in_report(&other, "2025-06-01"),
+        CustomerState::OverdueAck
+    );
+
+    // This handle writes.
+    e.acknowledge_letter(
+        w.rep,
+        letter.id,
+        AckInput {
+            received_on: d("2025-05-10"),
+            by: "Li Na".into(),
+            note: None,
+        },
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        state_in_report(e, "2025-06-01"),
+        CustomerState::NeedsAttestation
+    );
+    let home = e.home(w.manager, d("2025-06-01")).unwrap();
+    assert!(home.needs_action.iter().any(|x| x.id == c.id));
+    // And the other handle, whose own snapshot predates the acknowledgement, sees it too.
+    assert_eq!(
+        state_in_report(&other, "2025-06-01"),
+        CustomerState::NeedsAttestation
     );
 }

@@ -200,6 +200,38 @@ pub fn list_customers(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The ids of the customers matching `filter`, in order (for pages that filter or sort on state,
+/// which is computed outside SQL).
+pub fn list_customer_ids(
+    conn: &Connection,
+    filter: &CustomerFilter,
+    order: CustomerOrder,
+    descending: bool,
+) -> Result<Vec<Uuid>> {
+    let (where_sql, args) = where_clause(filter);
+    let dir = if descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT id FROM customer {where_sql} ORDER BY {} {dir}, id {dir}",
+        order.sql()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args.iter()), |r| Cols(r).uuid(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The customers with these ids, in the order given (unknown ids are skipped).
+pub fn get_customers(conn: &Connection, ids: &[Uuid]) -> Result<Vec<Customer>> {
+    let json = serde_json::to_string(&ids.iter().map(Uuid::to_string).collect::<Vec<_>>())?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM customer WHERE id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let mut found: std::collections::HashMap<Uuid, Customer> = stmt
+        .query_map([json], from_row)?
+        .map(|r| r.map(|c| (c.id, c)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
 pub fn count_customers(conn: &Connection, filter: &CustomerFilter) -> Result<u64> {
     let (where_sql, args) = where_clause(filter);
     let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM customer {where_sql}"))?;

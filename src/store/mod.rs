@@ -118,6 +118,11 @@ pub fn begin_write(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
+/// Changes whenever another connection commits to the database (not on this one's own commits).
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
 pub fn device_id(conn: &Connection) -> Result<Uuid> {
     let text: String =
         conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| {

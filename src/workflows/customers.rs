@@ -12,7 +12,7 @@ use super::{
 };
 use crate::csv_io::{self, ImportRow};
 use crate::model::*;
-use crate::rules::{self, CustomerFacts, CustomerState, Reason};
+use crate::rules::{self, CustomerState, Reason};
 use crate::store::customers::{self as store_customers, CustomerFilter, CustomerOrder};
 use crate::store::{Change, users};
 use crate::{Error, Result, RowError, country, hs};
@@ -407,7 +407,54 @@ impl Enduse {
                 .into_iter()
                 .map(|u| (u.id, u.name))
                 .collect();
-            if !needs_all_states {
+            // States come from the cached snapshot when it is current; a plain page does not
+            // compute it (a few queries for its own rows are cheaper than every customer's).
+            let snapshot = if needs_all_states {
+                Some(self.states(conn, on)?)
+            } else {
+                self.cached_states(conn, on)?
+            };
+            let known = |id: &Uuid| snapshot.as_ref().and_then(|s| s.get(*id));
+            let (total, customers) = if needs_all_states {
+                let ids =
+                    store_customers::list_customer_ids(conn, &filter, order, query.descending)?;
+                // Archived customers (when included) are not in the snapshot.
+                let missing: Vec<Uuid> = ids
+                    .iter()
+                    .filter(|id| known(id).is_none())
+                    .copied()
+                    .collect();
+                let extra = states_of(
+                    conn,
+                    store_customers::get_customers(conn, &missing)?,
+                    on,
+                    &policy,
+                )?;
+                let state_of = |id: &Uuid| {
+                    known(id)
+                        .map(|e| e.state)
+                        .or_else(|| extra.get(id).map(|(s, _)| *s))
+                };
+                let mut picked: Vec<(Uuid, CustomerState)> = ids
+                    .iter()
+                    .filter_map(|id| Some((*id, state_of(id)?)))
+                    .filter(|(_, s)| query.states.is_empty() || query.states.contains(s))
+                    .collect();
+                if query.sort == CustomerSort::State {
+                    picked.sort_by_key(|(_, s)| *s);
+                    if query.descending {
+                        picked.reverse();
+                    }
+                }
+                let page: Vec<Uuid> = picked
+                    .iter()
+                    .skip(query.offset as usize)
+                    .take(limit as usize)
+                    .map(|(id, _)| *id)
+                    .collect();
+                let customers = store_customers::get_customers(conn, &page)?;
+                (picked.len() as u64, customers)
+            } else {
                 let total = store_customers::count_customers(conn, &filter)?;
                 let customers = store_customers::list_customers(
                     conn,
@@ -416,43 +463,25 @@ impl Enduse {
                     query.descending,
                     Some((query.offset, limit)),
                 )?;
-                let ids: Vec<Uuid> = customers.iter().map(|c| c.id).collect();
-                let mut facts = reports::facts_for_many(conn, &ids)?;
-                let rows = customers
-                    .into_iter()
-                    .map(|c| {
-                        let f = facts.remove(&c.id).unwrap_or_default();
-                        row_of(c, &f, on, &policy, &owners)
-                    })
-                    .collect();
-                return Ok(CustomerPage {
-                    total,
-                    offset: query.offset,
-                    rows,
-                });
-            }
-            let customers =
-                store_customers::list_customers(conn, &filter, order, query.descending, None)?;
-            let mut facts = reports::all_facts(conn)?;
-            let mut rows: Vec<CustomerRow> = customers
+                (total, customers)
+            };
+            let unknown: Vec<Customer> = customers
+                .iter()
+                .filter(|c| known(&c.id).is_none())
+                .cloned()
+                .collect();
+            let mut computed = states_of(conn, unknown, on, &policy)?;
+            let rows = customers
                 .into_iter()
                 .map(|c| {
-                    let f = facts.remove(&c.id).unwrap_or_default();
-                    row_of(c, &f, on, &policy, &owners)
+                    let (state, reasons) = match known(&c.id) {
+                        Some(e) => (e.state, e.reasons.clone()),
+                        None => computed
+                            .remove(&c.id)
+                            .expect("states_of answers for every customer it is given"),
+                    };
+                    row_of(c, state, reasons, &owners)
                 })
-                .filter(|r| query.states.is_empty() || query.states.contains(&r.state))
-                .collect();
-            if query.sort == CustomerSort::State {
-                rows.sort_by_key(|r| r.state);
-                if query.descending {
-                    rows.reverse();
-                }
-            }
-            let total = rows.len() as u64;
-            let rows = rows
-                .into_iter()
-                .skip(query.offset as usize)
-                .take(limit as usize)
                 .collect();
             Ok(CustomerPage {
                 total,
@@ -656,14 +685,33 @@ fn row_error(line: u64, e: Error) -> RowError {
     }
 }
 
-fn row_of(
-    c: Customer,
-    facts: &CustomerFacts,
+/// The states of a few customers, from their facts (a handful of queries for all of them).
+fn states_of(
+    conn: &rusqlite::Connection,
+    customers: Vec<Customer>,
     on: NaiveDate,
     policy: &Policy,
+) -> Result<HashMap<Uuid, (CustomerState, Vec<Reason>)>> {
+    if customers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<Uuid> = customers.iter().map(|c| c.id).collect();
+    let mut facts = reports::facts_for_many(conn, &ids)?;
+    Ok(customers
+        .iter()
+        .map(|c| {
+            let f = facts.remove(&c.id).unwrap_or_default();
+            (c.id, rules::customer_state(c, &f, on, policy))
+        })
+        .collect())
+}
+
+fn row_of(
+    c: Customer,
+    state: CustomerState,
+    reasons: Vec<Reason>,
     owners: &HashMap<Uuid, String>,
 ) -> CustomerRow {
-    let (state, reasons) = rules::customer_state(&c, facts, on, policy);
     CustomerRow {
         owner_name: c.owner_id.and_then(|o| owners.get(&o).cloned()),
         id: c.id,

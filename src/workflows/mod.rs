@@ -10,6 +10,7 @@ mod customers;
 mod letters;
 mod reports;
 mod screening;
+mod states;
 mod visits;
 
 pub use attestations::*;
@@ -22,7 +23,8 @@ pub use screening::*;
 pub use visits::*;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -38,7 +40,11 @@ pub struct Enduse {
     conn: Mutex<Connection>,
     path: PathBuf,
     /// The screening index over the newest list versions, rebuilt when they change.
-    index: Mutex<Option<std::sync::Arc<ActiveIndex>>>,
+    index: Mutex<Option<Arc<ActiveIndex>>>,
+    /// Commits made through this handle; with `PRAGMA data_version` (commits by others) it keys
+    /// the cached customer states.
+    writes: AtomicU64,
+    states: Mutex<Option<Arc<states::StateSnapshot>>>,
 }
 
 impl Enduse {
@@ -54,6 +60,8 @@ impl Enduse {
             conn: Mutex::new(conn),
             path,
             index: Mutex::new(None),
+            writes: AtomicU64::new(0),
+            states: Mutex::new(None),
         };
         enduse.load_builtin_reference_if_missing()?;
         enduse.seed_templates_if_missing()?;
@@ -88,6 +96,7 @@ impl Enduse {
             f(&change)?
         };
         tx.commit()?;
+        self.writes.fetch_add(1, Ordering::Release);
         Ok(result)
     }
 

@@ -171,40 +171,19 @@ pub struct ReviewItem {
 
 impl Enduse {
     pub fn coverage_report(&self, on: NaiveDate) -> Result<CoverageReport> {
-        self.read(|conn| {
-            let policy = policy_in(conn)?;
-            let all = customers::list_customer_heads(conn)?;
-            let mut facts = all_facts(conn)?;
-            let mut counts: HashMap<CustomerState, u64> = HashMap::new();
-            let entries: Vec<CustomerStateEntry> = all
-                .into_iter()
-                .map(|c| {
-                    let f = facts.remove(&c.id).unwrap_or_default();
-                    let (state, reasons) = rules::customer_state(&c, &f, on, &policy);
-                    *counts.entry(state).or_default() += 1;
-                    CustomerStateEntry {
-                        id: c.id,
-                        external_id: c.external_id,
-                        name: c.name,
-                        country: c.country,
-                        owner_id: c.owner_id,
-                        state,
-                        reasons,
-                    }
+        let states = self.read(|conn| self.states(conn, on))?;
+        let counts = states.counts();
+        Ok(CoverageReport {
+            on,
+            total: states.entries.len() as u64,
+            counts: CustomerState::ALL
+                .iter()
+                .map(|s| StateCount {
+                    state: *s,
+                    count: counts.get(s).copied().unwrap_or(0),
                 })
-                .collect();
-            Ok(CoverageReport {
-                on,
-                total: entries.len() as u64,
-                counts: CustomerState::ALL
-                    .iter()
-                    .map(|s| StateCount {
-                        state: *s,
-                        count: counts.get(s).copied().unwrap_or(0),
-                    })
-                    .collect(),
-                customers: entries,
-            })
+                .collect(),
+            customers: states.entries.clone(),
         })
     }
 
@@ -546,12 +525,14 @@ pub struct HomeSummary {
 /// At most this many customers in each home-screen list.
 const HOME_LIST: usize = 50;
 
-fn group_counts(
-    entries: &[CustomerStateEntry],
-    key: impl Fn(&CustomerStateEntry) -> String,
-    label: impl Fn(&str) -> String,
+/// Counts per state within groups of customers; `describe` turns a group's key into the
+/// (key, label) pair the UI shows.
+fn group_counts<'a, K: std::hash::Hash + Eq>(
+    entries: &[&'a CustomerStateEntry],
+    key: impl Fn(&'a CustomerStateEntry) -> K,
+    describe: impl Fn(&K) -> (String, String),
 ) -> Vec<GroupCounts> {
-    let mut groups: HashMap<String, HashMap<CustomerState, u64>> = HashMap::new();
+    let mut groups: HashMap<K, HashMap<CustomerState, u64>> = HashMap::new();
     for e in entries {
         *groups
             .entry(key(e))
@@ -561,8 +542,12 @@ fn group_counts(
     }
     let mut out: Vec<GroupCounts> = groups
         .into_iter()
-        .map(|(k, counts)| GroupCounts {
-            label: label(&k),
+        .map(|(k, counts)| {
+            let (key, label) = describe(&k);
+            (key, label, counts)
+        })
+        .map(|(k, label, counts)| GroupCounts {
+            label,
             total: counts.values().sum(),
             counts: CustomerState::ALL
                 .iter()
@@ -582,46 +567,46 @@ impl Enduse {
     pub fn home(&self, user_id: Uuid, on: NaiveDate) -> Result<HomeSummary> {
         let user = self.get_user(user_id)?;
         let own_only = user.role == Role::SalesRep;
-        let report = self.coverage_report(on)?;
-        let entries: Vec<CustomerStateEntry> = report
-            .customers
-            .into_iter()
-            .filter(|c| !own_only || c.owner_id == Some(user.id))
-            .collect();
-        let mut counts: HashMap<CustomerState, u64> = HashMap::new();
-        for e in &entries {
-            *counts.entry(e.state).or_default() += 1;
-        }
-        let owners: HashMap<String, String> = self
+        let owners: HashMap<Uuid, String> = self
             .list_users()?
             .into_iter()
-            .map(|u| (u.id.to_string(), u.name))
+            .map(|u| (u.id, u.name))
             .collect();
-        let pick = |states: &[CustomerState]| -> Vec<CustomerStateEntry> {
-            entries
-                .iter()
-                .filter(|e| states.contains(&e.state))
-                .take(HOME_LIST)
-                .cloned()
-                .collect()
-        };
-        let needs_action = pick(&[
-            CustomerState::OverdueAck,
-            CustomerState::NeedsAttestation,
-            CustomerState::Expiring,
-            CustomerState::NotContacted,
-            CustomerState::Expired,
-        ]);
-        let expiring = pick(&[CustomerState::Expiring]);
-        let overdue_acks = pick(&[CustomerState::OverdueAck]);
         self.read(|conn| {
-            let names: HashMap<Uuid, String> =
-                entries.iter().map(|e| (e.id, e.name.clone())).collect();
+            let states = self.states(conn, on)?;
+            let entries: Vec<&CustomerStateEntry> = states
+                .entries
+                .iter()
+                .filter(|c| !own_only || c.owner_id == Some(user.id))
+                .collect();
+            let mut counts: HashMap<CustomerState, u64> = HashMap::new();
+            for e in &entries {
+                *counts.entry(e.state).or_default() += 1;
+            }
+            let pick = |states: &[CustomerState]| -> Vec<CustomerStateEntry> {
+                entries
+                    .iter()
+                    .filter(|e| states.contains(&e.state))
+                    .take(HOME_LIST)
+                    .map(|e| (*e).clone())
+                    .collect()
+            };
+            let needs_action = pick(&[
+                CustomerState::OverdueAck,
+                CustomerState::NeedsAttestation,
+                CustomerState::Expiring,
+                CustomerState::NotContacted,
+                CustomerState::Expired,
+            ]);
+            let expiring = pick(&[CustomerState::Expiring]);
+            let overdue_acks = pick(&[CustomerState::OverdueAck]);
+            let names: HashMap<Uuid, &str> =
+                entries.iter().map(|e| (e.id, e.name.as_str())).collect();
             let reference = reference::get_reference_data(conn)?;
             let open_red_flags = visits::list_red_flag_observations(conn, None, true)?
                 .into_iter()
                 .filter_map(|o| {
-                    let customer_name = names.get(&o.customer_id)?.clone();
+                    let customer_name = names.get(&o.customer_id)?.to_string();
                     let flag = reference.red_flag(&o.flag_id);
                     Some(OpenRedFlag {
                         flag_text: flag.map(|f| f.text.clone()).unwrap_or_default(),
@@ -637,7 +622,7 @@ impl Enduse {
                     .into_iter()
                     .filter_map(|f| {
                         Some(OpenFollowUp {
-                            customer_name: names.get(&f.customer_id)?.clone(),
+                            customer_name: names.get(&f.customer_id)?.to_string(),
                             overdue: f.due_on < on,
                             follow_up: f,
                         })
@@ -658,17 +643,21 @@ impl Enduse {
                     .collect(),
                 by_country: group_counts(
                     &entries,
-                    |e| e.country.clone(),
-                    |k| crate::country::country_name(k).to_string(),
+                    |e| e.country.as_str(),
+                    |k| (k.to_string(), crate::country::country_name(k).to_string()),
                 ),
                 by_owner: group_counts(
                     &entries,
-                    |e| e.owner_id.map(|o| o.to_string()).unwrap_or_default(),
-                    |k| {
-                        owners
-                            .get(k)
-                            .cloned()
-                            .unwrap_or_else(|| "Unassigned".into())
+                    |e| e.owner_id,
+                    |k| match k {
+                        Some(id) => (
+                            id.to_string(),
+                            owners
+                                .get(id)
+                                .cloned()
+                                .unwrap_or_else(|| "Unassigned".into()),
+                        ),
+                        None => (String::new(), "Unassigned".into()),
                     },
                 ),
                 needs_action,

@@ -1,0 +1,116 @@
+//! Every active customer's state on a day, computed once per version of the database and shared
+//! by the coverage report, the home screen and state-filtered or state-sorted customer pages.
+//!
+//! A snapshot stays valid until something is written: by this handle (a counter bumped by every
+//! commit of `Enduse::write`) or by another connection, such as the CLI while the app is open
+//! (SQLite's `PRAGMA data_version`). Policy lives in the database, so changing it invalidates too.
+//! The day is part of the key because states move with time (expiring, overdue).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rusqlite::Connection;
+use uuid::Uuid;
+
+use super::reports::{CustomerStateEntry, all_facts};
+use super::{Enduse, policy_in};
+use crate::Result;
+use crate::rules::{self, CustomerState};
+use crate::store::{self, customers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SnapshotKey {
+    data_version: i64,
+    local_writes: u64,
+    on: NaiveDate,
+}
+
+/// The states of all active customers, in the coverage report's order (by name).
+pub(crate) struct StateSnapshot {
+    key: SnapshotKey,
+    pub entries: Vec<CustomerStateEntry>,
+    by_id: HashMap<Uuid, usize>,
+}
+
+impl StateSnapshot {
+    pub fn get(&self, id: Uuid) -> Option<&CustomerStateEntry> {
+        self.by_id.get(&id).map(|&i| &self.entries[i])
+    }
+
+    pub fn counts(&self) -> HashMap<CustomerState, u64> {
+        let mut counts = HashMap::new();
+        for e in &self.entries {
+            *counts.entry(e.state).or_default() += 1;
+        }
+        counts
+    }
+}
+
+impl Enduse {
+    fn snapshot_key(&self, conn: &Connection, on: NaiveDate) -> Result<SnapshotKey> {
+        Ok(SnapshotKey {
+            data_version: store::data_version(conn)?,
+            local_writes: self.writes.load(std::sync::atomic::Ordering::Acquire),
+            on,
+        })
+    }
+
+    /// The snapshot for `on` if one is cached and still current; never computes.
+    pub(crate) fn cached_states(
+        &self,
+        conn: &Connection,
+        on: NaiveDate,
+    ) -> Result<Option<Arc<StateSnapshot>>> {
+        let key = self.snapshot_key(conn, on)?;
+        let cache = self.states.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(cache.as_ref().filter(|s| s.key == key).cloned())
+    }
+
+    /// The snapshot for `on`, computed if the cached one is stale. Call with the connection
+    /// lock held (inside `read`), so no write of this handle can land between key and facts.
+    pub(crate) fn states(&self, conn: &Connection, on: NaiveDate) -> Result<Arc<StateSnapshot>> {
+        if let Some(hit) = self.cached_states(conn, on)? {
+            return Ok(hit);
+        }
+        let key = self.snapshot_key(conn, on)?;
+        let snapshot = Arc::new(compute(conn, key)?);
+        *self.states.lock().unwrap_or_else(|p| p.into_inner()) = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+}
+
+fn compute(conn: &Connection, key: SnapshotKey) -> Result<StateSnapshot> {
+    let policy = policy_in(conn)?;
+    let heads = customers::list_customer_heads(conn)?;
+    let mut facts = all_facts(conn)?;
+    let with_facts: Vec<_> = heads
+        .into_iter()
+        .map(|c| {
+            let f = facts.remove(&c.id).unwrap_or_default();
+            (c, f)
+        })
+        .collect();
+    let entries: Vec<CustomerStateEntry> = with_facts
+        .into_par_iter()
+        .map(|(c, f)| {
+            let (state, reasons) = rules::customer_state(&c, &f, key.on, &policy);
+            CustomerStateEntry {
+                id: c.id,
+                external_id: c.external_id,
+                name: c.name,
+                country: c.country,
+                owner_id: c.owner_id,
+                state,
+                reasons,
+            }
+        })
+        .collect();
+    let by_id = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+    Ok(StateSnapshot {
+        key,
+        entries,
+        by_id,
+    })
+}
