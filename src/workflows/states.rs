@@ -57,6 +57,13 @@ impl Enduse {
         })
     }
 
+    /// Drops the cached snapshot, so the next read computes every state again (benchmarks
+    /// measure that cold path).
+    #[doc(hidden)]
+    pub fn forget_cached_states(&self) {
+        *self.states.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
     /// The snapshot for `on` if one is cached and still current; never computes.
     pub(crate) fn cached_states(
         &self,

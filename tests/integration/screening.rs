@@ -2,11 +2,11 @@
 //! import as versions, hits on creation and on import, dismissals that stay suppressed until a
 //! name changes, confirmation that blocks, and the order gate.
 
-mod common;
+
 
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 use enduse::Enduse;
 use enduse::model::{CustomerStatus, HitStatus};
 use enduse::rules::{CustomerState, OrderDecision};

@@ -1,11 +1,11 @@
 //! The `enduse` CLI as scripts use it: exit codes, messages naming the field or row, JSON shapes.
 
-mod common;
+
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 
 fn enduse(db: &Path, args: &[&str]) -> Output {
     Command::new(bin())

@@ -1,11 +1,11 @@
 //! The audit trail holds exactly: replaying the exported log reproduces every record, a tampered
 //! event is caught by name, and two processes can write the same database at once.
 
-mod common;
+
 
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use enduse::Enduse;
 use enduse::store::reference::dump_records;
 

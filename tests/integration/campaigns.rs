@@ -2,9 +2,9 @@
 //! PDFs whose text carries the merged values, progress as letters are sent and acknowledged, and
 //! the chase.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 use enduse::model::*;
 use enduse::workflows::*;
 

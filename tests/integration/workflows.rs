@@ -1,9 +1,9 @@
 //! The core's workflows against a real SQLite file: rules enforced end to end, every change
 //! audited, nothing half-written.
 
-mod common;
 
-use common::*;
+
+use crate::common::*;
 use enduse::model::*;
 use enduse::rules::{CustomerState, OrderDecision};
 use enduse::workflows::*;
