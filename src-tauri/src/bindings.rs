@@ -14,6 +14,7 @@ pub(crate) struct CommandSpec {
     output: fn(&Config) -> String,
     imports: fn(&Config) -> Vec<Dependency>,
     export: fn(&Config) -> Result<(), ts_rs::ExportError>,
+    progress: Option<ProgressType>,
 }
 
 impl CommandSpec {
@@ -32,8 +33,30 @@ impl CommandSpec {
                 export_with_dependencies::<I>(cfg)?;
                 export_with_dependencies::<O>(cfg)
             },
+            progress: None,
         }
     }
+
+    /// The command also streams `P` values over a `Channel` while it runs.
+    #[allow(dead_code)] // until the first progress command lands
+    pub fn with_progress<P: TS + 'static>(mut self) -> Self {
+        self.progress = Some(ProgressType {
+            name: |cfg| P::name(cfg),
+            imports: |cfg| {
+                let mut deps = Vec::new();
+                collect_named::<P>(cfg, &mut deps);
+                deps
+            },
+            export: export_with_dependencies::<P>,
+        });
+        self
+    }
+}
+
+struct ProgressType {
+    name: fn(&Config) -> String,
+    imports: fn(&Config) -> Vec<Dependency>,
+    export: fn(&Config) -> Result<(), ts_rs::ExportError>,
 }
 
 /// `T` itself if named, and the named types among its generic arguments (`Vec<ReviewItem>`).
@@ -81,7 +104,12 @@ pub(crate) fn export_bindings() -> Result<(), Box<dyn std::error::Error>> {
     let mut imports = BTreeMap::new();
     for spec in &specs {
         (spec.export)(&cfg)?;
-        for dep in (spec.imports)(&cfg) {
+        let mut deps = (spec.imports)(&cfg);
+        if let Some(progress) = &spec.progress {
+            (progress.export)(&cfg)?;
+            deps.extend((progress.imports)(&cfg));
+        }
+        for dep in deps {
             let module = dep.output_path.with_extension("");
             imports.insert(dep.ts_name, module.display().to_string());
         }
@@ -93,13 +121,19 @@ pub(crate) fn export_bindings() -> Result<(), Box<dyn std::error::Error>> {
     for (name, module) in &imports {
         out.push_str(&format!("import type {{ {name} }} from './{module}';\n"));
     }
-    out.push_str(
-        "\n/** Every command the shell handles: `input` is `null` when it takes none. */\n",
-    );
+    out.push_str(concat!(
+        "\n/** Every command the shell handles: `input` is `null` when it takes none; `progress`, ",
+        "where present, is what the command streams while it runs. */\n",
+    ));
     out.push_str("export interface Commands {\n");
     for spec in &specs {
+        let progress = spec
+            .progress
+            .as_ref()
+            .map(|p| format!("; progress: {}", (p.name)(&cfg)))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "  {}: {{ input: {}; output: {} }};\n",
+            "  {}: {{ input: {}; output: {}{progress} }};\n",
             spec.name,
             (spec.input)(&cfg),
             (spec.output)(&cfg)

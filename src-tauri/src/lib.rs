@@ -11,16 +11,20 @@ mod state;
 use tauri::Manager;
 
 /// Declares every command once: the handler, the permission list check and the TypeScript command
-/// map (`ui/src/lib/api/bindings/commands.ts`) all come from this list.
+/// map (`ui/src/lib/api/bindings/commands.ts`) all come from this list. A long command that
+/// reports progress names its progress type after the output (`-> Report, progress Progress;`);
+/// its handler takes `on_progress: tauri::ipc::Channel<Progress>` after `input`, and the UI calls
+/// it with `callWithProgress`.
 macro_rules! app_commands {
-    ($($module:ident :: $name:ident ( $input:ty ) -> $output:ty ;)*) => {
+    ($($module:ident :: $name:ident ( $input:ty ) -> $output:ty $(, progress $progress:ty)? ;)*) => {
         fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
             tauri::generate_handler![$(commands::$module::$name),*]
         }
 
         #[cfg(test)]
         pub(crate) fn command_specs() -> Vec<bindings::CommandSpec> {
-            vec![$(bindings::CommandSpec::of::<$input, $output>(stringify!($name))),*]
+            vec![$(bindings::CommandSpec::of::<$input, $output>(stringify!($name))
+                $(.with_progress::<$progress>())?),*]
         }
     };
 }

@@ -37,7 +37,7 @@ import type { SessionInfo } from './SessionInfo';
 import type { User } from './User';
 import type { VisitInput } from './VisitInput';
 
-/** Every command the shell handles: `input` is `null` when it takes none. */
+/** Every command the shell handles: `input` is `null` when it takes none; `progress`, where present, is what the command streams while it runs. */
 export interface Commands {
   app_info: { input: null; output: AppInfo };
   session: { input: null; output: SessionInfo };
