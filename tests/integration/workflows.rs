@@ -1,8 +1,6 @@
 //! The core's workflows against a real SQLite file: rules enforced end to end, every change
 //! audited, nothing half-written.
 
-
-
 use crate::common::*;
 use enduse::model::*;
 use enduse::rules::{CustomerState, OrderDecision};
