@@ -3,6 +3,9 @@
 //! reordered event breaks the chain at a named sequence number. The table refuses UPDATE and
 //! DELETE; `verify` recomputes the chain; `replay` rebuilds the records from the events alone.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
 use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -90,31 +93,46 @@ struct EventText<'a> {
     prev_hash: &'a str,
 }
 
-fn json_str(s: &str) -> String {
-    Value::String(s.to_string()).to_string()
+/// `s` as a JSON string literal (quoted and escaped), appended to `out`.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
 }
 
 /// The canonical event: keys in sorted order, payloads embedded as their canonical text.
 fn canonical_text(e: &EventText<'_>) -> String {
-    let opt = |v: Option<&str>, quote: bool| match v {
-        None => "null".to_string(),
-        Some(v) if quote => json_str(v),
-        Some(v) => v.to_string(),
-    };
-    format!(
-        "{{\"action\":{},\"actor_id\":{},\"at\":{},\"device_id\":{},\"entity\":{},\"entity_id\":{},\"id\":{},\"new\":{},\"old\":{},\"prev_hash\":{},\"seq\":{}}}",
-        json_str(e.action),
-        opt(e.actor_id, true),
-        json_str(e.at),
-        json_str(e.device_id),
-        json_str(e.entity),
-        json_str(e.entity_id),
-        json_str(e.id),
-        e.new,
-        opt(e.old, false),
-        json_str(e.prev_hash),
-        e.seq
-    )
+    let mut out = Vec::with_capacity(256 + e.new.len() + e.old.map_or(0, str::len));
+    write_canonical_text(e, &mut out);
+    String::from_utf8(out).expect("canonical text is built from UTF-8 parts")
+}
+
+/// Appends the canonical event to `out`, allocating nothing else (the verifier calls it per event).
+fn write_canonical_text(e: &EventText<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"action\":");
+    push_json_str(out, e.action);
+    out.extend_from_slice(b",\"actor_id\":");
+    match e.actor_id {
+        Some(actor) => push_json_str(out, actor),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"at\":");
+    push_json_str(out, e.at);
+    out.extend_from_slice(b",\"device_id\":");
+    push_json_str(out, e.device_id);
+    out.extend_from_slice(b",\"entity\":");
+    push_json_str(out, e.entity);
+    out.extend_from_slice(b",\"entity_id\":");
+    push_json_str(out, e.entity_id);
+    out.extend_from_slice(b",\"id\":");
+    push_json_str(out, e.id);
+    out.extend_from_slice(b",\"new\":");
+    out.extend_from_slice(e.new.as_bytes());
+    out.extend_from_slice(b",\"old\":");
+    out.extend_from_slice(e.old.unwrap_or("null").as_bytes());
+    out.extend_from_slice(b",\"prev_hash\":");
+    push_json_str(out, e.prev_hash);
+    out.extend_from_slice(b",\"seq\":");
+    out.extend_from_slice(e.seq.to_string().as_bytes());
+    out.push(b'}');
 }
 
 fn hash_text(prev_hash: &str, canonical: &str) -> String {
@@ -298,139 +316,206 @@ pub struct BrokenLink {
 
 /// Recomputes every hash in order, from the stored text (payloads are not parsed), and reports
 /// the first event whose sequence, link or hash does not hold.
+///
+/// Two stages run at once: this thread reads rows and writes each event's hash input into a
+/// reused buffer (no per-field allocation); a second thread hashes each batch on all cores and
+/// checks the links in order, handing the spent batch back for reuse.
 pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
-    /// Events read per batch; each batch's hashes are computed on all cores.
-    const BATCH: usize = 8192;
-    let mut expected_seq = 1;
-    let mut prev = GENESIS_HASH.to_string();
-    let mut broken: Option<BrokenLink> = None;
-    let mut count = 0;
+    /// Events per batch: large enough to spread over the cores, small enough to stay in cache.
+    const BATCH: usize = 2048;
     let mut stmt = conn.prepare(&format!(
         "SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq"
     ))?;
     let mut rows = stmt.query([])?;
-    let mut batch: Vec<std::result::Result<StoredEvent, (i64, String)>> = Vec::with_capacity(BATCH);
-    loop {
-        batch.clear();
-        while batch.len() < BATCH {
-            let Some(row) = rows.next()? else { break };
-            count += 1;
-            if broken.is_none() {
-                batch.push(StoredEvent::read(row));
-            }
-        }
-        if batch.is_empty() {
-            if broken.is_some() {
-                // Keep counting the rest without checking it.
-                while rows.next()?.is_some() {
-                    count += 1;
+    let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(1);
+    let (spent_tx, spent_rx) = mpsc::channel::<Batch>();
+    let stop = AtomicBool::new(false);
+
+    std::thread::scope(|scope| {
+        let checker = scope.spawn(|| {
+            let mut chain = Chain::default();
+            for batch in full_rx {
+                if chain.broken.is_none() {
+                    chain.check(batch.events());
+                    if chain.broken.is_some() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
                 }
+                // The reader may have finished and dropped its end: nothing left to reuse then.
+                let _ = spent_tx.send(batch);
             }
-            break;
-        }
-        let hashes: Vec<Option<String>> = batch
-            .par_iter()
-            .map(|e| {
-                e.as_ref()
-                    .ok()
-                    .map(|e| hash_text(&e.prev_hash, &canonical_text(&e.text())))
-            })
-            .collect();
-        for (event, hash) in batch.iter().zip(hashes) {
-            let event = match event {
-                Ok(e) => e,
-                Err((seq, reason)) => {
-                    broken = Some(BrokenLink {
-                        seq: *seq,
-                        reason: reason.clone(),
-                    });
+            chain
+        });
+
+        let mut count = 0i64;
+        let read = (|| -> Result<()> {
+            while !stop.load(Ordering::Relaxed) {
+                let mut batch = spent_rx.try_recv().unwrap_or_default();
+                batch.len = 0;
+                while batch.len < BATCH {
+                    let Some(row) = rows.next()? else { break };
+                    count += 1;
+                    if batch.len == batch.slots.len() {
+                        batch.slots.push(PendingEvent::default());
+                    }
+                    batch.slots[batch.len].fill(row);
+                    batch.len += 1;
+                }
+                let last = batch.len < BATCH;
+                if batch.len > 0 && full_tx.send(batch).is_err() {
                     break;
                 }
-            };
-            let reason = if event.seq != expected_seq {
+                if last {
+                    return Ok(());
+                }
+            }
+            // The chain broke: count the rest without checking it.
+            while rows.next()?.is_some() {
+                count += 1;
+            }
+            Ok(())
+        })();
+        drop(full_tx);
+        let chain = checker.join().expect("the audit hashing thread panicked");
+        read?;
+        Ok(ChainReport {
+            events: count,
+            ok: chain.broken.is_none(),
+            first_broken: chain.broken,
+            last_hash: chain.prev,
+        })
+    })
+}
+
+/// A batch of read events; `slots` beyond `len` are spare buffers kept for reuse.
+#[derive(Default)]
+struct Batch {
+    slots: Vec<PendingEvent>,
+    len: usize,
+}
+
+impl Batch {
+    fn events(&self) -> &[PendingEvent] {
+        &self.slots[..self.len]
+    }
+}
+
+/// One event as read for verification: its hash input (`prev_hash`, a newline, the canonical
+/// text) and the hash stored beside it.
+#[derive(Default)]
+struct PendingEvent {
+    seq: i64,
+    input: Vec<u8>,
+    prev_len: usize,
+    stored_hash: String,
+    /// Why the row could not be read, if it could not.
+    unreadable: Option<String>,
+}
+
+impl PendingEvent {
+    fn fill(&mut self, row: &rusqlite::Row<'_>) {
+        self.input.clear();
+        self.stored_hash.clear();
+        self.unreadable = None;
+        self.seq = row.get(0).unwrap_or(0);
+        if let Err(e) = self.try_fill(row) {
+            self.unreadable = Some(format!("event is unreadable: {e}"));
+        }
+    }
+
+    fn try_fill(&mut self, row: &rusqlite::Row<'_>) -> std::result::Result<(), String> {
+        let text =
+            |i| col_text(row, i).and_then(|v| v.ok_or_else(|| format!("column {i} is null")));
+        let opt_text = |i| col_text(row, i);
+        let event = EventText {
+            seq: row.get(0).map_err(|e| e.to_string())?,
+            id: text(1)?,
+            at: text(2)?,
+            actor_id: opt_text(3)?,
+            device_id: text(4)?,
+            action: text(5)?,
+            entity: text(6)?,
+            entity_id: text(7)?,
+            old: opt_text(8)?,
+            new: text(9)?,
+            prev_hash: text(10)?,
+        };
+        self.stored_hash.push_str(text(11)?);
+        self.input.extend_from_slice(event.prev_hash.as_bytes());
+        self.prev_len = self.input.len();
+        self.input.push(b'\n');
+        write_canonical_text(&event, &mut self.input);
+        Ok(())
+    }
+
+    fn prev_hash(&self) -> &[u8] {
+        &self.input[..self.prev_len]
+    }
+
+    /// Whether the stored hash is SHA-256 of the hash input, in lowercase hex.
+    fn hash_holds(&self) -> bool {
+        let digest = Sha256::digest(&self.input);
+        let mut hex = [0u8; 64];
+        hex::encode_to_slice(digest, &mut hex).expect("64 hex digits for 32 bytes");
+        hex == self.stored_hash.as_bytes()
+    }
+}
+
+/// A text column borrowed from the row (no copy), `None` when null.
+fn col_text<'r>(
+    row: &'r rusqlite::Row<'_>,
+    i: usize,
+) -> std::result::Result<Option<&'r str>, String> {
+    let value = row.get_ref(i).map_err(|e| e.to_string())?;
+    value
+        .as_str_or_null()
+        .map_err(|e| format!("column {i}: {e}"))
+}
+
+/// The chain as checked so far: the next sequence expected and the last good hash.
+struct Chain {
+    expected_seq: i64,
+    prev: String,
+    broken: Option<BrokenLink>,
+}
+
+impl Default for Chain {
+    fn default() -> Self {
+        Self {
+            expected_seq: 1,
+            prev: GENESIS_HASH.to_string(),
+            broken: None,
+        }
+    }
+}
+
+impl Chain {
+    fn check(&mut self, events: &[PendingEvent]) {
+        let holds: Vec<bool> = events.par_iter().map(PendingEvent::hash_holds).collect();
+        for (event, holds) in events.iter().zip(holds) {
+            let reason = if let Some(reason) = &event.unreadable {
+                Some(reason.clone())
+            } else if event.seq != self.expected_seq {
                 Some(format!(
-                    "expected event {expected_seq} next, found {} (an event is missing)",
-                    event.seq
+                    "expected event {} next, found {} (an event is missing)",
+                    self.expected_seq, event.seq
                 ))
-            } else if event.prev_hash != prev {
+            } else if event.prev_hash() != self.prev.as_bytes() {
                 Some("its previous-hash does not match the event before it".to_string())
-            } else if hash.as_deref() != Some(event.hash.as_str()) {
+            } else if !holds {
                 Some("its content does not match its hash (the event was altered)".to_string())
             } else {
                 None
             };
             if let Some(reason) = reason {
-                broken = Some(BrokenLink {
+                self.broken = Some(BrokenLink {
                     seq: event.seq,
                     reason,
                 });
-                break;
+                return;
             }
-            expected_seq += 1;
-            prev.clone_from(&event.hash);
-        }
-    }
-    Ok(ChainReport {
-        events: count,
-        ok: broken.is_none(),
-        first_broken: broken,
-        last_hash: prev,
-    })
-}
-
-/// An event's columns as stored, for verification without parsing the payloads.
-struct StoredEvent {
-    seq: i64,
-    id: String,
-    at: String,
-    actor_id: Option<String>,
-    device_id: String,
-    action: String,
-    entity: String,
-    entity_id: String,
-    old: Option<String>,
-    new: String,
-    prev_hash: String,
-    hash: String,
-}
-
-impl StoredEvent {
-    fn read(row: &rusqlite::Row<'_>) -> std::result::Result<StoredEvent, (i64, String)> {
-        let seq: i64 = row
-            .get(0)
-            .map_err(|e| (0, format!("event is unreadable: {e}")))?;
-        (|| -> rusqlite::Result<StoredEvent> {
-            Ok(StoredEvent {
-                seq,
-                id: row.get(1)?,
-                at: row.get(2)?,
-                actor_id: row.get(3)?,
-                device_id: row.get(4)?,
-                action: row.get(5)?,
-                entity: row.get(6)?,
-                entity_id: row.get(7)?,
-                old: row.get(8)?,
-                new: row.get(9)?,
-                prev_hash: row.get(10)?,
-                hash: row.get(11)?,
-            })
-        })()
-        .map_err(|e| (seq, format!("event is unreadable: {e}")))
-    }
-
-    fn text(&self) -> EventText<'_> {
-        EventText {
-            seq: self.seq,
-            id: &self.id,
-            at: &self.at,
-            actor_id: self.actor_id.as_deref(),
-            device_id: &self.device_id,
-            action: &self.action,
-            entity: &self.entity,
-            entity_id: &self.entity_id,
-            old: self.old.as_deref(),
-            new: &self.new,
-            prev_hash: &self.prev_hash,
+            self.expected_seq += 1;
+            self.prev.clone_from(&event.stored_hash);
         }
     }
 }

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_screening.sql"),
     include_str!("../../migrations/0003_campaigns.sql"),
+    include_str!("../../migrations/0004_state_indexes.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -58,6 +59,20 @@ pub fn open(path: &Path) -> Result<Connection> {
         other => other,
     })?;
     migrate(&conn, path)?;
+    Ok(conn)
+}
+
+/// A second, read-only connection to a database `open` has already migrated, for reads that run
+/// beside the main connection (the state snapshot's fact queries).
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
     Ok(conn)
 }
 

@@ -45,6 +45,8 @@ pub struct Enduse {
     /// the cached customer states.
     writes: AtomicU64,
     states: Mutex<Option<Arc<states::StateSnapshot>>>,
+    /// Read-only connections for reads that run beside `conn`, opened when first needed.
+    readers: Mutex<Vec<Connection>>,
 }
 
 impl Enduse {
@@ -62,6 +64,7 @@ impl Enduse {
             index: Mutex::new(None),
             writes: AtomicU64::new(0),
             states: Mutex::new(None),
+            readers: Mutex::new(Vec::new()),
         };
         enduse.load_builtin_reference_if_missing()?;
         enduse.seed_templates_if_missing()?;
@@ -103,6 +106,27 @@ impl Enduse {
     pub(crate) fn read<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
         let conn = self.lock();
         f(&conn)
+    }
+
+    /// A read-only connection to this database (from the pool, or newly opened); hand it back
+    /// with `return_reader`.
+    pub(crate) fn take_reader(&self) -> Result<Connection> {
+        let pooled = self
+            .readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop();
+        match pooled {
+            Some(conn) => Ok(conn),
+            None => store::open_reader(&self.path),
+        }
+    }
+
+    pub(crate) fn return_reader(&self, conn: Connection) {
+        self.readers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(conn);
     }
 
     /// Runs a store read directly; for tests and benchmarks that compare raw tables.

@@ -51,19 +51,30 @@ pub(crate) fn facts_for_many(
 /// Facts of every customer in four queries (no query per customer).
 pub(crate) fn all_facts(conn: &Connection) -> Result<HashMap<Uuid, CustomerFacts>> {
     let mut facts: HashMap<Uuid, CustomerFacts> = HashMap::new();
-    for (customer, terms) in attestations::all_attestation_terms(conn, false)? {
-        facts.entry(customer).or_default().attestations.push(terms);
-    }
-    for (customer, terms) in letters::all_letter_terms(conn)? {
-        facts.entry(customer).or_default().letters.push(terms);
-    }
-    for (customer, terms) in visits::all_flag_terms(conn)? {
-        facts.entry(customer).or_default().flags.push(terms);
-    }
-    for (customer, terms) in screening::all_open_hit_terms(conn)? {
-        facts.entry(customer).or_default().open_hits.push(terms);
-    }
+    add_facts(
+        &mut facts,
+        attestations::all_attestation_terms(conn, false)?,
+        |f| &mut f.attestations,
+    );
+    add_facts(&mut facts, letters::all_letter_terms(conn)?, |f| {
+        &mut f.letters
+    });
+    add_facts(&mut facts, visits::all_flag_terms(conn)?, |f| &mut f.flags);
+    add_facts(&mut facts, screening::all_open_hit_terms(conn)?, |f| {
+        &mut f.open_hits
+    });
     Ok(facts)
+}
+
+/// Files rows of one kind of fact under their customers.
+pub(crate) fn add_facts<T>(
+    facts: &mut HashMap<Uuid, CustomerFacts>,
+    rows: Vec<(Uuid, T)>,
+    field: impl Fn(&mut CustomerFacts) -> &mut Vec<T>,
+) {
+    for (customer, terms) in rows {
+        field(facts.entry(customer).or_default()).push(terms);
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -14,11 +14,12 @@ use rayon::prelude::*;
 use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::reports::{CustomerStateEntry, all_facts};
+use super::reports::{CustomerStateEntry, add_facts};
 use super::{Enduse, policy_in};
 use crate::Result;
+use crate::model::Policy;
 use crate::rules::{self, CustomerState};
-use crate::store::{self, customers};
+use crate::store::{self, attestations, customers, letters, screening, visits};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SnapshotKey {
@@ -82,16 +83,52 @@ impl Enduse {
             return Ok(hit);
         }
         let key = self.snapshot_key(conn, on)?;
-        let snapshot = Arc::new(compute(conn, key)?);
+        let snapshot = Arc::new(self.compute_states(conn, key)?);
         *self.states.lock().unwrap_or_else(|p| p.into_inner()) = Some(snapshot.clone());
         Ok(snapshot)
     }
 }
 
-fn compute(conn: &Connection, key: SnapshotKey) -> Result<StateSnapshot> {
-    let policy = policy_in(conn)?;
-    let heads = customers::list_customer_heads(conn)?;
-    let mut facts = all_facts(conn)?;
+impl Enduse {
+    /// Loads every customer's facts in a few set-wise queries, half of them on a second,
+    /// read-only connection at the same time (letters and red flags there; customers,
+    /// attestations and open hits here), then computes the states on all cores.
+    fn compute_states(&self, conn: &Connection, key: SnapshotKey) -> Result<StateSnapshot> {
+        let policy = policy_in(conn)?;
+        let reader = self.take_reader()?;
+        let (side, mine) = std::thread::scope(|scope| {
+            let side = scope.spawn(move || {
+                let rows = letters::all_letter_terms(&reader)
+                    .and_then(|l| Ok((l, visits::all_flag_terms(&reader)?)));
+                (reader, rows)
+            });
+            let mine = customers::list_customer_heads(conn).and_then(|heads| {
+                let attestations = attestations::all_attestation_terms(conn, false)?;
+                let hits = screening::all_open_hit_terms(conn)?;
+                Ok((heads, attestations, hits))
+            });
+            (side.join(), mine)
+        });
+        let (reader, side) = side.expect("the fact-loading thread panicked");
+        self.return_reader(reader);
+        let (letter_rows, flag_rows) = side?;
+        let (heads, attestation_rows, hit_rows) = mine?;
+
+        let mut facts = HashMap::with_capacity(heads.len());
+        add_facts(&mut facts, attestation_rows, |f| &mut f.attestations);
+        add_facts(&mut facts, letter_rows, |f| &mut f.letters);
+        add_facts(&mut facts, flag_rows, |f| &mut f.flags);
+        add_facts(&mut facts, hit_rows, |f| &mut f.open_hits);
+        compute(heads, facts, key, &policy)
+    }
+}
+
+fn compute(
+    heads: Vec<customers::CustomerHead>,
+    mut facts: HashMap<Uuid, rules::CustomerFacts>,
+    key: SnapshotKey,
+    policy: &Policy,
+) -> Result<StateSnapshot> {
     let with_facts: Vec<_> = heads
         .into_iter()
         .map(|c| {
@@ -102,7 +139,7 @@ fn compute(conn: &Connection, key: SnapshotKey) -> Result<StateSnapshot> {
     let entries: Vec<CustomerStateEntry> = with_facts
         .into_par_iter()
         .map(|(c, f)| {
-            let (state, reasons) = rules::customer_state(&c, &f, key.on, &policy);
+            let (state, reasons) = rules::customer_state(&c, &f, key.on, policy);
             CustomerStateEntry {
                 id: c.id,
                 external_id: c.external_id,
