@@ -1,16 +1,19 @@
 // The app's command names, shared by build.rs (permissions) and the handler (a test checks both
 // lists agree). Keep sorted.
-pub const COMMAND_NAMES: &[&str] = &[
+pub const COMMAND_NAMES: &[
+    "&str] = &[",
     "acknowledge_letter",
     "add_customer",
     "amend_attestation",
     "app_info",
+    "archive_customer",
     "audit_log",
     "check_order",
     "complete_follow_up",
     "create_user",
     "customer_countries",
     "customer_detail",
+    "edit_customer",
     "export_customers",
     "get_attestation",
     "home",
@@ -29,6 +32,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "review_attestation",
     "review_queue",
     "session",
+    "set_customer_status",
     "set_policy",
     "sign_in",
     "sign_out",

@@ -1,0 +1,1 @@
+export type ArchiveCustomerInput = { id: string, archived: boolean, };

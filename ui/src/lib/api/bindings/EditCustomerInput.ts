@@ -1,0 +1,2 @@
+import type { CustomerInput } from "./CustomerInput";
+export type EditCustomerInput = { id: string, customer: CustomerInput, expectedVersion: number | null, };
