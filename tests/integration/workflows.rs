@@ -887,6 +887,10 @@ fn an_amendment_can_attach_the_newly_signed_document_in_the_same_step() {
         now(),
     )
     .unwrap();
+    let home = e.home(w.rep, d("2025-06-01")).unwrap();
+    assert_eq!(home.sent_back.len(), 1, "the rep who logged it sees it sent back");
+    assert_eq!(home.sent_back[0].attestation_id, a.id);
+    assert_eq!(home.sent_back[0].reason.as_deref(), Some("Attach the signed copy"));
     let not_a_scan = w.dir.path().join("note.txt");
     std::fs::write(&not_a_scan, "hello").unwrap();
     let refused = e
@@ -911,4 +915,5 @@ fn an_amendment_can_attach_the_newly_signed_document_in_the_same_step() {
     assert_eq!(amended.attestation.status, AttestationStatus::Submitted);
     assert_eq!(amended.documents.len(), 1);
     assert_eq!(e.get_attestation(a.id).unwrap().documents.len(), 1);
+    assert!(e.home(w.rep, d("2025-06-01")).unwrap().sent_back.is_empty());
 }
