@@ -297,7 +297,10 @@ pub fn customer_state(
     }
 
     if customer.status() == CustomerStatus::OnHold {
-        return (CustomerState::OnHold, vec![on_hold_reason(customer.status_reason())]);
+        return (
+            CustomerState::OnHold,
+            vec![on_hold_reason(customer.status_reason())],
+        );
     }
 
     let open: Vec<Reason> = open_flags_on(facts, on)
@@ -820,7 +823,14 @@ mod tests {
 
         c.status = CustomerStatus::Active;
         c.status_reason = None;
-        let check = check_order(&c, &facts, &["854231".to_string()], None, d("2024-03-01"), &reference());
+        let check = check_order(
+            &c,
+            &facts,
+            &["854231".to_string()],
+            None,
+            d("2024-03-01"),
+            &reference(),
+        );
         assert_eq!(check.decision, OrderDecision::Clear);
     }
 
@@ -829,7 +839,10 @@ mod tests {
         assert!(CustomerState::Blocked < CustomerState::OnHold);
         assert!(CustomerState::ScreeningHit < CustomerState::OnHold);
         assert!(CustomerState::OnHold < CustomerState::RedFlagOpen);
-        assert_eq!(CustomerState::parse("state", "on_hold").unwrap(), CustomerState::OnHold);
+        assert_eq!(
+            CustomerState::parse("state", "on_hold").unwrap(),
+            CustomerState::OnHold
+        );
     }
 
     #[test]

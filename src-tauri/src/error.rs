@@ -51,7 +51,9 @@ impl IpcError {
     pub fn interrupted(detail: &str) -> Self {
         IpcError {
             code: IpcCode::Shell(ShellCode::Interrupted),
-            message: format!("The operation stopped unexpectedly and nothing was saved ({detail})."),
+            message: format!(
+                "The operation stopped unexpectedly and nothing was saved ({detail})."
+            ),
             field: None,
             rows: vec![],
         }

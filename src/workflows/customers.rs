@@ -239,7 +239,7 @@ pub struct ImportReport {
 }
 
 /// Where a CSV import is: reading the file, checking rows, writing them, screening the written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ImportPhase {

@@ -647,12 +647,11 @@ impl Enduse {
             let queue = attestations::list_submitted_attestations(conn)?;
             let mut sent_back = Vec::new();
             for a in attestations::list_attestations_sent_back(conn)? {
-                let Some(name) = names.get(&a.customer_id) else {
+                // Archived customers are not in the snapshot, and their attestations not due.
+                let Some(customer) = states.get(a.customer_id) else {
                     continue;
                 };
-                let owned = entries
-                    .iter()
-                    .any(|e| e.id == a.customer_id && e.owner_id == Some(user.id));
+                let owned = customer.owner_id == Some(user.id);
                 if own_only && !owned && a.logged_by != user.id {
                     continue;
                 }
@@ -663,7 +662,7 @@ impl Enduse {
                 sent_back.push(SentBack {
                     attestation_id: a.id,
                     customer_id: a.customer_id,
-                    customer_name: name.to_string(),
+                    customer_name: customer.name.clone(),
                     signatory_name: a.signatory_name,
                     reason: review.as_ref().and_then(|r| r.reason.clone()),
                     requested_at: review.map(|r| r.reviewed_at),

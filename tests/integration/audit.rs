@@ -1,8 +1,6 @@
 //! The audit trail holds exactly: replaying the exported log reproduces every record, a tampered
 //! event is caught by name, and two processes can write the same database at once.
 
-
-
 use std::process::Command;
 
 use crate::common::*;

@@ -2,8 +2,6 @@
 //! PDFs whose text carries the merged values, progress as letters are sent and acknowledged, and
 //! the chase.
 
-
-
 use crate::common::*;
 use enduse::model::*;
 use enduse::workflows::*;

@@ -1,7 +1,5 @@
 //! The `enduse` CLI as scripts use it: exit codes, messages naming the field or row, JSON shapes.
 
-
-
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,7 +1,6 @@
 //! Shared set-up for the integration tests: a fresh database file in a temp dir with a rep,
 //! two compliance managers and an admin.
 
-
 use chrono::{NaiveDate, TimeZone, Utc};
 use enduse::Enduse;
 use enduse::model::{Role, Timestamp};

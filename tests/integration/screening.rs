@@ -2,8 +2,6 @@
 //! import as versions, hits on creation and on import, dismissals that stay suppressed until a
 //! name changes, confirmation that blocks, and the order gate.
 
-
-
 use std::path::PathBuf;
 
 use crate::common::*;

@@ -122,7 +122,9 @@ pub async fn import_customers(
     run_blocking(app, move |state| {
         let actor = state.actor()?;
         // A progress message that cannot be delivered (window closed) must not stop the import.
-        let mut report = |p: ImportProgress| drop(on_progress.send(p));
+        let mut report = |p: ImportProgress| {
+            let _ = on_progress.send(p);
+        };
         Ok(state.core()?.import_customers_file_with_progress(
             actor,
             &input.path,

@@ -1,7 +1,6 @@
 // The app's command names, shared by build.rs (permissions) and the handler (a test checks both
 // lists agree). Keep sorted.
-pub const COMMAND_NAMES: &[
-    "&str] = &[",
+pub const COMMAND_NAMES: &[&str] = &[
     "acknowledge_letter",
     "add_customer",
     "amend_attestation",
