@@ -957,3 +957,48 @@ fn an_amendment_can_attach_the_newly_signed_document_in_the_same_step() {
     assert_eq!(e.get_attestation(a.id).unwrap().documents.len(), 1);
     assert!(e.home(w.rep, d("2025-06-01")).unwrap().sent_back.is_empty());
 }
+
+/// Times a 20,000-row import (median of 3, each into a fresh database), without and with a
+/// progress callback. Not a pass/fail test: run with
+/// `cargo test --test integration import_timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn import_timing() {
+    let rows = 20_000;
+    let mut csv = String::from(
+        "name,english_name,country,type,city,address,website,owner_email,external_id,hs_codes\n",
+    );
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "深圳市测试电子有限公司 {i},Test Electronics {i} Co. Ltd,CN,distributor,City {},\
+             \"{i} Industrial Park\",www.test{i}.example,,IMP-{i:05},8542.31;8541.40\n",
+            i % 300
+        ));
+    }
+    let time = |with_progress: bool| {
+        let mut runs: Vec<f64> = (0..3)
+            .map(|_| {
+                let w = world();
+                let mut updates = 0u64;
+                let t = std::time::Instant::now();
+                let report = if with_progress {
+                    w.enduse
+                        .import_customers_with_progress(w.rep, &csv, false, now(), &mut |_| {
+                            updates += 1
+                        })
+                        .unwrap()
+                } else {
+                    w.enduse.import_customers(w.rep, &csv, false, now()).unwrap()
+                };
+                let took = t.elapsed().as_secs_f64();
+                assert_eq!(report.created, rows);
+                assert_eq!(updates > 0, with_progress);
+                took
+            })
+            .collect();
+        runs.sort_by(f64::total_cmp);
+        runs[1]
+    };
+    println!("import {rows} rows, no callback: {:.2} s", time(false));
+    println!("import {rows} rows, progress callback: {:.2} s", time(true));
+}
