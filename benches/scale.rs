@@ -107,23 +107,6 @@ fn main() {
         1000.0,
         import,
     ));
-    // The app's import: the same, reporting progress every 250 rows (as the shell streams it).
-    let with_progress = time_runs(3, |i| {
-        let fresh = Enduse::open(dir.path().join(format!("import-progress-{i}.db"))).unwrap();
-        fresh.load_demo(0, 1, today, Utc::now()).unwrap();
-        let admin = fresh.find_user_by_email("admin@demo.enduse").unwrap().id;
-        let mut updates = 0u32;
-        let report = fresh
-            .import_customers_with_progress(admin, &csv, false, Utc::now(), &mut |_| updates += 1)
-            .unwrap();
-        assert_eq!(report.created, u64::from(customers));
-        assert!(updates >= customers / 250);
-    });
-    figures.push(within(
-        &format!("import a {customers}-row customer CSV with progress reports"),
-        1000.0,
-        with_progress,
-    ));
 
     // States are cached per database version; "cold" runs drop the cache first, as the first
     // read after any write does.

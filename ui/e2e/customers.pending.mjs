@@ -1,3 +1,5 @@
+// NOT YET RUN: written against the new screens but never executed against the real app (the build
+// did not finish in time). Rename to customers.test.mjs once it passes under ./dev e2e.
 // A customer's life in the real app: added through the form (a hostile name shows literally),
 // edited, put on hold (the order check then HOLDs with that reason) and archived; a large CSV
 // imported with progress, and a bad one refused with its row numbers and nothing written.
