@@ -148,6 +148,7 @@ enum Scenario {
     Expired,
     RedFlagOpen,
     Blocked,
+    OnHold,
 }
 
 const SCENARIOS: &[(Scenario, u32)] = &[
@@ -161,6 +162,7 @@ const SCENARIOS: &[(Scenario, u32)] = &[
     (Scenario::Expired, 7),
     (Scenario::RedFlagOpen, 6),
     (Scenario::Blocked, 2),
+    (Scenario::OnHold, 2),
 ];
 
 fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
@@ -359,6 +361,10 @@ impl Demo<'_, '_> {
             customer.status = CustomerStatus::Blocked;
             customer.status_reason = Some("Name matches a party on the Entity List".into());
         }
+        if let Scenario::OnHold = scenario {
+            customer.status = CustomerStatus::OnHold;
+            customer.status_reason = Some("End-user audit requested by compliance".into());
+        }
         self.ch.write("customer.create", None, &customer)?;
         self.summary.customers += 1;
 
@@ -398,7 +404,7 @@ impl Demo<'_, '_> {
                 }
                 self.attestation(&customer, owner, signed, None, None)?;
             }
-            Scenario::Covered | Scenario::RedFlagOpen | Scenario::Blocked => {
+            Scenario::Covered | Scenario::RedFlagOpen | Scenario::Blocked | Scenario::OnHold => {
                 let signed = ago(today, self.rng.random_range(10..250));
                 let sent = ago(signed, self.rng.random_range(15..60));
                 self.letter(&customer, owner, sent, Some(contact.name.clone()))?;
@@ -442,6 +448,7 @@ impl Demo<'_, '_> {
             Scenario::Covered
             | Scenario::RedFlagOpen
             | Scenario::Blocked
+            | Scenario::OnHold
             | Scenario::Expiring
             | Scenario::Expired
             | Scenario::PendingReview => self.rng.random_range(1..=3),

@@ -135,6 +135,8 @@ pub enum CustomerState {
     Blocked,
     /// A possible restricted-party match awaits a compliance manager's decision.
     ScreeningHit,
+    /// Put on hold by a compliance manager: no order ships until it is made active again.
+    OnHold,
     RedFlagOpen,
     Expiring,
     Covered,
@@ -147,9 +149,10 @@ pub enum CustomerState {
 }
 
 impl CustomerState {
-    pub const ALL: [CustomerState; 11] = [
+    pub const ALL: [CustomerState; 12] = [
         CustomerState::Blocked,
         CustomerState::ScreeningHit,
+        CustomerState::OnHold,
         CustomerState::RedFlagOpen,
         CustomerState::Expiring,
         CustomerState::Covered,
@@ -165,6 +168,7 @@ impl CustomerState {
         match self {
             CustomerState::Blocked => "blocked",
             CustomerState::ScreeningHit => "screening_hit",
+            CustomerState::OnHold => "on_hold",
             CustomerState::RedFlagOpen => "red_flag_open",
             CustomerState::Expiring => "expiring",
             CustomerState::Covered => "covered",
@@ -231,6 +235,17 @@ fn hit_reason(code: &str, h: &HitTerms) -> Reason {
     )
 }
 
+fn on_hold_reason(why: Option<&str>) -> Reason {
+    Reason::new(
+        "customer_on_hold",
+        format!(
+            "Customer is on hold: {}",
+            why.unwrap_or("no reason recorded")
+        ),
+        None,
+    )
+}
+
 fn open_flags_on(facts: &CustomerFacts, on: NaiveDate) -> impl Iterator<Item = &FlagTerms> {
     facts
         .flags
@@ -279,6 +294,13 @@ pub fn customer_state(
             .map(|h| hit_reason("screening_hit", h))
             .collect();
         return (CustomerState::ScreeningHit, reasons);
+    }
+
+    if customer.status() == CustomerStatus::OnHold {
+        return (
+            CustomerState::OnHold,
+            vec![on_hold_reason(customer.status_reason())],
+        );
     }
 
     let open: Vec<Reason> = open_flags_on(facts, on)
@@ -487,6 +509,9 @@ pub fn check_order(
             format!("Customer is blocked: {why}"),
             None,
         ));
+    }
+    if customer.status == CustomerStatus::OnHold {
+        reasons.push(on_hold_reason(customer.status_reason.as_deref()));
     }
     for h in &facts.open_hits {
         reasons.push(hit_reason("screening_hit_open", h));
@@ -768,6 +793,56 @@ mod tests {
         let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
         assert_eq!(state, CustomerState::Blocked);
         assert!(reasons[0].message.contains("SDN match"));
+    }
+
+    #[test]
+    fn a_customer_on_hold_is_on_hold_even_when_covered_and_its_orders_hold() {
+        let mut c = customer("CN");
+        c.status = CustomerStatus::OnHold;
+        c.status_reason = Some("Audit of end users pending".into());
+        let facts = CustomerFacts {
+            attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
+            ..Default::default()
+        };
+        let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
+        assert_eq!(state, CustomerState::OnHold);
+        assert_eq!(reasons[0].code, "customer_on_hold");
+        assert!(reasons[0].message.contains("Audit of end users pending"));
+
+        let check = check_order(
+            &c,
+            &facts,
+            &["854231".to_string()],
+            None,
+            d("2024-03-01"),
+            &reference(),
+        );
+        assert_eq!(check.decision, OrderDecision::Hold);
+        let codes: Vec<&str> = check.reasons.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(codes, ["customer_on_hold"]);
+
+        c.status = CustomerStatus::Active;
+        c.status_reason = None;
+        let check = check_order(
+            &c,
+            &facts,
+            &["854231".to_string()],
+            None,
+            d("2024-03-01"),
+            &reference(),
+        );
+        assert_eq!(check.decision, OrderDecision::Clear);
+    }
+
+    #[test]
+    fn blocked_and_screening_hits_outrank_on_hold() {
+        assert!(CustomerState::Blocked < CustomerState::OnHold);
+        assert!(CustomerState::ScreeningHit < CustomerState::OnHold);
+        assert!(CustomerState::OnHold < CustomerState::RedFlagOpen);
+        assert_eq!(
+            CustomerState::parse("state", "on_hold").unwrap(),
+            CustomerState::OnHold
+        );
     }
 
     #[test]

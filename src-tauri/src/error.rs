@@ -20,6 +20,8 @@ pub enum IpcCode {
 pub enum ShellCode {
     /// No user is signed in yet (first run, or after "switch user").
     NoUser,
+    /// A long command stopped unexpectedly (a bug); its transaction was rolled back.
+    Interrupted,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
@@ -41,6 +43,17 @@ impl IpcError {
         IpcError {
             code: IpcCode::Shell(ShellCode::NoUser),
             message: "Choose who you are first.".into(),
+            field: None,
+            rows: vec![],
+        }
+    }
+
+    pub fn interrupted(detail: &str) -> Self {
+        IpcError {
+            code: IpcCode::Shell(ShellCode::Interrupted),
+            message: format!(
+                "The operation stopped unexpectedly and nothing was saved ({detail})."
+            ),
             field: None,
             rows: vec![],
         }

@@ -42,7 +42,10 @@ app_commands! {
     customers::customer_countries(()) -> Vec<String>;
     customers::customer_detail(uuid::Uuid) -> enduse::workflows::CustomerDetail;
     customers::add_customer(enduse::workflows::CustomerInput) -> enduse::model::Customer;
-    customers::import_customers(commands::customers::ImportInput) -> enduse::workflows::ImportReport;
+    customers::edit_customer(commands::customers::EditCustomerInput) -> enduse::model::Customer;
+    customers::set_customer_status(commands::customers::CustomerStatusInput) -> enduse::model::Customer;
+    customers::archive_customer(commands::customers::ArchiveCustomerInput) -> enduse::model::Customer;
+    customers::import_customers(commands::customers::ImportInput) -> enduse::workflows::ImportReport, progress enduse::workflows::ImportProgress;
     customers::export_customers(commands::customers::ExportInput) -> u64;
     visits::log_visit(enduse::workflows::VisitInput) -> enduse::workflows::LoggedVisit;
     visits::resolve_red_flag(commands::visits::ResolveFlagInput) -> enduse::model::RedFlagObservation;

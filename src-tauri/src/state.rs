@@ -106,6 +106,20 @@ impl AppState {
     }
 }
 
+/// Runs a long command on a blocking thread. A panic there ends in an `interrupted` error the
+/// UI can show (the core's transaction rolled back, so nothing was written) instead of a promise
+/// that never settles.
+pub async fn run_blocking<T, F>(app: tauri::AppHandle, f: F) -> CmdResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> CmdResult<T> + Send + 'static,
+{
+    use tauri::Manager;
+    tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
+        .await
+        .unwrap_or_else(|e| Err(IpcError::interrupted(&e.to_string())))
+}
+
 /// The clock, read in one place: commands pass `now` and `today` into the core.
 pub fn now() -> Timestamp {
     Utc::now()

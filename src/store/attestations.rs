@@ -110,6 +110,16 @@ pub fn list_submitted_attestations(conn: &Connection) -> Result<Vec<Attestation>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Attestations a reviewer sent back for changes, oldest logged first.
+pub fn list_attestations_sent_back(conn: &Connection) -> Result<Vec<Attestation>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM attestation WHERE status = 'changes_requested' AND archived = 0 \
+         ORDER BY logged_at, id"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, AttestationTerms)> {
     let c = Cols(row);
     Ok((

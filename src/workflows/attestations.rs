@@ -287,7 +287,8 @@ impl Enduse {
     }
 
     /// Corrects an attestation that is submitted or was sent back for changes; it returns to
-    /// `submitted` for review. Approved and rejected attestations are never edited.
+    /// `submitted` for review, with any newly signed documents attached in the same transaction.
+    /// Approved and rejected attestations are never edited.
     pub fn amend_attestation(
         &self,
         actor: Uuid,
@@ -297,12 +298,17 @@ impl Enduse {
         now: Timestamp,
     ) -> Result<AttestationRecord> {
         let checked = validate(&input, now)?;
-        if !input.documents.is_empty() {
-            return Err(Error::invalid(
-                "documents",
-                "attach documents with attach_document",
-            ));
-        }
+        let incoming = input
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, p)| read_document(&format!("documents[{i}]"), p))
+            .collect::<Result<Vec<_>>>()?;
+        let dir = self.documents_dir();
+        let hashes = incoming
+            .iter()
+            .map(|d| documents::write_blob(&dir, &d.bytes))
+            .collect::<Result<Vec<_>>>()?;
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "amend attestation")?;
             let old = store_attestations::get_attestation(ch.tx, id)?
@@ -339,6 +345,9 @@ impl Enduse {
                 ..old.clone()
             };
             ch.write("attestation.amend", Some(&old), &attestation)?;
+            for (d, sha) in incoming.iter().zip(hashes) {
+                insert_document(ch, "attestation", id, d, sha, actor, now)?;
+            }
             Ok(AttestationRecord {
                 documents: documents::list_documents_for(ch.tx, "attestation", id)?,
                 reviews: store_attestations::list_reviews_for_attestation(ch.tx, id)?,

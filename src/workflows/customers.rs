@@ -178,6 +178,7 @@ pub struct CustomerRow {
     pub owner_name: Option<String>,
     pub external_id: Option<String>,
     pub status: CustomerStatus,
+    pub archived: bool,
     pub state: CustomerState,
     pub reasons: Vec<Reason>,
     pub version: i64,
@@ -236,6 +237,35 @@ pub struct ImportReport {
     pub unchanged: u64,
     pub dry_run: bool,
 }
+
+/// Where a CSV import is: reading the file, checking rows, writing them, screening the written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ImportPhase {
+    Reading,
+    Validating,
+    Writing,
+    Screening,
+    Done,
+}
+
+/// How far a CSV import has got; reported every [`IMPORT_PROGRESS_EVERY`] rows and at each phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportProgress {
+    pub phase: ImportPhase,
+    /// Data rows in the file (0 while reading).
+    pub total: u64,
+    /// Rows checked so far (good or bad).
+    pub validated: u64,
+    /// Rows written so far (always 0 in a dry run).
+    pub written: u64,
+}
+
+/// Rows between two progress reports of an import.
+pub const IMPORT_PROGRESS_EVERY: u64 = 250;
 
 impl Enduse {
     pub fn add_customer(
@@ -500,10 +530,34 @@ impl Enduse {
         dry_run: bool,
         now: Timestamp,
     ) -> Result<ImportReport> {
+        self.import_customers_with_progress(actor, csv_text, dry_run, now, &mut |_| {})
+    }
+
+    /// [`Enduse::import_customers`], calling `on_progress` at each phase and every
+    /// [`IMPORT_PROGRESS_EVERY`] rows checked or written (a large file takes seconds).
+    pub fn import_customers_with_progress(
+        &self,
+        actor: Uuid,
+        csv_text: &str,
+        dry_run: bool,
+        now: Timestamp,
+        on_progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
+        let mut progress = ImportProgress {
+            phase: ImportPhase::Reading,
+            total: 0,
+            validated: 0,
+            written: 0,
+        };
+        on_progress(progress);
         let parsed = csv_io::parse_customer_csv(csv_text)?;
         let mut errors: Vec<RowError> = parsed.errors;
+        progress.total = (parsed.rows.len() + errors.len()) as u64;
+        progress.validated = errors.len() as u64;
+        progress.phase = ImportPhase::Validating;
+        on_progress(progress);
         let index = if dry_run { None } else { self.active_index()? };
-        self.write(Some(actor), now, |ch| {
+        let report = self.write(Some(actor), now, |ch| {
             actor_user(ch, "import customers")?;
             let owners: HashMap<String, Uuid> = users::list_users(ch.tx)?
                 .into_iter()
@@ -517,6 +571,10 @@ impl Enduse {
                 owner_email,
             } in parsed.rows
             {
+                progress.validated += 1;
+                if progress.validated % IMPORT_PROGRESS_EVERY == 0 {
+                    on_progress(progress);
+                }
                 let mut input = input;
                 if let Some(email) = owner_email {
                     match owners.get(&email.to_lowercase()) {
@@ -554,9 +612,15 @@ impl Enduse {
                 };
                 planned.push((existing, fields));
             }
+            progress.validated = progress.total;
+            on_progress(progress);
             if !errors.is_empty() {
                 errors.sort_by_key(|e| e.line);
                 return Err(Error::ImportRejected { errors });
+            }
+            if !dry_run {
+                progress.phase = ImportPhase::Writing;
+                on_progress(progress);
             }
             let mut report = ImportReport {
                 rows: planned.len() as u64,
@@ -567,6 +631,12 @@ impl Enduse {
             };
             let mut to_screen = Vec::new();
             for (existing, fields) in planned {
+                if !dry_run {
+                    progress.written += 1;
+                    if progress.written % IMPORT_PROGRESS_EVERY == 0 {
+                        on_progress(progress);
+                    }
+                }
                 match existing {
                     None => {
                         report.created += 1;
@@ -593,10 +663,15 @@ impl Enduse {
                 }
             }
             if !to_screen.is_empty() {
+                progress.phase = ImportPhase::Screening;
+                on_progress(progress);
                 Self::screen_in(ch, index.as_deref(), &to_screen)?;
             }
             Ok(report)
-        })
+        })?;
+        progress.phase = ImportPhase::Done;
+        on_progress(progress);
+        Ok(report)
     }
 
     /// Imports a CSV file: the path is checked here (a readable UTF-8 file), then as
@@ -608,11 +683,24 @@ impl Enduse {
         dry_run: bool,
         now: Timestamp,
     ) -> Result<ImportReport> {
+        self.import_customers_file_with_progress(actor, path, dry_run, now, &mut |_| {})
+    }
+
+    /// [`Enduse::import_customers_file`] with progress, as
+    /// [`Enduse::import_customers_with_progress`].
+    pub fn import_customers_file_with_progress(
+        &self,
+        actor: Uuid,
+        path: &std::path::Path,
+        dry_run: bool,
+        now: Timestamp,
+        on_progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             Error::invalid("file", format!("{} is not UTF-8 text: {e}", path.display()))
         })?;
-        self.import_customers(actor, &text, dry_run, now)
+        self.import_customers_with_progress(actor, &text, dry_run, now, on_progress)
     }
 
     /// Writes the CSV export to a file.
@@ -723,6 +811,7 @@ fn row_of(
         owner_id: c.owner_id,
         external_id: c.external_id,
         status: c.status,
+        archived: c.archived,
         state,
         reasons,
         version: c.version,

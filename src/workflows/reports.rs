@@ -531,6 +531,21 @@ pub struct HomeSummary {
     pub open_follow_ups: Vec<OpenFollowUp>,
     pub review_queue: u64,
     pub oldest_submission: Option<Timestamp>,
+    /// Attestations sent back for changes (for a rep: on their customers or logged by them).
+    pub sent_back: Vec<SentBack>,
+}
+
+/// An attestation a reviewer sent back, with why: the rep amends it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SentBack {
+    pub attestation_id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub signatory_name: String,
+    pub reason: Option<String>,
+    pub requested_at: Option<Timestamp>,
 }
 
 /// At most this many customers in each home-screen list.
@@ -641,6 +656,32 @@ impl Enduse {
                     .take(HOME_LIST)
                     .collect();
             let queue = attestations::list_submitted_attestations(conn)?;
+            let mut sent_back = Vec::new();
+            for a in attestations::list_attestations_sent_back(conn)? {
+                // Archived customers are not in the snapshot, and their attestations not due.
+                let Some(customer) = states.get(a.customer_id) else {
+                    continue;
+                };
+                let owned = customer.owner_id == Some(user.id);
+                if own_only && !owned && a.logged_by != user.id {
+                    continue;
+                }
+                let review = attestations::list_reviews_for_attestation(conn, a.id)?
+                    .into_iter()
+                    .rev()
+                    .find(|r| r.decision == Decision::RequestChanges);
+                sent_back.push(SentBack {
+                    attestation_id: a.id,
+                    customer_id: a.customer_id,
+                    customer_name: customer.name.clone(),
+                    signatory_name: a.signatory_name,
+                    reason: review.as_ref().and_then(|r| r.reason.clone()),
+                    requested_at: review.map(|r| r.reviewed_at),
+                });
+                if sent_back.len() == HOME_LIST {
+                    break;
+                }
+            }
             Ok(HomeSummary {
                 on,
                 own_customers_only: own_only,
@@ -678,6 +719,7 @@ impl Enduse {
                 open_follow_ups,
                 review_queue: queue.len() as u64,
                 oldest_submission: queue.first().map(|a| a.logged_at),
+                sent_back,
                 user,
             })
         })

@@ -665,3 +665,295 @@ fn cached_states_follow_writes_from_any_connection_and_the_day() {
         CustomerState::NeedsAttestation
     );
 }
+
+#[test]
+fn editing_a_customer_changes_its_profile_in_one_audited_step_and_names_a_bad_field() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-20"), now())
+        .unwrap();
+    let events = e.audit_log(None, 1000).unwrap().len();
+    let bad = CustomerInput {
+        website: Some("not a site".into()),
+        ..chinese_distributor("ERP-20")
+    };
+    let err = e
+        .edit_customer(w.rep, c.id, bad, Some(c.version), now())
+        .unwrap_err();
+    assert_eq!(err.field(), Some("website"));
+    let edited = e
+        .edit_customer(
+            w.rep,
+            c.id,
+            CustomerInput {
+                country: "HK".into(),
+                owner_id: Some(w.rep),
+                ..chinese_distributor("ERP-20")
+            },
+            Some(c.version),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(edited.country, "HK");
+    assert_eq!(edited.owner_id, Some(w.rep));
+    assert_eq!(edited.version, c.version + 1);
+    let log = e.audit_log(None, 1000).unwrap();
+    assert_eq!(
+        log.len(),
+        events + 1,
+        "one event for the edit, none for the refusal"
+    );
+    assert_eq!(e.get_customer(c.id).unwrap().country, "HK");
+}
+
+#[test]
+fn a_customer_on_hold_holds_its_orders_until_made_active_again() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-21"), now())
+        .unwrap();
+    // Reps cannot put a customer on hold, and a hold needs a reason.
+    let refused = e
+        .set_customer_status(w.rep, c.id, CustomerStatus::OnHold, Some("x".into()), now())
+        .unwrap_err();
+    assert!(matches!(refused, Error::Forbidden { .. }), "{refused}");
+    let no_reason = e
+        .set_customer_status(w.manager, c.id, CustomerStatus::OnHold, None, now())
+        .unwrap_err();
+    assert_eq!(no_reason.field(), Some("reason"));
+
+    e.set_customer_status(
+        w.manager,
+        c.id,
+        CustomerStatus::OnHold,
+        Some("End-user audit pending".into()),
+        now(),
+    )
+    .unwrap();
+    let detail = e.customer_detail(c.id, d("2025-06-01")).unwrap();
+    assert_eq!(detail.state, CustomerState::OnHold);
+    assert_eq!(detail.reasons[0].code, "customer_on_hold");
+    let check = e
+        .check_order(
+            &c.id.to_string(),
+            &["8541.10".into()],
+            None,
+            d("2025-06-01"),
+        )
+        .unwrap();
+    assert_eq!(check.decision, OrderDecision::Hold);
+    assert!(
+        check
+            .reasons
+            .iter()
+            .any(|r| r.code == "customer_on_hold" && r.message.contains("End-user audit pending"))
+    );
+    let on_hold = e
+        .list_customers(
+            &CustomerQuery {
+                states: vec![CustomerState::OnHold],
+                ..Default::default()
+            },
+            d("2025-06-01"),
+        )
+        .unwrap();
+    assert_eq!(on_hold.total, 1);
+    let report = e.coverage_report(d("2025-06-01")).unwrap();
+    let count = |s| report.counts.iter().find(|c| c.state == s).unwrap().count;
+    assert_eq!(count(CustomerState::OnHold), 1);
+
+    e.set_customer_status(w.manager, c.id, CustomerStatus::Active, None, now())
+        .unwrap();
+    let check = e
+        .check_order(
+            &c.id.to_string(),
+            &["8541.10".into()],
+            None,
+            d("2025-06-01"),
+        )
+        .unwrap();
+    assert!(check.reasons.iter().all(|r| r.code != "customer_on_hold"));
+    let history = e.record_history("customer", &c.id.to_string()).unwrap();
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["customer.create", "customer.status", "customer.status"]
+    );
+}
+
+#[test]
+fn an_archived_customer_leaves_the_table_and_can_be_restored() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-22"), now())
+        .unwrap();
+    let today = d("2025-06-01");
+    e.archive_customer(w.rep, c.id, true, now()).unwrap();
+    assert_eq!(
+        e.list_customers(&CustomerQuery::default(), today)
+            .unwrap()
+            .total,
+        0
+    );
+    let with_archived = CustomerQuery {
+        include_archived: true,
+        ..Default::default()
+    };
+    assert_eq!(e.list_customers(&with_archived, today).unwrap().total, 1);
+    e.archive_customer(w.rep, c.id, false, now()).unwrap();
+    assert_eq!(
+        e.list_customers(&CustomerQuery::default(), today)
+            .unwrap()
+            .total,
+        1
+    );
+    let history = e.record_history("customer", &c.id.to_string()).unwrap();
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["customer.create", "customer.archive", "customer.restore"]
+    );
+}
+
+fn large_csv(rows: usize, bad_line: Option<usize>) -> String {
+    let mut csv = String::from("name,country,type,external_id\n");
+    for i in 0..rows {
+        let country = if Some(i + 2) == bad_line {
+            "Atlantis"
+        } else {
+            "CN"
+        };
+        csv.push_str(&format!("Customer {i},{country},distributor,BULK-{i:05}\n"));
+    }
+    csv
+}
+
+#[test]
+fn a_large_import_reports_progress_by_phase_every_few_hundred_rows() {
+    let w = world();
+    let e = &w.enduse;
+    let csv = large_csv(1_000, None);
+    let mut seen = Vec::new();
+    let report = e
+        .import_customers_with_progress(w.rep, &csv, false, now(), &mut |p| seen.push(p))
+        .unwrap();
+    assert_eq!(report.created, 1_000);
+    assert_eq!(seen.first().unwrap().phase, ImportPhase::Reading);
+    let last = seen.last().unwrap();
+    assert_eq!(
+        (last.phase, last.total, last.validated, last.written),
+        (ImportPhase::Done, 1_000, 1_000, 1_000)
+    );
+    let validating: Vec<u64> = seen
+        .iter()
+        .filter(|p| p.phase == ImportPhase::Validating)
+        .map(|p| p.validated)
+        .collect();
+    assert_eq!(validating, [0, 250, 500, 750, 1_000, 1_000]);
+    let writing: Vec<u64> = seen
+        .iter()
+        .filter(|p| p.phase == ImportPhase::Writing)
+        .map(|p| p.written)
+        .collect();
+    assert_eq!(writing, [0, 250, 500, 750, 1_000]);
+    assert!(
+        seen.windows(2).all(|w| w[0].phase <= w[1].phase),
+        "phases only move forward"
+    );
+}
+
+#[test]
+fn a_dry_run_or_a_refused_import_reports_progress_and_writes_nothing() {
+    let w = world();
+    let e = &w.enduse;
+    let events = e.audit_log(None, 10_000).unwrap().len();
+    let mut seen = Vec::new();
+    let preview = e
+        .import_customers_with_progress(w.rep, &large_csv(600, None), true, now(), &mut |p| {
+            seen.push(p)
+        })
+        .unwrap();
+    assert_eq!((preview.created, preview.dry_run), (600, true));
+    assert!(
+        seen.iter()
+            .all(|p| p.written == 0 && p.phase != ImportPhase::Writing)
+    );
+    let mut seen = Vec::new();
+    let refused = e
+        .import_customers_with_progress(w.rep, &large_csv(600, Some(401)), false, now(), &mut |p| {
+            seen.push(p)
+        })
+        .unwrap_err();
+    let Error::ImportRejected { errors } = refused else {
+        panic!("expected a refused import, got {refused}");
+    };
+    assert_eq!((errors[0].line, errors[0].field.as_str()), (401, "country"));
+    assert!(seen.iter().all(|p| p.phase != ImportPhase::Writing));
+    assert_eq!(e.audit_log(None, 10_000).unwrap().len(), events);
+    assert_eq!(
+        e.list_customers(&CustomerQuery::default(), d("2025-06-01"))
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+#[test]
+fn an_amendment_can_attach_the_newly_signed_document_in_the_same_step() {
+    let w = world();
+    let e = &w.enduse;
+    let c = e
+        .add_customer(w.rep, chinese_distributor("ERP-23"), now())
+        .unwrap();
+    let a = e
+        .log_attestation(w.rep, attestation_input(c.id, vec![]), now())
+        .unwrap()
+        .attestation;
+    e.review_attestation(
+        w.manager,
+        a.id,
+        Decision::RequestChanges,
+        Some("Attach the signed copy".into()),
+        now(),
+    )
+    .unwrap();
+    let home = e.home(w.rep, d("2025-06-01")).unwrap();
+    assert_eq!(
+        home.sent_back.len(),
+        1,
+        "the rep who logged it sees it sent back"
+    );
+    assert_eq!(home.sent_back[0].attestation_id, a.id);
+    assert_eq!(
+        home.sent_back[0].reason.as_deref(),
+        Some("Attach the signed copy")
+    );
+    let not_a_scan = w.dir.path().join("note.txt");
+    std::fs::write(&not_a_scan, "hello").unwrap();
+    let refused = e
+        .amend_attestation(
+            w.rep,
+            a.id,
+            attestation_input(c.id, vec![not_a_scan]),
+            Some(2),
+            now(),
+        )
+        .unwrap_err();
+    assert_eq!(refused.field(), Some("documents[0]"));
+    let amended = e
+        .amend_attestation(
+            w.rep,
+            a.id,
+            attestation_input(c.id, vec![pdf(w.dir.path())]),
+            Some(2),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(amended.attestation.status, AttestationStatus::Submitted);
+    assert_eq!(amended.documents.len(), 1);
+    assert_eq!(e.get_attestation(a.id).unwrap().documents.len(), 1);
+    assert!(e.home(w.rep, d("2025-06-01")).unwrap().sent_back.is_empty());
+}

@@ -1,19 +1,45 @@
-//! Customers: the paged table, one customer's page, adding, CSV import and export, and the home
-//! summary (which is about customers needing action).
+//! Customers: the paged table, one customer's page, adding, editing, status and archiving, CSV
+//! import (with progress) and export, and the home summary (customers needing action).
 
 use std::path::PathBuf;
 
-use enduse::model::Customer;
+use enduse::model::{Customer, CustomerStatus};
 use enduse::workflows::{
-    CustomerDetail, CustomerInput, CustomerPage, CustomerQuery, HomeSummary, ImportReport,
+    CustomerDetail, CustomerInput, CustomerPage, CustomerQuery, HomeSummary, ImportProgress,
+    ImportReport,
 };
 use serde::Deserialize;
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
-use crate::state::{AppState, now, today};
+use crate::state::{AppState, now, run_blocking, today};
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EditCustomerInput {
+    pub id: Uuid,
+    pub customer: CustomerInput,
+    /// The version the form was loaded from: a newer edit by someone else is not overwritten.
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerStatusInput {
+    pub id: Uuid,
+    pub status: CustomerStatus,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchiveCustomerInput {
+    pub id: Uuid,
+    pub archived: bool,
+}
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -57,11 +83,57 @@ pub fn add_customer(state: State<'_, AppState>, input: CustomerInput) -> CmdResu
 }
 
 #[tauri::command]
-pub fn import_customers(state: State<'_, AppState>, input: ImportInput) -> CmdResult<ImportReport> {
-    let actor = state.actor()?;
-    Ok(state
-        .core()?
-        .import_customers_file(actor, &input.path, input.dry_run, now())?)
+pub fn edit_customer(state: State<'_, AppState>, input: EditCustomerInput) -> CmdResult<Customer> {
+    let core = state.core()?;
+    Ok(core.edit_customer(
+        state.actor()?,
+        input.id,
+        input.customer,
+        input.expected_version,
+        now(),
+    )?)
+}
+
+#[tauri::command]
+pub fn set_customer_status(
+    state: State<'_, AppState>,
+    input: CustomerStatusInput,
+) -> CmdResult<Customer> {
+    let core = state.core()?;
+    Ok(core.set_customer_status(state.actor()?, input.id, input.status, input.reason, now())?)
+}
+
+#[tauri::command]
+pub fn archive_customer(
+    state: State<'_, AppState>,
+    input: ArchiveCustomerInput,
+) -> CmdResult<Customer> {
+    let core = state.core()?;
+    Ok(core.archive_customer(state.actor()?, input.id, input.archived, now())?)
+}
+
+/// Off the main thread, so the window stays responsive and progress reaches it while it runs.
+#[tauri::command]
+pub async fn import_customers(
+    app: AppHandle,
+    input: ImportInput,
+    on_progress: Channel<ImportProgress>,
+) -> CmdResult<ImportReport> {
+    run_blocking(app, move |state| {
+        let actor = state.actor()?;
+        // A progress message that cannot be delivered (window closed) must not stop the import.
+        let mut report = |p: ImportProgress| {
+            let _ = on_progress.send(p);
+        };
+        Ok(state.core()?.import_customers_file_with_progress(
+            actor,
+            &input.path,
+            input.dry_run,
+            now(),
+            &mut report,
+        )?)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -16,6 +16,7 @@ export interface CustomerFilters {
   customerType: CustomerType | '';
   state: CustomerState | '';
   ownerId: string;
+  includeArchived: boolean;
   sort: CustomerSort;
   descending: boolean;
 }
@@ -27,6 +28,7 @@ export function emptyFilters(): CustomerFilters {
     customerType: '',
     state: '',
     ownerId: '',
+    includeArchived: false,
     sort: 'name',
     descending: false,
   };
@@ -40,7 +42,7 @@ export function toQuery(f: CustomerFilters, page: number): CustomerQuery {
     customerTypes: f.customerType ? [f.customerType] : [],
     states: f.state ? [f.state] : [],
     ownerId: f.ownerId || null,
-    includeArchived: false,
+    includeArchived: f.includeArchived,
     sort: f.sort,
     descending: f.descending,
     offset: page * PAGE_SIZE,

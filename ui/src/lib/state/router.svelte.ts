@@ -6,6 +6,8 @@ export type Route =
   | { name: 'home' }
   | { name: 'customers'; state?: CustomerState }
   | { name: 'customer'; id: string }
+  | { name: 'customer-form'; id?: string }
+  | { name: 'amend'; id: string }
   | { name: 'visit'; customerId?: string }
   | { name: 'attestation'; customerId?: string }
   | { name: 'reviews' }

@@ -7,4 +7,4 @@ import type { Reason } from "./Reason";
 /**
  * A row of the customer table: the customer and its state on the day asked.
  */
-export type CustomerRow = { id: string, name: string, englishName: string | null, country: string, customerType: CustomerType, city: string | null, ownerId: string | null, ownerName: string | null, externalId: string | null, status: CustomerStatus, state: CustomerState, reasons: Array<Reason>, version: number, };
+export type CustomerRow = { id: string, name: string, englishName: string | null, country: string, customerType: CustomerType, city: string | null, ownerId: string | null, ownerName: string | null, externalId: string | null, status: CustomerStatus, archived: boolean, state: CustomerState, reasons: Array<Reason>, version: number, };

@@ -3,4 +3,4 @@
 /**
  * The one state a customer is in on a day; the first that matches, in this order, wins.
  */
-export type CustomerState = "blocked" | "screening_hit" | "red_flag_open" | "expiring" | "covered" | "pending_review" | "expired" | "needs_attestation" | "overdue_ack" | "awaiting_ack" | "not_contacted";
+export type CustomerState = "blocked" | "screening_hit" | "on_hold" | "red_flag_open" | "expiring" | "covered" | "pending_review" | "expired" | "needs_attestation" | "overdue_ack" | "awaiting_ack" | "not_contacted";

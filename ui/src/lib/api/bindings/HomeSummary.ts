@@ -3,6 +3,7 @@ import type { CustomerStateEntry } from "./CustomerStateEntry";
 import type { GroupCounts } from "./GroupCounts";
 import type { OpenFollowUp } from "./OpenFollowUp";
 import type { OpenRedFlag } from "./OpenRedFlag";
+import type { SentBack } from "./SentBack";
 import type { StateCount } from "./StateCount";
 import type { User } from "./User";
 
@@ -18,4 +19,8 @@ ownCustomersOnly: boolean, total: number, counts: Array<StateCount>, byCountry: 
 /**
  * Customers needing the user's action: not contacted, overdue, needs attestation, expiring.
  */
-needsAction: Array<CustomerStateEntry>, expiring: Array<CustomerStateEntry>, overdueAcks: Array<CustomerStateEntry>, openRedFlags: Array<OpenRedFlag>, openFollowUps: Array<OpenFollowUp>, reviewQueue: number, oldestSubmission: string | null, };
+needsAction: Array<CustomerStateEntry>, expiring: Array<CustomerStateEntry>, overdueAcks: Array<CustomerStateEntry>, openRedFlags: Array<OpenRedFlag>, openFollowUps: Array<OpenFollowUp>, reviewQueue: number, oldestSubmission: string | null, 
+/**
+ * Attestations sent back for changes (for a rep: on their customers or logged by them).
+ */
+sentBack: Array<SentBack>, };

@@ -9,6 +9,7 @@ describe('StateBadge', () => {
     expect(STATE_ORDER).toEqual([
       'blocked',
       'screening_hit',
+      'on_hold',
       'red_flag_open',
       'expiring',
       'covered',

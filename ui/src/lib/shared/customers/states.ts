@@ -19,6 +19,12 @@ export const STATE_LOOK: Record<CustomerState, StateLook> = {
     meaning: 'A possible restricted-party match awaits review',
     color: '#6d2a8c',
   },
+  on_hold: {
+    label: 'On hold',
+    tone: 'danger',
+    meaning: 'Put on hold by compliance: orders are held',
+    color: '#5b4a8a',
+  },
   red_flag_open: {
     label: 'Red flag open',
     tone: 'danger',
