@@ -20,6 +20,8 @@ pub enum IpcCode {
 pub enum ShellCode {
     /// No user is signed in yet (first run, or after "switch user").
     NoUser,
+    /// A long command's worker thread stopped before it answered.
+    Interrupted,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
@@ -41,6 +43,17 @@ impl IpcError {
         IpcError {
             code: IpcCode::Shell(ShellCode::NoUser),
             message: "Choose who you are first.".into(),
+            field: None,
+            rows: vec![],
+        }
+    }
+}
+
+impl IpcError {
+    pub fn interrupted(reason: String) -> Self {
+        IpcError {
+            code: IpcCode::Shell(ShellCode::Interrupted),
+            message: format!("The command stopped before it finished: {reason}"),
             field: None,
             rows: vec![],
         }

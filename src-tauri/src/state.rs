@@ -106,6 +106,18 @@ impl AppState {
     }
 }
 
+/// Runs a long core call on a blocking thread, so neither the window's thread nor the async
+/// runtime waits on it; `f` gets the managed state.
+pub async fn blocking<T: Send + 'static>(
+    app: tauri::AppHandle,
+    f: impl FnOnce(&AppState) -> CmdResult<T> + Send + 'static,
+) -> CmdResult<T> {
+    use tauri::Manager;
+    tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
+        .await
+        .map_err(|e| IpcError::interrupted(e.to_string()))?
+}
+
 /// The clock, read in one place: commands pass `now` and `today` into the core.
 pub fn now() -> Timestamp {
     Utc::now()
