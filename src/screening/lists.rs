@@ -1233,12 +1233,14 @@ mod tests {
         ];
         let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
         let mut seen = Vec::new();
-        let import = import_paths_with_progress(ListKind::Sdn, &paths, &mut |rows| {
-            seen.push(rows)
-        })
-        .unwrap();
+        let import =
+            import_paths_with_progress(ListKind::Sdn, &paths, &mut |rows| seen.push(rows)).unwrap();
         assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
-        assert!(seen[..seen.len() - 1].iter().all(|r| r % PROGRESS_EVERY == 0));
+        assert!(
+            seen[..seen.len() - 1]
+                .iter()
+                .all(|r| r % PROGRESS_EVERY == 0)
+        );
         let last = *seen.last().unwrap();
         assert!(
             last > 30_000 && last as usize > import.entry_count(),

@@ -324,7 +324,10 @@ pub fn hit_rows(
         super::optional_match("h.status", 2, status.is_some())
     ))?;
     let rows = stmt.query_map(
-        params![customer_id.map(|c| c.to_string()), status.map(|s| s.as_str())],
+        params![
+            customer_id.map(|c| c.to_string()),
+            status.map(|s| s.as_str())
+        ],
         |row| {
             let c = Cols(row);
             let decided_at: Option<String> = c.opt_text(15)?;

@@ -313,7 +313,11 @@ impl Enduse {
                 for chunk in many.chunks(SCREEN_CHUNK) {
                     matches.extend(idx.index.screen_all(chunk, screening::DEFAULT_THRESHOLD));
                     let done = matches.len() as u64;
-                    on_progress(ScreeningProgress::at(ScreeningPhase::Screening, done, total));
+                    on_progress(ScreeningProgress::at(
+                        ScreeningPhase::Screening,
+                        done,
+                        total,
+                    ));
                 }
                 matches
             }
@@ -371,9 +375,17 @@ impl Enduse {
         })?;
         parts.push((version.id, import.entries.clone()));
         let indexed = parts.iter().map(|(_, entries)| entries.len() as u64).sum();
-        on_progress(ScreeningProgress::at(ScreeningPhase::Indexing, 0, Some(indexed)));
+        on_progress(ScreeningProgress::at(
+            ScreeningPhase::Indexing,
+            0,
+            Some(indexed),
+        ));
         let idx = ActiveIndex::build(parts);
-        on_progress(ScreeningProgress::at(ScreeningPhase::Indexing, indexed, Some(indexed)));
+        on_progress(ScreeningProgress::at(
+            ScreeningPhase::Indexing,
+            indexed,
+            Some(indexed),
+        ));
         let load = ListVersionLoad {
             version: version.clone(),
             entries: import.entries,
@@ -382,9 +394,17 @@ impl Enduse {
         let screening = self.write(Some(actor), now, |ch| {
             let by = actor_user(ch, "import list")?;
             require_manager(&by, "import list")?;
-            on_progress(ScreeningProgress::at(ScreeningPhase::Saving, 0, Some(entries)));
+            on_progress(ScreeningProgress::at(
+                ScreeningPhase::Saving,
+                0,
+                Some(entries),
+            ));
             ch.write("list.import", None, &load)?;
-            on_progress(ScreeningProgress::at(ScreeningPhase::Saving, entries, Some(entries)));
+            on_progress(ScreeningProgress::at(
+                ScreeningPhase::Saving,
+                entries,
+                Some(entries),
+            ));
             let customers = active_customers(ch)?;
             Self::screen_in_with_progress(ch, Some(&idx), &customers, on_progress)
         })?;
@@ -532,10 +552,13 @@ impl Enduse {
         let rows = self.read(store_screening::list_version_rows)?;
         rows.into_iter()
             .map(|(version, imported_by_name, current)| {
-                let kind: ListKind = version
-                    .kind
-                    .parse()
-                    .map_err(|e: screening::ScreeningError| Error::invalid("kind", e.to_string()))?;
+                let kind: ListKind =
+                    version
+                        .kind
+                        .parse()
+                        .map_err(|e: screening::ScreeningError| {
+                            Error::invalid("kind", e.to_string())
+                        })?;
                 Ok(ListVersionRow {
                     source: list_source(kind).to_string(),
                     kind,

@@ -2,8 +2,6 @@
 //! import as versions, hits on creation and on import, dismissals that stay suppressed until a
 //! name changes, confirmation that blocks, and the order gate.
 
-
-
 use std::path::PathBuf;
 
 use crate::common::*;
@@ -234,13 +232,20 @@ fn the_lists_page_rows_count_the_real_files_and_mark_the_current_version() {
     );
     let sdn_row = &rows[3];
     assert_eq!(sdn_row.version.entries, 8976);
-    assert!(sdn_row.version.aliases > 11_000, "{}", sdn_row.version.aliases);
+    assert!(
+        sdn_row.version.aliases > 11_000,
+        "{}",
+        sdn_row.version.aliases
+    );
     assert_eq!(sdn_row.version.files.len(), 3);
     assert_eq!(sdn_row.version.sha256.len(), 64);
     assert!(sdn_row.current && sdn_row.source.contains("OFAC"));
     assert_eq!(sdn_row.imported_by_name.as_deref(), Some("Max Manager"));
     let (csl_new, csl_old) = (&rows[1], &rows[2]);
-    assert!(csl_new.current && !csl_old.current, "the older CSL is superseded");
+    assert!(
+        csl_new.current && !csl_old.current,
+        "the older CSL is superseded"
+    );
     assert_eq!(csl_new.version.entries, 13);
     assert!(csl_old.version.entries >= 110);
     let dpl = &rows[0];
@@ -254,7 +259,11 @@ fn hit_rows_show_the_customer_beside_the_entry_and_filter_by_status() {
     e.import_list(w.manager, ListKind::Dpl, &[lists("dpl-2022.txt")], now())
         .unwrap();
     let drayworth = e
-        .add_customer(w.rep, customer("Drayworth Electronics Ltd", "GB", "D-1"), now())
+        .add_customer(
+            w.rep,
+            customer("Drayworth Electronics Ltd", "GB", "D-1"),
+            now(),
+        )
         .unwrap();
     let caspian = e
         .add_customer(
@@ -273,8 +282,13 @@ fn hit_rows_show_the_customer_beside_the_entry_and_filter_by_status() {
     assert_eq!(row.list, "DPL");
     assert!(row.score >= 85 && row.status == HitStatus::Open);
 
-    e.dismiss_hit(w.manager, row.id, "Different company: registration checked", now())
-        .unwrap();
+    e.dismiss_hit(
+        w.manager,
+        row.id,
+        "Different company: registration checked",
+        now(),
+    )
+    .unwrap();
     let open = e.hit_rows(None, Some(HitStatus::Open)).unwrap();
     assert_eq!(
         open.iter().map(|r| r.customer_id).collect::<Vec<_>>(),
@@ -321,9 +335,15 @@ fn an_import_reports_its_phases_in_order_and_its_counts_only_grow() {
             .filter(|p| p.phase == phase)
             .map(|p| p.done)
             .collect();
-        assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{phase:?}: {counts:?}");
+        assert!(
+            counts.windows(2).all(|w| w[0] <= w[1]),
+            "{phase:?}: {counts:?}"
+        );
     }
-    let reading = seen.iter().filter(|p| p.phase == ScreeningPhase::Reading).count();
+    let reading = seen
+        .iter()
+        .filter(|p| p.phase == ScreeningPhase::Reading)
+        .count();
     assert!(reading > 60, "rows reported every 500: {reading} reports");
     let last = seen.last().unwrap();
     assert_eq!(last.phase, ScreeningPhase::Screening);
@@ -340,7 +360,10 @@ fn an_import_reports_its_phases_in_order_and_its_counts_only_grow() {
         .unwrap();
     assert_eq!(screened.first(), Some(&0));
     assert_eq!(screened.last(), Some(&again.screened));
-    assert!(screened.len() >= 3, "one report per 1000 customers: {screened:?}");
+    assert!(
+        screened.len() >= 3,
+        "one report per 1000 customers: {screened:?}"
+    );
 }
 
 #[test]
