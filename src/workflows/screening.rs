@@ -374,7 +374,7 @@ impl Enduse {
                 .collect::<Result<Vec<_>>>()
         })?;
         parts.push((version.id, import.entries.clone()));
-        let indexed = parts.iter().map(|(_, entries)| entries.len() as u64).sum();
+        let indexed: u64 = parts.iter().map(|(_, entries)| entries.len() as u64).sum();
         on_progress(ScreeningProgress::at(
             ScreeningPhase::Indexing,
             0,

@@ -3,10 +3,11 @@
 // version with its counts, finds the two customers named like listed parties among the hits,
 // reviews one side by side and dismisses it with a reason, confirms the other from its customer
 // page, and the order check then HOLDs. Last, the real OFAC SDN files (three together) are
-// imported through the dialog and the time is printed.
+// imported through the dialog and the time is printed. docs/screening-*.png are screenshots
+// from this test (artifacts/e2e/screening-*-lists.png and -hit-review.png).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -15,7 +16,6 @@ import { nav, pickCustomer, queueFilePick, textOf, textsOf } from './steps.mjs';
 
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
 const LISTS = resolve('../../shared/domain/lists');
-const DOCS = resolve('../docs');
 let app;
 let prepDir;
 
@@ -86,8 +86,7 @@ test('a manager imports the real Denied Persons List and sees the version with i
   assert.ok(entries > 400 && entries < 581, `entries: ${entries}`);
   assert.match(await row.getText(), /Current/);
   await app.browser.pause(200);
-  mkdirSync(DOCS, { recursive: true });
-  copyFileSync(await app.shot('lists'), join(DOCS, 'screening-lists.png'));
+  await app.shot('lists');
 });
 
 test('the two customers named like listed parties are open hits', async () => {
@@ -112,7 +111,7 @@ test('the manager reviews a hit side by side and dismisses it with a reason', as
   const marks = await textsOf(app, 'matched-token');
   assert.ok(marks.some((m) => /Drayworth Electronics/i.test(m)), marks.join('|'));
   await app.browser.pause(200);
-  copyFileSync(await app.shot('hit-review'), join(DOCS, 'screening-hit-review.png'));
+  await app.shot('hit-review');
 
   await (await app.$t('hit-dismiss')).click();
   assert.match(await textOf(app, 'hit-error'), /reason/);
