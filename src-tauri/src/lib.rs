@@ -65,6 +65,14 @@ app_commands! {
     settings::policy(()) -> enduse::model::Policy;
     settings::set_policy(enduse::model::Policy) -> enduse::model::Policy;
     settings::reference_data(()) -> enduse::model::ReferenceData;
+    screening::list_versions(()) -> Vec<enduse::workflows::ListVersionRow>;
+    screening::import_list(commands::screening::ImportListInput) -> enduse::workflows::ListImportReport, progress enduse::workflows::ScreeningProgress;
+    screening::screen_everyone(()) -> enduse::workflows::ScreenReport, progress enduse::workflows::ScreeningProgress;
+    screening::list_hits(commands::screening::HitQuery) -> Vec<enduse::store::screening::HitRow>;
+    screening::customer_hits(uuid::Uuid) -> Vec<enduse::store::screening::HitRow>;
+    screening::hit_detail(uuid::Uuid) -> enduse::workflows::HitDetail;
+    screening::confirm_hit(commands::screening::ConfirmHitInput) -> enduse::workflows::HitDetail;
+    screening::dismiss_hit(commands::screening::DismissHitInput) -> enduse::workflows::HitDetail;
 }
 
 /// Builds and runs the app until its last window closes.

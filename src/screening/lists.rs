@@ -199,6 +199,43 @@ fn io_error(file: &str, source: io::Error) -> ScreeningError {
     }
 }
 
+/// How often an import reports the rows it has read.
+pub const PROGRESS_EVERY: u64 = 500;
+
+/// Counts the records an import reads, across all its files, and reports the count every
+/// [`PROGRESS_EVERY`] rows and once at the end, so a face can show that a long import moves.
+#[derive(Default)]
+pub(crate) struct RowProgress<'a> {
+    rows: u64,
+    report: Option<&'a mut dyn FnMut(u64)>,
+}
+
+impl<'a> RowProgress<'a> {
+    pub(crate) fn new(report: &'a mut dyn FnMut(u64)) -> Self {
+        Self {
+            rows: 0,
+            report: Some(report),
+        }
+    }
+
+    fn tick(&mut self) {
+        self.rows += 1;
+        if self.rows % PROGRESS_EVERY == 0
+            && let Some(report) = self.report.as_mut()
+        {
+            report(self.rows);
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.rows % PROGRESS_EVERY != 0
+            && let Some(report) = self.report.as_mut()
+        {
+            report(self.rows);
+        }
+    }
+}
+
 /// Decodes one field: UTF-8 when it is valid, otherwise Latin-1 (older OFAC files were), with a
 /// byte-order mark, the DOS end-of-file mark and surrounding blanks removed.
 fn decode(bytes: &[u8]) -> String {
@@ -259,7 +296,11 @@ impl<R: Read> Records<R> {
     }
 
     /// The next record that holds data, skipping a trailing DOS end-of-file mark.
-    fn next(&mut self, columns: usize) -> Result<Option<(u64, Vec<String>)>, ScreeningError> {
+    fn next(
+        &mut self,
+        columns: usize,
+        progress: &mut RowProgress<'_>,
+    ) -> Result<Option<(u64, Vec<String>)>, ScreeningError> {
         loop {
             let line = self.reader.position().line();
             let more = self
@@ -282,6 +323,7 @@ impl<R: Read> Records<R> {
                     found: fields.len(),
                 });
             }
+            progress.tick();
             return Ok(Some((line, fields)));
         }
     }
@@ -374,11 +416,20 @@ pub fn import_sdn<S: Read, A: Read, D: Read>(
     alt: Option<(&str, A)>,
     add: Option<(&str, D)>,
 ) -> Result<ListImport, ScreeningError> {
+    read_sdn(sdn, alt, add, &mut RowProgress::default())
+}
+
+fn read_sdn<S: Read, A: Read, D: Read>(
+    sdn: (&str, S),
+    alt: Option<(&str, A)>,
+    add: Option<(&str, D)>,
+    progress: &mut RowProgress<'_>,
+) -> Result<ListImport, ScreeningError> {
     let (sdn_name, sdn_input) = sdn;
     let mut records = Records::new(sdn_name, sdn_input, b',', false);
     let mut entries = Vec::new();
     let mut by_ent_num: HashMap<u64, usize> = HashMap::new();
-    while let Some((line, f)) = records.next(12)? {
+    while let Some((line, f)) = records.next(12, progress)? {
         let ent_num = parse_ent_num(sdn_name, line, &f[0])?;
         let Some(name) = sdn_field(&f[1]) else {
             return Err(ScreeningError::EmptyName {
@@ -449,7 +500,7 @@ pub fn import_sdn<S: Read, A: Read, D: Read>(
 
     if let Some((alt_name, alt_input)) = alt {
         let mut records = Records::new(alt_name, alt_input, b',', false);
-        while let Some((line, f)) = records.next(5)? {
+        while let Some((line, f)) = records.next(5, progress)? {
             let i = find(alt_name, line, &f[0])?;
             parse_ent_num(alt_name, line, &f[1]).map_err(|e| match e {
                 ScreeningError::NotANumber {
@@ -475,7 +526,7 @@ pub fn import_sdn<S: Read, A: Read, D: Read>(
 
     if let Some((add_name, add_input)) = add {
         let mut records = Records::new(add_name, add_input, b',', false);
-        while let Some((line, f)) = records.next(6)? {
+        while let Some((line, f)) = records.next(6, progress)? {
             let i = find(add_name, line, &f[0])?;
             let address = sdn_field(&f[2]);
             let city = sdn_field(&f[3]);
@@ -544,6 +595,13 @@ fn content_key(parts: &[&str]) -> String {
 /// Reads the US Consolidated Screening List CSV, with either the 2019 header or the current
 /// header that opens with `_id`. Columns are found by name, so their order does not matter.
 pub fn import_csl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError> {
+    read_csl(file, &mut RowProgress::default())
+}
+
+fn read_csl<R: Read>(
+    file: (&str, R),
+    progress: &mut RowProgress<'_>,
+) -> Result<ListImport, ScreeningError> {
     let (name, input) = file;
     let mut records = Records::new(name, input, b',', true);
     let headers = records.headers()?;
@@ -583,7 +641,7 @@ pub fn import_csl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
     let get = |f: &[String], col: Option<usize>| col.map_or(String::new(), |i| f[i].clone());
 
     let mut entries = Entries::default();
-    while let Some((line, f)) = records.next(headers.len())? {
+    while let Some((line, f)) = records.next(headers.len(), progress)? {
         let list = f[source].clone();
         let party = f[name_col].clone();
         if party.is_empty() {
@@ -630,6 +688,13 @@ const DPL_ALIAS_MARKERS: [&str; 4] = [" A/K/A ", " D/B/A ", " F/K/A ", " AKA "];
 /// Reads the BIS Denied Persons List, tab-separated with a header, every field quoted. A party listed at several
 /// addresses is one entry with several addresses; "A/K/A" and "D/B/A" in a name become aliases.
 pub fn import_dpl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError> {
+    read_dpl(file, &mut RowProgress::default())
+}
+
+fn read_dpl<R: Read>(
+    file: (&str, R),
+    progress: &mut RowProgress<'_>,
+) -> Result<ListImport, ScreeningError> {
     let (name, input) = file;
     let mut records = Records::new(name, input, b'\t', true);
     let headers = records.headers()?;
@@ -654,7 +719,7 @@ pub fn import_dpl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError
     let citation = optional("fr_citation");
 
     let mut entries = Entries::default();
-    while let Some((line, f)) = records.next(headers.len())? {
+    while let Some((line, f)) = records.next(headers.len(), progress)? {
         let full_name = f[name_col].clone();
         if full_name.is_empty() {
             return Err(ScreeningError::EmptyName {
@@ -718,6 +783,27 @@ fn open(path: &Path) -> Result<(String, BufReader<File>), ScreeningError> {
 /// `sdn.csv` and optionally `alt.csv` and `add.csv`, recognised by file name in any order; CSL
 /// and DPL take one file.
 pub fn import_paths(kind: ListKind, paths: &[&Path]) -> Result<ListImport, ScreeningError> {
+    import_paths_with_progress(kind, paths, &mut |_| {})
+}
+
+/// [`import_paths`], calling `on_rows` with the number of records read so far (every
+/// [`PROGRESS_EVERY`] records, across all the files of the list, and once at the end).
+pub fn import_paths_with_progress(
+    kind: ListKind,
+    paths: &[&Path],
+    on_rows: &mut dyn FnMut(u64),
+) -> Result<ListImport, ScreeningError> {
+    let mut progress = RowProgress::new(on_rows);
+    let import = read_paths(kind, paths, &mut progress)?;
+    progress.finish();
+    Ok(import)
+}
+
+fn read_paths(
+    kind: ListKind,
+    paths: &[&Path],
+    progress: &mut RowProgress<'_>,
+) -> Result<ListImport, ScreeningError> {
     match kind {
         ListKind::Csl | ListKind::Dpl => {
             let [path] = paths else {
@@ -729,9 +815,9 @@ pub fn import_paths(kind: ListKind, paths: &[&Path]) -> Result<ListImport, Scree
             };
             let (name, reader) = open(path)?;
             if kind == ListKind::Csl {
-                import_csl((&name, reader))
+                read_csl((&name, reader), progress)
             } else {
-                import_dpl((&name, reader))
+                read_dpl((&name, reader), progress)
             }
         }
         ListKind::Sdn => {
@@ -764,10 +850,11 @@ pub fn import_paths(kind: ListKind, paths: &[&Path]) -> Result<ListImport, Scree
             };
             let (alt_name, alt_reader) = alt.unzip();
             let (add_name, add_reader) = add.unzip();
-            import_sdn(
+            read_sdn(
                 (&sdn_name, sdn_reader),
                 alt_name.as_deref().zip(alt_reader),
                 add_name.as_deref().zip(add_reader),
+                progress,
             )
         }
     }
@@ -1134,6 +1221,30 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "dpl.txt, line 3: expected 7 columns, found 2"
+        );
+    }
+
+    #[test]
+    fn an_sdn_import_reports_rows_read_across_its_three_files() {
+        let paths = [
+            list_path("ofac-sdn-2021/sdn.csv"),
+            list_path("ofac-sdn-2021/alt.csv"),
+            list_path("ofac-sdn-2021/add.csv"),
+        ];
+        let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+        let mut seen = Vec::new();
+        let import =
+            import_paths_with_progress(ListKind::Sdn, &paths, &mut |rows| seen.push(rows)).unwrap();
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+        assert!(
+            seen[..seen.len() - 1]
+                .iter()
+                .all(|r| r % PROGRESS_EVERY == 0)
+        );
+        let last = *seen.last().unwrap();
+        assert!(
+            last > 30_000 && last as usize > import.entry_count(),
+            "rows of all three files: {last}"
         );
     }
 

@@ -12,7 +12,7 @@ pub mod normalize;
 
 pub use lists::{
     EntryKind, ListAddress, ListEntry, ListFileDigest, ListImport, ListKind, import_csl,
-    import_dpl, import_paths, import_sdn,
+    import_dpl, import_paths, import_paths_with_progress, import_sdn,
 };
 pub use matcher::{DEFAULT_THRESHOLD, Match, ScreeningIndex, Subject};
 

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
 use crate::Result;
-use crate::model::{ScreeningHit, Timestamp};
+use crate::model::{HitStatus, ScreeningHit, Timestamp};
 use crate::screening::{ListEntry, ListFileDigest};
 
 /// One import of one list, as recorded: the files' hashes and the counts.
@@ -104,6 +104,26 @@ pub fn list_list_versions(conn: &Connection) -> Result<Vec<ListVersion>> {
         "SELECT {VERSION_COLUMNS} FROM list_version ORDER BY id DESC"
     ))?;
     let rows = stmt.query_map([], version_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every version, newest first, with the name of who imported it and whether it is the newest
+/// of its kind (the one screened against).
+pub fn list_version_rows(conn: &Connection) -> Result<Vec<(ListVersion, Option<String>, bool)>> {
+    let columns = VERSION_COLUMNS
+        .split(", ")
+        .map(|c| format!("v.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {columns}, u.name, \
+         v.id = (SELECT max(w.id) FROM list_version w WHERE w.kind = v.kind) \
+         FROM list_version v LEFT JOIN user u ON u.id = v.imported_by ORDER BY v.id DESC"
+    ))?;
+    let rows = stmt.query_map([], |row| {
+        let c = Cols(row);
+        Ok((version_from_row(row)?, c.opt_text(8)?, c.bool(9)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -261,6 +281,88 @@ pub fn list_hits(
         hit_from_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A hit as the screening table shows it: beside the customer's current name and country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HitRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub customer_english_name: Option<String>,
+    pub customer_country: String,
+    pub list: String,
+    pub entry_key: String,
+    pub entry_name: String,
+    /// Which of the customer's names matched, and which list name or alias it matched.
+    pub matched_name: String,
+    pub list_name: String,
+    pub alias: bool,
+    pub score: u8,
+    pub status: HitStatus,
+    pub reason: Option<String>,
+    pub created_at: Timestamp,
+    pub decided_at: Option<Timestamp>,
+}
+
+/// Hits with their customers, open ones first, then by score: of one customer and/or one status
+/// when given.
+pub fn hit_rows(
+    conn: &Connection,
+    customer_id: Option<Uuid>,
+    status: Option<HitStatus>,
+) -> Result<Vec<HitRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT h.id, h.customer_id, c.name, c.english_name, c.country, h.list, h.entry_key, \
+         h.entry_name, h.customer_name, h.list_name, h.alias, h.score, h.status, h.reason, \
+         h.created_at, h.decided_at \
+         FROM screening_hit h JOIN customer c ON c.id = h.customer_id \
+         WHERE {} AND {} ORDER BY h.status <> 'open', h.score DESC, h.id",
+        super::optional_match("h.customer_id", 1, customer_id.is_some()),
+        super::optional_match("h.status", 2, status.is_some())
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            customer_id.map(|c| c.to_string()),
+            status.map(|s| s.as_str())
+        ],
+        |row| {
+            let c = Cols(row);
+            let decided_at: Option<String> = c.opt_text(15)?;
+            Ok(HitRow {
+                id: c.uuid(0)?,
+                customer_id: c.uuid(1)?,
+                customer_name: c.text(2)?,
+                customer_english_name: c.opt_text(3)?,
+                customer_country: c.text(4)?,
+                list: c.text(5)?,
+                entry_key: c.text(6)?,
+                entry_name: c.text(7)?,
+                matched_name: c.text(8)?,
+                list_name: c.text(9)?,
+                alias: c.bool(10)?,
+                score: c.int(11)? as u8,
+                status: c.parsed(12)?,
+                reason: c.opt_text(13)?,
+                created_at: c.ts(14)?,
+                decided_at: match decided_at {
+                    Some(_) => Some(c.ts(15)?),
+                    None => None,
+                },
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many hits have this status.
+pub fn count_hits(conn: &Connection, status: HitStatus) -> Result<u64> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM screening_hit WHERE status = ?1")?
+        .query_row([status.as_str()], |r| r.get(0))?;
+    Ok(n as u64)
 }
 
 /// (customer id, hit id, entry name, list) of every open hit, for the state of all customers.

@@ -16,7 +16,7 @@ use super::{Enduse, actor_user, optional, require_manager, required};
 use crate::model::*;
 use crate::screening::normalize::normalize;
 use crate::screening::{self, ListEntry, ListKind, Match, ScreeningIndex, Subject};
-use crate::store::screening::{self as store_screening, ListVersion, ListVersionLoad};
+use crate::store::screening::{self as store_screening, HitRow, ListVersion, ListVersionLoad};
 use crate::store::{Change, customers as store_customers};
 use crate::{Error, Result};
 
@@ -70,6 +70,54 @@ pub struct ScreenReport {
 pub struct ListImportReport {
     pub version: ListVersion,
     pub screening: ScreenReport,
+}
+
+/// What a long screening job is doing: reading the list's files, indexing its names, writing
+/// the new version, or screening customers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ScreeningPhase {
+    Reading,
+    Indexing,
+    Saving,
+    Screening,
+}
+
+/// Progress of a list import or a screening pass, as reported while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScreeningProgress {
+    pub phase: ScreeningPhase,
+    /// Rows read, entries indexed or customers screened so far.
+    pub done: u64,
+    /// How many there are in all, when known (not while a file is being read).
+    pub total: Option<u64>,
+}
+
+impl ScreeningProgress {
+    fn at(phase: ScreeningPhase, done: u64, total: Option<u64>) -> Self {
+        Self { phase, done, total }
+    }
+}
+
+/// Customers screened between two progress reports.
+const SCREEN_CHUNK: usize = 1000;
+
+/// One imported list version as the lists page shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ListVersionRow {
+    pub version: ListVersion,
+    pub kind: ListKind,
+    /// Who publishes the list, in which format.
+    pub source: String,
+    pub imported_by_name: Option<String>,
+    /// The newest version of its kind: the one customers are screened against. Older versions
+    /// are superseded and stay on record.
+    pub current: bool,
 }
 
 /// A hit beside what a reviewer compares it with: the customer and the list entry.
@@ -243,12 +291,36 @@ impl Enduse {
         idx: Option<&ActiveIndex>,
         customers: &[Customer],
     ) -> Result<ScreenReport> {
+        Self::screen_in_with_progress(ch, idx, customers, &mut |_| {})
+    }
+
+    /// [`Self::screen_in`], reporting the customers screened so far every [`SCREEN_CHUNK`].
+    fn screen_in_with_progress(
+        ch: &Change<'_>,
+        idx: Option<&ActiveIndex>,
+        customers: &[Customer],
+        on_progress: &mut dyn FnMut(ScreeningProgress),
+    ) -> Result<ScreenReport> {
         let mut report = ScreenReport::default();
         let Some(idx) = idx else { return Ok(report) };
         let subjects: Vec<Subject> = customers.iter().map(subject).collect();
+        let total = Some(subjects.len() as u64);
+        on_progress(ScreeningProgress::at(ScreeningPhase::Screening, 0, total));
         let matches = match subjects.as_slice() {
             [one] => vec![idx.index.screen(one, screening::DEFAULT_THRESHOLD)],
-            many => idx.index.screen_all(many, screening::DEFAULT_THRESHOLD),
+            many => {
+                let mut matches = Vec::with_capacity(many.len());
+                for chunk in many.chunks(SCREEN_CHUNK) {
+                    matches.extend(idx.index.screen_all(chunk, screening::DEFAULT_THRESHOLD));
+                    let done = matches.len() as u64;
+                    on_progress(ScreeningProgress::at(
+                        ScreeningPhase::Screening,
+                        done,
+                        total,
+                    ));
+                }
+                matches
+            }
         };
         record_matches(ch, idx, customers, matches, &mut report)?;
         Ok(report)
@@ -263,9 +335,26 @@ impl Enduse {
         paths: &[PathBuf],
         now: Timestamp,
     ) -> Result<ListImportReport> {
+        self.import_list_with_progress(actor, kind, paths, now, &mut |_| {})
+    }
+
+    /// [`Self::import_list`], reporting each phase as it goes: rows read, entries indexed, the
+    /// version saved, customers re-screened. Who may import is checked before any file is read.
+    pub fn import_list_with_progress(
+        &self,
+        actor: Uuid,
+        kind: ListKind,
+        paths: &[PathBuf],
+        now: Timestamp,
+        on_progress: &mut dyn FnMut(ScreeningProgress),
+    ) -> Result<ListImportReport> {
+        require_manager(&self.get_user(actor)?, "import list")?;
         let refs: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
-        let import = screening::import_paths(kind, &refs)
-            .map_err(|e| Error::invalid("file", e.to_string()))?;
+        on_progress(ScreeningProgress::at(ScreeningPhase::Reading, 0, None));
+        let import = screening::import_paths_with_progress(kind, &refs, &mut |rows| {
+            on_progress(ScreeningProgress::at(ScreeningPhase::Reading, rows, None))
+        })
+        .map_err(|e| Error::invalid("file", e.to_string()))?;
         let version = ListVersion {
             id: Uuid::now_v7(),
             kind: kind.as_str().to_string(),
@@ -285,21 +374,42 @@ impl Enduse {
                 .collect::<Result<Vec<_>>>()
         })?;
         parts.push((version.id, import.entries.clone()));
+        let indexed: u64 = parts.iter().map(|(_, entries)| entries.len() as u64).sum();
+        on_progress(ScreeningProgress::at(
+            ScreeningPhase::Indexing,
+            0,
+            Some(indexed),
+        ));
         let idx = ActiveIndex::build(parts);
+        on_progress(ScreeningProgress::at(
+            ScreeningPhase::Indexing,
+            indexed,
+            Some(indexed),
+        ));
         let load = ListVersionLoad {
             version: version.clone(),
             entries: import.entries,
         };
+        let entries = version.entries as u64;
         let screening = self.write(Some(actor), now, |ch| {
             let by = actor_user(ch, "import list")?;
             require_manager(&by, "import list")?;
+            on_progress(ScreeningProgress::at(
+                ScreeningPhase::Saving,
+                0,
+                Some(entries),
+            ));
             ch.write("list.import", None, &load)?;
+            on_progress(ScreeningProgress::at(
+                ScreeningPhase::Saving,
+                entries,
+                Some(entries),
+            ));
             let customers = active_customers(ch)?;
-            Self::screen_in(ch, Some(&idx), &customers)
+            Self::screen_in_with_progress(ch, Some(&idx), &customers, on_progress)
         })?;
         let mut report = screening;
-        report.open_hits =
-            self.read(|c| Ok(store_screening::list_hits(c, None, Some("open"))?.len() as u64))?;
+        report.open_hits = self.read(|c| store_screening::count_hits(c, HitStatus::Open))?;
         Ok(ListImportReport {
             version,
             screening: report,
@@ -313,6 +423,18 @@ impl Enduse {
         customer: Option<Uuid>,
         now: Timestamp,
     ) -> Result<ScreenReport> {
+        self.screen_with_progress(actor, customer, now, &mut |_| {})
+    }
+
+    /// [`Self::screen`], reporting the customers screened so far.
+    pub fn screen_with_progress(
+        &self,
+        actor: Uuid,
+        customer: Option<Uuid>,
+        now: Timestamp,
+        on_progress: &mut dyn FnMut(ScreeningProgress),
+    ) -> Result<ScreenReport> {
+        on_progress(ScreeningProgress::at(ScreeningPhase::Indexing, 0, None));
         let idx = self.active_index()?;
         if idx.is_none() {
             return Err(Error::invalid(
@@ -326,10 +448,9 @@ impl Enduse {
                 Some(id) => vec![super::customers::load_customer(ch, id)?],
                 None => active_customers(ch)?,
             };
-            Self::screen_in(ch, idx.as_deref(), &customers)
+            Self::screen_in_with_progress(ch, idx.as_deref(), &customers, on_progress)
         })?;
-        report.open_hits =
-            self.read(|c| Ok(store_screening::list_hits(c, None, Some("open"))?.len() as u64))?;
+        report.open_hits = self.read(|c| store_screening::count_hits(c, HitStatus::Open))?;
         Ok(report)
     }
 
@@ -424,6 +545,48 @@ impl Enduse {
 
     pub fn list_versions(&self) -> Result<Vec<ListVersion>> {
         self.read(store_screening::list_list_versions)
+    }
+
+    /// Every imported list version, newest first, for the lists page.
+    pub fn list_version_rows(&self) -> Result<Vec<ListVersionRow>> {
+        let rows = self.read(store_screening::list_version_rows)?;
+        rows.into_iter()
+            .map(|(version, imported_by_name, current)| {
+                let kind: ListKind =
+                    version
+                        .kind
+                        .parse()
+                        .map_err(|e: screening::ScreeningError| {
+                            Error::invalid("kind", e.to_string())
+                        })?;
+                Ok(ListVersionRow {
+                    source: list_source(kind).to_string(),
+                    kind,
+                    version,
+                    imported_by_name,
+                    current,
+                })
+            })
+            .collect()
+    }
+
+    /// Hits beside their customers' names and countries, open ones first: of one customer
+    /// and/or one status when given.
+    pub fn hit_rows(
+        &self,
+        customer: Option<Uuid>,
+        status: Option<HitStatus>,
+    ) -> Result<Vec<HitRow>> {
+        self.read(|c| store_screening::hit_rows(c, customer, status))
+    }
+}
+
+/// Who publishes a list and in which format.
+fn list_source(kind: ListKind) -> &'static str {
+    match kind {
+        ListKind::Sdn => "OFAC Specially Designated Nationals (legacy CSV)",
+        ListKind::Csl => "US Consolidated Screening List (trade.gov CSV)",
+        ListKind::Dpl => "BIS Denied Persons List (tab-separated)",
     }
 }
 

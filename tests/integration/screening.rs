@@ -10,7 +10,7 @@ use enduse::model::{CustomerStatus, HitStatus};
 use enduse::rules::{CustomerState, OrderDecision};
 use enduse::screening::ListKind;
 use enduse::store::reference::dump_records;
-use enduse::workflows::CustomerInput;
+use enduse::workflows::{CustomerInput, ScreeningPhase, ScreeningProgress};
 
 fn lists(name: &str) -> PathBuf {
     PathBuf::from(concat!(
@@ -209,4 +209,174 @@ fn a_newer_import_replaces_the_old_version_for_screening_and_keeps_it_on_record(
         e.import_list(w.rep, ListKind::Dpl, &[lists("dpl-2022.txt")], now()),
         Err(enduse::Error::Forbidden { .. })
     ));
+}
+
+#[test]
+fn the_lists_page_rows_count_the_real_files_and_mark_the_current_version() {
+    let w = world();
+    let e = &w.enduse;
+    e.import_list(w.manager, ListKind::Sdn, &sdn(), now())
+        .unwrap();
+    for file in ["csl-2019-sample.csv", "csl-2025-sample.csv"] {
+        e.import_list(w.manager, ListKind::Csl, &[lists(file)], now())
+            .unwrap();
+    }
+    e.import_list(w.manager, ListKind::Dpl, &[lists("dpl-2022.txt")], now())
+        .unwrap();
+
+    let rows = e.list_version_rows().unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.kind).collect::<Vec<_>>(),
+        [ListKind::Dpl, ListKind::Csl, ListKind::Csl, ListKind::Sdn],
+        "newest first"
+    );
+    let sdn_row = &rows[3];
+    assert_eq!(sdn_row.version.entries, 8976);
+    assert!(
+        sdn_row.version.aliases > 11_000,
+        "{}",
+        sdn_row.version.aliases
+    );
+    assert_eq!(sdn_row.version.files.len(), 3);
+    assert_eq!(sdn_row.version.sha256.len(), 64);
+    assert!(sdn_row.current && sdn_row.source.contains("OFAC"));
+    assert_eq!(sdn_row.imported_by_name.as_deref(), Some("Max Manager"));
+    let (csl_new, csl_old) = (&rows[1], &rows[2]);
+    assert!(
+        csl_new.current && !csl_old.current,
+        "the older CSL is superseded"
+    );
+    assert_eq!(csl_new.version.entries, 13);
+    assert!(csl_old.version.entries >= 110);
+    let dpl = &rows[0];
+    assert!(dpl.current && dpl.version.entries > 400 && dpl.version.aliases > 0);
+}
+
+#[test]
+fn hit_rows_show_the_customer_beside_the_entry_and_filter_by_status() {
+    let w = world();
+    let e = &w.enduse;
+    e.import_list(w.manager, ListKind::Dpl, &[lists("dpl-2022.txt")], now())
+        .unwrap();
+    let drayworth = e
+        .add_customer(
+            w.rep,
+            customer("Drayworth Electronics Ltd", "GB", "D-1"),
+            now(),
+        )
+        .unwrap();
+    let caspian = e
+        .add_customer(
+            w.rep,
+            customer("Caspian Industrial Machinery Supply LLC", "AE", "D-2"),
+            now(),
+        )
+        .unwrap();
+
+    let open = e.hit_rows(None, Some(HitStatus::Open)).unwrap();
+    assert_eq!(open.len(), 2, "{open:#?}");
+    let row = open.iter().find(|r| r.customer_id == drayworth.id).unwrap();
+    assert_eq!(row.customer_name, "Drayworth Electronics Ltd");
+    assert_eq!(row.customer_country, "GB");
+    assert_eq!(row.entry_name, "DRAYWORTH ELECTRONICS LTD.");
+    assert_eq!(row.list, "DPL");
+    assert!(row.score >= 85 && row.status == HitStatus::Open);
+
+    e.dismiss_hit(
+        w.manager,
+        row.id,
+        "Different company: registration checked",
+        now(),
+    )
+    .unwrap();
+    let open = e.hit_rows(None, Some(HitStatus::Open)).unwrap();
+    assert_eq!(
+        open.iter().map(|r| r.customer_id).collect::<Vec<_>>(),
+        [caspian.id]
+    );
+    let dismissed = e.hit_rows(None, Some(HitStatus::Dismissed)).unwrap();
+    assert_eq!(dismissed.len(), 1);
+    assert_eq!(
+        dismissed[0].reason.as_deref(),
+        Some("Different company: registration checked")
+    );
+    assert!(dismissed[0].decided_at.is_some());
+    let all = e.hit_rows(None, None).unwrap();
+    assert_eq!(all[0].status, HitStatus::Open, "open hits come first");
+    assert_eq!(e.hit_rows(Some(caspian.id), None).unwrap().len(), 1);
+}
+
+#[test]
+fn an_import_reports_its_phases_in_order_and_its_counts_only_grow() {
+    let w = world();
+    let e = &w.enduse;
+    e.load_demo(1500, 3, d("2025-06-01"), now()).unwrap();
+    let mut seen: Vec<ScreeningProgress> = Vec::new();
+    let report = e
+        .import_list_with_progress(w.manager, ListKind::Sdn, &sdn(), now(), &mut |p| {
+            seen.push(p)
+        })
+        .unwrap();
+    let phases: Vec<ScreeningPhase> = seen.iter().map(|p| p.phase).collect();
+    let mut order = phases.clone();
+    order.dedup();
+    assert_eq!(
+        order,
+        [
+            ScreeningPhase::Reading,
+            ScreeningPhase::Indexing,
+            ScreeningPhase::Saving,
+            ScreeningPhase::Screening
+        ]
+    );
+    for phase in order {
+        let counts: Vec<u64> = seen
+            .iter()
+            .filter(|p| p.phase == phase)
+            .map(|p| p.done)
+            .collect();
+        assert!(
+            counts.windows(2).all(|w| w[0] <= w[1]),
+            "{phase:?}: {counts:?}"
+        );
+    }
+    let reading = seen
+        .iter()
+        .filter(|p| p.phase == ScreeningPhase::Reading)
+        .count();
+    assert!(reading > 60, "rows reported every 500: {reading} reports");
+    let last = seen.last().unwrap();
+    assert_eq!(last.phase, ScreeningPhase::Screening);
+    assert_eq!(last.total, Some(report.screening.screened));
+    assert_eq!(last.done, report.screening.screened);
+
+    let mut screened = Vec::new();
+    let again = e
+        .screen_with_progress(w.manager, None, now(), &mut |p| {
+            if p.phase == ScreeningPhase::Screening {
+                screened.push(p.done)
+            }
+        })
+        .unwrap();
+    assert_eq!(screened.first(), Some(&0));
+    assert_eq!(screened.last(), Some(&again.screened));
+    assert!(
+        screened.len() >= 3,
+        "one report per 1000 customers: {screened:?}"
+    );
+}
+
+#[test]
+fn a_rep_is_refused_an_import_before_any_file_is_read() {
+    let w = world();
+    let err = w
+        .enduse
+        .import_list(
+            w.rep,
+            ListKind::Dpl,
+            &[PathBuf::from("/nonexistent/dpl.txt")],
+            now(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, enduse::Error::Forbidden { .. }), "{err}");
 }

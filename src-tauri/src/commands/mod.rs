@@ -9,5 +9,6 @@ pub mod customers;
 pub mod letters;
 #[cfg(test)]
 pub mod names;
+pub mod screening;
 pub mod settings;
 pub mod visits;

@@ -14,7 +14,10 @@ export type Route =
   | { name: 'letters'; customerId?: string }
   | { name: 'check' }
   | { name: 'audit' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'screening' }
+  | { name: 'lists' }
+  | { name: 'hit'; id: string };
 
 export type RouteName = Route['name'];
 

@@ -40,6 +40,16 @@ import type { ReviewItem } from './ReviewItem';
 import type { SessionInfo } from './SessionInfo';
 import type { User } from './User';
 import type { VisitInput } from './VisitInput';
+import type { ListVersionRow } from './ListVersionRow';
+import type { ImportListInput } from './ImportListInput';
+import type { ListImportReport } from './ListImportReport';
+import type { ScreeningProgress } from './ScreeningProgress';
+import type { ScreenReport } from './ScreenReport';
+import type { HitQuery } from './HitQuery';
+import type { HitRow } from './HitRow';
+import type { HitDetail } from './HitDetail';
+import type { ConfirmHitInput } from './ConfirmHitInput';
+import type { DismissHitInput } from './DismissHitInput';
 
 /** Every command the shell handles: `input` is `null` when it takes none; `progress`, where present, is what the command streams while it runs. */
 export interface Commands {
@@ -78,4 +88,12 @@ export interface Commands {
   policy: { input: null; output: Policy };
   set_policy: { input: Policy; output: Policy };
   reference_data: { input: null; output: ReferenceData };
+  list_versions: { input: null; output: Array<ListVersionRow> };
+  import_list: { input: ImportListInput; output: ListImportReport; progress: ScreeningProgress };
+  screen_everyone: { input: null; output: ScreenReport; progress: ScreeningProgress };
+  list_hits: { input: HitQuery; output: Array<HitRow> };
+  customer_hits: { input: string; output: Array<HitRow> };
+  hit_detail: { input: string; output: HitDetail };
+  confirm_hit: { input: ConfirmHitInput; output: HitDetail };
+  dismiss_hit: { input: DismissHitInput; output: HitDetail };
 }

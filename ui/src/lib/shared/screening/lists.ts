@@ -1,0 +1,69 @@
+//! How the screening screens name things: list kinds (and the files each takes), hit statuses,
+//! and a long job's progress. The rules (which files, who may decide) are the core's; this only
+//! words them for people.
+import type { HitStatus } from '$lib/api/bindings/HitStatus';
+import type { ListKind } from '$lib/api/bindings/ListKind';
+import type { ScreeningProgress } from '$lib/api/bindings/ScreeningProgress';
+import type { Tone } from '$lib/shared/ui/tone';
+
+export interface KindLook {
+  label: string;
+  /** What to pick in the file dialog. */
+  files: string;
+  extensions: string[];
+  multiple: boolean;
+}
+
+export const LIST_KINDS: Record<ListKind, KindLook> = {
+  sdn: {
+    label: 'OFAC SDN',
+    files: 'sdn.csv, with alt.csv and add.csv (select all three)',
+    extensions: ['csv', 'CSV'],
+    multiple: true,
+  },
+  csl: {
+    label: 'Consolidated Screening List',
+    files: 'the CSL file (consolidated.csv)',
+    extensions: ['csv', 'CSV'],
+    multiple: false,
+  },
+  dpl: {
+    label: 'Denied Persons List',
+    files: 'the BIS file (dpl.txt, tab-separated)',
+    extensions: ['txt', 'TXT', 'tsv', 'csv'],
+    multiple: false,
+  },
+};
+
+export const HIT_STATUS_LOOK: Record<HitStatus, { label: string; tone: Tone }> = {
+  open: { label: 'Open', tone: 'danger' },
+  confirmed: { label: 'Confirmed', tone: 'danger' },
+  dismissed: { label: 'Dismissed', tone: 'neutral' },
+  cleared: { label: 'Cleared', tone: 'ok' },
+};
+
+const PHASE_TEXT: Record<ScreeningProgress['phase'], string> = {
+  reading: 'Reading the file',
+  indexing: 'Indexing names',
+  saving: 'Saving the list version',
+  screening: 'Screening customers',
+};
+
+/** `Reading the file: 4,500 rows`, `Screening customers: 2,000 of 20,000`. */
+export function progressText(p: ScreeningProgress): string {
+  const head = PHASE_TEXT[p.phase];
+  if (p.phase === 'reading') return `${head}: ${p.done.toLocaleString('en-GB')} rows`;
+  if (p.total === null) return `${head}…`;
+  return `${head}: ${p.done.toLocaleString('en-GB')} of ${p.total.toLocaleString('en-GB')}`;
+}
+
+/** 0-1 when the job knows its total, else null (an indeterminate bar). */
+export function progressFraction(p: ScreeningProgress): number | null {
+  if (p.total === null || p.total === 0) return null;
+  return Math.min(1, p.done / p.total);
+}
+
+/** The file's name from a picked path (either separator). */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

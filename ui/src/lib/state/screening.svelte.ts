@@ -1,0 +1,149 @@
+//! Restricted-party screening: the imported list versions and an import in progress, the hits
+//! table with a screening pass, and one hit under review. The core decides who may import and
+//! decide; refusals come back as errors and are shown as they are.
+import { call, callWithProgress } from '$lib/api/ipc';
+import { AppError } from '$lib/api/errors';
+import type { HitDetail } from '$lib/api/bindings/HitDetail';
+import type { HitRow } from '$lib/api/bindings/HitRow';
+import type { HitStatus } from '$lib/api/bindings/HitStatus';
+import type { ListImportReport } from '$lib/api/bindings/ListImportReport';
+import type { ListKind } from '$lib/api/bindings/ListKind';
+import type { ListVersionRow } from '$lib/api/bindings/ListVersionRow';
+import type { ScreenReport } from '$lib/api/bindings/ScreenReport';
+import type { ScreeningProgress } from '$lib/api/bindings/ScreeningProgress';
+
+export class ListVersions {
+  rows = $state<ListVersionRow[]>([]);
+  loading = $state(false);
+  error = $state<AppError | null>(null);
+
+  async load() {
+    this.loading = true;
+    this.error = null;
+    try {
+      this.rows = await call('list_versions');
+    } catch (e) {
+      this.error = AppError.from(e);
+    } finally {
+      this.loading = false;
+    }
+  }
+}
+
+/** One list import: the kind, the picked files, its progress and its outcome. */
+export class ListImport {
+  kind = $state<ListKind>('sdn');
+  paths = $state<string[]>([]);
+  busy = $state(false);
+  progress = $state<ScreeningProgress | null>(null);
+  result = $state<ListImportReport | null>(null);
+  error = $state<AppError | null>(null);
+
+  reset() {
+    this.paths = [];
+    this.progress = null;
+    this.result = null;
+    this.error = null;
+  }
+
+  async run(): Promise<boolean> {
+    this.busy = true;
+    this.error = null;
+    this.result = null;
+    this.progress = null;
+    try {
+      this.result = await callWithProgress(
+        'import_list',
+        { kind: this.kind, paths: this.paths },
+        (p) => (this.progress = p),
+      );
+      return true;
+    } catch (e) {
+      this.error = AppError.from(e);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+export type HitFilter = HitStatus | 'all';
+
+export class HitTable {
+  filter = $state<HitFilter>('open');
+  rows = $state<HitRow[]>([]);
+  loading = $state(false);
+  error = $state<AppError | null>(null);
+  screening = $state(false);
+  progress = $state<ScreeningProgress | null>(null);
+  report = $state<ScreenReport | null>(null);
+  screenError = $state<AppError | null>(null);
+
+  async load() {
+    this.loading = true;
+    this.error = null;
+    try {
+      this.rows = await call('list_hits', {
+        status: this.filter === 'all' ? null : this.filter,
+      });
+    } catch (e) {
+      this.error = AppError.from(e);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Screens every customer against the newest lists, then reloads the table. */
+  async screenEveryone() {
+    this.screening = true;
+    this.screenError = null;
+    this.report = null;
+    this.progress = null;
+    try {
+      this.report = await callWithProgress('screen_everyone', null, (p) => (this.progress = p));
+      await this.load();
+    } catch (e) {
+      this.screenError = AppError.from(e);
+    } finally {
+      this.screening = false;
+    }
+  }
+}
+
+export class HitReview {
+  detail = $state<HitDetail | null>(null);
+  loading = $state(false);
+  error = $state<AppError | null>(null);
+  readonly id: string;
+
+  constructor(id: string) {
+    this.id = id;
+  }
+
+  async load() {
+    this.loading = true;
+    this.error = null;
+    try {
+      this.detail = await call('hit_detail', this.id);
+    } catch (e) {
+      this.error = AppError.from(e);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Confirms the match: the core blocks the customer. Throws the core's refusal. */
+  async confirm(note: string) {
+    this.detail = await call('confirm_hit', { id: this.id, note: note.trim() || null });
+  }
+
+  /** Dismisses the hit as a false positive; the core requires the reason. */
+  async dismiss(reason: string) {
+    this.detail = await call('dismiss_hit', { id: this.id, reason });
+  }
+}
+
+/** One customer's screening hits, for the card on the customer page. */
+export async function customerHits(customerId: string): Promise<HitRow[]> {
+  return call('customer_hits', customerId);
+}
