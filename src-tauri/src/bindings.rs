@@ -38,7 +38,6 @@ impl CommandSpec {
     }
 
     /// The command also streams `P` values over a `Channel` while it runs.
-    #[allow(dead_code)] // until the first progress command lands
     pub fn with_progress<P: TS + 'static>(mut self) -> Self {
         self.progress = Some(ProgressType {
             name: |cfg| P::name(cfg),

@@ -75,7 +75,7 @@ app_commands! {
     campaigns::mark_letters_sent(commands::campaigns::MarkSentInput) -> u64;
     campaigns::acknowledge_campaign_letter(commands::campaigns::AckReplyInput) -> enduse::model::Letter;
     campaigns::chase_overdue(uuid::Uuid) -> enduse::workflows::GenerateReport;
-    campaigns::save_campaign_pdfs(commands::campaigns::SavePdfsInput) -> enduse::workflows::PdfReport;
+    campaigns::save_campaign_pdfs(commands::campaigns::SavePdfsInput) -> enduse::workflows::PdfReport, progress enduse::workflows::PdfProgress;
     campaigns::letter_pdf(uuid::Uuid) -> commands::attestations::Binary;
 }
 

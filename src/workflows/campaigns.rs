@@ -176,6 +176,9 @@ pub struct CampaignRow {
     pub sent_on: Option<NaiveDate>,
     pub follow_up_id: Option<Uuid>,
     pub follow_up_sent_on: Option<NaiveDate>,
+    /// The newest letter sent already has a follow-up: chasing again adds nothing for this
+    /// customer until that follow-up is sent and falls overdue in turn.
+    pub chased: bool,
     /// The due date in force: the newest sent letter's.
     pub ack_due: Option<NaiveDate>,
     pub ack_received_on: Option<NaiveDate>,
@@ -207,6 +210,15 @@ pub struct CampaignDetail {
 pub struct MergeField {
     pub key: String,
     pub description: String,
+}
+
+/// How far a long PDF run has got: letters typeset so far, of how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PdfProgress {
+    pub done: u64,
+    pub total: u64,
 }
 
 /// Where a campaign's PDFs go: one file per letter into an existing folder, or one merged file
@@ -638,6 +650,8 @@ fn campaign_row(
         sent_on: first.sent_on,
         follow_up_id: follow_up.map(|l| l.letter_id),
         follow_up_sent_on: follow_up.and_then(|l| l.sent_on),
+        chased: newest_sent
+            .is_some_and(|n| letters.iter().any(|l| l.chase_of == Some(n.letter_id))),
         ack_due: newest_sent.and_then(|l| l.ack_due).or(first.ack_due),
         ack_received_on: acked.and_then(|l| l.ack_received_on),
         ack_by: acked.and_then(|l| l.ack_by.clone()),
@@ -1126,6 +1140,19 @@ impl Enduse {
         only_unsent: bool,
         now: Timestamp,
     ) -> Result<PdfReport> {
+        let out = RenderTo { out_dir, merged };
+        self.render_campaign_pdfs_with(actor, campaign_id, out, only_unsent, &|_| {}, now)
+    }
+
+    fn render_campaign_pdfs_with(
+        &self,
+        actor: Uuid,
+        campaign_id: Uuid,
+        RenderTo { out_dir, merged }: RenderTo<'_>,
+        only_unsent: bool,
+        progress: &(dyn Fn(PdfProgress) + Sync),
+        now: Timestamp,
+    ) -> Result<PdfReport> {
         let (letters, docs, settings) = self.read(|conn| {
             let campaign = store_campaigns::get_campaign(conn, campaign_id)?
                 .ok_or_else(|| Error::not_found("campaign", campaign_id))?;
@@ -1168,11 +1195,23 @@ impl Enduse {
             files: Vec::new(),
             merged: None,
         };
+        let total = docs.len() as u64;
+        progress(PdfProgress { done: 0, total });
         let mut hashes = Vec::new();
         if let Some(dir) = out_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             let only: Vec<LetterDoc> = docs.iter().map(|(_, d)| d.clone()).collect();
-            for ((file, _), pdf) in docs.iter().zip(renderer.render_each(&only)) {
+            // Reported every few letters, not each one: thousands of messages would cost more
+            // than the typesetting they report.
+            let done = std::sync::atomic::AtomicU64::new(0);
+            let step = (total / 100).max(10);
+            let on_done = || {
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if n % step == 0 && n < total {
+                    progress(PdfProgress { done: n, total });
+                }
+            };
+            for ((file, _), pdf) in docs.iter().zip(renderer.render_each_with(&only, &on_done)) {
                 let pdf = pdf.map_err(|e| Error::invalid("letters", e.to_string()))?;
                 let path = dir.join(file);
                 std::fs::write(&path, &pdf).map_err(|e| Error::io(&path, e))?;
@@ -1188,6 +1227,7 @@ impl Enduse {
             std::fs::write(path, &pdf).map_err(|e| Error::io(path, e))?;
             report.merged = Some(path.to_path_buf());
         }
+        progress(PdfProgress { done: total, total });
         if !hashes.is_empty() {
             self.write(Some(actor), now, |ch| {
                 for (old, sha) in letters.iter().zip(&hashes) {
@@ -1220,18 +1260,18 @@ impl Enduse {
         campaign_id: Uuid,
         output: &PdfOutput,
         only_unsent: bool,
+        progress: &(dyn Fn(PdfProgress) + Sync),
         now: Timestamp,
     ) -> Result<PdfReport> {
-        match output {
-            PdfOutput::Folder { path } => {
-                let dir = checked_folder(path)?;
-                self.render_campaign_pdfs(actor, campaign_id, Some(&dir), None, only_unsent, now)
-            }
-            PdfOutput::Merged { path } => {
-                let file = checked_pdf_file(path)?;
-                self.render_campaign_pdfs(actor, campaign_id, None, Some(&file), only_unsent, now)
-            }
-        }
+        let (dir, file) = match output {
+            PdfOutput::Folder { path } => (Some(checked_folder(path)?), None),
+            PdfOutput::Merged { path } => (None, Some(checked_pdf_file(path)?)),
+        };
+        let out = RenderTo {
+            out_dir: dir.as_deref(),
+            merged: file.as_deref(),
+        };
+        self.render_campaign_pdfs_with(actor, campaign_id, out, only_unsent, progress, now)
     }
 
     /// The PDF of one letter (for the app to show inline).
@@ -1319,6 +1359,12 @@ impl Enduse {
             Ok((letter, doc))
         })
     }
+}
+
+/// Where rendered PDFs go: a folder of one file per letter, a merged file, or both.
+struct RenderTo<'a> {
+    out_dir: Option<&'a Path>,
+    merged: Option<&'a Path>,
 }
 
 /// Refuses a folder path unless it is absolute and an existing folder.

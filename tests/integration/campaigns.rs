@@ -342,7 +342,7 @@ fn summaries_count_each_customer_once_and_agree_with_the_campaign_page() {
         .filter(|r| r.status == CampaignLetterStatus::Overdue)
         .collect();
     assert_eq!(overdue.len(), 2);
-    assert!(overdue.iter().all(|r| r.follow_up_id.is_some()));
+    assert!(overdue.iter().all(|r| r.follow_up_id.is_some() && r.chased));
     // The follow-ups are sent (on a day the first letters were already overdue): the due date in
     // force is now the follow-up's, so nobody is overdue, and the count of sent is unchanged.
     e.mark_letters_sent(w.manager, c.id, &[], Channel::Email, d("2025-05-30"), now())
@@ -422,7 +422,17 @@ fn pdfs_are_saved_only_to_an_absolute_existing_folder_or_a_pdf_file_in_one() {
     let w = world();
     let e = &w.enduse;
     let c = three_letter_campaign(&w, "Files");
-    let save = |output: PdfOutput| e.save_campaign_pdfs(w.manager, c.id, &output, false, now());
+    let seen = std::sync::Mutex::new(Vec::new());
+    let save = |output: PdfOutput| {
+        e.save_campaign_pdfs(
+            w.manager,
+            c.id,
+            &output,
+            false,
+            &|p| seen.lock().unwrap().push(p),
+            now(),
+        )
+    };
     let refused = |output: PdfOutput, why: &str| {
         let err = save(output).unwrap_err();
         assert_eq!(err.field(), Some("path"), "{err}");
@@ -473,6 +483,9 @@ fn pdfs_are_saved_only_to_an_absolute_existing_folder_or_a_pdf_file_in_one() {
     })
     .unwrap();
     assert_eq!(report.merged.as_deref(), Some(merged.as_path()));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.first(), Some(&PdfProgress { done: 0, total: 3 }));
+    assert_eq!(seen.last(), Some(&PdfProgress { done: 3, total: 3 }));
     assert!(std::fs::read(&merged).unwrap().starts_with(b"%PDF-"));
 }
 

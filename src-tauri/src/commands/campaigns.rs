@@ -8,11 +8,11 @@
 use enduse::model::{Campaign, Channel, Letter, LetterSettings, LetterTemplate};
 use enduse::workflows::{
     AckInput, CampaignDetail, CampaignInput, CampaignPreview, CampaignSummary, GenerateReport,
-    MergeField, PdfOutput, PdfReport,
+    MergeField, PdfOutput, PdfProgress, PdfReport,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
-use tauri::ipc::Response;
+use tauri::ipc::{Channel, Response};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -168,13 +168,23 @@ pub fn chase_overdue(state: State<'_, AppState>, input: Uuid) -> CmdResult<Gener
         .chase_overdue(state.actor()?, input, today(), now())?)
 }
 
+/// Typesets and writes the PDFs, sending how many are done as it goes.
 #[tauri::command(async)]
-pub fn save_campaign_pdfs(state: State<'_, AppState>, input: SavePdfsInput) -> CmdResult<PdfReport> {
+pub fn save_campaign_pdfs(
+    state: State<'_, AppState>,
+    input: SavePdfsInput,
+    on_progress: Channel<PdfProgress>,
+) -> CmdResult<PdfReport> {
+    // A closed window drops the channel; the PDFs are still written.
+    let report = |p: PdfProgress| {
+        let _ = on_progress.send(p);
+    };
     Ok(state.core()?.save_campaign_pdfs(
         state.actor()?,
         input.campaign_id,
         &input.output,
         input.only_unsent,
+        &report,
         now(),
     )?)
 }

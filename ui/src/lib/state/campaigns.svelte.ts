@@ -1,7 +1,7 @@
 //! Letter campaigns: the list with each campaign's counts, and one campaign's page (its rows, the
 //! filter over them, and the actions that change them). Every action reloads the page from the
 //! core afterwards, so counts and rows always come from one definition (the core's).
-import { call } from '$lib/api/ipc';
+import { call, callWithProgress } from '$lib/api/ipc';
 import { AppError } from '$lib/api/errors';
 import type { AckInput } from '$lib/api/bindings/AckInput';
 import type { CampaignDetail } from '$lib/api/bindings/CampaignDetail';
@@ -9,6 +9,7 @@ import type { CampaignSummary } from '$lib/api/bindings/CampaignSummary';
 import type { Channel } from '$lib/api/bindings/Channel';
 import type { GenerateReport } from '$lib/api/bindings/GenerateReport';
 import type { PdfOutput } from '$lib/api/bindings/PdfOutput';
+import type { PdfProgress } from '$lib/api/bindings/PdfProgress';
 import type { PdfReport } from '$lib/api/bindings/PdfReport';
 import { type RowFilter, chaseList, countByStatus, filterRows } from '$lib/shared/campaigns/campaigns';
 
@@ -79,9 +80,21 @@ export class CampaignPage {
     return report;
   }
 
+  /** While PDFs are being typeset: how many are done, of how many. */
+  pdfProgress = $state<PdfProgress | null>(null);
+
   async savePdfs(output: PdfOutput, onlyUnsent: boolean): Promise<PdfReport> {
-    const report = await call('save_campaign_pdfs', { campaignId: this.id, output, onlyUnsent });
-    await this.load();
-    return report;
+    this.pdfProgress = null;
+    try {
+      const report = await callWithProgress(
+        'save_campaign_pdfs',
+        { campaignId: this.id, output, onlyUnsent },
+        (p) => (this.pdfProgress = p),
+      );
+      await this.load();
+      return report;
+    } finally {
+      this.pdfProgress = null;
+    }
   }
 }

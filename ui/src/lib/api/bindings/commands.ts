@@ -37,6 +37,21 @@ import type { SessionInfo } from './SessionInfo';
 import type { User } from './User';
 import type { VisitInput } from './VisitInput';
 
+import type { AckReplyInput } from './AckReplyInput';
+import type { CampaignDetail } from './CampaignDetail';
+import type { CampaignInput } from './CampaignInput';
+import type { CampaignPreview } from './CampaignPreview';
+import type { CampaignSummary } from './CampaignSummary';
+import type { CreatedCampaign } from './CreatedCampaign';
+import type { GenerateReport } from './GenerateReport';
+import type { LetterSettings } from './LetterSettings';
+import type { LetterTemplate } from './LetterTemplate';
+import type { MarkSentInput } from './MarkSentInput';
+import type { MergeField } from './MergeField';
+import type { PdfProgress } from './PdfProgress';
+import type { PdfReport } from './PdfReport';
+import type { SavePdfsInput } from './SavePdfsInput';
+import type { TemplateInput } from './TemplateInput';
 /** Every command the shell handles: `input` is `null` when it takes none; `progress`, where present, is what the command streams while it runs. */
 export interface Commands {
   app_info: { input: null; output: AppInfo };
@@ -71,4 +86,19 @@ export interface Commands {
   policy: { input: null; output: Policy };
   set_policy: { input: Policy; output: Policy };
   reference_data: { input: null; output: ReferenceData };
+  list_campaigns: { input: null; output: Array<CampaignSummary> };
+  list_templates: { input: null; output: Array<LetterTemplate> };
+  save_template: { input: TemplateInput; output: LetterTemplate };
+  merge_fields: { input: null; output: Array<MergeField> };
+  letter_settings: { input: null; output: LetterSettings };
+  set_letter_settings: { input: LetterSettings; output: LetterSettings };
+  preview_campaign: { input: CampaignInput; output: CampaignPreview };
+  preview_campaign_pdf: { input: CampaignInput; output: ArrayBuffer };
+  create_campaign: { input: CampaignInput; output: CreatedCampaign };
+  campaign_detail: { input: string; output: CampaignDetail };
+  mark_letters_sent: { input: MarkSentInput; output: number };
+  acknowledge_campaign_letter: { input: AckReplyInput; output: Letter };
+  chase_overdue: { input: string; output: GenerateReport };
+  save_campaign_pdfs: { input: SavePdfsInput; output: PdfReport; progress: PdfProgress };
+  letter_pdf: { input: string; output: ArrayBuffer };
 }

@@ -42,6 +42,7 @@ function row(over: Partial<CampaignRow>): CampaignRow {
     sentOn: null,
     followUpId: null,
     followUpSentOn: null,
+    chased: false,
     ackDue: null,
     ackReceivedOn: null,
     ackBy: null,
@@ -80,7 +81,7 @@ describe('progressBars', () => {
 
 describe('rows', () => {
   const rows = [
-    row({ customerId: '1', status: 'overdue', followUpId: 'f' }),
+    row({ customerId: '1', status: 'overdue', followUpId: 'f', chased: true }),
     row({ customerId: '2', status: 'overdue', customerName: 'Kowloon Parts', customerEnglishName: null, externalId: 'HK-7' }),
     row({ customerId: '3', status: 'acknowledged' }),
   ];

@@ -80,10 +80,10 @@ export function countByStatus(rows: CampaignRow[]): Record<CampaignLetterStatus,
   return out;
 }
 
-/** The chase list: overdue customers, and how many of them still need a follow-up generated. */
+/** The chase list: overdue customers, and how many of them still need a follow-up generated (the core says which were chased). */
 export function chaseList(rows: CampaignRow[]): { overdue: CampaignRow[]; unchased: number } {
   const overdue = rows.filter((r) => r.status === 'overdue');
-  return { overdue, unchased: overdue.filter((r) => r.followUpId === null).length };
+  return { overdue, unchased: overdue.filter((r) => !r.chased).length };
 }
 
 export type TargetMode = 'filters' | 'list';
