@@ -19,8 +19,8 @@ use crate::letters::{
 };
 use crate::model::*;
 use crate::rules;
-use crate::store::documents::sha256_hex;
 use crate::store::campaigns::{CampaignCounts, CampaignLetterFacts};
+use crate::store::documents::sha256_hex;
 use crate::store::{
     self, Change, campaigns as store_campaigns, customers as store_customers,
     letters as store_letters, users,
@@ -1314,7 +1314,11 @@ impl Enduse {
             let name = input.name.trim();
             let values = ctx.values(
                 customer,
-                Some(if name.is_empty() { "(new campaign)" } else { name }),
+                Some(if name.is_empty() {
+                    "(new campaign)"
+                } else {
+                    name
+                }),
                 Some("EU-PREVIEW".into()),
                 today,
                 ack_due,
@@ -1383,9 +1387,7 @@ fn checked_folder(path: &str) -> Result<PathBuf> {
 /// folder exists.
 fn checked_pdf_file(path: &str) -> Result<PathBuf> {
     let p = absolute("path", path)?;
-    let is_pdf = p
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    let is_pdf = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
     if !is_pdf {
         return Err(Error::invalid(
             "path",
@@ -1440,4 +1442,3 @@ fn stored_letter_doc(
     };
     letter_doc(&values, merged, &ctx.settings)
 }
-

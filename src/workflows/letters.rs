@@ -8,8 +8,8 @@ use uuid::Uuid;
 use super::customers::load_customer;
 use super::{Enduse, actor_user, not_future, optional, policy_in};
 use crate::model::*;
-use crate::store::documents::sha256_hex;
 use crate::store::Change;
+use crate::store::documents::sha256_hex;
 use crate::store::letters as store_letters;
 use crate::{Error, Result};
 

@@ -2,8 +2,6 @@
 //! PDFs whose text carries the merged values, progress as letters are sent and acknowledged, and
 //! the chase.
 
-
-
 use crate::common::*;
 use enduse::model::*;
 use enduse::workflows::*;
@@ -381,7 +379,11 @@ fn an_acknowledgement_and_its_scanned_reply_are_written_in_one_transaction() {
         .unwrap_err();
     assert_eq!(err.code(), enduse::ErrorCode::Forbidden, "{err}");
     assert_eq!(e.audit_log(None, 1).unwrap()[0].seq, before);
-    assert!(e.list_documents("letter", rows[0].letter_id).unwrap().is_empty());
+    assert!(
+        e.list_documents("letter", rows[0].letter_id)
+            .unwrap()
+            .is_empty()
+    );
 
     e.mark_letters_sent(w.rep, c.id, &[], Channel::Email, d("2025-05-02"), now())
         .unwrap();
@@ -392,7 +394,12 @@ fn an_acknowledgement_and_its_scanned_reply_are_written_in_one_transaction() {
         .acknowledge_letter_with_reply(w.rep, rows[0].letter_id, ack("Li Na"), Some(&text), now())
         .unwrap_err();
     assert_eq!(err.field(), Some("reply"), "{err}");
-    assert!(e.get_letter(rows[0].letter_id).unwrap().ack_received_on.is_none());
+    assert!(
+        e.get_letter(rows[0].letter_id)
+            .unwrap()
+            .ack_received_on
+            .is_none()
+    );
 
     let (letter, doc) = e
         .acknowledge_letter_with_reply(w.rep, rows[0].letter_id, ack("Li Na"), Some(&scan), now())
@@ -523,7 +530,12 @@ fn a_sales_rep_may_send_and_record_replies_but_not_run_campaigns_or_change_lette
         .map(|_| ()),
     );
     let (c, _) = e
-        .create_campaign(w.manager, cn_hk_distributors("By manager"), d("2025-05-01"), now())
+        .create_campaign(
+            w.manager,
+            cn_hk_distributors("By manager"),
+            d("2025-05-01"),
+            now(),
+        )
         .unwrap();
     e.mark_letters_sent(w.rep, c.id, &[], Channel::Email, d("2025-05-02"), now())
         .unwrap();
@@ -548,14 +560,19 @@ fn a_sales_rep_may_send_and_record_replies_but_not_run_campaigns_or_change_lette
         now(),
     )
     .unwrap();
-    assert!(!e.list_campaign_summaries(d("2025-05-10")).unwrap().is_empty());
+    assert!(
+        !e.list_campaign_summaries(d("2025-05-10"))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
 fn the_wizard_preview_is_a_real_merged_letter_as_pdf_and_nothing_is_written() {
     let w = world();
     let e = &w.enduse;
-    e.add_customer(w.rep, chinese_distributor("P-1"), now()).unwrap();
+    e.add_customer(w.rep, chinese_distributor("P-1"), now())
+        .unwrap();
     let before = e.audit_log(None, 1).unwrap()[0].seq;
     let pdf = e
         .preview_campaign_pdf(&cn_hk_distributors("Preview"), d("2025-05-01"))

@@ -12,7 +12,7 @@ use enduse::workflows::{
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
-use tauri::ipc::{Channel, Response};
+use tauri::ipc::{Channel as IpcChannel, Response};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -72,7 +72,10 @@ pub fn list_templates(state: State<'_, AppState>) -> CmdResult<Vec<LetterTemplat
 }
 
 #[tauri::command]
-pub fn save_template(state: State<'_, AppState>, input: TemplateInput) -> CmdResult<LetterTemplate> {
+pub fn save_template(
+    state: State<'_, AppState>,
+    input: TemplateInput,
+) -> CmdResult<LetterTemplate> {
     Ok(state.core()?.save_template(
         state.actor()?,
         &input.name,
@@ -111,7 +114,10 @@ pub fn preview_campaign(
 }
 
 #[tauri::command(async)]
-pub fn preview_campaign_pdf(state: State<'_, AppState>, input: CampaignInput) -> CmdResult<Response> {
+pub fn preview_campaign_pdf(
+    state: State<'_, AppState>,
+    input: CampaignInput,
+) -> CmdResult<Response> {
     Ok(Response::new(
         state.core()?.preview_campaign_pdf(&input, today())?,
     ))
@@ -122,9 +128,10 @@ pub fn create_campaign(
     state: State<'_, AppState>,
     input: CampaignInput,
 ) -> CmdResult<CreatedCampaign> {
-    let (campaign, report) = state
-        .core()?
-        .create_campaign(state.actor()?, input, today(), now())?;
+    let (campaign, report) =
+        state
+            .core()?
+            .create_campaign(state.actor()?, input, today(), now())?;
     Ok(CreatedCampaign { campaign, report })
 }
 
@@ -173,7 +180,7 @@ pub fn chase_overdue(state: State<'_, AppState>, input: Uuid) -> CmdResult<Gener
 pub fn save_campaign_pdfs(
     state: State<'_, AppState>,
     input: SavePdfsInput,
-    on_progress: Channel<PdfProgress>,
+    on_progress: IpcChannel<PdfProgress>,
 ) -> CmdResult<PdfReport> {
     // A closed window drops the channel; the PDFs are still written.
     let report = |p: PdfProgress| {

@@ -3,4 +3,12 @@ import type { CampaignRow } from "./CampaignRow";
 import type { CampaignSummary } from "./CampaignSummary";
 import type { LetterTemplate } from "./LetterTemplate";
 
-export type CampaignDetail = { summary: CampaignSummary, template: LetterTemplate, followUpTemplate: LetterTemplate | null, on: string, rows: Array<CampaignRow>, };
+export type CampaignDetail = { summary: CampaignSummary, template: LetterTemplate, followUpTemplate: LetterTemplate | null, 
+/**
+ * The day the standings are computed for.
+ */
+on: string, 
+/**
+ * One row per customer, by name.
+ */
+rows: Array<CampaignRow>, };

@@ -2,4 +2,34 @@
 import type { CampaignLetterStatus } from "./CampaignLetterStatus";
 import type { Channel } from "./Channel";
 
-export type CampaignRow = { customerId: string, customerName: string, customerEnglishName: string | null, country: string, externalId: string | null, status: CampaignLetterStatus, letterId: string, channel: Channel | null, sentOn: string | null, followUpId: string | null, followUpSentOn: string | null, chased: boolean, ackDue: string | null, ackReceivedOn: string | null, ackBy: string | null, ackLetterId: string | null, replyDocumentId: string | null, };
+/**
+ * One customer of a campaign: its letters (the first, and the newest follow-up) in one row.
+ */
+export type CampaignRow = { customerId: string, customerName: string, customerEnglishName: string | null, country: string, externalId: string | null, 
+/**
+ * The customer's standing: acknowledged if it answered any letter, overdue if the newest
+ * letter sent is past due, sent if any letter was sent.
+ */
+status: CampaignLetterStatus, 
+/**
+ * The campaign's first letter to this customer.
+ */
+letterId: string, channel: Channel | null, sentOn: string | null, followUpId: string | null, followUpSentOn: string | null, 
+/**
+ * The newest letter sent already has a follow-up: chasing again adds nothing for this
+ * customer until that follow-up is sent and falls overdue in turn.
+ */
+chased: boolean, 
+/**
+ * The due date in force: the newest sent letter's.
+ */
+ackDue: string | null, ackReceivedOn: string | null, ackBy: string | null, 
+/**
+ * The letter an acknowledgement is recorded against (the newest sent); none when nothing
+ * was sent yet or the customer already acknowledged.
+ */
+ackLetterId: string | null, 
+/**
+ * The scanned reply, if one was stored.
+ */
+replyDocumentId: string | null, };
