@@ -560,6 +560,12 @@ pub struct LetterSettings {
     pub company_name: String,
     pub company_address: Vec<String>,
     pub paper: PaperSize,
+    /// Who signs campaign letters (e.g. the head of export control); without one, the
+    /// customer's account owner signs. Settings saved before this field existed have none.
+    #[serde(default)]
+    pub signatory: Option<String>,
+    #[serde(default)]
+    pub signatory_title: Option<String>,
 }
 
 impl Default for LetterSettings {
@@ -568,6 +574,8 @@ impl Default for LetterSettings {
             company_name: "Your Company Ltd.".into(),
             company_address: vec!["Street and number".into(), "City, Country".into()],
             paper: PaperSize::A4,
+            signatory: None,
+            signatory_title: None,
         }
     }
 }

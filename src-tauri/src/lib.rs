@@ -73,6 +73,21 @@ app_commands! {
     screening::hit_detail(uuid::Uuid) -> enduse::workflows::HitDetail;
     screening::confirm_hit(commands::screening::ConfirmHitInput) -> enduse::workflows::HitDetail;
     screening::dismiss_hit(commands::screening::DismissHitInput) -> enduse::workflows::HitDetail;
+    campaigns::list_campaigns(()) -> Vec<enduse::workflows::CampaignSummary>;
+    campaigns::list_templates(()) -> Vec<enduse::model::LetterTemplate>;
+    campaigns::save_template(commands::campaigns::TemplateInput) -> enduse::model::LetterTemplate;
+    campaigns::merge_fields(()) -> Vec<enduse::workflows::MergeField>;
+    campaigns::letter_settings(()) -> enduse::model::LetterSettings;
+    campaigns::set_letter_settings(enduse::model::LetterSettings) -> enduse::model::LetterSettings;
+    campaigns::preview_campaign(enduse::workflows::CampaignInput) -> enduse::workflows::CampaignPreview;
+    campaigns::preview_campaign_pdf(enduse::workflows::CampaignInput) -> commands::attestations::Binary;
+    campaigns::create_campaign(enduse::workflows::CampaignInput) -> commands::campaigns::CreatedCampaign;
+    campaigns::campaign_detail(uuid::Uuid) -> enduse::workflows::CampaignDetail;
+    campaigns::mark_letters_sent(commands::campaigns::MarkSentInput) -> u64;
+    campaigns::acknowledge_campaign_letter(commands::campaigns::AckReplyInput) -> enduse::model::Letter;
+    campaigns::chase_overdue(uuid::Uuid) -> enduse::workflows::GenerateReport;
+    campaigns::save_campaign_pdfs(commands::campaigns::SavePdfsInput) -> enduse::workflows::PdfReport, progress enduse::workflows::PdfProgress;
+    campaigns::letter_pdf(uuid::Uuid) -> commands::attestations::Binary;
 }
 
 /// Builds and runs the app until its last window closes.

@@ -120,14 +120,30 @@ where
         .unwrap_or_else(|e| Err(IpcError::interrupted(&e.to_string())))
 }
 
-/// The clock, read in one place: commands pass `now` and `today` into the core.
+/// The clock, read in one place: commands pass `now` and `today` into the core. In a debug build
+/// with `ENDUSE_TODAY` set, the clock is moved by as many days as "today" is, so that a date
+/// chosen on the moved day is not refused as being in the future.
 pub fn now() -> Timestamp {
-    Utc::now()
+    match moved_today() {
+        Some(day) => Utc::now() + (day - Local::now().date_naive()),
+        None => Utc::now(),
+    }
 }
+
+/// Environment variable that moves "today" in debug builds, so end-to-end tests can see letters
+/// fall overdue. Release builds ignore it.
+pub const TODAY_ENV: &str = "ENDUSE_TODAY";
 
 /// Today in the user's time zone: customer states and defaults are computed for this day.
 pub fn today() -> NaiveDate {
-    Local::now().date_naive()
+    moved_today().unwrap_or_else(|| Local::now().date_naive())
+}
+
+fn moved_today() -> Option<NaiveDate> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var(TODAY_ENV).ok()?.trim().parse().ok()
 }
 
 /// About this installation, for the settings screen and the first-run hint.

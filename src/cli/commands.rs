@@ -248,10 +248,17 @@ fn execute(cli: Cli) -> Result<i32> {
             company_name,
             address,
             paper,
+            signatory,
+            signatory_title,
             json,
         } => {
             let old = e.letter_settings()?;
-            let changed = company_name.is_some() || !address.is_empty() || paper.is_some();
+            let changed = company_name.is_some()
+                || !address.is_empty()
+                || paper.is_some()
+                || signatory.is_some()
+                || signatory_title.is_some();
+            let blank_is_none = |v: String| Some(v).filter(|v| !v.trim().is_empty());
             let settings = LetterSettings {
                 company_name: company_name.unwrap_or(old.company_name),
                 company_address: if address.is_empty() {
@@ -263,6 +270,8 @@ fn execute(cli: Cli) -> Result<i32> {
                     Some(p) => p.parse()?,
                     None => old.paper,
                 },
+                signatory: signatory.map_or(old.signatory, blank_is_none),
+                signatory_title: signatory_title.map_or(old.signatory_title, blank_is_none),
             };
             let settings = if changed {
                 e.set_letter_settings(ctx.actor()?, settings, now)?
@@ -273,10 +282,14 @@ fn execute(cli: Cli) -> Result<i32> {
                 return print_json(&settings);
             }
             println!(
-                "{}\n{}\npaper {}",
+                "{}\n{}\npaper {}\nsigned by {}",
                 settings.company_name,
                 settings.company_address.join("\n"),
-                settings.paper
+                settings.paper,
+                settings
+                    .signatory
+                    .as_deref()
+                    .unwrap_or("the customer's account owner")
             );
             Ok(0)
         }
@@ -544,11 +557,7 @@ fn letter(ctx: &Ctx, cmd: LetterCmd, now: Timestamp) -> Result<i32> {
                 note,
             };
             let id = uuid("letter", &letter)?;
-            let actor = ctx.actor()?;
-            e.acknowledge_letter(actor, id, input, now)?;
-            if let Some(path) = reply {
-                e.attach_letter_reply(actor, id, &path, now)?;
-            }
+            e.acknowledge_letter_with_reply(ctx.actor()?, id, input, reply.as_deref(), now)?;
             Ok(0)
         }
         LetterCmd::Generate {

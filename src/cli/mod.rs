@@ -119,6 +119,11 @@ pub enum Command {
         /// a4 | us_letter
         #[arg(long)]
         paper: Option<String>,
+        /// Who signs campaign letters (empty: the customer's account owner)
+        #[arg(long)]
+        signatory: Option<String>,
+        #[arg(long)]
+        signatory_title: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -255,6 +255,26 @@ impl LetterRenderer {
         })
     }
 
+    /// As [`Self::render_each`], calling `on_done` after each letter (from the rendering
+    /// threads, in any order), e.g. to report progress.
+    pub fn render_each_with(
+        &self,
+        letters: &[LetterDoc],
+        on_done: &(dyn Fn() + Sync),
+    ) -> Vec<Result<Vec<u8>, PdfError>> {
+        use rayon::prelude::*;
+        self.shared.pool.install(|| {
+            letters
+                .par_iter()
+                .map(|letter| {
+                    let pdf = self.render(letter);
+                    on_done();
+                    pdf
+                })
+                .collect()
+        })
+    }
+
     /// Several letters in one PDF for printing: each starts on a new page and has its own page
     /// numbers.
     pub fn render_merged(&self, letters: &[LetterDoc]) -> Result<Vec<u8>, PdfError> {

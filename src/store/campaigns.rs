@@ -156,3 +156,133 @@ pub fn list_campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
     let rows = stmt.query_map([], campaign_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Where one campaign stands, counted per customer (see [`campaign_counts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CampaignCounts {
+    /// Customers with a letter in the campaign.
+    pub customers: u64,
+    /// Customers with any letter of the campaign sent.
+    pub sent: u64,
+    /// Customers who acknowledged any letter of the campaign.
+    pub acknowledged: u64,
+    /// Customers not acknowledged whose newest sent letter's acknowledgement is past due on `on`.
+    pub overdue: u64,
+    /// Follow-up letters generated.
+    pub follow_ups: u64,
+    /// Letters (first letters and follow-ups) not yet sent.
+    pub unsent_letters: u64,
+}
+
+/// Counts of every campaign in one aggregate query, keyed by campaign. A customer counts once per
+/// campaign, however many letters (first letter, follow-ups) it was sent; the due date in force
+/// is that of the newest letter sent, and a reply to any letter acknowledges the customer.
+/// `workflows::campaigns::standing` computes the same per customer and must agree.
+pub fn campaign_counts(
+    conn: &Connection,
+    on: chrono::NaiveDate,
+) -> Result<std::collections::HashMap<Uuid, CampaignCounts>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT campaign_id, COUNT(*), SUM(sent), SUM(acked), \
+                SUM(acked = 0 AND due IS NOT NULL AND due < ?1), SUM(chases), SUM(unsent) \
+         FROM (SELECT campaign_id, \
+                      MAX(sent_on IS NOT NULL) AS sent, \
+                      MAX(ack_received_on IS NOT NULL) AS acked, \
+                      MAX(CASE WHEN sent_on IS NOT NULL THEN ack_due END) AS due, \
+                      SUM(chase_of IS NOT NULL) AS chases, \
+                      SUM(sent_on IS NULL) AS unsent \
+               FROM letter WHERE campaign_id IS NOT NULL AND archived = 0 \
+               GROUP BY campaign_id, customer_id) \
+         GROUP BY campaign_id",
+    )?;
+    let rows = stmt.query_map([on.to_string()], |row| {
+        let c = Cols(row);
+        let n = |i| c.int(i).map(|v| v.max(0) as u64);
+        Ok((
+            c.uuid(0)?,
+            CampaignCounts {
+                customers: n(1)?,
+                sent: n(2)?,
+                acknowledged: n(3)?,
+                overdue: n(4)?,
+                follow_ups: n(5)?,
+                unsent_letters: n(6)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One letter of a campaign with what the campaign page shows of its customer; no body.
+#[derive(Debug, Clone)]
+pub struct CampaignLetterFacts {
+    pub letter_id: Uuid,
+    pub customer_id: Uuid,
+    pub chase_of: Option<Uuid>,
+    pub template_name: String,
+    pub template_version: i64,
+    pub channel: Option<crate::model::Channel>,
+    pub sent_on: Option<chrono::NaiveDate>,
+    pub ack_due: Option<chrono::NaiveDate>,
+    pub ack_received_on: Option<chrono::NaiveDate>,
+    pub ack_by: Option<String>,
+    pub pdf_sha256: Option<String>,
+    pub customer_name: String,
+    pub customer_english_name: Option<String>,
+    pub country: String,
+    pub external_id: Option<String>,
+}
+
+/// Every letter of a campaign with its customer, in one query: by customer name, then each
+/// customer's letters in the order they were generated.
+pub fn list_campaign_letter_facts(
+    conn: &Connection,
+    campaign_id: Uuid,
+) -> Result<Vec<CampaignLetterFacts>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.customer_id, l.chase_of, l.template_name, l.template_version, l.channel, \
+                l.sent_on, l.ack_due, l.ack_received_on, l.ack_by, l.pdf_sha256, \
+                c.name, c.english_name, c.country, c.external_id \
+         FROM letter l JOIN customer c ON c.id = l.customer_id \
+         WHERE l.campaign_id = ?1 AND l.archived = 0 \
+         ORDER BY c.name, c.id, l.id",
+    )?;
+    let rows = stmt.query_map([campaign_id.to_string()], |row| {
+        let c = Cols(row);
+        Ok(CampaignLetterFacts {
+            letter_id: c.uuid(0)?,
+            customer_id: c.uuid(1)?,
+            chase_of: c.opt_uuid(2)?,
+            template_name: c.text(3)?,
+            template_version: c.int(4)?,
+            channel: c.opt_parsed(5)?,
+            sent_on: c.opt_date(6)?,
+            ack_due: c.opt_date(7)?,
+            ack_received_on: c.opt_date(8)?,
+            ack_by: c.opt_text(9)?,
+            pdf_sha256: c.opt_text(10)?,
+            customer_name: c.text(11)?,
+            customer_english_name: c.opt_text(12)?,
+            country: c.text(13)?,
+            external_id: c.opt_text(14)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest reply document of each of a campaign's letters that has one, by letter.
+pub fn campaign_reply_documents(
+    conn: &Connection,
+    campaign_id: Uuid,
+) -> Result<std::collections::HashMap<Uuid, Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.owner_id, d.id FROM document d JOIN letter l ON l.id = d.owner_id \
+         WHERE d.owner_entity = 'letter' AND d.archived = 0 AND l.campaign_id = ?1 \
+         ORDER BY d.id",
+    )?;
+    let rows = stmt.query_map([campaign_id.to_string()], |row| {
+        let c = Cols(row);
+        Ok((c.uuid(0)?, c.uuid(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -99,6 +99,16 @@ pub fn get_customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> {
         .optional()?)
 }
 
+/// The customers a campaign wrote to, in one query (for rendering its letters).
+pub fn customers_of_campaign(conn: &Connection, campaign_id: Uuid) -> Result<Vec<Customer>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM customer WHERE id IN \
+         (SELECT customer_id FROM letter WHERE campaign_id = ?1)"
+    ))?;
+    let rows = stmt.query_map([campaign_id.to_string()], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn find_customer_by_external_id(
     conn: &Connection,
     external_id: &str,

@@ -64,10 +64,10 @@ pub struct AttestationRecord {
 }
 
 /// A document read from a path, checked and ready to store.
-struct IncomingDocument {
+pub(super) struct IncomingDocument {
     name: String,
     media_type: &'static str,
-    bytes: Vec<u8>,
+    pub(super) bytes: Vec<u8>,
 }
 
 /// The media type from the file's first bytes; the extension is not trusted.
@@ -85,7 +85,7 @@ pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-fn read_document(field: &str, path: &Path) -> Result<IncomingDocument> {
+pub(super) fn read_document(field: &str, path: &Path) -> Result<IncomingDocument> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::invalid(field, format!("{}: {e}", path.display())))?;
     if !meta.is_file() {
@@ -468,7 +468,7 @@ impl Enduse {
     }
 }
 
-fn insert_document(
+pub(super) fn insert_document(
     ch: &Change<'_>,
     owner_entity: &str,
     owner_id: Uuid,

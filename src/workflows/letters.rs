@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::customers::load_customer;
 use super::{Enduse, actor_user, not_future, optional, policy_in};
 use crate::model::*;
+use crate::store::Change;
 use crate::store::documents::sha256_hex;
 use crate::store::letters as store_letters;
 use crate::{Error, Result};
@@ -107,42 +108,9 @@ impl Enduse {
         input: AckInput,
         now: Timestamp,
     ) -> Result<Letter> {
-        not_future("received_on", input.received_on, now)?;
-        let by = super::required("by", &input.by)?;
-        let note = optional("note", input.note.as_deref())?;
+        let checked = checked_ack(&input, now)?;
         self.write(Some(actor), now, |ch| {
-            actor_user(ch, "acknowledge letter")?;
-            let old = store_letters::get_letter(ch.tx, letter_id)?
-                .ok_or_else(|| Error::not_found("letter", letter_id))?;
-            let Some(sent_on) = old.sent_on else {
-                return Err(Error::forbidden(
-                    "acknowledge letter",
-                    "the letter has not been sent",
-                ));
-            };
-            if let Some(on) = old.ack_received_on {
-                return Err(Error::forbidden(
-                    "acknowledge letter",
-                    format!("it was already acknowledged on {on}"),
-                ));
-            }
-            if input.received_on < sent_on {
-                return Err(Error::invalid(
-                    "received_on",
-                    format!("is before the letter was sent ({sent_on})"),
-                ));
-            }
-            let letter = Letter {
-                ack_received_on: Some(input.received_on),
-                ack_by: Some(by),
-                ack_note: note,
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
-                ..old.clone()
-            };
-            ch.write("letter.acknowledge", Some(&old), &letter)?;
-            Ok(letter)
+            acknowledge_in(ch, letter_id, &input, checked)
         })
     }
 
@@ -154,4 +122,60 @@ impl Enduse {
     pub fn list_letters_for_customer(&self, customer_id: Uuid) -> Result<Vec<Letter>> {
         self.read(|c| store_letters::list_letters_for_customer(c, customer_id))
     }
+}
+
+/// An acknowledgement's checked inputs: who at the customer, and the note.
+pub(super) struct CheckedAck {
+    by: String,
+    note: Option<String>,
+}
+
+pub(super) fn checked_ack(input: &AckInput, now: Timestamp) -> Result<CheckedAck> {
+    not_future("received_on", input.received_on, now)?;
+    Ok(CheckedAck {
+        by: super::required("by", &input.by)?,
+        note: optional("note", input.note.as_deref())?,
+    })
+}
+
+/// Records an acknowledgement in the caller's transaction: the letter must have been sent, not
+/// yet acknowledged, and the reply cannot predate the sending.
+pub(super) fn acknowledge_in(
+    ch: &Change<'_>,
+    letter_id: Uuid,
+    input: &AckInput,
+    checked: CheckedAck,
+) -> Result<Letter> {
+    let actor = actor_user(ch, "acknowledge letter")?;
+    let old = store_letters::get_letter(ch.tx, letter_id)?
+        .ok_or_else(|| Error::not_found("letter", letter_id))?;
+    let Some(sent_on) = old.sent_on else {
+        return Err(Error::forbidden(
+            "acknowledge letter",
+            "the letter has not been sent",
+        ));
+    };
+    if let Some(on) = old.ack_received_on {
+        return Err(Error::forbidden(
+            "acknowledge letter",
+            format!("it was already acknowledged on {on}"),
+        ));
+    }
+    if input.received_on < sent_on {
+        return Err(Error::invalid(
+            "received_on",
+            format!("is before the letter was sent ({sent_on})"),
+        ));
+    }
+    let letter = Letter {
+        ack_received_on: Some(input.received_on),
+        ack_by: Some(checked.by),
+        ack_note: checked.note,
+        updated_at: ch.at,
+        updated_by: Some(actor.id),
+        version: old.version + 1,
+        ..old.clone()
+    };
+    ch.write("letter.acknowledge", Some(&old), &letter)?;
+    Ok(letter)
 }

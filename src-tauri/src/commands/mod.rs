@@ -4,6 +4,7 @@
 pub mod app;
 pub mod attestations;
 pub mod audit;
+pub mod campaigns;
 pub mod checks;
 pub mod customers;
 pub mod letters;

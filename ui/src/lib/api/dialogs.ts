@@ -33,8 +33,27 @@ export async function pickFiles(title: string, extensions: string[], name: strin
   return Array.isArray(paths) ? paths : typeof paths === 'string' ? [paths] : [];
 }
 
-export async function pickSavePath(title: string, defaultPath: string): Promise<string | null> {
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+const CSV: FileFilter = { name: 'CSV', extensions: ['csv'] };
+
+export async function pickSavePath(
+  title: string,
+  defaultPath: string,
+  filter: FileFilter = CSV,
+): Promise<string | null> {
   const q = queued();
   if (q) return q[0] ?? null;
-  return save({ title, defaultPath, filters: [{ name: 'CSV', extensions: ['csv'] }] });
+  return save({ title, defaultPath, filters: [filter] });
+}
+
+/** An existing folder (e.g. where to write one PDF per letter). */
+export async function pickFolder(title: string): Promise<string | null> {
+  const q = queued();
+  if (q) return q[0] ?? null;
+  const path = await open({ title, multiple: false, directory: true });
+  return typeof path === 'string' ? path : null;
 }

@@ -12,6 +12,10 @@ export type Route =
   | { name: 'attestation'; customerId?: string }
   | { name: 'reviews' }
   | { name: 'letters'; customerId?: string }
+  | { name: 'campaigns' }
+  | { name: 'campaign'; id: string }
+  | { name: 'new-campaign' }
+  | { name: 'templates' }
   | { name: 'check' }
   | { name: 'audit' }
   | { name: 'settings' }

@@ -23,6 +23,8 @@ export class Session {
   isManager = $derived(this.user?.role === 'compliance_manager');
   /** Managers and admins see the whole programme; reps their own customers. */
   seesEverything = $derived(this.user !== null && this.user.role !== 'sales_rep');
+  /** Creating campaigns, chasing, templates and the letterhead: not for sales reps (the core refuses them too). */
+  runsCampaigns = $derived(this.user !== null && this.user.role !== 'sales_rep');
 
   async load() {
     this.loading = true;

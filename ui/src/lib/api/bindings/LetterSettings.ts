@@ -4,4 +4,9 @@ import type { PaperSize } from "./PaperSize";
 /**
  * Our company as printed on letters.
  */
-export type LetterSettings = { companyName: string, companyAddress: Array<string>, paper: PaperSize, };
+export type LetterSettings = { companyName: string, companyAddress: Array<string>, paper: PaperSize, 
+/**
+ * Who signs campaign letters (e.g. the head of export control); without one, the
+ * customer's account owner signs. Settings saved before this field existed have none.
+ */
+signatory: string | null, signatoryTitle: string | null, };

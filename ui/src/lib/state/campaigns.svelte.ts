@@ -1,0 +1,100 @@
+//! Letter campaigns: the list with each campaign's counts, and one campaign's page (its rows, the
+//! filter over them, and the actions that change them). Every action reloads the page from the
+//! core afterwards, so counts and rows always come from one definition (the core's).
+import { call, callWithProgress } from '$lib/api/ipc';
+import { AppError } from '$lib/api/errors';
+import type { AckInput } from '$lib/api/bindings/AckInput';
+import type { CampaignDetail } from '$lib/api/bindings/CampaignDetail';
+import type { CampaignSummary } from '$lib/api/bindings/CampaignSummary';
+import type { Channel } from '$lib/api/bindings/Channel';
+import type { GenerateReport } from '$lib/api/bindings/GenerateReport';
+import type { PdfOutput } from '$lib/api/bindings/PdfOutput';
+import type { PdfProgress } from '$lib/api/bindings/PdfProgress';
+import type { PdfReport } from '$lib/api/bindings/PdfReport';
+import { type RowFilter, chaseList, countByStatus, filterRows } from '$lib/shared/campaigns/campaigns';
+
+export class CampaignList {
+  items = $state<CampaignSummary[]>([]);
+  loading = $state(false);
+  error = $state<AppError | null>(null);
+
+  async load() {
+    this.loading = true;
+    this.error = null;
+    try {
+      this.items = await call('list_campaigns');
+    } catch (e) {
+      this.error = AppError.from(e);
+    } finally {
+      this.loading = false;
+    }
+  }
+}
+
+export class CampaignPage {
+  readonly id: string;
+  detail = $state<CampaignDetail | null>(null);
+  loading = $state(false);
+  error = $state<AppError | null>(null);
+  /** Milliseconds the last load took, from the call to the rows in hand. */
+  loadMs = $state<number | null>(null);
+  filter = $state<RowFilter>({ status: '', search: '' });
+
+  rows = $derived(this.detail ? filterRows(this.detail.rows, this.filter) : []);
+  counts = $derived(this.detail ? countByStatus(this.detail.rows) : null);
+  chase = $derived(this.detail ? chaseList(this.detail.rows) : { overdue: [], unchased: 0 });
+
+  constructor(id: string) {
+    this.id = id;
+  }
+
+  async load() {
+    this.loading = true;
+    this.error = null;
+    const started = performance.now();
+    try {
+      this.detail = await call('campaign_detail', this.id);
+      this.loadMs = Math.round(performance.now() - started);
+    } catch (e) {
+      this.error = AppError.from(e);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Marks every unsent letter (first letters and follow-ups) sent; the number marked. */
+  async markSent(channel: Channel, sentOn: string): Promise<number> {
+    const n = await call('mark_letters_sent', { campaignId: this.id, letterIds: [], channel, sentOn });
+    await this.load();
+    return n;
+  }
+
+  async acknowledge(letterId: string, ack: AckInput, replyPath: string | null) {
+    await call('acknowledge_campaign_letter', { letterId, ack, replyPath });
+    await this.load();
+  }
+
+  async chaseOverdue(): Promise<GenerateReport> {
+    const report = await call('chase_overdue', this.id);
+    await this.load();
+    return report;
+  }
+
+  /** While PDFs are being typeset: how many are done, of how many. */
+  pdfProgress = $state<PdfProgress | null>(null);
+
+  async savePdfs(output: PdfOutput, onlyUnsent: boolean): Promise<PdfReport> {
+    this.pdfProgress = null;
+    try {
+      const report = await callWithProgress(
+        'save_campaign_pdfs',
+        { campaignId: this.id, output, onlyUnsent },
+        (p) => (this.pdfProgress = p),
+      );
+      await this.load();
+      return report;
+    } finally {
+      this.pdfProgress = null;
+    }
+  }
+}
