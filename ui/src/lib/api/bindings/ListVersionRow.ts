@@ -2,4 +2,16 @@
 import type { ListKind } from "./ListKind";
 import type { ListVersion } from "./ListVersion";
 
-export type ListVersionRow = { version: ListVersion, kind: ListKind, source: string, importedByName: string | null, current: boolean, };
+/**
+ * One imported list version as the lists page shows it.
+ */
+export type ListVersionRow = { version: ListVersion, kind: ListKind, 
+/**
+ * Who publishes the list, in which format.
+ */
+source: string, importedByName: string | null, 
+/**
+ * The newest version of its kind: the one customers are screened against. Older versions
+ * are superseded and stay on record.
+ */
+current: boolean, };
