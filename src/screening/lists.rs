@@ -220,7 +220,7 @@ impl<'a> RowProgress<'a> {
 
     fn tick(&mut self) {
         self.rows += 1;
-        if self.rows % PROGRESS_EVERY == 0
+        if self.rows.is_multiple_of(PROGRESS_EVERY)
             && let Some(report) = self.report.as_mut()
         {
             report(self.rows);
@@ -228,7 +228,7 @@ impl<'a> RowProgress<'a> {
     }
 
     fn finish(&mut self) {
-        if self.rows % PROGRESS_EVERY != 0
+        if !self.rows.is_multiple_of(PROGRESS_EVERY)
             && let Some(report) = self.report.as_mut()
         {
             report(self.rows);

@@ -1207,7 +1207,7 @@ impl Enduse {
             let step = (total / 100).max(10);
             let on_done = || {
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n % step == 0 && n < total {
+                if n.is_multiple_of(step) && n < total {
                     progress(PdfProgress { done: n, total });
                 }
             };

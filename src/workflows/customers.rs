@@ -572,7 +572,7 @@ impl Enduse {
             } in parsed.rows
             {
                 progress.validated += 1;
-                if progress.validated % IMPORT_PROGRESS_EVERY == 0 {
+                if progress.validated.is_multiple_of(IMPORT_PROGRESS_EVERY) {
                     on_progress(progress);
                 }
                 let mut input = input;
@@ -633,7 +633,7 @@ impl Enduse {
             for (existing, fields) in planned {
                 if !dry_run {
                     progress.written += 1;
-                    if progress.written % IMPORT_PROGRESS_EVERY == 0 {
+                    if progress.written.is_multiple_of(IMPORT_PROGRESS_EVERY) {
                         on_progress(progress);
                     }
                 }
