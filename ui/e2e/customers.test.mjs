@@ -162,7 +162,7 @@ test(`a ${LARGE.toLocaleString('en')}-row CSV shows progress while it is checked
   assert.ok(updates >= (2 * LARGE) / 250, `import reported progress ${updates} times`);
   await app.shot('import-done');
   await app.browser.keys('Escape');
-  await app.browser.waitUntil(async () => (await textOf(app, 'customer-total')).startsWith(`${(LARGE + 1).toLocaleString()} customers`), {
+  await app.browser.waitUntil(async () => (await textOf(app, 'customer-total')).startsWith(`${(LARGE + 1).toLocaleString('en-GB')} customers`), {
     timeout: 10_000,
   });
 });
@@ -184,7 +184,7 @@ test('the markup name shows literally in the table too, and archiving hides the 
   await (await app.$t('archived-banner')).waitForDisplayed({ timeout: 10_000 });
   await app.shot('customer-archived');
   await nav(app, 'customers');
-  await app.browser.waitUntil(async () => (await textOf(app, 'customer-total')).startsWith(`${LARGE.toLocaleString()} customers`), {
+  await app.browser.waitUntil(async () => (await textOf(app, 'customer-total')).startsWith(`${LARGE.toLocaleString('en-GB')} customers`), {
     timeout: 10_000,
   });
 });
