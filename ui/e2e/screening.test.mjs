@@ -103,7 +103,9 @@ test('the two customers named like listed parties are open hits', async () => {
 });
 
 test('the manager reviews a hit side by side and dismisses it with a reason', async () => {
-  const row = await app.browser.$('//*[@data-testid="hit-row"][contains(., "Drayworth")]');
+  // WebKitWebDriver refuses to click a <tr> itself ("not interactable"): click the row's
+  // customer cell, as a user would.
+  const row = await app.browser.$('//*[@data-testid="hit-row"][contains(., "Drayworth")]/td[1]');
   await row.click();
   await (await app.$t('hit-entry')).waitForDisplayed({ timeout: 10_000 });
   assert.match(await textOf(app, 'hit-customer'), /Drayworth Electronics Ltd.*United Kingdom/);
