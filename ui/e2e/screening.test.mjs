@@ -4,7 +4,7 @@
 // reviews one side by side and dismisses it with a reason, confirms the other from its customer
 // page, and the order check then HOLDs. Last, the real OFAC SDN files (three together) are
 // imported through the dialog and the time is printed. docs/screening-*.png are screenshots
-// from this test (artifacts/e2e/screening-*-lists.png and -hit-review.png).
+// from this test (artifacts/e2e/screening-*-lists-two.png and -hit-review.png).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,7 +141,7 @@ test('confirming the other hit from its customer page blocks the customer and th
   const badge = await app.browser.$('[data-testid="customer-state"] [data-testid="state-badge"]');
   await badge.waitForDisplayed({ timeout: 10_000 });
   assert.equal(await badge.getAttribute('data-state'), 'screening_hit');
-  await (await app.$t('customer-hit')).scrollIntoView();
+  await (await app.$t('customer-hit')).scrollIntoView({ block: 'center' });
   await app.browser.pause(200);
   await app.shot('customer-hits');
   await (await app.$t('customer-hit')).click();
