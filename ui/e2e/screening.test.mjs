@@ -4,7 +4,7 @@
 // reviews one side by side and dismisses it with a reason, confirms the other from its customer
 // page, and the order check then HOLDs. Last, the real OFAC SDN files (three together) are
 // imported through the dialog and the time is printed. docs/screening-*.png are screenshots
-// from this test (artifacts/e2e/screening-*-lists.png and -hit-review.png).
+// from this test (artifacts/e2e/screening-*-lists-two.png and -hit-review.png).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,7 +103,9 @@ test('the two customers named like listed parties are open hits', async () => {
 });
 
 test('the manager reviews a hit side by side and dismisses it with a reason', async () => {
-  const row = await app.browser.$('//*[@data-testid="hit-row"][contains(., "Drayworth")]');
+  // WebKitWebDriver refuses to click a <tr> itself ("not interactable"): click the row's
+  // customer cell, as a user would.
+  const row = await app.browser.$('//*[@data-testid="hit-row"][contains(., "Drayworth")]/td[1]');
   await row.click();
   await (await app.$t('hit-entry')).waitForDisplayed({ timeout: 10_000 });
   assert.match(await textOf(app, 'hit-customer'), /Drayworth Electronics Ltd.*United Kingdom/);
@@ -118,6 +120,7 @@ test('the manager reviews a hit side by side and dismisses it with a reason', as
   await (await app.$t('hit-reason')).setValue('Different company: UK registration and address checked');
   await (await app.$t('hit-dismiss')).click();
   await waitText('hit-decided', /Dismissed.*registration and address checked/);
+  await app.browser.pause(200);
   await app.shot('hit-dismissed');
 
   await (await app.browser.$('button=Back')).click();
@@ -138,6 +141,9 @@ test('confirming the other hit from its customer page blocks the customer and th
   const badge = await app.browser.$('[data-testid="customer-state"] [data-testid="state-badge"]');
   await badge.waitForDisplayed({ timeout: 10_000 });
   assert.equal(await badge.getAttribute('data-state'), 'screening_hit');
+  await (await app.$t('customer-hit')).scrollIntoView({ block: 'center' });
+  await app.browser.pause(200);
+  await app.shot('customer-hits');
   await (await app.$t('customer-hit')).click();
 
   await (await app.$t('hit-confirm')).waitForDisplayed({ timeout: 10_000 });
@@ -145,6 +151,7 @@ test('confirming the other hit from its customer page blocks the customer and th
   await (await app.$t('hit-confirm-block')).click();
   await waitText('hit-decided', /Confirmed/);
   assert.match(await textOf(app, 'hit-customer-status'), /Blocked.*Restricted party/);
+  await app.browser.pause(200);
   await app.shot('hit-confirmed');
 
   await nav(app, 'check');
@@ -171,5 +178,6 @@ test('the real OFAC SDN files import together through the dialog', async () => {
   assert.match(done, /8,976 entries/);
   await (await app.$t('list-import-close')).click();
   await app.browser.waitUntil(async () => (await textsOf(app, 'list-version')).length === 2, { timeout: 10_000 });
+  await app.browser.pause(200);
   await app.shot('lists-two');
 });
