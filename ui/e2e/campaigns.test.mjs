@@ -216,4 +216,8 @@ test('with the clock moved past the due date, the overdue are chased with follow
   assert.equal(await dataNumber('progress-sent'), created, 'sent counts customers, not letters');
   await (await app.$t('open-mark-sent')).waitForEnabled({ timeout: 10_000 });
   await app.shot('chased');
+  await (await app.$t('filter-all')).click();
+  await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="campaign-row"]')).length > 2);
+  await app.browser.pause(300);
+  await app.shot('campaign-progress');
 });
