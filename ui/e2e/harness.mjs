@@ -3,7 +3,7 @@
 // connections open, which tauri-driver needs). Every test gets its own temporary database via the
 // environment of its own tauri-driver, so tests never share state or touch a real data dir.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,6 +30,23 @@ async function ensureDisplay() {
   xvfb.unref();
   process.on('exit', () => xvfb?.kill());
   return display;
+}
+
+/**
+ * Kills any process still running with this test's database in its environment: killing
+ * tauri-driver does not reach the WebKitWebDriver it started nor the app under it, and one left
+ * running would keep the next test's Xvfb busy and this test process alive.
+ */
+function killLeftovers(db) {
+  const marker = `ENDUSE_DB=${db}\0`;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (Number(pid) === process.pid) continue;
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(marker)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
 }
 
 async function waitForPort(port, child) {
@@ -102,6 +119,9 @@ export async function launch(testName, env = {}) {
       }
       driver.kill();
       await sleep(100);
+      killLeftovers(env.ENDUSE_DB ?? db);
+      // A leftover child could hold the driver's stderr pipe open and keep this process alive.
+      driver.stderr.destroy();
       rmSync(dir, { recursive: true, force: true });
       if (process.env.E2E_DEBUG) process.stderr.write(driverLog);
     },
