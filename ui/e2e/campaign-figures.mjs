@@ -21,7 +21,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function main() {
   const prep = mkdtempSync(join(tmpdir(), 'enduse-campaign-figures-'));
   const db = join(prep, 'enduse.db');
-  const cli = (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8' });
+  // `campaign show --json` for thousands of letters is several MB: above execFileSync's 1 MB default.
+  const cli = (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const t0 = performance.now();
   cli('demo', '--customers', String(CUSTOMERS));
   const manager = JSON.parse(cli('user', 'list', '--json')).find((u) => u.role === 'compliance_manager');

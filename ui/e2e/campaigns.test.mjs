@@ -169,11 +169,13 @@ test('the letters are saved as one merged PDF and as one file per letter', async
   assert.match(await textOf(app, 'pdf-error'), /not an existing folder/);
   assert.equal(existsSync(join(prep, 'no-such-folder')), false);
   await app.browser.keys('Escape');
+  await (await app.$t('pdf-error')).waitForExist({ reverse: true, timeout: 5_000 });
 });
 
 test('a misspelt merge field is refused when the template is saved, beside its field', async () => {
   await nav(app, 'campaigns');
   await (await app.$t('campaign-item')).waitForDisplayed({ timeout: 10_000 });
+  await app.browser.pause(300);
   await app.shot('campaigns-list');
   await (await app.$t('open-templates')).click();
   const body = await app.$t('template-body');
@@ -214,4 +216,8 @@ test('with the clock moved past the due date, the overdue are chased with follow
   assert.equal(await dataNumber('progress-sent'), created, 'sent counts customers, not letters');
   await (await app.$t('open-mark-sent')).waitForEnabled({ timeout: 10_000 });
   await app.shot('chased');
+  await (await app.$t('filter-all')).click();
+  await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="campaign-row"]')).length > 2);
+  await app.browser.pause(300);
+  await app.shot('campaign-progress');
 });
