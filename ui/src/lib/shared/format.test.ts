@@ -18,5 +18,6 @@ describe('format', () => {
   });
   it('humanizes enum values', () => {
     expect(humanize('contract_manufacturer')).toBe('Contract manufacturer');
+    expect(humanize('oem')).toBe('OEM');
   });
 });

@@ -43,9 +43,15 @@ function ymd(iso: string): [number, number, number] {
   return [y, m - 1, d];
 }
 
-/** `contract_manufacturer` -> `Contract manufacturer`. */
+/** Words kept in capitals when a code is shown as words. */
+const ACRONYMS = new Set(['oem', 'ems', 'odm', 'hs', 'chpl', 'pdf', 'sdn', 'dpl', 'csl']);
+
+/** `contract_manufacturer` -> `Contract manufacturer`; `oem` -> `OEM`. */
 export function humanize(snake: string): string {
-  const s = snake.replace(/_/g, ' ');
+  const s = snake
+    .split('_')
+    .map((w) => (ACRONYMS.has(w.toLowerCase()) ? w.toUpperCase() : w))
+    .join(' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
