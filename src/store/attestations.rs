@@ -110,6 +110,19 @@ pub fn list_submitted_attestations(conn: &Connection) -> Result<Vec<Attestation>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// How many attestations await review, and when the oldest of them was logged.
+pub fn submitted_summary(conn: &Connection) -> Result<(u64, Option<crate::model::Timestamp>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT count(*), min(logged_at) FROM attestation WHERE status = 'submitted' AND archived = 0",
+    )?;
+    Ok(stmt.query_row([], |row| {
+        let c = Cols(row);
+        let n: i64 = c.int(0)?;
+        let oldest = if n == 0 { None } else { Some(c.ts(1)?) };
+        Ok((n as u64, oldest))
+    })?)
+}
+
 /// Attestations a reviewer sent back for changes, oldest logged first.
 pub fn list_attestations_sent_back(conn: &Connection) -> Result<Vec<Attestation>> {
     let mut stmt = conn.prepare_cached(&format!(

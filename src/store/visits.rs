@@ -165,6 +165,25 @@ pub fn list_red_flag_observations(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Calls `f` on each open red flag, newest first, until it returns false (the home screen
+/// shows the first few that pass its filter without loading every open flag).
+pub fn each_open_red_flag(
+    conn: &Connection,
+    mut f: impl FnMut(RedFlagObservation) -> bool,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE resolved_on IS NULL \
+         ORDER BY observed_on DESC, id DESC"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        if !f(flag_from_row(row)?) {
+            break;
+        }
+    }
+    Ok(())
+}
+
 fn flag_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, FlagTerms)> {
     let c = Cols(row);
     Ok((
@@ -257,6 +276,27 @@ pub fn get_follow_up(conn: &Connection, id: Uuid) -> Result<Option<FollowUp>> {
 }
 
 /// Follow-ups, soonest due first: of one customer and/or owner when given, open ones only when asked.
+/// Calls `f` on each open follow-up (of `owner_id`'s customers when given), soonest due first,
+/// until it returns false.
+pub fn each_open_follow_up(
+    conn: &Connection,
+    owner_id: Option<Uuid>,
+    mut f: impl FnMut(FollowUp) -> bool,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE {} AND done_on IS NULL \
+         ORDER BY due_on, id",
+        optional_match("owner_id", 1, owner_id.is_some())
+    ))?;
+    let mut rows = stmt.query(params![owner_id.map(|c| c.to_string())])?;
+    while let Some(row) = rows.next()? {
+        if !f(follow_up_from_row(row)?) {
+            break;
+        }
+    }
+    Ok(())
+}
+
 pub fn list_follow_ups(
     conn: &Connection,
     customer_id: Option<Uuid>,

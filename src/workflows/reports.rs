@@ -629,33 +629,31 @@ impl Enduse {
             let names: HashMap<Uuid, &str> =
                 entries.iter().map(|e| (e.id, e.name.as_str())).collect();
             let reference = reference::get_reference_data(conn)?;
-            let open_red_flags = visits::list_red_flag_observations(conn, None, true)?
-                .into_iter()
-                .filter_map(|o| {
-                    let customer_name = names.get(&o.customer_id)?.to_string();
+            let mut open_red_flags = Vec::new();
+            visits::each_open_red_flag(conn, |o| {
+                if let Some(name) = names.get(&o.customer_id) {
                     let flag = reference.red_flag(&o.flag_id);
-                    Some(OpenRedFlag {
+                    open_red_flags.push(OpenRedFlag {
                         flag_text: flag.map(|f| f.text.clone()).unwrap_or_default(),
                         flag_category: flag.map(|f| f.category.clone()).unwrap_or_default(),
-                        customer_name,
+                        customer_name: name.to_string(),
                         observation: o,
-                    })
-                })
-                .take(HOME_LIST)
-                .collect();
-            let open_follow_ups =
-                visits::list_follow_ups(conn, None, own_only.then_some(user.id), true)?
-                    .into_iter()
-                    .filter_map(|f| {
-                        Some(OpenFollowUp {
-                            customer_name: names.get(&f.customer_id)?.to_string(),
-                            overdue: f.due_on < on,
-                            follow_up: f,
-                        })
-                    })
-                    .take(HOME_LIST)
-                    .collect();
-            let queue = attestations::list_submitted_attestations(conn)?;
+                    });
+                }
+                open_red_flags.len() < HOME_LIST
+            })?;
+            let mut open_follow_ups = Vec::new();
+            visits::each_open_follow_up(conn, own_only.then_some(user.id), |f| {
+                if let Some(name) = names.get(&f.customer_id) {
+                    open_follow_ups.push(OpenFollowUp {
+                        customer_name: name.to_string(),
+                        overdue: f.due_on < on,
+                        follow_up: f,
+                    });
+                }
+                open_follow_ups.len() < HOME_LIST
+            })?;
+            let (review_queue, oldest_submission) = attestations::submitted_summary(conn)?;
             let mut sent_back = Vec::new();
             for a in attestations::list_attestations_sent_back(conn)? {
                 // Archived customers are not in the snapshot, and their attestations not due.
@@ -717,8 +715,8 @@ impl Enduse {
                 overdue_acks,
                 open_red_flags,
                 open_follow_ups,
-                review_queue: queue.len() as u64,
-                oldest_submission: queue.first().map(|a| a.logged_at),
+                review_queue,
+                oldest_submission,
                 sent_back,
                 user,
             })
