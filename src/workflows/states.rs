@@ -119,7 +119,7 @@ impl Enduse {
         add_facts(&mut facts, letter_rows, |f| &mut f.letters);
         add_facts(&mut facts, flag_rows, |f| &mut f.flags);
         add_facts(&mut facts, hit_rows, |f| &mut f.open_hits);
-        compute(heads, facts, key, &policy)
+        Ok(compute(heads, facts, key, &policy))
     }
 }
 
@@ -128,7 +128,7 @@ fn compute(
     mut facts: HashMap<Uuid, rules::CustomerFacts>,
     key: SnapshotKey,
     policy: &Policy,
-) -> Result<StateSnapshot> {
+) -> StateSnapshot {
     let with_facts: Vec<_> = heads
         .into_iter()
         .map(|c| {
@@ -152,9 +152,9 @@ fn compute(
         })
         .collect();
     let by_id = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
-    Ok(StateSnapshot {
+    StateSnapshot {
         key,
         entries,
         by_id,
-    })
+    }
 }
