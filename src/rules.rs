@@ -629,6 +629,14 @@ mod tests {
         s.parse().unwrap()
     }
 
+    #[test]
+    fn all_states_are_listed_in_declaration_order() {
+        // Counts per state are kept in arrays indexed by `state as usize`.
+        for (i, s) in CustomerState::ALL.iter().enumerate() {
+            assert_eq!(*s as usize, i, "{s:?}");
+        }
+    }
+
     fn customer(country: &str) -> Customer {
         let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
         Customer {

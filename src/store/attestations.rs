@@ -124,13 +124,22 @@ pub fn submitted_summary(conn: &Connection) -> Result<(u64, Option<crate::model:
 }
 
 /// Attestations a reviewer sent back for changes, oldest logged first.
-pub fn list_attestations_sent_back(conn: &Connection) -> Result<Vec<Attestation>> {
+/// Attestations sent back for changes, oldest first, until `f` answers false.
+pub fn each_attestation_sent_back(
+    conn: &Connection,
+    mut f: impl FnMut(Attestation) -> Result<bool>,
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM attestation WHERE status = 'changes_requested' AND archived = 0 \
          ORDER BY logged_at, id"
     ))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        if !f(from_row(row)?)? {
+            break;
+        }
+    }
+    Ok(())
 }
 
 fn terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, AttestationTerms)> {

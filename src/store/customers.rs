@@ -159,11 +159,10 @@ fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
         clauses.push("archived = 0".to_string());
     }
     if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        args.push(format!(
-            "%{}%",
-            search.to_lowercase().replace(['%', '_'], "")
-        ));
-        clauses.push(format!("search_text LIKE ?{}", args.len()));
+        // search_text is lower-cased when written; instr matches the text as typed (a '%' or
+        // '_' is just a character) and is several times cheaper per row than LIKE.
+        args.push(search.to_lowercase());
+        clauses.push(format!("instr(search_text, ?{}) > 0", args.len()));
     }
     for (column, values) in [
         ("country", &f.countries),
@@ -188,6 +187,17 @@ fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
     (sql, args)
 }
 
+/// The table to read for filtered lists: without archived customers, the narrow covering
+/// `customer_list` index (migration 0005), named so the planner does not pick the country index
+/// and then fetch thousands of wide rows one by one.
+fn list_source(f: &CustomerFilter) -> &'static str {
+    if f.include_archived {
+        "customer"
+    } else {
+        "customer INDEXED BY customer_list"
+    }
+}
+
 /// Customers matching the filter, ordered; `page` is (offset, limit), `None` for all.
 pub fn list_customers(
     conn: &Connection,
@@ -198,16 +208,27 @@ pub fn list_customers(
 ) -> Result<Vec<Customer>> {
     let (where_sql, args) = where_clause(filter);
     let dir = if descending { "DESC" } else { "ASC" };
-    let limit = page
-        .map(|(o, l)| format!("LIMIT {l} OFFSET {o}"))
-        .unwrap_or_default();
+    let Some((offset, limit)) = page else {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {} {where_sql} ORDER BY {} {dir}, id {dir}",
+            list_source(filter),
+            order.sql()
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
+        return Ok(rows.collect::<rusqlite::Result<_>>()?);
+    };
+    // A page: its ids from the narrow index first, then only those rows in full.
     let sql = format!(
-        "SELECT {COLUMNS} FROM customer {where_sql} ORDER BY {} {dir}, id {dir} {limit}",
+        "SELECT id FROM {} {where_sql} ORDER BY {} {dir}, id {dir} LIMIT {limit} OFFSET {offset}",
+        list_source(filter),
         order.sql()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let ids = stmt
+        .query_map(params_from_iter(args.iter()), |r| Cols(r).uuid(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    get_customers(conn, &ids)
 }
 
 /// The ids of the customers matching `filter`, in order (for pages that filter or sort on state,
@@ -221,7 +242,8 @@ pub fn list_customer_ids(
     let (where_sql, args) = where_clause(filter);
     let dir = if descending { "DESC" } else { "ASC" };
     let sql = format!(
-        "SELECT id FROM customer {where_sql} ORDER BY {} {dir}, id {dir}",
+        "SELECT id FROM {} {where_sql} ORDER BY {} {dir}, id {dir}",
+        list_source(filter),
         order.sql()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -244,7 +266,10 @@ pub fn get_customers(conn: &Connection, ids: &[Uuid]) -> Result<Vec<Customer>> {
 
 pub fn count_customers(conn: &Connection, filter: &CustomerFilter) -> Result<u64> {
     let (where_sql, args) = where_clause(filter);
-    let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM customer {where_sql}"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT count(*) FROM {} {where_sql}",
+        list_source(filter)
+    ))?;
     let n: i64 = stmt.query_row(params_from_iter(args.iter()), |r| r.get(0))?;
     Ok(n as u64)
 }

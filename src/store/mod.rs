@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_screening.sql"),
     include_str!("../../migrations/0003_campaigns.sql"),
     include_str!("../../migrations/0004_state_indexes.sql"),
+    include_str!("../../migrations/0005_list_indexes.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -82,6 +83,9 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // A big transaction (an import, the demo) grows the WAL to its size; truncate it back after
+    // a checkpoint instead of keeping hundreds of megabytes on disk.
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     conn.pragma_update(None, "cache_size", -32_000)?;
     Ok(())
 }
@@ -298,18 +302,20 @@ impl Cols<'_, '_> {
                 .ok_or_else(|| conv_err(i, BadDate(text.to_string()))),
         }
     }
+    // Ids, timestamps and enums are parsed from the borrowed text: the set-wise reads behind the
+    // customer states decode a few hundred thousand of them, and a String each was most of that.
     pub fn uuid(&self, i: usize) -> rusqlite::Result<Uuid> {
-        let text: String = self.0.get(i)?;
-        Uuid::parse_str(&text).map_err(|e| conv_err(i, e))
+        let text = self.0.get_ref(i)?.as_str()?;
+        Uuid::parse_str(text).map_err(|e| conv_err(i, e))
     }
     pub fn opt_uuid(&self, i: usize) -> rusqlite::Result<Option<Uuid>> {
-        let text: Option<String> = self.0.get(i)?;
-        text.map(|t| Uuid::parse_str(&t).map_err(|e| conv_err(i, e)))
+        let text = self.0.get_ref(i)?.as_str_or_null()?;
+        text.map(|t| Uuid::parse_str(t).map_err(|e| conv_err(i, e)))
             .transpose()
     }
     pub fn ts(&self, i: usize) -> rusqlite::Result<Timestamp> {
-        let text: String = self.0.get(i)?;
-        DateTime::parse_from_rfc3339(&text)
+        let text = self.0.get_ref(i)?.as_str()?;
+        DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|e| conv_err(i, e))
     }
@@ -321,14 +327,14 @@ impl Cols<'_, '_> {
     where
         T::Err: std::error::Error + Send + Sync + 'static,
     {
-        let text: String = self.0.get(i)?;
+        let text = self.0.get_ref(i)?.as_str()?;
         text.parse().map_err(|e| conv_err(i, e))
     }
     pub fn opt_parsed<T: FromStr>(&self, i: usize) -> rusqlite::Result<Option<T>>
     where
         T::Err: std::error::Error + Send + Sync + 'static,
     {
-        let text: Option<String> = self.0.get(i)?;
+        let text = self.0.get_ref(i)?.as_str_or_null()?;
         text.map(|t| t.parse().map_err(|e| conv_err(i, e)))
             .transpose()
     }

@@ -37,6 +37,10 @@ use crate::store::{self, Change, reference::ReferenceLoad, users};
 use crate::{Error, Result};
 
 pub struct Enduse {
+    /// Read-only connections for reads that run beside `conn`, opened when first needed.
+    /// Declared first so they close first: the last connection to close checkpoints the WAL
+    /// and removes it, and a read-only one cannot, which left the next open to replay it.
+    readers: Mutex<Vec<Connection>>,
     conn: Mutex<Connection>,
     path: PathBuf,
     /// The screening index over the newest list versions, rebuilt when they change.
@@ -45,8 +49,6 @@ pub struct Enduse {
     /// the cached customer states.
     writes: AtomicU64,
     states: Mutex<Option<Arc<states::StateSnapshot>>>,
-    /// Read-only connections for reads that run beside `conn`, opened when first needed.
-    readers: Mutex<Vec<Connection>>,
 }
 
 impl Enduse {
@@ -59,12 +61,12 @@ impl Enduse {
         }
         let conn = store::open(&path)?;
         let enduse = Enduse {
+            readers: Mutex::new(Vec::new()),
             conn: Mutex::new(conn),
             path,
             index: Mutex::new(None),
             writes: AtomicU64::new(0),
             states: Mutex::new(None),
-            readers: Mutex::new(Vec::new()),
         };
         enduse.load_builtin_reference_if_missing()?;
         enduse.seed_templates_if_missing()?;

@@ -2,9 +2,11 @@
 //! timeline, the review queue, and the order check.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -106,7 +108,9 @@ pub struct CoverageReport {
     pub on: NaiveDate,
     pub total: u64,
     pub counts: Vec<StateCount>,
-    pub customers: Vec<CustomerStateEntry>,
+    // Shared with the cached state snapshot (no copy per report).
+    #[ts(as = "Vec<CustomerStateEntry>")]
+    pub customers: Arc<[CustomerStateEntry]>,
 }
 
 /// One CHPL tier 1-2 code and whether a valid attestation covers it for the customer.
@@ -558,31 +562,26 @@ fn group_counts<'a, K: std::hash::Hash + Eq>(
     key: impl Fn(&'a CustomerStateEntry) -> K,
     describe: impl Fn(&K) -> (String, String),
 ) -> Vec<GroupCounts> {
-    let mut groups: HashMap<K, HashMap<CustomerState, u64>> = HashMap::new();
+    let mut groups: FxHashMap<K, [u64; CustomerState::ALL.len()]> = FxHashMap::default();
     for e in entries {
-        *groups
-            .entry(key(e))
-            .or_default()
-            .entry(e.state)
-            .or_default() += 1;
+        groups.entry(key(e)).or_default()[e.state as usize] += 1;
     }
     let mut out: Vec<GroupCounts> = groups
         .into_iter()
         .map(|(k, counts)| {
             let (key, label) = describe(&k);
-            (key, label, counts)
-        })
-        .map(|(k, label, counts)| GroupCounts {
-            label,
-            total: counts.values().sum(),
-            counts: CustomerState::ALL
-                .iter()
-                .map(|s| StateCount {
-                    state: *s,
-                    count: counts.get(s).copied().unwrap_or(0),
-                })
-                .collect(),
-            key: k,
+            GroupCounts {
+                label,
+                total: counts.iter().sum(),
+                counts: CustomerState::ALL
+                    .iter()
+                    .map(|s| StateCount {
+                        state: *s,
+                        count: counts[*s as usize],
+                    })
+                    .collect(),
+                key,
+            }
         })
         .collect();
     out.sort_by(|a, b| b.total.cmp(&a.total).then(a.key.cmp(&b.key)));
@@ -626,12 +625,17 @@ impl Enduse {
             ]);
             let expiring = pick(&[CustomerState::Expiring]);
             let overdue_acks = pick(&[CustomerState::OverdueAck]);
-            let names: HashMap<Uuid, &str> =
-                entries.iter().map(|e| (e.id, e.name.as_str())).collect();
+            // The customers this user sees, by id (the snapshot's index; a rep sees their own).
+            let name_of = |id: Uuid| {
+                states
+                    .get(id)
+                    .filter(|e| !own_only || e.owner_id == Some(user.id))
+                    .map(|e| e.name.as_str())
+            };
             let reference = reference::get_reference_data(conn)?;
             let mut open_red_flags = Vec::new();
             visits::each_open_red_flag(conn, |o| {
-                if let Some(name) = names.get(&o.customer_id) {
+                if let Some(name) = name_of(o.customer_id) {
                     let flag = reference.red_flag(&o.flag_id);
                     open_red_flags.push(OpenRedFlag {
                         flag_text: flag.map(|f| f.text.clone()).unwrap_or_default(),
@@ -644,7 +648,7 @@ impl Enduse {
             })?;
             let mut open_follow_ups = Vec::new();
             visits::each_open_follow_up(conn, own_only.then_some(user.id), |f| {
-                if let Some(name) = names.get(&f.customer_id) {
+                if let Some(name) = name_of(f.customer_id) {
                     open_follow_ups.push(OpenFollowUp {
                         customer_name: name.to_string(),
                         overdue: f.due_on < on,
@@ -655,14 +659,14 @@ impl Enduse {
             })?;
             let (review_queue, oldest_submission) = attestations::submitted_summary(conn)?;
             let mut sent_back = Vec::new();
-            for a in attestations::list_attestations_sent_back(conn)? {
+            attestations::each_attestation_sent_back(conn, |a| {
                 // Archived customers are not in the snapshot, and their attestations not due.
                 let Some(customer) = states.get(a.customer_id) else {
-                    continue;
+                    return Ok(true);
                 };
                 let owned = customer.owner_id == Some(user.id);
                 if own_only && !owned && a.logged_by != user.id {
-                    continue;
+                    return Ok(true);
                 }
                 let review = attestations::list_reviews_for_attestation(conn, a.id)?
                     .into_iter()
@@ -676,10 +680,8 @@ impl Enduse {
                     reason: review.as_ref().and_then(|r| r.reason.clone()),
                     requested_at: review.map(|r| r.reviewed_at),
                 });
-                if sent_back.len() == HOME_LIST {
-                    break;
-                }
-            }
+                Ok(sent_back.len() < HOME_LIST)
+            })?;
             Ok(HomeSummary {
                 on,
                 own_customers_only: own_only,

@@ -12,9 +12,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rusqlite::Connection;
+use rustc_hash::FxHashMap;
 use uuid::Uuid;
 
-use super::reports::{CustomerStateEntry, add_facts};
+use super::reports::CustomerStateEntry;
 use super::{Enduse, policy_in};
 use crate::Result;
 use crate::model::Policy;
@@ -28,11 +29,12 @@ pub(crate) struct SnapshotKey {
     on: NaiveDate,
 }
 
-/// The states of all active customers, in the coverage report's order (by name).
+/// The states of all active customers, in the coverage report's order (by name). Entries are
+/// shared, not copied, with the reports built from them (a copy of 20,000 was 14 ms).
 pub(crate) struct StateSnapshot {
     key: SnapshotKey,
-    pub entries: Vec<CustomerStateEntry>,
-    by_id: HashMap<Uuid, usize>,
+    pub entries: Arc<[CustomerStateEntry]>,
+    by_id: FxHashMap<Uuid, usize>,
 }
 
 impl StateSnapshot {
@@ -42,7 +44,7 @@ impl StateSnapshot {
 
     pub fn counts(&self) -> HashMap<CustomerState, u64> {
         let mut counts = HashMap::new();
-        for e in &self.entries {
+        for e in self.entries.iter() {
             *counts.entry(e.state).or_default() += 1;
         }
         counts
@@ -114,30 +116,57 @@ impl Enduse {
         let (letter_rows, flag_rows) = side?;
         let (heads, attestation_rows, hit_rows) = mine?;
 
-        let mut facts = HashMap::with_capacity(heads.len());
-        add_facts(&mut facts, attestation_rows, |f| &mut f.attestations);
-        add_facts(&mut facts, letter_rows, |f| &mut f.letters);
-        add_facts(&mut facts, flag_rows, |f| &mut f.flags);
-        add_facts(&mut facts, hit_rows, |f| &mut f.open_hits);
-        Ok(compute(heads, facts, key, &policy))
+        Ok(compute(
+            heads,
+            |facts, slot| {
+                add_facts(facts, slot, attestation_rows, |f| &mut f.attestations);
+                add_facts(facts, slot, letter_rows, |f| &mut f.letters);
+                add_facts(facts, slot, flag_rows, |f| &mut f.flags);
+                add_facts(facts, slot, hit_rows, |f| &mut f.open_hits);
+            },
+            key,
+            &policy,
+        ))
+    }
+}
+
+/// Files rows of one kind of fact under their customers' slots; rows of customers not in the
+/// snapshot (archived) are dropped. The fact queries scan indexes that start with the customer
+/// id, so rows come grouped and most need no lookup.
+fn add_facts<T>(
+    facts: &mut [rules::CustomerFacts],
+    slot: &FxHashMap<Uuid, usize>,
+    rows: Vec<(Uuid, T)>,
+    field: impl Fn(&mut rules::CustomerFacts) -> &mut Vec<T>,
+) {
+    let mut last: Option<(Uuid, Option<usize>)> = None;
+    for (customer, terms) in rows {
+        let at = match last {
+            Some((id, at)) if id == customer => at,
+            _ => {
+                let at = slot.get(&customer).copied();
+                last = Some((customer, at));
+                at
+            }
+        };
+        if let Some(i) = at {
+            field(&mut facts[i]).push(terms);
+        }
     }
 }
 
 fn compute(
     heads: Vec<customers::CustomerHead>,
-    mut facts: HashMap<Uuid, rules::CustomerFacts>,
+    fill: impl FnOnce(&mut [rules::CustomerFacts], &FxHashMap<Uuid, usize>),
     key: SnapshotKey,
     policy: &Policy,
 ) -> StateSnapshot {
-    let with_facts: Vec<_> = heads
-        .into_iter()
-        .map(|c| {
-            let f = facts.remove(&c.id).unwrap_or_default();
-            (c, f)
-        })
-        .collect();
-    let entries: Vec<CustomerStateEntry> = with_facts
+    let by_id: FxHashMap<Uuid, usize> = heads.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut facts = vec![rules::CustomerFacts::default(); heads.len()];
+    fill(&mut facts, &by_id);
+    let entries: Vec<CustomerStateEntry> = heads
         .into_par_iter()
+        .zip(facts.into_par_iter())
         .map(|(c, f)| {
             let (state, reasons) = rules::customer_state(&c, &f, key.on, policy);
             CustomerStateEntry {
@@ -151,10 +180,9 @@ fn compute(
             }
         })
         .collect();
-    let by_id = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
     StateSnapshot {
         key,
-        entries,
+        entries: entries.into(),
         by_id,
     }
 }

@@ -1,0 +1,22 @@
+-- One narrow, covering entry per active customer, in the table's name order (the same
+-- expression and collation as the ORDER BY): the coverage report's heads, the table's count and
+-- page of ids, and state-filtered pages scan this instead of the wide rows (contacts, HS codes,
+-- addresses), and need no sort for the default order. Measured on 20,000 customers: heads
+-- 65 ms → 8 ms; a filtered, searched count 24 ms → 7 ms.
+CREATE INDEX customer_list ON customer(
+    coalesce(english_name, name) COLLATE NOCASE, id, name, external_id, country, customer_type,
+    owner_id, status, status_reason, updated_at, search_text
+) WHERE archived = 0;
+
+-- The home screen's lists in the order it shows them, so it reads its first 50 and stops
+-- instead of sorting every open follow-up (6,000 in the demo), open red flag and sent-back
+-- attestation first.
+CREATE INDEX follow_up_open_due ON follow_up(due_on, id) WHERE done_on IS NULL;
+CREATE INDEX red_flag_observation_open_recent
+    ON red_flag_observation(observed_on DESC, id DESC) WHERE resolved_on IS NULL;
+CREATE INDEX attestation_sent_back
+    ON attestation(logged_at, id) WHERE status = 'changes_requested' AND archived = 0;
+
+-- The review queue, oldest first, and the home screen's count and oldest of it.
+CREATE INDEX attestation_review_queue
+    ON attestation(logged_at, id) WHERE status = 'submitted' AND archived = 0;
