@@ -53,7 +53,7 @@ app_commands! {
     attestations::log_attestation(enduse::workflows::AttestationInput) -> enduse::workflows::AttestationRecord;
     attestations::amend_attestation(commands::attestations::AmendInput) -> enduse::workflows::AttestationRecord;
     attestations::get_attestation(uuid::Uuid) -> enduse::workflows::AttestationRecord;
-    attestations::review_queue(()) -> Vec<enduse::workflows::ReviewItem>;
+    attestations::review_queue(commands::attestations::ReviewQueueInput) -> enduse::workflows::ReviewQueue;
     attestations::review_attestation(commands::attestations::ReviewInput) -> enduse::workflows::AttestationRecord;
     attestations::read_document(uuid::Uuid) -> commands::attestations::Binary;
     letters::record_letter(enduse::workflows::LetterInput) -> enduse::model::Letter;

@@ -912,12 +912,17 @@ fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
             }
             Ok(0)
         }
-        AttestationCmd::Queue { json } => {
-            let q = e.review_queue()?;
+        AttestationCmd::Queue { limit, json } => {
+            let q = e.review_queue(limit)?;
             if json {
                 return print_json(&q);
             }
-            for i in q {
+            println!(
+                "{} awaiting review, the oldest {} shown",
+                q.total,
+                q.items.len()
+            );
+            for i in q.items {
                 println!(
                     "{}  logged {} by {}  {}",
                     i.attestation.id,

@@ -445,6 +445,9 @@ pub enum AttestationCmd {
     },
     /// Submitted attestations awaiting review, oldest first
     Queue {
+        /// Show at most this many (the oldest)
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
         #[arg(long)]
         json: bool,
     },

@@ -101,12 +101,12 @@ pub fn list_attestations_for_customer(
 }
 
 /// Submitted attestations awaiting review, oldest logged first.
-pub fn list_submitted_attestations(conn: &Connection) -> Result<Vec<Attestation>> {
+pub fn list_submitted_attestations(conn: &Connection, limit: u64) -> Result<Vec<Attestation>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM attestation WHERE status = 'submitted' AND archived = 0 \
-         ORDER BY logged_at, id"
+         ORDER BY logged_at, id LIMIT ?1"
     ))?;
-    let rows = stmt.query_map([], from_row)?;
+    let rows = stmt.query_map([limit.min(i64::MAX as u64) as i64], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -158,12 +158,6 @@ fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
     if !f.include_archived {
         clauses.push("archived = 0".to_string());
     }
-    if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // search_text is lower-cased when written; instr matches the text as typed (a '%' or
-        // '_' is just a character) and is several times cheaper per row than LIKE.
-        args.push(search.to_lowercase());
-        clauses.push(format!("instr(search_text, ?{}) > 0", args.len()));
-    }
     for (column, values) in [
         ("country", &f.countries),
         ("customer_type", &f.customer_types),
@@ -178,6 +172,13 @@ fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
     if let Some(owner) = f.owner_id {
         args.push(owner.to_string());
         clauses.push(format!("owner_id = ?{}", args.len()));
+    }
+    // Last: SQLite tests the terms in this order, and the text search is the dearest per row.
+    if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // search_text is lower-cased when written; instr matches the text as typed (a '%' or
+        // '_' is just a character) and is several times cheaper per row than LIKE.
+        args.push(search.to_lowercase());
+        clauses.push(format!("instr(search_text, ?{}) > 0", args.len()));
     }
     let sql = if clauses.is_empty() {
         String::new()
@@ -198,41 +199,27 @@ fn list_source(f: &CustomerFilter) -> &'static str {
     }
 }
 
-/// Customers matching the filter, ordered; `page` is (offset, limit), `None` for all.
+/// Every customer matching the filter, in order, in full (targets, export).
 pub fn list_customers(
     conn: &Connection,
     filter: &CustomerFilter,
     order: CustomerOrder,
     descending: bool,
-    page: Option<(u64, u64)>,
 ) -> Result<Vec<Customer>> {
     let (where_sql, args) = where_clause(filter);
     let dir = if descending { "DESC" } else { "ASC" };
-    let Some((offset, limit)) = page else {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {} {where_sql} ORDER BY {} {dir}, id {dir}",
-            list_source(filter),
-            order.sql()
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
-        return Ok(rows.collect::<rusqlite::Result<_>>()?);
-    };
-    // A page: its ids from the narrow index first, then only those rows in full.
     let sql = format!(
-        "SELECT id FROM {} {where_sql} ORDER BY {} {dir}, id {dir} LIMIT {limit} OFFSET {offset}",
+        "SELECT {COLUMNS} FROM {} {where_sql} ORDER BY {} {dir}, id {dir}",
         list_source(filter),
         order.sql()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let ids = stmt
-        .query_map(params_from_iter(args.iter()), |r| Cols(r).uuid(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    get_customers(conn, &ids)
+    let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The ids of the customers matching `filter`, in order (for pages that filter or sort on state,
-/// which is computed outside SQL).
+/// The ids of the customers matching `filter`, in order: the table's total and its page (and, for
+/// pages that filter or sort on state, which is computed outside SQL, the candidates).
 pub fn list_customer_ids(
     conn: &Connection,
     filter: &CustomerFilter,
@@ -264,28 +251,19 @@ pub fn get_customers(conn: &Connection, ids: &[Uuid]) -> Result<Vec<Customer>> {
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
-pub fn count_customers(conn: &Connection, filter: &CustomerFilter) -> Result<u64> {
-    let (where_sql, args) = where_clause(filter);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT count(*) FROM {} {where_sql}",
-        list_source(filter)
-    ))?;
-    let n: i64 = stmt.query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-    Ok(n as u64)
-}
-
 /// A customer's name, English name and country.
 pub type CustomerNames = (String, Option<String>, String);
 
-/// Names and country of the customers with attestations awaiting review.
-pub fn names_of_customers_in_review(
+/// Names and country of these customers (`ids`: a JSON array of ids).
+pub fn names_of_customers(
     conn: &Connection,
+    ids: &str,
 ) -> Result<std::collections::HashMap<Uuid, CustomerNames>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, english_name, country FROM customer WHERE id IN \
-         (SELECT customer_id FROM attestation WHERE status = 'submitted')",
+         (SELECT value FROM json_each(?1))",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([ids], |r| {
         let c = Cols(r);
         Ok((c.uuid(0)?, (c.text(1)?, c.opt_text(2)?, c.text(3)?)))
     })?;

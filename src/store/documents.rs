@@ -128,16 +128,17 @@ pub fn read_blob(dir: &Path, sha256: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The documents of every attestation awaiting review, by attestation.
-pub fn documents_of_submitted_attestations(
+/// The documents of these attestations (`ids`: a JSON array of ids), by attestation.
+pub fn documents_of_attestations(
     conn: &Connection,
+    ids: &str,
 ) -> Result<std::collections::HashMap<Uuid, Vec<Document>>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM document WHERE owner_entity = 'attestation' AND archived = 0 \
-         AND owner_id IN (SELECT id FROM attestation WHERE status = 'submitted') ORDER BY created_at"
+         AND owner_id IN (SELECT value FROM json_each(?1)) ORDER BY created_at"
     ))?;
     let mut out: std::collections::HashMap<Uuid, Vec<Document>> = Default::default();
-    for doc in stmt.query_map([], from_row)? {
+    for doc in stmt.query_map([ids], from_row)? {
         let doc = doc?;
         out.entry(doc.owner_id).or_default().push(doc);
     }

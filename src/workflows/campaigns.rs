@@ -396,7 +396,6 @@ fn select_targets(
         &store_customers::CustomerFilter::default(),
         store_customers::CustomerOrder::Name,
         false,
-        None,
     )?;
     if !target.customer_ids.is_empty() {
         let wanted: HashSet<Uuid> = target.customer_ids.iter().copied().collect();

@@ -445,9 +445,11 @@ impl Enduse {
                 self.cached_states(conn, on)?
             };
             let known = |id: &Uuid| snapshot.as_ref().and_then(|s| s.get(*id));
-            let (total, customers) = if needs_all_states {
-                let ids =
-                    store_customers::list_customer_ids(conn, &filter, order, query.descending)?;
+            // One scan of the narrow index gives the matching ids in order: the total and the
+            // page (a count and a LIMIT query scanned it twice); then only the page's rows.
+            let mut ids =
+                store_customers::list_customer_ids(conn, &filter, order, query.descending)?;
+            if needs_all_states {
                 // Archived customers (when included) are not in the snapshot.
                 let missing: Vec<Uuid> = ids
                     .iter()
@@ -476,25 +478,15 @@ impl Enduse {
                         picked.reverse();
                     }
                 }
-                let page: Vec<Uuid> = picked
-                    .iter()
-                    .skip(query.offset as usize)
-                    .take(limit as usize)
-                    .map(|(id, _)| *id)
-                    .collect();
-                let customers = store_customers::get_customers(conn, &page)?;
-                (picked.len() as u64, customers)
-            } else {
-                let total = store_customers::count_customers(conn, &filter)?;
-                let customers = store_customers::list_customers(
-                    conn,
-                    &filter,
-                    order,
-                    query.descending,
-                    Some((query.offset, limit)),
-                )?;
-                (total, customers)
-            };
+                ids = picked.into_iter().map(|(id, _)| id).collect();
+            }
+            let total = ids.len() as u64;
+            let page: Vec<Uuid> = ids
+                .into_iter()
+                .skip(query.offset as usize)
+                .take(limit as usize)
+                .collect();
+            let customers = store_customers::get_customers(conn, &page)?;
             let unknown: Vec<Customer> = customers
                 .iter()
                 .filter(|c| known(&c.id).is_none())
@@ -726,7 +718,6 @@ impl Enduse {
                 &CustomerFilter::default(),
                 CustomerOrder::Name,
                 false,
-                None,
             )?;
             csv_io::write_customer_csv(out, &customers, &owners)
         })

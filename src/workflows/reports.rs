@@ -184,6 +184,16 @@ pub struct ReviewItem {
     pub documents: Vec<Document>,
 }
 
+/// The head of the review queue: its oldest submitted attestations, and how many wait in all.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReviewQueue {
+    pub total: u64,
+    /// Oldest first, at most the limit asked for.
+    pub items: Vec<ReviewItem>,
+}
+
 impl Enduse {
     pub fn coverage_report(&self, on: NaiveDate) -> Result<CoverageReport> {
         let states = self.read(|conn| self.states(conn, on))?;
@@ -323,17 +333,28 @@ impl Enduse {
         })
     }
 
-    /// Submitted attestations, oldest first.
-    pub fn review_queue(&self) -> Result<Vec<ReviewItem>> {
+    /// The oldest `limit` submitted attestations with what a reviewer needs beside each, and
+    /// the queue's length: a few queries on the queue's index, whatever its length.
+    pub fn review_queue(&self, limit: u64) -> Result<ReviewQueue> {
         self.read(|conn| {
+            let (total, _) = attestations::submitted_summary(conn)?;
+            let head = attestations::list_submitted_attestations(conn, limit)?;
             let names: HashMap<Uuid, String> = users::list_users(conn)?
                 .into_iter()
                 .map(|u| (u.id, u.name))
                 .collect();
-            // Three queries whatever the queue's length.
-            let customer_names = customers::names_of_customers_in_review(conn)?;
-            let mut docs = documents::documents_of_submitted_attestations(conn)?;
-            attestations::list_submitted_attestations(conn)?
+            let json_ids = |ids: &mut dyn Iterator<Item = Uuid>| {
+                serde_json::to_string(&ids.map(|id| id.to_string()).collect::<Vec<_>>())
+            };
+            let customer_names = customers::names_of_customers(
+                conn,
+                &json_ids(&mut head.iter().map(|a| a.customer_id))?,
+            )?;
+            let mut docs = documents::documents_of_attestations(
+                conn,
+                &json_ids(&mut head.iter().map(|a| a.id))?,
+            )?;
+            let items = head
                 .into_iter()
                 .map(|a| {
                     let (name, english, country) = customer_names
@@ -349,7 +370,8 @@ impl Enduse {
                         attestation: a,
                     })
                 })
-                .collect()
+                .collect::<Result<_>>()?;
+            Ok(ReviewQueue { total, items })
         })
     }
 }

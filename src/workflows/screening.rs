@@ -624,6 +624,5 @@ fn active_customers(ch: &Change<'_>) -> Result<Vec<Customer>> {
         &store_customers::CustomerFilter::default(),
         store_customers::CustomerOrder::Name,
         false,
-        None,
     )
 }

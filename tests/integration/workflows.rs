@@ -377,7 +377,10 @@ fn documents_are_stored_by_hash_checked_when_read_and_limited_to_scans() {
         .log_attestation(w.rep, attestation_input(c.id, vec![not_a_scan]), now())
         .unwrap_err();
     assert_eq!(err.field(), Some("documents[0]"));
-    assert!(e.review_queue().unwrap().is_empty(), "nothing was logged");
+    assert!(
+        e.review_queue(100).unwrap().items.is_empty(),
+        "nothing was logged"
+    );
 
     let logged = e
         .log_attestation(
@@ -418,11 +421,21 @@ fn the_review_queue_lists_submitted_attestations_oldest_first_with_documents() {
     let later = now() + chrono::Duration::minutes(5);
     e.log_attestation(w.rep, attestation_input(b.id, vec![]), later)
         .unwrap();
-    let queue = e.review_queue().unwrap();
-    assert_eq!(queue.len(), 2);
-    assert_eq!(queue[0].attestation.id, first.attestation.id);
-    assert_eq!(queue[0].documents.len(), 1);
-    assert_eq!(queue[0].logged_by_name, "Rita Rep");
+    let queue = e.review_queue(100).unwrap();
+    assert_eq!(queue.total, 2);
+    assert_eq!(queue.items.len(), 2);
+    assert_eq!(queue.items[0].attestation.id, first.attestation.id);
+    assert_eq!(queue.items[0].documents.len(), 1);
+    assert_eq!(queue.items[0].logged_by_name, "Rita Rep");
+    assert!(queue.items[1].documents.is_empty());
+
+    // A long queue loads its head: the oldest first, with the whole queue's length.
+    let head = e.review_queue(1).unwrap();
+    assert_eq!(head.total, 2);
+    assert_eq!(head.items.len(), 1);
+    assert_eq!(head.items[0].attestation.id, first.attestation.id);
+    assert_eq!(head.items[0].customer_name, queue.items[0].customer_name);
+    assert_eq!(head.items[0].documents.len(), 1);
 }
 
 #[test]

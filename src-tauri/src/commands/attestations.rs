@@ -2,7 +2,7 @@
 //! stored document back (hash-checked by the core) for inline display.
 
 use enduse::model::Decision;
-use enduse::workflows::{AttestationInput, AttestationRecord, ReviewItem};
+use enduse::workflows::{AttestationInput, AttestationRecord, ReviewQueue};
 use serde::Deserialize;
 use tauri::State;
 use tauri::ipc::Response;
@@ -18,6 +18,13 @@ pub struct ReviewInput {
     pub id: Uuid,
     pub decision: Decision,
     pub reason: Option<String>,
+}
+
+/// How much of the queue's head to load (the UI asks for more as the reviewer scrolls on).
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewQueueInput {
+    pub limit: u32,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -75,8 +82,8 @@ pub fn get_attestation(state: State<'_, AppState>, input: Uuid) -> CmdResult<Att
 }
 
 #[tauri::command]
-pub fn review_queue(state: State<'_, AppState>) -> CmdResult<Vec<ReviewItem>> {
-    Ok(state.core()?.review_queue()?)
+pub fn review_queue(state: State<'_, AppState>, input: ReviewQueueInput) -> CmdResult<ReviewQueue> {
+    Ok(state.core()?.review_queue(input.limit.into())?)
 }
 
 #[tauri::command]

@@ -57,7 +57,8 @@ import type { RedFlagObservation } from './RedFlagObservation';
 import type { ReferenceData } from './ReferenceData';
 import type { ResolveFlagInput } from './ResolveFlagInput';
 import type { ReviewInput } from './ReviewInput';
-import type { ReviewItem } from './ReviewItem';
+import type { ReviewQueue } from './ReviewQueue';
+import type { ReviewQueueInput } from './ReviewQueueInput';
 import type { SavePdfsInput } from './SavePdfsInput';
 import type { ScreenReport } from './ScreenReport';
 import type { ScreeningProgress } from './ScreeningProgress';
@@ -91,7 +92,7 @@ export interface Commands {
   log_attestation: { input: AttestationInput; output: AttestationRecord };
   amend_attestation: { input: AmendInput; output: AttestationRecord };
   get_attestation: { input: string; output: AttestationRecord };
-  review_queue: { input: null; output: Array<ReviewItem> };
+  review_queue: { input: ReviewQueueInput; output: ReviewQueue };
   review_attestation: { input: ReviewInput; output: AttestationRecord };
   read_document: { input: string; output: ArrayBuffer };
   record_letter: { input: LetterInput; output: Letter };

@@ -1,0 +1,74 @@
+// A long review queue in the real app (issue 6): a large supplier has hundreds or thousands of
+// submitted attestations; the screen loads the oldest 100 with the queue's length, shows more on
+// request, and a decision takes one off both the list and the count.
+// The database is prepared with the CLI: a compliance manager and 2,000 demo customers.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launch } from './harness.mjs';
+import { nav, textOf } from './steps.mjs';
+
+const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
+let prep;
+let db;
+let app;
+let waiting;
+
+const shownLine = (shown, total) =>
+  shown >= total
+    ? `${total.toLocaleString('en-GB')} waiting.`
+    : `The oldest ${shown} of ${total.toLocaleString('en-GB')} waiting.`;
+const items = async () => (await app.browser.$$('[data-testid="review-item"]')).length;
+
+before(async () => {
+  prep = mkdtempSync(join(tmpdir(), 'enduse-reviews-'));
+  db = join(prep, 'enduse.db');
+  const cli = (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8' });
+  cli('user', 'add', '--name', 'Mia Manager', '--email', 'mia@example.com', '--role', 'compliance_manager');
+  cli('demo', '--customers', '2000');
+  waiting = JSON.parse(cli('attestation', 'queue', '--limit', '0', '--json')).total;
+  const mia = JSON.parse(cli('user', 'list', '--json')).find((u) => u.email === 'mia@example.com');
+  writeFileSync(`${db}.app-user`, mia.id);
+  app = await launch('reviews', { ENDUSE_DB: db });
+});
+after(async () => {
+  await app?.close();
+  rmSync(prep, { recursive: true, force: true });
+});
+
+test('the queue shows its oldest 100 and how many wait in all', async () => {
+  assert.ok(waiting > 150, `the demo should have a long queue, has ${waiting}`);
+  await (await app.$t('home')).waitForDisplayed({ timeout: 30_000 });
+  assert.equal(await textOf(app, 'tile-reviews'), String(waiting));
+  await nav(app, 'reviews');
+  await (await app.$t('review-detail')).waitForDisplayed({ timeout: 15_000 });
+  assert.equal(await items(), 100);
+  assert.equal(await textOf(app, 'review-queue-count'), shownLine(100, waiting));
+  await app.shot('review-queue-head');
+});
+
+test('"show more" loads the next oldest', async () => {
+  await (await app.$t('review-more')).click();
+  await app.browser.waitUntil(async () => (await items()) === Math.min(200, waiting), {
+    timeout: 15_000,
+    timeoutMsg: 'the next page never arrived',
+  });
+  await (await app.$t('review-queue-count')).scrollIntoView();
+  await app.shot('review-queue-end');
+});
+
+test('a decision takes the attestation off the list and the count', async () => {
+  const before = await items();
+  await (await app.$t('review-approve')).click();
+  await (await app.$t('review-notice')).waitForDisplayed({ timeout: 10_000 });
+  await app.browser.waitUntil(async () => (await items()) === before - 1, { timeout: 10_000 });
+  assert.equal(await textOf(app, 'review-queue-count'), shownLine(before - 1, waiting - 1));
+  await nav(app, 'home');
+  await app.browser.waitUntil(
+    async () => (await textOf(app, 'tile-reviews')) === String(waiting - 1),
+    { timeout: 10_000 },
+  );
+});
