@@ -3,10 +3,6 @@
 //! reordered event breaks the chain at a named sequence number. The table refuses UPDATE and
 //! DELETE; `verify` recomputes the chain; `replay` rebuilds the records from the events alone.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
-
-use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -95,7 +91,14 @@ struct EventText<'a> {
 
 /// `s` as a JSON string literal (quoted and escaped), appended to `out`.
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+    // Ids, timestamps and names rarely need escaping; JSON escapes only '"', '\\' and controls.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+    }
 }
 
 /// The canonical event: keys in sorted order, payloads embedded as their canonical text.
@@ -316,88 +319,177 @@ pub struct BrokenLink {
 
 /// Recomputes every hash in order, from the stored text (payloads are not parsed), and reports
 /// the first event whose sequence, link or hash does not hold.
-///
-/// Two stages run at once: this thread reads rows and writes each event's hash input into a
-/// reused buffer (no per-field allocation); a second thread hashes each batch on all cores and
-/// checks the links in order, handing the spent batch back for reuse.
 pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
-    /// Events per batch: large enough to spread over the cores, small enough to stay in cache.
-    const BATCH: usize = 2048;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq"
-    ))?;
-    let mut rows = stmt.query([])?;
-    let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(1);
-    let (spent_tx, spent_rx) = mpsc::channel::<Batch>();
-    let stop = AtomicBool::new(false);
+    join_segments(vec![check_segment(conn, i64::MIN, i64::MAX)])
+}
 
+/// [`verify_chain`] on several connections to the same database at once: the sequence numbers
+/// are cut into one range per connection, each range is read and hashed on its own thread
+/// (reading the rows is most of the work, so one reader feeding hashers left a core idle), and
+/// the ranges are then joined in order: each must start where the one before it ended, with the
+/// previous-hash its last event carried. The outcome is that of checking one event after
+/// another. `conn` checks the first range on this thread; the `readers` are handed back.
+pub fn verify_chain_on(
+    conn: &Connection,
+    readers: Vec<Connection>,
+) -> (Vec<Connection>, Result<ChainReport>) {
+    let last: i64 = match conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_event", [], |r| {
+        r.get(0)
+    }) {
+        Ok(last) => last,
+        Err(e) => return (readers, Err(e.into())),
+    };
+    let k = readers.len() as i64 + 1;
+    // The first and last ranges are open, so no event falls outside every range.
+    let bound = |i: i64| match i {
+        0 => i64::MIN,
+        i if i == k => i64::MAX,
+        i => 1 + last * i / k,
+    };
     std::thread::scope(|scope| {
-        let checker = scope.spawn(|| {
-            let mut chain = Chain::default();
-            for batch in full_rx {
-                if chain.broken.is_none() {
-                    chain.check(batch.events());
-                    if chain.broken.is_some() {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                }
-                // The reader may have finished and dropped its end: nothing left to reuse then.
-                let _ = spent_tx.send(batch);
-            }
-            chain
-        });
-
-        let mut count = 0i64;
-        let read = (|| -> Result<()> {
-            while !stop.load(Ordering::Relaxed) {
-                let mut batch = spent_rx.try_recv().unwrap_or_default();
-                batch.len = 0;
-                while batch.len < BATCH {
-                    let Some(row) = rows.next()? else { break };
-                    count += 1;
-                    if batch.len == batch.slots.len() {
-                        batch.slots.push(PendingEvent::default());
-                    }
-                    batch.slots[batch.len].fill(row);
-                    batch.len += 1;
-                }
-                let last = batch.len < BATCH;
-                if batch.len > 0 && full_tx.send(batch).is_err() {
-                    break;
-                }
-                if last {
-                    return Ok(());
-                }
-            }
-            // The chain broke: count the rest without checking it.
-            while rows.next()?.is_some() {
-                count += 1;
-            }
-            Ok(())
-        })();
-        drop(full_tx);
-        let chain = checker.join().expect("the audit hashing thread panicked");
-        read?;
-        Ok(ChainReport {
-            events: count,
-            ok: chain.broken.is_none(),
-            first_broken: chain.broken,
-            last_hash: chain.prev,
-        })
+        let threads: Vec<_> = readers
+            .into_iter()
+            .enumerate()
+            .map(|(i, reader)| {
+                let (lo, hi) = (bound(i as i64 + 1), bound(i as i64 + 2));
+                scope.spawn(move || {
+                    let segment = check_segment(&reader, lo, hi);
+                    (reader, segment)
+                })
+            })
+            .collect();
+        let mut segments = vec![check_segment(conn, bound(0), bound(1))];
+        let mut readers = Vec::new();
+        for t in threads {
+            let (reader, segment) = t.join().expect("an audit verification thread panicked");
+            readers.push(reader);
+            segments.push(segment);
+        }
+        (readers, join_segments(segments))
     })
 }
 
-/// A batch of read events; `slots` beyond `len` are spare buffers kept for reuse.
-#[derive(Default)]
-struct Batch {
-    slots: Vec<PendingEvent>,
-    len: usize,
+/// Joins checked ranges, in sequence order, into the chain's outcome.
+fn join_segments(segments: Vec<Result<Segment>>) -> Result<ChainReport> {
+    let mut events = 0;
+    let mut prev = GENESIS_HASH.to_string();
+    let mut expected_seq = 1;
+    let mut broken = None;
+    for segment in segments {
+        let segment = segment?;
+        events += segment.count;
+        if broken.is_some() {
+            continue;
+        }
+        if let Some(first) = &segment.first
+            && !first.unreadable
+        {
+            if first.seq != expected_seq {
+                broken = Some(BrokenLink {
+                    seq: first.seq,
+                    reason: missing_event(expected_seq, first.seq),
+                });
+                continue;
+            }
+            if first.prev_hash != prev {
+                broken = Some(BrokenLink {
+                    seq: first.seq,
+                    reason: BAD_LINK.to_string(),
+                });
+                continue;
+            }
+        }
+        if let Some((seq, hash)) = segment.good {
+            expected_seq = seq + 1;
+            prev = hash;
+        }
+        broken = segment.broken;
+    }
+    Ok(ChainReport {
+        events,
+        ok: broken.is_none(),
+        first_broken: broken,
+        last_hash: prev,
+    })
 }
 
-impl Batch {
-    fn events(&self) -> &[PendingEvent] {
-        &self.slots[..self.len]
+const BAD_LINK: &str = "its previous-hash does not match the event before it";
+const ALTERED: &str = "its content does not match its hash (the event was altered)";
+
+fn missing_event(expected: i64, found: i64) -> String {
+    format!("expected event {expected} next, found {found} (an event is missing)")
+}
+
+/// One range of the chain as checked on its own. Its first event's link to the range before is
+/// checked when the ranges are joined.
+#[derive(Default)]
+struct Segment {
+    count: i64,
+    first: Option<FirstEvent>,
+    /// The last event that held, before the range ended or broke.
+    good: Option<(i64, String)>,
+    broken: Option<BrokenLink>,
+}
+
+struct FirstEvent {
+    seq: i64,
+    prev_hash: String,
+    unreadable: bool,
+}
+
+/// Reads and hashes the events with `lo <= seq < hi` in order, counting all of them.
+fn check_segment(conn: &Connection, lo: i64, hi: i64) -> Result<Segment> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_event WHERE seq >= ?1 AND seq < ?2 ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query([lo, hi])?;
+    let mut segment = Segment::default();
+    // One buffer for every event's hash input: nothing is allocated per event.
+    let mut event = PendingEvent::default();
+    while let Some(row) = rows.next()? {
+        segment.count += 1;
+        if segment.broken.is_some() {
+            continue;
+        }
+        event.fill(row);
+        if segment.first.is_none() {
+            segment.first = Some(FirstEvent {
+                seq: event.seq,
+                prev_hash: String::from_utf8_lossy(event.prev_hash()).into_owned(),
+                unreadable: event.unreadable.is_some(),
+            });
+        }
+        // In the order a one-by-one check reports them; the first event's link is the join's.
+        let reason = if let Some(reason) = &event.unreadable {
+            Some(reason.clone())
+        } else if let Some((seq, _)) = &segment.good
+            && event.seq != seq + 1
+        {
+            Some(missing_event(seq + 1, event.seq))
+        } else if let Some((_, hash)) = &segment.good
+            && event.prev_hash() != hash.as_bytes()
+        {
+            Some(BAD_LINK.to_string())
+        } else if !event.hash_holds() {
+            Some(ALTERED.to_string())
+        } else {
+            None
+        };
+        match (reason, &mut segment.good) {
+            (Some(reason), _) => {
+                segment.broken = Some(BrokenLink {
+                    seq: event.seq,
+                    reason,
+                })
+            }
+            (None, Some((seq, hash))) => {
+                *seq = event.seq;
+                hash.clone_from(&event.stored_hash);
+            }
+            (None, None) => segment.good = Some((event.seq, event.stored_hash.clone())),
+        }
     }
+    Ok(segment)
 }
 
 /// One event as read for verification: its hash input (`prev_hash`, a newline, the canonical
@@ -470,54 +562,6 @@ fn col_text<'r>(
     value
         .as_str_or_null()
         .map_err(|e| format!("column {i}: {e}"))
-}
-
-/// The chain as checked so far: the next sequence expected and the last good hash.
-struct Chain {
-    expected_seq: i64,
-    prev: String,
-    broken: Option<BrokenLink>,
-}
-
-impl Default for Chain {
-    fn default() -> Self {
-        Self {
-            expected_seq: 1,
-            prev: GENESIS_HASH.to_string(),
-            broken: None,
-        }
-    }
-}
-
-impl Chain {
-    fn check(&mut self, events: &[PendingEvent]) {
-        let holds: Vec<bool> = events.par_iter().map(PendingEvent::hash_holds).collect();
-        for (event, holds) in events.iter().zip(holds) {
-            let reason = if let Some(reason) = &event.unreadable {
-                Some(reason.clone())
-            } else if event.seq != self.expected_seq {
-                Some(format!(
-                    "expected event {} next, found {} (an event is missing)",
-                    self.expected_seq, event.seq
-                ))
-            } else if event.prev_hash() != self.prev.as_bytes() {
-                Some("its previous-hash does not match the event before it".to_string())
-            } else if !holds {
-                Some("its content does not match its hash (the event was altered)".to_string())
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
-                self.broken = Some(BrokenLink {
-                    seq: event.seq,
-                    reason,
-                });
-                return;
-            }
-            self.expected_seq += 1;
-            self.prev.clone_from(&event.stored_hash);
-        }
-    }
 }
 
 /// Applies one event's new values to the record tables, as the original write did.
