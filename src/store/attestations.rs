@@ -51,7 +51,7 @@ impl Record for Attestation {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("attestation", COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("attestation", COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
@@ -234,7 +234,7 @@ impl Record for Review {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("review", REVIEW_COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("review", REVIEW_COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.attestation_id.to_string(),

@@ -66,11 +66,6 @@ impl AuditEvent {
     pub fn compute_hash(&self) -> String {
         hash_text(&self.prev_hash, &self.canonical())
     }
-
-    pub(crate) fn sealed(mut self) -> Self {
-        self.hash = self.compute_hash();
-        self
-    }
 }
 
 /// An event's fields as stored (old and new already canonical JSON text), so the chain can be
@@ -148,39 +143,42 @@ fn hash_text(prev_hash: &str, canonical: &str) -> String {
 
 /// A value as canonical JSON text.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(512);
     write_canonical(value, &mut out);
-    out
+    String::from_utf8(out).expect("JSON text is UTF-8")
 }
 
-/// JSON with object keys sorted at every level, whatever order the map kept them in.
-fn write_canonical(value: &Value, out: &mut String) {
+/// JSON with object keys sorted at every level, whatever order the map kept them in. Strings go
+/// through `push_json_str` and other scalars through serde_json's writer (the `Display` route
+/// through `core::fmt` was a sixth of an import).
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (key, value)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[key], out);
+                push_json_str(out, key);
+                out.push(b':');
+                write_canonical(value, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        Value::String(s) => push_json_str(out, s),
+        scalar => serde_json::to_writer(&mut *out, scalar).expect("writing to a Vec cannot fail"),
     }
 }
 
@@ -203,12 +201,50 @@ pub(crate) fn chain_head(conn: &Connection) -> Result<ChainHead> {
     }))
 }
 
+/// Hashes a new event (`hash` is ignored) and appends it: old and new are made canonical once,
+/// for the hash and for the row both.
+pub(crate) fn seal_and_insert(conn: &Connection, mut e: AuditEvent) -> Result<AuditEvent> {
+    let new = canonical_json(&e.new);
+    let old = e.old.as_ref().map(canonical_json);
+    let actor = e.actor_id.map(|a| a.to_string());
+    let (id, at, device) = (e.id.to_string(), ts_text(&e.at), e.device_id.to_string());
+    let text = canonical_text(&EventText {
+        seq: e.seq,
+        id: &id,
+        at: &at,
+        actor_id: actor.as_deref(),
+        device_id: &device,
+        action: &e.action,
+        entity: &e.entity,
+        entity_id: &e.entity_id,
+        old: old.as_deref(),
+        new: &new,
+        prev_hash: &e.prev_hash,
+    });
+    e.hash = hash_text(&e.prev_hash, &text);
+    conn.prepare_cached(INSERT_EVENT)?.execute(params![
+        e.seq,
+        id,
+        at,
+        actor,
+        device,
+        e.action,
+        e.entity,
+        e.entity_id,
+        old,
+        new,
+        e.prev_hash,
+        e.hash,
+    ])?;
+    Ok(e)
+}
+
+const INSERT_EVENT: &str = "INSERT INTO audit_event (seq, id, at, actor_id, device_id, action, \
+     entity, entity_id, old, new, prev_hash, hash) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
 pub(crate) fn insert_event(conn: &Connection, e: &AuditEvent) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO audit_event (seq, id, at, actor_id, device_id, action, entity, entity_id, \
-         old, new, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    stmt.execute(params![
+    conn.prepare_cached(INSERT_EVENT)?.execute(params![
         e.seq,
         e.id.to_string(),
         ts_text(&e.at),
@@ -632,11 +668,39 @@ mod tests {
 
     #[test]
     fn the_canonical_form_sorts_keys_at_every_level() {
-        let mut out = String::new();
-        write_canonical(
+        let out = canonical_json(
             &serde_json::json!({"b": {"z": 1, "a": [ {"y": 2, "x": 1} ]}, "a": "é"}),
-            &mut out,
         );
         assert_eq!(out, r#"{"a":"é","b":{"a":[{"x":1,"y":2}],"z":1}}"#);
+    }
+
+    /// Stored chains were hashed over this exact text: escaping and number forms must not move.
+    #[test]
+    fn the_canonical_form_escapes_as_serde_json_does() {
+        let value = serde_json::json!({
+            "q\"k": "say \"hi\"\\ \n\t\u{1}\u{7f} 华强 é",
+            "n": [-3, 1.5, 1e21, 0, true, null],
+        });
+        assert_eq!(
+            canonical_json(&value),
+            "{\"n\":[-3,1.5,1e+21,0,true,null],\"q\\\"k\":\"say \\\"hi\\\"\\\\ \\n\\t\\u0001\u{7f} 华强 é\"}"
+        );
+        // Each string, alone, as serde_json writes it.
+        for s in [
+            "plain",
+            "a\"b",
+            "back\\slash",
+            "tab\t",
+            "\u{1f}",
+            "\u{7f}",
+            "中文",
+        ] {
+            let mut out = Vec::new();
+            push_json_str(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
     }
 }

@@ -35,7 +35,7 @@ impl Record for LetterTemplate {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("letter_template", TEMPLATE_COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("letter_template", TEMPLATE_COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.name,
@@ -111,7 +111,7 @@ impl Record for Campaign {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("campaign", CAMPAIGN_COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("campaign", CAMPAIGN_COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.name,

@@ -8,9 +8,16 @@ use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::Customer;
 
-const COLUMNS: &str = "id, name, english_name, country, customer_type, city, address, website, \
-     owner_id, external_id, hs_codes, status, status_reason, contacts, archived, created_at, \
-     updated_at, version, created_by, updated_by";
+macro_rules! columns {
+    () => {
+        "id, name, english_name, country, customer_type, city, address, website, owner_id, \
+         external_id, hs_codes, status, status_reason, contacts, archived, created_at, \
+         updated_at, version, created_by, updated_by"
+    };
+}
+const COLUMNS: &str = columns!();
+/// What `put` writes: the columns and the derived search text.
+const PUT_COLUMNS: &str = concat!(columns!(), ", search_text");
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     let c = Cols(row);
@@ -61,33 +68,30 @@ impl Record for Customer {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql(
-            "customer",
-            &format!("{COLUMNS}, search_text"),
-        ))?
-        .execute(params![
-            self.id.to_string(),
-            self.name,
-            self.english_name,
-            self.country,
-            self.customer_type.as_str(),
-            self.city,
-            self.address,
-            self.website,
-            opt_uuid_text(&self.owner_id),
-            self.external_id,
-            json_text(&self.hs_codes)?,
-            self.status.as_str(),
-            self.status_reason,
-            json_text(&self.contacts)?,
-            self.archived,
-            ts_text(&self.created_at),
-            ts_text(&self.updated_at),
-            self.version,
-            opt_uuid_text(&self.created_by),
-            opt_uuid_text(&self.updated_by),
-            search_text(self),
-        ])?;
+        conn.prepare_cached(super::upsert_sql("customer", PUT_COLUMNS))?
+            .execute(params![
+                self.id.to_string(),
+                self.name,
+                self.english_name,
+                self.country,
+                self.customer_type.as_str(),
+                self.city,
+                self.address,
+                self.website,
+                opt_uuid_text(&self.owner_id),
+                self.external_id,
+                json_text(&self.hs_codes)?,
+                self.status.as_str(),
+                self.status_reason,
+                json_text(&self.contacts)?,
+                self.archived,
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+                search_text(self),
+            ])?;
         Ok(())
     }
 }

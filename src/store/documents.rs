@@ -42,7 +42,7 @@ impl Record for Document {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("document", COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("document", COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.sha256,

@@ -49,7 +49,7 @@ impl Record for Letter {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("letter", COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("letter", COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),

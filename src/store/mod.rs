@@ -17,6 +17,7 @@ pub mod visits;
 use std::cell::RefCell;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Row, Transaction, TransactionBehavior};
@@ -214,9 +215,8 @@ impl<'t> Change<'t> {
             new,
             prev_hash: head.hash,
             hash: String::new(),
-        }
-        .sealed();
-        audit::insert_event(self.tx, &event)?;
+        };
+        let event = audit::seal_and_insert(self.tx, event)?;
         *chain = Some(audit::ChainHead {
             seq: event.seq,
             hash: event.hash,
@@ -228,7 +228,13 @@ impl<'t> Change<'t> {
 /// `INSERT … ON CONFLICT(id) DO UPDATE SET …` for a record's columns (the first is `id`). An
 /// update happens in place: `INSERT OR REPLACE` would delete the old row first, which makes
 /// SQLite check every child table's foreign keys, a table scan per write on unindexed ones.
-pub(crate) fn upsert_sql(table: &str, columns: &str) -> String {
+pub(crate) fn upsert_sql(table: &'static str, columns: &'static str) -> &'static str {
+    // Built once per record type (a dozen), not on every write: an import writes 20,000.
+    static BUILT: Mutex<Vec<(&str, &str, &str)>> = Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, _, sql)) = built.iter().find(|(t, c, _)| *t == table && *c == columns) {
+        return sql;
+    }
     let cols: Vec<&str> = columns.split(',').map(str::trim).collect();
     let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
     let set: Vec<String> = cols
@@ -236,12 +242,15 @@ pub(crate) fn upsert_sql(table: &str, columns: &str) -> String {
         .filter(|c| **c != "id")
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
-    format!(
+    let sql: &'static str = format!(
         "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
         cols.join(", "),
         marks.join(", "),
         set.join(", ")
     )
+    .leak();
+    built.push((table, columns, sql));
+    sql
 }
 
 /// `column = ?n` when the filter is given, else `?n IS NULL` (always true, and the parameter count

@@ -43,7 +43,7 @@ impl Record for ListVersionLoad {
 
     fn put(&self, conn: &Connection) -> Result<()> {
         let v = &self.version;
-        conn.prepare_cached(&super::upsert_sql("list_version", VERSION_COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("list_version", VERSION_COLUMNS))?
             .execute(params![
                 v.id.to_string(),
                 v.kind,
@@ -226,7 +226,7 @@ impl Record for ScreeningHit {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("screening_hit", HIT_COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("screening_hit", HIT_COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),

@@ -34,7 +34,7 @@ impl Record for User {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("user", COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("user", COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.name,

@@ -40,7 +40,7 @@ impl Record for Visit {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("visit", VISIT_COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("visit", VISIT_COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
@@ -116,7 +116,7 @@ impl Record for RedFlagObservation {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("red_flag_observation", FLAG_COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("red_flag_observation", FLAG_COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
@@ -246,7 +246,7 @@ impl Record for FollowUp {
     }
 
     fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(&super::upsert_sql("follow_up", FOLLOW_UP_COLUMNS))?
+        conn.prepare_cached(super::upsert_sql("follow_up", FOLLOW_UP_COLUMNS))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
