@@ -1,7 +1,7 @@
 //! The scale benchmark: a large supplier's dataset (20,000 customers with their letters, visits
 //! and attestations, several hundred thousand audit events) and the figures the app must meet on
 //! it, as medians of repeated runs. Run with `./dev bench` (or `cargo bench --bench scale`);
-//! `ENDUSE_BENCH_CUSTOMERS` changes the size.
+//! `ENDUSE_BENCH_CUSTOMERS` changes the size; `ENDUSE_BENCH_KEEP=dir` keeps the dataset there.
 
 use std::time::{Duration, Instant};
 
@@ -73,10 +73,16 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
     let dir = tempfile::tempdir().unwrap();
+    // ENDUSE_BENCH_KEEP=dir keeps the dataset (scale.db) there, to profile it afterwards.
+    let keep = std::env::var_os("ENDUSE_BENCH_KEEP").map(std::path::PathBuf::from);
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let mut figures = Vec::new();
 
-    let db = dir.path().join("scale.db");
+    let db = keep
+        .clone()
+        .unwrap_or_else(|| dir.path().to_path_buf())
+        .join("scale.db");
+    let _ = std::fs::remove_file(&db);
     let e = Enduse::open(&db).unwrap();
     let t = Instant::now();
     let summary = e.load_demo(customers, 1, today, Utc::now()).unwrap();
@@ -241,14 +247,18 @@ fn main() {
         .id;
     drop(e);
     // Each run opens the file anew (cold states, cold page cache of the new connections); the
-    // handle is closed after the clock stops, as the app keeps it open.
-    let mut opened = Vec::new();
-    let home = time_runs(5, |_| {
-        let e = Enduse::open(&db).unwrap();
-        e.home(manager, today).unwrap();
-        opened.push(e);
-    });
-    drop(opened);
+    // app keeps its handle open, so the previous run's is closed before the clock starts.
+    let open = std::cell::RefCell::new(None);
+    let home = time_runs_after(
+        5,
+        |_| drop(open.borrow_mut().take()),
+        |_| {
+            let e = Enduse::open(&db).unwrap();
+            e.home(manager, today).unwrap();
+            *open.borrow_mut() = Some(e);
+        },
+    );
+    drop(open);
     figures.push(within(
         "open the database and compute the home screen",
         150.0,
