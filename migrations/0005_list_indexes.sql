@@ -3,6 +3,7 @@
 -- page of ids, and state-filtered pages scan this instead of the wide rows (contacts, HS codes,
 -- addresses), and need no sort for the default order. Measured on 20,000 customers: heads
 -- 65 ms → 8 ms; a filtered, searched count 24 ms → 7 ms.
+DROP INDEX customer_name; -- no query orders or filters by the bare name: one less per insert
 CREATE INDEX customer_list ON customer(
     coalesce(english_name, name) COLLATE NOCASE, id, name, external_id, country, customer_type,
     owner_id, status, status_reason, updated_at, search_text
