@@ -96,6 +96,15 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             app.manage(state::AppState::open(state::database_path()));
+            // Compute the customer states while the web view starts (about a second), so the
+            // home screen's first call finds them ready instead of computing them then.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                use tauri::Manager;
+                if let Ok(core) = handle.state::<state::AppState>().core() {
+                    let _ = core.prepare_states(state::today());
+                }
+            });
             Ok(())
         })
         .invoke_handler(handler())

@@ -67,6 +67,13 @@ impl Enduse {
         *self.states.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
+    /// Computes every customer's state for `on` now, if not cached, so the next read that needs
+    /// them (the home screen, the coverage report) finds them ready. The desktop app calls it
+    /// at launch, while the window and web view start.
+    pub fn prepare_states(&self, on: NaiveDate) -> Result<()> {
+        self.read(|conn| self.states(conn, on)).map(drop)
+    }
+
     /// The snapshot for `on` if one is cached and still current; never computes.
     pub(crate) fn cached_states(
         &self,
