@@ -7,6 +7,7 @@ mod bindings;
 mod commands;
 mod error;
 mod state;
+mod webview;
 
 use tauri::Manager;
 
@@ -92,9 +93,11 @@ app_commands! {
 
 /// Builds and runs the app until its last window closes.
 pub fn run() {
+    webview::prepare_environment();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
+            webview::configure(app);
             app.manage(state::AppState::open(state::database_path()));
             // Compute the customer states while the web view starts (about a second), so the
             // home screen's first call finds them ready instead of computing them then.

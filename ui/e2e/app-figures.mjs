@@ -23,6 +23,8 @@ function memory(marker) {
   let pss = 0;
   let rss = 0;
   const names = [];
+  /** PSS in MB per process, to see which one grew. */
+  const byProcess = {};
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
@@ -32,14 +34,21 @@ function memory(marker) {
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
       if (!env.includes(marker)) continue;
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      const kb = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      pss += kb;
+      byProcess[comm] = (byProcess[comm] ?? 0) + Math.round(kb / 1024);
       rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
       names.push(comm);
     } catch {
       /* process gone or not ours */
     }
   }
-  return { pssMb: Math.round(pss / 1024), rssMb: Math.round(rss / 1024), processes: names };
+  return {
+    pssMb: Math.round(pss / 1024),
+    rssMb: Math.round(rss / 1024),
+    processes: names,
+    pssMbByProcess: byProcess,
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

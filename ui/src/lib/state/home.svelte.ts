@@ -2,6 +2,7 @@
 import { call } from '$lib/api/ipc';
 import { AppError } from '$lib/api/errors';
 import type { HomeSummary } from '$lib/api/bindings/HomeSummary';
+import { reviewCount } from '$lib/state/reviews.svelte';
 
 export class Home {
   summary = $state<HomeSummary | null>(null);
@@ -13,6 +14,7 @@ export class Home {
     this.error = null;
     try {
       this.summary = await call('home');
+      if (!this.summary.ownCustomersOnly) reviewCount.value = this.summary.reviewQueue;
     } catch (e) {
       this.error = AppError.from(e);
     } finally {

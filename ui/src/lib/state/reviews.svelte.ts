@@ -1,6 +1,10 @@
 //! The review queue (compliance managers): submitted attestations, oldest first, and the decisions
-//! taken on them. The queue's head is loaded (a large supplier has thousands waiting); "show more"
-//! asks for the next page. Refusals (four-eyes, missing reason) come back from the core as errors.
+//! taken on them. Refusals (four-eyes, missing reason) come back from the core as errors.
+//!
+//! The queue is loaded by its screen and dropped with it, and only its head: a large programme
+//! has thousands waiting, so a load brings the oldest `REVIEW_PAGE` and the queue's length, and
+//! "show more" the next page. The sidebar shows only how many there are, which the home summary
+//! counts in the core (`reviewQueue`) and the screen keeps current while it is open.
 import { call } from '$lib/api/ipc';
 import { AppError } from '$lib/api/errors';
 import type { Decision } from '$lib/api/bindings/Decision';
@@ -15,11 +19,22 @@ export function queueCount(shown: number, total: number): string {
   return shown >= total ? `${n(total)} waiting.` : `The oldest ${n(shown)} of ${n(total)} waiting.`;
 }
 
+/** How many attestations wait for review: the sidebar's badge. */
+export class ReviewCount {
+  value = $state(0);
+}
+
+export const reviewCount = new ReviewCount();
+
 export class ReviewQueue {
-  items = $state<ReviewItem[]>([]);
+  /** Replaced, never mutated in place: no deep proxies over hundreds of records. */
+  items = $state.raw<ReviewItem[]>([]);
   /** How many wait in all (the list holds the oldest of them). */
   total = $state(0);
+  /** The first load (the screen shows a placeholder meanwhile). */
   loading = $state(false);
+  /** Any load, the first or "show more" (the list stays on screen). */
+  fetching = $state(false);
   error = $state<AppError | null>(null);
   #limit = REVIEW_PAGE;
 
@@ -30,16 +45,19 @@ export class ReviewQueue {
 
   async load(limit = REVIEW_PAGE) {
     this.#limit = limit;
-    this.loading = true;
+    this.loading = this.items.length === 0;
+    this.fetching = true;
     this.error = null;
     try {
       const queue = await call('review_queue', { limit });
       this.items = queue.items;
       this.total = queue.total;
+      reviewCount.value = queue.total;
     } catch (e) {
       this.error = AppError.from(e);
     } finally {
       this.loading = false;
+      this.fetching = false;
     }
   }
 
@@ -53,9 +71,8 @@ export class ReviewQueue {
     await call('review_attestation', { id, decision, reason: reason?.trim() || null });
     this.items = this.items.filter((i) => i.attestation.id !== id);
     this.total = Math.max(0, this.total - 1);
+    reviewCount.value = this.total;
     // The loaded head ran out while more wait: bring the next ones.
     if (this.items.length === 0 && this.total > 0) await this.load(this.#limit);
   }
 }
-
-export const reviews = new ReviewQueue();
