@@ -184,6 +184,16 @@ pub fn each_open_red_flag(
     Ok(())
 }
 
+/// The customer of every open red flag (the home screen counts those it shows the user).
+pub fn open_red_flag_customers(conn: &Connection) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id FROM red_flag_observation INDEXED BY red_flag_observation_open_recent \
+         WHERE resolved_on IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Cols(r).uuid(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn flag_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, FlagTerms)> {
     let c = Cols(row);
     Ok((
@@ -295,6 +305,19 @@ pub fn each_open_follow_up(
         }
     }
     Ok(())
+}
+
+/// The customer of every open follow-up, of one owner if given (for the home screen's count).
+pub fn open_follow_up_customers(conn: &Connection, owner_id: Option<Uuid>) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT customer_id FROM follow_up INDEXED BY follow_up_open_due \
+         WHERE {} AND done_on IS NULL",
+        optional_match("owner_id", 1, owner_id.is_some())
+    ))?;
+    let rows = stmt.query_map(params![owner_id.map(|c| c.to_string())], |r| {
+        Cols(r).uuid(0)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn list_follow_ups(

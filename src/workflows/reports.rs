@@ -553,8 +553,12 @@ pub struct HomeSummary {
     pub needs_action: Vec<CustomerStateEntry>,
     pub expiring: Vec<CustomerStateEntry>,
     pub overdue_acks: Vec<CustomerStateEntry>,
+    /// The newest open red flags, at most 50; `open_red_flag_count` counts them all.
     pub open_red_flags: Vec<OpenRedFlag>,
+    pub open_red_flag_count: u64,
+    /// The open follow-ups due first, at most 50; `open_follow_up_count` counts them all.
     pub open_follow_ups: Vec<OpenFollowUp>,
+    pub open_follow_up_count: u64,
     pub review_queue: u64,
     pub oldest_submission: Option<Timestamp>,
     /// Attestations sent back for changes (for a rep: on their customers or logged by them).
@@ -679,6 +683,13 @@ impl Enduse {
                 }
                 open_follow_ups.len() < HOME_LIST
             })?;
+            let visible =
+                |ids: Vec<Uuid>| ids.into_iter().filter(|id| name_of(*id).is_some()).count();
+            let open_red_flag_count = visible(visits::open_red_flag_customers(conn)?) as u64;
+            let open_follow_up_count = visible(visits::open_follow_up_customers(
+                conn,
+                own_only.then_some(user.id),
+            )?) as u64;
             let (review_queue, oldest_submission) = attestations::submitted_summary(conn)?;
             let mut sent_back = Vec::new();
             attestations::each_attestation_sent_back(conn, |a| {
@@ -738,7 +749,9 @@ impl Enduse {
                 expiring,
                 overdue_acks,
                 open_red_flags,
+                open_red_flag_count,
                 open_follow_ups,
+                open_follow_up_count,
                 review_queue,
                 oldest_submission,
                 sent_back,

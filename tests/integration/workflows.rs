@@ -970,3 +970,45 @@ fn an_amendment_can_attach_the_newly_signed_document_in_the_same_step() {
     assert_eq!(e.get_attestation(a.id).unwrap().documents.len(), 1);
     assert!(e.home(w.rep, d("2025-06-01")).unwrap().sent_back.is_empty());
 }
+
+#[test]
+fn home_counts_every_open_red_flag_and_follow_up_though_its_lists_stop_at_fifty() {
+    let w = world();
+    let e = &w.enduse;
+    let today = d("2025-06-01");
+    e.load_demo(1200, 5, today, now()).unwrap();
+    let manager = e
+        .list_users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == Role::ComplianceManager)
+        .unwrap();
+    let home = e.home(manager.id, today).unwrap();
+    let (flags, follow_ups): (i64, i64) = e
+        .read_for_test(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT count(*) FROM red_flag_observation f JOIN customer c \
+                 ON c.id = f.customer_id WHERE f.resolved_on IS NULL AND c.archived = 0), \
+                 (SELECT count(*) FROM follow_up f JOIN customer c ON c.id = f.customer_id \
+                 WHERE f.done_on IS NULL AND c.archived = 0)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    assert!(
+        flags > 50 && follow_ups > 50,
+        "{flags} flags, {follow_ups} follow-ups"
+    );
+    assert_eq!(home.open_red_flag_count, flags as u64);
+    assert_eq!(home.open_follow_up_count, follow_ups as u64);
+    assert_eq!(home.open_red_flags.len(), 50);
+    assert_eq!(home.open_follow_ups.len(), 50);
+    let expiring = home
+        .counts
+        .iter()
+        .find(|c| c.state == CustomerState::Expiring)
+        .unwrap()
+        .count;
+    assert_eq!(home.expiring.len() as u64, expiring.min(50));
+}

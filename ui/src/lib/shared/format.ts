@@ -93,3 +93,8 @@ export function splitLines(text: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
+
+/** A count with thousands grouped, as on every screen (1,785). */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-GB');
+}

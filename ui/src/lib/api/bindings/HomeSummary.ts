@@ -19,7 +19,15 @@ ownCustomersOnly: boolean, total: number, counts: Array<StateCount>, byCountry: 
 /**
  * Customers needing the user's action: not contacted, overdue, needs attestation, expiring.
  */
-needsAction: Array<CustomerStateEntry>, expiring: Array<CustomerStateEntry>, overdueAcks: Array<CustomerStateEntry>, openRedFlags: Array<OpenRedFlag>, openFollowUps: Array<OpenFollowUp>, reviewQueue: number, oldestSubmission: string | null, 
+needsAction: Array<CustomerStateEntry>, expiring: Array<CustomerStateEntry>, overdueAcks: Array<CustomerStateEntry>, 
+/**
+ * The newest open red flags, at most 50; `open_red_flag_count` counts them all.
+ */
+openRedFlags: Array<OpenRedFlag>, openRedFlagCount: number, 
+/**
+ * The open follow-ups due first, at most 50; `open_follow_up_count` counts them all.
+ */
+openFollowUps: Array<OpenFollowUp>, openFollowUpCount: number, reviewQueue: number, oldestSubmission: string | null, 
 /**
  * Attestations sent back for changes (for a rep: on their customers or logged by them).
  */
