@@ -6,7 +6,8 @@
 //! Not done, measured: `WEBKIT_DISABLE_COMPOSITING_MODE=1` (painting without GPU compositing)
 //! saved ~100 MB PSS with 20,000 customers under Xvfb, but WebKitWebDriver's screenshots then
 //! hung for two minutes on pages with a PDF canvas or after some updates (the campaign and
-//! customer end-to-end tests), so the app keeps WebKit's default.
+//! customer end-to-end tests), so the app keeps WebKit's default. The hardware-acceleration
+//! policy `Never` on the webview's settings hangs them the same way.
 
 /// Sets up the main window's webview once it exists.
 pub fn configure<R: tauri::Runtime>(app: &tauri::App<R>) {
