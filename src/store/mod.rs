@@ -417,16 +417,11 @@ mod tests {
         assert!(err.to_string().contains("newer"), "{err}");
     }
 
-    /// Verifying in ranges on several connections reports exactly what a one-by-one check
-    /// does, whatever is damaged and wherever the ranges are cut.
-    #[test]
-    fn verify_in_ranges_agrees_with_one_by_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.db");
-        let mut conn = open(&path).unwrap();
-        let tx = begin_write(&mut conn).unwrap();
+    /// Appends `n` small events in one transaction.
+    fn append_test_events(conn: &mut Connection, n: i64) {
+        let tx = begin_write(conn).unwrap();
         let change = Change::new(&tx, None, Utc::now()).unwrap();
-        for i in 0..12 {
+        for i in 0..n {
             change
                 .append(
                     "test.event",
@@ -439,6 +434,16 @@ mod tests {
         }
         drop(change);
         tx.commit().unwrap();
+    }
+
+    /// Verifying in ranges on several connections reports exactly what a one-by-one check
+    /// does, whatever is damaged and wherever the ranges are cut.
+    #[test]
+    fn verify_in_ranges_agrees_with_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let mut conn = open(&path).unwrap();
+        append_test_events(&mut conn, 12);
         conn.execute_batch(
             "DROP TRIGGER audit_event_no_delete; DROP TRIGGER audit_event_no_update;",
         )
@@ -492,21 +497,7 @@ mod tests {
     fn a_deleted_event_is_named_by_verify() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = open(&dir.path().join("a.db")).unwrap();
-        let tx = begin_write(&mut conn).unwrap();
-        let change = Change::new(&tx, None, Utc::now()).unwrap();
-        for i in 0..5 {
-            change
-                .append(
-                    "test.event",
-                    "test",
-                    &i.to_string(),
-                    None,
-                    serde_json::json!({"i": i}),
-                )
-                .unwrap();
-        }
-        drop(change);
-        tx.commit().unwrap();
+        append_test_events(&mut conn, 5);
         assert!(audit::verify_chain(&conn).unwrap().ok);
         conn.execute_batch(
             "DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq = 3;",
