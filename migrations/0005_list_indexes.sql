@@ -9,6 +9,14 @@ CREATE INDEX customer_list ON customer(
     owner_id, status, status_reason, updated_at, search_text
 ) WHERE archived = 0;
 
+-- The table filtered by country (its most common filter): led by country and type, so
+-- `country IN (…)` reads only those countries' entries (a third of the demo's for CN and HK)
+-- and sorts the few that match; 10 ms → 4 ms for a CN/HK distributor search in SQLite.
+CREATE INDEX customer_filter ON customer(
+    country, customer_type, coalesce(english_name, name) COLLATE NOCASE, id, owner_id,
+    external_id, updated_at, search_text
+) WHERE archived = 0;
+
 -- The home screen's lists in the order it shows them, so it reads its first 50 and stops
 -- instead of sorting every open follow-up (6,000 in the demo), open red flag and sent-back
 -- attestation first.

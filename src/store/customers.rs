@@ -192,12 +192,15 @@ fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
     (sql, args)
 }
 
-/// The table to read for filtered lists: without archived customers, the narrow covering
-/// `customer_list` index (migration 0005), named so the planner does not pick the country index
-/// and then fetch thousands of wide rows one by one.
+/// The table to read for filtered lists: without archived customers, a narrow covering index
+/// (migration 0005) — `customer_filter` when countries are chosen (it seeks them), else
+/// `customer_list` (already in name order) — named so the planner does not pick the country
+/// index and then fetch thousands of wide rows one by one.
 fn list_source(f: &CustomerFilter) -> &'static str {
     if f.include_archived {
         "customer"
+    } else if !f.countries.is_empty() {
+        "customer INDEXED BY customer_filter"
     } else {
         "customer INDEXED BY customer_list"
     }
