@@ -87,6 +87,7 @@ fn main() {
     let t = Instant::now();
     let summary = e.load_demo(customers, 1, today, Utc::now()).unwrap();
     let took = t.elapsed();
+    e.settle(); // its WAL checkpoint runs on a thread: not beside the figures below
     let events = e.verify_audit().unwrap().events;
     println!(
         "dataset: {} customers, {} letters, {} visits, {} attestations, {} audit events, generated in {:.1} s ({:.0} events/s)",
@@ -109,16 +110,28 @@ fn main() {
     let mut csv = Vec::new();
     e.export_customers(&mut csv).unwrap();
     let csv = String::from_utf8(csv).unwrap();
-    let import = time_runs(3, |i| {
-        let fresh = Enduse::open(dir.path().join(format!("import-{i}.db"))).unwrap();
-        let s = fresh.load_demo(0, 1, today, Utc::now()).unwrap();
-        assert!(s.users > 0);
-        let admin = fresh.find_user_by_email("admin@demo.enduse").unwrap().id;
-        let report = fresh
-            .import_customers(admin, &csv, false, Utc::now())
-            .unwrap();
-        assert_eq!(report.created, u64::from(customers));
-    });
+    // Each run imports into a fresh database with the demo's users; making it, and the WAL
+    // checkpoint its set-up asked for, are outside the clock.
+    let fresh = std::cell::RefCell::new(None);
+    let import = time_runs_after(
+        3,
+        |i| {
+            drop(fresh.take());
+            let db = Enduse::open(dir.path().join(format!("import-{i}.db"))).unwrap();
+            let s = db.load_demo(0, 1, today, Utc::now()).unwrap();
+            assert!(s.users > 0);
+            db.settle();
+            *fresh.borrow_mut() = Some(db);
+        },
+        |_| {
+            let fresh = fresh.borrow();
+            let db = fresh.as_ref().unwrap();
+            let admin = db.find_user_by_email("admin@demo.enduse").unwrap().id;
+            let report = db.import_customers(admin, &csv, false, Utc::now()).unwrap();
+            assert_eq!(report.created, u64::from(customers));
+        },
+    );
+    drop(fresh);
     figures.push(within(
         &format!("import a {customers}-row customer CSV (all-or-nothing, validated)"),
         1000.0,

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
+use super::{Cols, Put, Record, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::{Attestation, Review};
 use crate::rules::AttestationTerms;
@@ -50,8 +50,8 @@ impl Record for Attestation {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("attestation", COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("attestation", COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
@@ -233,8 +233,8 @@ impl Record for Review {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("review", REVIEW_COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("review", REVIEW_COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.attestation_id.to_string(),

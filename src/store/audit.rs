@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{Cols, Record, ts_text};
+use super::{Cols, Put, Record, ts_text};
 use crate::model::*;
 use crate::{Error, Result};
 
@@ -603,7 +603,7 @@ fn col_text<'r>(
 /// Applies one event's new values to the record tables, as the original write did.
 pub fn apply_event(conn: &Connection, event: &AuditEvent) -> Result<()> {
     fn put<T: Record>(conn: &Connection, value: &Value) -> Result<()> {
-        serde_json::from_value::<T>(value.clone())?.put(conn)
+        serde_json::from_value::<T>(value.clone())?.put(conn, Put::Upsert)
     }
     let v = &event.new;
     match event.entity.as_str() {

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
+use super::{Cols, Put, Record, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::{Campaign, LetterTemplate};
 
@@ -34,8 +34,8 @@ impl Record for LetterTemplate {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("letter_template", TEMPLATE_COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("letter_template", TEMPLATE_COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.name,
@@ -110,8 +110,8 @@ impl Record for Campaign {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("campaign", CAMPAIGN_COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("campaign", CAMPAIGN_COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.name,

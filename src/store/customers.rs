@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use uuid::Uuid;
 
-use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
+use super::{Cols, Put, Record, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::Customer;
 
@@ -67,8 +67,8 @@ impl Record for Customer {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("customer", PUT_COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("customer", PUT_COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.name,

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{Cols, Record, opt_uuid_text, ts_text};
+use super::{Cols, Put, Record, opt_uuid_text, ts_text};
 use crate::model::Document;
 use crate::{Error, Result};
 
@@ -41,8 +41,8 @@ impl Record for Document {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("document", COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("document", COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.sha256,

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Cols, Record, opt_uuid_text, ts_text};
+use super::{Cols, Put, Record, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::Letter;
 use crate::rules::LetterTerms;
@@ -48,8 +48,8 @@ impl Record for Letter {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("letter", COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("letter", COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),

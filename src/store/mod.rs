@@ -6,6 +6,7 @@
 pub mod attestations;
 pub mod audit;
 pub mod campaigns;
+mod checkpoint;
 pub mod customers;
 pub mod documents;
 pub mod letters;
@@ -24,6 +25,8 @@ use rusqlite::{Connection, OpenFlags, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
+
+pub use checkpoint::Checkpointer;
 
 use crate::model::Timestamp;
 use crate::{Error, Result};
@@ -156,8 +159,17 @@ pub trait Record: Serialize + DeserializeOwned {
     /// The entity name used in audit events.
     const ENTITY: &'static str;
     fn record_id(&self) -> String;
-    /// Inserts or replaces the row with every field of the record.
-    fn put(&self, conn: &Connection) -> Result<()>;
+    /// Writes the row with every field of the record, as `how` says.
+    fn put(&self, conn: &Connection, how: Put) -> Result<()>;
+}
+
+/// How [`Record::put`] writes its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Put {
+    /// A new record: a plain `INSERT` (an existing id is a constraint error).
+    Insert,
+    /// Insert, or update the row with the same id in place.
+    Upsert,
 }
 
 /// One write transaction's context: who acts, from which device, at what time. Every record
@@ -183,7 +195,16 @@ impl<'t> Change<'t> {
 
     /// Puts `new` and appends the event `action` with the old and new values.
     pub fn write<T: Record>(&self, action: &str, old: Option<&T>, new: &T) -> Result<()> {
-        new.put(self.tx)?;
+        // A record without an old value is new. A plain INSERT of one row needs no statement
+        // journal; an upsert makes SQLite keep one per row (a third of a 20,000-row import).
+        new.put(
+            self.tx,
+            if old.is_some() {
+                Put::Upsert
+            } else {
+                Put::Insert
+            },
+        )?;
         let old = old.map(serde_json::to_value).transpose()?;
         let new_value = serde_json::to_value(new)?;
         self.append(action, T::ENTITY, &new.record_id(), old, new_value)
@@ -225,14 +246,20 @@ impl<'t> Change<'t> {
     }
 }
 
-/// `INSERT … ON CONFLICT(id) DO UPDATE SET …` for a record's columns (the first is `id`). An
-/// update happens in place: `INSERT OR REPLACE` would delete the old row first, which makes
-/// SQLite check every child table's foreign keys, a table scan per write on unindexed ones.
-pub(crate) fn upsert_sql(table: &'static str, columns: &'static str) -> &'static str {
-    // Built once per record type (a dozen), not on every write: an import writes 20,000.
-    static BUILT: Mutex<Vec<(&str, &str, &str)>> = Mutex::new(Vec::new());
+/// `INSERT INTO table (…) VALUES (…)` for a record's columns (the first is `id`), followed for
+/// [`Put::Upsert`] by `ON CONFLICT(id) DO UPDATE SET …`. An update happens in place:
+/// `INSERT OR REPLACE` would delete the old row first, which makes SQLite check every child
+/// table's foreign keys, a table scan per write on unindexed ones.
+pub(crate) fn put_sql(table: &'static str, columns: &'static str, how: Put) -> &'static str {
+    // Built once per record type and mode (two dozen), not on every write: an import writes
+    // 20,000.
+    type Built = (&'static str, &'static str, Put, &'static str);
+    static BUILT: Mutex<Vec<Built>> = Mutex::new(Vec::new());
     let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((_, _, sql)) = built.iter().find(|(t, c, _)| *t == table && *c == columns) {
+    if let Some((.., sql)) = built
+        .iter()
+        .find(|(t, c, h, _)| *t == table && *c == columns && *h == how)
+    {
         return sql;
     }
     let cols: Vec<&str> = columns.split(',').map(str::trim).collect();
@@ -242,14 +269,16 @@ pub(crate) fn upsert_sql(table: &'static str, columns: &'static str) -> &'static
         .filter(|c| **c != "id")
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
-    let sql: &'static str = format!(
-        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
+    let mut sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
         cols.join(", "),
-        marks.join(", "),
-        set.join(", ")
-    )
-    .leak();
-    built.push((table, columns, sql));
+        marks.join(", ")
+    );
+    if how == Put::Upsert {
+        sql += &format!(" ON CONFLICT(id) DO UPDATE SET {}", set.join(", "));
+    }
+    let sql: &'static str = sql.leak();
+    built.push((table, columns, how, sql));
     sql
 }
 
@@ -535,5 +564,48 @@ mod tests {
         let update = conn.execute("UPDATE audit_event SET action = 'x'", []);
         assert!(update.unwrap_err().to_string().contains("append-only"));
         assert!(conn.execute("DELETE FROM audit_event", []).is_err());
+    }
+
+    #[test]
+    fn a_write_without_an_old_value_inserts_and_one_with_it_updates_in_place() {
+        use crate::model::{Role, User};
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("a.db")).unwrap();
+        let now = Utc::now();
+        let user = User {
+            id: Uuid::now_v7(),
+            name: "Ann".into(),
+            email: "ann@example.com".into(),
+            role: Role::Admin,
+            archived: false,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            created_by: None,
+            updated_by: None,
+        };
+        let renamed = User {
+            name: "Ann Lee".into(),
+            version: 2,
+            ..user.clone()
+        };
+        let tx = begin_write(&mut conn).unwrap();
+        let change = Change::new(&tx, None, now).unwrap();
+        change.write("user.create", None, &user).unwrap();
+        // "New" when the id exists: refused, not silently overwritten (the event would say
+        // there was nothing before).
+        let err = change.write("user.create", None, &renamed).unwrap_err();
+        assert!(err.to_string().contains("UNIQUE"), "{err}");
+        change.write("user.update", Some(&user), &renamed).unwrap();
+        drop(change);
+        tx.commit().unwrap();
+        let found = users::find_user_by_email(&conn, "ann@example.com")
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.name.as_str(), found.version), ("Ann Lee", 2));
+        let events: i64 = conn
+            .query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(events, 2, "the refused write left no event");
     }
 }

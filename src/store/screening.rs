@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{Cols, Record, json_text, opt_uuid_text, ts_text};
+use super::{Cols, Put, Record, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::{HitStatus, ScreeningHit, Timestamp};
 use crate::screening::{ListEntry, ListFileDigest};
@@ -41,9 +41,9 @@ impl Record for ListVersionLoad {
         self.version.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
         let v = &self.version;
-        conn.prepare_cached(super::upsert_sql("list_version", VERSION_COLUMNS))?
+        conn.prepare_cached(super::put_sql("list_version", VERSION_COLUMNS, how))?
             .execute(params![
                 v.id.to_string(),
                 v.kind,
@@ -225,8 +225,8 @@ impl Record for ScreeningHit {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("screening_hit", HIT_COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("screening_hit", HIT_COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),

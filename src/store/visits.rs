@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Cols, Record, json_text, opt_uuid_text, optional_match, ts_text};
+use super::{Cols, Put, Record, json_text, opt_uuid_text, optional_match, ts_text};
 use crate::Result;
 use crate::model::{FollowUp, RedFlagObservation, Visit};
 use crate::rules::FlagTerms;
@@ -39,8 +39,8 @@ impl Record for Visit {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("visit", VISIT_COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("visit", VISIT_COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
@@ -115,8 +115,8 @@ impl Record for RedFlagObservation {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("red_flag_observation", FLAG_COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("red_flag_observation", FLAG_COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
@@ -255,8 +255,8 @@ impl Record for FollowUp {
         self.id.to_string()
     }
 
-    fn put(&self, conn: &Connection) -> Result<()> {
-        conn.prepare_cached(super::upsert_sql("follow_up", FOLLOW_UP_COLUMNS))?
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("follow_up", FOLLOW_UP_COLUMNS, how))?
             .execute(params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
