@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Cols, Put, Record, json_text, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::{Attestation, Review};
 use crate::rules::AttestationTerms;
@@ -48,6 +48,10 @@ impl Record for Attestation {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Customer(self.customer_id)
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
@@ -231,6 +235,11 @@ impl Record for Review {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    /// Not itself: the decision's write of the attestation carries the change.
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Nothing
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {

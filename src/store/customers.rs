@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use uuid::Uuid;
 
-use super::{Cols, Put, Record, json_text, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::Customer;
 
@@ -65,6 +65,22 @@ impl Record for Customer {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    /// Only this customer's state, while it stays listed in the same place (an added, archived,
+    /// restored or renamed customer changes the list and its order).
+    fn affects(&self, old: Option<&Self>) -> Affects {
+        match old {
+            Some(o)
+                if !o.archived
+                    && !self.archived
+                    && o.name == self.name
+                    && o.english_name == self.english_name =>
+            {
+                Affects::Customer(self.id)
+            }
+            _ => Affects::All,
+        }
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
@@ -300,23 +316,38 @@ impl crate::rules::Standing for CustomerHead {
 
 /// Every active customer's head, by name.
 pub fn list_customer_heads(conn: &Connection) -> Result<Vec<CustomerHead>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, external_id, country, owner_id, status, status_reason FROM customer \
-         WHERE archived = 0 ORDER BY coalesce(english_name, name) COLLATE NOCASE, id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let c = Cols(r);
-        Ok(CustomerHead {
-            id: c.uuid(0)?,
-            name: c.text(1)?,
-            external_id: c.opt_text(2)?,
-            country: c.text(3)?,
-            owner_id: c.opt_uuid(4)?,
-            status: c.parsed(5)?,
-            status_reason: c.opt_text(6)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {HEAD} FROM customer \
+         WHERE archived = 0 ORDER BY coalesce(english_name, name) COLLATE NOCASE, id"
+    ))?;
+    let rows = stmt.query_map([], head_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The heads of those of `ids` that are active customers.
+pub fn customer_heads_of(conn: &Connection, ids: &[Uuid]) -> Result<Vec<CustomerHead>> {
+    let ids = serde_json::to_string(&ids.iter().map(Uuid::to_string).collect::<Vec<_>>())?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {HEAD} FROM customer \
+         WHERE archived = 0 AND id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let rows = stmt.query_map([ids], head_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+const HEAD: &str = "id, name, external_id, country, owner_id, status, status_reason";
+
+fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerHead> {
+    let c = Cols(r);
+    Ok(CustomerHead {
+        id: c.uuid(0)?,
+        name: c.text(1)?,
+        external_id: c.opt_text(2)?,
+        country: c.text(3)?,
+        owner_id: c.opt_uuid(4)?,
+        status: c.parsed(5)?,
+        status_reason: c.opt_text(6)?,
+    })
 }
 
 /// The distinct countries of active customers, sorted.

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{Cols, Put, Record, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record, opt_uuid_text, ts_text};
 use crate::model::Document;
 use crate::{Error, Result};
 
@@ -39,6 +39,11 @@ impl Record for Document {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    /// Not a fact of any customer's state.
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Nothing
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {

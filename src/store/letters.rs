@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Cols, Put, Record, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::Letter;
 use crate::rules::LetterTerms;
@@ -46,6 +46,10 @@ impl Record for Letter {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Customer(self.customer_id)
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {

@@ -161,6 +161,41 @@ pub trait Record: Serialize + DeserializeOwned {
     fn record_id(&self) -> String;
     /// Writes the row with every field of the record, as `how` says.
     fn put(&self, conn: &Connection, how: Put) -> Result<()>;
+    /// Whose state (the coverage rules) writing this record over `old` can change: the cached
+    /// states are patched for those customers after the commit instead of being recomputed.
+    /// When unsure, every customer's.
+    fn affects(&self, old: Option<&Self>) -> Affects {
+        let _ = old;
+        Affects::All
+    }
+}
+
+/// Which customers' states a write can change (see [`Record::affects`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Affects {
+    Nothing,
+    Customer(Uuid),
+    All,
+}
+
+/// The customers whose states one transaction's writes can have changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Affected {
+    /// Possibly every customer's (or the customer list itself: a customer added, archived or
+    /// renamed; policy or reference data changed).
+    pub all: bool,
+    /// Otherwise these (possibly repeated, in write order).
+    pub customers: Vec<Uuid>,
+}
+
+impl Affected {
+    fn note(&mut self, affects: Affects) {
+        match affects {
+            Affects::Nothing => {}
+            Affects::Customer(id) => self.customers.push(id),
+            Affects::All => self.all = true,
+        }
+    }
 }
 
 /// How [`Record::put`] writes its row.
@@ -180,6 +215,7 @@ pub struct Change<'t> {
     pub device: Uuid,
     pub at: Timestamp,
     chain: RefCell<Option<audit::ChainHead>>,
+    affected: RefCell<Affected>,
 }
 
 impl<'t> Change<'t> {
@@ -190,6 +226,7 @@ impl<'t> Change<'t> {
             device: device_id(tx)?,
             at,
             chain: RefCell::new(None),
+            affected: RefCell::new(Affected::default()),
         })
     }
 
@@ -197,20 +234,38 @@ impl<'t> Change<'t> {
     pub fn write<T: Record>(&self, action: &str, old: Option<&T>, new: &T) -> Result<()> {
         // A record without an old value is new. A plain INSERT of one row needs no statement
         // journal; an upsert makes SQLite keep one per row (a third of a 20,000-row import).
-        new.put(
-            self.tx,
-            if old.is_some() {
-                Put::Upsert
-            } else {
-                Put::Insert
-            },
-        )?;
+        let how = if old.is_some() {
+            Put::Upsert
+        } else {
+            Put::Insert
+        };
+        new.put(self.tx, how)?;
+        self.affected.borrow_mut().note(new.affects(old));
         let old = old.map(serde_json::to_value).transpose()?;
         let new_value = serde_json::to_value(new)?;
-        self.append(action, T::ENTITY, &new.record_id(), old, new_value)
+        self.append_event(action, T::ENTITY, &new.record_id(), old, new_value)
     }
 
+    /// Appends an event for a change made without a [`Record`] (settings, reference data):
+    /// it can change any customer's state.
     pub(crate) fn append(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        old: Option<serde_json::Value>,
+        new: serde_json::Value,
+    ) -> Result<()> {
+        self.affected.borrow_mut().note(Affects::All);
+        self.append_event(action, entity, entity_id, old, new)
+    }
+
+    /// Whose states this transaction's writes so far can have changed.
+    pub fn affected(&self) -> Affected {
+        self.affected.borrow().clone()
+    }
+
+    fn append_event(
         &self,
         action: &str,
         entity: &str,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{Cols, Put, Record, json_text, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::{HitStatus, ScreeningHit, Timestamp};
 use crate::screening::{ListEntry, ListFileDigest};
@@ -39,6 +39,11 @@ impl Record for ListVersionLoad {
 
     fn record_id(&self) -> String {
         self.version.id.to_string()
+    }
+
+    /// Not a fact of any customer's state.
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Nothing
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
@@ -223,6 +228,10 @@ impl Record for ScreeningHit {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Customer(self.customer_id)
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Cols, Put, Record, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::User;
 
@@ -31,6 +31,11 @@ impl Record for User {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    /// Not a fact of any customer's state.
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Nothing
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {

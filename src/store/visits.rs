@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Cols, Put, Record, json_text, opt_uuid_text, optional_match, ts_text};
+use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text, optional_match, ts_text};
 use crate::Result;
 use crate::model::{FollowUp, RedFlagObservation, Visit};
 use crate::rules::FlagTerms;
@@ -37,6 +37,11 @@ impl Record for Visit {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    /// Not a fact of any customer's state.
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Nothing
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
@@ -113,6 +118,10 @@ impl Record for RedFlagObservation {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Customer(self.customer_id)
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
@@ -253,6 +262,11 @@ impl Record for FollowUp {
 
     fn record_id(&self) -> String {
         self.id.to_string()
+    }
+
+    /// Not a fact of any customer's state.
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Nothing
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {

@@ -109,12 +109,14 @@ impl Enduse {
     ) -> Result<R> {
         let mut conn = self.lock();
         let tx = store::begin_write(&mut conn)?;
-        let result = {
+        let (result, affected) = {
             let change = Change::new(&tx, actor, now)?;
-            f(&change)?
+            let result = f(&change)?;
+            (result, change.affected())
         };
         tx.commit()?;
-        self.writes.fetch_add(1, Ordering::Release);
+        let writes_before = self.writes.fetch_add(1, Ordering::Release);
+        self.states_after_write(&conn, writes_before, &affected);
         Ok(result)
     }
 

@@ -110,7 +110,7 @@ pub struct CoverageReport {
     pub counts: Vec<StateCount>,
     // Shared with the cached state snapshot (no copy per report).
     #[ts(as = "Vec<CustomerStateEntry>")]
-    pub customers: Arc<[CustomerStateEntry]>,
+    pub customers: Arc<[Arc<CustomerStateEntry>]>,
 }
 
 /// One CHPL tier 1-2 code and whether a valid attestation covers it for the customer.
@@ -628,6 +628,7 @@ impl Enduse {
             let entries: Vec<&CustomerStateEntry> = states
                 .entries
                 .iter()
+                .map(|c| &**c)
                 .filter(|c| !own_only || c.owner_id == Some(user.id))
                 .collect();
             let mut counts: HashMap<CustomerState, u64> = HashMap::new();

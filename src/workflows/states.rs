@@ -5,6 +5,14 @@
 //! commit of `Enduse::write`) or by another connection, such as the CLI while the app is open
 //! (SQLite's `PRAGMA data_version`). Policy lives in the database, so changing it invalidates too.
 //! The day is part of the key because states move with time (expiring, overdue).
+//!
+//! A write of this handle whose records name the customers they concern (a letter, an
+//! attestation, a red flag, a screening hit, a customer's status: [`Record::affects`]) patches
+//! the snapshot instead: it recomputes those customers' states right after its commit, so the
+//! next state-filtered page does not wait for all 20,000. Anything else (a customer added,
+//! archived or renamed, policy, reference data, a write by another connection) drops it.
+//!
+//! [`Record::affects`]: crate::store::Record::affects
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,7 +28,10 @@ use super::{Enduse, policy_in};
 use crate::Result;
 use crate::model::Policy;
 use crate::rules::{self, CustomerState};
-use crate::store::{self, attestations, customers, letters, screening, visits};
+use crate::store::{self, Affected, attestations, customers, letters, screening, visits};
+
+/// Above this many customers touched by one write, recomputing everyone is about as quick.
+const PATCH_AT_MOST: usize = 2_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SnapshotKey {
@@ -30,16 +41,17 @@ pub(crate) struct SnapshotKey {
 }
 
 /// The states of all active customers, in the coverage report's order (by name). Entries are
-/// shared, not copied, with the reports built from them (a copy of 20,000 was 14 ms).
+/// shared, not copied, with the reports built from them (a copy of 20,000 was 14 ms) and with
+/// the patched snapshot that replaces this one after a write.
 pub(crate) struct StateSnapshot {
     key: SnapshotKey,
-    pub entries: Arc<[CustomerStateEntry]>,
-    by_id: FxHashMap<Uuid, usize>,
+    pub entries: Arc<[Arc<CustomerStateEntry>]>,
+    by_id: Arc<FxHashMap<Uuid, usize>>,
 }
 
 impl StateSnapshot {
     pub fn get(&self, id: Uuid) -> Option<&CustomerStateEntry> {
-        self.by_id.get(&id).map(|&i| &self.entries[i])
+        self.by_id.get(&id).map(|&i| &*self.entries[i])
     }
 
     pub fn counts(&self) -> HashMap<CustomerState, u64> {
@@ -105,13 +117,34 @@ impl Enduse {
 
 /// Frees a replaced snapshot on another thread: 20,000 entries with their reasons take several
 /// milliseconds to free, which the read that replaced them need not wait for.
-fn drop_later(old: Option<Arc<StateSnapshot>>) {
+fn drop_later<T: Send + 'static>(old: Option<T>) {
     if let Some(old) = old {
         std::thread::spawn(move || drop(old));
     }
 }
 
 impl Enduse {
+    /// After a commit of this handle: patches the cached snapshot for the customers the write
+    /// affected, or drops it (see the module's comment). `writes_before` is the commit counter
+    /// before this write; call with the connection lock still held.
+    pub(crate) fn states_after_write(
+        &self,
+        conn: &Connection,
+        writes_before: u64,
+        affected: &Affected,
+    ) {
+        let mut cache = self.states.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(old) = cache.take() else {
+            return;
+        };
+        let patched = (!affected.all && affected.customers.len() <= PATCH_AT_MOST)
+            .then(|| patch(conn, &old, writes_before, &affected.customers))
+            .and_then(|p| p.ok().flatten());
+        *cache = patched.map(Arc::new);
+        drop(cache);
+        drop_later(Some(old));
+    }
+
     /// Loads every customer's facts in a few set-wise queries on three connections at once
     /// (letters and red flags on one pooled read-only connection, attestations on another,
     /// customers and open hits on this one: measured, the three take similar times), then
@@ -206,7 +239,155 @@ fn compute(
         .collect();
     StateSnapshot {
         key,
+        entries: entries.into_iter().map(Arc::new).collect(),
+        by_id: Arc::new(by_id),
+    }
+}
+
+/// `old` with the states of `ids` recomputed, valid one write later; `None` when it cannot be
+/// patched: it was already stale, another connection has written, or a customer is not in it.
+fn patch(
+    conn: &Connection,
+    old: &StateSnapshot,
+    writes_before: u64,
+    ids: &[Uuid],
+) -> Result<Option<StateSnapshot>> {
+    if old.key.local_writes != writes_before || old.key.data_version != store::data_version(conn)? {
+        return Ok(None);
+    }
+    let key = SnapshotKey {
+        local_writes: writes_before + 1,
+        ..old.key
+    };
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let heads = customers::customer_heads_of(conn, &ids)?;
+    if heads.len() != ids.len() || heads.iter().any(|h| !old.by_id.contains_key(&h.id)) {
+        return Ok(None);
+    }
+    let mut facts = super::reports::facts_for_many(conn, &ids)?;
+    let policy = policy_in(conn)?;
+    let mut entries: Vec<Arc<CustomerStateEntry>> = old.entries.to_vec();
+    for head in heads {
+        let f = facts.remove(&head.id).unwrap_or_default();
+        let (state, reasons) = rules::customer_state(&head, &f, key.on, &policy);
+        entries[old.by_id[&head.id]] = Arc::new(CustomerStateEntry {
+            id: head.id,
+            external_id: head.external_id,
+            name: head.name,
+            country: head.country,
+            owner_id: head.owner_id,
+            state,
+            reasons,
+        });
+    }
+    Ok(Some(StateSnapshot {
+        key,
         entries: entries.into(),
-        by_id,
+        by_id: old.by_id.clone(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::model::{CustomerStatus, Decision};
+
+    fn entry_json(s: &StateSnapshot, id: Uuid) -> String {
+        serde_json::to_string(s.get(id).unwrap()).unwrap()
+    }
+
+    /// The snapshot after the last write was patched, not dropped, and equals every state
+    /// computed from scratch; returns whether `id`'s entry changed.
+    fn assert_patched(
+        e: &Enduse,
+        on: NaiveDate,
+        before: &StateSnapshot,
+        id: Uuid,
+        after: &str,
+    ) -> bool {
+        let patched = e
+            .read(|c| e.cached_states(c, on))
+            .unwrap()
+            .unwrap_or_else(|| panic!("after {after}: the snapshot was dropped, not patched"));
+        e.forget_cached_states();
+        let fresh = e.read(|c| e.states(c, on)).unwrap();
+        assert_eq!(patched.entries.len(), fresh.entries.len(), "after {after}");
+        for (p, f) in patched.entries.iter().zip(fresh.entries.iter()) {
+            let json = |e: &CustomerStateEntry| serde_json::to_string(e).unwrap();
+            assert_eq!(json(p), json(f), "after {after}");
+        }
+        entry_json(before, id) != entry_json(&patched, id)
+    }
+
+    #[test]
+    fn writes_naming_their_customer_patch_the_states_and_others_drop_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Enduse::open(dir.path().join("a.db")).unwrap();
+        let on = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let now = Utc::now();
+        e.load_demo(300, 7, on, now).unwrap();
+        let manager = e.find_user_by_email("priya.shah@demo.enduse").unwrap().id;
+        let states = || e.read(|c| e.states(c, on)).unwrap();
+        let mut changed = 0;
+
+        // A manager's decision on the oldest submitted attestation.
+        let item = e.review_queue(1).unwrap().items.remove(0).attestation;
+        let before = states();
+        e.review_attestation(manager, item.id, Decision::Approve, None, now)
+            .unwrap();
+        changed += usize::from(assert_patched(
+            &e,
+            on,
+            &before,
+            item.customer_id,
+            "a review",
+        ));
+
+        // An open red flag resolved.
+        let flag = e.list_red_flags(None, true).unwrap().remove(0);
+        let before = states();
+        e.resolve_red_flag(manager, flag.id, "explained", on, now)
+            .unwrap();
+        changed += usize::from(assert_patched(
+            &e,
+            on,
+            &before,
+            flag.customer_id,
+            "a resolution",
+        ));
+
+        // A red flag raised on a customer, then the customer put on hold.
+        let customer = before.entries[7].id;
+        let before = states();
+        e.raise_red_flag(manager, customer, &flag.flag_id, on, None, now)
+            .unwrap();
+        changed += usize::from(assert_patched(&e, on, &before, customer, "a new red flag"));
+        let before = states();
+        e.set_customer_status(
+            manager,
+            customer,
+            CustomerStatus::OnHold,
+            Some("audit".into()),
+            now,
+        )
+        .unwrap();
+        changed += usize::from(assert_patched(&e, on, &before, customer, "a status"));
+        assert!(changed >= 3, "the writes moved states: {changed} of 4");
+
+        // A write that names no customer's facts keeps the snapshot as it is.
+        let before = states();
+        let follow_up = e.list_follow_ups(None, None, true).unwrap().remove(0);
+        e.complete_follow_up(manager, follow_up.id, on, now)
+            .unwrap();
+        assert!(!assert_patched(&e, on, &before, customer, "a follow-up"));
+
+        // Archiving changes the list itself: the snapshot is dropped.
+        states();
+        e.archive_customer(manager, customer, true, now).unwrap();
+        assert!(e.read(|c| e.cached_states(c, on)).unwrap().is_none());
     }
 }
