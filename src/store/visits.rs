@@ -225,6 +225,20 @@ pub fn all_flag_terms(conn: &Connection) -> Result<Vec<(Uuid, FlagTerms)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The red flags open on `on` (observed by then, not resolved by then): the only ones the state
+/// rule looks at (`rules::open_flags_on`); most observations are long resolved.
+pub fn open_flag_terms_on(
+    conn: &Connection,
+    on: chrono::NaiveDate,
+) -> Result<Vec<(Uuid, FlagTerms)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {FLAG_TERMS} FROM red_flag_observation \
+         WHERE observed_on <= ?1 AND (resolved_on IS NULL OR resolved_on > ?1)"
+    ))?;
+    let rows = stmt.query_map([on.to_string()], flag_terms_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn flag_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<FlagTerms>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id = ?1"

@@ -303,6 +303,20 @@ fn a_red_flag_from_a_visit_stays_open_until_a_manager_resolves_it_with_a_note() 
         e.customer_state(c.id, d("2025-06-01")).unwrap().0,
         CustomerState::NotContacted
     );
+    // The coverage report (which loads only the flags open on its day) agrees, and on the day
+    // before the resolution the flag was still open.
+    let in_report = |on: &str| {
+        let report = e.coverage_report(d(on)).unwrap();
+        report
+            .customers
+            .iter()
+            .find(|x| x.id == c.id)
+            .unwrap()
+            .state
+    };
+    assert_eq!(in_report("2025-06-01"), CustomerState::NotContacted);
+    assert_eq!(in_report("2025-05-31"), CustomerState::RedFlagOpen);
+    assert_eq!(in_report("2025-05-29"), CustomerState::NotContacted);
     let detail = e.customer_detail(c.id, d("2025-06-01")).unwrap();
     assert!(detail.timeline.iter().any(|t| t.title.contains("resolved")));
 }
