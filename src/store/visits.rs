@@ -181,8 +181,8 @@ pub fn each_open_red_flag(
     mut f: impl FnMut(RedFlagObservation) -> bool,
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE resolved_on IS NULL \
-         ORDER BY observed_on DESC, id DESC"
+        "SELECT {FLAG_COLUMNS} FROM red_flag_observation INDEXED BY red_flag_observation_open_recent \
+         WHERE resolved_on IS NULL ORDER BY observed_on DESC, id DESC"
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
