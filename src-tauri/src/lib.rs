@@ -93,6 +93,7 @@ app_commands! {
 
 /// Builds and runs the app until its last window closes.
 pub fn run() {
+    webview::prepare_environment();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
