@@ -67,18 +67,19 @@ impl Checkpointer {
                 .spawn(move || run(&worker, &shared))
                 .map_err(|e| crate::Error::io(path, e))?
         };
+        // Built first, so an error below stops the thread (on drop).
+        let checkpointer = Checkpointer {
+            shared: shared.clone(),
+            thread: Some(thread),
+        };
         // Replaces SQLite's automatic checkpoint, which is itself a WAL hook.
-        let hook = shared.clone();
         conn.wal_hook(Some(move |_: &mut Wal, pages: c_int| {
             if pages >= CHECKPOINT_PAGES {
-                hook.request();
+                shared.request();
             }
             Ok(())
         }))?;
-        Ok(Checkpointer {
-            shared,
-            thread: Some(thread),
-        })
+        Ok(checkpointer)
     }
 
     /// Waits until no checkpoint is asked for or under way.

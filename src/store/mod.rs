@@ -233,7 +233,7 @@ impl<'t> Change<'t> {
     /// Puts `new` and appends the event `action` with the old and new values.
     pub fn write<T: Record>(&self, action: &str, old: Option<&T>, new: &T) -> Result<()> {
         // A record without an old value is new. A plain INSERT of one row needs no statement
-        // journal; an upsert makes SQLite keep one per row (a third of a 20,000-row import).
+        // journal; an upsert makes SQLite keep one per row (over a quarter of a 20,000-row import).
         let how = if old.is_some() {
             Put::Upsert
         } else {
@@ -319,17 +319,17 @@ pub(crate) fn put_sql(table: &'static str, columns: &'static str, how: Put) -> &
     }
     let cols: Vec<&str> = columns.split(',').map(str::trim).collect();
     let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-    let set: Vec<String> = cols
-        .iter()
-        .filter(|c| **c != "id")
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
     let mut sql = format!(
         "INSERT INTO {table} ({}) VALUES ({})",
         cols.join(", "),
         marks.join(", ")
     );
     if how == Put::Upsert {
+        let set: Vec<String> = cols
+            .iter()
+            .filter(|c| **c != "id")
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
         sql += &format!(" ON CONFLICT(id) DO UPDATE SET {}", set.join(", "));
     }
     let sql: &'static str = sql.leak();
