@@ -218,13 +218,6 @@ fn flag_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, FlagT
 
 const FLAG_TERMS: &str = "customer_id, id, flag_id, observed_on, resolved_on";
 
-pub fn all_flag_terms(conn: &Connection) -> Result<Vec<(Uuid, FlagTerms)>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {FLAG_TERMS} FROM red_flag_observation"))?;
-    let rows = stmt.query_map([], flag_terms_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// The red flags open on `on` (observed by then, not resolved by then): the only ones the state
 /// rule looks at (`rules::open_flags_on`); most observations are long resolved.
 pub fn open_flag_terms_on(

@@ -421,7 +421,7 @@ fn select_targets(
         selected.retain(|c| c.status != CustomerStatus::Blocked);
     } else {
         let policy = policy_in(conn)?;
-        let mut facts = super::reports::all_facts(conn)?;
+        let mut facts = super::reports::all_facts(conn, on)?;
         selected.retain(|c| {
             let f = facts.remove(&c.id).unwrap_or_default();
             target

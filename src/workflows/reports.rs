@@ -50,8 +50,9 @@ pub(crate) fn facts_for_many(
     Ok(facts)
 }
 
-/// Facts of every customer in four queries (no query per customer).
-pub(crate) fn all_facts(conn: &Connection) -> Result<HashMap<Uuid, CustomerFacts>> {
+/// Facts of every customer for their states on `on`, in four queries (no query per customer;
+/// of the red flags, only those open on `on`: the rule looks at no others).
+pub(crate) fn all_facts(conn: &Connection, on: NaiveDate) -> Result<HashMap<Uuid, CustomerFacts>> {
     let mut facts: HashMap<Uuid, CustomerFacts> = HashMap::new();
     add_facts(
         &mut facts,
@@ -61,7 +62,9 @@ pub(crate) fn all_facts(conn: &Connection) -> Result<HashMap<Uuid, CustomerFacts
     add_facts(&mut facts, letters::all_letter_terms(conn)?, |f| {
         &mut f.letters
     });
-    add_facts(&mut facts, visits::all_flag_terms(conn)?, |f| &mut f.flags);
+    add_facts(&mut facts, visits::open_flag_terms_on(conn, on)?, |f| {
+        &mut f.flags
+    });
     add_facts(&mut facts, screening::all_open_hit_terms(conn)?, |f| {
         &mut f.open_hits
     });
