@@ -225,6 +225,13 @@ impl Enduse {
 }
 
 impl Demo<'_, '_> {
+    /// `days` after `on` at `hour`:00 UTC, or now if that is later than now.
+    fn past(&self, on: NaiveDate, days: u64, hour: u32) -> Timestamp {
+        on.checked_add_days(Days::new(days))
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .map_or(self.now, |t| t.and_utc().min(self.now))
+    }
+
     fn user(&mut self, name: &str, email: &str, role: Role) -> Result<Uuid> {
         if let Some(u) = store::users::find_user_by_email(self.ch.tx, email)? {
             return Ok(u.id);
@@ -560,6 +567,9 @@ impl Demo<'_, '_> {
     ) -> Result<Uuid> {
         let kind = *pick(&mut self.rng, AttestationKind::ALL);
         let all_products = self.rng.random_bool(0.5);
+        // Logged two days after signing and reviewed three days later, as a team would (not
+        // all "today"): the timeline and the review queue's "oldest first" read true.
+        let logged_at = self.past(signed, 2, 9);
         let attestation = Attestation {
             id: Uuid::now_v7(),
             customer_id: c.id,
@@ -599,7 +609,7 @@ impl Demo<'_, '_> {
             status: AttestationStatus::Submitted,
             supersedes,
             logged_by: rep,
-            logged_at: self.now,
+            logged_at,
             archived: false,
             created_at: self.now,
             updated_at: self.now,
@@ -626,7 +636,7 @@ impl Demo<'_, '_> {
                 decision,
                 reason: reason.clone(),
                 reviewer_id: reviewer,
-                reviewed_at: self.now,
+                reviewed_at: self.past(signed, 5, 14),
                 created_at: self.now,
                 updated_at: self.now,
                 version: 1,
