@@ -263,7 +263,7 @@ pub fn list_customer_ids(
 
 /// The customers with these ids, in the order given (unknown ids are skipped).
 pub fn get_customers(conn: &Connection, ids: &[Uuid]) -> Result<Vec<Customer>> {
-    let json = serde_json::to_string(&ids.iter().map(Uuid::to_string).collect::<Vec<_>>())?;
+    let json = super::ids_json(ids)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM customer WHERE id IN (SELECT value FROM json_each(?1))"
     ))?;
@@ -326,7 +326,7 @@ pub fn list_customer_heads(conn: &Connection) -> Result<Vec<CustomerHead>> {
 
 /// The heads of those of `ids` that are active customers.
 pub fn customer_heads_of(conn: &Connection, ids: &[Uuid]) -> Result<Vec<CustomerHead>> {
-    let ids = serde_json::to_string(&ids.iter().map(Uuid::to_string).collect::<Vec<_>>())?;
+    let ids = super::ids_json(ids)?;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {HEAD} FROM customer \
          WHERE archived = 0 AND id IN (SELECT value FROM json_each(?1))"

@@ -337,6 +337,14 @@ pub(crate) fn put_sql(table: &'static str, columns: &'static str, how: Put) -> &
     sql
 }
 
+/// Ids as a JSON array, the parameter of `id IN (SELECT value FROM json_each(?n))`: one SQL text
+/// for any number of ids.
+pub(crate) fn ids_json(ids: &[Uuid]) -> Result<String> {
+    Ok(serde_json::to_string(
+        &ids.iter().map(Uuid::to_string).collect::<Vec<_>>(),
+    )?)
+}
+
 /// `column = ?n` when the filter is given, else `?n IS NULL` (always true, and the parameter count
 /// stays the same). One SQL text per case, so SQLite can use the column's index; the usual
 /// `(?n IS NULL OR column = ?n)` makes it scan the whole table.

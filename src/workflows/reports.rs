@@ -33,7 +33,7 @@ pub(crate) fn facts_for_many(
     conn: &Connection,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, CustomerFacts>> {
-    let ids = serde_json::to_string(&ids.iter().map(Uuid::to_string).collect::<Vec<_>>())?;
+    let ids = crate::store::ids_json(ids)?;
     let mut facts: HashMap<Uuid, CustomerFacts> = HashMap::new();
     for (customer, terms) in attestations::attestation_terms_for_customers(conn, &ids)? {
         facts.entry(customer).or_default().attestations.push(terms);
