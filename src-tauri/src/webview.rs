@@ -3,11 +3,22 @@
 //! no memory cache of resources and no page cache (everything the app shows comes from its own
 //! bundle, and it never navigates back).
 //!
-//! Not done, measured: `WEBKIT_DISABLE_COMPOSITING_MODE=1` (painting without GPU compositing)
-//! saved ~100 MB PSS with 20,000 customers under Xvfb, but WebKitWebDriver's screenshots then
-//! hung for two minutes on pages with a PDF canvas or after some updates (the campaign and
-//! customer end-to-end tests), so the app keeps WebKit's default. The hardware-acceleration
-//! policy `Never` on the webview's settings hangs them the same way.
+//! Set on machines without a GPU, measured: `WEBKIT_DISABLE_COMPOSITING_MODE=1` (see
+//! `prepare_environment`). Without a GPU render node (`/dev/dri/renderD*`) WebKit's compositor
+//! runs on Mesa's software GL (llvmpipe), which maps LLVM into both the web process and the app
+//! (~50 MB PSS between them) and composites every frame on the CPU. Painting without
+//! compositing, after browsing 20,000 customers under Xvfb (`e2e/app-figures.mjs`, release,
+//! 3 launches each): 376–386 → 309–315 MB PSS summed (web process ~230 → ~160 MB); scrolling the
+//! customers table one step per animation frame for 3 s (`requestAnimationFrame`): 11 → 61
+//! frames/s, the longest frame 110 → 23 ms. Two costs, both handled:
+//! - Blurred box shadows are repainted on the CPU with every change under them: typing into the
+//!   first-run form took ~90 ms per key (WebDriver, release) with the cards' 3 px blur and 7 ms
+//!   without it, so the UI's shadows have no blur (`--shadow` in `ui/src/app.css`).
+//! - WebKitWebDriver's screenshots hang in this mode (two minutes, then a timeout), so the
+//!   end-to-end harness captures the X display instead (`ui/e2e/harness.mjs`).
+//!
+//! With a GPU the page stays composited, on the GPU. `WEBKIT_DISABLE_COMPOSITING_MODE=0` in the
+//! environment forces compositing here too (the end-to-end startup test runs that way once).
 //!
 //! Set, measured: `WEBKIT_SKIA_ENABLE_CPU_RENDERING=1` (see `prepare_environment`). WebKitGTK
 //! 2.50 paints layers with Skia through GL by default; on a machine without a GPU that GL is
@@ -20,11 +31,10 @@
 //! sides). The cost is painting speed on machines with a real
 //! GPU, which a few screens of tables and forms do not feel.
 //!
-//! Tried and not kept (same measurement, on top of CPU painting unless said otherwise):
-//! - `WEBKIT_DISABLE_DMABUF_RENDERER=1`: ~318 MB PSS, but WebKit then paints without
-//!   compositing and screenshots hang as above (the customer on-hold test timed out after two
-//!   minutes). `GDK_GL=disable` gives the very same figures (web process 157 MB), so the same
-//!   fallback; not kept either.
+//! Tried and not kept, before compositing was disabled (same measurement, on top of CPU painting
+//! unless said otherwise):
+//! - `WEBKIT_DISABLE_DMABUF_RENDERER=1` and `GDK_GL=disable`: the same figures as disabling
+//!   compositing (web process 157 MB), as WebKit then falls back to painting without it.
 //! - `JSC_useJIT=false`: 366 MB vs 390 (−25 MB), cold start ~+120 ms, and every script
 //!   (PDF previews included) runs interpreted. `JSC_useDFGJIT=false`, `JSC_forceRAMSize=512 MB`,
 //!   `JSC_useConcurrentJIT=false`, one GC marker without concurrent GC: no gain.
@@ -43,10 +53,24 @@
 pub fn prepare_environment() {
     #[cfg(target_os = "linux")]
     {
+        // No GPU: paint without compositing rather than composite through llvmpipe.
+        if !has_gpu_render_node() {
+            let _ = webkit2gtk::glib::setenv("WEBKIT_DISABLE_COMPOSITING_MODE", "1", false);
+        }
         // Skia paints the page's layers on the CPU instead of through GL (they are still
         // composited, so WebDriver screenshots keep working). See the module docs for figures.
         let _ = webkit2gtk::glib::setenv("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1", false);
     }
+}
+
+/// Whether the machine has a DRM render node, the device WebKit and Mesa use for GPU rendering.
+#[cfg(target_os = "linux")]
+fn has_gpu_render_node() -> bool {
+    std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    })
 }
 
 /// Sets up the main window's webview once it exists.

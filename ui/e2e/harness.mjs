@@ -2,7 +2,7 @@
 // through tauri-driver 2.1.0 and WebKitWebDriver, with WebdriverIO in classic WebDriver mode (it keeps
 // connections open, which tauri-driver needs). Every test gets its own temporary database via the
 // environment of its own tauri-driver, so tests never share state or touch a real data dir.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -108,7 +108,11 @@ export async function launch(testName, env = {}) {
     async shot(name) {
       shots += 1;
       const file = join(ARTIFACTS, `${slug}-${String(shots).padStart(2, '0')}-${name}.png`);
-      await browser.saveScreenshot(file);
+      // What the X display shows once two animation frames have run. WebKitWebDriver's own
+      // screenshots hang while the app paints without compositing, as it does on a machine
+      // without a GPU (src-tauri/src/webview.rs); the window fills the 1280x800 screen.
+      await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+      execFileSync('import', ['-display', display, '-window', 'root', file]);
       return file;
     },
     async close() {
