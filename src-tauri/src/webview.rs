@@ -63,14 +63,23 @@ pub fn prepare_environment() {
     }
 }
 
-/// Whether the machine has a DRM render node, the device WebKit and Mesa use for GPU rendering.
+/// Whether this user can open a DRM render node, the device WebKit and Mesa render on with a
+/// GPU (one that exists but is not ours to open leaves them on software GL).
 #[cfg(target_os = "linux")]
 fn has_gpu_render_node() -> bool {
-    std::fs::read_dir("/dev/dri").is_ok_and(|entries| {
-        entries
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
-    })
+    let Ok(entries) = std::fs::read_dir("/dev/dri") else {
+        return false;
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+        .any(|e| {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(e.path())
+                .is_ok()
+        })
 }
 
 /// Sets up the main window's webview once it exists.

@@ -4,7 +4,7 @@
 // with a GPU take; the app must work the same both ways.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,7 +12,18 @@ import { launch } from './harness.mjs';
 import { textOf } from './steps.mjs';
 
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
-const hasGpu = existsSync('/dev/dri') && readdirSync('/dev/dri').some((d) => d.startsWith('renderD'));
+/** As the app decides (src-tauri/src/webview.rs): a DRM render node this user can open. */
+const hasGpu =
+  existsSync('/dev/dri') &&
+  readdirSync('/dev/dri').some((d) => {
+    if (!d.startsWith('renderD')) return false;
+    try {
+      accessSync(`/dev/dri/${d}`, constants.R_OK | constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 let prepDir;
 let db;
 
