@@ -326,10 +326,11 @@ impl Enduse {
             let by = actor_user(ch, "change customer status")?;
             require_manager(&by, "change customer status")?;
             if status != CustomerStatus::Active && reason.is_none() {
-                return Err(Error::invalid(
-                    "reason",
-                    format!("is required to set {status}"),
-                ));
+                let doing = match status {
+                    CustomerStatus::Blocked => "block a customer",
+                    _ => "put a customer on hold",
+                };
+                return Err(Error::invalid("reason", format!("is required to {doing}")));
             }
             let old = load_customer(ch, id)?;
             let customer = Customer {

@@ -750,6 +750,12 @@ fn a_customer_on_hold_holds_its_orders_until_made_active_again() {
         .set_customer_status(w.manager, c.id, CustomerStatus::OnHold, None, now())
         .unwrap_err();
     assert_eq!(no_reason.field(), Some("reason"));
+    assert!(
+        no_reason
+            .to_string()
+            .contains("required to put a customer on hold"),
+        "{no_reason}"
+    );
 
     e.set_customer_status(
         w.manager,
