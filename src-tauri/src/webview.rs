@@ -4,21 +4,26 @@
 //! bundle, and it never navigates back).
 //!
 //! Set on machines without a GPU, measured: `WEBKIT_DISABLE_COMPOSITING_MODE=1` (see
-//! `prepare_environment`). Without a GPU render node (`/dev/dri/renderD*`) WebKit's compositor
-//! runs on Mesa's software GL (llvmpipe), which maps LLVM into both the web process and the app
-//! (~50 MB PSS between them) and composites every frame on the CPU. Painting without
-//! compositing, after browsing 20,000 customers under Xvfb (`e2e/app-figures.mjs`, release,
-//! 3 launches each): 376–386 → 309–315 MB PSS summed (web process ~230 → ~160 MB); scrolling the
-//! customers table one step per animation frame for 3 s (`requestAnimationFrame`): 11 → 61
-//! frames/s, the longest frame 110 → 23 ms. Two costs, both handled:
+//! `prepare_environment`). Without a GPU render node this user can open (`/dev/dri/renderD*`),
+//! WebKit's compositor runs on Mesa's software GL (llvmpipe): LLVM mapped into the web process
+//! and the app, compositing buffers, and every frame composited on the CPU. Painting without
+//! compositing instead, after browsing 20,000 customers under Xvfb (`e2e/app-figures.mjs`,
+//! release, two alternating rounds of three launches): 375–392 → 314–321 MB PSS summed (web
+//! process ~238 → ~167 MB), cold start unchanged (~1.0–1.1 s medians); scrolling the customers
+//! table one step per animation frame (`e2e/rendering.test.mjs`): 9–12 → 61–62 frames/s, the
+//! longest frame ~110 → ~20 ms. Two costs, both handled:
 //! - Blurred box shadows are repainted on the CPU with every change under them: typing into the
-//!   first-run form took ~90 ms per key (WebDriver, release) with the cards' 3 px blur and 7 ms
-//!   without it, so the UI's shadows have no blur (`--shadow` in `ui/src/app.css`).
+//!   first-run form took ~90 ms per key (WebDriver, release) with the cards' 3 px blur and 8 ms
+//!   without it, so the cards' shadow has no blur (`--shadow` in `ui/src/app.css`; the modal's
+//!   and the picker's blurred shadows measured 5 and 17 ms per key, the same as composited).
 //! - WebKitWebDriver's screenshots hang in this mode (two minutes, then a timeout), so the
 //!   end-to-end harness captures the X display instead (`ui/e2e/harness.mjs`).
 //!
 //! With a GPU the page stays composited, on the GPU. `WEBKIT_DISABLE_COMPOSITING_MODE=0` in the
-//! environment forces compositing here too (the end-to-end startup test runs that way once).
+//! environment forces compositing here too (`e2e/rendering.test.mjs` runs the app both ways).
+//! On top of this mode, `GALLIUM_DRIVER=softpipe`, `LIBGL_ALWAYS_SOFTWARE=1` and
+//! `WEBKIT_DISABLE_DMABUF_RENDERER=1` gained nothing (303–317 MB; WebKit still initialises EGL,
+//! ~20 MB of LLVM pages in each process).
 //!
 //! Set, measured: `WEBKIT_SKIA_ENABLE_CPU_RENDERING=1` (see `prepare_environment`). WebKitGTK
 //! 2.50 paints layers with Skia through GL by default; on a machine without a GPU that GL is
