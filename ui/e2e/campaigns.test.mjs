@@ -5,16 +5,13 @@
 // forward (ENDUSE_TODAY, debug builds only), the overdue customers chased with follow-up letters.
 // The database is prepared with the CLI: a compliance manager and 300 demo customers.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch } from './harness.mjs';
+import { launch, preparedDatabase } from './harness.mjs';
 import { signedPdf } from './fixtures.mjs';
 import { nav, queueFilePick, switchUser, textOf } from './steps.mjs';
 
-const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
 let prep;
 let db;
 let app;
@@ -41,13 +38,9 @@ async function waitForNumber(testid, want, attr = 'data-value') {
 }
 
 before(async () => {
-  prep = mkdtempSync(join(tmpdir(), 'enduse-campaigns-'));
-  db = join(prep, 'enduse.db');
-  const cli = (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8' });
-  cli('user', 'add', '--name', 'Mia Manager', '--email', 'mia@example.com', '--role', 'compliance_manager');
-  cli('demo', '--customers', '300');
-  const mia = JSON.parse(cli('user', 'list', '--json')).find((u) => u.email === 'mia@example.com');
-  writeFileSync(`${db}.app-user`, mia.id);
+  const prepared = preparedDatabase('campaigns');
+  ({ dir: prep, db } = prepared);
+  prepared.cli('demo', '--customers', '300');
   app = await launch('campaigns', { ENDUSE_DB: db });
 });
 after(async () => {

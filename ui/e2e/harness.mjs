@@ -3,7 +3,7 @@
 // connections open, which tauri-driver needs). Every test gets its own temporary database via the
 // environment of its own tauri-driver, so tests never share state or touch a real data dir.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +11,7 @@ import { remote } from 'webdriverio';
 
 const APP = process.env.ENDUSE_APP ?? resolve('../target/debug/enduse-app');
 const DRIVER = process.env.TAURI_DRIVER ?? resolve('../.tools/bin/tauri-driver');
+const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
 export const ARTIFACTS = process.env.ARTIFACTS ?? resolve('../artifacts/e2e');
 
 let display = null;
@@ -61,6 +62,21 @@ async function waitForPort(port, child) {
     await sleep(100);
   }
   throw new Error(`tauri-driver did not listen on ${port}`);
+}
+
+/**
+ * A database in a new temp dir, prepared with the `enduse` CLI before the app starts: a compliance
+ * manager, Mia Manager (mia@example.com), whom the app signs in as when launched on it. Returns
+ * the dir, the database's path and `cli(...args)`, the CLI run on that database.
+ */
+export function preparedDatabase(name) {
+  const dir = mkdtempSync(join(tmpdir(), `enduse-${name}-`));
+  const db = join(dir, 'enduse.db');
+  const cli = (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8' });
+  cli('user', 'add', '--name', 'Mia Manager', '--email', 'mia@example.com', '--role', 'compliance_manager');
+  const mia = JSON.parse(cli('user', 'list', '--json')).find((u) => u.email === 'mia@example.com');
+  writeFileSync(`${db}.app-user`, mia.id);
+  return { dir, db, cli };
 }
 
 /**

@@ -3,15 +3,11 @@
 // saves ~65 MB and scrolls faster. `WEBKIT_DISABLE_COMPOSITING_MODE=0` forces compositing on, the path machines
 // with a GPU take; the app must work the same both ways.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launch } from './harness.mjs';
+import { launch, preparedDatabase } from './harness.mjs';
 import { textOf } from './steps.mjs';
 
-const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
 /** As the app decides (src-tauri/src/webview.rs): a DRM render node this user can open. */
 const hasGpu =
   existsSync('/dev/dri') &&
@@ -28,13 +24,9 @@ let prepDir;
 let db;
 
 before(() => {
-  prepDir = mkdtempSync(join(tmpdir(), 'enduse-render-'));
-  db = join(prepDir, 'enduse.db');
-  const cli = (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8' });
-  cli('user', 'add', '--name', 'Mia Manager', '--email', 'mia@example.com', '--role', 'compliance_manager');
-  cli('demo', '--customers', '300');
-  const mia = JSON.parse(cli('user', 'list', '--json')).find((u) => u.email === 'mia@example.com');
-  writeFileSync(`${db}.app-user`, mia.id);
+  const prepared = preparedDatabase('render');
+  ({ dir: prepDir, db } = prepared);
+  prepared.cli('demo', '--customers', '300');
 });
 after(() => rmSync(prepDir, { recursive: true, force: true }));
 

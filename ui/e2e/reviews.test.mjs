@@ -3,15 +3,11 @@
 // request, and a decision takes one off both the list and the count.
 // The database is prepared with the CLI: a compliance manager and 2,000 demo customers.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launch } from './harness.mjs';
+import { launch, preparedDatabase } from './harness.mjs';
 import { nav, textOf } from './steps.mjs';
 
-const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
 let prep;
 let db;
 let app;
@@ -29,14 +25,10 @@ const waitForLine = (want) =>
   });
 
 before(async () => {
-  prep = mkdtempSync(join(tmpdir(), 'enduse-reviews-'));
-  db = join(prep, 'enduse.db');
-  const cli = (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8' });
-  cli('user', 'add', '--name', 'Mia Manager', '--email', 'mia@example.com', '--role', 'compliance_manager');
-  cli('demo', '--customers', '2000');
-  waiting = JSON.parse(cli('attestation', 'queue', '--limit', '0', '--json')).total;
-  const mia = JSON.parse(cli('user', 'list', '--json')).find((u) => u.email === 'mia@example.com');
-  writeFileSync(`${db}.app-user`, mia.id);
+  const prepared = preparedDatabase('reviews');
+  ({ dir: prep, db } = prepared);
+  prepared.cli('demo', '--customers', '2000');
+  waiting = JSON.parse(prepared.cli('attestation', 'queue', '--limit', '0', '--json')).total;
   app = await launch('reviews', { ENDUSE_DB: db });
 });
 after(async () => {

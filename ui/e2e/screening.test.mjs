@@ -6,24 +6,19 @@
 // imported through the dialog and the time is printed. docs/screening-*.png are screenshots
 // from this test (artifacts/e2e/screening-*-lists-two.png and -hit-review.png).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch } from './harness.mjs';
+import { launch, preparedDatabase } from './harness.mjs';
 import { nav, pickCustomer, queueFilePick, textOf, textsOf } from './steps.mjs';
 
-const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
 const LISTS = resolve('../../shared/domain/lists');
 let app;
 let prepDir;
 
 before(async () => {
-  prepDir = mkdtempSync(join(tmpdir(), 'enduse-screening-'));
-  const db = join(prepDir, 'enduse.db');
-  const cli = (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8' });
-  cli('user', 'add', '--name', 'Mia Manager', '--email', 'mia@example.com', '--role', 'compliance_manager');
+  const { dir, db, cli } = preparedDatabase('screening');
+  prepDir = dir;
   const as = ['--as', 'mia@example.com'];
   cli(...as, 'demo', '--customers', '200', '--seed', '5');
   for (const [name, country, ext] of [
@@ -33,8 +28,6 @@ before(async () => {
     cli(...as, 'customer', 'add', '--name', name, '--country', country, '--type', 'distributor',
       '--external-id', ext);
   }
-  const users = JSON.parse(cli('user', 'list', '--json'));
-  writeFileSync(`${db}.app-user`, users.find((u) => u.email === 'mia@example.com').id);
   app = await launch('screening', { ENDUSE_DB: db });
 });
 after(async () => {

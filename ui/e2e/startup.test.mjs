@@ -2,27 +2,18 @@
 // memory of the app and its WebKit processes once home is shown. The database is prepared with
 // the `enduse` CLI before the app starts; the app signs back in as the remembered user.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launch } from './harness.mjs';
+import { launch, preparedDatabase } from './harness.mjs';
 
-const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
 const CUSTOMERS = Number(process.env.E2E_DEMO_CUSTOMERS ?? 2000);
 let app;
 let prepDir;
 
 before(async () => {
-  prepDir = mkdtempSync(join(tmpdir(), 'enduse-start-'));
-  const db = join(prepDir, 'enduse.db');
-  const cli = (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8' });
-  cli('user', 'add', '--name', 'Mia Manager', '--email', 'mia@example.com', '--role', 'compliance_manager');
+  const { dir, db, cli } = preparedDatabase('start');
+  prepDir = dir;
   cli('demo', '--customers', String(CUSTOMERS));
-  const users = JSON.parse(cli('user', 'list', '--json'));
-  const mia = users.find((u) => u.email === 'mia@example.com');
-  writeFileSync(`${db}.app-user`, mia.id);
   app = await launch('startup', { ENDUSE_DB: db });
 });
 after(async () => {
