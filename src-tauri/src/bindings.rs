@@ -93,7 +93,7 @@ fn export_with_dependencies<T: TS + 'static + ?Sized>(
 /// environment that `.cargo/config.toml` gives every test (`TS_RS_EXPORT_DIR`, and
 /// `TS_RS_LARGE_INT=number` since integers cross IPC as JSON numbers), the same as the core's own
 /// `#[ts(export)]` types, so both write identical files into the one folder.
-pub(crate) fn export_bindings() -> Result<(), Box<dyn std::error::Error>> {
+pub fn export_bindings() -> Result<(), Box<dyn std::error::Error>> {
     let cfg = Config::from_env();
     let dir = cfg.out_dir().to_path_buf();
     std::fs::create_dir_all(&dir)?;
@@ -141,14 +141,4 @@ pub(crate) fn export_bindings() -> Result<(), Box<dyn std::error::Error>> {
     out.push_str("}\n");
     std::fs::write(dir.join("commands.ts"), out)?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    /// `./dev bindings` runs this (it is ignored otherwise, so `cargo test` never writes into ui/).
-    #[test]
-    #[ignore = "writes ui/src/lib/api/bindings; run through ./dev bindings"]
-    fn export_typescript_bindings() {
-        super::export_bindings().expect("bindings export failed");
-    }
 }

@@ -2,8 +2,8 @@
 //! core to the webview as a fixed set of commands. No business rule lives here: every command is a
 //! few-line adapter over one `enduse::Enduse` call (see `commands/`).
 
-#[cfg(test)]
-mod bindings;
+/// The IPC types and `commands.ts` for the UI (written by the `bindings` example).
+pub mod bindings;
 mod commands;
 mod error;
 mod state;
@@ -22,7 +22,6 @@ macro_rules! app_commands {
             tauri::generate_handler![$(commands::$module::$name),*]
         }
 
-        #[cfg(test)]
         pub(crate) fn command_specs() -> Vec<bindings::CommandSpec> {
             vec![$(bindings::CommandSpec::of::<$input, $output>(stringify!($name))
                 $(.with_progress::<$progress>())?),*]

@@ -23,7 +23,7 @@ pub fn database_path() -> PathBuf {
     if let Some(path) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
         return PathBuf::from(path);
     }
-    let release = enduse::cli::default_db_path();
+    let release = enduse::default_db_path();
     if cfg!(debug_assertions) {
         let dir = release.parent().unwrap_or(Path::new("."));
         dir.join("dev").join("enduse.db")

@@ -59,8 +59,28 @@ fn a_replay_of_a_tampered_log_is_refused() {
     let tampered = String::from_utf8(log)
         .unwrap()
         .replace("Shenzhen Huaqiang", "Shenzhen Huaqiangg");
-    let result = Enduse::replay_into_new(&w.dir.path().join("copy.db"), tampered.as_bytes());
-    assert!(result.is_err());
+    let target = w.dir.path().join("copy.db");
+    let err = Enduse::replay_into_new(&target, tampered.as_bytes())
+        .err()
+        .expect("a tampered log must not replay");
+    assert_eq!(err.code(), enduse::ErrorCode::Integrity, "{err}");
+    assert!(
+        err.to_string().contains("does not continue the chain"),
+        "{err}"
+    );
+    // Nothing half-made is left where the user asked for the copy, nor beside it.
+    assert!(
+        !target.exists(),
+        "a failed replay left {}",
+        target.display()
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("copy.db"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]

@@ -15,7 +15,7 @@ use enduse::workflows::{CustomerInput, ScreeningPhase, ScreeningProgress};
 fn lists(name: &str) -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/domain/lists/"
+        "/../../../shared/domain/lists/"
     ))
     .join(name)
 }

@@ -1,0 +1,628 @@
+//! The `enduse` command line: the headless face of every workflow, for scripts, imports and
+//! tests. Read commands take `--json` (the same DTOs the desktop app receives). Exit codes:
+//! 0 ok, 1 the order check said HOLD, 2 bad input or refused by a rule (the message names the
+//! field or row), 3 anything else.
+
+mod commands;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use commands::run;
+
+pub use enduse::default_db_path;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "enduse",
+    version,
+    about = "EndUse: the export-compliance record (customers, letters, visits, attestations)"
+)]
+pub struct Cli {
+    /// Database file [default: $ENDUSE_DB, else the app's file in the OS data directory]
+    #[arg(long, global = true, env = "ENDUSE_DB")]
+    pub db: Option<PathBuf>,
+    /// Act as this user (email) [default: $ENDUSE_USER, else the only user]
+    #[arg(long = "as", global = true, env = "ENDUSE_USER", value_name = "EMAIL")]
+    pub as_user: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create (or migrate) the database and load the reference data
+    Init,
+    #[command(subcommand)]
+    User(UserCmd),
+    #[command(subcommand)]
+    Customer(CustomerCmd),
+    #[command(subcommand)]
+    Letter(LetterCmd),
+    /// Letter campaigns: create (with target count and preview), list, show progress, chase
+    #[command(subcommand)]
+    Campaign(CampaignCmd),
+    /// Letter templates with merge fields
+    #[command(subcommand)]
+    Template(TemplateCmd),
+    #[command(subcommand)]
+    Visit(VisitCmd),
+    #[command(subcommand, name = "redflag")]
+    RedFlag(RedFlagCmd),
+    #[command(subcommand, name = "followup")]
+    FollowUp(FollowUpCmd),
+    #[command(subcommand)]
+    Attestation(AttestationCmd),
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// The shipping gate: CLEAR, or HOLD with every reason (exit code 1)
+    Check {
+        #[arg(long)]
+        customer: String,
+        /// HS codes, comma-separated (6-10 digits, dots allowed)
+        #[arg(long, value_delimiter = ',')]
+        hs: Vec<String>,
+        #[arg(long)]
+        destination: Option<String>,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Restricted-party lists: import the publishers' files, show the versions
+    #[command(subcommand)]
+    List(ListCmd),
+    /// Screen customers against the newest restricted-party lists
+    Screen {
+        #[arg(long, conflicts_with = "all")]
+        customer: Option<String>,
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Screening hits: list, show, confirm (blocks the customer) or dismiss
+    #[command(subcommand)]
+    Hit(HitCmd),
+    /// Copy the database (and its documents) while it stays in use
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Load a deterministic demo dataset
+    Demo {
+        #[arg(long, default_value_t = 200)]
+        customers: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The day the dataset is built around [default: today]
+        #[arg(long)]
+        today: Option<String>,
+    },
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+    /// Company name, address and paper size printed on letters
+    LetterSettings {
+        #[arg(long)]
+        company_name: Option<String>,
+        /// One address line (repeatable; replaces the address)
+        #[arg(long = "address-line")]
+        address: Vec<String>,
+        /// a4 | us_letter
+        #[arg(long)]
+        paper: Option<String>,
+        /// Who signs campaign letters (empty: the customer's account owner)
+        #[arg(long)]
+        signatory: Option<String>,
+        #[arg(long)]
+        signatory_title: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the reference data (red flags, CHPL tiers, country lists) and their versions
+    Reference {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// sales_rep | compliance_manager | admin
+        #[arg(long)]
+        role: String,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct CustomerFields {
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub english_name: Option<String>,
+    /// ISO alpha-2 code or English name
+    #[arg(long)]
+    pub country: Option<String>,
+    /// distributor | oem | contract_manufacturer | broker | end_user | other
+    #[arg(long = "type")]
+    pub customer_type: Option<String>,
+    #[arg(long)]
+    pub city: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub website: Option<String>,
+    /// Owner (sales rep) email
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// HS codes the customer buys, comma-separated
+    #[arg(long)]
+    pub hs: Option<String>,
+    /// A contact as "Name|Title|email|phone" (repeatable; replaces the list on edit)
+    #[arg(long = "contact")]
+    pub contacts: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CustomerCmd {
+    Add(CustomerFields),
+    /// Change fields of a customer (UUID or external id)
+    Edit {
+        customer: String,
+        #[command(flatten)]
+        fields: CustomerFields,
+    },
+    /// Set status active | on_hold | blocked (compliance managers; a reason unless active)
+    Status {
+        customer: String,
+        status: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    Archive {
+        customer: String,
+    },
+    Show {
+        customer: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_delimiter = ',')]
+        country: Vec<String>,
+        #[arg(long = "type", value_delimiter = ',')]
+        customer_type: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        state: Vec<String>,
+        /// Owner email
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a CSV, all or nothing (columns: name, english_name, country, type, city, address,
+    /// website, owner_email, external_id, hs_codes)
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    Export {
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LetterCmd {
+    /// Record a compliance letter sent to a customer
+    Record {
+        #[arg(long)]
+        customer: String,
+        /// email | post | courier | in_person
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        sent_on: String,
+        #[arg(long)]
+        ack_due: Option<String>,
+        #[arg(long)]
+        subject: Option<String>,
+        #[arg(long)]
+        body: Option<String>,
+    },
+    /// Record the customer's acknowledgement of a letter
+    Ack {
+        letter: String,
+        #[arg(long)]
+        on: String,
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// The scanned reply (PDF, PNG, JPEG or TIFF)
+        #[arg(long)]
+        reply: Option<PathBuf>,
+    },
+    /// Render a campaign's letters to PDF: one file per customer and/or one merged file
+    Generate {
+        #[arg(long)]
+        campaign: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        merged: Option<PathBuf>,
+        /// Only letters not yet sent
+        #[arg(long)]
+        unsent: bool,
+    },
+    /// Mark a campaign's unsent letters (or the given ones) as sent
+    MarkSent {
+        #[arg(long)]
+        campaign: String,
+        /// email | post | courier | in_person
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        on: String,
+        #[arg(long = "letter")]
+        letters: Vec<String>,
+    },
+    List {
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VisitCmd {
+    Log {
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        on: String,
+        #[arg(long = "red-flag")]
+        red_flags: Vec<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long)]
+        location: Option<String>,
+        #[arg(long)]
+        purpose: Option<String>,
+        #[arg(long = "attendee")]
+        attendees: Vec<String>,
+        /// A follow-up as "ACTION@YYYY-MM-DD" (repeatable)
+        #[arg(long = "follow-up")]
+        follow_ups: Vec<String>,
+    },
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RedFlagCmd {
+    /// Raise a red flag on a customer outside a visit
+    Raise {
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        flag: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Resolve an open red flag (compliance managers) with a note
+    Resolve {
+        observation: String,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FollowUpCmd {
+    Done {
+        follow_up: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+pub enum AttestationCmd {
+    /// Log a signed attestation (status: submitted)
+    Log {
+        #[arg(long)]
+        customer: String,
+        /// end_use_statement | no_russia_clause | chpl_certification
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        signatory: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        signed_on: String,
+        #[arg(long)]
+        valid_until: Option<String>,
+        /// HS codes (4 or 6 digits), comma-separated, or "all"
+        #[arg(long)]
+        scope: String,
+        #[arg(long = "part-numbers", value_delimiter = ',')]
+        part_numbers: Vec<String>,
+        /// Destination countries, comma-separated
+        #[arg(long, value_delimiter = ',')]
+        destinations: Vec<String>,
+        /// consume | incorporate | stock | resell | other
+        #[arg(long)]
+        end_use: String,
+        #[arg(long)]
+        end_use_text: Option<String>,
+        /// purchaser | intermediate_consignee | ultimate_consignee | end_user
+        #[arg(long, default_value = "purchaser")]
+        role: String,
+        /// An end user as "Name:CC" (repeatable)
+        #[arg(long = "end-user")]
+        end_users: Vec<String>,
+        /// Clauses affirmed: no-reexport, licence, flow-down (repeatable or comma-separated)
+        #[arg(long = "clause", value_delimiter = ',')]
+        clauses: Vec<String>,
+        #[arg(long)]
+        supersedes: Option<String>,
+        #[arg(long = "document")]
+        documents: Vec<PathBuf>,
+    },
+    Review {
+        attestation: String,
+        #[arg(long, conflicts_with_all = ["reject", "request_changes"])]
+        approve: bool,
+        #[arg(long, conflicts_with = "request_changes")]
+        reject: bool,
+        #[arg(long)]
+        request_changes: bool,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    Show {
+        attestation: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Submitted attestations awaiting review, oldest first
+    Queue {
+        /// Show at most this many (the oldest)
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// Every customer's state, with counts per state
+    Coverage {
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Recompute the hash chain; names the first broken event
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write every event as JSON lines
+    Export { file: PathBuf },
+    /// The newest events
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One record's history
+    History {
+        entity: String,
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build a new database from an exported log
+    Replay {
+        file: PathBuf,
+        #[arg(long)]
+        into: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCmd {
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    Set {
+        #[arg(long)]
+        validity_months: Option<u32>,
+        #[arg(long)]
+        expiry_warning_days: Option<u32>,
+        #[arg(long)]
+        ack_due_days: Option<u32>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ListCmd {
+    /// Import a list as a new version and re-screen every customer (compliance managers)
+    Import {
+        /// sdn (sdn.csv, alt.csv, add.csv) | csl | dpl
+        #[arg(long)]
+        kind: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Every imported version, newest first
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HitCmd {
+    List {
+        #[arg(long)]
+        customer: Option<String>,
+        /// open | confirmed | dismissed | cleared
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The hit beside the customer and the list entry
+    Show {
+        hit: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm a match: the customer becomes blocked
+    Confirm {
+        hit: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Dismiss a false positive, with the reason
+    Dismiss {
+        hit: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct TargetArgs {
+    #[arg(long, value_delimiter = ',')]
+    pub country: Vec<String>,
+    #[arg(long = "type", value_delimiter = ',')]
+    pub customer_type: Vec<String>,
+    #[arg(long, value_delimiter = ',')]
+    pub state: Vec<String>,
+    /// Owner emails
+    #[arg(long, value_delimiter = ',')]
+    pub owner: Vec<String>,
+    /// Explicit customers (UUID or external id), instead of the filters
+    #[arg(long = "customer")]
+    pub customers: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CampaignCmd {
+    /// Create a campaign and generate one letter per targeted customer
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Template name or id [default: the compliance reminder]
+        #[arg(long)]
+        template: Option<String>,
+        #[command(flatten)]
+        target: TargetArgs,
+        #[arg(long)]
+        ack_due_days: Option<u32>,
+        /// Only show the target count and one merged letter; write nothing
+        #[arg(long)]
+        preview: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Progress: generated, sent, acknowledged, overdue, and each letter
+    Show {
+        campaign: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate letters for targets that have none yet (never duplicates)
+    Generate { campaign: String },
+    /// Generate follow-up letters for every overdue customer not yet chased
+    Chase { campaign: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplateCmd {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a template (a new version when the name exists); unknown merge fields are refused
+    Save {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        subject: String,
+        /// A file with the body
+        #[arg(long)]
+        body_file: PathBuf,
+    },
+    /// The merge fields a template may use
+    Fields,
+}

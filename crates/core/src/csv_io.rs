@@ -1,0 +1,250 @@
+//! Customer CSV: the import's header-mapped parsing (UTF-8 with or without BOM, quoted fields
+//! with commas and newlines) and the export, which neutralises formula injection so a cell such
+//! as `=HYPERLINK(...)` opens in a spreadsheet as text.
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use crate::model::{Customer, CustomerType};
+use crate::workflows::CustomerInput;
+use crate::{Error, Result, RowError};
+
+pub const CUSTOMER_COLUMNS: [&str; 10] = [
+    "name",
+    "english_name",
+    "country",
+    "type",
+    "city",
+    "address",
+    "website",
+    "owner_email",
+    "external_id",
+    "hs_codes",
+];
+const REQUIRED: [&str; 3] = ["name", "country", "type"];
+
+pub struct ImportRow {
+    pub line: u64,
+    pub input: CustomerInput,
+    pub owner_email: Option<String>,
+}
+
+pub struct ParsedCsv {
+    pub rows: Vec<ImportRow>,
+    pub errors: Vec<RowError>,
+}
+
+/// Parses the file's rows; a bad header refuses the whole file, bad rows are collected.
+pub fn parse_customer_csv(text: &str) -> Result<ParsedCsv> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| header_error(e.to_string()))?
+        .clone();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let name = h.trim().to_lowercase();
+        match CUSTOMER_COLUMNS.iter().find(|c| **c == name) {
+            Some(c) if index.contains_key(c) => {
+                return Err(header_error(format!("column '{c}' appears twice")));
+            }
+            Some(c) => {
+                index.insert(c, i);
+            }
+            None => {
+                return Err(header_error(format!(
+                    "unknown column '{}'; expected columns: {}",
+                    h.trim(),
+                    CUSTOMER_COLUMNS.join(", ")
+                )));
+            }
+        }
+    }
+    if let Some(missing) = REQUIRED.iter().find(|c| !index.contains_key(*c)) {
+        return Err(header_error(format!(
+            "missing column '{missing}'; expected columns: {}",
+            CUSTOMER_COLUMNS.join(", ")
+        )));
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(RowError {
+                    line,
+                    field: "row".into(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if record.len() != headers.len() {
+            errors.push(RowError {
+                line,
+                field: "row".into(),
+                reason: format!(
+                    "has {} fields, the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
+            });
+            continue;
+        }
+        let get = |c: &str| -> Option<String> {
+            index
+                .get(c)
+                .and_then(|i| record.get(*i))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(String::from)
+        };
+        let customer_type = match get("type") {
+            None => {
+                errors.push(RowError {
+                    line,
+                    field: "type".into(),
+                    reason: "is required".into(),
+                });
+                continue;
+            }
+            Some(t) => match t.parse::<CustomerType>() {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(RowError {
+                        line,
+                        field: "type".into(),
+                        reason: reason_of(e),
+                    });
+                    continue;
+                }
+            },
+        };
+        rows.push(ImportRow {
+            line,
+            owner_email: get("owner_email"),
+            input: CustomerInput {
+                name: get("name").unwrap_or_default(),
+                english_name: get("english_name"),
+                country: get("country").unwrap_or_default(),
+                customer_type: Some(customer_type),
+                city: get("city"),
+                address: get("address"),
+                website: get("website"),
+                owner_id: None,
+                external_id: get("external_id"),
+                hs_codes: get("hs_codes").into_iter().collect(),
+                contacts: Vec::new(),
+            },
+        });
+    }
+    Ok(ParsedCsv { rows, errors })
+}
+
+fn header_error(reason: String) -> Error {
+    Error::ImportRejected {
+        errors: vec![RowError {
+            line: 1,
+            field: "header".into(),
+            reason,
+        }],
+    }
+}
+
+fn reason_of(e: impl Into<Error>) -> String {
+    match e.into() {
+        Error::Invalid { reason, .. } => reason,
+        other => other.to_string(),
+    }
+}
+
+/// A spreadsheet would run a cell starting with = + - @ (or a tab/CR) as a formula: prefix it.
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+pub fn write_customer_csv(
+    out: impl std::io::Write,
+    customers: &[Customer],
+    owner_emails: &HashMap<Uuid, String>,
+) -> Result<u64> {
+    let mut w = csv::Writer::from_writer(out);
+    let io_err = |e: csv::Error| Error::io("export", std::io::Error::other(e));
+    w.write_record(CUSTOMER_COLUMNS).map_err(io_err)?;
+    for c in customers {
+        let owner = c
+            .owner_id
+            .and_then(|o| owner_emails.get(&o))
+            .cloned()
+            .unwrap_or_default();
+        let cells = [
+            c.name.clone(),
+            c.english_name.clone().unwrap_or_default(),
+            c.country.clone(),
+            c.customer_type.as_str().to_string(),
+            c.city.clone().unwrap_or_default(),
+            c.address.clone().unwrap_or_default(),
+            c.website.clone().unwrap_or_default(),
+            owner,
+            c.external_id.clone().unwrap_or_default(),
+            c.hs_codes.join(";"),
+        ];
+        w.write_record(cells.iter().map(|v| neutralise(v)))
+            .map_err(io_err)?;
+    }
+    w.flush().map_err(|e| Error::io("export", e))?;
+    Ok(customers.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_on_export() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+86 755"), "'+86 755");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("Shenzhen"), "Shenzhen");
+    }
+
+    #[test]
+    fn an_unknown_header_is_refused_listing_the_expected_ones() {
+        let Err(Error::ImportRejected { errors }) =
+            parse_customer_csv("name,country,type,colour\n")
+        else {
+            panic!("expected a refusal")
+        };
+        assert!(errors[0].reason.contains("unknown column 'colour'"));
+        assert!(errors[0].reason.contains("english_name, country"));
+    }
+
+    #[test]
+    fn quoted_fields_with_commas_and_newlines_and_a_bom_parse() {
+        let text = "\u{feff}name,country,type,address\n\"Acme, Ltd.\",CN,oem,\"Room 1\nBuilding 2\"\nB,HK,broker,\n";
+        let parsed = parse_customer_csv(text).unwrap();
+        assert!(parsed.errors.is_empty());
+        assert_eq!(parsed.rows[0].input.name, "Acme, Ltd.");
+        assert_eq!(
+            parsed.rows[0].input.address.as_deref(),
+            Some("Room 1\nBuilding 2")
+        );
+        assert_eq!(
+            parsed.rows[1].line, 4,
+            "line numbers count the embedded newline"
+        );
+    }
+}

@@ -1,0 +1,383 @@
+//! Name normalisation for screening: the same function turns a list name and a customer name into
+//! comparable tokens. It folds case, compatibility forms (full-width letters) and diacritics, drops
+//! punctuation, stop words and legal-form words ("Co., Ltd.", "OOO", "Joint Stock Company",
+//! "有限公司", "and any successor, sub-unit, or subsidiary thereof"), and cuts Chinese and Japanese
+//! text, which has no spaces, into overlapping character pairs so names in Han script can match.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Words that carry no identity in a party name: English, German and French "and", "the", "of",
+/// and the particles of Spanish, Portuguese, French, German and Dutch names.
+const STOP_WORDS: &[&str] = &[
+    "and", "the", "of", "und", "et", "y", "e", "de", "del", "la", "las", "los", "el", "da", "do",
+    "dos", "das", "du", "des", "der", "den", "van", "von",
+];
+
+/// Legal-form words dropped wherever they stand in a name (after dots are removed, so "L.L.C."
+/// is "llc" and "S.A." is "sa").
+const LEGAL_WORDS: &[&str] = &[
+    "co",
+    "company",
+    "companies",
+    "corp",
+    "corporation",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "ltda",
+    "llc",
+    "llp",
+    "lp",
+    "plc",
+    "gmbh",
+    "mbh",
+    "ag",
+    "kg",
+    "sa",
+    "sas",
+    "sarl",
+    "srl",
+    "spa",
+    "bv",
+    "nv",
+    "oy",
+    "oyj",
+    "ab",
+    "asa",
+    "pte",
+    "pty",
+    "pvt",
+    "ooo",
+    "oao",
+    "zao",
+    "pao",
+    "ao",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "pjsc",
+    "fze",
+    "fzco",
+    "fzc",
+    "fzllc",
+    "bhd",
+    "kft",
+    "sro",
+    "tic",
+    "sti",
+    "cia",
+    "cv",
+    "rl",
+    "spr",
+    "sapi",
+    "sab",
+    "ca",
+    "sl",
+    "kk",
+    "tnhh",
+    "ооо",
+    "оао",
+    "зао",
+    "пао",
+    "ао",
+];
+
+/// Legal forms spelled out in several words; dropped only as a whole phrase.
+const LEGAL_PHRASES: &[&[&str]] = &[
+    &["obshchestvo", "s", "ogranichennoi", "otvetstvennostyu"],
+    &["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"],
+    &["otkrytoe", "aktsionernoe", "obshchestvo"],
+    &["zakrytoe", "aktsionernoe", "obshchestvo"],
+    &["publichnoe", "aktsionernoe", "obshchestvo"],
+    &["aktsionernoe", "obshchestvo"],
+    &["open", "joint", "stock"],
+    &["closed", "joint", "stock"],
+    &["public", "joint", "stock"],
+    &["joint", "stock"],
+    &["limited", "liability"],
+    &["limited", "partnership"],
+    &["public", "limited"],
+    &["private", "limited"],
+    &["sp", "z", "oo"],
+    &["sdn", "bhd"],
+    &["s", "a"],
+];
+
+/// Han-script legal suffixes, longest first, dropped from the end of a run of Han text.
+const HAN_LEGAL_SUFFIXES: &[&str] = &[
+    "股份有限公司",
+    "有限责任公司",
+    "有限責任公司",
+    "有限公司",
+    "株式会社",
+    "公司",
+];
+
+/// The clause the CSL appends to many names; it says nothing about who the party is.
+const SUCCESSOR_CLAUSE: &str = "and any successor";
+
+/// True for characters written without spaces between words: Han ideographs, kana.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}'   // hiragana, katakana
+        | '\u{3400}'..='\u{4dbf}' // CJK extension A
+        | '\u{4e00}'..='\u{9fff}' // CJK unified ideographs
+        | '\u{f900}'..='\u{faff}' // compatibility ideographs
+        | '\u{20000}'..='\u{2fa1f}')
+}
+
+/// True when a token came from Han or kana text; such tokens are compared exactly.
+pub fn is_cjk_token(token: &str) -> bool {
+    token.chars().next().is_some_and(is_cjk)
+}
+
+/// Letters that NFKD does not decompose into a base letter and a mark.
+fn fold_letter(c: char, out: &mut String) {
+    match c {
+        'ß' => out.push_str("ss"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'œ' | 'Œ' => out.push_str("oe"),
+        'ø' | 'Ø' => out.push('o'),
+        'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+        'ł' | 'Ł' => out.push('l'),
+        'ı' => out.push('i'),
+        'þ' | 'Þ' => out.push_str("th"),
+        _ => out.extend(c.to_lowercase()),
+    }
+}
+
+enum Piece {
+    Word(String),
+    Han(String),
+}
+
+/// Splits folded text into words and runs of Han or kana.
+fn pieces(name: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut word = String::new();
+    let mut han = String::new();
+    let flush = |word: &mut String, han: &mut String, pieces: &mut Vec<Piece>| {
+        if !word.is_empty() {
+            pieces.push(Piece::Word(std::mem::take(word)));
+        }
+        if !han.is_empty() {
+            pieces.push(Piece::Han(std::mem::take(han)));
+        }
+    };
+    for c in name.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if is_cjk(c) {
+            if !word.is_empty() {
+                flush(&mut word, &mut String::new(), &mut pieces);
+            }
+            han.push(c);
+        } else if c.is_alphanumeric() {
+            if !han.is_empty() {
+                flush(&mut String::new(), &mut han, &mut pieces);
+            }
+            fold_letter(c, &mut word);
+        } else if matches!(c, '\'' | '’' | '‘' | '`' | '´' | 'ʼ' | '.') || c.is_control() {
+            // Apostrophes, dots and stray control characters (a Windows-1252 quote read as
+            // Latin-1) join: "QAR'AWI" is "qarawi", "L.L.C." is "llc".
+        } else {
+            flush(&mut word, &mut han, &mut pieces);
+        }
+    }
+    flush(&mut word, &mut han, &mut pieces);
+    pieces
+}
+
+/// Cuts the successor clause ("Sinobright Import and Export Company; and any successor, ...").
+fn without_successor_clause(name: &str) -> &str {
+    let lower = name.to_lowercase();
+    match lower.find(SUCCESSOR_CLAUSE) {
+        // Lower-casing can change byte lengths outside ASCII; cut only where it is safe.
+        Some(at) if lower.len() == name.len() && name.is_char_boundary(at) => &name[..at],
+        _ => name,
+    }
+}
+
+fn strip_han_suffix(run: &str) -> &str {
+    for suffix in HAN_LEGAL_SUFFIXES {
+        if let Some(rest) = run.strip_suffix(suffix)
+            && !rest.is_empty()
+        {
+            return rest;
+        }
+    }
+    run
+}
+
+/// Long legal-form words people misspell ("Limitde", "Cmpany"); a word one edit away from one of
+/// them is taken for it, since an unmatched word costs a match more than a dropped one.
+const LEGAL_WORDS_TYPED: &[&str] = &["limited", "company", "corporation", "incorporated"];
+
+fn is_legal_word(word: &str) -> bool {
+    LEGAL_WORDS.contains(&word)
+        || (word.len() >= 6
+            && LEGAL_WORDS_TYPED.iter().any(|legal| {
+                word.len().abs_diff(legal.len()) <= 1
+                    && strsim::damerau_levenshtein(word, legal) <= 1
+            }))
+}
+
+/// Removes legal-form phrases and words, unless nothing would be left.
+fn drop_legal_forms(words: Vec<String>) -> Vec<String> {
+    let mut kept = Vec::with_capacity(words.len());
+    let mut i = 0;
+    'outer: while i < words.len() {
+        for phrase in LEGAL_PHRASES {
+            if words.len() - i >= phrase.len()
+                && phrase
+                    .iter()
+                    .zip(&words[i..])
+                    .all(|(p, w)| *p == w.as_str())
+            {
+                i += phrase.len();
+                continue 'outer;
+            }
+        }
+        if !is_legal_word(&words[i]) {
+            kept.push(words[i].clone());
+        }
+        i += 1;
+    }
+    if kept.is_empty() { words } else { kept }
+}
+
+/// The comparable tokens of a name, in their order of appearance: folded Latin (or other
+/// alphabetic) words without stop words and legal forms, then character pairs of Han text.
+///
+/// ```
+/// use enduse_screening::normalize::tokens;
+/// assert_eq!(tokens("ANGLO-CARIBBEAN CO., LTD."), ["anglo", "caribbean"]);
+/// assert_eq!(tokens("Ｓｈｅｎｚｈｅｎ Café"), ["shenzhen", "cafe"]);
+/// assert_eq!(tokens("深圳市华强电子有限公司"), ["深圳", "圳市", "市华", "华强", "强电", "电子"]);
+/// ```
+pub fn tokens(name: &str) -> Vec<String> {
+    let name = without_successor_clause(name);
+    let mut words = Vec::new();
+    let mut han_tokens = Vec::new();
+    for piece in pieces(name) {
+        match piece {
+            Piece::Word(w) if STOP_WORDS.contains(&w.as_str()) => {}
+            Piece::Word(w) => words.push(w),
+            Piece::Han(run) => {
+                let chars: Vec<char> = strip_han_suffix(&run).chars().collect();
+                if chars.len() == 1 {
+                    han_tokens.push(chars[0].to_string());
+                }
+                han_tokens.extend(chars.windows(2).map(|pair| pair.iter().collect::<String>()));
+            }
+        }
+    }
+    let mut out = if words.is_empty() {
+        words
+    } else {
+        drop_legal_forms(words)
+    };
+    out.extend(han_tokens);
+    out
+}
+
+/// The normalised form of a name as one string: its tokens joined by spaces. Two names with the
+/// same normalised form are the same name for screening purposes.
+pub fn normalize(name: &str) -> String {
+    tokens(name).join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_punctuation_and_legal_forms_do_not_matter() {
+        assert_eq!(normalize("ANGLO-CARIBBEAN CO., LTD."), "anglo caribbean");
+        assert_eq!(
+            normalize("Anglo Caribbean Company Limited"),
+            "anglo caribbean"
+        );
+        assert_eq!(
+            normalize("GCH & SONS CO., INC."),
+            normalize("GCH AND SONS CO. INC.")
+        );
+        assert_eq!(normalize("ACHIM DEVELOPMENT, OOO"), "achim development");
+        assert_eq!(
+            normalize("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU 'ACHIM DEVELOPMENT'"),
+            "achim development"
+        );
+        assert_eq!(normalize("TRANSNEFT OPEN JOINT STOCK COMPANY"), "transneft");
+        assert_eq!(normalize("H & H Metalform GmbH"), "h h metalform");
+    }
+
+    #[test]
+    fn the_successor_clause_is_cut() {
+        assert_eq!(
+            normalize(
+                "Sinobright Import and Export Company; and any successor, sub-unit, or \
+                 subsidiary thereof"
+            ),
+            "sinobright import export"
+        );
+    }
+
+    #[test]
+    fn diacritics_full_width_forms_and_apostrophes_fold() {
+        assert_eq!(normalize("Türkiye Çelik Şirketi"), "turkiye celik sirketi");
+        assert_eq!(
+            normalize("MINERA RIO PRESIDIO S.A. DE C.V."),
+            "minera rio presidio"
+        );
+        assert_eq!(
+            normalize("C.V. DE S.A. PRESIDIO RIO MINERA"),
+            "presidio rio minera"
+        );
+        assert_eq!(
+            normalize("ＨＵＡＷＥＩ　Ｔｅｃｈｎｏｌｏｇｉｅｓ"),
+            "huawei technologies"
+        );
+        assert_eq!(normalize("Fathi Mohammed QAR'AWI"), "fathi mohammed qarawi");
+        assert_eq!(normalize("Gui\u{92}an New District"), "guian new district");
+        assert_eq!(normalize("Straße Łódź"), "strasse lodz");
+    }
+
+    #[test]
+    fn a_misspelt_legal_form_is_still_a_legal_form() {
+        assert_eq!(normalize("Power Anchor Limitde"), "power anchor");
+        assert_eq!(normalize("Aliaf Cmpany"), "aliaf");
+        assert_eq!(normalize("Tosong Cwrporation"), "tosong");
+        assert_eq!(normalize("Compass Limitless"), "compass limitless");
+        assert_eq!(normalize("Unlimited Dance"), "unlimited dance");
+    }
+
+    #[test]
+    fn a_name_made_only_of_legal_words_keeps_them() {
+        assert_eq!(normalize("Company Limited"), "company limited");
+    }
+
+    #[test]
+    fn han_text_becomes_character_pairs_without_its_legal_suffix() {
+        assert_eq!(tokens("华为技术有限公司"), ["华为", "为技", "技术"]);
+        assert_eq!(tokens("中兴通讯股份有限公司"), ["中兴", "兴通", "通讯"]);
+        assert_eq!(tokens("李"), ["李"]);
+        assert!(is_cjk_token("华为"));
+        assert!(!is_cjk_token("huawei"));
+    }
+
+    #[test]
+    fn mixed_script_names_keep_both_parts() {
+        assert_eq!(
+            tokens("Huawei 华为技术 Co., Ltd."),
+            ["huawei", "华为", "为技", "技术"]
+        );
+    }
+
+    #[test]
+    fn cyrillic_is_folded_to_lower_case_words() {
+        assert_eq!(normalize("ООО РОСНЕФТЬ"), "роснефть");
+    }
+}

@@ -1,0 +1,691 @@
+//! The audit trail (15 CFR 762.5(b)(4)): every change as an event with who, when, from which
+//! device, and the full old and new values, chained by SHA-256 so that any altered, removed or
+//! reordered event breaks the chain at a named sequence number. The table refuses UPDATE and
+//! DELETE; `verify` recomputes the chain; `replay` rebuilds the records from the events alone.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{Cols, ts_text};
+use crate::model::*;
+use crate::{Error, Result};
+
+/// The hash before the first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub id: Uuid,
+    pub at: Timestamp,
+    pub actor_id: Option<Uuid>,
+    pub device_id: Uuid,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    #[ts(type = "unknown")]
+    pub old: Option<Value>,
+    #[ts(type = "unknown")]
+    pub new: Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl AuditEvent {
+    /// The bytes the hash covers: every field but the hash, as JSON with sorted keys.
+    pub fn canonical(&self) -> String {
+        let new = canonical_json(&self.new);
+        let old = self.old.as_ref().map(canonical_json);
+        let actor = self.actor_id.map(|a| a.to_string());
+        canonical_text(&EventText {
+            seq: self.seq,
+            id: &self.id.to_string(),
+            at: &ts_text(&self.at),
+            actor_id: actor.as_deref(),
+            device_id: &self.device_id.to_string(),
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            old: old.as_deref(),
+            new: &new,
+            prev_hash: &self.prev_hash,
+        })
+    }
+
+    pub fn compute_hash(&self) -> String {
+        hash_text(&self.prev_hash, &self.canonical())
+    }
+}
+
+/// An event's fields as stored (old and new already canonical JSON text), so the chain can be
+/// verified without parsing the record payloads.
+struct EventText<'a> {
+    seq: i64,
+    id: &'a str,
+    at: &'a str,
+    actor_id: Option<&'a str>,
+    device_id: &'a str,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: &'a str,
+    old: Option<&'a str>,
+    new: &'a str,
+    prev_hash: &'a str,
+}
+
+/// `s` as a JSON string literal (quoted and escaped), appended to `out`.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    // Ids, timestamps and names rarely need escaping; JSON escapes only '"', '\\' and controls.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
+    }
+}
+
+/// The canonical event: keys in sorted order, payloads embedded as their canonical text.
+fn canonical_text(e: &EventText<'_>) -> String {
+    let mut out = Vec::with_capacity(256 + e.new.len() + e.old.map_or(0, str::len));
+    write_canonical_text(e, &mut out);
+    String::from_utf8(out).expect("canonical text is built from UTF-8 parts")
+}
+
+/// Appends the canonical event to `out`, allocating nothing else (the verifier calls it per event).
+fn write_canonical_text(e: &EventText<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"action\":");
+    push_json_str(out, e.action);
+    out.extend_from_slice(b",\"actor_id\":");
+    match e.actor_id {
+        Some(actor) => push_json_str(out, actor),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"at\":");
+    push_json_str(out, e.at);
+    out.extend_from_slice(b",\"device_id\":");
+    push_json_str(out, e.device_id);
+    out.extend_from_slice(b",\"entity\":");
+    push_json_str(out, e.entity);
+    out.extend_from_slice(b",\"entity_id\":");
+    push_json_str(out, e.entity_id);
+    out.extend_from_slice(b",\"id\":");
+    push_json_str(out, e.id);
+    out.extend_from_slice(b",\"new\":");
+    out.extend_from_slice(e.new.as_bytes());
+    out.extend_from_slice(b",\"old\":");
+    out.extend_from_slice(e.old.unwrap_or("null").as_bytes());
+    out.extend_from_slice(b",\"prev_hash\":");
+    push_json_str(out, e.prev_hash);
+    out.extend_from_slice(b",\"seq\":");
+    out.extend_from_slice(e.seq.to_string().as_bytes());
+    out.push(b'}');
+}
+
+fn hash_text(prev_hash: &str, canonical: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(prev_hash.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(canonical.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// A value as canonical JSON text.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = Vec::with_capacity(512);
+    write_canonical(value, &mut out);
+    String::from_utf8(out).expect("JSON text is UTF-8")
+}
+
+/// JSON with object keys sorted at every level, whatever order the map kept them in. Strings go
+/// through `push_json_str` and other scalars through serde_json's writer (the `Display` route
+/// through `core::fmt` was a sixth of an import).
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (key, value)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push_json_str(out, key);
+                out.push(b':');
+                write_canonical(value, out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(b']');
+        }
+        Value::String(s) => push_json_str(out, s),
+        scalar => serde_json::to_writer(&mut *out, scalar).expect("writing to a Vec cannot fail"),
+    }
+}
+
+pub fn chain_head(conn: &Connection) -> Result<ChainHead> {
+    let head = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(ChainHead {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(head.unwrap_or(ChainHead {
+        seq: 0,
+        hash: GENESIS_HASH.to_string(),
+    }))
+}
+
+/// Hashes a new event (`hash` is ignored) and appends it: old and new are made canonical once,
+/// for the hash and for the row both.
+pub fn seal_and_insert(conn: &Connection, mut e: AuditEvent) -> Result<AuditEvent> {
+    let new = canonical_json(&e.new);
+    let old = e.old.as_ref().map(canonical_json);
+    let actor = e.actor_id.map(|a| a.to_string());
+    let (id, at, device) = (e.id.to_string(), ts_text(&e.at), e.device_id.to_string());
+    let text = canonical_text(&EventText {
+        seq: e.seq,
+        id: &id,
+        at: &at,
+        actor_id: actor.as_deref(),
+        device_id: &device,
+        action: &e.action,
+        entity: &e.entity,
+        entity_id: &e.entity_id,
+        old: old.as_deref(),
+        new: &new,
+        prev_hash: &e.prev_hash,
+    });
+    e.hash = hash_text(&e.prev_hash, &text);
+    conn.prepare_cached(INSERT_EVENT)?.execute(params![
+        e.seq,
+        id,
+        at,
+        actor,
+        device,
+        e.action,
+        e.entity,
+        e.entity_id,
+        old,
+        new,
+        e.prev_hash,
+        e.hash,
+    ])?;
+    Ok(e)
+}
+
+const INSERT_EVENT: &str = "INSERT INTO audit_event (seq, id, at, actor_id, device_id, action, \
+     entity, entity_id, old, new, prev_hash, hash) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+pub fn insert_event(conn: &Connection, e: &AuditEvent) -> Result<()> {
+    conn.prepare_cached(INSERT_EVENT)?.execute(params![
+        e.seq,
+        e.id.to_string(),
+        ts_text(&e.at),
+        e.actor_id.map(|u| u.to_string()),
+        e.device_id.to_string(),
+        e.action,
+        e.entity,
+        e.entity_id,
+        e.old.as_ref().map(canonical_json),
+        canonical_json(&e.new),
+        e.prev_hash,
+        e.hash,
+    ])?;
+    Ok(())
+}
+
+const EVENT_COLUMNS: &str =
+    "seq, id, at, actor_id, device_id, action, entity, entity_id, old, new, prev_hash, hash";
+
+fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
+    let c = Cols(row);
+    let old: Option<String> = c.opt_text(8)?;
+    Ok(AuditEvent {
+        seq: c.int(0)?,
+        id: c.uuid(1)?,
+        at: c.ts(2)?,
+        actor_id: c.opt_uuid(3)?,
+        device_id: c.uuid(4)?,
+        action: c.text(5)?,
+        entity: c.text(6)?,
+        entity_id: c.text(7)?,
+        old: old
+            .map(|t| serde_json::from_str(&t))
+            .transpose()
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    8,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
+        new: c.json(9)?,
+        prev_hash: c.text(10)?,
+        hash: c.text(11)?,
+    })
+}
+
+/// Calls `f` on every event in sequence order, streaming.
+pub fn for_each_event(
+    conn: &Connection,
+    mut f: impl FnMut(AuditEvent) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_event ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        f(event_from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// The history of one record, oldest first.
+pub fn list_events_for(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+) -> Result<Vec<AuditEvent>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_event WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map(params![entity, entity_id], event_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest events first, `limit` at a time, before sequence `before` when given.
+pub fn list_events(conn: &Connection, before: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_event WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit], event_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_events(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))?)
+}
+
+/// The outcome of recomputing the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChainReport {
+    pub events: i64,
+    pub ok: bool,
+    /// The first event whose link or hash does not hold.
+    pub first_broken: Option<BrokenLink>,
+    pub last_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BrokenLink {
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// Recomputes every hash in order, from the stored text (payloads are not parsed), and reports
+/// the first event whose sequence, link or hash does not hold.
+pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
+    join_segments(vec![check_segment(conn, i64::MIN, i64::MAX)])
+}
+
+/// [`verify_chain`] on several connections to the same database at once: the sequence numbers
+/// are cut into one range per connection, each range is read and hashed on its own thread
+/// (reading the rows is most of the work, so one reader feeding hashers left a core idle), and
+/// the ranges are then joined in order: each must start where the one before it ended, with the
+/// previous-hash its last event carried. The outcome is that of checking one event after
+/// another. `conn` checks the first range on this thread; the `readers` are handed back.
+pub fn verify_chain_on(
+    conn: &Connection,
+    readers: Vec<Connection>,
+) -> (Vec<Connection>, Result<ChainReport>) {
+    let last: i64 = match conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_event", [], |r| {
+        r.get(0)
+    }) {
+        Ok(last) => last,
+        Err(e) => return (readers, Err(e.into())),
+    };
+    let k = readers.len() as i64 + 1;
+    // The first and last ranges are open, so no event falls outside every range.
+    let bound = |i: i64| match i {
+        0 => i64::MIN,
+        i if i == k => i64::MAX,
+        i => 1 + last * i / k,
+    };
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = readers
+            .into_iter()
+            .enumerate()
+            .map(|(i, reader)| {
+                let (lo, hi) = (bound(i as i64 + 1), bound(i as i64 + 2));
+                scope.spawn(move || {
+                    let segment = check_segment(&reader, lo, hi);
+                    (reader, segment)
+                })
+            })
+            .collect();
+        let mut segments = vec![check_segment(conn, bound(0), bound(1))];
+        let mut readers = Vec::new();
+        for t in threads {
+            let (reader, segment) = t.join().expect("an audit verification thread panicked");
+            readers.push(reader);
+            segments.push(segment);
+        }
+        (readers, join_segments(segments))
+    })
+}
+
+/// Joins checked ranges, in sequence order, into the chain's outcome.
+fn join_segments(segments: Vec<Result<Segment>>) -> Result<ChainReport> {
+    let mut events = 0;
+    let mut prev = GENESIS_HASH.to_string();
+    let mut expected_seq = 1;
+    let mut broken = None;
+    for segment in segments {
+        let segment = segment?;
+        events += segment.count;
+        if broken.is_some() {
+            continue;
+        }
+        if let Some(first) = &segment.first
+            && !first.unreadable
+        {
+            if first.seq != expected_seq {
+                broken = Some(BrokenLink {
+                    seq: first.seq,
+                    reason: missing_event(expected_seq, first.seq),
+                });
+                continue;
+            }
+            if first.prev_hash != prev {
+                broken = Some(BrokenLink {
+                    seq: first.seq,
+                    reason: BAD_LINK.to_string(),
+                });
+                continue;
+            }
+        }
+        if let Some((seq, hash)) = segment.good {
+            expected_seq = seq + 1;
+            prev = hash;
+        }
+        broken = segment.broken;
+    }
+    Ok(ChainReport {
+        events,
+        ok: broken.is_none(),
+        first_broken: broken,
+        last_hash: prev,
+    })
+}
+
+const BAD_LINK: &str = "its previous-hash does not match the event before it";
+const ALTERED: &str = "its content does not match its hash (the event was altered)";
+
+fn missing_event(expected: i64, found: i64) -> String {
+    format!("expected event {expected} next, found {found} (an event is missing)")
+}
+
+/// One range of the chain as checked on its own. Its first event's link to the range before is
+/// checked when the ranges are joined.
+#[derive(Default)]
+struct Segment {
+    count: i64,
+    first: Option<FirstEvent>,
+    /// The last event that held, before the range ended or broke.
+    good: Option<(i64, String)>,
+    broken: Option<BrokenLink>,
+}
+
+struct FirstEvent {
+    seq: i64,
+    prev_hash: String,
+    unreadable: bool,
+}
+
+/// Reads and hashes the events with `lo <= seq < hi` in order, counting all of them.
+fn check_segment(conn: &Connection, lo: i64, hi: i64) -> Result<Segment> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_event WHERE seq >= ?1 AND seq < ?2 ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query([lo, hi])?;
+    let mut segment = Segment::default();
+    // One buffer for every event's hash input: nothing is allocated per event.
+    let mut event = PendingEvent::default();
+    while let Some(row) = rows.next()? {
+        segment.count += 1;
+        if segment.broken.is_some() {
+            continue;
+        }
+        event.fill(row);
+        if segment.first.is_none() {
+            segment.first = Some(FirstEvent {
+                seq: event.seq,
+                prev_hash: String::from_utf8_lossy(event.prev_hash()).into_owned(),
+                unreadable: event.unreadable.is_some(),
+            });
+        }
+        // In the order a one-by-one check reports them; the first event's link is the join's.
+        let reason = if let Some(reason) = &event.unreadable {
+            Some(reason.clone())
+        } else if let Some((seq, _)) = &segment.good
+            && event.seq != seq + 1
+        {
+            Some(missing_event(seq + 1, event.seq))
+        } else if let Some((_, hash)) = &segment.good
+            && event.prev_hash() != hash.as_bytes()
+        {
+            Some(BAD_LINK.to_string())
+        } else if !event.hash_holds() {
+            Some(ALTERED.to_string())
+        } else {
+            None
+        };
+        match (reason, &mut segment.good) {
+            (Some(reason), _) => {
+                segment.broken = Some(BrokenLink {
+                    seq: event.seq,
+                    reason,
+                })
+            }
+            (None, Some((seq, hash))) => {
+                *seq = event.seq;
+                hash.clone_from(&event.stored_hash);
+            }
+            (None, None) => segment.good = Some((event.seq, event.stored_hash.clone())),
+        }
+    }
+    Ok(segment)
+}
+
+/// One event as read for verification: its hash input (`prev_hash`, a newline, the canonical
+/// text) and the hash stored beside it.
+#[derive(Default)]
+struct PendingEvent {
+    seq: i64,
+    input: Vec<u8>,
+    prev_len: usize,
+    stored_hash: String,
+    /// Why the row could not be read, if it could not.
+    unreadable: Option<String>,
+}
+
+impl PendingEvent {
+    fn fill(&mut self, row: &rusqlite::Row<'_>) {
+        self.input.clear();
+        self.stored_hash.clear();
+        self.unreadable = None;
+        self.seq = row.get(0).unwrap_or(0);
+        if let Err(e) = self.try_fill(row) {
+            self.unreadable = Some(format!("event is unreadable: {e}"));
+        }
+    }
+
+    fn try_fill(&mut self, row: &rusqlite::Row<'_>) -> std::result::Result<(), String> {
+        let text =
+            |i| col_text(row, i).and_then(|v| v.ok_or_else(|| format!("column {i} is null")));
+        let opt_text = |i| col_text(row, i);
+        let event = EventText {
+            seq: row.get(0).map_err(|e| e.to_string())?,
+            id: text(1)?,
+            at: text(2)?,
+            actor_id: opt_text(3)?,
+            device_id: text(4)?,
+            action: text(5)?,
+            entity: text(6)?,
+            entity_id: text(7)?,
+            old: opt_text(8)?,
+            new: text(9)?,
+            prev_hash: text(10)?,
+        };
+        self.stored_hash.push_str(text(11)?);
+        self.input.extend_from_slice(event.prev_hash.as_bytes());
+        self.prev_len = self.input.len();
+        self.input.push(b'\n');
+        write_canonical_text(&event, &mut self.input);
+        Ok(())
+    }
+
+    fn prev_hash(&self) -> &[u8] {
+        &self.input[..self.prev_len]
+    }
+
+    /// Whether the stored hash is SHA-256 of the hash input, in lowercase hex.
+    fn hash_holds(&self) -> bool {
+        let digest = Sha256::digest(&self.input);
+        let mut hex = [0u8; 64];
+        hex::encode_to_slice(digest, &mut hex).expect("64 hex digits for 32 bytes");
+        hex == self.stored_hash.as_bytes()
+    }
+}
+
+/// A text column borrowed from the row (no copy), `None` when null.
+fn col_text<'r>(
+    row: &'r rusqlite::Row<'_>,
+    i: usize,
+) -> std::result::Result<Option<&'r str>, String> {
+    let value = row.get_ref(i).map_err(|e| e.to_string())?;
+    value
+        .as_str_or_null()
+        .map_err(|e| format!("column {i}: {e}"))
+}
+
+/// Applies one event's new values to the record tables, as the original write did.
+pub fn apply_event(conn: &Connection, event: &AuditEvent) -> Result<()> {
+    match crate::registry::kind(&event.entity) {
+        Some(kind) => (kind.apply)(conn, &event.new),
+        None => Err(Error::invalid(
+            "entity",
+            format!(
+                "event {} names unknown entity '{}'",
+                event.seq, event.entity
+            ),
+        )),
+    }
+}
+
+/// Rebuilds a database from events: each is applied to the records and appended verbatim, so
+/// the new log carries the same hashes. Refuses a chain that does not hold.
+pub fn replay_into(
+    conn: &Connection,
+    events: impl IntoIterator<Item = Result<AuditEvent>>,
+) -> Result<i64> {
+    let mut head = chain_head(conn)?;
+    let mut n = 0;
+    for event in events {
+        let event = event?;
+        if event.seq != head.seq + 1
+            || event.prev_hash != head.hash
+            || event.compute_hash() != event.hash
+        {
+            return Err(Error::Integrity {
+                sha256: event.hash.clone(),
+                reason: format!(
+                    "event {} does not continue the chain; replay stopped",
+                    event.seq
+                ),
+            });
+        }
+        apply_event(conn, &event)?;
+        insert_event(conn, &event)?;
+        head = ChainHead {
+            seq: event.seq,
+            hash: event.hash,
+        };
+        n += 1;
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_canonical_form_sorts_keys_at_every_level() {
+        let out = canonical_json(
+            &serde_json::json!({"b": {"z": 1, "a": [ {"y": 2, "x": 1} ]}, "a": "é"}),
+        );
+        assert_eq!(out, r#"{"a":"é","b":{"a":[{"x":1,"y":2}],"z":1}}"#);
+    }
+
+    /// Stored chains were hashed over this exact text: escaping and number forms must not move.
+    #[test]
+    fn the_canonical_form_escapes_as_serde_json_does() {
+        let value = serde_json::json!({
+            "q\"k": "say \"hi\"\\ \n\t\u{1}\u{7f} 华强 é",
+            "n": [-3, 1.5, 1e21, 0, true, null],
+        });
+        assert_eq!(
+            canonical_json(&value),
+            "{\"n\":[-3,1.5,1e+21,0,true,null],\"q\\\"k\":\"say \\\"hi\\\"\\\\ \\n\\t\\u0001\u{7f} 华强 é\"}"
+        );
+        // Each string, alone, as serde_json writes it.
+        for s in [
+            "plain",
+            "a\"b",
+            "back\\slash",
+            "tab\t",
+            "\u{1f}",
+            "\u{7f}",
+            "中文",
+        ] {
+            let mut out = Vec::new();
+            push_json_str(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Attached documents: the metadata rows here, the bytes in a content-addressed folder beside the
+//! database (`<db>.documents/ab/abcdef…`). A file is written before its row and never rewritten,
+//! so a rolled-back transaction leaves at most an unreferenced file, never a row without bytes.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+use super::{Affects, Cols, Put, Record, opt_uuid_text, ts_text};
+use crate::model::Document;
+use crate::{Error, Result};
+
+const COLUMNS: &str = "id, sha256, original_name, media_type, size, owner_entity, owner_id, \
+     archived, created_at, updated_at, version, created_by, updated_by";
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
+    let c = Cols(row);
+    Ok(Document {
+        id: c.uuid(0)?,
+        sha256: c.text(1)?,
+        original_name: c.text(2)?,
+        media_type: c.text(3)?,
+        size: c.int(4)?,
+        owner_entity: c.text(5)?,
+        owner_id: c.uuid(6)?,
+        archived: c.bool(7)?,
+        created_at: c.ts(8)?,
+        updated_at: c.ts(9)?,
+        version: c.int(10)?,
+        created_by: c.opt_uuid(11)?,
+        updated_by: c.opt_uuid(12)?,
+    })
+}
+
+impl Record for Document {
+    const ENTITY: &'static str = "document";
+
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+
+    /// Not a fact of any customer's state.
+    fn affects(&self, _old: Option<&Self>) -> Affects {
+        Affects::Nothing
+    }
+
+    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
+        conn.prepare_cached(super::put_sql("document", COLUMNS, how))?
+            .execute(params![
+                self.id.to_string(),
+                self.sha256,
+                self.original_name,
+                self.media_type,
+                self.size,
+                self.owner_entity,
+                self.owner_id.to_string(),
+                self.archived,
+                ts_text(&self.created_at),
+                ts_text(&self.updated_at),
+                self.version,
+                opt_uuid_text(&self.created_by),
+                opt_uuid_text(&self.updated_by),
+            ])?;
+        Ok(())
+    }
+}
+
+pub fn get_document(conn: &Connection, id: Uuid) -> Result<Option<Document>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM document WHERE id = ?1"))?
+        .query_row([id.to_string()], from_row)
+        .optional()?)
+}
+
+pub fn list_documents_for(
+    conn: &Connection,
+    owner_entity: &str,
+    owner_id: Uuid,
+) -> Result<Vec<Document>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM document WHERE owner_entity = ?1 AND owner_id = ?2 AND archived = 0 \
+         ORDER BY created_at"
+    ))?;
+    let rows = stmt.query_map(params![owner_entity, owner_id.to_string()], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The folder of document bytes that belongs to a database file.
+pub fn blob_dir(db_path: &Path) -> PathBuf {
+    let mut name = db_path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".documents");
+    db_path.with_file_name(name)
+}
+
+fn blob_path(dir: &Path, sha256: &str) -> PathBuf {
+    dir.join(&sha256[..2]).join(sha256)
+}
+
+pub use enduse_domain::sha256_hex;
+
+/// Writes the bytes under their hash (once; identical content is stored once) and returns it.
+pub fn write_blob(dir: &Path, bytes: &[u8]) -> Result<String> {
+    let sha = sha256_hex(bytes);
+    let path = blob_path(dir, &sha);
+    if !path.exists() {
+        let parent = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let tmp = parent.join(format!(".{sha}.{}", Uuid::now_v7()));
+        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(sha)
+}
+
+/// Reads the bytes and checks them against their hash.
+pub fn read_blob(dir: &Path, sha256: &str) -> Result<Vec<u8>> {
+    let path = blob_path(dir, sha256);
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let actual = sha256_hex(&bytes);
+    if actual != sha256 {
+        return Err(Error::Integrity {
+            sha256: sha256.to_string(),
+            reason: format!("the stored file now hashes to {actual}"),
+        });
+    }
+    Ok(bytes)
+}
+
+/// The documents of these attestations (`ids`: a JSON array of ids), by attestation.
+pub fn documents_of_attestations(
+    conn: &Connection,
+    ids: &str,
+) -> Result<std::collections::HashMap<Uuid, Vec<Document>>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM document WHERE owner_entity = 'attestation' AND archived = 0 \
+         AND owner_id IN (SELECT value FROM json_each(?1)) ORDER BY created_at"
+    ))?;
+    let mut out: std::collections::HashMap<Uuid, Vec<Document>> = Default::default();
+    for doc in stmt.query_map([ids], from_row)? {
+        let doc = doc?;
+        out.entry(doc.owner_id).or_default().push(doc);
+    }
+    Ok(out)
+}

@@ -1,0 +1,129 @@
+//! The core's error type (re-exported as `enduse::Error`): the rules' refusals and the storage
+//! failures. One enum because its variants cross every boundary the same way: the CLI maps them
+//! to exit codes and the desktop shell to `{ code, message, field }` through [`Error::code`], a
+//! closed set the UI switches on (never on message text).
+
+pub use enduse_domain::{ErrorCode, RowError};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{entity} not found: {id}")]
+    NotFound { entity: &'static str, id: String },
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    #[error("{action} refused: {reason}")]
+    Forbidden {
+        action: &'static str,
+        reason: String,
+    },
+    #[error(
+        "{entity} {id} was changed by someone else (expected version {expected}, found {found})"
+    )]
+    Conflict {
+        entity: &'static str,
+        id: String,
+        expected: i64,
+        found: i64,
+    },
+    #[error("import refused, nothing was written ({} bad row(s)):\n{}", errors.len(), errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    ImportRejected { errors: Vec<RowError> },
+    #[error(
+        "database schema version {found} is newer than this EndUse understands ({supported}); \
+         open it with a newer EndUse"
+    )]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("{path}: not an EndUse database ({reason})")]
+    NotADatabase { path: String, reason: String },
+    #[error("document {sha256} failed its integrity check: {reason}")]
+    Integrity { sha256: String, reason: String },
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("stored record is unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        Error::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+
+    pub fn forbidden(action: &'static str, reason: impl Into<String>) -> Self {
+        Error::Forbidden {
+            action,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Invalid { .. } => ErrorCode::Invalid,
+            Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::Conflict { .. } => ErrorCode::Conflict,
+            Error::ImportRejected { .. } => ErrorCode::ImportRejected,
+            Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::NotADatabase { .. } => ErrorCode::NotADatabase,
+            Error::Integrity { .. } => ErrorCode::Integrity,
+            Error::Db(_) | Error::Io { .. } | Error::Json(_) => ErrorCode::Storage,
+        }
+    }
+
+    /// The input field the error is about, when there is one (the UI shows it beside that field).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// True when the user's input or a rule refused the request (CLI exit code 2).
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self.code(),
+            ErrorCode::NotFound
+                | ErrorCode::Invalid
+                | ErrorCode::Forbidden
+                | ErrorCode::Conflict
+                | ErrorCode::ImportRejected
+                | ErrorCode::SchemaTooNew
+                | ErrorCode::NotADatabase
+        )
+    }
+}
+
+impl From<enduse_domain::Error> for Error {
+    fn from(e: enduse_domain::Error) -> Self {
+        match e {
+            enduse_domain::Error::NotFound { entity, id } => Error::NotFound { entity, id },
+            enduse_domain::Error::Invalid { field, reason } => Error::Invalid { field, reason },
+            enduse_domain::Error::Forbidden { action, reason } => {
+                Error::Forbidden { action, reason }
+            }
+            enduse_domain::Error::Json(e) => Error::Json(e),
+        }
+    }
+}

@@ -1,0 +1,683 @@
+//! The SQLite store: the only place SQL lives. `open` sets the connection up and migrates;
+//! one module per aggregate reads and writes its table with explicit column lists. Every write
+//! goes through [`Change`], which puts the record and appends its audit event in the caller's
+//! transaction, so a record never changes without the event that says who changed it.
+
+pub mod attestations;
+pub mod audit;
+pub mod campaigns;
+mod checkpoint;
+pub mod customers;
+pub mod documents;
+mod error;
+pub mod letters;
+pub mod reference;
+pub mod registry;
+pub mod screening;
+pub mod users;
+pub mod visits;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, Row, Transaction, TransactionBehavior};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+pub use checkpoint::Checkpointer;
+use enduse_domain::{model, rules};
+pub use error::{Error, ErrorCode, Result, RowError};
+
+use crate::model::Timestamp;
+
+/// Forward-only migrations, applied in order and tracked in `PRAGMA user_version`.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_screening.sql"),
+    include_str!("../migrations/0003_campaigns.sql"),
+    include_str!("../migrations/0004_state_indexes.sql"),
+    include_str!("../migrations/0005_list_indexes.sql"),
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Opens (creating if needed) and migrates a database. WAL lets the CLI and the app work on the
+/// same file at once; writers take the lock up front (`BEGIN IMMEDIATE`) and wait for each other.
+pub fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    configure(&conn).map_err(|e| match e {
+        Error::Db(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Error::NotADatabase {
+                path: path.display().to_string(),
+                reason: "file is not SQLite".into(),
+            }
+        }
+        other => other,
+    })?;
+    migrate(&conn, path)?;
+    Ok(conn)
+}
+
+/// A second, read-only connection to a database `open` has already migrated, for reads that run
+/// beside the main connection (the state snapshot's fact queries).
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // A big transaction (an import, the demo) grows the WAL to its size; truncate it back after
+    // a checkpoint instead of keeping hundreds of megabytes on disk.
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    Ok(())
+}
+
+fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found == 0 {
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        if tables > 0 {
+            return Err(Error::NotADatabase {
+                path: path.display().to_string(),
+                reason: "it has tables but no EndUse schema version".into(),
+            });
+        }
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = i as i64 + 1;
+        let tx = conn.unchecked_transaction()?;
+        // Another process may have migrated between our read and our lock.
+        let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now >= version {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        if version == 1 {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('device_id', ?1)",
+                [Uuid::now_v7().to_string()],
+            )?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Starts a write transaction that holds the write lock from the start.
+pub fn begin_write(conn: &mut Connection) -> Result<Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+/// Changes whenever another connection commits to the database (not on this one's own commits).
+pub fn data_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
+pub fn device_id(conn: &Connection) -> Result<Uuid> {
+    let text: String =
+        conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| {
+            r.get(0)
+        })?;
+    parse_uuid(&text)
+}
+
+/// A record kept in its own table, written whole so that replaying its audit events reproduces it.
+pub trait Record: Serialize + DeserializeOwned {
+    /// The entity name used in audit events.
+    const ENTITY: &'static str;
+    fn record_id(&self) -> String;
+    /// Writes the row with every field of the record, as `how` says.
+    fn put(&self, conn: &Connection, how: Put) -> Result<()>;
+    /// Whose state (the coverage rules) writing this record over `old` can change: the cached
+    /// states are patched for those customers after the commit instead of being recomputed.
+    /// When unsure, every customer's.
+    fn affects(&self, old: Option<&Self>) -> Affects {
+        let _ = old;
+        Affects::All
+    }
+}
+
+/// Which customers' states a write can change (see [`Record::affects`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Affects {
+    Nothing,
+    Customer(Uuid),
+    All,
+}
+
+/// The customers whose states one transaction's writes can have changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Affected {
+    /// Possibly every customer's (or the customer list itself: a customer added, archived or
+    /// renamed; policy or reference data changed).
+    pub all: bool,
+    /// Otherwise these (possibly repeated, in write order).
+    pub customers: Vec<Uuid>,
+}
+
+impl Affected {
+    fn note(&mut self, affects: Affects) {
+        match affects {
+            Affects::Nothing => {}
+            Affects::Customer(id) => self.customers.push(id),
+            Affects::All => self.all = true,
+        }
+    }
+}
+
+/// How [`Record::put`] writes its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Put {
+    /// A new record: a plain `INSERT` (an existing id is a constraint error).
+    Insert,
+    /// Insert, or update the row with the same id in place.
+    Upsert,
+}
+
+/// One write transaction's context: who acts, from which device, at what time. Every record
+/// written through it gets its audit event in the same transaction.
+pub struct Change<'t> {
+    pub tx: &'t Transaction<'t>,
+    pub actor: Option<Uuid>,
+    pub device: Uuid,
+    pub at: Timestamp,
+    chain: RefCell<Option<audit::ChainHead>>,
+    affected: RefCell<Affected>,
+}
+
+impl<'t> Change<'t> {
+    pub fn new(tx: &'t Transaction<'t>, actor: Option<Uuid>, at: Timestamp) -> Result<Self> {
+        Ok(Change {
+            tx,
+            actor,
+            device: device_id(tx)?,
+            at,
+            chain: RefCell::new(None),
+            affected: RefCell::new(Affected::default()),
+        })
+    }
+
+    /// Puts `new` and appends the event `action` with the old and new values.
+    pub fn write<T: Record>(&self, action: &str, old: Option<&T>, new: &T) -> Result<()> {
+        // A record without an old value is new. A plain INSERT of one row needs no statement
+        // journal; an upsert makes SQLite keep one per row (over a quarter of a 20,000-row import).
+        let how = if old.is_some() {
+            Put::Upsert
+        } else {
+            Put::Insert
+        };
+        new.put(self.tx, how)?;
+        self.affected.borrow_mut().note(new.affects(old));
+        let old = old.map(serde_json::to_value).transpose()?;
+        let new_value = serde_json::to_value(new)?;
+        self.append_event(action, T::ENTITY, &new.record_id(), old, new_value)
+    }
+
+    /// Appends an event for a change made without a [`Record`] (settings, reference data):
+    /// it can change any customer's state.
+    pub fn append(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        old: Option<serde_json::Value>,
+        new: serde_json::Value,
+    ) -> Result<()> {
+        self.affected.borrow_mut().note(Affects::All);
+        self.append_event(action, entity, entity_id, old, new)
+    }
+
+    /// Whose states this transaction's writes so far can have changed.
+    pub fn affected(&self) -> Affected {
+        self.affected.borrow().clone()
+    }
+
+    fn append_event(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        old: Option<serde_json::Value>,
+        new: serde_json::Value,
+    ) -> Result<()> {
+        let mut chain = self.chain.borrow_mut();
+        let head = match chain.take() {
+            Some(head) => head,
+            None => audit::chain_head(self.tx)?,
+        };
+        let event = audit::AuditEvent {
+            seq: head.seq + 1,
+            id: Uuid::now_v7(),
+            at: self.at,
+            actor_id: self.actor,
+            device_id: self.device,
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            old,
+            new,
+            prev_hash: head.hash,
+            hash: String::new(),
+        };
+        let event = audit::seal_and_insert(self.tx, event)?;
+        *chain = Some(audit::ChainHead {
+            seq: event.seq,
+            hash: event.hash,
+        });
+        Ok(())
+    }
+}
+
+/// `INSERT INTO table (…) VALUES (…)` for a record's columns (the first is `id`), followed for
+/// [`Put::Upsert`] by `ON CONFLICT(id) DO UPDATE SET …`. An update happens in place:
+/// `INSERT OR REPLACE` would delete the old row first, which makes SQLite check every child
+/// table's foreign keys, a table scan per write on unindexed ones.
+pub fn put_sql(table: &'static str, columns: &'static str, how: Put) -> &'static str {
+    // Built once per record type and mode (two dozen), not on every write: an import writes
+    // 20,000.
+    type Built = (&'static str, &'static str, Put, &'static str);
+    static BUILT: Mutex<Vec<Built>> = Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((.., sql)) = built
+        .iter()
+        .find(|(t, c, h, _)| *t == table && *c == columns && *h == how)
+    {
+        return sql;
+    }
+    let cols: Vec<&str> = columns.split(',').map(str::trim).collect();
+    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+    let mut sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
+        cols.join(", "),
+        marks.join(", ")
+    );
+    if how == Put::Upsert {
+        let set: Vec<String> = cols
+            .iter()
+            .filter(|c| **c != "id")
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        sql += &format!(" ON CONFLICT(id) DO UPDATE SET {}", set.join(", "));
+    }
+    let sql: &'static str = sql.leak();
+    built.push((table, columns, how, sql));
+    sql
+}
+
+/// Ids as a JSON array, the parameter of `id IN (SELECT value FROM json_each(?n))`: one SQL text
+/// for any number of ids.
+pub fn ids_json(ids: &[Uuid]) -> Result<String> {
+    Ok(serde_json::to_string(
+        &ids.iter().map(Uuid::to_string).collect::<Vec<_>>(),
+    )?)
+}
+
+/// `column = ?n` when the filter is given, else `?n IS NULL` (always true, and the parameter count
+/// stays the same). One SQL text per case, so SQLite can use the column's index; the usual
+/// `(?n IS NULL OR column = ?n)` makes it scan the whole table.
+pub fn optional_match(column: &str, n: usize, given: bool) -> String {
+    if given {
+        format!("{column} = ?{n}")
+    } else {
+        format!("?{n} IS NULL")
+    }
+}
+
+// Column conversions shared by the aggregate modules.
+
+pub fn ts_text(t: &Timestamp) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+pub fn parse_uuid(text: &str) -> Result<Uuid> {
+    Uuid::parse_str(text).map_err(|e| Error::invalid("id", format!("'{text}': {e}")))
+}
+
+pub fn opt_uuid_text(id: &Option<Uuid>) -> Option<String> {
+    id.map(|u| u.to_string())
+}
+
+pub fn json_text<T: Serialize>(value: &T) -> Result<String> {
+    Ok(serde_json::to_string(value)?)
+}
+
+/// Typed column reads that turn a malformed stored value into an error rather than a panic.
+pub struct Cols<'r, 's>(pub &'r Row<'s>);
+
+impl Cols<'_, '_> {
+    pub fn text(&self, i: usize) -> rusqlite::Result<String> {
+        self.0.get(i)
+    }
+    pub fn opt_text(&self, i: usize) -> rusqlite::Result<Option<String>> {
+        self.0.get(i)
+    }
+    pub fn int(&self, i: usize) -> rusqlite::Result<i64> {
+        self.0.get(i)
+    }
+    pub fn bool(&self, i: usize) -> rusqlite::Result<bool> {
+        self.0.get(i)
+    }
+    /// Dates are read by hand: chrono's format-string parser was a tenth of a coverage report.
+    pub fn date(&self, i: usize) -> rusqlite::Result<chrono::NaiveDate> {
+        let text = self.0.get_ref(i)?.as_bytes()?;
+        parse_iso_date(text).ok_or_else(|| conv_err(i, BadDate::of(text)))
+    }
+    pub fn opt_date(&self, i: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+        match self.0.get_ref(i)?.as_bytes_or_null()? {
+            None => Ok(None),
+            Some(text) => parse_iso_date(text)
+                .map(Some)
+                .ok_or_else(|| conv_err(i, BadDate::of(text))),
+        }
+    }
+    // Ids, timestamps and enums are parsed from the borrowed text: the set-wise reads behind the
+    // customer states decode a few hundred thousand of them, and a String each was most of that.
+    // Ids and dates are ASCII: parsed from the bytes, without a UTF-8 check first.
+    pub fn uuid(&self, i: usize) -> rusqlite::Result<Uuid> {
+        let text = self.0.get_ref(i)?.as_bytes()?;
+        Uuid::try_parse_ascii(text).map_err(|e| conv_err(i, e))
+    }
+    pub fn opt_uuid(&self, i: usize) -> rusqlite::Result<Option<Uuid>> {
+        let text = self.0.get_ref(i)?.as_bytes_or_null()?;
+        text.map(|t| Uuid::try_parse_ascii(t).map_err(|e| conv_err(i, e)))
+            .transpose()
+    }
+    pub fn ts(&self, i: usize) -> rusqlite::Result<Timestamp> {
+        let text = self.0.get_ref(i)?.as_str()?;
+        DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| conv_err(i, e))
+    }
+    pub fn json<T: DeserializeOwned>(&self, i: usize) -> rusqlite::Result<T> {
+        let text: String = self.0.get(i)?;
+        serde_json::from_str(&text).map_err(|e| conv_err(i, e))
+    }
+    pub fn parsed<T: FromStr>(&self, i: usize) -> rusqlite::Result<T>
+    where
+        T::Err: std::error::Error + Send + Sync + 'static,
+    {
+        let text = self.0.get_ref(i)?.as_str()?;
+        text.parse().map_err(|e| conv_err(i, e))
+    }
+    pub fn opt_parsed<T: FromStr>(&self, i: usize) -> rusqlite::Result<Option<T>>
+    where
+        T::Err: std::error::Error + Send + Sync + 'static,
+    {
+        let text = self.0.get_ref(i)?.as_str_or_null()?;
+        text.map(|t| t.parse().map_err(|e| conv_err(i, e)))
+            .transpose()
+    }
+}
+
+#[derive(Debug)]
+struct BadDate(String);
+
+impl std::fmt::Display for BadDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "'{}' is not a YYYY-MM-DD date", self.0)
+    }
+}
+
+impl std::error::Error for BadDate {}
+
+impl BadDate {
+    fn of(text: &[u8]) -> Self {
+        BadDate(String::from_utf8_lossy(text).into_owned())
+    }
+}
+
+/// `YYYY-MM-DD` to a date, `None` for anything else.
+fn parse_iso_date(b: &[u8]) -> Option<chrono::NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+fn conv_err(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_database_migrates_to_the_current_version_and_gets_a_device_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("a.db")).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let first = device_id(&conn).unwrap();
+        drop(conn);
+        // Reopening is a no-op and keeps the device id.
+        let again = open(&dir.path().join("a.db")).unwrap();
+        assert_eq!(device_id(&again).unwrap(), first);
+        let other = open(&dir.path().join("b.db")).unwrap();
+        assert_ne!(
+            device_id(&other).unwrap(),
+            first,
+            "each database is its own device"
+        );
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+        }
+        let err = open(&path).unwrap_err();
+        assert!(matches!(err, Error::SchemaTooNew { .. }));
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    /// Appends `n` small events in one transaction.
+    fn append_test_events(conn: &mut Connection, n: i64) {
+        let tx = begin_write(conn).unwrap();
+        let change = Change::new(&tx, None, Utc::now()).unwrap();
+        for i in 0..n {
+            change
+                .append(
+                    "test.event",
+                    "test",
+                    &i.to_string(),
+                    None,
+                    serde_json::json!({"i": i}),
+                )
+                .unwrap();
+        }
+        drop(change);
+        tx.commit().unwrap();
+    }
+
+    /// Verifying in ranges on several connections reports exactly what a one-by-one check
+    /// does, whatever is damaged and wherever the ranges are cut.
+    #[test]
+    fn verify_in_ranges_agrees_with_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let mut conn = open(&path).unwrap();
+        append_test_events(&mut conn, 12);
+        conn.execute_batch(
+            "DROP TRIGGER audit_event_no_delete; DROP TRIGGER audit_event_no_update;",
+        )
+        .unwrap();
+        let ranged = |conn: &Connection, readers: usize| {
+            let readers = (0..readers).map(|_| open_reader(&path).unwrap()).collect();
+            audit::verify_chain_on(conn, readers).1.unwrap()
+        };
+        let intact = audit::verify_chain(&conn).unwrap();
+        assert!(intact.ok);
+        for readers in 1..=3 {
+            assert_eq!(
+                ranged(&conn, readers),
+                intact,
+                "intact, {readers} extra readers"
+            );
+        }
+        // Each damage on a fresh copy. With 12 events, ranges start at 7 (2 connections), at 5
+        // and 9 (3) or at 4, 7 and 10 (4).
+        let damage = [
+            "UPDATE audit_event SET new = '{\"i\":99}' WHERE seq = 5",
+            "UPDATE audit_event SET new = '{\"i\":99}' WHERE seq = 4",
+            "UPDATE audit_event SET prev_hash = hash WHERE seq = 9",
+            "UPDATE audit_event SET prev_hash = hash WHERE seq = 1",
+            "DELETE FROM audit_event WHERE seq = 4",
+            "DELETE FROM audit_event WHERE seq = 8",
+            "DELETE FROM audit_event WHERE seq = 11",
+            "DELETE FROM audit_event WHERE seq = 1",
+            "UPDATE audit_event SET new = 'x', prev_hash = hash WHERE seq = 10",
+        ];
+        for sql in damage {
+            let copy = dir.path().join("copy.db");
+            let _ = std::fs::remove_file(&copy);
+            conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+                .unwrap();
+            let damaged = Connection::open(&copy).unwrap();
+            damaged.execute_batch(sql).unwrap();
+            let one_by_one = audit::verify_chain(&damaged).unwrap();
+            assert!(!one_by_one.ok, "{sql}");
+            for readers in 1..=3 {
+                let readers: Vec<Connection> =
+                    (0..readers).map(|_| open_reader(&copy).unwrap()).collect();
+                let n = readers.len();
+                let (_, report) = audit::verify_chain_on(&damaged, readers);
+                assert_eq!(report.unwrap(), one_by_one, "{sql}, {n} extra readers");
+            }
+        }
+    }
+
+    #[test]
+    fn a_deleted_event_is_named_by_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("a.db")).unwrap();
+        append_test_events(&mut conn, 5);
+        assert!(audit::verify_chain(&conn).unwrap().ok);
+        conn.execute_batch(
+            "DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq = 3;",
+        )
+        .unwrap();
+        let report = audit::verify_chain(&conn).unwrap();
+        assert_eq!(report.events, 4);
+        let broken = report.first_broken.unwrap();
+        assert_eq!(broken.seq, 4);
+        assert!(broken.reason.contains("missing"), "{}", broken.reason);
+    }
+
+    #[test]
+    fn iso_dates_parse_by_hand_and_anything_else_is_refused() {
+        assert_eq!(
+            parse_iso_date(b"2024-02-29"),
+            chrono::NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        assert_eq!(parse_iso_date(b"2023-02-29"), None);
+        assert_eq!(parse_iso_date(b"2024-2-29"), None);
+        assert_eq!(parse_iso_date(b"2024-02-2x"), None);
+    }
+
+    #[test]
+    fn audit_events_refuse_update_and_delete() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("a.db")).unwrap();
+        let tx = begin_write(&mut conn).unwrap();
+        let change = Change::new(&tx, None, Utc::now()).unwrap();
+        change
+            .append("test.event", "test", "1", None, serde_json::json!({"a": 1}))
+            .unwrap();
+        drop(change);
+        tx.commit().unwrap();
+        let update = conn.execute("UPDATE audit_event SET action = 'x'", []);
+        assert!(update.unwrap_err().to_string().contains("append-only"));
+        assert!(conn.execute("DELETE FROM audit_event", []).is_err());
+    }
+
+    #[test]
+    fn a_write_without_an_old_value_inserts_and_one_with_it_updates_in_place() {
+        use crate::model::{Role, User};
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("a.db")).unwrap();
+        let now = Utc::now();
+        let user = User {
+            id: Uuid::now_v7(),
+            name: "Ann".into(),
+            email: "ann@example.com".into(),
+            role: Role::Admin,
+            archived: false,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            created_by: None,
+            updated_by: None,
+        };
+        let renamed = User {
+            name: "Ann Lee".into(),
+            version: 2,
+            ..user.clone()
+        };
+        let tx = begin_write(&mut conn).unwrap();
+        let change = Change::new(&tx, None, now).unwrap();
+        change.write("user.create", None, &user).unwrap();
+        // "New" when the id exists: refused, not silently overwritten (the event would say
+        // there was nothing before).
+        let err = change.write("user.create", None, &renamed).unwrap_err();
+        assert!(err.to_string().contains("UNIQUE"), "{err}");
+        change.write("user.update", Some(&user), &renamed).unwrap();
+        drop(change);
+        tx.commit().unwrap();
+        let found = users::find_user_by_email(&conn, "ann@example.com")
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.name.as_str(), found.version), ("Ann Lee", 2));
+        let events: i64 = conn
+            .query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(events, 2, "the refused write left no event");
+    }
+}
