@@ -4,7 +4,7 @@ use crate::protocol::{ApiError, ApiErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
-    #[error("database: {0}")]
+    #[error("database: {}", db_message(.0))]
     Db(#[from] tokio_postgres::Error),
     #[error("database pool: {0}")]
     Pool(#[from] deadpool_postgres::PoolError),
@@ -35,6 +35,14 @@ pub enum HubError {
     Tls(String),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+/// The server's own message when there is one (tokio-postgres shows only "db error").
+fn db_message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
+    }
 }
 
 pub type Result<T, E = HubError> = std::result::Result<T, E>;

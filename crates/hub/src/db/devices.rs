@@ -110,7 +110,7 @@ pub async fn touch(client: &Client, id: Uuid, now: DateTime<Utc>) -> Result<()> 
     client
         .execute(
             "UPDATE devices SET last_seen_at = $2
-             WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2 - interval '1 minute')",
+             WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2::timestamptz - interval '1 minute')",
             &[&id, &now],
         )
         .await?;
