@@ -127,7 +127,10 @@ pub fn authorize(author: Author, p: &Proposal<'_>, subject: &Subject<'_>) -> Ver
     if manager_only && author.role == Role::SalesRep {
         return refuse(
             RefusalCode::RoleForbidden,
-            format!("a sales rep may not push {}; ask a compliance manager", p.action),
+            format!(
+                "a sales rep may not push {}; ask a compliance manager",
+                p.action
+            ),
         );
     }
     if p.action.starts_with("user.") {
@@ -136,7 +139,10 @@ pub fn authorize(author: Author, p: &Proposal<'_>, subject: &Subject<'_>) -> Ver
     if manager_only && author.role != Role::ComplianceManager {
         return refuse(
             RefusalCode::RoleForbidden,
-            format!("only a compliance manager may push {}; this user is {}", p.action, author.role),
+            format!(
+                "only a compliance manager may push {}; this user is {}",
+                p.action, author.role
+            ),
         );
     }
     if DECISIONS.contains(&p.action) {
@@ -152,7 +158,10 @@ fn authorize_decision(author: Author, p: &Proposal<'_>, subject: &Subject<'_>) -
                 RefusalCode::UnknownRecord,
                 format!("the team has no attestation {}", k.entity_id),
             ),
-            None => refuse(RefusalCode::InvalidEvent, "a review must name its attestation"),
+            None => refuse(
+                RefusalCode::InvalidEvent,
+                "a review must name its attestation",
+            ),
         };
     };
     if subject.contributors.contains(&author.user_id) {
@@ -237,7 +246,10 @@ mod tests {
     fn a_rep_logs_an_attestation() {
         let new = submitted();
         let p = proposal(REP, "attestation.log", "attestation", &new);
-        assert_eq!(authorize(author(REP, Role::SalesRep), &p, &Subject::default()), Verdict::Allowed);
+        assert_eq!(
+            authorize(author(REP, Role::SalesRep), &p, &Subject::default()),
+            Verdict::Allowed
+        );
         assert_eq!(contribution(&p), Some(key("attestation", "a1")));
     }
 
@@ -254,8 +266,14 @@ mod tests {
         let new = json!({"attestationId": "a1", "decision": "approve"});
         let p = proposal(REP, "review.record", "review", &new);
         let record = submitted();
-        let s = Subject { record: Some(&record), ..Subject::default() };
-        assert_eq!(code(authorize(author(REP, Role::SalesRep), &p, &s)), Some(RefusalCode::RoleForbidden));
+        let s = Subject {
+            record: Some(&record),
+            ..Subject::default()
+        };
+        assert_eq!(
+            code(authorize(author(REP, Role::SalesRep), &p, &s)),
+            Some(RefusalCode::RoleForbidden)
+        );
     }
 
     #[test]
@@ -285,8 +303,15 @@ mod tests {
         let p = proposal(MANAGER, "review.record", "review", &new);
         assert_eq!(subject_of(&p), Some(key("attestation", "a1")));
         let record = submitted();
-        let s = Subject { record: Some(&record), contributors: &[REP], decided: false };
-        assert_eq!(authorize(author(MANAGER, Role::ComplianceManager), &p, &s), Verdict::Allowed);
+        let s = Subject {
+            record: Some(&record),
+            contributors: &[REP],
+            decided: false,
+        };
+        assert_eq!(
+            authorize(author(MANAGER, Role::ComplianceManager), &p, &s),
+            Verdict::Allowed
+        );
     }
 
     #[test]
@@ -294,7 +319,11 @@ mod tests {
         let new = json!({"attestationId": "a1", "decision": "approve"});
         let p = proposal(MANAGER, "review.record", "review", &new);
         let record = submitted();
-        let s = Subject { record: Some(&record), contributors: &[REP, MANAGER], decided: false };
+        let s = Subject {
+            record: Some(&record),
+            contributors: &[REP, MANAGER],
+            decided: false,
+        };
         let v = authorize(author(MANAGER, Role::ComplianceManager), &p, &s);
         assert_eq!(code(v), Some(RefusalCode::FourEyes));
     }
@@ -312,11 +341,19 @@ mod tests {
         let new = json!({"attestationId": "a1", "decision": "reject"});
         let p = proposal(OTHER_MANAGER, "review.record", "review", &new);
         let record = json!({"id": "a1", "status": "approved"});
-        let s = Subject { record: Some(&record), contributors: &[REP], decided: false };
+        let s = Subject {
+            record: Some(&record),
+            contributors: &[REP],
+            decided: false,
+        };
         let v = authorize(author(OTHER_MANAGER, Role::ComplianceManager), &p, &s);
         assert_eq!(code(v), Some(RefusalCode::AlreadyDecided));
         let record = submitted();
-        let s = Subject { record: Some(&record), contributors: &[REP], decided: true };
+        let s = Subject {
+            record: Some(&record),
+            contributors: &[REP],
+            decided: true,
+        };
         let v = authorize(author(OTHER_MANAGER, Role::ComplianceManager), &p, &s);
         assert_eq!(code(v), Some(RefusalCode::AlreadyDecided));
     }
@@ -334,7 +371,11 @@ mod tests {
     fn a_review_of_an_unknown_attestation_is_refused() {
         let new = json!({"attestationId": "a9", "decision": "approve"});
         let p = proposal(MANAGER, "review.record", "review", &new);
-        let v = authorize(author(MANAGER, Role::ComplianceManager), &p, &Subject::default());
+        let v = authorize(
+            author(MANAGER, Role::ComplianceManager),
+            &p,
+            &Subject::default(),
+        );
         assert_eq!(code(v), Some(RefusalCode::UnknownRecord));
     }
 
@@ -342,18 +383,31 @@ mod tests {
     fn an_admin_manages_users_but_does_not_review() {
         let new = json!({});
         let p = proposal(ADMIN, "user.create", "user", &new);
-        assert_eq!(authorize(author(ADMIN, Role::Admin), &p, &Subject::default()), Verdict::Allowed);
+        assert_eq!(
+            authorize(author(ADMIN, Role::Admin), &p, &Subject::default()),
+            Verdict::Allowed
+        );
         let new = json!({"attestationId": "a1"});
         let p = proposal(ADMIN, "review.record", "review", &new);
         let record = submitted();
-        let s = Subject { record: Some(&record), contributors: &[REP], decided: false };
-        assert_eq!(code(authorize(author(ADMIN, Role::Admin), &p, &s)), Some(RefusalCode::RoleForbidden));
+        let s = Subject {
+            record: Some(&record),
+            contributors: &[REP],
+            decided: false,
+        };
+        assert_eq!(
+            code(authorize(author(ADMIN, Role::Admin), &p, &s)),
+            Some(RefusalCode::RoleForbidden)
+        );
     }
 
     #[test]
     fn reps_update_customers() {
         let new = json!({"name": "Acme"});
         let p = proposal(REP, "customer.update", "customer", &new);
-        assert_eq!(authorize(author(REP, Role::SalesRep), &p, &Subject::default()), Verdict::Allowed);
+        assert_eq!(
+            authorize(author(REP, Role::SalesRep), &p, &Subject::default()),
+            Verdict::Allowed
+        );
     }
 }

@@ -12,7 +12,11 @@ use crate::error::{HubError, Result};
 use crate::protocol::Role;
 
 #[derive(Parser)]
-#[command(name = "enduse-hub", version, about = "EndUse team hub: the team's record in PostgreSQL")]
+#[command(
+    name = "enduse-hub",
+    version,
+    about = "EndUse team hub: the team's record in PostgreSQL"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -125,7 +129,10 @@ enum DeviceCommand {
 /// Parses the command line, runs it and returns the exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("enduse-hub: {e}");
@@ -137,7 +144,9 @@ pub fn run() -> i32 {
         Err(e) => {
             eprintln!("enduse-hub: {e}");
             match e {
-                HubError::Invalid { .. } | HubError::NotFound { .. } | HubError::DatabaseUrl(_) => 2,
+                HubError::Invalid { .. } | HubError::NotFound { .. } | HubError::DatabaseUrl(_) => {
+                    2
+                }
                 _ => 3,
             }
         }
@@ -159,7 +168,10 @@ async fn connect(db: &Database) -> Result<tokio_postgres::Client> {
 }
 
 fn print_json<T: serde::Serialize>(value: &T) {
-    println!("{}", serde_json::to_string_pretty(value).expect("plain data serialises"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("plain data serialises")
+    );
 }
 
 async fn execute(command: Command) -> Result<i32> {
@@ -170,7 +182,10 @@ async fn execute(command: Command) -> Result<i32> {
             if applied.is_empty() {
                 println!("schema is up to date (version {})", db::SCHEMA_VERSION);
             } else {
-                println!("schema migrated to version {} (applied {applied:?})", db::SCHEMA_VERSION);
+                println!(
+                    "schema migrated to version {} (applied {applied:?})",
+                    db::SCHEMA_VERSION
+                );
             }
         }
         Command::Serve {
@@ -191,7 +206,11 @@ async fn execute(command: Command) -> Result<i32> {
                     print_json(&devices);
                 } else {
                     for d in devices {
-                        let state = if d.device.revoked_at.is_some() { "revoked" } else { "active" };
+                        let state = if d.device.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        };
                         println!(
                             "{}  {:<8} {:<24} {}  seq {}",
                             d.device.id, state, d.device.name, d.user_email, d.device.last_seq
@@ -249,10 +268,14 @@ async fn user(command: UserCommand) -> Result<()> {
             json,
         } => {
             let role = Role::parse(&role).ok_or_else(|| {
-                HubError::invalid("role", format!("{role:?}: use sales_rep, compliance_manager or admin"))
+                HubError::invalid(
+                    "role",
+                    format!("{role:?}: use sales_rep, compliance_manager or admin"),
+                )
             })?;
-            let new = db::users::add_user(&mut connect(&db).await?, &name, &email, role, Utc::now())
-                .await?;
+            let new =
+                db::users::add_user(&mut connect(&db).await?, &name, &email, role, Utc::now())
+                    .await?;
             show_code(&new, json);
         }
         UserCommand::Code { db, user, json } => {
@@ -267,7 +290,14 @@ async fn user(command: UserCommand) -> Result<()> {
             } else {
                 for u in users {
                     let state = if u.disabled { "disabled" } else { "active" };
-                    println!("{}  {:<8} {:<20} {:<32} {}", u.id, state, u.role.as_str(), u.email, u.name);
+                    println!(
+                        "{}  {:<8} {:<20} {:<32} {}",
+                        u.id,
+                        state,
+                        u.role.as_str(),
+                        u.email,
+                        u.name
+                    );
                 }
             }
         }

@@ -79,7 +79,12 @@ impl HubClient {
 
     /// Registers `key`'s public half with a one-time code; the client then acts as the new
     /// device.
-    pub fn enroll(&mut self, code: &str, device_name: &str, key: &SigningKey) -> Result<EnrollResponse> {
+    pub fn enroll(
+        &mut self,
+        code: &str,
+        device_name: &str,
+        key: &SigningKey,
+    ) -> Result<EnrollResponse> {
         let body = serde_json::to_vec(&EnrollRequest {
             code: code.to_string(),
             device_name: device_name.to_string(),
@@ -109,15 +114,30 @@ impl HubClient {
 
     /// Accepted events after team position `after`, at most `limit`.
     pub fn pull(&self, after: i64, limit: i64) -> Result<PullResponse> {
-        self.call("GET", &format!("/v1/pull?after={after}&limit={limit}"), Vec::new(), true)
+        self.call(
+            "GET",
+            &format!("/v1/pull?after={after}&limit={limit}"),
+            Vec::new(),
+            true,
+        )
     }
 
     pub fn conflicts(&self, after: i64) -> Result<ConflictList> {
-        self.call("GET", &format!("/v1/conflicts?after={after}"), Vec::new(), true)
+        self.call(
+            "GET",
+            &format!("/v1/conflicts?after={after}"),
+            Vec::new(),
+            true,
+        )
     }
 
     pub fn document_status(&self, sha256: &str) -> Result<DocumentStatus> {
-        self.call("GET", &format!("/v1/documents/{sha256}/status"), Vec::new(), true)
+        self.call(
+            "GET",
+            &format!("/v1/documents/{sha256}/status"),
+            Vec::new(),
+            true,
+        )
     }
 
     /// Uploads `bytes` in chunks, skipping those the hub already holds (a resumed upload), and
@@ -137,7 +157,8 @@ impl HubClient {
         let count = bytes.len().div_ceil(CHUNK_SIZE).max(1);
         let mut sent = 0;
         for (i, chunk) in bytes.chunks(CHUNK_SIZE).enumerate() {
-            let idx = i32::try_from(i).map_err(|_| ClientError::Decode("too many chunks".into()))?;
+            let idx =
+                i32::try_from(i).map_err(|_| ClientError::Decode("too many chunks".into()))?;
             if status.chunks.contains(&idx) {
                 continue;
             }
@@ -153,7 +174,12 @@ impl HubClient {
 
     /// Sends chunk `idx` of document `sha256`.
     pub fn put_chunk(&self, sha256: &str, idx: i32, bytes: &[u8]) -> Result<()> {
-        self.call_raw("PUT", &format!("/v1/documents/{sha256}/chunks/{idx}"), bytes.to_vec(), true)?;
+        self.call_raw(
+            "PUT",
+            &format!("/v1/documents/{sha256}/chunks/{idx}"),
+            bytes.to_vec(),
+            true,
+        )?;
         Ok(())
     }
 
@@ -177,12 +203,23 @@ impl HubClient {
         Ok(bytes)
     }
 
-    fn call_json<B: Serialize, T: DeserializeOwned>(&self, method: &str, path: &str, body: &B) -> Result<T> {
+    fn call_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T> {
         let body = serde_json::to_vec(body).map_err(|e| ClientError::Decode(e.to_string()))?;
         self.call(method, path, body, true)
     }
 
-    fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Vec<u8>, sign: bool) -> Result<T> {
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+        sign: bool,
+    ) -> Result<T> {
         let bytes = self.call_raw(method, path, body, sign)?;
         serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode(e.to_string()))
     }

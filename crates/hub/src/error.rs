@@ -15,7 +15,9 @@ pub enum HubError {
          upgrade enduse-hub"
     )]
     SchemaTooNew { found: i32, known: i32 },
-    #[error("the database's schema is version {found}, this hub needs {known}: run `enduse-hub init`")]
+    #[error(
+        "the database's schema is version {found}, this hub needs {known}: run `enduse-hub init`"
+    )]
     SchemaTooOld { found: i32, known: i32 },
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },

@@ -12,10 +12,10 @@ pub mod keys;
 pub mod merge;
 pub mod protocol;
 
-#[cfg(feature = "client")]
-pub mod client;
 #[cfg(feature = "server")]
 pub mod cli;
+#[cfg(feature = "client")]
+pub mod client;
 #[cfg(feature = "server")]
 pub mod db;
 #[cfg(feature = "server")]

@@ -12,7 +12,13 @@
 use serde_json::{Map, Value};
 
 /// Fields every record carries that say when and by whom, not what.
-const BOOKKEEPING: &[&str] = &["version", "createdAt", "createdBy", "updatedAt", "updatedBy"];
+const BOOKKEEPING: &[&str] = &[
+    "version",
+    "createdAt",
+    "createdBy",
+    "updatedAt",
+    "updatedBy",
+];
 
 /// A record as the team holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +55,11 @@ pub struct Merged {
 /// The record after `change`, given the team's `current` record (if any).
 pub fn apply(current: Option<Current<'_>>, change: Change<'_>) -> Merged {
     let Some(current) = current else {
-        let version = change.new.get("version").and_then(Value::as_i64).unwrap_or(1);
+        let version = change
+            .new
+            .get("version")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
         return replaced(change.new, version);
     };
     let version = current.version + 1;
@@ -138,15 +148,31 @@ mod tests {
     #[test]
     fn a_new_record_takes_the_events_value() {
         let new = json!({"name": "Acme", "version": 1});
-        let m = apply(None, Change { base_version: None, old: None, new: &new });
+        let m = apply(
+            None,
+            Change {
+                base_version: None,
+                old: None,
+                new: &new,
+            },
+        );
         assert_eq!((m.data, m.version), (new.clone(), 1));
     }
 
     #[test]
     fn an_edit_on_the_current_version_replaces_the_record() {
         let team = json!({"name": "Acme", "city": "Lyon", "version": 2});
-        let (old, new) = (team.clone(), json!({"name": "Acme SA", "city": "Lyon", "version": 3}));
-        let m = apply(Some(Current { data: &team, version: 2 }), change(Some(2), &old, &new));
+        let (old, new) = (
+            team.clone(),
+            json!({"name": "Acme SA", "city": "Lyon", "version": 3}),
+        );
+        let m = apply(
+            Some(Current {
+                data: &team,
+                version: 2,
+            }),
+            change(Some(2), &old, &new),
+        );
         assert_eq!(m.data, new);
         assert!(m.conflicts.is_empty());
     }
@@ -157,8 +183,17 @@ mod tests {
         let team = json!({"name": "Acme", "city": "Paris", "version": 2});
         let old = json!({"name": "Acme", "city": "Lyon", "version": 1});
         let new = json!({"name": "Acme SA", "city": "Lyon", "version": 2});
-        let m = apply(Some(Current { data: &team, version: 2 }), change(Some(1), &old, &new));
-        assert_eq!(m.data, json!({"name": "Acme SA", "city": "Paris", "version": 3}));
+        let m = apply(
+            Some(Current {
+                data: &team,
+                version: 2,
+            }),
+            change(Some(1), &old, &new),
+        );
+        assert_eq!(
+            m.data,
+            json!({"name": "Acme SA", "city": "Paris", "version": 3})
+        );
         assert!(m.conflicts.is_empty());
     }
 
@@ -167,7 +202,13 @@ mod tests {
         let team = json!({"name": "Acme Ltd", "version": 2});
         let old = json!({"name": "Acme", "version": 1});
         let new = json!({"name": "Acme SA", "version": 2});
-        let m = apply(Some(Current { data: &team, version: 2 }), change(Some(1), &old, &new));
+        let m = apply(
+            Some(Current {
+                data: &team,
+                version: 2,
+            }),
+            change(Some(1), &old, &new),
+        );
         assert_eq!(m.data, json!({"name": "Acme SA", "version": 3}));
         assert_eq!(
             m.conflicts,
@@ -184,7 +225,13 @@ mod tests {
         let team = json!({"name": "Acme SA", "version": 2});
         let old = json!({"name": "Acme", "version": 1});
         let new = json!({"name": "Acme SA", "version": 2});
-        let m = apply(Some(Current { data: &team, version: 2 }), change(Some(1), &old, &new));
+        let m = apply(
+            Some(Current {
+                data: &team,
+                version: 2,
+            }),
+            change(Some(1), &old, &new),
+        );
         assert!(m.conflicts.is_empty());
     }
 
@@ -193,7 +240,13 @@ mod tests {
         let team = json!({"name": "A", "updatedAt": "t2", "version": 2});
         let old = json!({"name": "A", "updatedAt": "t1", "version": 1});
         let new = json!({"name": "A", "updatedAt": "t3", "version": 2});
-        let m = apply(Some(Current { data: &team, version: 2 }), change(Some(1), &old, &new));
+        let m = apply(
+            Some(Current {
+                data: &team,
+                version: 2,
+            }),
+            change(Some(1), &old, &new),
+        );
         assert!(m.conflicts.is_empty());
         assert_eq!(m.data["updatedAt"], json!("t3"));
     }

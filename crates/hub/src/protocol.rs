@@ -110,7 +110,9 @@ impl Event {
             device_id,
             device_seq: prev_seq + 1,
             device_prev_hash: prev_hash.to_string(),
-            at: draft.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            at: draft
+                .at
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             actor_id: draft.actor_id,
             action: draft.action,
             entity: draft.entity,
@@ -585,7 +587,13 @@ mod tests {
 
     #[test]
     fn a_signed_event_checks_and_survives_a_json_round_trip() {
-        let e = Event::sign(draft(json!({"b": 1.5, "a": [1, {"z": 1, "y": "é\""}]})), Uuid::nil(), 0, GENESIS_HASH, &key());
+        let e = Event::sign(
+            draft(json!({"b": 1.5, "a": [1, {"z": 1, "y": "é\""}]})),
+            Uuid::nil(),
+            0,
+            GENESIS_HASH,
+            &key(),
+        );
         assert_eq!(e.check(&key().verifying_key()), Ok(()));
         let back: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
         assert_eq!(back.check(&key().verifying_key()), Ok(()));
@@ -596,9 +604,15 @@ mod tests {
     fn an_altered_event_no_longer_checks() {
         let mut e = Event::sign(draft(json!({"a": 1})), Uuid::nil(), 0, GENESIS_HASH, &key());
         e.new = json!({"a": 2});
-        assert_eq!(e.check(&key().verifying_key()), Err(EventFault::HashMismatch));
+        assert_eq!(
+            e.check(&key().verifying_key()),
+            Err(EventFault::HashMismatch)
+        );
         e.hash = e.compute_hash();
-        assert_eq!(e.check(&key().verifying_key()), Err(EventFault::BadSignature));
+        assert_eq!(
+            e.check(&key().verifying_key()),
+            Err(EventFault::BadSignature)
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@ fn api_code(e: ClientError) -> ApiErrorCode {
 
 fn refusal_code(outcome: &PushOutcome) -> RefusalCode {
     match outcome {
-        PushOutcome::Refused { refusal, .. } | PushOutcome::Rejected { refusal, .. } => refusal.code,
+        PushOutcome::Refused { refusal, .. } | PushOutcome::Rejected { refusal, .. } => {
+            refusal.code
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -54,20 +56,30 @@ fn enrollment_takes_a_good_code_once_and_refuses_wrong_used_and_expired_codes() 
     let wrong = client.enroll("AAAAA-BBBBB-CCCCC-DDDDD", "laptop", &generate_signing_key());
     assert_eq!(api_code(wrong.unwrap_err()), ApiErrorCode::BadCode);
 
-    let enrolled = client.enroll(&code.to_lowercase(), "laptop", &generate_signing_key()).unwrap();
+    let enrolled = client
+        .enroll(&code.to_lowercase(), "laptop", &generate_signing_key())
+        .unwrap();
     assert_eq!(enrolled.user.id, rep);
     let me = client.me().unwrap();
     assert_eq!((me.device.id, me.user.id), (enrolled.device_id, rep));
 
-    let reused = hub.client().enroll(&code, "laptop 2", &generate_signing_key());
+    let reused = hub
+        .client()
+        .enroll(&code, "laptop 2", &generate_signing_key());
     assert_eq!(api_code(reused.unwrap_err()), ApiErrorCode::BadCode);
 
     let out = db.cli(&["user", "code", "rita.rep@example.com", "--json"]);
     let fresh: Value = serde_json::from_slice(&out.stdout).unwrap();
     db.sql("UPDATE enrollment_codes SET expires_at = now() - interval '1 second' WHERE used_at IS NULL")
         .unwrap();
-    let expired = hub.client().enroll(fresh["code"].as_str().unwrap(), "laptop 3", &generate_signing_key());
-    let ClientError::Api { error, .. } = expired.unwrap_err() else { panic!() };
+    let expired = hub.client().enroll(
+        fresh["code"].as_str().unwrap(),
+        "laptop 3",
+        &generate_signing_key(),
+    );
+    let ClientError::Api { error, .. } = expired.unwrap_err() else {
+        panic!()
+    };
     assert_eq!(error.code, ApiErrorCode::BadCode);
     assert!(error.message.contains("expired"), "{}", error.message);
 }
@@ -79,7 +91,16 @@ fn a_retried_push_answers_the_first_outcome_and_adds_nothing() {
     let (_, code) = db.add_user("Rita Rep", "sales_rep");
     let mut rep = Device::enroll(&hub, &code);
     let events: Vec<Event> = (0..3)
-        .map(|i| rep.event("customer.create", "customer", &format!("c{i}"), None, None, json!({"name": i})))
+        .map(|i| {
+            rep.event(
+                "customer.create",
+                "customer",
+                &format!("c{i}"),
+                None,
+                None,
+                json!({"name": i}),
+            )
+        })
         .collect();
     let first = rep.push(&events);
     let seqs: Vec<i64> = first.iter().map(accepted_seq).collect();
@@ -120,9 +141,30 @@ fn a_gap_in_the_device_chain_is_rejected_and_nothing_is_stored() {
     let hub = db.hub();
     let (_, code) = db.add_user("Rita Rep", "sales_rep");
     let mut rep = Device::enroll(&hub, &code);
-    let first = rep.event("customer.create", "customer", "c1", None, None, json!({"name": "A"}));
-    let _lost = rep.event("customer.create", "customer", "c2", None, None, json!({"name": "B"}));
-    let third = rep.event("customer.create", "customer", "c3", None, None, json!({"name": "C"}));
+    let first = rep.event(
+        "customer.create",
+        "customer",
+        "c1",
+        None,
+        None,
+        json!({"name": "A"}),
+    );
+    let _lost = rep.event(
+        "customer.create",
+        "customer",
+        "c2",
+        None,
+        None,
+        json!({"name": "B"}),
+    );
+    let third = rep.event(
+        "customer.create",
+        "customer",
+        "c3",
+        None,
+        None,
+        json!({"name": "C"}),
+    );
     let outcomes = rep.push(&[first, third]);
     accepted_seq(&outcomes[0]);
     assert_eq!(refusal_code(&outcomes[1]), RefusalCode::ChainBreak);
@@ -138,23 +180,46 @@ fn a_forged_signature_is_rejected_and_a_request_signed_by_another_key_is_unauthe
     let mut rep = Device::enroll(&hub, &code);
     let real_key = rep.key.clone();
     rep.key = generate_signing_key();
-    let forged = rep.event("customer.create", "customer", "c1", None, None, json!({"name": "A"}));
-    assert_eq!(refusal_code(&rep.push(&[forged])[0]), RefusalCode::BadSignature);
+    let forged = rep.event(
+        "customer.create",
+        "customer",
+        "c1",
+        None,
+        None,
+        json!({"name": "A"}),
+    );
+    assert_eq!(
+        refusal_code(&rep.push(&[forged])[0]),
+        RefusalCode::BadSignature
+    );
     let mut tampered = {
         rep.key = real_key;
         rep.seq = 0;
         rep.prev_hash = enduse_hub::protocol::GENESIS_HASH.into();
-        rep.event("customer.create", "customer", "c1", None, None, json!({"name": "A"}))
+        rep.event(
+            "customer.create",
+            "customer",
+            "c1",
+            None,
+            None,
+            json!({"name": "A"}),
+        )
     };
     tampered.new = json!({"name": "B"});
-    assert_eq!(refusal_code(&rep.push(&[tampered])[0]), RefusalCode::HashMismatch);
+    assert_eq!(
+        refusal_code(&rep.push(&[tampered])[0]),
+        RefusalCode::HashMismatch
+    );
     assert_eq!(db.sql_text("SELECT count(*) FROM events"), "0");
 
     let impostor = hub.client().with_identity(enduse_hub::client::Identity {
         device_id: rep.device_id,
         key: generate_signing_key(),
     });
-    assert_eq!(api_code(impostor.pull(0, 10).unwrap_err()), ApiErrorCode::Unauthenticated);
+    assert_eq!(
+        api_code(impostor.pull(0, 10).unwrap_err()),
+        ApiErrorCode::Unauthenticated
+    );
 }
 
 #[test]
@@ -165,17 +230,44 @@ fn a_revoked_device_and_a_disabled_user_are_refused_with_their_reason() {
     let (_, code2) = db.add_user("Sam Rep", "sales_rep");
     let mut rep = Device::enroll(&hub, &code);
     let sam = Device::enroll(&hub, &code2);
-    let e = rep.event("customer.create", "customer", "c1", None, None, json!({"name": "A"}));
+    let e = rep.event(
+        "customer.create",
+        "customer",
+        "c1",
+        None,
+        None,
+        json!({"name": "A"}),
+    );
     accepted_seq(&rep.push(&[e])[0]);
 
     let out = db.cli(&["device", "revoke", &rep.device_id.to_string()]);
     assert!(out.status.success());
-    let e = rep.event("customer.create", "customer", "c2", None, None, json!({"name": "B"}));
-    assert_eq!(api_code(rep.client.push(&[e]).unwrap_err()), ApiErrorCode::DeviceRevoked);
-    assert_eq!(api_code(rep.client.pull(0, 10).unwrap_err()), ApiErrorCode::DeviceRevoked);
+    let e = rep.event(
+        "customer.create",
+        "customer",
+        "c2",
+        None,
+        None,
+        json!({"name": "B"}),
+    );
+    assert_eq!(
+        api_code(rep.client.push(&[e]).unwrap_err()),
+        ApiErrorCode::DeviceRevoked
+    );
+    assert_eq!(
+        api_code(rep.client.pull(0, 10).unwrap_err()),
+        ApiErrorCode::DeviceRevoked
+    );
 
-    assert!(db.cli(&["user", "disable", "sam.rep@example.com"]).status.success());
-    assert_eq!(api_code(sam.client.me().unwrap_err()), ApiErrorCode::UserDisabled);
+    assert!(
+        db.cli(&["user", "disable", "sam.rep@example.com"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        api_code(sam.client.me().unwrap_err()),
+        ApiErrorCode::UserDisabled
+    );
 
     let out = db.cli(&["device", "list", "--json"]);
     let devices: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -189,7 +281,14 @@ fn a_reps_review_is_refused_kept_in_the_chain_and_the_rep_carries_on() {
     let hub = db.hub();
     let (_, code) = db.add_user("Rita Rep", "sales_rep");
     let mut rep = Device::enroll(&hub, &code);
-    let log = rep.event("attestation.log", "attestation", "a1", None, None, attestation("a1", "submitted"));
+    let log = rep.event(
+        "attestation.log",
+        "attestation",
+        "a1",
+        None,
+        None,
+        attestation("a1", "submitted"),
+    );
     let review = rep.event(
         "review.record",
         "review",
@@ -198,15 +297,31 @@ fn a_reps_review_is_refused_kept_in_the_chain_and_the_rep_carries_on() {
         None,
         json!({"id": "r1", "attestationId": "a1", "decision": "approve"}),
     );
-    let next = rep.event("customer.create", "customer", "c1", None, None, json!({"name": "A"}));
+    let next = rep.event(
+        "customer.create",
+        "customer",
+        "c1",
+        None,
+        None,
+        json!({"name": "A"}),
+    );
     let outcomes = rep.push(&[log, review.clone(), next]);
     assert_eq!(accepted_seq(&outcomes[0]), 1);
     assert_eq!(refusal_code(&outcomes[1]), RefusalCode::RoleForbidden);
-    assert_eq!(accepted_seq(&outcomes[2]), 2, "a refused event takes no team position");
+    assert_eq!(
+        accepted_seq(&outcomes[2]),
+        2,
+        "a refused event takes no team position"
+    );
     // A retry of the refused event answers the refusal again.
     let again = rep.push(&[review]);
-    assert!(matches!(&again[0], PushOutcome::Duplicate { team_seq: None, refusal: Some(r), .. } if r.code == RefusalCode::RoleForbidden));
-    assert_eq!(db.sql_text("SELECT count(*) FROM events WHERE status = 'refused'"), "1");
+    assert!(
+        matches!(&again[0], PushOutcome::Duplicate { team_seq: None, refusal: Some(r), .. } if r.code == RefusalCode::RoleForbidden)
+    );
+    assert_eq!(
+        db.sql_text("SELECT count(*) FROM events WHERE status = 'refused'"),
+        "1"
+    );
     let pulled = rep.client.pull(0, 100).unwrap();
     assert_eq!(pulled.events.len(), 2);
     verify_ok(&db);
@@ -223,18 +338,46 @@ fn a_review_by_a_manager_who_amended_or_attached_to_the_attestation_is_refused()
     let mut mia = Device::enroll(&hub, &m1_code);
     let mut max = Device::enroll(&hub, &m2_code);
 
-    let log = rep.event("attestation.log", "attestation", "a1", None, None, attestation("a1", "submitted"));
+    let log = rep.event(
+        "attestation.log",
+        "attestation",
+        "a1",
+        None,
+        None,
+        attestation("a1", "submitted"),
+    );
     accepted_seq(&rep.push(&[log])[0]);
     // Mia amends it, so she may not review it.
     let mut amended = attestation("a1", "submitted");
     amended["signatoryName"] = json!("Li Wei (CFO)");
     amended["version"] = json!(2);
-    let amend = mia.event("attestation.amend", "attestation", "a1", Some(1), Some(attestation("a1", "submitted")), amended);
+    let amend = mia.event(
+        "attestation.amend",
+        "attestation",
+        "a1",
+        Some(1),
+        Some(attestation("a1", "submitted")),
+        amended,
+    );
     accepted_seq(&mia.push(&[amend])[0]);
-    let review = mia.event("review.record", "review", "r1", None, None, json!({"attestationId": "a1", "decision": "approve"}));
+    let review = mia.event(
+        "review.record",
+        "review",
+        "r1",
+        None,
+        None,
+        json!({"attestationId": "a1", "decision": "approve"}),
+    );
     assert_eq!(refusal_code(&mia.push(&[review])[0]), RefusalCode::FourEyes);
     // Max attached a document to another attestation: that one he may not review either.
-    let log2 = rep.event("attestation.log", "attestation", "a2", None, None, attestation("a2", "submitted"));
+    let log2 = rep.event(
+        "attestation.log",
+        "attestation",
+        "a2",
+        None,
+        None,
+        attestation("a2", "submitted"),
+    );
     accepted_seq(&rep.push(&[log2])[0]);
     let attach = max.event(
         "document.attach",
@@ -245,11 +388,25 @@ fn a_review_by_a_manager_who_amended_or_attached_to_the_attestation_is_refused()
         json!({"ownerEntity": "attestation", "ownerId": "a2", "sha256": "00"}),
     );
     accepted_seq(&max.push(&[attach])[0]);
-    let review = max.event("review.record", "review", "r2", None, None, json!({"attestationId": "a2", "decision": "approve"}));
+    let review = max.event(
+        "review.record",
+        "review",
+        "r2",
+        None,
+        None,
+        json!({"attestationId": "a2", "decision": "approve"}),
+    );
     assert_eq!(refusal_code(&max.push(&[review])[0]), RefusalCode::FourEyes);
 
     // Max approves a1; Mia cannot decide it a second time (nor could anyone).
-    let review = max.event("review.record", "review", "r3", None, None, json!({"attestationId": "a1", "decision": "approve"}));
+    let review = max.event(
+        "review.record",
+        "review",
+        "r3",
+        None,
+        None,
+        json!({"attestationId": "a1", "decision": "approve"}),
+    );
     let approve = max.event(
         "attestation.approve",
         "attestation",
@@ -263,8 +420,18 @@ fn a_review_by_a_manager_who_amended_or_attached_to_the_attestation_is_refused()
     accepted_seq(&outcomes[1]);
     let (_, m3_code) = db.add_user("Ola Manager", "compliance_manager");
     let mut ola = Device::enroll(&hub, &m3_code);
-    let second = ola.event("review.record", "review", "r4", None, None, json!({"attestationId": "a1", "decision": "reject"}));
-    assert_eq!(refusal_code(&ola.push(&[second])[0]), RefusalCode::AlreadyDecided);
+    let second = ola.event(
+        "review.record",
+        "review",
+        "r4",
+        None,
+        None,
+        json!({"attestationId": "a1", "decision": "reject"}),
+    );
+    assert_eq!(
+        refusal_code(&ola.push(&[second])[0]),
+        RefusalCode::AlreadyDecided
+    );
     verify_ok(&db);
 }
 
@@ -311,7 +478,14 @@ fn concurrent_pushers_never_leave_a_gap_that_a_polling_reader_skips() {
                     let events: Vec<Event> = (0..PER_BATCH)
                         .map(|i| {
                             let id = format!("c-{d}-{b}-{i}");
-                            device.event("customer.create", "customer", &id, None, None, json!({"name": id}))
+                            device.event(
+                                "customer.create",
+                                "customer",
+                                &id,
+                                None,
+                                None,
+                                json!({"name": id}),
+                            )
                         })
                         .collect();
                     for o in device.push(&events) {
@@ -328,7 +502,10 @@ fn concurrent_pushers_never_leave_a_gap_that_a_polling_reader_skips() {
     done.store(true, Ordering::SeqCst);
     let seen = reader_thread.join().unwrap();
     assert_eq!(seen.len(), DEVICES * BATCHES * PER_BATCH);
-    assert_eq!(seen.iter().copied().collect::<HashSet<Uuid>>(), *pushed.lock().unwrap());
+    assert_eq!(
+        seen.iter().copied().collect::<HashSet<Uuid>>(),
+        *pushed.lock().unwrap()
+    );
     verify_ok(&db);
 }
 
@@ -343,9 +520,23 @@ fn two_hub_processes_serve_one_database_in_one_team_order() {
         let (hub_for_rep, hub_for_sam) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
         rep.via(hub_for_rep);
         sam.via(hub_for_sam);
-        let e = rep.event("customer.create", "customer", &format!("r{i}"), None, None, json!({}));
+        let e = rep.event(
+            "customer.create",
+            "customer",
+            &format!("r{i}"),
+            None,
+            None,
+            json!({}),
+        );
         seqs.push(accepted_seq(&rep.push(&[e])[0]));
-        let e = sam.event("customer.create", "customer", &format!("s{i}"), None, None, json!({}));
+        let e = sam.event(
+            "customer.create",
+            "customer",
+            &format!("s{i}"),
+            None,
+            None,
+            json!({}),
+        );
         seqs.push(accepted_seq(&sam.push(&[e])[0]));
     }
     assert_eq!(seqs, (1..=20).collect::<Vec<i64>>());
@@ -362,10 +553,21 @@ fn a_hub_killed_mid_push_loses_nothing_and_the_retry_duplicates_nothing() {
     let mut hub = db.hub();
     let mut rep = Device::enroll(&hub, &db.add_user("Rita Rep", "sales_rep").1);
     let events: Vec<Event> = (0..3000)
-        .map(|i| rep.event("customer.create", "customer", &format!("c{i}"), None, None, json!({"name": i})))
+        .map(|i| {
+            rep.event(
+                "customer.create",
+                "customer",
+                &format!("c{i}"),
+                None,
+                None,
+                json!({"name": i}),
+            )
+        })
         .collect();
     let pushing = {
-        let client = hub.client().with_identity(rep.client.identity().cloned().unwrap());
+        let client = hub
+            .client()
+            .with_identity(rep.client.identity().cloned().unwrap());
         let events = events.clone();
         thread::spawn(move || client.push(&events).is_ok())
     };
@@ -373,7 +575,10 @@ fn a_hub_killed_mid_push_loses_nothing_and_the_retry_duplicates_nothing() {
     hub.kill();
     let _ = pushing.join();
     let stored: i64 = db.sql_text("SELECT count(*) FROM events").parse().unwrap();
-    assert!(stored == 0 || stored == 3000, "a push is one transaction: {stored} stored");
+    assert!(
+        stored == 0 || stored == 3000,
+        "a push is one transaction: {stored} stored"
+    );
 
     let hub = db.hub();
     rep.via(&hub);
@@ -382,7 +587,9 @@ fn a_hub_killed_mid_push_loses_nothing_and_the_retry_duplicates_nothing() {
         .iter()
         .map(|o| match o {
             PushOutcome::Accepted { team_seq, .. } => *team_seq,
-            PushOutcome::Duplicate { team_seq: Some(s), .. } => *s,
+            PushOutcome::Duplicate {
+                team_seq: Some(s), ..
+            } => *s,
             other => panic!("{other:?}"),
         })
         .collect();
@@ -411,16 +618,31 @@ fn offline_edits_merge_by_field_and_a_same_field_overwrite_is_a_listed_conflict(
     sam_v2["name"] = json!("Acme Ltd");
     sam_v2["phone"] = json!("2");
     sam_v2["version"] = json!(2);
-    let r = rita.event("customer.update", "customer", "c1", Some(1), Some(v1.clone()), rita_v2);
-    let s = sam.event("customer.update", "customer", "c1", Some(1), Some(v1), sam_v2);
+    let r = rita.event(
+        "customer.update",
+        "customer",
+        "c1",
+        Some(1),
+        Some(v1.clone()),
+        rita_v2,
+    );
+    let s = sam.event(
+        "customer.update",
+        "customer",
+        "c1",
+        Some(1),
+        Some(v1),
+        sam_v2,
+    );
     let r_seq = accepted_seq(&rita.push(std::slice::from_ref(&r))[0]);
     let s_seq = accepted_seq(&sam.push(std::slice::from_ref(&s))[0]);
     assert!(s_seq > r_seq);
 
-    let record: Value = serde_json::from_str(&db.sql_text(
-        "SELECT data::text FROM records WHERE entity = 'customer' AND entity_id = 'c1'",
-    ))
-    .unwrap();
+    let record: Value =
+        serde_json::from_str(&db.sql_text(
+            "SELECT data::text FROM records WHERE entity = 'customer' AND entity_id = 'c1'",
+        ))
+        .unwrap();
     assert_eq!(
         record,
         json!({"id": "c1", "name": "Acme Ltd", "city": "Paris", "phone": "2", "version": 3})
@@ -428,7 +650,10 @@ fn offline_edits_merge_by_field_and_a_same_field_overwrite_is_a_listed_conflict(
     let conflicts = sam.client.conflicts(0).unwrap().conflicts;
     assert_eq!(conflicts.len(), 1);
     let c = &conflicts[0];
-    assert_eq!((c.field.as_str(), &c.overwritten, &c.winning), ("name", &json!("Acme SA"), &json!("Acme Ltd")));
+    assert_eq!(
+        (c.field.as_str(), &c.overwritten, &c.winning),
+        ("name", &json!("Acme SA"), &json!("Acme Ltd"))
+    );
     assert_eq!((c.overwritten_event, c.winning_event), (Some(r.id), s.id));
     let pulled = rita.client.pull(0, 10).unwrap();
     assert_eq!(pulled.events.last().unwrap().version, 3);
@@ -439,12 +664,17 @@ fn a_chunked_document_upload_resumes_and_is_checked_whole() {
     let db = Db::new();
     let hub = db.hub();
     let rep = Device::enroll(&hub, &db.add_user("Rita Rep", "sales_rep").1);
-    let bytes: Vec<u8> = (0..(2 * enduse_hub::protocol::CHUNK_SIZE + 12_345)).map(|i| (i * 31 % 251) as u8).collect();
+    let bytes: Vec<u8> = (0..(2 * enduse_hub::protocol::CHUNK_SIZE + 12_345))
+        .map(|i| (i * 31 % 251) as u8)
+        .collect();
     // The connection drops after the first chunk.
     let sha = rep.client.upload_document_chunks(&bytes, 1).unwrap();
     let status = rep.client.document_status(&sha).unwrap();
     assert_eq!((status.complete, status.chunks.clone()), (false, vec![0]));
-    assert_eq!(api_code(rep.client.download_document(&sha).unwrap_err()), ApiErrorCode::NotFound);
+    assert_eq!(
+        api_code(rep.client.download_document(&sha).unwrap_err()),
+        ApiErrorCode::NotFound
+    );
     // Resume: only chunks 1 and 2 go.
     assert_eq!(rep.client.upload_document(&bytes).unwrap(), sha);
     let status = rep.client.document_status(&sha).unwrap();
@@ -454,7 +684,9 @@ fn a_chunked_document_upload_resumes_and_is_checked_whole() {
 
     // Chunks that do not hash to the name never complete.
     let wrong = "ab".repeat(32);
-    rep.client.put_chunk(&wrong, 0, b"not the right bytes").unwrap();
+    rep.client
+        .put_chunk(&wrong, 0, b"not the right bytes")
+        .unwrap();
     let err = rep.client.complete_document(&wrong, 1).unwrap_err();
     assert_eq!(api_code(err), ApiErrorCode::DocumentMismatch);
     let err = rep.client.complete_document(&wrong, 2).unwrap_err();
@@ -467,11 +699,23 @@ fn the_event_log_refuses_update_and_delete_and_verify_names_a_tampered_event() {
     let hub = db.hub();
     let mut rep = Device::enroll(&hub, &db.add_user("Rita Rep", "sales_rep").1);
     let events: Vec<Event> = (0..5)
-        .map(|i| rep.event("customer.create", "customer", &format!("c{i}"), None, None, json!({"name": i})))
+        .map(|i| {
+            rep.event(
+                "customer.create",
+                "customer",
+                &format!("c{i}"),
+                None,
+                None,
+                json!({"name": i}),
+            )
+        })
         .collect();
     rep.push(&events);
     let err = db.sql("UPDATE events SET action = 'x'").unwrap_err();
-    assert!(err.as_db_error().unwrap().message().contains("append-only"), "{err}");
+    assert!(
+        err.as_db_error().unwrap().message().contains("append-only"),
+        "{err}"
+    );
     assert!(db.sql("DELETE FROM events").is_err());
     verify_ok(&db);
 
@@ -494,7 +738,8 @@ fn init_is_idempotent_and_refuses_a_database_from_a_newer_hub() {
     let out = db.cli(&["init"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
-    db.sql("INSERT INTO schema_version (version) VALUES (999)").unwrap();
+    db.sql("INSERT INTO schema_version (version) VALUES (999)")
+        .unwrap();
     let out = db.cli(&["init"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("newer than this hub knows"));
@@ -505,7 +750,16 @@ fn init_is_idempotent_and_refuses_a_database_from_a_newer_hub() {
 #[test]
 fn bad_input_exits_2() {
     let db = Db::new();
-    let out = db.cli(&["user", "add", "--name", "X", "--email", "x@example.com", "--role", "boss"]);
+    let out = db.cli(&[
+        "user",
+        "add",
+        "--name",
+        "X",
+        "--email",
+        "x@example.com",
+        "--role",
+        "boss",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let out = db.cli(&["device", "revoke", &Uuid::now_v7().to_string()]);
     assert_eq!(out.status.code(), Some(2));

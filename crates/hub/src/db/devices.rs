@@ -36,7 +36,10 @@ pub async fn enroll(
 ) -> Result<(DeviceInfo, UserInfo)> {
     let public_key = public_key.trim().to_ascii_lowercase();
     if decode_public_key(&public_key).is_none() {
-        return Err(HubError::invalid("publicKey", "is not an Ed25519 public key (64 hex digits)"));
+        return Err(HubError::invalid(
+            "publicKey",
+            "is not an Ed25519 public key (64 hex digits)",
+        ));
     }
     let device_name = device_name.trim();
     if device_name.is_empty() {
@@ -55,7 +58,9 @@ pub async fn enroll(
     let used_at: Option<DateTime<Utc>> = row.try_get("used_at")?;
     let expires_at: DateTime<Utc> = row.try_get("expires_at")?;
     if used_at.is_some() {
-        return Err(HubError::BadCode("was used already; ask an admin for a new one"));
+        return Err(HubError::BadCode(
+            "was used already; ask an admin for a new one",
+        ));
     }
     if expires_at <= now {
         return Err(HubError::BadCode("has expired; ask an admin for a new one"));
@@ -65,7 +70,10 @@ pub async fn enroll(
         return Err(HubError::UserDisabled);
     }
     if tx
-        .query_opt("SELECT 1 FROM devices WHERE public_key = $1", &[&public_key])
+        .query_opt(
+            "SELECT 1 FROM devices WHERE public_key = $1",
+            &[&public_key],
+        )
         .await?
         .is_some()
     {
@@ -163,7 +171,11 @@ pub async fn revoke_device(client: &Client, id: Uuid, now: DateTime<Utc>) -> Res
     Ok(get_device(client, id).await?.0)
 }
 
-pub fn enroll_response(device: DeviceInfo, user: UserInfo, head: crate::protocol::TeamHead) -> EnrollResponse {
+pub fn enroll_response(
+    device: DeviceInfo,
+    user: UserInfo,
+    head: crate::protocol::TeamHead,
+) -> EnrollResponse {
     EnrollResponse {
         device_id: device.id,
         user,

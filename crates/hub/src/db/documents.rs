@@ -12,10 +12,17 @@ use crate::protocol::{CHUNK_SIZE, DocumentStatus};
 
 /// A SHA-256 as 64 lowercase hex digits, or `Invalid`.
 pub fn check_sha256(sha256: &str) -> Result<()> {
-    if sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         Ok(())
     } else {
-        Err(HubError::invalid("sha256", "must be 64 lowercase hex digits"))
+        Err(HubError::invalid(
+            "sha256",
+            "must be 64 lowercase hex digits",
+        ))
     }
 }
 
@@ -31,7 +38,10 @@ pub async fn put_chunk(
         return Err(HubError::invalid("chunk", "index must be 0 or more"));
     }
     if data.is_empty() || data.len() > CHUNK_SIZE {
-        return Err(HubError::invalid("chunk", format!("must hold 1 to {CHUNK_SIZE} bytes")));
+        return Err(HubError::invalid(
+            "chunk",
+            format!("must hold 1 to {CHUNK_SIZE} bytes"),
+        ));
     }
     client
         .execute(
@@ -54,7 +64,10 @@ pub async fn put_chunk(
 pub async fn status(client: &Client, sha256: &str) -> Result<DocumentStatus> {
     check_sha256(sha256)?;
     let doc = client
-        .query_opt("SELECT complete, size FROM documents WHERE sha256 = $1", &[&sha256])
+        .query_opt(
+            "SELECT complete, size FROM documents WHERE sha256 = $1",
+            &[&sha256],
+        )
         .await?;
     let Some(doc) = doc else {
         return Ok(DocumentStatus {
@@ -69,7 +82,10 @@ pub async fn status(client: &Client, sha256: &str) -> Result<DocumentStatus> {
         Vec::new()
     } else {
         client
-            .query("SELECT idx FROM document_chunks WHERE sha256 = $1 ORDER BY idx", &[&sha256])
+            .query(
+                "SELECT idx FROM document_chunks WHERE sha256 = $1 ORDER BY idx",
+                &[&sha256],
+            )
             .await?
             .iter()
             .map(|r| r.get(0))
@@ -88,7 +104,10 @@ pub async fn complete(client: &mut Client, sha256: &str, chunks: i32) -> Result<
     check_sha256(sha256)?;
     let tx = client.transaction().await?;
     let doc = tx
-        .query_opt("SELECT complete FROM documents WHERE sha256 = $1 FOR UPDATE", &[&sha256])
+        .query_opt(
+            "SELECT complete FROM documents WHERE sha256 = $1 FOR UPDATE",
+            &[&sha256],
+        )
         .await?
         .ok_or_else(|| HubError::NotFound {
             what: "document",
@@ -144,7 +163,10 @@ pub async fn complete(client: &mut Client, sha256: &str, chunks: i32) -> Result<
 pub async fn get(client: &Client, sha256: &str) -> Result<Vec<u8>> {
     check_sha256(sha256)?;
     let complete = client
-        .query_opt("SELECT complete FROM documents WHERE sha256 = $1", &[&sha256])
+        .query_opt(
+            "SELECT complete FROM documents WHERE sha256 = $1",
+            &[&sha256],
+        )
         .await?
         .map(|r| r.get::<_, bool>(0));
     if complete != Some(true) {
@@ -154,7 +176,10 @@ pub async fn get(client: &Client, sha256: &str) -> Result<Vec<u8>> {
         });
     }
     let rows = client
-        .query("SELECT data FROM document_chunks WHERE sha256 = $1 ORDER BY idx", &[&sha256])
+        .query(
+            "SELECT data FROM document_chunks WHERE sha256 = $1 ORDER BY idx",
+            &[&sha256],
+        )
         .await?;
     let mut bytes = Vec::new();
     for r in &rows {

@@ -82,7 +82,11 @@ pub async fn push(
         .iter()
         .map(|e| {
             if e.device_id != device.id {
-                return Some(rejected(e, RefusalCode::WrongDevice, "the event names another device"));
+                return Some(rejected(
+                    e,
+                    RefusalCode::WrongDevice,
+                    "the event names another device",
+                ));
             }
             let key = key?;
             e.check(&key).err().map(|fault| {
@@ -208,16 +212,7 @@ pub async fn push(
         };
         match verdict {
             Verdict::Refused(refusal) => {
-                insert_event(
-                    &tx,
-                    event,
-                    text,
-                    now,
-                    received_ahead,
-                    Some(&refusal),
-                    None,
-                )
-                .await?;
+                insert_event(&tx, event, text, now, received_ahead, Some(&refusal), None).await?;
                 outcomes.push(PushOutcome::Refused {
                     id: event.id,
                     refusal,
@@ -363,7 +358,11 @@ async fn insert_event(
     refusal: Option<&Refusal>,
     accepted: Option<(i64, &str, &Applied)>,
 ) -> Result<()> {
-    let status = if refusal.is_some() { "refused" } else { "accepted" };
+    let status = if refusal.is_some() {
+        "refused"
+    } else {
+        "accepted"
+    };
     tx.execute(
         "INSERT INTO events (id, device_id, device_seq, device_hash, signature, body, actor_id,
              action, entity, entity_id, device_at, received_at, device_time_ahead, status,
@@ -438,7 +437,11 @@ pub(crate) fn event_from_body(body: &str, hash: String, signature: String) -> Re
 
 /// Accepted events after team position `after`, in team order, and the head, read in one
 /// snapshot.
-pub async fn pull(client: &mut Client, after: i64, limit: i64) -> Result<(Vec<TeamEvent>, TeamHead)> {
+pub async fn pull(
+    client: &mut Client,
+    after: i64,
+    limit: i64,
+) -> Result<(Vec<TeamEvent>, TeamHead)> {
     let tx = client
         .build_transaction()
         .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)

@@ -77,10 +77,7 @@ pub async fn migrate(client: &mut Client) -> Result<Vec<i32>> {
 
 async fn current_version_in(client: &impl tokio_postgres::GenericClient) -> Result<i32> {
     let row = client
-        .query_one(
-            "SELECT coalesce(max(version), 0) FROM schema_version",
-            &[],
-        )
+        .query_one("SELECT coalesce(max(version), 0) FROM schema_version", &[])
         .await?;
     Ok(row.get(0))
 }

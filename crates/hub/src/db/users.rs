@@ -70,14 +70,23 @@ pub async fn add_user(
         return Err(HubError::invalid("name", "is required"));
     }
     if !email.contains('@') {
-        return Err(HubError::invalid("email", format!("{email:?} is not an email address")));
+        return Err(HubError::invalid(
+            "email",
+            format!("{email:?} is not an email address"),
+        ));
     }
     let tx = client.transaction().await?;
     let taken = tx
-        .query_opt("SELECT 1 FROM users WHERE lower(email) = lower($1)", &[&email])
+        .query_opt(
+            "SELECT 1 FROM users WHERE lower(email) = lower($1)",
+            &[&email],
+        )
         .await?;
     if taken.is_some() {
-        return Err(HubError::invalid("email", format!("{email} already has a user")));
+        return Err(HubError::invalid(
+            "email",
+            format!("{email} already has a user"),
+        ));
     }
     let user = UserInfo {
         id: Uuid::now_v7(),
@@ -141,17 +150,18 @@ pub async fn find_user(
     let row = match Uuid::parse_str(id_or_email) {
         Ok(id) => {
             client
-                .query_opt("SELECT id, name, email, role, disabled FROM users WHERE id = $1", &[&id])
-                .await?
-        }
-        Err(_) => {
-            client
                 .query_opt(
-                    "SELECT id, name, email, role, disabled FROM users WHERE lower(email) = lower($1)",
-                    &[&id_or_email],
+                    "SELECT id, name, email, role, disabled FROM users WHERE id = $1",
+                    &[&id],
                 )
                 .await?
         }
+        Err(_) => client
+            .query_opt(
+                "SELECT id, name, email, role, disabled FROM users WHERE lower(email) = lower($1)",
+                &[&id_or_email],
+            )
+            .await?,
     };
     let row = row.ok_or_else(|| HubError::NotFound {
         what: "user",
@@ -174,7 +184,10 @@ pub async fn list_users(client: &Client) -> Result<Vec<UserInfo>> {
 pub async fn disable_user(client: &Client, id_or_email: &str) -> Result<UserInfo> {
     let user = find_user(client, id_or_email).await?;
     client
-        .execute("UPDATE users SET disabled = true WHERE id = $1", &[&user.id])
+        .execute(
+            "UPDATE users SET disabled = true WHERE id = $1",
+            &[&user.id],
+        )
         .await?;
     Ok(UserInfo {
         disabled: true,
@@ -190,6 +203,9 @@ mod tests {
     fn a_typed_code_matches_whatever_its_case_and_dashes() {
         let code = new_code();
         assert_eq!(code.len(), 23);
-        assert_eq!(code_hash(&code.to_lowercase().replace('-', " ")), code_hash(&code));
+        assert_eq!(
+            code_hash(&code.to_lowercase().replace('-', " ")),
+            code_hash(&code)
+        );
     }
 }

@@ -34,7 +34,10 @@ pub struct Broken {
 
 pub async fn verify(client: &Client) -> Result<Report> {
     let keys: HashMap<Uuid, (Option<VerifyingKey>, i64, String)> = client
-        .query("SELECT id, public_key, last_seq, last_hash FROM devices", &[])
+        .query(
+            "SELECT id, public_key, last_seq, last_hash FROM devices",
+            &[],
+        )
         .await?
         .iter()
         .map(|r| {
@@ -48,7 +51,11 @@ pub async fn verify(client: &Client) -> Result<Report> {
         team_head: 0,
         broken: None,
     };
-    let broken = |id: Option<Uuid>, device: Option<Uuid>, seq: Option<i64>, team: Option<i64>, reason: String| {
+    let broken = |id: Option<Uuid>,
+                  device: Option<Uuid>,
+                  seq: Option<i64>,
+                  team: Option<i64>,
+                  reason: String| {
         Some(Broken {
             event_id: id,
             device_id: device,
@@ -151,7 +158,10 @@ pub async fn verify(client: &Client) -> Result<Report> {
             None,
             None,
             Some(head.seq),
-            format!("the team head ({}) is not the last accepted event ({seq})", head.seq),
+            format!(
+                "the team head ({}) is not the last accepted event ({seq})",
+                head.seq
+            ),
         );
     }
     Ok(report)

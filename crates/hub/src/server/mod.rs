@@ -36,7 +36,8 @@ const PULL_LIMIT_MAX: i64 = 10_000;
 
 impl IntoResponse for HubError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_server_error() {
             eprintln!("enduse-hub: {self}");
         }
@@ -104,15 +105,20 @@ async fn authenticate(
     let client = hub.pool.get().await?;
     let (device, user) = match db::devices::get_device(&client, device_id).await {
         Err(HubError::NotFound { .. }) => {
-            return Err(HubError::Unauthenticated("this device is not enrolled".into()));
+            return Err(HubError::Unauthenticated(
+                "this device is not enrolled".into(),
+            ));
         }
         other => other?,
     };
     let key = decode_public_key(&device.public_key)
         .ok_or_else(|| HubError::Unauthenticated("the device's key is unusable".into()))?;
     let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-    key.verify(&request_message(method.as_str(), path, timestamp, body), &signature)
-        .map_err(|_| HubError::Unauthenticated("the request's signature is not the device's".into()))?;
+    key.verify(
+        &request_message(method.as_str(), path, timestamp, body),
+        &signature,
+    )
+    .map_err(|_| HubError::Unauthenticated("the request's signature is not the device's".into()))?;
     if device.revoked_at.is_some() {
         return Err(HubError::DeviceRevoked);
     }
@@ -165,9 +171,14 @@ async fn push(
     let authed = authenticate(&hub, &method, &uri, &headers, &body).await?;
     let request: PushRequest = json_body(&body)?;
     let mut client = hub.pool.get().await?;
-    let response =
-        db::events::push(&mut client, &authed.device, &authed.user, &request.events, Utc::now())
-            .await?;
+    let response = db::events::push(
+        &mut client,
+        &authed.device,
+        &authed.user,
+        &request.events,
+        Utc::now(),
+    )
+    .await?;
     Ok(json(&response))
 }
 
@@ -251,7 +262,9 @@ async fn complete_document(
     authenticate(&hub, &method, &uri, &headers, &body).await?;
     let request: CompleteRequest = json_body(&body)?;
     let mut client = hub.pool.get().await?;
-    Ok(json(&db::documents::complete(&mut client, &sha256, request.chunks).await?))
+    Ok(json(
+        &db::documents::complete(&mut client, &sha256, request.chunks).await?,
+    ))
 }
 
 async fn get_document(
@@ -294,7 +307,9 @@ pub async fn serve(
                 .await
                 .map_err(|e| HubError::Tls(e.to_string()))?;
             println!("listening on https://{addr}");
-            axum_server::from_tcp_rustls(listener, config)?.serve(app).await?;
+            axum_server::from_tcp_rustls(listener, config)?
+                .serve(app)
+                .await?;
         }
     }
     Ok(())

@@ -39,7 +39,10 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// Runs SQL statements on `url` (as the cluster's superuser).
@@ -54,7 +57,9 @@ pub fn sql(url: &str, statements: &str) -> Result<(), tokio_postgres::Error> {
 /// The first column of the first row of `query`, as text.
 pub fn sql_text(url: &str, query: &str) -> String {
     runtime().block_on(async {
-        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
         tokio::spawn(conn);
         let rows = client.simple_query(query).await.unwrap();
         rows.iter()
@@ -83,13 +88,18 @@ impl Db {
             NEXT.fetch_add(1, Ordering::SeqCst),
             Utc::now().timestamp_micros() % 1_000_000
         );
-        sql(&base, &format!("CREATE DATABASE {name}")).expect("CREATE DATABASE on the test cluster");
+        sql(&base, &format!("CREATE DATABASE {name}"))
+            .expect("CREATE DATABASE on the test cluster");
         let db = Db {
             url: with_database(&base, &name),
             name,
         };
         let out = db.cli(&["init"]);
-        assert!(out.status.success(), "init failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "init failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         db
     }
 
@@ -105,8 +115,14 @@ impl Db {
     /// Adds a user and returns (user id, enrollment code).
     pub fn add_user(&self, name: &str, role: &str) -> (Uuid, String) {
         let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-        let out = self.cli(&["user", "add", "--name", name, "--email", &email, "--role", role, "--json"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = self.cli(&[
+            "user", "add", "--name", name, "--email", &email, "--role", role, "--json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         (
             Uuid::parse_str(v["user"]["id"].as_str().unwrap()).unwrap(),
@@ -130,7 +146,10 @@ impl Db {
 
 impl Drop for Db {
     fn drop(&mut self) {
-        let _ = sql(&base_url(), &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        let _ = sql(
+            &base_url(),
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
     }
 }
 
@@ -150,7 +169,9 @@ impl Hub {
             .spawn()
             .expect("spawn enduse-hub serve");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         let url = line
             .trim()
             .strip_prefix("listening on ")
