@@ -67,6 +67,34 @@ impl HubClient {
         }
     }
 
+    /// A client that trusts only the CA certificate(s) in `pem` (a hub with a private CA or a
+    /// self-signed certificate) instead of the public web roots.
+    pub fn with_ca_pem(base_url: &str, pem: &[u8]) -> Result<HubClient> {
+        let certs = ureq::tls::parse_pem(pem)
+            .filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+        if certs.is_empty() {
+            return Err(ClientError::Decode("no certificate in the PEM".into()));
+        }
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
+            .build();
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .tls_config(tls)
+            .build()
+            .into();
+        Ok(HubClient {
+            base: base_url.trim_end_matches('/').to_string(),
+            agent,
+            identity: None,
+        })
+    }
+
     /// The same client acting as an enrolled device.
     pub fn with_identity(mut self, identity: Identity) -> HubClient {
         self.identity = Some(identity);

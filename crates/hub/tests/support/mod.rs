@@ -161,8 +161,19 @@ pub struct Hub {
 
 impl Hub {
     pub fn start(database_url: &str) -> Hub {
+        Hub::start_with(database_url, &[])
+    }
+
+    /// A hub serving HTTPS with `cert` and `key` (PEM files).
+    pub fn start_tls(database_url: &str, cert: &std::path::Path, key: &std::path::Path) -> Hub {
+        let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+        Hub::start_with(database_url, &["--tls-cert", cert, "--tls-key", key])
+    }
+
+    fn start_with(database_url: &str, extra: &[&str]) -> Hub {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--pool-size", "8"])
+            .args(extra)
             .env("DATABASE_URL", database_url)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
