@@ -1,0 +1,625 @@
+//! The wire protocol between a device and the hub, shared by both sides: the signed event a
+//! device pushes, its canonical form and hashes, the request signature, and the JSON bodies of
+//! every endpoint. Nothing here does IO, so the laptop and the hub compute hashes and verify
+//! signatures with the same code.
+//!
+//! What must hold: `Event::canonical` is the only text an event's hash covers, so a value that
+//! round-trips through JSON (parse, re-serialise with sorted keys) hashes the same on every
+//! machine; signatures are domain-separated (`EVENT_DOMAIN`, `REQUEST_DOMAIN`) so a request
+//! signature can never be replayed as an event signature or the reverse.
+
+use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// The previous hash of a chain's first event (as the laptop's audit chain).
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Prefix of the bytes a device signs for an event.
+pub const EVENT_DOMAIN: &[u8] = b"enduse-event-v1\n";
+/// Prefix of the bytes a device signs for a request.
+pub const REQUEST_DOMAIN: &[u8] = b"enduse-request-v1\n";
+
+/// Request headers carrying the device's signature.
+pub const HEADER_DEVICE: &str = "x-enduse-device";
+pub const HEADER_TIMESTAMP: &str = "x-enduse-timestamp";
+pub const HEADER_SIGNATURE: &str = "x-enduse-signature";
+
+/// How far a request's timestamp may be from the hub's clock, in seconds.
+pub const REQUEST_SKEW_SECS: i64 = 300;
+
+/// Documents are uploaded in chunks of at most this many bytes (the last may be shorter).
+pub const CHUNK_SIZE: usize = 1 << 20;
+
+/// One change a device made, signed by the device. `hash` and `signature` cover every other
+/// field (see `canonical`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    /// UUID v7, made on the device; the hub's idempotency key.
+    pub id: Uuid,
+    pub device_id: Uuid,
+    /// 1 for the device's first event, then +1 each.
+    pub device_seq: i64,
+    /// The device chain's previous hash (`GENESIS_HASH` before the first).
+    pub device_prev_hash: String,
+    /// The device's clock when the change was made (RFC 3339). Kept, never used for order.
+    pub at: String,
+    pub actor_id: Uuid,
+    /// e.g. `attestation.log`, `review.record`, `customer.update`.
+    pub action: String,
+    /// e.g. `attestation`, `customer`.
+    pub entity: String,
+    pub entity_id: String,
+    /// The record version this change was made on; `None` for a new record.
+    pub base_version: Option<i64>,
+    pub old: Option<Value>,
+    pub new: Value,
+    /// SHA-256 hex of `device_prev_hash ‖ "\n" ‖ canonical`.
+    pub hash: String,
+    /// Ed25519 over `EVENT_DOMAIN ‖ hash` (hex), hex-encoded.
+    pub signature: String,
+}
+
+/// The fields an event's hash covers, in the order of their sorted camelCase names.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Hashed<'a> {
+    action: &'a str,
+    actor_id: &'a Uuid,
+    at: &'a str,
+    base_version: Option<i64>,
+    device_id: &'a Uuid,
+    device_prev_hash: &'a str,
+    device_seq: i64,
+    entity: &'a str,
+    entity_id: &'a str,
+    id: &'a Uuid,
+    new: &'a Value,
+    old: &'a Option<Value>,
+}
+
+/// What a device fills in before signing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Uuid,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub base_version: Option<i64>,
+    pub old: Option<Value>,
+    pub new: Value,
+}
+
+impl Event {
+    /// Signs `draft` as the next event of a device chain whose head is (`prev_seq`, `prev_hash`).
+    pub fn sign(
+        draft: Draft,
+        device_id: Uuid,
+        prev_seq: i64,
+        prev_hash: &str,
+        key: &SigningKey,
+    ) -> Event {
+        let mut event = Event {
+            id: draft.id,
+            device_id,
+            device_seq: prev_seq + 1,
+            device_prev_hash: prev_hash.to_string(),
+            at: draft
+                .at
+                .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            actor_id: draft.actor_id,
+            action: draft.action,
+            entity: draft.entity,
+            entity_id: draft.entity_id,
+            base_version: draft.base_version,
+            old: draft.old,
+            new: draft.new,
+            hash: String::new(),
+            signature: String::new(),
+        };
+        event.hash = event.compute_hash();
+        event.signature = hex::encode(key.sign(&event_message(&event.hash)).to_bytes());
+        event
+    }
+
+    /// The text the hash covers: every field but `hash` and `signature`, as JSON with object
+    /// keys sorted at every level.
+    pub fn canonical(&self) -> String {
+        let hashed = Hashed {
+            action: &self.action,
+            actor_id: &self.actor_id,
+            at: &self.at,
+            base_version: self.base_version,
+            device_id: &self.device_id,
+            device_prev_hash: &self.device_prev_hash,
+            device_seq: self.device_seq,
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            id: &self.id,
+            new: &self.new,
+            old: &self.old,
+        };
+        let value = serde_json::to_value(hashed).expect("an event is plain JSON");
+        canonical_json(&value)
+    }
+
+    /// SHA-256 of the previous device hash and the canonical text.
+    pub fn compute_hash(&self) -> String {
+        chain_hash(&self.device_prev_hash, &self.canonical())
+    }
+
+    /// Whether `hash` is right and `signature` is the device key's over it.
+    pub fn check(&self, key: &VerifyingKey) -> Result<(), EventFault> {
+        if self.compute_hash() != self.hash {
+            return Err(EventFault::HashMismatch);
+        }
+        let signature = decode_signature(&self.signature).ok_or(EventFault::BadSignature)?;
+        key.verify(&event_message(&self.hash), &signature)
+            .map_err(|_| EventFault::BadSignature)
+    }
+}
+
+/// Why an event's own bytes do not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EventFault {
+    #[error("the event's hash does not match its content")]
+    HashMismatch,
+    #[error("the event's signature is not the device's")]
+    BadSignature,
+}
+
+fn event_message(hash: &str) -> Vec<u8> {
+    [EVENT_DOMAIN, hash.as_bytes()].concat()
+}
+
+pub fn decode_signature(hex_text: &str) -> Option<Signature> {
+    let bytes: [u8; 64] = hex::decode(hex_text).ok()?.try_into().ok()?;
+    Some(Signature::from_bytes(&bytes))
+}
+
+pub fn decode_public_key(hex_text: &str) -> Option<VerifyingKey> {
+    let bytes: [u8; 32] = hex::decode(hex_text).ok()?.try_into().ok()?;
+    VerifyingKey::from_bytes(&bytes).ok()
+}
+
+/// SHA-256 hex of `prev ‖ "\n" ‖ text`: the step of every chain (device and team).
+pub fn chain_hash(prev: &str, text: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(prev.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(text.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A value as JSON text with object keys sorted at every level (same form as the laptop's
+/// audit chain).
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::with_capacity(256);
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, value)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write_canonical(value, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// The bytes a device signs for a request: method, path with query, unix time, body digest.
+pub fn request_message(method: &str, path_and_query: &str, timestamp: i64, body: &[u8]) -> Vec<u8> {
+    let mut message = REQUEST_DOMAIN.to_vec();
+    message.extend_from_slice(
+        format!(
+            "{}\n{}\n{}\n{}",
+            method.to_ascii_uppercase(),
+            path_and_query,
+            timestamp,
+            sha256_hex(body)
+        )
+        .as_bytes(),
+    );
+    message
+}
+
+// ---- Bodies of the endpoints ----
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    SalesRep,
+    ComplianceManager,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::SalesRep => "sales_rep",
+            Role::ComplianceManager => "compliance_manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "sales_rep" => Some(Role::SalesRep),
+            "compliance_manager" => Some(Role::ComplianceManager),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+/// `POST /v1/enroll` (unsigned: the code is the credential).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrollRequest {
+    pub code: String,
+    pub device_name: String,
+    /// Ed25519 public key, hex.
+    pub public_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrollResponse {
+    pub device_id: Uuid,
+    pub user: UserInfo,
+    pub team_head: TeamHead,
+}
+
+/// The newest accepted event of the team chain (`seq` 0 and `GENESIS_HASH` when empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// `POST /v1/push`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushRequest {
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushResponse {
+    /// One per pushed event, in the order pushed.
+    pub outcomes: Vec<PushOutcome>,
+    pub team_head: TeamHead,
+}
+
+/// What the hub did with one pushed event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// Applied to the team's record at `team_seq`.
+    #[serde(rename_all = "camelCase")]
+    Accepted { id: Uuid, team_seq: i64 },
+    /// Pushed before (a retry): the earlier outcome stands. `team_seq` when it was accepted,
+    /// `refusal` when it was refused.
+    #[serde(rename_all = "camelCase")]
+    Duplicate {
+        id: Uuid,
+        team_seq: Option<i64>,
+        refusal: Option<Refusal>,
+    },
+    /// In the device's chain and kept by the hub, but not applied: the team's rules forbid it.
+    /// The device moves on (its next event chains on this one) and returns the record to the
+    /// team's truth.
+    #[serde(rename_all = "camelCase")]
+    Refused { id: Uuid, refusal: Refusal },
+    /// Not taken at all (bad signature or hash, gap or fork in the device chain): nothing is
+    /// stored and the device chain on the hub did not move. Later events of the same push are
+    /// rejected too (they would not chain).
+    #[serde(rename_all = "camelCase")]
+    Rejected { id: Uuid, refusal: Refusal },
+}
+
+impl PushOutcome {
+    pub fn id(&self) -> Uuid {
+        match self {
+            PushOutcome::Accepted { id, .. }
+            | PushOutcome::Duplicate { id, .. }
+            | PushOutcome::Refused { id, .. }
+            | PushOutcome::Rejected { id, .. } => *id,
+        }
+    }
+}
+
+/// A reason the hub gives, with a code the client switches on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refusal {
+    pub code: RefusalCode,
+    pub reason: String,
+}
+
+/// Every reason an event is refused or rejected; what a client shows for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalCode {
+    // Refused (kept, in the device chain): show the reason beside the record, restore it.
+    /// The event's actor is not the device's user.
+    NotDeviceUser,
+    /// The author's role may not do this action.
+    RoleForbidden,
+    /// The reviewer logged, amended or attached a document to what they review.
+    FourEyes,
+    /// The attestation has already been approved or rejected.
+    AlreadyDecided,
+    /// The event names a record the team has not got (e.g. a review of an unknown attestation).
+    UnknownRecord,
+    /// The event's content is not what its action needs.
+    InvalidEvent,
+    // Rejected (not stored): a client bug or tampering; show "sync failed" with the reason.
+    /// The hash does not match the content.
+    HashMismatch,
+    /// The signature is not the device's.
+    BadSignature,
+    /// `device_seq` is not the next one, or `device_prev_hash` not the last hash.
+    ChainBreak,
+    /// The event is another device's.
+    WrongDevice,
+    /// An event with this id was pushed before with different content.
+    IdReused,
+}
+
+impl RefusalCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalCode::NotDeviceUser => "not_device_user",
+            RefusalCode::RoleForbidden => "role_forbidden",
+            RefusalCode::FourEyes => "four_eyes",
+            RefusalCode::AlreadyDecided => "already_decided",
+            RefusalCode::UnknownRecord => "unknown_record",
+            RefusalCode::InvalidEvent => "invalid_event",
+            RefusalCode::HashMismatch => "hash_mismatch",
+            RefusalCode::BadSignature => "bad_signature",
+            RefusalCode::ChainBreak => "chain_break",
+            RefusalCode::WrongDevice => "wrong_device",
+            RefusalCode::IdReused => "id_reused",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<RefusalCode> {
+        serde_json::from_value(Value::String(text.to_string())).ok()
+    }
+}
+
+/// `GET /v1/pull?after=N&limit=M`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PullResponse {
+    /// Accepted events with `team_seq` > after, in team order, without gaps.
+    pub events: Vec<TeamEvent>,
+    pub team_head: TeamHead,
+}
+
+/// An accepted event as the team's log holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamEvent {
+    pub team_seq: i64,
+    /// SHA-256 of the previous team hash ‖ "\n" ‖ the event's canonical text.
+    pub team_hash: String,
+    pub received_at: DateTime<Utc>,
+    /// The device's clock was ahead of the hub's when the hub received it.
+    pub device_time_ahead: bool,
+    /// The record's version after this event (the hub's count of accepted changes).
+    pub version: i64,
+    pub event: Event,
+}
+
+/// `GET /v1/me`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeResponse {
+    pub device: DeviceInfo,
+    pub user: UserInfo,
+    pub team_head: TeamHead,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceInfo {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub public_key: String,
+    pub enrolled_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub last_seq: i64,
+    pub last_hash: String,
+}
+
+/// `GET /v1/documents/{sha256}/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentStatus {
+    pub sha256: String,
+    pub complete: bool,
+    /// Indexes of the chunks the hub holds (empty once complete: nothing to resume).
+    pub chunks: Vec<i32>,
+    pub size: Option<i64>,
+}
+
+/// `GET /v1/conflicts?after=N`: a same-field overwrite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    pub id: i64,
+    pub entity: String,
+    pub entity_id: String,
+    pub field: String,
+    /// The value that was overwritten and the event that had written it (if known).
+    pub overwritten: Value,
+    pub overwritten_event: Option<Uuid>,
+    /// The value that won and its event (the later in team order).
+    pub winning: Value,
+    pub winning_event: Uuid,
+    pub team_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictList {
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Every non-2xx answer: a code the client switches on and a message to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiError {
+    pub code: ApiErrorCode,
+    pub message: String,
+}
+
+/// Error codes and what a client does with each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiErrorCode {
+    /// Missing or bad signature headers, unknown device, clock too far off: re-check the clock
+    /// or re-join.
+    Unauthenticated,
+    /// The device was revoked on the hub: stop syncing, tell the user to ask an admin.
+    DeviceRevoked,
+    /// The device's user was disabled: as revoked.
+    UserDisabled,
+    /// Enrollment code unknown, used, or expired: ask for a new code.
+    BadCode,
+    /// The request's content is wrong (client bug): show the message.
+    BadRequest,
+    /// No such document or chunk.
+    NotFound,
+    /// A document's bytes do not hash to its name, or chunks are missing.
+    DocumentMismatch,
+    /// The hub or its database failed: retry later.
+    Unavailable,
+}
+
+impl SigningKeyExt for SigningKey {
+    fn public_hex(&self) -> String {
+        hex::encode(self.verifying_key().to_bytes())
+    }
+}
+
+/// The hex public key of a device key.
+pub trait SigningKeyExt {
+    fn public_hex(&self) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key() -> SigningKey {
+        SigningKey::from_bytes(&[7u8; 32])
+    }
+
+    fn draft(new: Value) -> Draft {
+        Draft {
+            id: Uuid::now_v7(),
+            at: Utc::now(),
+            actor_id: Uuid::nil(),
+            action: "customer.update".into(),
+            entity: "customer".into(),
+            entity_id: "c1".into(),
+            base_version: Some(1),
+            old: None,
+            new,
+        }
+    }
+
+    #[test]
+    fn a_signed_event_checks_and_survives_a_json_round_trip() {
+        let e = Event::sign(
+            draft(json!({"b": 1.5, "a": [1, {"z": 1, "y": "é\""}]})),
+            Uuid::nil(),
+            0,
+            GENESIS_HASH,
+            &key(),
+        );
+        assert_eq!(e.check(&key().verifying_key()), Ok(()));
+        let back: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back.check(&key().verifying_key()), Ok(()));
+        assert_eq!(back.canonical(), e.canonical());
+    }
+
+    #[test]
+    fn an_altered_event_no_longer_checks() {
+        let mut e = Event::sign(draft(json!({"a": 1})), Uuid::nil(), 0, GENESIS_HASH, &key());
+        e.new = json!({"a": 2});
+        assert_eq!(
+            e.check(&key().verifying_key()),
+            Err(EventFault::HashMismatch)
+        );
+        e.hash = e.compute_hash();
+        assert_eq!(
+            e.check(&key().verifying_key()),
+            Err(EventFault::BadSignature)
+        );
+    }
+
+    #[test]
+    fn the_canonical_form_sorts_keys_at_every_level() {
+        assert_eq!(
+            canonical_json(&json!({"b": {"d": 1, "c": 2}, "a": null})),
+            r#"{"a":null,"b":{"c":2,"d":1}}"#
+        );
+    }
+}
