@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { launch, preparedDatabase } from './harness.mjs';
-import { nav, textOf } from './steps.mjs';
+import { approve, nav, textOf } from './steps.mjs';
 
 let prep;
 let db;
@@ -59,7 +59,7 @@ test('"show more" loads the next oldest', async () => {
 
 test('a decision takes the attestation off the list and the count', async () => {
   const shown = Math.min(200, waiting);
-  await (await app.$t('review-approve')).click();
+  await approve(app);
   await (await app.$t('review-notice')).waitForDisplayed({ timeout: 10_000 });
   await waitForLine(shownLine(shown - 1, waiting - 1));
   assert.equal(await textOf(app, 'review-count'), String(waiting - 1), 'the sidebar badge');

@@ -23,6 +23,16 @@ export async function pickCustomer(app, text) {
   await option.click();
 }
 
+/**
+ * Approves the attestation on the review screen. One without a signed document asks to be
+ * confirmed (issue 21): the confirmation is given when it is asked for.
+ */
+export async function approve(app) {
+  await (await app.$t('review-approve')).click();
+  const confirm = await app.$t('review-approve-confirm');
+  if (await confirm.isExisting()) await confirm.click();
+}
+
 /** Queues the answer of the next native file dialog (see ui/src/lib/api/dialogs.ts). */
 export async function queueFilePick(app, paths) {
   await app.browser.execute((p) => {

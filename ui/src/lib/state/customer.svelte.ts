@@ -31,6 +31,12 @@ export class CustomerPage {
     await this.load();
   }
 
+  /** Archives or restores the customer, then reloads the page. */
+  async setArchived(archived: boolean) {
+    await call('archive_customer', { id: this.id, archived });
+    await this.load();
+  }
+
   async completeFollowUp(id: string) {
     await call('complete_follow_up', id);
     await this.load();

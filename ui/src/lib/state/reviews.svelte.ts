@@ -8,7 +8,10 @@
 import { call } from '$lib/api/ipc';
 import { AppError } from '$lib/api/errors';
 import type { Decision } from '$lib/api/bindings/Decision';
+import type { CustomerDetail } from '$lib/api/bindings/CustomerDetail';
+import type { HitRow } from '$lib/api/bindings/HitRow';
 import type { ReviewItem } from '$lib/api/bindings/ReviewItem';
+import { Resource } from './async.svelte';
 
 /** How many of the oldest submitted attestations one load brings. */
 export const REVIEW_PAGE = 100;
@@ -75,4 +78,18 @@ export class ReviewQueue {
     // The loaded head ran out while more wait: bring the next ones.
     if (this.items.length === 0 && this.total > 0) await this.load(this.#limit);
   }
+}
+
+/**
+ * What the reviewer needs to know about the customer beside an attestation: its page (state,
+ * open red flags) and its screening hits. Loaded for the attestation on screen.
+ */
+export function reviewContext() {
+  return new Resource(
+    async (customerId: string) => {
+      const [detail, hits] = await Promise.all([call('customer_detail', customerId), call('customer_hits', customerId)]);
+      return { detail, hits: hits.filter((h) => h.status === 'open' || h.status === 'confirmed') };
+    },
+    null as { detail: CustomerDetail; hits: HitRow[] } | null,
+  );
 }

@@ -1,10 +1,11 @@
 //! Which screen is showing. The app has no URLs worth sharing, so a route is a plain value; the
 //! history stack lets "Back" return to the list a record was opened from.
+import type { CustomerSort } from '$lib/api/bindings/CustomerSort';
 import type { CustomerState } from '$lib/api/bindings/CustomerState';
 
 export type Route =
   | { name: 'home' }
-  | { name: 'customers'; state?: CustomerState }
+  | { name: 'customers'; state?: CustomerState; ownerId?: string; sort?: CustomerSort }
   | { name: 'customer'; id: string }
   | { name: 'customer-form'; id?: string }
   | { name: 'amend'; id: string }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CampaignRow } from '$lib/api/bindings/CampaignRow';
 import type { CampaignSummary } from '$lib/api/bindings/CampaignSummary';
 import {
+  letterheadPlaceholders,
   chaseList,
   countByStatus,
   emptyWizard,
@@ -143,5 +144,21 @@ describe('insertField', () => {
     expect(insertField('Dear ,', 'contact.name', 5)).toEqual({ text: 'Dear {{contact.name}},', cursor: 21 });
     expect(insertField('Dear X,', 'contact.name', 5, 6).text).toBe('Dear {{contact.name}},');
     expect(insertField('', 'today', 99).text).toBe('{{today}}');
+  });
+});
+
+describe('letterheadPlaceholders', () => {
+  it('finds the placeholder texts a letterhead still holds', () => {
+    expect(letterheadPlaceholders({ companyName: 'Your Company Ltd.', companyAddress: ['Street and number', 'City, Country'] })).toEqual([
+      'Your Company Ltd.',
+      'Street and number',
+      'City, Country',
+    ]);
+  });
+  it('finds nothing in a letterhead filled in', () => {
+    expect(letterheadPlaceholders({ companyName: 'Northwind GmbH', companyAddress: ['Am Hafen 1', '20457 Hamburg'] })).toEqual([]);
+  });
+  it('flags a letterhead left empty', () => {
+    expect(letterheadPlaceholders({ companyName: ' ', companyAddress: [] })).toEqual(['an empty letterhead']);
   });
 });

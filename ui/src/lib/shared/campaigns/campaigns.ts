@@ -7,6 +7,7 @@ import type { CampaignRow } from '$lib/api/bindings/CampaignRow';
 import type { CampaignSummary } from '$lib/api/bindings/CampaignSummary';
 import type { CustomerState } from '$lib/api/bindings/CustomerState';
 import type { CustomerType } from '$lib/api/bindings/CustomerType';
+import type { LetterSettings } from '$lib/api/bindings/LetterSettings';
 import type { Tone } from '$lib/shared/ui/tone';
 
 /** `part` as a whole percentage of `whole` (0 when there is no whole), never above 100. */
@@ -157,4 +158,16 @@ export function insertField(text: string, key: string, start: number, end: numbe
   const s = Math.max(0, Math.min(start, text.length));
   const e = Math.max(s, Math.min(end, text.length));
   return { text: text.slice(0, s) + token + text.slice(e), cursor: s + token.length };
+}
+
+/** What a letterhead left as installed prints: the core's placeholder texts. */
+const PLACEHOLDERS = ['Your Company Ltd.', 'Street and number', 'City, Country'];
+
+/**
+ * The placeholder texts a letterhead still holds, in the order they print: letters generated
+ * from it would go out with them, so the wizard warns first.
+ */
+export function letterheadPlaceholders(l: Pick<LetterSettings, 'companyName' | 'companyAddress'>): string[] {
+  const lines = [l.companyName, ...l.companyAddress].map((s) => s.trim());
+  return PLACEHOLDERS.filter((p) => lines.includes(p)).concat(lines.some((s) => s !== '') ? [] : ['an empty letterhead']);
 }

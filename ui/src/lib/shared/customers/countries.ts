@@ -43,8 +43,8 @@ const ALIASES: Record<string, string[]> = {
   TR: ['turkey', 'turkiye'],
   VN: ['viet nam'],
   TW: ['chinese taipei'],
-  HK: ['hong kong sar'],
-  MO: ['macau'],
+  HK: ['hong kong', 'hong kong sar'],
+  MO: ['macau', 'macao'],
 };
 
 /** Lower case without accents, so "cote" finds "Côte d'Ivoire" and "turkiye" "Türkiye". */
@@ -87,4 +87,17 @@ export function filterCountries(query: string, options: CountryOption[] = countr
 /** "China (CN)" for a code; empty for none. */
 export function countryLabel(code: string | null | undefined): string {
   return code ? `${countryName(code)} (${code})` : '';
+}
+
+/**
+ * The code of a country typed in full: its ISO code, English name or a common alias, any case
+ * ("cn", "China", "Hong Kong", "UK"). Null when the text names no country exactly.
+ */
+export function countryCode(text: string): string | null {
+  const q = fold(text);
+  if (q === '') return null;
+  const hit = countryOptions().find(
+    (o) => o.code.toLowerCase() === q || fold(o.name) === q || (ALIASES[o.code] ?? []).includes(q),
+  );
+  return hit?.code ?? null;
 }
