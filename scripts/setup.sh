@@ -25,6 +25,8 @@ BUILD_PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libx
   # Customer names come in any script: without CJK fonts WebKit draws Chinese names as boxes.
   fonts-noto-cjk)
 E2E_PKGS=(xvfb webkit2gtk-driver imagemagick x11-utils poppler-utils)
+# The team hub's tests: a throwaway PostgreSQL cluster (scripts/pg.sh) and openssl for a test CA.
+TEST_PKGS=(postgresql openssl)
 
 missing_pkgs() {
   local p
@@ -37,7 +39,7 @@ missing_pkgs() {
 
 install_system_packages() {
   local wanted=("${BUILD_PKGS[@]}")
-  [[ $E2E -eq 1 ]] && wanted+=("${E2E_PKGS[@]}")
+  [[ $E2E -eq 1 ]] && wanted+=("${E2E_PKGS[@]}" "${TEST_PKGS[@]}")
   local missing
   mapfile -t missing < <(missing_pkgs "${wanted[@]}")
   [[ ${#missing[@]} -eq 0 ]] && return 0

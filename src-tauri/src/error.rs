@@ -66,6 +66,12 @@ impl From<enduse::Error> for IpcError {
             enduse::Error::ImportRejected { errors } => errors.clone(),
             _ => vec![],
         };
+        // The code only: messages can hold what the user typed.
+        if e.is_refusal() {
+            tracing::info!(code = ?e.code(), "command refused");
+        } else {
+            tracing::warn!(code = ?e.code(), "command failed");
+        }
         IpcError {
             code: IpcCode::Core(e.code()),
             message: e.to_string(),

@@ -31,6 +31,7 @@ macro_rules! app_commands {
 
 app_commands! {
     app::app_info(()) -> state::AppInfo;
+    app::open_log_folder(()) -> ();
     app::session(()) -> commands::app::SessionInfo;
     app::list_users(()) -> Vec<enduse::model::User>;
     app::create_user(enduse::workflows::NewUser) -> enduse::model::User;
@@ -92,6 +93,8 @@ app_commands! {
 
 /// Builds and runs the app until its last window closes.
 pub fn run() {
+    let log_dir = enduse::logging::init("enduse-app");
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), ?log_dir, "app started");
     webview::prepare_environment();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -109,7 +112,19 @@ pub fn run() {
             });
             Ok(())
         })
-        .invoke_handler(handler())
+        .invoke_handler({
+            // Every command in the log with how long its synchronous part took (long commands
+            // log their own end from `state::run_blocking`; failures from `IpcError`).
+            let handler = handler();
+            move |invoke| {
+                let command = invoke.message.command().to_owned();
+                let started = std::time::Instant::now();
+                let handled = handler(invoke);
+                let ms = started.elapsed().as_millis() as u64;
+                tracing::debug!(command, ms, "command");
+                handled
+            }
+        })
         .run(tauri::generate_context!())
         .expect("error while running the EndUse app");
 }

@@ -126,6 +126,7 @@ impl AppState {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             db_path: self.db_path.display().to_string(),
             dev_build: cfg!(debug_assertions),
+            log_dir: enduse::logging::log_dir().map(|d| d.display().to_string()),
         }
     }
 }
@@ -139,9 +140,25 @@ where
     F: FnOnce(&AppState) -> CmdResult<T> + Send + 'static,
 {
     use tauri::Manager;
-    tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
+    let job = job_name::<F>();
+    let started = std::time::Instant::now();
+    let result = tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
         .await
-        .unwrap_or_else(|e| Err(IpcError::interrupted(&e.to_string())))
+        .unwrap_or_else(|e| Err(IpcError::interrupted(&e.to_string())));
+    let ms = started.elapsed().as_millis() as u64;
+    match &result {
+        Ok(_) => tracing::info!(job, ms, "long command done"),
+        Err(e) => tracing::warn!(job, ms, code = ?e.code, "long command failed"),
+    }
+    result
+}
+
+/// The command a job runs for: the closure's type is named after the command function that made
+/// it (`enduse_app::commands::customers::import_customers::{{closure}}`).
+fn job_name<F>() -> &'static str {
+    let full = std::any::type_name::<F>();
+    let path = full.split("::{{closure}}").next().unwrap_or(full);
+    path.rsplit("::").next().unwrap_or(path)
 }
 
 /// The clock, read in one place: commands pass `now` and `today` into the core. In a debug build
@@ -177,6 +194,8 @@ pub struct AppInfo {
     pub version: String,
     pub db_path: String,
     pub dev_build: bool,
+    /// Where the app writes its log (Settings → About shows it and opens the folder).
+    pub log_dir: Option<String>,
 }
 
 #[cfg(test)]

@@ -196,18 +196,8 @@ fn progress_moves_as_letters_are_sent_and_acknowledged_and_overdue_ones_are_chas
 fn each_letter_renders_to_a_pdf_whose_text_has_the_merged_values_and_its_hash_is_kept() {
     let w = world();
     let e = &w.enduse;
-    e.set_letter_settings(
-        w.admin,
-        LetterSettings {
-            company_name: "Northwind Semiconductors GmbH".into(),
-            company_address: vec!["Am Hafen 1".into(), "20457 Hamburg".into()],
-            paper: PaperSize::A4,
-            signatory: Some("Jana Weber".into()),
-            signatory_title: Some("Head of Export Control".into()),
-        },
-        now(),
-    )
-    .unwrap();
+    e.set_letter_settings(w.admin, northwind_letterhead(), now())
+        .unwrap();
     let c = e
         .add_customer(w.rep, chinese_distributor("PDF-1"), now())
         .unwrap();

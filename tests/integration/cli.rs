@@ -390,3 +390,39 @@ fn the_coverage_report_json_gives_counts_and_each_customers_state_and_reasons() 
     let verify = ok(&enduse(&backup, &["audit", "verify"]));
     assert!(verify.starts_with("OK"), "{verify}");
 }
+
+#[test]
+fn customer_search_ignores_punctuation_legal_forms_and_spaces_between_chinese_characters() {
+    let w = world();
+    let e = &w.enduse;
+    let mut boyuan = chinese_distributor("BY-1");
+    boyuan.name = "北京博远电子有限公司".into();
+    boyuan.english_name = Some("Beijing Boyuan Electronics Co., Ltd.".into());
+    e.add_customer(w.rep, boyuan, now()).unwrap();
+    let mut other = chinese_distributor("BY-2");
+    other.name = "北京博达贸易有限公司".into();
+    other.english_name = Some("Beijing Boda Trading Co., Ltd.".into());
+    e.add_customer(w.rep, other, now()).unwrap();
+    let db = w.enduse.path().to_path_buf();
+    drop(w.enduse);
+    for query in [
+        "Beijing Boyuan Electronics Co Ltd",
+        "北京 博远",
+        "boyuan, electronics",
+    ] {
+        let out = Command::new(bin())
+            .arg("--db")
+            .arg(&db)
+            .args(["customer", "list", "--search", query, "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(page["total"], 1, "{query}: {page}");
+        assert_eq!(page["rows"][0]["externalId"], "BY-1", "{query}");
+    }
+}

@@ -82,3 +82,14 @@ pub fn chinese_distributor(external_id: &str) -> CustomerInput {
 pub fn bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_enduse"))
 }
+
+/// A letterhead with a signatory, as a manager would set it up before a campaign.
+pub fn northwind_letterhead() -> enduse::model::LetterSettings {
+    enduse::model::LetterSettings {
+        company_name: "Northwind Semiconductors GmbH".into(),
+        company_address: vec!["Am Hafen 1".into(), "20457 Hamburg".into()],
+        paper: enduse::model::PaperSize::A4,
+        signatory: Some("Jana Weber".into()),
+        signatory_title: Some("Head of Export Control".into()),
+    }
+}

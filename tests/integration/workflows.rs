@@ -7,7 +7,7 @@ use enduse::rules::{CustomerState, OrderDecision};
 use enduse::workflows::*;
 use enduse::{Enduse, Error};
 
-fn pdf(dir: &std::path::Path) -> std::path::PathBuf {
+pub(crate) fn pdf(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("signed.pdf");
     std::fs::write(
         &path,
@@ -17,7 +17,7 @@ fn pdf(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-fn attestation_input(
+pub(crate) fn attestation_input(
     customer_id: uuid::Uuid,
     documents: Vec<std::path::PathBuf>,
 ) -> AttestationInput {

@@ -9,6 +9,7 @@
 
 pub mod csv_io;
 pub mod demo;
+pub mod logging;
 pub mod workflows;
 
 use std::path::PathBuf;

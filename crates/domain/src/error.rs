@@ -44,14 +44,32 @@ pub enum Error {
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ErrorCode {
+    /// The record named does not exist (or is archived). UI: the message, and the view goes
+    /// back to its list. CLI: exit 2.
     NotFound,
+    /// A value is refused; `field` names it. UI: the message beside that field (a form-level
+    /// message when the field is not on screen). CLI: exit 2, `field: reason`.
     Invalid,
+    /// A rule refused the action (role, four-eyes, an approved record). UI: "Refused." and the
+    /// reason, nothing changed. CLI: exit 2.
     Forbidden,
+    /// Someone else changed the record since it was read. UI: asks to reload and shows the
+    /// current record. CLI: exit 2.
     Conflict,
+    /// An import had bad rows; nothing was written. UI: the list of rows (`rows`) with line,
+    /// field and reason. CLI: exit 2, one `line N: field: reason` per row.
     ImportRejected,
+    /// The database was written by a newer EndUse. UI: the first-run screen says to update and
+    /// does not open it. CLI: exit 2.
     SchemaTooNew,
+    /// The file chosen is not an EndUse database. UI: the first-run screen asks for another
+    /// file. CLI: exit 2.
     NotADatabase,
+    /// A stored document no longer matches its hash. UI: the document is not shown; the
+    /// message names it. CLI: exit 3.
     Integrity,
+    /// The disk or SQLite failed; nothing was saved. UI: the message with "nothing was saved".
+    /// CLI: exit 3.
     Storage,
 }
 

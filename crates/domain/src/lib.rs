@@ -10,6 +10,7 @@ pub mod hs;
 pub mod model;
 pub mod reference;
 pub mod rules;
+pub mod search;
 
 pub use error::{Error, ErrorCode, Result, RowError};
 

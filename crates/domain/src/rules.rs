@@ -203,28 +203,86 @@ impl std::fmt::Display for CustomerState {
     }
 }
 
+/// The stable codes of [`Reason`]: why a customer is in its state, or why an order is held.
+/// Scripts and the UI switch on these (`check --json` prints them), never on the sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReasonCode {
+    AckOverdue,
+    AttestationExpiring,
+    AttestationValid,
+    AttestationExpired,
+    AttestationSubmitted,
+    AwaitingAck,
+    CustomerBlocked,
+    CustomerOnHold,
+    DestinationEmbargoed,
+    LetterAcknowledged,
+    NotContacted,
+    NotCovered,
+    RedFlagOpen,
+    ScreeningHit,
+    ScreeningHitOpen,
+}
+
+impl ReasonCode {
+    /// The code as scripts see it (`not_covered`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::AckOverdue => "ack_overdue",
+            ReasonCode::AttestationExpiring => "attestation_expiring",
+            ReasonCode::AttestationValid => "attestation_valid",
+            ReasonCode::AttestationExpired => "attestation_expired",
+            ReasonCode::AttestationSubmitted => "attestation_submitted",
+            ReasonCode::AwaitingAck => "awaiting_ack",
+            ReasonCode::CustomerBlocked => "customer_blocked",
+            ReasonCode::CustomerOnHold => "customer_on_hold",
+            ReasonCode::DestinationEmbargoed => "destination_embargoed",
+            ReasonCode::LetterAcknowledged => "letter_acknowledged",
+            ReasonCode::NotContacted => "not_contacted",
+            ReasonCode::NotCovered => "not_covered",
+            ReasonCode::RedFlagOpen => "red_flag_open",
+            ReasonCode::ScreeningHit => "screening_hit",
+            ReasonCode::ScreeningHitOpen => "screening_hit_open",
+        }
+    }
+}
+
+impl PartialEq<&str> for ReasonCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for ReasonCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a customer is in its state, or why an order is held: a stable code and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Reason {
-    pub code: String,
+    pub code: ReasonCode,
     pub message: String,
     /// The record the reason is about (attestation, letter, red-flag observation), when one is.
     pub record_id: Option<Uuid>,
 }
 
 impl Reason {
-    fn new(code: &str, message: String, record_id: Option<Uuid>) -> Self {
+    fn new(code: ReasonCode, message: String, record_id: Option<Uuid>) -> Self {
         Reason {
-            code: code.to_string(),
+            code,
             message,
             record_id,
         }
     }
 }
 
-fn hit_reason(code: &str, h: &HitTerms) -> Reason {
+fn hit_reason(code: ReasonCode, h: &HitTerms) -> Reason {
     Reason::new(
         code,
         format!(
@@ -237,7 +295,7 @@ fn hit_reason(code: &str, h: &HitTerms) -> Reason {
 
 fn on_hold_reason(why: Option<&str>) -> Reason {
     Reason::new(
-        "customer_on_hold",
+        ReasonCode::CustomerOnHold,
         format!(
             "Customer is on hold: {}",
             why.unwrap_or("no reason recorded")
@@ -280,7 +338,7 @@ pub fn customer_state(
         return (
             CustomerState::Blocked,
             vec![Reason::new(
-                "customer_blocked",
+                ReasonCode::CustomerBlocked,
                 format!("Customer is blocked: {why}"),
                 None,
             )],
@@ -291,7 +349,7 @@ pub fn customer_state(
         let reasons = facts
             .open_hits
             .iter()
-            .map(|h| hit_reason("screening_hit", h))
+            .map(|h| hit_reason(ReasonCode::ScreeningHit, h))
             .collect();
         return (CustomerState::ScreeningHit, reasons);
     }
@@ -306,7 +364,7 @@ pub fn customer_state(
     let open: Vec<Reason> = open_flags_on(facts, on)
         .map(|f| {
             Reason::new(
-                "red_flag_open",
+                ReasonCode::RedFlagOpen,
                 format!(
                     "Red flag {} observed on {} is open",
                     f.flag_id, f.observed_on
@@ -332,9 +390,9 @@ pub fn customer_state(
                 let days = (a.valid_until - on).num_days();
                 Reason::new(
                     if all_ending {
-                        "attestation_expiring"
+                        ReasonCode::AttestationExpiring
                     } else {
-                        "attestation_valid"
+                        ReasonCode::AttestationValid
                     },
                     format!(
                         "Attestation valid until {} ({days} days left)",
@@ -357,7 +415,7 @@ pub fn customer_state(
         .filter(|a| a.status == AttestationStatus::Submitted)
         .map(|a| {
             Reason::new(
-                "attestation_submitted",
+                ReasonCode::AttestationSubmitted,
                 format!("Attestation signed on {} awaits review", a.signed_on),
                 Some(a.id),
             )
@@ -376,7 +434,7 @@ pub fn customer_state(
             } else {
                 "Attestation was superseded".to_string()
             };
-            Reason::new("attestation_expired", why, Some(a.id))
+            Reason::new(ReasonCode::AttestationExpired, why, Some(a.id))
         })
         .collect();
     if !lapsed.is_empty() {
@@ -393,7 +451,7 @@ pub fn customer_state(
         .filter(|l| l.ack_received_on.is_some_and(|r| r <= on))
         .map(|l| {
             Reason::new(
-                "letter_acknowledged",
+                ReasonCode::LetterAcknowledged,
                 format!(
                     "Letter acknowledged on {}; no attestation yet",
                     l.ack_received_on.unwrap_or(on)
@@ -412,7 +470,7 @@ pub fn customer_state(
         .map(|l| {
             let due = l.ack_due.unwrap_or(on);
             Reason::new(
-                "ack_overdue",
+                ReasonCode::AckOverdue,
                 format!(
                     "Acknowledgement was due on {due} ({} days overdue)",
                     (on - due).num_days()
@@ -434,7 +492,7 @@ pub fn customer_state(
                     .map(|d| format!(", acknowledgement due {d}"))
                     .unwrap_or_default();
                 Reason::new(
-                    "awaiting_ack",
+                    ReasonCode::AwaitingAck,
                     format!("Letter sent on {}{due}", l.sent_on.unwrap_or(on)),
                     Some(l.id),
                 )
@@ -446,7 +504,7 @@ pub fn customer_state(
     (
         CustomerState::NotContacted,
         vec![Reason::new(
-            "not_contacted",
+            ReasonCode::NotContacted,
             "No compliance letter sent yet".to_string(),
             None,
         )],
@@ -490,7 +548,7 @@ pub fn check_order(
     let mut reasons = Vec::new();
     if reference.in_list(EMBARGO_LIST, &destination) {
         reasons.push(Reason::new(
-            "destination_embargoed",
+            ReasonCode::DestinationEmbargoed,
             format!(
                 "Destination {} ({}) is under comprehensive export restrictions",
                 destination,
@@ -505,7 +563,7 @@ pub fn check_order(
             .as_deref()
             .unwrap_or("no reason recorded");
         reasons.push(Reason::new(
-            "customer_blocked",
+            ReasonCode::CustomerBlocked,
             format!("Customer is blocked: {why}"),
             None,
         ));
@@ -514,11 +572,11 @@ pub fn check_order(
         reasons.push(on_hold_reason(customer.status_reason.as_deref()));
     }
     for h in &facts.open_hits {
-        reasons.push(hit_reason("screening_hit_open", h));
+        reasons.push(hit_reason(ReasonCode::ScreeningHitOpen, h));
     }
     for f in open_flags_on(facts, on) {
         reasons.push(Reason::new(
-            "red_flag_open",
+            ReasonCode::RedFlagOpen,
             format!(
                 "Red flag {} observed on {} is not resolved",
                 f.flag_id, f.observed_on
@@ -536,7 +594,7 @@ pub fn check_order(
             }
             if covering_attestation(&facts.attestations, code, on).is_none() {
                 reasons.push(Reason::new(
-                    "not_covered",
+                    ReasonCode::NotCovered,
                     format!(
                         "HS {} is CHPL tier {} and no valid attestation covers it for a customer \
                          in {} (outside the GECC)",

@@ -45,19 +45,81 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     })
 }
 
-/// Lower-cased searchable text: names in any script, external id and city.
+/// Searchable text: names in any script, external id and city, lower-cased as written, then
+/// each as its search key (`enduse_domain::search`: no punctuation, legal forms or spaces), so
+/// a query's terms match however the name was punctuated.
 pub fn search_text(c: &Customer) -> String {
-    [
-        Some(c.name.as_str()),
+    search_text_of(
+        &c.name,
         c.english_name.as_deref(),
         c.external_id.as_deref(),
         c.city.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ")
-    .to_lowercase()
+    )
+}
+
+fn search_text_of(
+    name: &str,
+    english_name: Option<&str>,
+    external_id: Option<&str>,
+    city: Option<&str>,
+) -> String {
+    let parts: Vec<&str> = [Some(name), english_name, external_id, city]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut text = parts.join(" ").to_lowercase();
+    for part in parts {
+        text.push('\u{1f}');
+        text.push_str(&enduse_domain::search::key(part));
+    }
+    text
+}
+
+/// What `search_text` computes changes with this number: a database written with another one
+/// has every customer's text recomputed when it is opened.
+const SEARCH_TEXT_VERSION: &str = "2";
+
+/// Recomputes every customer's search text if it was written by another version of
+/// `search_text` (derived data: no audit event).
+pub fn refresh_search_text(conn: &Connection) -> Result<()> {
+    let current: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'search_text_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if current.as_deref() == Some(SEARCH_TEXT_VERSION) {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    {
+        let mut read =
+            tx.prepare("SELECT id, name, english_name, external_id, city FROM customer")?;
+        let mut write = tx.prepare("UPDATE customer SET search_text = ?2 WHERE id = ?1")?;
+        let mut rows = read.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let name: String = row.get(1)?;
+            let english: Option<String> = row.get(2)?;
+            let external: Option<String> = row.get(3)?;
+            let city: Option<String> = row.get(4)?;
+            let text = search_text_of(
+                &name,
+                english.as_deref(),
+                external.as_deref(),
+                city.as_deref(),
+            );
+            write.execute(params![id, text])?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('search_text_version', ?1)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [SEARCH_TEXT_VERSION],
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 impl Record for Customer {
@@ -195,10 +257,18 @@ fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
     }
     // Last: SQLite tests the terms in this order, and the text search is the dearest per row.
     if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // search_text is lower-cased when written; instr matches the text as typed (a '%' or
-        // '_' is just a character) and is several times cheaper per row than LIKE.
-        args.push(search.to_lowercase());
-        clauses.push(format!("instr(search_text, ?{}) > 0", args.len()));
+        // Each word of the query must be in the customer's search text (its keys ignore
+        // punctuation, legal forms and spaces); a query of only those is matched as typed.
+        // instr takes the text as it is (a '%' or '_' is just a character) and is several
+        // times cheaper per row than LIKE.
+        let mut terms = enduse_domain::search::terms(search);
+        if terms.is_empty() {
+            terms.push(search.to_lowercase());
+        }
+        for term in terms {
+            args.push(term);
+            clauses.push(format!("instr(search_text, ?{}) > 0", args.len()));
+        }
     }
     let sql = if clauses.is_empty() {
         String::new()

@@ -136,6 +136,7 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
         }
         tx.commit()?;
     }
+    customers::refresh_search_text(conn)?;
     Ok(())
 }
 

@@ -32,6 +32,26 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     state.info()
 }
 
+/// Opens the folder of the app's log in the desktop's file manager (Settings → About).
+#[tauri::command]
+pub fn open_log_folder() -> CmdResult<()> {
+    let dir = enduse::logging::log_dir()
+        .ok_or_else(|| enduse::Error::invalid("log", "this system has no data directory"))?;
+    std::fs::create_dir_all(&dir).map_err(|e| enduse::Error::io(&dir, e))?;
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(&dir)
+        .spawn()
+        .map_err(|e| enduse::Error::io(opener, e))?;
+    Ok(())
+}
+
 #[tauri::command]
 pub fn session(state: State<'_, AppState>) -> CmdResult<SessionInfo> {
     Ok(SessionInfo {

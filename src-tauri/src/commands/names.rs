@@ -39,6 +39,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "log_visit",
     "mark_letters_sent",
     "merge_fields",
+    "open_log_folder",
     "policy",
     "preview_campaign",
     "preview_campaign_pdf",

@@ -27,6 +27,11 @@ export class SettingsForms {
     this.addressText = l.companyAddress.join('\n');
   }
 
+  /** Opens the folder of the app's log in the file manager (for a support request). */
+  openLogFolder = new Action(async () => {
+    await call('open_log_folder');
+  });
+
   savePolicy = new Action(async () => {
     if (!this.policy) return;
     this.policySaved = false;

@@ -3,4 +3,8 @@
 /**
  * About this installation, for the settings screen and the first-run hint.
  */
-export type AppInfo = { version: string, dbPath: string, devBuild: boolean, };
+export type AppInfo = { version: string, dbPath: string, devBuild: boolean, 
+/**
+ * Where the app writes its log (Settings → About shows it and opens the folder).
+ */
+logDir: string | null, };

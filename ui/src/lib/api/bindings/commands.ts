@@ -70,6 +70,7 @@ import type { VisitInput } from './VisitInput';
 /** Every command the shell handles: `input` is `null` when it takes none; `progress`, where present, is what the command streams while it runs. */
 export interface Commands {
   app_info: { input: null; output: AppInfo };
+  open_log_folder: { input: null; output: null };
   session: { input: null; output: SessionInfo };
   list_users: { input: null; output: Array<User> };
   create_user: { input: NewUser; output: User };
