@@ -80,6 +80,12 @@ pub enum Command {
         #[arg(long, conflicts_with = "all")]
         customer: Option<String>,
         #[arg(long)]
+    #[command(after_help = "Exit codes:\n  \
+        0  CLEAR: the only code that lets the order ship\n  \
+        1  HOLD: every reason is printed; a stored record that cannot be read holds too, named\n  \
+        2  the input was refused (unknown customer, bad HS code or date): nothing was decided\n  \
+        3  the check could not run (database missing, locked or damaged): nothing was decided\n\n\
+        Scripts must ship only on 0: treat 1, 2 and 3 alike as do-not-ship.")]
         all: bool,
         #[arg(long)]
         json: bool,

@@ -61,6 +61,16 @@ pub struct HitTerms {
     pub score: u8,
 }
 
+/// A stored record of the customer's whose terms could not be read (a value the store cannot
+/// decode). The rules hold the customer and name the record: skipping it could clear an order a
+/// red flag or a hit should hold, and failing would stop every other customer's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub entity: String,
+    pub id: Uuid,
+    pub reason: String,
+}
+
 /// Everything the state rule looks at for one customer.
 #[derive(Debug, Clone, Default)]
 pub struct CustomerFacts {
@@ -68,6 +78,7 @@ pub struct CustomerFacts {
     pub letters: Vec<LetterTerms>,
     pub flags: Vec<FlagTerms>,
     pub open_hits: Vec<HitTerms>,
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// The validity an attestation gets when none is given: the policy's months after signing.
@@ -235,6 +246,17 @@ fn hit_reason(code: &str, h: &HitTerms) -> Reason {
     )
 }
 
+fn unreadable_reason(u: &Unreadable) -> Reason {
+    Reason::new(
+        "record_unreadable",
+        format!(
+            "The stored {} {} cannot be read ({}); a compliance manager must repair it",
+            u.entity, u.id, u.reason
+        ),
+        Some(u.id),
+    )
+}
+
 fn on_hold_reason(why: Option<&str>) -> Reason {
     Reason::new(
         "customer_on_hold",
@@ -285,6 +307,11 @@ pub fn customer_state(
                 None,
             )],
         );
+    }
+
+    if !facts.unreadable.is_empty() {
+        let reasons = facts.unreadable.iter().map(unreadable_reason).collect();
+        return (CustomerState::OnHold, reasons);
     }
 
     if !facts.open_hits.is_empty() {
@@ -513,6 +540,7 @@ pub fn check_order(
     if customer.status == CustomerStatus::OnHold {
         reasons.push(on_hold_reason(customer.status_reason.as_deref()));
     }
+    reasons.extend(facts.unreadable.iter().map(unreadable_reason));
     for h in &facts.open_hits {
         reasons.push(hit_reason("screening_hit_open", h));
     }
@@ -816,6 +844,28 @@ mod tests {
         assert_eq!(state, CustomerState::OnHold);
         assert_eq!(reasons[0].code, "customer_on_hold");
         assert!(reasons[0].message.contains("Audit of end users pending"));
+
+    #[test]
+    fn an_unreadable_record_holds_the_customer_and_its_orders_naming_the_record() {
+        let c = customer("CN");
+        let id = Uuid::nil();
+        let facts = CustomerFacts {
+            attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
+            unreadable: vec![Unreadable {
+                entity: "letter".into(),
+                id,
+                reason: "'-2025-01-01' is not a YYYY-MM-DD date".into(),
+            }],
+            ..Default::default()
+        };
+        let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
+        assert_eq!(state, CustomerState::OnHold);
+        assert_eq!(reasons[0].code, "record_unreadable");
+        assert_eq!(reasons[0].record_id, Some(id));
+        let check = check_order(&c, &facts, &[], None, d("2024-03-01"), &reference());
+        assert_eq!(check.decision, OrderDecision::Hold);
+        assert!(check.reasons.iter().any(|r| r.code == "record_unreadable"));
+    }
 
         let check = check_order(
             &c,

@@ -135,6 +135,7 @@ struct CheckedAttestation {
 fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestation> {
     let signatory_name = required("signatory_name", &input.signatory_name)?;
     not_future("signed_on", input.signed_on, now)?;
+    crate::input::opt_date("valid_until", input.valid_until)?;
     if let Some(until) = input.valid_until {
         rules::check_valid_until(input.signed_on, until)?;
     }

