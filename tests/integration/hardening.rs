@@ -124,3 +124,75 @@ fn the_check_help_says_only_exit_zero_lets_an_order_ship() {
         assert!(help.contains(expected), "missing «{expected}» in:\n{help}");
     }
 }
+
+fn attestation_flags<'a>(pdf: &'a str, destinations: &'a str) -> Vec<&'a str> {
+    vec![
+        "--customer",
+        "C-1",
+        "--kind",
+        "no_russia_clause",
+        "--signatory",
+        "Li Na",
+        "--signed-on",
+        "2025-01-10",
+        "--scope",
+        "8542",
+        "--destinations",
+        destinations,
+        "--end-use",
+        "incorporate",
+        "--clause",
+        "no-reexport,licence",
+        "--document",
+        pdf,
+    ]
+}
+
+#[test]
+fn a_manager_who_amended_an_attestation_cannot_approve_it() {
+    let (dir, db) = setup();
+    add_customer(&db, "Alpha Trading", "C-1");
+    let pdf = dir.path().join("signed.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n%%EOF\n").unwrap();
+    let pdf = pdf.to_str().unwrap();
+    let logged = ok(&run(
+        &db,
+        REP,
+        &[&["attestation", "log"][..], &attestation_flags(pdf, "CN")].concat(),
+    ));
+    let id = logged.trim();
+
+    // Max widens the destinations (and attaches the newly signed copy), then tries to approve.
+    let amended = ok(&run(
+        &db,
+        MAX,
+        &[
+            &["attestation", "amend", id][..],
+            &attestation_flags(pdf, "CN,HK,RU"),
+        ]
+        .concat(),
+    ));
+    assert!(amended.contains(id), "{amended}");
+    let shown = ok(&enduse(&db, &["attestation", "show", id, "--json"]));
+    assert!(shown.contains("\"RU\""), "the amendment is kept: {shown}");
+
+    let own = run(&db, MAX, &["attestation", "review", id, "--approve"]);
+    assert_eq!(own.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&own.stderr);
+    assert!(err.contains("four-eyes"), "{err}");
+
+    ok(&run(&db, MIA, &["attestation", "review", id, "--approve"]));
+}
+
+#[test]
+fn demo_data_is_refused_in_a_database_that_holds_customers() {
+    let (_dir, db) = setup();
+    add_customer(&db, "Alpha Trading", "C-1");
+    let out = enduse(&db, &["demo", "--customers", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("new database"), "{err}");
+    let list = ok(&enduse(&db, &["customer", "list", "--json"]));
+    let page: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(page["total"], 1, "nothing was added");
+}

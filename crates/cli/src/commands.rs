@@ -787,76 +787,21 @@ fn follow_up(ctx: &Ctx, cmd: FollowUpCmd, now: Timestamp) -> Result<i32> {
 fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
-        AttestationCmd::Log {
-            customer,
-            kind,
-            signatory,
-            title,
-            signed_on,
-            valid_until,
-            scope,
-            part_numbers,
-            destinations,
-            end_use,
-            end_use_text,
-            role,
-            end_users,
-            clauses,
-            supersedes,
-            documents,
-        } => {
-            let c = e.resolve_customer(&customer)?;
-            let all = scope.trim().eq_ignore_ascii_case("all");
-            let mut affirmed = Clauses::default();
-            for clause in clauses.iter().map(|c| c.trim().to_lowercase()) {
-                match clause.as_str() {
-                    "no-reexport" => affirmed.no_reexport_russia_belarus = true,
-                    "licence" | "license" => affirmed.acknowledges_licence_requirement = true,
-                    "flow-down" => affirmed.flows_down_obligation = true,
-                    other => {
-                        return Err(Error::invalid(
-                            "clause",
-                            format!("'{other}' is not one of: no-reexport, licence, flow-down"),
-                        ));
-                    }
-                }
-            }
-            let end_users = end_users
-                .iter()
-                .enumerate()
-                .map(|(i, u)| {
-                    let (name, cc) = u.rsplit_once(':').ok_or_else(|| {
-                        Error::invalid(format!("end_users[{i}]"), "write it as Name:CC")
-                    })?;
-                    Ok(EndUserParty {
-                        name: name.to_string(),
-                        country: cc.to_string(),
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let input = AttestationInput {
-                customer_id: c.id,
-                kind: kind.parse()?,
-                signatory_name: signatory,
-                signatory_title: title,
-                signed_on: date("signed_on", &signed_on)?,
-                valid_until: opt_date("valid_until", valid_until.as_ref())?,
-                customer_role: role.parse()?,
-                end_use: end_use.parse()?,
-                end_use_text,
-                end_users,
-                destinations,
-                scope: ScopeInput {
-                    all_products: all,
-                    hs_codes: if all { vec![] } else { vec![scope] },
-                    part_numbers,
-                },
-                clauses: affirmed,
-                supersedes: supersedes.map(|s| uuid("supersedes", &s)).transpose()?,
-                documents,
-            };
+        AttestationCmd::Log(args) => {
+            let input = attestation_input(e, args)?;
             let r = e.log_attestation(ctx.actor()?, input, now)?;
             println!("{}", r.attestation.id);
+            Ok(0)
+        }
+        AttestationCmd::Amend {
+            attestation,
+            args,
+            expected_version,
+        } => {
+            let id = uuid("attestation", &attestation)?;
+            let input = attestation_input(e, args)?;
+            let r = e.amend_attestation(ctx.actor()?, id, input, expected_version, now)?;
+            println!("{} v{}", r.attestation.id, r.attestation.version);
             Ok(0)
         }
         AttestationCmd::Review {
@@ -1286,4 +1231,76 @@ fn template(ctx: &Ctx, cmd: TemplateCmd, now: Timestamp) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The attestation `attestation log` and `attestation amend` describe, from their flags.
+fn attestation_input(e: &Enduse, args: AttestationArgs) -> Result<AttestationInput> {
+    let AttestationArgs {
+        customer,
+        kind,
+        signatory,
+        title,
+        signed_on,
+        valid_until,
+        scope,
+        part_numbers,
+        destinations,
+        end_use,
+        end_use_text,
+        role,
+        end_users,
+        clauses,
+        supersedes,
+        documents,
+    } = args;
+    let c = e.resolve_customer(&customer)?;
+    let all = scope.trim().eq_ignore_ascii_case("all");
+    let mut affirmed = Clauses::default();
+    for clause in clauses.iter().map(|c| c.trim().to_lowercase()) {
+        match clause.as_str() {
+            "no-reexport" => affirmed.no_reexport_russia_belarus = true,
+            "licence" | "license" => affirmed.acknowledges_licence_requirement = true,
+            "flow-down" => affirmed.flows_down_obligation = true,
+            other => {
+                return Err(Error::invalid(
+                    "clause",
+                    format!("'{other}' is not one of: no-reexport, licence, flow-down"),
+                ));
+            }
+        }
+    }
+    let end_users = end_users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let (name, cc) = u
+                .rsplit_once(':')
+                .ok_or_else(|| Error::invalid(format!("end_users[{i}]"), "write it as Name:CC"))?;
+            Ok(EndUserParty {
+                name: name.to_string(),
+                country: cc.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(AttestationInput {
+        customer_id: c.id,
+        kind: kind.parse()?,
+        signatory_name: signatory,
+        signatory_title: title,
+        signed_on: date("signed_on", &signed_on)?,
+        valid_until: opt_date("valid_until", valid_until.as_ref())?,
+        customer_role: role.parse()?,
+        end_use: end_use.parse()?,
+        end_use_text,
+        end_users,
+        destinations,
+        scope: ScopeInput {
+            all_products: all,
+            hs_codes: if all { vec![] } else { vec![scope] },
+            part_numbers,
+        },
+        clauses: affirmed,
+        supersedes: supersedes.map(|s| uuid("supersedes", &s)).transpose()?,
+        documents,
+    })
 }

@@ -387,46 +387,17 @@ pub enum FollowUpCmd {
 #[derive(Subcommand, Debug)]
 pub enum AttestationCmd {
     /// Log a signed attestation (status: submitted)
-    Log {
+    Log(AttestationArgs),
+    /// Correct a submitted attestation or one sent back for changes (the flags of `log`, which
+    /// replace its content; documents given are attached). It returns to submitted; whoever
+    /// amends it cannot approve it.
+    Amend {
+        attestation: String,
+        #[command(flatten)]
+        args: AttestationArgs,
+        /// Refuse if the attestation changed since this version was read
         #[arg(long)]
-        customer: String,
-        /// end_use_statement | no_russia_clause | chpl_certification
-        #[arg(long)]
-        kind: String,
-        #[arg(long)]
-        signatory: String,
-        #[arg(long)]
-        title: Option<String>,
-        #[arg(long)]
-        signed_on: String,
-        #[arg(long)]
-        valid_until: Option<String>,
-        /// HS codes (4 or 6 digits), comma-separated, or "all"
-        #[arg(long)]
-        scope: String,
-        #[arg(long = "part-numbers", value_delimiter = ',')]
-        part_numbers: Vec<String>,
-        /// Destination countries, comma-separated
-        #[arg(long, value_delimiter = ',')]
-        destinations: Vec<String>,
-        /// consume | incorporate | stock | resell | other
-        #[arg(long)]
-        end_use: String,
-        #[arg(long)]
-        end_use_text: Option<String>,
-        /// purchaser | intermediate_consignee | ultimate_consignee | end_user
-        #[arg(long, default_value = "purchaser")]
-        role: String,
-        /// An end user as "Name:CC" (repeatable)
-        #[arg(long = "end-user")]
-        end_users: Vec<String>,
-        /// Clauses affirmed: no-reexport, licence, flow-down (repeatable or comma-separated)
-        #[arg(long = "clause", value_delimiter = ',')]
-        clauses: Vec<String>,
-        #[arg(long)]
-        supersedes: Option<String>,
-        #[arg(long = "document")]
-        documents: Vec<PathBuf>,
+        expected_version: Option<i64>,
     },
     Review {
         attestation: String,
@@ -477,6 +448,50 @@ pub enum AuditCmd {
     /// The newest events
     Log {
         #[arg(long, default_value_t = 50)]
+/// What an attestation says, as `attestation log` and `attestation amend` take it.
+#[derive(clap::Args, Debug)]
+pub struct AttestationArgs {
+    #[arg(long)]
+    customer: String,
+    /// end_use_statement | no_russia_clause | chpl_certification
+    #[arg(long)]
+    kind: String,
+    #[arg(long)]
+    signatory: String,
+    #[arg(long)]
+    title: Option<String>,
+    #[arg(long)]
+    signed_on: String,
+    #[arg(long)]
+    valid_until: Option<String>,
+    /// HS codes (4 or 6 digits), comma-separated, or "all"
+    #[arg(long)]
+    scope: String,
+    #[arg(long = "part-numbers", value_delimiter = ',')]
+    part_numbers: Vec<String>,
+    /// Destination countries, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    destinations: Vec<String>,
+    /// consume | incorporate | stock | resell | other
+    #[arg(long)]
+    end_use: String,
+    #[arg(long)]
+    end_use_text: Option<String>,
+    /// purchaser | intermediate_consignee | ultimate_consignee | end_user
+    #[arg(long, default_value = "purchaser")]
+    role: String,
+    /// An end user as "Name:CC" (repeatable)
+    #[arg(long = "end-user")]
+    end_users: Vec<String>,
+    /// Clauses affirmed: no-reexport, licence, flow-down (repeatable or comma-separated)
+    #[arg(long = "clause", value_delimiter = ',')]
+    clauses: Vec<String>,
+    #[arg(long)]
+    supersedes: Option<String>,
+    #[arg(long = "document")]
+    documents: Vec<PathBuf>,
+}
+
         limit: u32,
         #[arg(long)]
         json: bool,

@@ -592,8 +592,15 @@ pub fn check_order(
     }
 }
 
-/// Four-eyes and role checks before a review is recorded.
-pub fn authorize_review(reviewer: &User, attestation: &Attestation) -> Result<()> {
+/// Four-eyes and role checks before a review is recorded. Four eyes by content: whoever shaped
+/// what is approved cannot approve it. `contributors` are the users who logged, amended or
+/// attached a document to the attestation (the store derives them from its events), so a
+/// manager who amends a rep's attestation cannot then approve it.
+pub fn authorize_review(
+    reviewer: &User,
+    attestation: &Attestation,
+    contributors: &[Uuid],
+) -> Result<()> {
     if reviewer.role != Role::ComplianceManager {
         return Err(Error::forbidden(
             "review",
@@ -608,6 +615,13 @@ pub fn authorize_review(reviewer: &User, attestation: &Attestation) -> Result<()
             "review",
             "four-eyes rule: you logged this attestation, so another compliance manager must \
              review it",
+        ));
+    }
+    if contributors.contains(&reviewer.id) {
+        return Err(Error::forbidden(
+            "review",
+            "four-eyes rule: you amended this attestation or attached one of its documents, so \
+             another compliance manager must review it",
         ));
     }
     if attestation.status != AttestationStatus::Submitted {
@@ -832,20 +846,6 @@ mod tests {
     }
 
     #[test]
-    fn a_customer_on_hold_is_on_hold_even_when_covered_and_its_orders_hold() {
-        let mut c = customer("CN");
-        c.status = CustomerStatus::OnHold;
-        c.status_reason = Some("Audit of end users pending".into());
-        let facts = CustomerFacts {
-            attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
-            ..Default::default()
-        };
-        let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
-        assert_eq!(state, CustomerState::OnHold);
-        assert_eq!(reasons[0].code, "customer_on_hold");
-        assert!(reasons[0].message.contains("Audit of end users pending"));
-
-    #[test]
     fn an_unreadable_record_holds_the_customer_and_its_orders_naming_the_record() {
         let c = customer("CN");
         let id = Uuid::nil();
@@ -866,6 +866,20 @@ mod tests {
         assert_eq!(check.decision, OrderDecision::Hold);
         assert!(check.reasons.iter().any(|r| r.code == "record_unreadable"));
     }
+
+    #[test]
+    fn a_customer_on_hold_is_on_hold_even_when_covered_and_its_orders_hold() {
+        let mut c = customer("CN");
+        c.status = CustomerStatus::OnHold;
+        c.status_reason = Some("Audit of end users pending".into());
+        let facts = CustomerFacts {
+            attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
+            ..Default::default()
+        };
+        let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
+        assert_eq!(state, CustomerState::OnHold);
+        assert_eq!(reasons[0].code, "customer_on_hold");
+        assert!(reasons[0].message.contains("Audit of end users pending"));
 
         let check = check_order(
             &c,
@@ -1167,17 +1181,27 @@ mod tests {
     fn approval_by_the_logger_is_refused() {
         let manager = user(Role::ComplianceManager);
         let a = attestation_logged_by(&manager);
-        let err = authorize_review(&manager, &a).unwrap_err();
+        let err = authorize_review(&manager, &a, &[]).unwrap_err();
         assert!(err.to_string().contains("four-eyes"), "{err}");
-        assert!(authorize_review(&user(Role::ComplianceManager), &a).is_ok());
+        assert!(authorize_review(&user(Role::ComplianceManager), &a, &[]).is_ok());
+    }
+
+    #[test]
+    fn approval_by_whoever_amended_or_attached_a_document_is_refused() {
+        let a = attestation_logged_by(&user(Role::SalesRep));
+        let amender = user(Role::ComplianceManager);
+        let err = authorize_review(&amender, &a, &[a.logged_by, amender.id]).unwrap_err();
+        assert!(err.to_string().contains("four-eyes"), "{err}");
+        let other = user(Role::ComplianceManager);
+        assert!(authorize_review(&other, &a, &[a.logged_by, amender.id]).is_ok());
     }
 
     #[test]
     fn only_compliance_managers_review() {
         let rep = user(Role::SalesRep);
         let a = attestation_logged_by(&user(Role::SalesRep));
-        assert!(authorize_review(&rep, &a).is_err());
-        assert!(authorize_review(&user(Role::Admin), &a).is_err());
+        assert!(authorize_review(&rep, &a, &[]).is_err());
+        assert!(authorize_review(&user(Role::Admin), &a, &[]).is_err());
     }
 
     #[test]

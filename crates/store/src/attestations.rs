@@ -105,6 +105,22 @@ pub fn list_attestations_for_customer(
 }
 
 /// Submitted attestations awaiting review, oldest logged first.
+/// The users who logged, amended or attached a document to an attestation, from its audit
+/// events (the record keeps only its logger and last editor): the four-eyes rule keeps them all
+/// from approving it.
+pub fn attestation_contributors(conn: &Connection, id: Uuid) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT actor_id FROM audit_event WHERE entity = 'attestation' AND entity_id = ?1 \
+           AND action IN ('attestation.log', 'attestation.amend') AND actor_id IS NOT NULL \
+         UNION \
+         SELECT e.actor_id FROM document d JOIN audit_event e \
+           ON e.entity = 'document' AND e.entity_id = d.id AND e.action = 'document.attach' \
+         WHERE d.owner_entity = 'attestation' AND d.owner_id = ?1 AND e.actor_id IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([id.to_string()], |r| Cols(r).uuid(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn list_submitted_attestations(conn: &Connection, limit: u64) -> Result<Vec<Attestation>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM attestation WHERE status = 'submitted' AND archived = 0 \

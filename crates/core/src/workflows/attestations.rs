@@ -372,7 +372,8 @@ impl Enduse {
             let reviewer = actor_user(ch, "review")?;
             let old = store_attestations::get_attestation(ch.tx, id)?
                 .ok_or_else(|| Error::not_found("attestation", id))?;
-            rules::authorize_review(&reviewer, &old)?;
+            let contributors = store_attestations::attestation_contributors(ch.tx, id)?;
+            rules::authorize_review(&reviewer, &old, &contributors)?;
             let status = rules::review_outcome(decision, reason.as_deref())?;
             let review = Review {
                 id: Uuid::now_v7(),
