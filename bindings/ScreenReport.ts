@@ -3,7 +3,12 @@
 /**
  * What one screening pass did.
  */
-export type ScreenReport = { screened: bigint, newHits: bigint, cleared: bigint, 
+export type ScreenReport = { screened: bigint, newHits: bigint, 
+/**
+ * Open hits that no longer match after the customer's names or the list changed: they
+ * stay open, marked [`NAMES_CHANGED`], until a compliance manager decides.
+ */
+namesChanged: bigint, 
 /**
  * Matches not raised again because a manager dismissed them for the same names.
  */

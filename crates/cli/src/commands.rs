@@ -185,10 +185,10 @@ fn execute(cli: Cli) -> Result<i32> {
                 return print_json(&report);
             }
             println!(
-                "screened {}: {} new hits, {} cleared, {} suppressed by dismissals; {} open in all",
+                "screened {}: {} new hits, {} open hits whose names changed, {} suppressed by dismissals; {} open in all",
                 report.screened,
                 report.new_hits,
-                report.cleared,
+                report.names_changed,
                 report.suppressed,
                 report.open_hits
             );
