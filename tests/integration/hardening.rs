@@ -196,3 +196,38 @@ fn demo_data_is_refused_in_a_database_that_holds_customers() {
     let page: serde_json::Value = serde_json::from_str(&list).unwrap();
     assert_eq!(page["total"], 1, "nothing was added");
 }
+
+#[test]
+fn invisible_and_control_characters_in_a_name_are_refused_naming_the_field() {
+    let (_dir, db) = setup();
+    for (flag, value) in [
+        ("--name", "Hua\u{200B}wei Technologies"),
+        ("--name", "Invoice\u{202E}fdp.exe"),
+        ("--name", "Red\u{1b}[31m Trading"),
+        ("--english-name", "Soft\u{00AD}hyphen Ltd"),
+    ] {
+        let mut args = vec![
+            "customer",
+            "add",
+            "--name",
+            "Plain",
+            "--country",
+            "CN",
+            "--type",
+            "oem",
+        ];
+        if flag == "--name" {
+            args[3] = value;
+        } else {
+            args.extend([flag, value]);
+        }
+        let out = run(&db, REP, &args);
+        assert_eq!(out.status.code(), Some(2), "{value:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let field = flag.trim_start_matches("--").replace('-', "_");
+        assert!(
+            err.contains(&format!("{field}: contains the invisible character")),
+            "{value:?}: {err}"
+        );
+    }
+}

@@ -8,7 +8,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::{
-    Enduse, actor_user, check_version, optional, policy_in, reports, require_manager, required,
+    Enduse, actor_user, check_version, optional, optional_line, policy_in, reports,
+    require_manager, required,
 };
 use crate::csv_io::{self, ImportRow};
 use crate::model::*;
@@ -57,7 +58,7 @@ fn profile_code(field: &str, input: &str) -> enduse_domain::Result<String> {
 
 /// Checks every field that needs no database; the first bad field is reported.
 fn validate(input: &CustomerInput) -> Result<CustomerFields> {
-    let website = optional("website", input.website.as_deref())?;
+    let website = optional_line("website", input.website.as_deref())?;
     if let Some(w) = &website
         && (w.contains(char::is_whitespace) || !w.contains('.'))
     {
@@ -77,7 +78,7 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
     let mut contacts = Vec::new();
     for (i, c) in input.contacts.iter().enumerate() {
         let field = |f: &str| format!("contacts[{i}].{f}");
-        let email = optional(&field("email"), c.email.as_deref())?;
+        let email = optional_line(&field("email"), c.email.as_deref())?;
         if let Some(e) = &email
             && !super::is_plausible_email(e)
         {
@@ -88,23 +89,23 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
         }
         contacts.push(Contact {
             name: required(&field("name"), &c.name)?,
-            title: optional(&field("title"), c.title.as_deref())?,
+            title: optional_line(&field("title"), c.title.as_deref())?,
             email,
-            phone: optional(&field("phone"), c.phone.as_deref())?,
+            phone: optional_line(&field("phone"), c.phone.as_deref())?,
         });
     }
     Ok(CustomerFields {
         name: required("name", &input.name)?,
-        english_name: optional("english_name", input.english_name.as_deref())?,
+        english_name: optional_line("english_name", input.english_name.as_deref())?,
         country: country::parse_country("country", &input.country)?,
         customer_type: input
             .customer_type
             .ok_or_else(|| Error::invalid("customer_type", "is required"))?,
-        city: optional("city", input.city.as_deref())?,
+        city: optional_line("city", input.city.as_deref())?,
         address: optional("address", input.address.as_deref())?,
         website,
         owner_id: input.owner_id,
-        external_id: optional("external_id", input.external_id.as_deref())?,
+        external_id: optional_line("external_id", input.external_id.as_deref())?,
         hs_codes,
         contacts,
     })
