@@ -231,3 +231,105 @@ fn invisible_and_control_characters_in_a_name_are_refused_naming_the_field() {
         );
     }
 }
+
+#[test]
+fn an_import_lists_the_first_thousand_bad_rows_counts_the_rest_and_refuses_a_huge_file() {
+    let (dir, db) = setup();
+    let bad = dir.path().join("bad.csv");
+    let mut text = String::from("name,country,type\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("Row {i},Atlantis,oem\n"));
+    }
+    std::fs::write(&bad, text).unwrap();
+    let out = run(&db, REP, &["customer", "import", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let listed = err.lines().filter(|l| l.starts_with("line ")).count();
+    assert_eq!(listed, 1_000, "{}", &err[..err.len().min(500)]);
+    assert!(err.contains("5000 bad row(s)"), "{}", &err[..200]);
+    assert!(err.contains("and 4000 more bad row(s)"));
+
+    let huge = dir.path().join("huge.csv");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(51 * 1024 * 1024).unwrap();
+    let out = run(&db, REP, &["customer", "import", huge.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("file: is 51 MB") && err.contains("at most 50 MB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn exporting_then_importing_customers_changes_nothing() {
+    let (dir, db) = setup();
+    ok(&run(
+        &db,
+        REP,
+        &[
+            "customer",
+            "add",
+            "--name",
+            "=Formula Trading",
+            "--english-name",
+            "+86 Electronics",
+            "--country",
+            "CN",
+            "--type",
+            "oem",
+            "--city=-Shenzhen",
+            "--external-id",
+            "@X-1",
+        ],
+    ));
+    let csv = dir.path().join("out.csv");
+    ok(&enduse(&db, &["customer", "export", csv.to_str().unwrap()]));
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    assert!(exported.contains("'=Formula Trading"), "{exported}");
+    let again = ok(&run(
+        &db,
+        REP,
+        &["customer", "import", csv.to_str().unwrap()],
+    ));
+    assert!(
+        again.contains("0 created, 0 updated, 1 unchanged"),
+        "{again}"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let (_dir, db) = setup();
+    ok(&enduse(
+        &db,
+        &[
+            "demo",
+            "--customers",
+            "300",
+            "--seed",
+            "2",
+            "--today",
+            "2025-06-01",
+        ],
+    ));
+    let mut child = Command::new(crate::common::bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["audit", "log", "--limit", "5000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe as `head -1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(141), "{err}");
+}

@@ -3,7 +3,30 @@
 //! 0 ok, 1 the order check said HOLD, 2 bad input or refused by a rule (the message names the
 //! field or row), 3 anything else.
 
+/// `println!` for this crate: standard output that a closed pipe ends quietly. When the reader
+/// stops (`enduse customer list | head`), the next write fails with a broken pipe; std's
+/// `println!` panics there (exit 101). This exits with 141 (128 + SIGPIPE, what a shell reports
+/// for a program a closed pipe stopped) without a word: never 0, which `check` gives CLEAR.
+macro_rules! println {
+    ($($arg:tt)*) => {
+        $crate::write_line(format_args!($($arg)*))
+    };
+}
+
 mod commands;
+
+#[doc(hidden)]
+pub fn write_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(line).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        eprintln!("error: writing to standard output: {e}");
+        std::process::exit(3);
+    }
+}
 
 use std::path::PathBuf;
 
