@@ -333,3 +333,107 @@ fn a_closed_pipe_ends_the_command_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(141), "{err}");
 }
+
+fn head(db: &Path) -> String {
+    ok(&enduse(db, &["audit", "head"])).trim().to_string()
+}
+
+#[test]
+fn verify_names_a_record_changed_added_or_removed_without_an_event() {
+    let (_dir, db) = setup();
+    add_customer(&db, "Alpha Trading", "C-1");
+    add_customer(&db, "Beta Trading", "C-2");
+    let verified = ok(&enduse(&db, &["audit", "verify"]));
+    assert!(verified.starts_with("OK"), "{verified}");
+    assert!(
+        verified.contains(&format!("head {}", head(&db))),
+        "{verified}"
+    );
+
+    for (tamper, expected) in [
+        (
+            "UPDATE customer SET country = 'US' WHERE external_id = 'C-1'",
+            "country is Text(\"US\")",
+        ),
+        (
+            "DELETE FROM customer WHERE external_id = 'C-2'",
+            "the row its events give is gone",
+        ),
+        (
+            "INSERT INTO customer SELECT '00000000-0000-7000-8000-000000000000', name, \
+             english_name, country, customer_type, city, address, website, owner_id, 'C-3', \
+             hs_codes, status, status_reason, contacts, archived, search_text, created_at, \
+             updated_at, version, created_by, updated_by FROM customer WHERE external_id = 'C-1'",
+            "the row has no event",
+        ),
+    ] {
+        let copy = db.with_file_name(format!("tampered-{}.db", expected.len()));
+        ok(&enduse(&db, &["backup", "--to", copy.to_str().unwrap()]));
+        sql(&copy, tamper);
+        let out = enduse(&copy, &["audit", "verify"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{tamper}: {text}");
+        assert!(
+            text.starts_with("CHANGED: customer") && text.contains(expected),
+            "{tamper}: {text}"
+        );
+    }
+}
+
+#[test]
+fn verify_against_a_recorded_head_catches_deleted_and_rewritten_newest_events() {
+    let (_dir, db) = setup();
+    add_customer(&db, "Alpha Trading", "C-1");
+    let before = head(&db);
+    add_customer(&db, "Beta Trading", "C-2");
+    let recorded = head(&db);
+    let (recorded_seq, _) = recorded.split_once(':').unwrap();
+    let (before_seq, _) = before.split_once(':').unwrap();
+
+    // Deleting the newest events and their records leaves a chain and records that agree.
+    let deleted = db.with_file_name("deleted.db");
+    ok(&enduse(&db, &["backup", "--to", deleted.to_str().unwrap()]));
+    sql(
+        &deleted,
+        &format!(
+            "DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq > {before_seq}; \
+             DELETE FROM customer WHERE external_id = 'C-2';"
+        ),
+    );
+    ok(&enduse(&deleted, &["audit", "verify"]));
+    let out = enduse(&deleted, &["audit", "verify", "--expect-head", &recorded]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("event {recorded_seq}, is gone")),
+        "{text}"
+    );
+
+    // Rewriting the newest event (rehashed, its record rewritten to match) also verifies alone.
+    let rewritten = db.with_file_name("rewritten.db");
+    ok(&enduse(
+        &db,
+        &["backup", "--to", rewritten.to_str().unwrap()],
+    ));
+    {
+        use enduse::store::audit;
+        let conn = rusqlite::Connection::open(&rewritten).unwrap();
+        conn.execute_batch("DROP TRIGGER audit_event_no_delete;")
+            .unwrap();
+        let mut last = audit::list_events(&conn, None, 1).unwrap().remove(0);
+        assert_eq!(last.entity, "customer");
+        conn.execute("DELETE FROM audit_event WHERE seq = ?1", [last.seq])
+            .unwrap();
+        last.new["country"] = serde_json::json!("US");
+        let sealed = audit::seal_and_insert(&conn, last).unwrap();
+        audit::apply_event(&conn, &sealed).unwrap();
+    }
+    ok(&enduse(&rewritten, &["audit", "verify"]));
+    let out = enduse(&rewritten, &["audit", "verify", "--expect-head", &recorded]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("the chain was rewritten"), "{text}");
+
+    let bad = enduse(&db, &["audit", "verify", "--expect-head", "12:nothex"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

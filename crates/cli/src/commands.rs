@@ -884,9 +884,12 @@ fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
 fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
-        AuditCmd::Verify { json } => {
+        AuditCmd::Verify { expect_head, json } => {
+            let expected = expect_head
+                .map(|h| h.parse::<enduse::store::audit::ExpectedHead>())
+                .transpose()?;
             let started = std::time::Instant::now();
-            let report = e.verify_audit()?;
+            let report = e.verify_audit_against(expected.as_ref())?;
             let secs = started.elapsed().as_secs_f64();
             if json {
                 print_json(&report)?;
@@ -895,14 +898,26 @@ fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
                     "BROKEN at event {}: {} ({} events checked)",
                     b.seq, b.reason, report.events
                 );
+            } else if let Some(m) = &report.record_mismatch {
+                println!(
+                    "CHANGED: {} {}: {} ({} events, chain intact)",
+                    m.table, m.id, m.reason, report.events
+                );
             } else {
                 println!(
-                    "OK: {} events, chain intact ({:.0} events/s)",
+                    "OK: {} events, chain intact, every record matches its events ({:.0} \
+                     events/s)\nhead {}:{}",
                     report.events,
-                    report.events as f64 / secs.max(1e-9)
+                    report.events as f64 / secs.max(1e-9),
+                    report.last_seq,
+                    report.last_hash
                 );
             }
             Ok(if report.ok { 0 } else { 1 })
+        }
+        AuditCmd::Head => {
+            println!("{}", e.audit_head()?);
+            Ok(0)
         }
         AuditCmd::Export { file } => {
             let f = std::fs::File::create(&file).map_err(|err| Error::io(&file, err))?;

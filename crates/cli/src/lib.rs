@@ -80,6 +80,12 @@ pub enum Command {
     #[command(subcommand)]
     Report(ReportCmd),
     /// The shipping gate: CLEAR, or HOLD with every reason (exit code 1)
+    #[command(after_help = "Exit codes:\n  \
+        0  CLEAR: the only code that lets the order ship\n  \
+        1  HOLD: every reason is printed; a stored record that cannot be read holds too, named\n  \
+        2  the input was refused (unknown customer, bad HS code or date): nothing was decided\n  \
+        3  the check could not run (database missing, locked or damaged): nothing was decided\n\n\
+        Scripts must ship only on 0: treat 1, 2 and 3 alike as do-not-ship.")]
     Check {
         #[arg(long)]
         customer: String,
@@ -103,12 +109,6 @@ pub enum Command {
         #[arg(long, conflicts_with = "all")]
         customer: Option<String>,
         #[arg(long)]
-    #[command(after_help = "Exit codes:\n  \
-        0  CLEAR: the only code that lets the order ship\n  \
-        1  HOLD: every reason is printed; a stored record that cannot be read holds too, named\n  \
-        2  the input was refused (unknown customer, bad HS code or date): nothing was decided\n  \
-        3  the check could not run (database missing, locked or damaged): nothing was decided\n\n\
-        Scripts must ship only on 0: treat 1, 2 and 3 alike as do-not-ship.")]
         all: bool,
         #[arg(long)]
         json: bool,
@@ -448,29 +448,6 @@ pub enum AttestationCmd {
     },
 }
 
-#[derive(Subcommand, Debug)]
-pub enum ReportCmd {
-    /// Every customer's state, with counts per state
-    Coverage {
-        #[arg(long)]
-        on: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum AuditCmd {
-    /// Recompute the hash chain; names the first broken event
-    Verify {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Write every event as JSON lines
-    Export { file: PathBuf },
-    /// The newest events
-    Log {
-        #[arg(long, default_value_t = 50)]
 /// What an attestation says, as `attestation log` and `attestation amend` take it.
 #[derive(clap::Args, Debug)]
 pub struct AttestationArgs {
@@ -515,6 +492,36 @@ pub struct AttestationArgs {
     documents: Vec<PathBuf>,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// Every customer's state, with counts per state
+    Coverage {
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Recompute the hash chain and compare every record with its events; names the first
+    /// broken event or changed record (exit 1), and prints the head to record
+    Verify {
+        /// A head recorded earlier (`enduse audit head`): refuse a chain that no longer holds it
+        /// (newest events deleted, or the tail rewritten and rehashed)
+        #[arg(long, value_name = "SEQ:HASH")]
+        expect_head: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the chain head, SEQ:HASH, to record for a later `verify --expect-head`
+    Head,
+    /// Write every event as JSON lines
+    Export { file: PathBuf },
+    /// The newest events
+    Log {
+        #[arg(long, default_value_t = 50)]
         limit: u32,
         #[arg(long)]
         json: bool,
