@@ -63,7 +63,7 @@ impl IpcError {
 impl From<enduse::Error> for IpcError {
     fn from(e: enduse::Error) -> Self {
         let rows = match &e {
-            enduse::Error::ImportRejected { errors } => errors.clone(),
+            enduse::Error::ImportRejected { errors, .. } => errors.clone(),
             _ => vec![],
         };
         // The code only: messages can hold what the user typed.
@@ -105,7 +105,11 @@ mod tests {
             field: "country".into(),
             reason: "unknown".into(),
         }];
-        let e: IpcError = enduse::Error::ImportRejected { errors: rows }.into();
+        let e: IpcError = enduse::Error::ImportRejected {
+            errors: rows,
+            more: 0,
+        }
+        .into();
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["code"], "import_rejected");
         assert_eq!(json["rows"][0]["line"], 3);

@@ -243,6 +243,62 @@ fn each_letter_renders_to_a_pdf_whose_text_has_the_merged_values_and_its_hash_is
     assert!(std::fs::metadata(&merged).unwrap().len() > 1000);
 }
 
+#[test]
+fn a_sent_letter_is_frozen_whatever_changes_after() {
+    let w = world();
+    let e = &w.enduse;
+    let c = three_letter_campaign(&w, "Frozen");
+    e.mark_letters_sent(w.rep, c.id, &[], Channel::Post, d("2025-05-02"), now())
+        .unwrap();
+    let letter = e.campaign_detail(c.id, d("2025-05-03")).unwrap().rows[0]
+        .ack_letter_id
+        .unwrap();
+    let sent = e.get_letter(letter).unwrap();
+    let frozen_sha = sent
+        .pdf_sha256
+        .clone()
+        .expect("the PDF is frozen when sent");
+    let first = e.render_letter_pdf(letter).unwrap();
+    assert_eq!(enduse::store::documents::sha256_hex(&first), frozen_sha);
+
+    // The customer moves and the letterhead changes; copies of the sent letter do not.
+    let customer = e.get_customer(sent.customer_id).unwrap();
+    let moved = CustomerInput {
+        address: Some("88 New Road, Futian".into()),
+        ..chinese_distributor(customer.external_id.as_deref().unwrap())
+    };
+    e.edit_customer(w.rep, customer.id, moved, None, now())
+        .unwrap();
+    e.set_letter_settings(
+        w.admin,
+        LetterSettings {
+            company_name: "Renamed Semiconductors AG".into(),
+            company_address: vec!["Elsewhere 2".into()],
+            paper: PaperSize::UsLetter,
+            signatory: None,
+            signatory_title: None,
+        },
+        now(),
+    )
+    .unwrap();
+    assert_eq!(e.render_letter_pdf(letter).unwrap(), first);
+    let out = w.dir.path().join("again");
+    let report = e
+        .render_campaign_pdfs(w.manager, c.id, Some(&out), None, false, now())
+        .unwrap();
+    let copies: Vec<Vec<u8>> = report
+        .files
+        .iter()
+        .map(|f| std::fs::read(f).unwrap())
+        .collect();
+    assert!(copies.contains(&first), "the saved copy is the sent bytes");
+    assert_eq!(
+        e.get_letter(letter).unwrap().pdf_sha256.as_deref(),
+        Some(frozen_sha.as_str()),
+        "the hash of a sent letter is never overwritten"
+    );
+}
+
 /// Three Chinese distributors written to by a campaign created on 2025-05-01 (ack due in 30 days).
 fn three_letter_campaign(w: &World, name: &str) -> Campaign {
     let ids = (0..3)

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use crate::common::*;
 
-fn enduse(db: &Path, args: &[&str]) -> Output {
+pub(crate) fn enduse(db: &Path, args: &[&str]) -> Output {
     Command::new(bin())
         .arg("--db")
         .arg(db)
@@ -15,7 +15,7 @@ fn enduse(db: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     assert!(
         out.status.success(),
         "stderr: {}",
@@ -24,7 +24,7 @@ fn ok(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
+pub(crate) fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cli.db");
     ok(&enduse(&db, &["init"]));
@@ -65,7 +65,7 @@ fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, db)
 }
 
-fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 

@@ -8,5 +8,6 @@ mod common;
 mod audit;
 mod campaigns;
 mod cli;
+mod hardening;
 mod screening;
 mod workflows;

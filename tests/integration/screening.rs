@@ -152,6 +152,61 @@ fn a_listed_party_is_hit_on_creation_dismissed_once_and_reopened_by_a_rename() {
 }
 
 #[test]
+fn a_rename_keeps_an_open_hit_open_marked_names_changed_until_a_manager_decides() {
+    let w = world();
+    let e = &w.enduse;
+    e.import_list(w.manager, ListKind::Sdn, &sdn(), now())
+        .unwrap();
+    let c = e
+        .add_customer(
+            w.rep,
+            customer("Shuen Wai Holding Limited", "HK", "S-0"),
+            now(),
+        )
+        .unwrap();
+    let hit = e.list_hits(Some(c.id), Some(HitStatus::Open)).unwrap()[0].clone();
+
+    // The rep respells the customer so it no longer matches.
+    e.edit_customer(
+        w.rep,
+        c.id,
+        customer("Northwind Trading Company", "HK", "S-0"),
+        None,
+        now(),
+    )
+    .unwrap();
+    let open = e.list_hits(Some(c.id), Some(HitStatus::Open)).unwrap();
+    assert_eq!(open.len(), 1, "the hit stays open: {open:#?}");
+    assert_eq!(open[0].id, hit.id);
+    assert!(
+        open[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .starts_with("Names changed"),
+        "{:?}",
+        open[0].reason
+    );
+    assert_eq!(
+        e.customer_state(c.id, d("2025-06-01")).unwrap().0,
+        CustomerState::ScreeningHit
+    );
+    let check = e
+        .check_order("S-0", &["853400".into()], None, d("2025-06-01"))
+        .unwrap();
+    assert!(check.reasons.iter().any(|r| r.code == "screening_hit_open"));
+    let again = e.screen(w.manager, None, now()).unwrap();
+    assert_eq!(again.names_changed, 0, "marked once");
+
+    e.dismiss_hit(w.manager, hit.id, "Renamed after a merger", now())
+        .unwrap();
+    assert_ne!(
+        e.customer_state(c.id, d("2025-06-01")).unwrap().0,
+        CustomerState::ScreeningHit
+    );
+}
+
+#[test]
 fn ordinary_customers_raise_no_hits() {
     let w = world();
     let e = &w.enduse;

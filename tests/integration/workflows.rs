@@ -920,7 +920,7 @@ fn a_dry_run_or_a_refused_import_reports_progress_and_writes_nothing() {
             seen.push(p)
         })
         .unwrap_err();
-    let Error::ImportRejected { errors } = refused else {
+    let Error::ImportRejected { errors, .. } = refused else {
         panic!("expected a refused import, got {refused}");
     };
     assert_eq!((errors[0].line, errors[0].field.as_str()), (401, "country"));

@@ -185,10 +185,10 @@ fn execute(cli: Cli) -> Result<i32> {
                 return print_json(&report);
             }
             println!(
-                "screened {}: {} new hits, {} cleared, {} suppressed by dismissals; {} open in all",
+                "screened {}: {} new hits, {} open hits whose names changed, {} suppressed by dismissals; {} open in all",
                 report.screened,
                 report.new_hits,
-                report.cleared,
+                report.names_changed,
                 report.suppressed,
                 report.open_hits
             );
@@ -787,76 +787,21 @@ fn follow_up(ctx: &Ctx, cmd: FollowUpCmd, now: Timestamp) -> Result<i32> {
 fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
-        AttestationCmd::Log {
-            customer,
-            kind,
-            signatory,
-            title,
-            signed_on,
-            valid_until,
-            scope,
-            part_numbers,
-            destinations,
-            end_use,
-            end_use_text,
-            role,
-            end_users,
-            clauses,
-            supersedes,
-            documents,
-        } => {
-            let c = e.resolve_customer(&customer)?;
-            let all = scope.trim().eq_ignore_ascii_case("all");
-            let mut affirmed = Clauses::default();
-            for clause in clauses.iter().map(|c| c.trim().to_lowercase()) {
-                match clause.as_str() {
-                    "no-reexport" => affirmed.no_reexport_russia_belarus = true,
-                    "licence" | "license" => affirmed.acknowledges_licence_requirement = true,
-                    "flow-down" => affirmed.flows_down_obligation = true,
-                    other => {
-                        return Err(Error::invalid(
-                            "clause",
-                            format!("'{other}' is not one of: no-reexport, licence, flow-down"),
-                        ));
-                    }
-                }
-            }
-            let end_users = end_users
-                .iter()
-                .enumerate()
-                .map(|(i, u)| {
-                    let (name, cc) = u.rsplit_once(':').ok_or_else(|| {
-                        Error::invalid(format!("end_users[{i}]"), "write it as Name:CC")
-                    })?;
-                    Ok(EndUserParty {
-                        name: name.to_string(),
-                        country: cc.to_string(),
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let input = AttestationInput {
-                customer_id: c.id,
-                kind: kind.parse()?,
-                signatory_name: signatory,
-                signatory_title: title,
-                signed_on: date("signed_on", &signed_on)?,
-                valid_until: opt_date("valid_until", valid_until.as_ref())?,
-                customer_role: role.parse()?,
-                end_use: end_use.parse()?,
-                end_use_text,
-                end_users,
-                destinations,
-                scope: ScopeInput {
-                    all_products: all,
-                    hs_codes: if all { vec![] } else { vec![scope] },
-                    part_numbers,
-                },
-                clauses: affirmed,
-                supersedes: supersedes.map(|s| uuid("supersedes", &s)).transpose()?,
-                documents,
-            };
+        AttestationCmd::Log(args) => {
+            let input = attestation_input(e, args)?;
             let r = e.log_attestation(ctx.actor()?, input, now)?;
             println!("{}", r.attestation.id);
+            Ok(0)
+        }
+        AttestationCmd::Amend {
+            attestation,
+            args,
+            expected_version,
+        } => {
+            let id = uuid("attestation", &attestation)?;
+            let input = attestation_input(e, args)?;
+            let r = e.amend_attestation(ctx.actor()?, id, input, expected_version, now)?;
+            println!("{} v{}", r.attestation.id, r.attestation.version);
             Ok(0)
         }
         AttestationCmd::Review {
@@ -939,9 +884,12 @@ fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Result<i32> {
 fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
-        AuditCmd::Verify { json } => {
+        AuditCmd::Verify { expect_head, json } => {
+            let expected = expect_head
+                .map(|h| h.parse::<enduse::store::audit::ExpectedHead>())
+                .transpose()?;
             let started = std::time::Instant::now();
-            let report = e.verify_audit()?;
+            let report = e.verify_audit_against(expected.as_ref())?;
             let secs = started.elapsed().as_secs_f64();
             if json {
                 print_json(&report)?;
@@ -950,14 +898,26 @@ fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
                     "BROKEN at event {}: {} ({} events checked)",
                     b.seq, b.reason, report.events
                 );
+            } else if let Some(m) = &report.record_mismatch {
+                println!(
+                    "CHANGED: {} {}: {} ({} events, chain intact)",
+                    m.table, m.id, m.reason, report.events
+                );
             } else {
                 println!(
-                    "OK: {} events, chain intact ({:.0} events/s)",
+                    "OK: {} events, chain intact, every record matches its events ({:.0} \
+                     events/s)\nhead {}:{}",
                     report.events,
-                    report.events as f64 / secs.max(1e-9)
+                    report.events as f64 / secs.max(1e-9),
+                    report.last_seq,
+                    report.last_hash
                 );
             }
             Ok(if report.ok { 0 } else { 1 })
+        }
+        AuditCmd::Head => {
+            println!("{}", e.audit_head()?);
+            Ok(0)
         }
         AuditCmd::Export { file } => {
             let f = std::fs::File::create(&file).map_err(|err| Error::io(&file, err))?;
@@ -1286,4 +1246,76 @@ fn template(ctx: &Ctx, cmd: TemplateCmd, now: Timestamp) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The attestation `attestation log` and `attestation amend` describe, from their flags.
+fn attestation_input(e: &Enduse, args: AttestationArgs) -> Result<AttestationInput> {
+    let AttestationArgs {
+        customer,
+        kind,
+        signatory,
+        title,
+        signed_on,
+        valid_until,
+        scope,
+        part_numbers,
+        destinations,
+        end_use,
+        end_use_text,
+        role,
+        end_users,
+        clauses,
+        supersedes,
+        documents,
+    } = args;
+    let c = e.resolve_customer(&customer)?;
+    let all = scope.trim().eq_ignore_ascii_case("all");
+    let mut affirmed = Clauses::default();
+    for clause in clauses.iter().map(|c| c.trim().to_lowercase()) {
+        match clause.as_str() {
+            "no-reexport" => affirmed.no_reexport_russia_belarus = true,
+            "licence" | "license" => affirmed.acknowledges_licence_requirement = true,
+            "flow-down" => affirmed.flows_down_obligation = true,
+            other => {
+                return Err(Error::invalid(
+                    "clause",
+                    format!("'{other}' is not one of: no-reexport, licence, flow-down"),
+                ));
+            }
+        }
+    }
+    let end_users = end_users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let (name, cc) = u
+                .rsplit_once(':')
+                .ok_or_else(|| Error::invalid(format!("end_users[{i}]"), "write it as Name:CC"))?;
+            Ok(EndUserParty {
+                name: name.to_string(),
+                country: cc.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(AttestationInput {
+        customer_id: c.id,
+        kind: kind.parse()?,
+        signatory_name: signatory,
+        signatory_title: title,
+        signed_on: date("signed_on", &signed_on)?,
+        valid_until: opt_date("valid_until", valid_until.as_ref())?,
+        customer_role: role.parse()?,
+        end_use: end_use.parse()?,
+        end_use_text,
+        end_users,
+        destinations,
+        scope: ScopeInput {
+            all_products: all,
+            hs_codes: if all { vec![] } else { vec![scope] },
+            part_numbers,
+        },
+        clauses: affirmed,
+        supersedes: supersedes.map(|s| uuid("supersedes", &s)).transpose()?,
+        documents,
+    })
 }

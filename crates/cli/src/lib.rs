@@ -3,7 +3,30 @@
 //! 0 ok, 1 the order check said HOLD, 2 bad input or refused by a rule (the message names the
 //! field or row), 3 anything else.
 
+/// `println!` for this crate: standard output that a closed pipe ends quietly. When the reader
+/// stops (`enduse customer list | head`), the next write fails with a broken pipe; std's
+/// `println!` panics there (exit 101). This exits with 141 (128 + SIGPIPE, what a shell reports
+/// for a program a closed pipe stopped) without a word: never 0, which `check` gives CLEAR.
+macro_rules! println {
+    ($($arg:tt)*) => {
+        $crate::write_line(format_args!($($arg)*))
+    };
+}
+
 mod commands;
+
+#[doc(hidden)]
+pub fn write_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(line).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        eprintln!("error: writing to standard output: {e}");
+        std::process::exit(3);
+    }
+}
 
 use std::path::PathBuf;
 
@@ -57,6 +80,12 @@ pub enum Command {
     #[command(subcommand)]
     Report(ReportCmd),
     /// The shipping gate: CLEAR, or HOLD with every reason (exit code 1)
+    #[command(after_help = "Exit codes:\n  \
+        0  CLEAR: the only code that lets the order ship\n  \
+        1  HOLD: every reason is printed; a stored record that cannot be read holds too, named\n  \
+        2  the input was refused (unknown customer, bad HS code or date): nothing was decided\n  \
+        3  the check could not run (database missing, locked or damaged): nothing was decided\n\n\
+        Scripts must ship only on 0: treat 1, 2 and 3 alike as do-not-ship.")]
     Check {
         #[arg(long)]
         customer: String,
@@ -381,46 +410,17 @@ pub enum FollowUpCmd {
 #[derive(Subcommand, Debug)]
 pub enum AttestationCmd {
     /// Log a signed attestation (status: submitted)
-    Log {
+    Log(AttestationArgs),
+    /// Correct a submitted attestation or one sent back for changes (the flags of `log`, which
+    /// replace its content; documents given are attached). It returns to submitted; whoever
+    /// amends it cannot approve it.
+    Amend {
+        attestation: String,
+        #[command(flatten)]
+        args: AttestationArgs,
+        /// Refuse if the attestation changed since this version was read
         #[arg(long)]
-        customer: String,
-        /// end_use_statement | no_russia_clause | chpl_certification
-        #[arg(long)]
-        kind: String,
-        #[arg(long)]
-        signatory: String,
-        #[arg(long)]
-        title: Option<String>,
-        #[arg(long)]
-        signed_on: String,
-        #[arg(long)]
-        valid_until: Option<String>,
-        /// HS codes (4 or 6 digits), comma-separated, or "all"
-        #[arg(long)]
-        scope: String,
-        #[arg(long = "part-numbers", value_delimiter = ',')]
-        part_numbers: Vec<String>,
-        /// Destination countries, comma-separated
-        #[arg(long, value_delimiter = ',')]
-        destinations: Vec<String>,
-        /// consume | incorporate | stock | resell | other
-        #[arg(long)]
-        end_use: String,
-        #[arg(long)]
-        end_use_text: Option<String>,
-        /// purchaser | intermediate_consignee | ultimate_consignee | end_user
-        #[arg(long, default_value = "purchaser")]
-        role: String,
-        /// An end user as "Name:CC" (repeatable)
-        #[arg(long = "end-user")]
-        end_users: Vec<String>,
-        /// Clauses affirmed: no-reexport, licence, flow-down (repeatable or comma-separated)
-        #[arg(long = "clause", value_delimiter = ',')]
-        clauses: Vec<String>,
-        #[arg(long)]
-        supersedes: Option<String>,
-        #[arg(long = "document")]
-        documents: Vec<PathBuf>,
+        expected_version: Option<i64>,
     },
     Review {
         attestation: String,
@@ -448,6 +448,50 @@ pub enum AttestationCmd {
     },
 }
 
+/// What an attestation says, as `attestation log` and `attestation amend` take it.
+#[derive(clap::Args, Debug)]
+pub struct AttestationArgs {
+    #[arg(long)]
+    customer: String,
+    /// end_use_statement | no_russia_clause | chpl_certification
+    #[arg(long)]
+    kind: String,
+    #[arg(long)]
+    signatory: String,
+    #[arg(long)]
+    title: Option<String>,
+    #[arg(long)]
+    signed_on: String,
+    #[arg(long)]
+    valid_until: Option<String>,
+    /// HS codes (4 or 6 digits), comma-separated, or "all"
+    #[arg(long)]
+    scope: String,
+    #[arg(long = "part-numbers", value_delimiter = ',')]
+    part_numbers: Vec<String>,
+    /// Destination countries, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    destinations: Vec<String>,
+    /// consume | incorporate | stock | resell | other
+    #[arg(long)]
+    end_use: String,
+    #[arg(long)]
+    end_use_text: Option<String>,
+    /// purchaser | intermediate_consignee | ultimate_consignee | end_user
+    #[arg(long, default_value = "purchaser")]
+    role: String,
+    /// An end user as "Name:CC" (repeatable)
+    #[arg(long = "end-user")]
+    end_users: Vec<String>,
+    /// Clauses affirmed: no-reexport, licence, flow-down (repeatable or comma-separated)
+    #[arg(long = "clause", value_delimiter = ',')]
+    clauses: Vec<String>,
+    #[arg(long)]
+    supersedes: Option<String>,
+    #[arg(long = "document")]
+    documents: Vec<PathBuf>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ReportCmd {
     /// Every customer's state, with counts per state
@@ -461,11 +505,18 @@ pub enum ReportCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCmd {
-    /// Recompute the hash chain; names the first broken event
+    /// Recompute the hash chain and compare every record with its events; names the first
+    /// broken event or changed record (exit 1), and prints the head to record
     Verify {
+        /// A head recorded earlier (`enduse audit head`): refuse a chain that no longer holds it
+        /// (newest events deleted, or the tail rewritten and rehashed)
+        #[arg(long, value_name = "SEQ:HASH")]
+        expect_head: Option<String>,
         #[arg(long)]
         json: bool,
     },
+    /// Print the chain head, SEQ:HASH, to record for a later `verify --expect-head`
+    Head,
     /// Write every event as JSON lines
     Export { file: PathBuf },
     /// The newest events

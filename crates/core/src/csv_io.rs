@@ -1,6 +1,11 @@
 //! Customer CSV: the import's header-mapped parsing (UTF-8 with or without BOM, quoted fields
 //! with commas and newlines) and the export, which neutralises formula injection so a cell such
-//! as `=HYPERLINK(...)` opens in a spreadsheet as text.
+//! as `=HYPERLINK(...)` opens in a spreadsheet as text (the import takes that apostrophe off
+//! again, so export then import changes nothing).
+//!
+//! The import reads the file as a stream within fixed bounds, so no file can exhaust memory:
+//! at most [`MAX_IMPORT_BYTES`], rows of at most [`MAX_ROW_BYTES`], and the first
+//! [`MAX_REPORTED_ERRORS`] bad rows reported one by one, the rest counted.
 
 use std::collections::HashMap;
 
@@ -24,6 +29,54 @@ pub const CUSTOMER_COLUMNS: [&str; 10] = [
 ];
 const REQUIRED: [&str; 3] = ["name", "country", "type"];
 
+/// The largest customer file an import reads (a 20,000-row file is about 3 MB).
+pub const MAX_IMPORT_BYTES: u64 = 50 * 1024 * 1024;
+/// The longest row an import takes (a customer's row is a few hundred bytes).
+pub const MAX_ROW_BYTES: usize = 16 * 1024;
+/// Bad rows reported one by one; past these, bad rows are only counted.
+pub const MAX_REPORTED_ERRORS: usize = 1_000;
+
+/// The bad rows of an import: the first [`MAX_REPORTED_ERRORS`] by line, and how many more.
+#[derive(Debug, Default)]
+pub struct RowErrors {
+    errors: Vec<RowError>,
+    more: u64,
+}
+
+impl RowErrors {
+    pub fn push(&mut self, error: RowError) {
+        self.errors.push(error);
+        if self.errors.len() >= 2 * MAX_REPORTED_ERRORS {
+            self.keep_first();
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn len(&self) -> u64 {
+        self.errors.len() as u64 + self.more
+    }
+
+    fn keep_first(&mut self) {
+        self.errors.sort_by_key(|e| e.line);
+        if self.errors.len() > MAX_REPORTED_ERRORS {
+            self.more += (self.errors.len() - MAX_REPORTED_ERRORS) as u64;
+            self.errors.truncate(MAX_REPORTED_ERRORS);
+        }
+    }
+
+    /// The refusal: the first bad rows by line and the count of the rest.
+    pub fn into_error(mut self) -> Error {
+        self.keep_first();
+        Error::ImportRejected {
+            errors: self.errors,
+            more: self.more,
+        }
+    }
+}
+
 pub struct ImportRow {
     pub line: u64,
     pub input: CustomerInput,
@@ -32,15 +85,15 @@ pub struct ImportRow {
 
 pub struct ParsedCsv {
     pub rows: Vec<ImportRow>,
-    pub errors: Vec<RowError>,
+    pub errors: RowErrors,
 }
 
-/// Parses the file's rows; a bad header refuses the whole file, bad rows are collected.
-pub fn parse_customer_csv(text: &str) -> Result<ParsedCsv> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// Parses the rows as they are read; a bad header refuses the whole file, bad rows are
+/// collected. Read at most [`MAX_IMPORT_BYTES`] (callers check the size first and say so).
+pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(input.take(MAX_IMPORT_BYTES));
     let headers = reader
         .headers()
         .map_err(|e| header_error(e.to_string()))?
@@ -71,7 +124,7 @@ pub fn parse_customer_csv(text: &str) -> Result<ParsedCsv> {
         )));
     }
     let mut rows = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = RowErrors::default();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -86,6 +139,14 @@ pub fn parse_customer_csv(text: &str) -> Result<ParsedCsv> {
             }
         };
         let line = record.position().map_or(0, |p| p.line());
+        if record.as_slice().len() > MAX_ROW_BYTES {
+            errors.push(RowError {
+                line,
+                field: "row".into(),
+                reason: format!("is longer than {MAX_ROW_BYTES} bytes"),
+            });
+            continue;
+        }
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -105,7 +166,7 @@ pub fn parse_customer_csv(text: &str) -> Result<ParsedCsv> {
             index
                 .get(c)
                 .and_then(|i| record.get(*i))
-                .map(str::trim)
+                .map(|v| unneutralise(v.trim()))
                 .filter(|v| !v.is_empty())
                 .map(String::from)
         };
@@ -158,6 +219,7 @@ fn header_error(reason: String) -> Error {
             field: "header".into(),
             reason,
         }],
+        more: 0,
     }
 }
 
@@ -168,11 +230,31 @@ fn reason_of(e: impl Into<Error>) -> String {
     }
 }
 
-/// A spreadsheet would run a cell starting with = + - @ (or a tab/CR) as a formula: prefix it.
+/// Whether a spreadsheet would run the cell as a formula once the apostrophes before it (its
+/// own way of saying "text") are taken away: = + - @ or a tab or carriage return.
+fn reads_as_formula(cell: &str) -> bool {
+    matches!(
+        cell.trim_start_matches('\'').chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    )
+}
+
+/// A spreadsheet would run a cell starting with = + - @ (or a tab/CR) as a formula: prefix it
+/// with an apostrophe (also when apostrophes already precede such a character, so the import's
+/// [`unneutralise`] gives back exactly the value).
 pub fn neutralise(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
+    if reads_as_formula(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// The import's inverse of [`neutralise`]: the apostrophe it added goes.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if reads_as_formula(rest) => rest,
+        _ => cell,
     }
 }
 
@@ -222,9 +304,37 @@ mod tests {
     }
 
     #[test]
+    fn what_the_export_neutralises_the_import_gives_back_exactly() {
+        for value in [
+            "=1+2", "+86 755", "-5", "@SUM(A1)", "'=quoted", "''=x", "'plain", "Acme",
+        ] {
+            assert_eq!(unneutralise(&neutralise(value)), value, "{value}");
+        }
+    }
+
+    #[test]
+    fn an_over_long_row_is_one_bad_row_and_only_the_first_thousand_bad_rows_are_listed() {
+        let mut text = String::from("name,country,type\n");
+        text.push_str(&format!("{},CN,oem\n", "x".repeat(MAX_ROW_BYTES + 1)));
+        for i in 0..5_000 {
+            text.push_str(&format!("Row {i},CN,wholesaler\n"));
+        }
+        let parsed = parse_customer_csv(text.as_bytes()).unwrap();
+        assert_eq!(parsed.errors.len(), 5_001);
+        let Error::ImportRejected { errors, more } = parsed.errors.into_error() else {
+            panic!("expected a refusal")
+        };
+        assert_eq!(errors.len(), MAX_REPORTED_ERRORS);
+        assert_eq!(more, 4_001);
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].reason.contains("longer than"), "{}", errors[0]);
+        assert_eq!(errors[1].line, 3);
+    }
+
+    #[test]
     fn an_unknown_header_is_refused_listing_the_expected_ones() {
-        let Err(Error::ImportRejected { errors }) =
-            parse_customer_csv("name,country,type,colour\n")
+        let Err(Error::ImportRejected { errors, .. }) =
+            parse_customer_csv("name,country,type,colour\n".as_bytes())
         else {
             panic!("expected a refusal")
         };
@@ -235,7 +345,7 @@ mod tests {
     #[test]
     fn quoted_fields_with_commas_and_newlines_and_a_bom_parse() {
         let text = "\u{feff}name,country,type,address\n\"Acme, Ltd.\",CN,oem,\"Room 1\nBuilding 2\"\nB,HK,broker,\n";
-        let parsed = parse_customer_csv(text).unwrap();
+        let parsed = parse_customer_csv(text.as_bytes()).unwrap();
         assert!(parsed.errors.is_empty());
         assert_eq!(parsed.rows[0].input.name, "Acme, Ltd.");
         assert_eq!(

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::model::*;
 use crate::store::documents::sha256_hex;
 use crate::store::{self, Change};
-use crate::{Enduse, Result};
+use crate::{Enduse, Error, Result};
 
 const CITIES: &[(&str, &str)] = &[
     ("深圳", "Shenzhen"),
@@ -196,8 +196,9 @@ struct Demo<'c, 't> {
 }
 
 impl Enduse {
-    /// Writes the demo dataset in one transaction. Users are added once; customers are added
-    /// with external ids `DEMO-<seed>-<n>` so a second run with another seed adds more.
+    /// Writes the demo dataset in one transaction, only into a database without customers (a
+    /// new one, perhaps with its first users): fake customers and demo managers with known
+    /// emails must never mix with a real record. Demo users are added once, by email.
     pub fn load_demo(
         &self,
         customers: u32,
@@ -206,6 +207,16 @@ impl Enduse {
         now: Timestamp,
     ) -> Result<DemoSummary> {
         self.write(None, now, |ch| {
+            let existing = store::customers::count_customers(ch.tx)?;
+            if existing > 0 {
+                return Err(Error::forbidden(
+                    "load demo",
+                    format!(
+                        "the database already holds {existing} customers; demo data goes only \
+                         into a new database"
+                    ),
+                ));
+            }
             let mut demo = Demo {
                 ch,
                 rng: ChaCha8Rng::seed_from_u64(seed),

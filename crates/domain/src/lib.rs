@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod country;
 mod error;
 pub mod hs;
+pub mod input;
 pub mod model;
 pub mod reference;
 pub mod rules;

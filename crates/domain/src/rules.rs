@@ -61,6 +61,16 @@ pub struct HitTerms {
     pub score: u8,
 }
 
+/// A stored record of the customer's whose terms could not be read (a value the store cannot
+/// decode). The rules hold the customer and name the record: skipping it could clear an order a
+/// red flag or a hit should hold, and failing would stop every other customer's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub entity: String,
+    pub id: Uuid,
+    pub reason: String,
+}
+
 /// Everything the state rule looks at for one customer.
 #[derive(Debug, Clone, Default)]
 pub struct CustomerFacts {
@@ -68,6 +78,7 @@ pub struct CustomerFacts {
     pub letters: Vec<LetterTerms>,
     pub flags: Vec<FlagTerms>,
     pub open_hits: Vec<HitTerms>,
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// The validity an attestation gets when none is given: the policy's months after signing.
@@ -221,6 +232,7 @@ pub enum ReasonCode {
     LetterAcknowledged,
     NotContacted,
     NotCovered,
+    RecordUnreadable,
     RedFlagOpen,
     ScreeningHit,
     ScreeningHitOpen,
@@ -242,6 +254,7 @@ impl ReasonCode {
             ReasonCode::LetterAcknowledged => "letter_acknowledged",
             ReasonCode::NotContacted => "not_contacted",
             ReasonCode::NotCovered => "not_covered",
+            ReasonCode::RecordUnreadable => "record_unreadable",
             ReasonCode::RedFlagOpen => "red_flag_open",
             ReasonCode::ScreeningHit => "screening_hit",
             ReasonCode::ScreeningHitOpen => "screening_hit_open",
@@ -290,6 +303,17 @@ fn hit_reason(code: ReasonCode, h: &HitTerms) -> Reason {
             h.score, h.entry_name, h.list
         ),
         Some(h.id),
+    )
+}
+
+fn unreadable_reason(u: &Unreadable) -> Reason {
+    Reason::new(
+        ReasonCode::RecordUnreadable,
+        format!(
+            "The stored {} {} cannot be read ({}); a compliance manager must repair it",
+            u.entity, u.id, u.reason
+        ),
+        Some(u.id),
     )
 }
 
@@ -343,6 +367,11 @@ pub fn customer_state(
                 None,
             )],
         );
+    }
+
+    if !facts.unreadable.is_empty() {
+        let reasons = facts.unreadable.iter().map(unreadable_reason).collect();
+        return (CustomerState::OnHold, reasons);
     }
 
     if !facts.open_hits.is_empty() {
@@ -571,6 +600,7 @@ pub fn check_order(
     if customer.status == CustomerStatus::OnHold {
         reasons.push(on_hold_reason(customer.status_reason.as_deref()));
     }
+    reasons.extend(facts.unreadable.iter().map(unreadable_reason));
     for h in &facts.open_hits {
         reasons.push(hit_reason(ReasonCode::ScreeningHitOpen, h));
     }
@@ -622,8 +652,15 @@ pub fn check_order(
     }
 }
 
-/// Four-eyes and role checks before a review is recorded.
-pub fn authorize_review(reviewer: &User, attestation: &Attestation) -> Result<()> {
+/// Four-eyes and role checks before a review is recorded. Four eyes by content: whoever shaped
+/// what is approved cannot approve it. `contributors` are the users who logged, amended or
+/// attached a document to the attestation (the store derives them from its events), so a
+/// manager who amends a rep's attestation cannot then approve it.
+pub fn authorize_review(
+    reviewer: &User,
+    attestation: &Attestation,
+    contributors: &[Uuid],
+) -> Result<()> {
     if reviewer.role != Role::ComplianceManager {
         return Err(Error::forbidden(
             "review",
@@ -638,6 +675,13 @@ pub fn authorize_review(reviewer: &User, attestation: &Attestation) -> Result<()
             "review",
             "four-eyes rule: you logged this attestation, so another compliance manager must \
              review it",
+        ));
+    }
+    if contributors.contains(&reviewer.id) {
+        return Err(Error::forbidden(
+            "review",
+            "four-eyes rule: you amended this attestation or attached one of its documents, so \
+             another compliance manager must review it",
         ));
     }
     if attestation.status != AttestationStatus::Submitted {
@@ -859,6 +903,28 @@ mod tests {
         let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
         assert_eq!(state, CustomerState::Blocked);
         assert!(reasons[0].message.contains("SDN match"));
+    }
+
+    #[test]
+    fn an_unreadable_record_holds_the_customer_and_its_orders_naming_the_record() {
+        let c = customer("CN");
+        let id = Uuid::nil();
+        let facts = CustomerFacts {
+            attestations: vec![approved("2024-01-01", "2024-12-31", &[])],
+            unreadable: vec![Unreadable {
+                entity: "letter".into(),
+                id,
+                reason: "'-2025-01-01' is not a YYYY-MM-DD date".into(),
+            }],
+            ..Default::default()
+        };
+        let (state, reasons) = customer_state(&c, &facts, d("2024-03-01"), &POLICY);
+        assert_eq!(state, CustomerState::OnHold);
+        assert_eq!(reasons[0].code, "record_unreadable");
+        assert_eq!(reasons[0].record_id, Some(id));
+        let check = check_order(&c, &facts, &[], None, d("2024-03-01"), &reference());
+        assert_eq!(check.decision, OrderDecision::Hold);
+        assert!(check.reasons.iter().any(|r| r.code == "record_unreadable"));
     }
 
     #[test]
@@ -1175,17 +1241,27 @@ mod tests {
     fn approval_by_the_logger_is_refused() {
         let manager = user(Role::ComplianceManager);
         let a = attestation_logged_by(&manager);
-        let err = authorize_review(&manager, &a).unwrap_err();
+        let err = authorize_review(&manager, &a, &[]).unwrap_err();
         assert!(err.to_string().contains("four-eyes"), "{err}");
-        assert!(authorize_review(&user(Role::ComplianceManager), &a).is_ok());
+        assert!(authorize_review(&user(Role::ComplianceManager), &a, &[]).is_ok());
+    }
+
+    #[test]
+    fn approval_by_whoever_amended_or_attached_a_document_is_refused() {
+        let a = attestation_logged_by(&user(Role::SalesRep));
+        let amender = user(Role::ComplianceManager);
+        let err = authorize_review(&amender, &a, &[a.logged_by, amender.id]).unwrap_err();
+        assert!(err.to_string().contains("four-eyes"), "{err}");
+        let other = user(Role::ComplianceManager);
+        assert!(authorize_review(&other, &a, &[a.logged_by, amender.id]).is_ok());
     }
 
     #[test]
     fn only_compliance_managers_review() {
         let rep = user(Role::SalesRep);
         let a = attestation_logged_by(&user(Role::SalesRep));
-        assert!(authorize_review(&rep, &a).is_err());
-        assert!(authorize_review(&user(Role::Admin), &a).is_err());
+        assert!(authorize_review(&rep, &a, &[]).is_err());
+        assert!(authorize_review(&user(Role::Admin), &a, &[]).is_err());
     }
 
     #[test]

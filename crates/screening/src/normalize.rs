@@ -3,6 +3,13 @@
 //! punctuation, stop words and legal-form words ("Co., Ltd.", "OOO", "Joint Stock Company",
 //! "有限公司", "and any successor, sub-unit, or subsidiary thereof"), and cuts Chinese and Japanese
 //! text, which has no spaces, into overlapping character pairs so names in Han script can match.
+//!
+//! Text a person cannot see does not change a name: format characters (General_Category Cf:
+//! zero-width space and joiner, soft hyphen, bidi controls) are removed, and in a word that is
+//! Latin or could pass for Latin, Cyrillic and Greek letters that look Latin are folded to the
+//! Latin letter (a skeleton, as Unicode TS #39 describes): "Rоsnеft" with Cyrillic о and е is
+//! "rosneft". A word written in Cyrillic or Greek with letters that do not look Latin
+//! ("РОСНЕФТЬ") keeps its script, so list names in those scripts still match their own kind.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -133,6 +140,57 @@ pub fn is_cjk_token(token: &str) -> bool {
     token.chars().next().is_some_and(is_cjk)
 }
 
+/// The Latin letter a Cyrillic or Greek letter is mistaken for (after the confusables of Unicode
+/// TS #39), in both cases: the upper-case forms matter, as a name is often written in capitals.
+fn latin_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'А' | 'а' | 'Α' | 'α' => 'a',
+        'В' | 'Β' | 'β' => 'b',
+        'С' | 'с' | 'ϲ' | 'Ϲ' => 'c',
+        'Ԁ' | 'ԁ' => 'd',
+        'Е' | 'е' | 'Ε' => 'e',
+        'Н' | 'Һ' | 'һ' | 'Η' => 'h',
+        'І' | 'і' | 'Ι' | 'ι' => 'i',
+        'Ј' | 'ј' | 'ϳ' => 'j',
+        'К' | 'к' | 'Κ' | 'κ' => 'k',
+        'Ӏ' | 'ӏ' => 'l',
+        'М' | 'Μ' => 'm',
+        'Ν' => 'n',
+        'О' | 'о' | 'Ο' | 'ο' => 'o',
+        'Р' | 'р' | 'Ρ' | 'ρ' => 'p',
+        'Ԛ' | 'ԛ' => 'q',
+        'Ѕ' | 'ѕ' => 's',
+        'Т' | 'Τ' => 't',
+        'υ' => 'u',
+        'ν' => 'v',
+        'Ԝ' | 'ԝ' => 'w',
+        'Х' | 'х' | 'Χ' | 'χ' => 'x',
+        'У' | 'у' | 'Ү' | 'ү' | 'Υ' => 'y',
+        'Ζ' => 'z',
+        _ => return None,
+    })
+}
+
+/// Folds a word's letters: to their Latin lookalikes when the word mixes Latin with lookalikes
+/// or is made of lookalikes only (it reads as Latin), then case and special letters.
+fn fold_word(raw: &str, out: &mut String) {
+    let lookalikes = raw
+        .chars()
+        .filter(|&c| latin_lookalike(c).is_some())
+        .count();
+    let latin = raw.chars().any(|c| c.is_ascii_alphabetic());
+    let other_letters = raw
+        .chars()
+        .any(|c| c.is_alphabetic() && !c.is_ascii() && latin_lookalike(c).is_none());
+    let skeleton = lookalikes > 0 && (latin || !other_letters);
+    for c in raw.chars() {
+        match latin_lookalike(c).filter(|_| skeleton) {
+            Some(l) => out.push(l),
+            None => fold_letter(c, out),
+        }
+    }
+}
+
 /// Letters that NFKD does not decompose into a base letter and a mark.
 fn fold_letter(c: char, out: &mut String) {
     match c {
@@ -156,11 +214,16 @@ enum Piece {
 /// Splits folded text into words and runs of Han or kana.
 fn pieces(name: &str) -> Vec<Piece> {
     let mut pieces = Vec::new();
+    // The word's letters as written (folded when it ends: whether a Cyrillic letter is taken
+    // for Latin depends on the whole word).
     let mut word = String::new();
     let mut han = String::new();
     let flush = |word: &mut String, han: &mut String, pieces: &mut Vec<Piece>| {
         if !word.is_empty() {
-            pieces.push(Piece::Word(std::mem::take(word)));
+            let mut folded = String::with_capacity(word.len());
+            fold_word(word, &mut folded);
+            word.clear();
+            pieces.push(Piece::Word(folded));
         }
         if !han.is_empty() {
             pieces.push(Piece::Han(std::mem::take(han)));
@@ -179,10 +242,14 @@ fn pieces(name: &str) -> Vec<Piece> {
             if !han.is_empty() {
                 flush(&mut String::new(), &mut han, &mut pieces);
             }
-            fold_letter(c, &mut word);
-        } else if matches!(c, '\'' | '’' | '‘' | '`' | '´' | 'ʼ' | '.') || c.is_control() {
-            // Apostrophes, dots and stray control characters (a Windows-1252 quote read as
-            // Latin-1) join: "QAR'AWI" is "qarawi", "L.L.C." is "llc".
+            word.push(c);
+        } else if matches!(c, '\'' | '’' | '‘' | '`' | '´' | 'ʼ' | '.')
+            || c.is_control()
+            || enduse_domain::input::is_format(c)
+        {
+            // Apostrophes, dots, stray control characters (a Windows-1252 quote read as
+            // Latin-1) and invisible format characters join: "QAR'AWI" is "qarawi", "L.L.C."
+            // is "llc", "Hua<zero-width space>wei" is "huawei".
         } else {
             flush(&mut word, &mut han, &mut pieces);
         }
@@ -373,6 +440,35 @@ mod tests {
         assert_eq!(
             tokens("Huawei 华为技术 Co., Ltd."),
             ["huawei", "华为", "为技", "技术"]
+        );
+    }
+
+    #[test]
+    fn invisible_format_characters_do_not_split_or_change_a_name() {
+        for hidden in [
+            "Hua\u{200B}wei Tech\u{00AD}nologies",
+            "Hua\u{200D}wei Techno\u{2060}logies",
+            "\u{202E}Huawei\u{202C} Technologies\u{FEFF}",
+            "Hua\u{200C}wei Technologies\u{E0041}",
+        ] {
+            assert_eq!(normalize(hidden), "huawei technologies", "{hidden:?}");
+        }
+    }
+
+    #[test]
+    fn cyrillic_and_greek_letters_that_look_latin_fold_to_a_skeleton() {
+        // Cyrillic Р (P), О, С, Е, А and Greek Τ, Ο, Ν inside Latin names.
+        assert_eq!(normalize("R\u{043E}sn\u{0435}ft"), "rosneft");
+        assert_eq!(normalize("\u{0420}ETRO\u{0421}HINA"), "petrochina");
+        assert_eq!(
+            normalize("Hu\u{0430}wei T\u{0435}chnologies"),
+            "huawei technologies"
+        );
+        assert_eq!(normalize("T\u{039F}\u{039D}G"), "tong");
+        // A word of lookalikes only reads as Latin: "РАО" could be "PAO".
+        assert_eq!(
+            normalize("\u{0420}\u{0410}\u{041E} KAMAZ"),
+            normalize("PAO KAMAZ")
         );
     }
 

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text, ts_text};
+use super::{Affects, Cols, FactRow, Put, Record, fact_row, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::{Attestation, Review};
 use crate::rules::AttestationTerms;
@@ -105,6 +105,22 @@ pub fn list_attestations_for_customer(
 }
 
 /// Submitted attestations awaiting review, oldest logged first.
+/// The users who logged, amended or attached a document to an attestation, from its audit
+/// events (the record keeps only its logger and last editor): the four-eyes rule keeps them all
+/// from approving it.
+pub fn attestation_contributors(conn: &Connection, id: Uuid) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT actor_id FROM audit_event WHERE entity = 'attestation' AND entity_id = ?1 \
+           AND action IN ('attestation.log', 'attestation.amend') AND actor_id IS NOT NULL \
+         UNION \
+         SELECT e.actor_id FROM document d JOIN audit_event e \
+           ON e.entity = 'document' AND e.entity_id = d.id AND e.action = 'document.attach' \
+         WHERE d.owner_entity = 'attestation' AND d.owner_id = ?1 AND e.actor_id IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([id.to_string()], |r| Cols(r).uuid(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn list_submitted_attestations(conn: &Connection, limit: u64) -> Result<Vec<Attestation>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM attestation WHERE status = 'submitted' AND archived = 0 \
@@ -147,19 +163,15 @@ pub fn each_attestation_sent_back(
     Ok(())
 }
 
-fn terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, AttestationTerms)> {
-    let c = Cols(row);
-    Ok((
-        c.uuid(0)?,
-        AttestationTerms {
-            id: c.uuid(1)?,
-            status: c.parsed(2)?,
-            signed_on: c.date(3)?,
-            valid_until: c.date(4)?,
-            supersedes: c.opt_uuid(5)?,
-            scope: c.json(6)?,
-        },
-    ))
+fn terms(c: &Cols<'_, '_>) -> rusqlite::Result<AttestationTerms> {
+    Ok(AttestationTerms {
+        id: c.uuid(1)?,
+        status: c.parsed(2)?,
+        signed_on: c.date(3)?,
+        valid_until: c.date(4)?,
+        supersedes: c.opt_uuid(5)?,
+        scope: c.json(6)?,
+    })
 }
 
 const TERMS: &str = "customer_id, id, status, signed_on, valid_until, supersedes, scope";
@@ -169,46 +181,43 @@ const TERMS: &str = "customer_id, id, status, signed_on, valid_until, supersedes
 pub fn all_attestation_terms(
     conn: &Connection,
     with_scope: bool,
-) -> Result<Vec<(Uuid, AttestationTerms)>> {
+) -> Result<Vec<FactRow<AttestationTerms>>> {
     if with_scope {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {TERMS} FROM attestation WHERE archived = 0"
         ))?;
-        let rows = stmt.query_map([], terms_from_row)?;
+        let rows = stmt.query_map([], fact_row("attestation", terms))?;
         return Ok(rows.collect::<rusqlite::Result<_>>()?);
     }
     let mut stmt = conn.prepare_cached(
         "SELECT customer_id, id, status, signed_on, valid_until, supersedes FROM attestation \
          WHERE archived = 0",
     )?;
-    let rows = stmt.query_map([], |row| {
-        let c = Cols(row);
-        Ok((
-            c.uuid(0)?,
-            AttestationTerms {
+    let rows = stmt.query_map(
+        [],
+        fact_row("attestation", |c| {
+            Ok(AttestationTerms {
                 id: c.uuid(1)?,
                 status: c.parsed(2)?,
                 signed_on: c.date(3)?,
                 valid_until: c.date(4)?,
                 supersedes: c.opt_uuid(5)?,
                 scope: Default::default(),
-            },
-        ))
-    })?;
+            })
+        }),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn attestation_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
-) -> Result<Vec<AttestationTerms>> {
+) -> Result<Vec<FactRow<AttestationTerms>>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id = ?1"
     ))?;
-    let rows = stmt.query_map([customer_id.to_string()], terms_from_row)?;
-    Ok(rows
-        .map(|r| r.map(|(_, t)| t))
-        .collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map([customer_id.to_string()], fact_row("attestation", terms))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 const REVIEW_COLUMNS: &str = "id, attestation_id, decision, reason, reviewer_id, reviewed_at, \
@@ -287,11 +296,11 @@ pub fn list_reviews_for_attestation(
 pub fn attestation_terms_for_customers(
     conn: &Connection,
     ids: &str,
-) -> Result<Vec<(Uuid, AttestationTerms)>> {
+) -> Result<Vec<FactRow<AttestationTerms>>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id IN \
          (SELECT value FROM json_each(?1))"
     ))?;
-    let rows = stmt.query_map([ids], terms_from_row)?;
+    let rows = stmt.query_map([ids], fact_row("attestation", terms))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -339,10 +339,27 @@ pub fn count_events(conn: &Connection) -> Result<i64> {
 #[ts(export)]
 pub struct ChainReport {
     pub events: i64,
+    /// The chain holds and every record equals what its events give.
     pub ok: bool,
-    /// The first event whose link or hash does not hold.
+    /// The first event whose link or hash does not hold (or the recorded head that is gone).
     pub first_broken: Option<BrokenLink>,
+    /// The sequence and hash of the newest event that held: the head to record (`SEQ:HASH`)
+    /// for a later verify to compare.
+    pub last_seq: i64,
     pub last_hash: String,
+    /// The first record that differs from the newest value its events give (a table edited
+    /// without an event); checked when the chain holds.
+    pub record_mismatch: Option<RecordMismatch>,
+}
+
+/// A record whose stored row is not what its events give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RecordMismatch {
+    pub table: String,
+    pub id: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -410,6 +427,7 @@ fn join_segments(segments: Vec<Result<Segment>>) -> Result<ChainReport> {
     let mut events = 0;
     let mut prev = GENESIS_HASH.to_string();
     let mut expected_seq = 1;
+    let mut last_seq = 0;
     let mut broken = None;
     for segment in segments {
         let segment = segment?;
@@ -437,6 +455,7 @@ fn join_segments(segments: Vec<Result<Segment>>) -> Result<ChainReport> {
         }
         if let Some((seq, hash)) = segment.good {
             expected_seq = seq + 1;
+            last_seq = seq;
             prev = hash;
         }
         broken = segment.broken;
@@ -445,8 +464,146 @@ fn join_segments(segments: Vec<Result<Segment>>) -> Result<ChainReport> {
         events,
         ok: broken.is_none(),
         first_broken: broken,
+        last_seq,
         last_hash: prev,
+        record_mismatch: None,
     })
+}
+
+/// A head recorded earlier (`audit head`, a backup, the team hub): the sequence and hash of
+/// what was then the newest event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::str::FromStr for ExpectedHead {
+    type Err = Error;
+
+    /// `SEQ:HASH`, as `audit head` prints it.
+    fn from_str(text: &str) -> Result<Self> {
+        let bad = || Error::invalid("expect_head", format!("'{text}' is not SEQ:HASH"));
+        let (seq, hash) = text.trim().split_once(':').ok_or_else(bad)?;
+        let seq: i64 = seq.parse().map_err(|_| bad())?;
+        let hash = hash.to_ascii_lowercase();
+        if seq < 0 || hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        Ok(ExpectedHead { seq, hash })
+    }
+}
+
+/// Whether the chain still holds the head recorded earlier: the event at its sequence is
+/// there with its hash. A chain whose newest events were deleted, or whose tail was rewritten
+/// and rehashed (which verifies on its own), fails here.
+pub fn check_head(conn: &Connection, expected: &ExpectedHead) -> Result<Option<BrokenLink>> {
+    let found: Option<String> = conn
+        .query_row(
+            "SELECT hash FROM audit_event WHERE seq = ?1",
+            [expected.seq],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let head = chain_head(conn)?;
+    Ok(match found {
+        _ if expected.seq == 0 => None,
+        None => Some(BrokenLink {
+            seq: expected.seq,
+            reason: format!(
+                "the recorded head, event {}, is gone: the chain now ends at event {} (events \
+                 were deleted)",
+                expected.seq, head.seq
+            ),
+        }),
+        Some(hash) if hash != expected.hash => Some(BrokenLink {
+            seq: expected.seq,
+            reason: format!(
+                "event {} is not the one recorded (its hash is {hash}, {} was recorded): the \
+                 chain was rewritten",
+                expected.seq, expected.hash
+            ),
+        }),
+        Some(_) => None,
+    })
+}
+
+/// Rebuilds every record from the events (into a database in memory) and compares each record
+/// table with this one's, row by row: the first row changed, added or removed without an event
+/// is named. The chain is checked apart (`verify_chain_on`); this catches what it cannot, a
+/// table edited directly.
+pub fn verify_records(conn: &Connection) -> Result<Option<RecordMismatch>> {
+    let mut replayed = crate::open(std::path::Path::new(":memory:"))?;
+    let tx = crate::begin_write(&mut replayed)?;
+    for_each_event(conn, |e| apply_event(&tx, &e))?;
+    tx.commit()?;
+    for kind in crate::registry::KINDS {
+        for table in kind.tables {
+            if let Some(m) = compare_table(conn, &replayed, table)? {
+                return Ok(Some(m));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn compare_table(
+    conn: &Connection,
+    replayed: &Connection,
+    table: &str,
+) -> Result<Option<RecordMismatch>> {
+    use rusqlite::types::Value as Sql;
+    let sql = format!("SELECT * FROM {table} ORDER BY 1, 2");
+    let mut stored = conn.prepare(&sql)?;
+    let names: Vec<String> = stored.column_names().map(str::to_string).collect();
+    let mut from_events = replayed.prepare(&sql)?;
+    let (mut a, mut b) = (stored.query([])?, from_events.query([])?);
+    let values = |row: &rusqlite::Row<'_>| -> rusqlite::Result<Vec<Sql>> {
+        (0..names.len()).map(|i| row.get::<_, Sql>(i)).collect()
+    };
+    let id_of = |v: &[Sql]| match &v[0] {
+        Sql::Text(t) => t.clone(),
+        other => format!("{other:?}"),
+    };
+    let mismatch = |id: String, reason: String| {
+        Ok(Some(RecordMismatch {
+            table: table.to_string(),
+            id,
+            reason,
+        }))
+    };
+    loop {
+        let x = a.next()?.map(values).transpose()?;
+        let y = b.next()?.map(values).transpose()?;
+        match (x, y) {
+            (None, None) => return Ok(None),
+            (Some(x), None) => {
+                return mismatch(id_of(&x), "the row has no event (added directly)".into());
+            }
+            (None, Some(y)) => {
+                return mismatch(id_of(&y), "the row its events give is gone".into());
+            }
+            (Some(x), Some(y)) if x == y => {}
+            (Some(x), Some(y)) if x[0] == y[0] => {
+                let i = (0..names.len()).find(|&i| x[i] != y[i]).unwrap_or(0);
+                return mismatch(
+                    id_of(&x),
+                    format!(
+                        "{} is {:?}, its events give {:?} (changed without an event)",
+                        names[i], x[i], y[i]
+                    ),
+                );
+            }
+            (Some(x), Some(y)) => {
+                let (xi, yi) = (id_of(&x), id_of(&y));
+                return if xi < yi {
+                    mismatch(xi, "the row has no event (added directly)".into())
+                } else {
+                    mismatch(yi, "the row its events give is gone".into())
+                };
+            }
+        }
+    }
 }
 
 const BAD_LINK: &str = "its previous-hash does not match the event before it";

@@ -428,3 +428,8 @@ pub fn list_customer_countries(conn: &Connection) -> Result<Vec<String>> {
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Customers in the database, archived ones included.
+pub fn count_customers(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
+}

@@ -96,29 +96,63 @@ pub fn blob_dir(db_path: &Path) -> PathBuf {
     db_path.with_file_name(name)
 }
 
-fn blob_path(dir: &Path, sha256: &str) -> PathBuf {
-    dir.join(&sha256[..2]).join(sha256)
+/// Where the bytes of `sha256` live. The hash comes from a row (or an event being replayed): it
+/// must be 64 lower-case hex digits before it names a file, or `../../x` would reach outside
+/// the folder.
+fn blob_path(dir: &Path, sha256: &str) -> Result<PathBuf> {
+    if !is_sha256_hex(sha256) {
+        return Err(Error::Integrity {
+            sha256: sha256.chars().take(80).collect(),
+            reason: "a stored document hash is not 64 hex digits".into(),
+        });
+    }
+    Ok(dir.join(&sha256[..2]).join(sha256))
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 pub use enduse_domain::sha256_hex;
 
 /// Writes the bytes under their hash (once; identical content is stored once) and returns it.
+/// The file, its name and its folder are on disk (fsynced) before this returns, so the row
+/// committed next never names bytes a power cut lost.
 pub fn write_blob(dir: &Path, bytes: &[u8]) -> Result<String> {
+    use std::io::Write;
     let sha = sha256_hex(bytes);
-    let path = blob_path(dir, &sha);
+    let path = blob_path(dir, &sha)?;
     if !path.exists() {
         let parent = path.parent().unwrap_or(dir);
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let tmp = parent.join(format!(".{sha}.{}", Uuid::now_v7()));
-        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::io(&tmp, e))?;
+        drop(file);
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        sync_dir(parent)?;
+        sync_dir(dir)?;
     }
     Ok(sha)
 }
 
+/// Makes a folder's entries durable (the new name of a file); a no-op where folders cannot be
+/// opened for that (Windows).
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir, e))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// Reads the bytes and checks them against their hash.
 pub fn read_blob(dir: &Path, sha256: &str) -> Result<Vec<u8>> {
-    let path = blob_path(dir, sha256);
+    let path = blob_path(dir, sha256)?;
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let actual = sha256_hex(&bytes);
     if actual != sha256 {
@@ -145,4 +179,30 @@ pub fn documents_of_attestations(
         out.entry(doc.owner_id).or_default().push(doc);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_hash_that_is_not_64_hex_digits_never_names_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("secret");
+        std::fs::write(&outside, b"not a document").unwrap();
+        let docs = dir.path().join("db.documents");
+        for bad in [
+            "../secret",
+            "../../etc/passwd",
+            "ab/../../secret",
+            "",
+            "AB",
+            &"g".repeat(64),
+        ] {
+            let err = read_blob(&docs, bad).unwrap_err();
+            assert!(matches!(err, Error::Integrity { .. }), "{bad}: {err}");
+        }
+        let sha = write_blob(&docs, b"%PDF-1.7").unwrap();
+        assert_eq!(read_blob(&docs, &sha).unwrap(), b"%PDF-1.7");
+    }
 }

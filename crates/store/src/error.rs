@@ -27,8 +27,18 @@ pub enum Error {
         expected: i64,
         found: i64,
     },
-    #[error("import refused, nothing was written ({} bad row(s)):\n{}", errors.len(), errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    ImportRejected { errors: Vec<RowError> },
+    #[error(
+        "import refused, nothing was written ({} bad row(s)):\n{}{}",
+        errors.len() as u64 + more,
+        errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+        if *more > 0 { format!("\n… and {more} more bad row(s)") } else { String::new() }
+    )]
+    ImportRejected {
+        /// The first bad rows, by line (at most a thousand).
+        errors: Vec<RowError>,
+        /// Bad rows past those.
+        more: u64,
+    },
     #[error(
         "database schema version {found} is newer than this EndUse understands ({supported}); \
          open it with a newer EndUse"

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, opt_uuid_text, ts_text};
+use super::{Affects, Cols, FactRow, Put, Record, fact_row, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::Letter;
 use crate::rules::LetterTerms;
@@ -108,37 +108,34 @@ pub fn list_unacknowledged_letters(conn: &Connection) -> Result<Vec<Letter>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, LetterTerms)> {
-    let c = Cols(row);
-    Ok((
-        c.uuid(0)?,
-        LetterTerms {
-            id: c.uuid(1)?,
-            sent_on: c.opt_date(2)?,
-            ack_due: c.opt_date(3)?,
-            ack_received_on: c.opt_date(4)?,
-        },
-    ))
+fn terms(c: &Cols<'_, '_>) -> rusqlite::Result<LetterTerms> {
+    Ok(LetterTerms {
+        id: c.uuid(1)?,
+        sent_on: c.opt_date(2)?,
+        ack_due: c.opt_date(3)?,
+        ack_received_on: c.opt_date(4)?,
+    })
 }
 
 const TERMS: &str = "customer_id, id, sent_on, ack_due, ack_received_on";
 
 /// The dates of every letter, keyed by customer, for the state of all customers at once.
-pub fn all_letter_terms(conn: &Connection) -> Result<Vec<(Uuid, LetterTerms)>> {
+pub fn all_letter_terms(conn: &Connection) -> Result<Vec<FactRow<LetterTerms>>> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {TERMS} FROM letter WHERE archived = 0"))?;
-    let rows = stmt.query_map([], terms_from_row)?;
+    let rows = stmt.query_map([], fact_row("letter", terms))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn letter_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<LetterTerms>> {
+pub fn letter_terms_for_customer(
+    conn: &Connection,
+    customer_id: Uuid,
+) -> Result<Vec<FactRow<LetterTerms>>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id = ?1"
     ))?;
-    let rows = stmt.query_map([customer_id.to_string()], terms_from_row)?;
-    Ok(rows
-        .map(|r| r.map(|(_, t)| t))
-        .collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map([customer_id.to_string()], fact_row("letter", terms))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every letter of a campaign, in the order they were generated.
@@ -154,11 +151,11 @@ pub fn list_letters_for_campaign(conn: &Connection, campaign_id: Uuid) -> Result
 pub fn letter_terms_for_customers(
     conn: &Connection,
     ids: &str,
-) -> Result<Vec<(Uuid, LetterTerms)>> {
+) -> Result<Vec<FactRow<LetterTerms>>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id IN \
          (SELECT value FROM json_each(?1))"
     ))?;
-    let rows = stmt.query_map([ids], terms_from_row)?;
+    let rows = stmt.query_map([ids], fact_row("letter", terms))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

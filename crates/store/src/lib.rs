@@ -476,6 +476,39 @@ fn parse_iso_date(b: &[u8]) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
+/// One row of facts for the customer states: the customer, and the terms or, when a stored
+/// value cannot be read, the record named (`rules::Unreadable`) so the rules hold that customer
+/// instead of one bad row failing every customer's state. Column 0 is the customer id, 1 the
+/// record id; `read` reads the terms.
+pub type FactRow<T> = (Uuid, std::result::Result<T, rules::Unreadable>);
+
+pub fn fact_row<T>(
+    entity: &'static str,
+    read: impl Fn(&Cols<'_, '_>) -> rusqlite::Result<T>,
+) -> impl Fn(&Row<'_>) -> rusqlite::Result<FactRow<T>> {
+    move |row| {
+        let c = Cols(row);
+        let customer = c.uuid(0)?;
+        let id = c.uuid(1)?;
+        let terms = read(&c).map_err(|e| rules::Unreadable {
+            entity: entity.to_string(),
+            id,
+            reason: unreadable_reason(row, &e),
+        });
+        Ok((customer, terms))
+    }
+}
+
+fn unreadable_reason(row: &Row<'_>, e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(i, _, inner) => {
+            let column = row.as_ref().column_name(*i).unwrap_or("?");
+            format!("{column}: {inner}")
+        }
+        other => other.to_string(),
+    }
+}
+
 fn conv_err(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
 }

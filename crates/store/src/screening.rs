@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text, ts_text};
+use super::{Affects, Cols, FactRow, Put, Record, fact_row, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::{HitStatus, ScreeningHit, Timestamp};
 use enduse_screening::{ListEntry, ListFileDigest};
@@ -375,50 +375,47 @@ pub fn count_hits(conn: &Connection, status: HitStatus) -> Result<u64> {
 }
 
 /// (customer id, hit id, entry name, list) of every open hit, for the state of all customers.
-pub fn all_open_hit_terms(conn: &Connection) -> Result<Vec<(Uuid, crate::rules::HitTerms)>> {
+pub fn all_open_hit_terms(conn: &Connection) -> Result<Vec<FactRow<crate::rules::HitTerms>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit WHERE status = 'open'",
     )?;
-    let rows = stmt.query_map([], hit_terms_from_row)?;
+    let rows = stmt.query_map([], fact_row("screening_hit", hit_terms))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn open_hit_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
-) -> Result<Vec<crate::rules::HitTerms>> {
+) -> Result<Vec<FactRow<crate::rules::HitTerms>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit \
          WHERE status = 'open' AND customer_id = ?1",
     )?;
-    let rows = stmt.query_map([customer_id.to_string()], hit_terms_from_row)?;
-    Ok(rows
-        .map(|r| r.map(|(_, t)| t))
-        .collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map(
+        [customer_id.to_string()],
+        fact_row("screening_hit", hit_terms),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn hit_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, crate::rules::HitTerms)> {
-    let c = Cols(row);
-    Ok((
-        c.uuid(0)?,
-        crate::rules::HitTerms {
-            id: c.uuid(1)?,
-            entry_name: c.text(2)?,
-            list: c.text(3)?,
-            score: c.int(4)? as u8,
-        },
-    ))
+fn hit_terms(c: &Cols<'_, '_>) -> rusqlite::Result<crate::rules::HitTerms> {
+    Ok(crate::rules::HitTerms {
+        id: c.uuid(1)?,
+        entry_name: c.text(2)?,
+        list: c.text(3)?,
+        score: c.int(4)? as u8,
+    })
 }
 
 /// The open hits of several customers (`ids`: a JSON array of ids).
 pub fn open_hit_terms_for_customers(
     conn: &Connection,
     ids: &str,
-) -> Result<Vec<(Uuid, crate::rules::HitTerms)>> {
+) -> Result<Vec<FactRow<crate::rules::HitTerms>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit \
          WHERE status = 'open' AND customer_id IN (SELECT value FROM json_each(?1))",
     )?;
-    let rows = stmt.query_map([ids], hit_terms_from_row)?;
+    let rows = stmt.query_map([ids], fact_row("screening_hit", hit_terms))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -3,7 +3,10 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text, optional_match, ts_text};
+use super::{
+    Affects, Cols, FactRow, Put, Record, fact_row, json_text, opt_uuid_text, optional_match,
+    ts_text,
+};
 use crate::Result;
 use crate::model::{FollowUp, RedFlagObservation, Visit};
 use crate::rules::FlagTerms;
@@ -203,17 +206,13 @@ pub fn open_red_flag_customers(conn: &Connection) -> Result<Vec<Uuid>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn flag_terms_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Uuid, FlagTerms)> {
-    let c = Cols(row);
-    Ok((
-        c.uuid(0)?,
-        FlagTerms {
-            id: c.uuid(1)?,
-            flag_id: c.text(2)?,
-            observed_on: c.date(3)?,
-            resolved_on: c.opt_date(4)?,
-        },
-    ))
+fn flag_terms(c: &Cols<'_, '_>) -> rusqlite::Result<FlagTerms> {
+    Ok(FlagTerms {
+        id: c.uuid(1)?,
+        flag_id: c.text(2)?,
+        observed_on: c.date(3)?,
+        resolved_on: c.opt_date(4)?,
+    })
 }
 
 const FLAG_TERMS: &str = "customer_id, id, flag_id, observed_on, resolved_on";
@@ -223,23 +222,30 @@ const FLAG_TERMS: &str = "customer_id, id, flag_id, observed_on, resolved_on";
 pub fn open_flag_terms_on(
     conn: &Connection,
     on: chrono::NaiveDate,
-) -> Result<Vec<(Uuid, FlagTerms)>> {
+) -> Result<Vec<FactRow<FlagTerms>>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {FLAG_TERMS} FROM red_flag_observation \
          WHERE observed_on <= ?1 AND (resolved_on IS NULL OR resolved_on > ?1)"
     ))?;
-    let rows = stmt.query_map([on.to_string()], flag_terms_from_row)?;
+    let rows = stmt.query_map(
+        [on.to_string()],
+        fact_row("red_flag_observation", flag_terms),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn flag_terms_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<FlagTerms>> {
+pub fn flag_terms_for_customer(
+    conn: &Connection,
+    customer_id: Uuid,
+) -> Result<Vec<FactRow<FlagTerms>>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id = ?1"
     ))?;
-    let rows = stmt.query_map([customer_id.to_string()], flag_terms_from_row)?;
-    Ok(rows
-        .map(|r| r.map(|(_, t)| t))
-        .collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map(
+        [customer_id.to_string()],
+        fact_row("red_flag_observation", flag_terms),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 const FOLLOW_UP_COLUMNS: &str = "id, customer_id, visit_id, action, due_on, owner_id, done_on, \
@@ -365,11 +371,11 @@ pub fn list_follow_ups(
 }
 
 /// The red flags of several customers (`ids`: a JSON array of ids).
-pub fn flag_terms_for_customers(conn: &Connection, ids: &str) -> Result<Vec<(Uuid, FlagTerms)>> {
+pub fn flag_terms_for_customers(conn: &Connection, ids: &str) -> Result<Vec<FactRow<FlagTerms>>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id IN \
          (SELECT value FROM json_each(?1))"
     ))?;
-    let rows = stmt.query_map([ids], flag_terms_from_row)?;
+    let rows = stmt.query_map([ids], fact_row("red_flag_observation", flag_terms))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -135,6 +135,7 @@ struct CheckedAttestation {
 fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestation> {
     let signatory_name = required("signatory_name", &input.signatory_name)?;
     not_future("signed_on", input.signed_on, now)?;
+    crate::input::opt_date("valid_until", input.valid_until)?;
     if let Some(until) = input.valid_until {
         rules::check_valid_until(input.signed_on, until)?;
     }
@@ -371,7 +372,8 @@ impl Enduse {
             let reviewer = actor_user(ch, "review")?;
             let old = store_attestations::get_attestation(ch.tx, id)?
                 .ok_or_else(|| Error::not_found("attestation", id))?;
-            rules::authorize_review(&reviewer, &old)?;
+            let contributors = store_attestations::attestation_contributors(ch.tx, id)?;
+            rules::authorize_review(&reviewer, &old, &contributors)?;
             let status = rules::review_outcome(decision, reason.as_deref())?;
             let review = Review {
                 id: Uuid::now_v7(),

@@ -881,7 +881,10 @@ impl Enduse {
         })
     }
 
-    /// Marks a campaign's unsent letters (or the given ones) as sent by a channel on a day.
+    /// Marks a campaign's unsent letters (or the given ones) as sent by a channel on a day, and
+    /// freezes each: its PDF, rendered now with the addressee and letterhead of now, is stored
+    /// under its SHA-256 (`pdf_sha256`), and every later copy of a sent letter is those bytes
+    /// (a customer's new address or a new letterhead never changes what was sent).
     pub fn mark_letters_sent(
         &self,
         actor: Uuid,
@@ -892,11 +895,16 @@ impl Enduse {
         now: Timestamp,
     ) -> Result<u64> {
         super::not_future("sent_on", sent_on, now)?;
-        self.write(Some(actor), now, |ch| {
-            actor_user(ch, "mark letters sent")?;
-            let wanted: HashSet<Uuid> = letter_ids.iter().copied().collect();
-            let mut n = 0;
-            for old in store_letters::list_letters_for_campaign(ch.tx, campaign_id)? {
+        let wanted: HashSet<Uuid> = letter_ids.iter().copied().collect();
+        // Rendered before the write transaction (typesetting takes a while; the write lock is
+        // not held meanwhile); the write refuses letters changed in between.
+        let (sent, docs, settings) = self.read(|conn| {
+            let campaign = store_campaigns::get_campaign(conn, campaign_id)?
+                .ok_or_else(|| Error::not_found("campaign", campaign_id))?;
+            let ctx = MergeContext::load(conn)?;
+            let mut sent = Vec::new();
+            let mut docs = Vec::new();
+            for old in store_letters::list_letters_for_campaign(conn, campaign_id)? {
                 if old.sent_on.is_some() || (!wanted.is_empty() && !wanted.contains(&old.id)) {
                     continue;
                 }
@@ -913,11 +921,48 @@ impl Enduse {
                     version: old.version + 1,
                     ..old.clone()
                 };
-                ch.write("letter.send", Some(&old), &letter)?;
-                n += 1;
+                let c = store_customers::get_customer(conn, letter.customer_id)?
+                    .ok_or_else(|| Error::not_found("customer", letter.customer_id))?;
+                docs.push(stored_letter_doc(&ctx, &c, Some(&campaign.name), &letter));
+                sent.push((old, letter));
             }
-            Ok(n)
+            Ok((sent, docs, ctx.settings))
+        })?;
+        let mut hashes = Vec::with_capacity(docs.len());
+        if !docs.is_empty() {
+            let dir = self.documents_dir();
+            for pdf in renderer_for(&settings)?.render_each_with(&docs, &|| {}) {
+                let pdf = pdf.map_err(|e| Error::invalid("letters", e.to_string()))?;
+                hashes.push(store::documents::write_blob(&dir, &pdf)?);
+            }
+        }
+        self.write(Some(actor), now, |ch| {
+            actor_user(ch, "mark letters sent")?;
+            for ((old, letter), sha) in sent.iter().zip(hashes) {
+                let current = store_letters::get_letter(ch.tx, old.id)?
+                    .ok_or_else(|| Error::not_found("letter", old.id))?;
+                super::check_version("letter", old.id, Some(old.version), current.version)?;
+                let letter = Letter {
+                    pdf_sha256: Some(sha),
+                    ..letter.clone()
+                };
+                ch.write("letter.send", Some(&current), &letter)?;
+            }
+            Ok(sent.len() as u64)
         })
+    }
+
+    /// The frozen PDF of a sent letter, if it has one (letters sent before EndUse froze them
+    /// have none, and are rendered as any other).
+    fn frozen_pdf(&self, letter: &Letter) -> Result<Option<Vec<u8>>> {
+        match (&letter.sent_on, &letter.pdf_sha256) {
+            (Some(_), Some(sha)) => match store::documents::read_blob(&self.documents_dir(), sha) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(Error::Io { .. }) => Ok(None),
+                Err(e) => Err(e),
+            },
+            _ => Ok(None),
+        }
     }
 
     /// Attaches a scanned reply (PDF or image) to a letter, e.g. with its acknowledgement.
@@ -1192,8 +1237,12 @@ impl Enduse {
                     progress(PdfProgress { done: n, total });
                 }
             };
-            for ((file, _), pdf) in docs.iter().zip(renderer.render_each_with(&only, &on_done)) {
-                let pdf = pdf.map_err(|e| Error::invalid("letters", e.to_string()))?;
+            let rendered = renderer.render_each_with(&only, &on_done);
+            for (((file, _), pdf), letter) in docs.iter().zip(rendered).zip(&letters) {
+                let pdf = match self.frozen_pdf(letter)? {
+                    Some(frozen) => frozen,
+                    None => pdf.map_err(|e| Error::invalid("letters", e.to_string()))?,
+                };
                 let path = dir.join(file);
                 std::fs::write(&path, &pdf).map_err(|e| Error::io(&path, e))?;
                 hashes.push(sha256_hex(&pdf));
@@ -1212,7 +1261,8 @@ impl Enduse {
         if !hashes.is_empty() {
             self.write(Some(actor), now, |ch| {
                 for (old, sha) in letters.iter().zip(&hashes) {
-                    if old.pdf_sha256.as_deref() == Some(sha.as_str()) {
+                    // A sent letter's hash is frozen with it.
+                    if old.pdf_sha256.as_deref() == Some(sha.as_str()) || old.sent_on.is_some() {
                         continue;
                     }
                     let current = store_letters::get_letter(ch.tx, old.id)?
@@ -1257,6 +1307,13 @@ impl Enduse {
 
     /// The PDF of one letter (for the app to show inline).
     pub fn render_letter_pdf(&self, letter_id: Uuid) -> Result<Vec<u8>> {
+        let letter = self.read(|conn| {
+            store_letters::get_letter(conn, letter_id)?
+                .ok_or_else(|| Error::not_found("letter", letter_id))
+        })?;
+        if let Some(frozen) = self.frozen_pdf(&letter)? {
+            return Ok(frozen);
+        }
         let (doc, settings) = self.read(|conn| {
             let l = store_letters::get_letter(conn, letter_id)?
                 .ok_or_else(|| Error::not_found("letter", letter_id))?;

@@ -8,7 +8,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::{
-    Enduse, actor_user, check_version, optional, policy_in, reports, require_manager, required,
+    Enduse, actor_user, check_version, optional, optional_line, policy_in, reports,
+    require_manager, required,
 };
 use crate::csv_io::{self, ImportRow};
 use crate::model::*;
@@ -57,7 +58,7 @@ fn profile_code(field: &str, input: &str) -> enduse_domain::Result<String> {
 
 /// Checks every field that needs no database; the first bad field is reported.
 fn validate(input: &CustomerInput) -> Result<CustomerFields> {
-    let website = optional("website", input.website.as_deref())?;
+    let website = optional_line("website", input.website.as_deref())?;
     if let Some(w) = &website
         && (w.contains(char::is_whitespace) || !w.contains('.'))
     {
@@ -77,7 +78,7 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
     let mut contacts = Vec::new();
     for (i, c) in input.contacts.iter().enumerate() {
         let field = |f: &str| format!("contacts[{i}].{f}");
-        let email = optional(&field("email"), c.email.as_deref())?;
+        let email = optional_line(&field("email"), c.email.as_deref())?;
         if let Some(e) = &email
             && !super::is_plausible_email(e)
         {
@@ -88,23 +89,23 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
         }
         contacts.push(Contact {
             name: required(&field("name"), &c.name)?,
-            title: optional(&field("title"), c.title.as_deref())?,
+            title: optional_line(&field("title"), c.title.as_deref())?,
             email,
-            phone: optional(&field("phone"), c.phone.as_deref())?,
+            phone: optional_line(&field("phone"), c.phone.as_deref())?,
         });
     }
     Ok(CustomerFields {
         name: required("name", &input.name)?,
-        english_name: optional("english_name", input.english_name.as_deref())?,
+        english_name: optional_line("english_name", input.english_name.as_deref())?,
         country: country::parse_country("country", &input.country)?,
         customer_type: input
             .customer_type
             .ok_or_else(|| Error::invalid("customer_type", "is required"))?,
-        city: optional("city", input.city.as_deref())?,
+        city: optional_line("city", input.city.as_deref())?,
         address: optional("address", input.address.as_deref())?,
         website,
         owner_id: input.owner_id,
-        external_id: optional("external_id", input.external_id.as_deref())?,
+        external_id: optional_line("external_id", input.external_id.as_deref())?,
         hs_codes,
         contacts,
     })
@@ -536,6 +537,19 @@ impl Enduse {
         now: Timestamp,
         on_progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
+        check_import_size(csv_text.len() as u64)?;
+        self.import_customers_from(actor, csv_text.as_bytes(), dry_run, now, on_progress)
+    }
+
+    /// The import itself, reading the CSV as a stream (see `csv_io` for its bounds).
+    fn import_customers_from(
+        &self,
+        actor: Uuid,
+        input: impl std::io::Read,
+        dry_run: bool,
+        now: Timestamp,
+        on_progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
         let mut progress = ImportProgress {
             phase: ImportPhase::Reading,
             total: 0,
@@ -543,10 +557,10 @@ impl Enduse {
             written: 0,
         };
         on_progress(progress);
-        let parsed = csv_io::parse_customer_csv(csv_text)?;
-        let mut errors: Vec<RowError> = parsed.errors;
-        progress.total = (parsed.rows.len() + errors.len()) as u64;
-        progress.validated = errors.len() as u64;
+        let parsed = csv_io::parse_customer_csv(input)?;
+        let mut errors = parsed.errors;
+        progress.total = parsed.rows.len() as u64 + errors.len();
+        progress.validated = errors.len();
         progress.phase = ImportPhase::Validating;
         on_progress(progress);
         let index = if dry_run { None } else { self.active_index()? };
@@ -608,8 +622,7 @@ impl Enduse {
             progress.validated = progress.total;
             on_progress(progress);
             if !errors.is_empty() {
-                errors.sort_by_key(|e| e.line);
-                return Err(Error::ImportRejected { errors });
+                return Err(errors.into_error());
             }
             if !dry_run {
                 progress.phase = ImportPhase::Writing;
@@ -689,11 +702,11 @@ impl Enduse {
         now: Timestamp,
         on_progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Error::invalid("file", format!("{} is not UTF-8 text: {e}", path.display()))
-        })?;
-        self.import_customers_with_progress(actor, &text, dry_run, now, on_progress)
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        check_import_size(size)?;
+        let input = std::io::BufReader::with_capacity(256 * 1024, file);
+        self.import_customers_from(actor, input, dry_run, now, on_progress)
     }
 
     /// Writes the CSV export to a file.
@@ -808,4 +821,19 @@ fn row_of(
         reasons,
         version: c.version,
     }
+}
+
+/// Refuses a customer file larger than the import reads, before reading it.
+fn check_import_size(bytes: u64) -> Result<()> {
+    if bytes > csv_io::MAX_IMPORT_BYTES {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "is {} MB; a customer import takes at most {} MB (split the file)",
+                bytes.div_ceil(1024 * 1024),
+                csv_io::MAX_IMPORT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -47,6 +47,7 @@ Please acknowledge this letter and return the enclosed attestation.";
 impl Enduse {
     pub fn record_letter(&self, actor: Uuid, input: LetterInput, now: Timestamp) -> Result<Letter> {
         not_future("sent_on", input.sent_on, now)?;
+        crate::input::opt_date("ack_due", input.ack_due)?;
         if let Some(due) = input.ack_due
             && due < input.sent_on
         {

@@ -350,7 +350,18 @@ pub(crate) fn required(field: &str, value: &str) -> Result<String> {
     if v.chars().count() > 500 {
         return Err(Error::invalid(field, "is longer than 500 characters"));
     }
+    crate::input::line(field, v)?;
     Ok(v.to_string())
+}
+
+/// An optional one-line value (a name, an id, an address on the web): as `optional`, without
+/// line breaks.
+pub(crate) fn optional_line(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let v = optional(field, value)?;
+    if let Some(v) = &v {
+        crate::input::line(field, v)?;
+    }
+    Ok(v)
 }
 
 pub(crate) fn optional(field: &str, value: Option<&str>) -> Result<Option<String>> {
@@ -359,11 +370,17 @@ pub(crate) fn optional(field: &str, value: Option<&str>) -> Result<Option<String
         Some(v) if v.chars().count() > 2000 => {
             Err(Error::invalid(field, "is longer than 2000 characters"))
         }
-        Some(v) => Ok(Some(v.to_string())),
+        Some(v) => {
+            crate::input::note(field, v)?;
+            Ok(Some(v.to_string()))
+        }
     }
 }
 
 pub(crate) fn is_plausible_email(email: &str) -> bool {
+    if email.chars().any(crate::input::is_hidden) {
+        return false;
+    }
     let mut parts = email.split('@');
     matches!(
         (parts.next(), parts.next(), parts.next()),
@@ -373,8 +390,9 @@ pub(crate) fn is_plausible_email(email: &str) -> bool {
     )
 }
 
-/// Dates of events that happened cannot be in the future.
+/// Dates of events that happened are plausible and not in the future.
 pub(crate) fn not_future(field: &str, date: NaiveDate, now: Timestamp) -> Result<()> {
+    crate::input::date(field, date)?;
     if date > now.date_naive() {
         return Err(Error::invalid(field, format!("{date} is in the future")));
     }

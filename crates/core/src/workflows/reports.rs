@@ -15,17 +15,33 @@ use super::{AttestationRecord, Enduse, policy_in};
 use crate::model::*;
 use crate::rules::{self, CustomerFacts, CustomerState, OrderCheck, Reason};
 use crate::store::{
-    attestations, customers, documents, letters, reference, screening, users, visits,
+    FactRow, attestations, customers, documents, letters, reference, screening, users, visits,
 };
 use crate::{Error, Result, hs};
 
 pub(crate) fn facts_for(conn: &Connection, customer_id: Uuid) -> Result<CustomerFacts> {
-    Ok(CustomerFacts {
-        attestations: attestations::attestation_terms_for_customer(conn, customer_id)?,
-        letters: letters::letter_terms_for_customer(conn, customer_id)?,
-        flags: visits::flag_terms_for_customer(conn, customer_id)?,
-        open_hits: screening::open_hit_terms_for_customer(conn, customer_id)?,
-    })
+    let mut facts = HashMap::new();
+    add_facts(
+        &mut facts,
+        attestations::attestation_terms_for_customer(conn, customer_id)?,
+        |f| &mut f.attestations,
+    );
+    add_facts(
+        &mut facts,
+        letters::letter_terms_for_customer(conn, customer_id)?,
+        |f| &mut f.letters,
+    );
+    add_facts(
+        &mut facts,
+        visits::flag_terms_for_customer(conn, customer_id)?,
+        |f| &mut f.flags,
+    );
+    add_facts(
+        &mut facts,
+        screening::open_hit_terms_for_customer(conn, customer_id)?,
+        |f| &mut f.open_hits,
+    );
+    Ok(facts.remove(&customer_id).unwrap_or_default())
 }
 
 /// Facts of a page of customers in four queries.
@@ -35,18 +51,26 @@ pub(crate) fn facts_for_many(
 ) -> Result<HashMap<Uuid, CustomerFacts>> {
     let ids = crate::store::ids_json(ids)?;
     let mut facts: HashMap<Uuid, CustomerFacts> = HashMap::new();
-    for (customer, terms) in attestations::attestation_terms_for_customers(conn, &ids)? {
-        facts.entry(customer).or_default().attestations.push(terms);
-    }
-    for (customer, terms) in letters::letter_terms_for_customers(conn, &ids)? {
-        facts.entry(customer).or_default().letters.push(terms);
-    }
-    for (customer, terms) in visits::flag_terms_for_customers(conn, &ids)? {
-        facts.entry(customer).or_default().flags.push(terms);
-    }
-    for (customer, terms) in screening::open_hit_terms_for_customers(conn, &ids)? {
-        facts.entry(customer).or_default().open_hits.push(terms);
-    }
+    add_facts(
+        &mut facts,
+        attestations::attestation_terms_for_customers(conn, &ids)?,
+        |f| &mut f.attestations,
+    );
+    add_facts(
+        &mut facts,
+        letters::letter_terms_for_customers(conn, &ids)?,
+        |f| &mut f.letters,
+    );
+    add_facts(
+        &mut facts,
+        visits::flag_terms_for_customers(conn, &ids)?,
+        |f| &mut f.flags,
+    );
+    add_facts(
+        &mut facts,
+        screening::open_hit_terms_for_customers(conn, &ids)?,
+        |f| &mut f.open_hits,
+    );
     Ok(facts)
 }
 
@@ -71,14 +95,19 @@ pub(crate) fn all_facts(conn: &Connection, on: NaiveDate) -> Result<HashMap<Uuid
     Ok(facts)
 }
 
-/// Files rows of one kind of fact under their customers.
+/// Files rows of one kind of fact under their customers; a row that could not be read goes to
+/// the customer's `unreadable` (the rules hold that customer, naming the record).
 pub(crate) fn add_facts<T>(
     facts: &mut HashMap<Uuid, CustomerFacts>,
-    rows: Vec<(Uuid, T)>,
+    rows: Vec<FactRow<T>>,
     field: impl Fn(&mut CustomerFacts) -> &mut Vec<T>,
 ) {
     for (customer, terms) in rows {
-        field(facts.entry(customer).or_default()).push(terms);
+        let f = facts.entry(customer).or_default();
+        match terms {
+            Ok(terms) => field(f).push(terms),
+            Err(unreadable) => f.unreadable.push(unreadable),
+        }
     }
 }
 
@@ -251,6 +280,7 @@ impl Enduse {
             .filter(|d| !d.trim().is_empty())
             .map(|d| crate::country::parse_country("destination", d))
             .transpose()?;
+        let on = crate::input::date("on", on)?;
         let c = self.resolve_customer(customer)?;
         self.read(|conn| {
             let facts = facts_for(conn, c.id)?;

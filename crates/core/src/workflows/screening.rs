@@ -58,7 +58,9 @@ impl ActiveIndex {
 pub struct ScreenReport {
     pub screened: u64,
     pub new_hits: u64,
-    pub cleared: u64,
+    /// Open hits that no longer match after the customer's names or the list changed: they
+    /// stay open, marked [`NAMES_CHANGED`], until a compliance manager decides.
+    pub names_changed: u64,
     /// Matches not raised again because a manager dismissed them for the same names.
     pub suppressed: u64,
     pub open_hits: u64,
@@ -172,8 +174,14 @@ fn suppression_key(customer: &Customer, entry: &ListEntry) -> String {
     hex::encode(h.finalize())
 }
 
+/// The note on an open hit that no longer matches. Only a compliance manager closes a hit: were
+/// a re-screen to clear it, anyone who may edit a customer could clear `screening_hit_open` by
+/// respelling its name ("A.B.C." for "ABC", an invisible character).
+pub const NAMES_CHANGED: &str = "Names changed: no longer matches after the customer's names or the list changed; stays \
+     open until a compliance manager dismisses or confirms it";
+
 /// Records the matches of `customers` as hits: new ones opened, dismissed ones kept suppressed,
-/// open ones that no longer match cleared.
+/// open ones that no longer match kept open and marked `NAMES_CHANGED`.
 fn record_matches(
     ch: &Change<'_>,
     idx: &ActiveIndex,
@@ -238,21 +246,20 @@ fn record_matches(
                 }
             }
         }
-        for old in before
-            .iter()
-            .filter(|h| h.status == HitStatus::Open && !keys.contains(&h.suppression_key))
-        {
-            let cleared = ScreeningHit {
-                status: HitStatus::Cleared,
-                reason: Some("No longer matches after the customer or the list changed".into()),
-                decided_at: Some(ch.at),
+        for old in before.iter().filter(|h| {
+            h.status == HitStatus::Open
+                && !keys.contains(&h.suppression_key)
+                && h.reason.as_deref() != Some(NAMES_CHANGED)
+        }) {
+            let marked = ScreeningHit {
+                reason: Some(NAMES_CHANGED.into()),
                 updated_at: ch.at,
                 updated_by: ch.actor,
                 version: old.version + 1,
                 ..old.clone()
             };
-            ch.write("hit.clear", Some(old), &cleared)?;
-            report.cleared += 1;
+            ch.write("hit.names_changed", Some(old), &marked)?;
+            report.names_changed += 1;
         }
     }
     Ok(())

@@ -193,7 +193,7 @@ impl Enduse {
 fn add_facts<T>(
     facts: &mut [rules::CustomerFacts],
     slot: &FxHashMap<Uuid, usize>,
-    rows: Vec<(Uuid, T)>,
+    rows: Vec<store::FactRow<T>>,
     field: impl Fn(&mut rules::CustomerFacts) -> &mut Vec<T>,
 ) {
     let mut last: Option<(Uuid, Option<usize>)> = None;
@@ -206,8 +206,10 @@ fn add_facts<T>(
                 at
             }
         };
-        if let Some(i) = at {
-            field(&mut facts[i]).push(terms);
+        match (at, terms) {
+            (Some(i), Ok(terms)) => field(&mut facts[i]).push(terms),
+            (Some(i), Err(unreadable)) => facts[i].unreadable.push(unreadable),
+            (None, _) => {}
         }
     }
 }

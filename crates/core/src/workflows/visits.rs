@@ -144,6 +144,7 @@ impl Enduse {
             let mut follow_ups = Vec::new();
             for (i, f) in input.follow_ups.iter().enumerate() {
                 let action = required(&format!("follow_ups[{i}].action"), &f.action)?;
+                crate::input::date(&format!("follow_ups[{i}].due_on"), f.due_on)?;
                 if f.due_on < input.visited_on {
                     return Err(Error::invalid(
                         format!("follow_ups[{i}].due_on"),

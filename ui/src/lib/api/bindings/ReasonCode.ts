@@ -4,4 +4,4 @@
  * The stable codes of [`Reason`]: why a customer is in its state, or why an order is held.
  * Scripts and the UI switch on these (`check --json` prints them), never on the sentence.
  */
-export type ReasonCode = "ack_overdue" | "attestation_expiring" | "attestation_valid" | "attestation_expired" | "attestation_submitted" | "awaiting_ack" | "customer_blocked" | "customer_on_hold" | "destination_embargoed" | "letter_acknowledged" | "not_contacted" | "not_covered" | "red_flag_open" | "screening_hit" | "screening_hit_open";
+export type ReasonCode = "ack_overdue" | "attestation_expiring" | "attestation_valid" | "attestation_expired" | "attestation_submitted" | "awaiting_ack" | "customer_blocked" | "customer_on_hold" | "destination_embargoed" | "letter_acknowledged" | "not_contacted" | "not_covered" | "record_unreadable" | "red_flag_open" | "screening_hit" | "screening_hit_open";

@@ -3,7 +3,12 @@
 /**
  * What one screening pass did.
  */
-export type ScreenReport = { screened: number, newHits: number, cleared: number, 
+export type ScreenReport = { screened: number, newHits: number, 
+/**
+ * Open hits that no longer match after the customer's names or the list changed: they
+ * stay open, marked [`NAMES_CHANGED`], until a compliance manager decides.
+ */
+namesChanged: number, 
 /**
  * Matches not raised again because a manager dismissed them for the same names.
  */
