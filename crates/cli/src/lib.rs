@@ -4,12 +4,14 @@
 //! field or row), 3 anything else.
 
 mod commands;
+mod team;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 pub use commands::run;
+pub use team::{ConflictCmd, SyncArgs, SyncCmd, TeamCmd};
 
 pub use enduse::default_db_path;
 
@@ -127,6 +129,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Join a team hub: this database becomes a device of one hub user
+    #[command(subcommand)]
+    Team(TeamCmd),
+    /// Push this device's events to the hub and pull the team's (`sync status`: what is pending)
+    Sync(SyncArgs),
+    /// Same-field overwrites between team devices
+    #[command(subcommand)]
+    Conflict(ConflictCmd),
 }
 
 #[derive(Subcommand, Debug)]

@@ -9,6 +9,7 @@
 
 pub mod csv_io;
 pub mod demo;
+pub mod team;
 pub mod workflows;
 
 use std::path::PathBuf;

@@ -4,12 +4,14 @@
 //! the core, the desktop shell and the team hub all decide with this code.
 
 pub mod campaigns;
+pub mod canonical;
 pub mod country;
 mod error;
 pub mod hs;
 pub mod model;
 pub mod reference;
 pub mod rules;
+pub mod team;
 
 pub use error::{Error, ErrorCode, Result, RowError};
 
