@@ -109,6 +109,10 @@ fn execute(cli: Cli) -> Result<i32> {
         as_user: cli.as_user.clone(),
     };
     let e = &ctx.enduse;
+    if ctx.as_user.is_some() && e.team_membership()?.is_some() {
+        // Refused for reads too: a team device never pretends to be someone else.
+        ctx.actor()?;
+    }
     let now = Utc::now();
     match cli.command {
         Command::Init => {
