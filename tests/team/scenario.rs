@@ -93,7 +93,10 @@ fn a_reps_attestation_with_its_pdf_reaches_the_managers_queue_and_the_approval_r
     customer(&rep, "C-1");
     let id = attestation(&rep, "C-1");
     let pushed = rep.sync();
-    assert_eq!(pushed["pushed"], 3, "customer, attestation, document: {pushed}");
+    assert_eq!(
+        pushed["pushed"], 3,
+        "customer, attestation, document: {pushed}"
+    );
     assert_eq!(pushed["refused"].as_array().unwrap().len(), 0);
 
     let manager = Laptop::new();
@@ -106,7 +109,11 @@ fn a_reps_attestation_with_its_pdf_reaches_the_managers_queue_and_the_approval_r
         .join("laptop.db.documents")
         .join(&sha[..2])
         .join(sha);
-    assert_eq!(std::fs::read(&blob).unwrap(), PDF, "the PDF came with the record");
+    assert_eq!(
+        std::fs::read(&blob).unwrap(),
+        PDF,
+        "the PDF came with the record"
+    );
 
     manager.ok(&["attestation", "review", &id, "--approve"]);
     let answer = manager.sync();
@@ -122,7 +129,13 @@ fn a_reps_attestation_with_its_pdf_reaches_the_managers_queue_and_the_approval_r
     assert_eq!(other.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&other.stderr).contains("acts as that user only"));
     let add = rep.run(&[
-        "user", "add", "--name", "Fake", "--email", "fake@example.com", "--role",
+        "user",
+        "add",
+        "--name",
+        "Fake",
+        "--email",
+        "fake@example.com",
+        "--role",
         "compliance_manager",
     ]);
     assert_eq!(add.status.code(), Some(2));
@@ -155,13 +168,24 @@ fn a_rep_whose_local_role_was_altered_cannot_get_an_approval_accepted() {
 
     rita.sqlite("UPDATE user SET role = 'compliance_manager' WHERE email = 'rita.rep@example.com'");
     rita.ok(&["attestation", "review", &id, "--approve"]);
-    assert_eq!(status_of(&rita, &id), "approved", "the altered laptop lets it through");
+    assert_eq!(
+        status_of(&rita, &id),
+        "approved",
+        "the altered laptop lets it through"
+    );
 
     let answer = rita.sync();
     let refused = answer["refused"].as_array().unwrap();
     assert_eq!(refused.len(), 2, "{answer}");
-    assert!(refused.iter().all(|r| r["code"] == "role_forbidden"), "{answer}");
-    assert_eq!(status_of(&rita, &id), "submitted", "back to the team's truth");
+    assert!(
+        refused.iter().all(|r| r["code"] == "role_forbidden"),
+        "{answer}"
+    );
+    assert_eq!(
+        status_of(&rita, &id),
+        "submitted",
+        "back to the team's truth"
+    );
     let status = rita.json(&["sync", "status", "--json"]);
     assert_eq!(status["refused"].as_array().unwrap().len(), 2);
     assert_eq!(status["pending"], 0);
@@ -175,7 +199,9 @@ fn a_rep_whose_local_role_was_altered_cannot_get_an_approval_accepted() {
         .unwrap();
     assert_eq!(me["role"], "sales_rep");
     assert_eq!(
-        db.sql_text("SELECT count(*) FROM events WHERE team_seq IS NOT NULL AND action LIKE 'review%'"),
+        db.sql_text(
+            "SELECT count(*) FROM events WHERE team_seq IS NOT NULL AND action LIKE 'review%'"
+        ),
         "0"
     );
 }
@@ -193,8 +219,24 @@ fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_
     rep.sync();
     manager.sync();
 
-    rep.ok(&["customer", "edit", "C-9", "--city", "Shenzhen", "--website", "https://hx.example"]);
-    manager.ok(&["customer", "edit", "C-9", "--city", "Dongguan", "--address", "1 Road"]);
+    rep.ok(&[
+        "customer",
+        "edit",
+        "C-9",
+        "--city",
+        "Shenzhen",
+        "--website",
+        "https://hx.example",
+    ]);
+    manager.ok(&[
+        "customer",
+        "edit",
+        "C-9",
+        "--city",
+        "Dongguan",
+        "--address",
+        "1 Road",
+    ]);
     rep.sync();
     let second = manager.sync();
     assert_eq!(second["conflicts"], 1, "{second}");
@@ -209,7 +251,10 @@ fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_
     for laptop in [&rep, &manager] {
         let conflicts = laptop.json(&["conflict", "list", "--json"]);
         let c = &conflicts.as_array().unwrap()[0];
-        assert_eq!((c["field"].as_str(), c["overwritten"].as_str()), (Some("city"), Some("Shenzhen")));
+        assert_eq!(
+            (c["field"].as_str(), c["overwritten"].as_str()),
+            (Some("city"), Some("Shenzhen"))
+        );
     }
 }
 

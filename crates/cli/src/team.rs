@@ -118,7 +118,10 @@ pub fn sync(e: &Enduse, args: SyncArgs) -> Result<i32> {
                 return print_json(&status);
             }
             println!("hub:       {}", status.hub);
-            println!("device:    {} (key in the {})", status.device_id, status.key_store);
+            println!(
+                "device:    {} (key in the {})",
+                status.device_id, status.key_store
+            );
             println!("user:      {}", status.user_id);
             println!("pending:   {}", status.pending);
             println!("cursor:    {}", status.cursor);

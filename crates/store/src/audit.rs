@@ -12,10 +12,10 @@ use uuid::Uuid;
 use sha2::{Digest, Sha256};
 
 use super::{Cols, ts_text};
-pub use enduse_domain::canonical::canonical_json;
-use enduse_domain::canonical::{chain_hash, push_json_str};
 use crate::model::*;
 use crate::{Error, Result};
+pub use enduse_domain::canonical::canonical_json;
+use enduse_domain::canonical::{chain_hash, push_json_str};
 
 /// The hash before the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";

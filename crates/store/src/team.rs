@@ -132,7 +132,9 @@ fn outbox_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxEntry> {
 /// The head of the device chain: its last sequence and hash (0 and genesis when empty).
 pub fn device_head(conn: &Connection) -> Result<(i64, String)> {
     Ok(conn
-        .prepare_cached("SELECT device_seq, hash FROM team_outbox ORDER BY device_seq DESC LIMIT 1")?
+        .prepare_cached(
+            "SELECT device_seq, hash FROM team_outbox ORDER BY device_seq DESC LIMIT 1",
+        )?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or((0, GENESIS_HASH.to_string())))
@@ -227,7 +229,8 @@ pub fn for_each_team_event(
     conn: &Connection,
     mut f: impl FnMut(i64, &str, &str) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT team_seq, team_hash, event FROM team_event ORDER BY team_seq")?;
+    let mut stmt =
+        conn.prepare("SELECT team_seq, team_hash, event FROM team_event ORDER BY team_seq")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let (seq, hash, event): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);

@@ -131,9 +131,17 @@ fn local_user(info: &UserInfo, existing: Option<User>, now: Timestamp) -> User {
         created_by: None,
         updated_by: None,
     });
-    if (user.name.as_str(), user.email.as_str(), user.role, user.archived)
-        != (info.name.as_str(), info.email.as_str(), info.role, info.disabled)
-    {
+    if (
+        user.name.as_str(),
+        user.email.as_str(),
+        user.role,
+        user.archived,
+    ) != (
+        info.name.as_str(),
+        info.email.as_str(),
+        info.role,
+        info.disabled,
+    ) {
         user.name = info.name.clone();
         user.email = info.email.clone();
         user.role = info.role;
@@ -191,11 +199,6 @@ impl Enduse {
             None => HubClient::new(hub_url),
         };
         let key = enduse_team::keys::generate_signing_key();
-        if let [only] = local_users.as_slice() {
-            // Checked before enrolling would spend the code, as far as we can: the code's user
-            // is only known once enrolled.
-            let _ = only;
-        }
         let enrolled = client.enroll(code, device_name, &key).map_err(hub_error)?;
         if let [only] = local_users.as_slice() {
             if !only.email.eq_ignore_ascii_case(&enrolled.user.email) {
@@ -270,9 +273,7 @@ impl Enduse {
         self.pull_users(&client)?;
         self.pull_team(&device, &client, &mut report)?;
         self.write_unshared(|tx| store_team::set_last_sync(tx, Utc::now()))?;
-        report.cursor = self
-            .team_membership()?
-            .map_or(0, |m: Membership| m.cursor);
+        report.cursor = self.team_membership()?.map_or(0, |m: Membership| m.cursor);
         Ok(report)
     }
 
@@ -389,19 +390,17 @@ impl Enduse {
             let m = self
                 .team_membership()?
                 .ok_or_else(|| Error::forbidden("sync", "not joined"))?;
-            let page = client
-                .pull(m.cursor, PAGE as i64)
-                .map_err(hub_error)?;
+            let page = client.pull(m.cursor, PAGE as i64).map_err(hub_error)?;
             if page.events.is_empty() {
                 return Ok(());
             }
             // Document bytes before the records that name them.
             for te in page.events.iter().filter(|e| e.event.entity == "document") {
-                if let Some(sha) = te.event.new.get("sha256").and_then(|v| v.as_str()) {
-                    if documents::read_blob(&dir, sha).is_err() {
-                        let bytes = client.download_document(sha).map_err(hub_error)?;
-                        documents::write_blob(&dir, &bytes)?;
-                    }
+                if let Some(sha) = te.event.new.get("sha256").and_then(|v| v.as_str())
+                    && documents::read_blob(&dir, sha).is_err()
+                {
+                    let bytes = client.download_document(sha).map_err(hub_error)?;
+                    documents::write_blob(&dir, &bytes)?;
                 }
             }
             let now = Utc::now();
@@ -496,16 +495,16 @@ impl Enduse {
                     continue;
                 }
                 let event: Event = serde_json::from_str(&entry.event)?;
-                let broken = if event.device_seq != prev_seq + 1 || entry.device_seq != event.device_seq
-                {
-                    Some("device sequence gap")
-                } else if event.device_prev_hash != prev_hash {
-                    Some("device chain broken")
-                } else if event.check(&public).is_err() || event.hash != entry.hash {
-                    Some("hash or signature does not hold")
-                } else {
-                    None
-                };
+                let broken =
+                    if event.device_seq != prev_seq + 1 || entry.device_seq != event.device_seq {
+                        Some("device sequence gap")
+                    } else if event.device_prev_hash != prev_hash {
+                        Some("device chain broken")
+                    } else if event.check(&public).is_err() || event.hash != entry.hash {
+                        Some("hash or signature does not hold")
+                    } else {
+                        None
+                    };
                 if let Some(why) = broken {
                     out.first_broken = Some(format!("device event {}: {why}", entry.device_seq));
                 }
@@ -577,7 +576,13 @@ fn apply_team_event(
             new: &event.new,
         },
     );
-    store_team::put_team_record(tx, &event.entity, &event.entity_id, &merged.data, merged.version)?;
+    store_team::put_team_record(
+        tx,
+        &event.entity,
+        &event.entity_id,
+        &merged.data,
+        merged.version,
+    )?;
     for c in &merged.conflicts {
         store_team::insert_conflict(
             tx,
