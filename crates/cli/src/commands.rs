@@ -62,6 +62,23 @@ struct Ctx {
 impl Ctx {
     /// The acting user: --as, else $ENDUSE_USER, else the only user there is.
     fn actor(&self) -> Result<Uuid> {
+        if let Some(team) = self.enduse.team_membership()? {
+            // A team device acts as its user only: naming anyone else is refused, not ignored.
+            let me = self.enduse.get_user(team.user_id)?;
+            if let Some(email) = &self.as_user
+                && !email.trim().eq_ignore_ascii_case(&me.email)
+            {
+                return Err(Error::forbidden(
+                    "act as another user",
+                    format!(
+                        "this database is a team device of {}; it acts as that user only \
+                         (--as / ENDUSE_USER {email} refused)",
+                        me.email
+                    ),
+                ));
+            }
+            return Ok(me.id);
+        }
         if let Some(email) = &self.as_user {
             return Ok(self.enduse.find_user_by_email(email)?.id);
         }
@@ -92,6 +109,10 @@ fn execute(cli: Cli) -> Result<i32> {
         as_user: cli.as_user.clone(),
     };
     let e = &ctx.enduse;
+    if ctx.as_user.is_some() && e.team_membership()?.is_some() {
+        // Refused for reads too: a team device never pretends to be someone else.
+        ctx.actor()?;
+    }
     let now = Utc::now();
     match cli.command {
         Command::Init => {
@@ -167,6 +188,9 @@ fn execute(cli: Cli) -> Result<i32> {
             Ok(code)
         }
         Command::Audit(cmd) => audit(&ctx, cmd),
+        Command::Team(cmd) => team::team(e, cmd),
+        Command::Sync(args) => team::sync(e, args),
+        Command::Conflict(cmd) => team::conflict(e, cmd),
         Command::List(cmd) => list(&ctx, cmd, now),
         Command::Screen {
             customer,
@@ -891,6 +915,24 @@ fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
             let started = std::time::Instant::now();
             let report = e.verify_audit_against(expected.as_ref())?;
             let secs = started.elapsed().as_secs_f64();
+            let team = e.verify_team()?;
+            let team_ok = team.as_ref().is_none_or(|t| t.ok());
+            if let Some(team) = &team {
+                if json {
+                    print_json(&serde_json::json!({ "audit": report, "team": team }))?;
+                    return Ok(if report.ok && team_ok { 0 } else { 1 });
+                }
+                match &team.first_broken {
+                    Some(b) => println!("team: BROKEN at {b}"),
+                    None => println!(
+                        "team: OK: {} team events up to the cursor, {} device events signed",
+                        team.team_events, team.device_events
+                    ),
+                }
+            }
+            if !team_ok {
+                return Ok(1);
+            }
             if json {
                 print_json(&report)?;
             } else if let Some(b) = &report.first_broken {

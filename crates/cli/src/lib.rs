@@ -14,6 +14,7 @@ macro_rules! println {
 }
 
 mod commands;
+mod team;
 
 #[doc(hidden)]
 pub fn write_line(line: std::fmt::Arguments<'_>) {
@@ -33,6 +34,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use commands::run;
+pub use team::{ConflictCmd, SyncArgs, SyncCmd, TeamCmd};
 
 pub use enduse::default_db_path;
 
@@ -156,6 +158,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Join a team hub: this database becomes a device of one hub user
+    #[command(subcommand)]
+    Team(TeamCmd),
+    /// Push this device's events to the hub and pull the team's (`sync status`: what is pending)
+    Sync(SyncArgs),
+    /// Same-field overwrites between team devices
+    #[command(subcommand)]
+    Conflict(ConflictCmd),
 }
 
 #[derive(Subcommand, Debug)]

@@ -10,6 +10,7 @@
 pub mod csv_io;
 pub mod demo;
 pub mod logging;
+pub mod team;
 pub mod workflows;
 
 use std::path::PathBuf;

@@ -4,6 +4,7 @@
 //! the core, the desktop shell and the team hub all decide with this code.
 
 pub mod campaigns;
+pub mod canonical;
 pub mod country;
 mod error;
 pub mod hs;
@@ -12,6 +13,7 @@ pub mod model;
 pub mod reference;
 pub mod rules;
 pub mod search;
+pub mod team;
 
 pub use error::{Error, ErrorCode, Result, RowError};
 

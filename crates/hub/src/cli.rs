@@ -267,7 +267,7 @@ async fn user(command: UserCommand) -> Result<()> {
             role,
             json,
         } => {
-            let role = Role::parse(&role).ok_or_else(|| {
+            let role = role.parse::<Role>().map_err(|_| {
                 HubError::invalid(
                     "role",
                     format!("{role:?}: use sales_rep, compliance_manager or admin"),

@@ -1,24 +1,22 @@
 //! EndUse team hub: the team's record in PostgreSQL, kept in sync with every laptop through
 //! signed device events (see ARCHITECTURE.md, "Team hub").
 //!
-//! Always built: `protocol` (the wire format and chains, shared with the laptop), `authz` and
-//! `merge` (pure rules the laptop runs too) and `keys`. Feature `server`: the hub service
-//! (`db`, `server`, `cli`); feature `client`: the blocking client the laptop uses. The laptop
-//! depends on this crate with `default-features = false, features = ["client"]` and so links
-//! no async runtime, PostgreSQL driver or HTTP server.
+//! The wire protocol, device keys and the blocking client are `enduse-team` (which the laptop
+//! links); the rules (`authz`, `merge`) are `enduse-domain`'s. This crate is the service only:
+//! `db` (PostgreSQL), `server` (HTTP(S)) and `cli` (the `enduse-hub` command). They are
+//! re-exported here under their old names so the service and its tests name one crate.
 
-pub mod authz;
-pub mod keys;
-pub mod merge;
-pub mod protocol;
+pub use enduse_domain::team::{authz, merge};
+pub use enduse_team::{client, keys, protocol};
 
-#[cfg(feature = "server")]
 pub mod cli;
-#[cfg(feature = "client")]
-pub mod client;
-#[cfg(feature = "server")]
 pub mod db;
-#[cfg(feature = "server")]
 pub mod error;
-#[cfg(feature = "server")]
 pub mod server;
+
+/// Random bytes for enrollment codes.
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the OS random source is available");
+    bytes
+}

@@ -6,13 +6,16 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use uuid::Uuid;
+
+use sha2::{Digest, Sha256};
 
 use super::{Cols, ts_text};
 use crate::model::*;
 use crate::{Error, Result};
+pub use enduse_domain::canonical::canonical_json;
+use enduse_domain::canonical::{chain_hash, push_json_str};
 
 /// The hash before the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -84,18 +87,6 @@ struct EventText<'a> {
     prev_hash: &'a str,
 }
 
-/// `s` as a JSON string literal (quoted and escaped), appended to `out`.
-fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    // Ids, timestamps and names rarely need escaping; JSON escapes only '"', '\\' and controls.
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-    } else {
-        serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
-    }
-}
-
 /// The canonical event: keys in sorted order, payloads embedded as their canonical text.
 fn canonical_text(e: &EventText<'_>) -> String {
     let mut out = Vec::with_capacity(256 + e.new.len() + e.old.map_or(0, str::len));
@@ -134,52 +125,7 @@ fn write_canonical_text(e: &EventText<'_>, out: &mut Vec<u8>) {
 }
 
 fn hash_text(prev_hash: &str, canonical: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(prev_hash.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(canonical.as_bytes());
-    hex::encode(hasher.finalize())
-}
-
-/// A value as canonical JSON text.
-pub fn canonical_json(value: &Value) -> String {
-    let mut out = Vec::with_capacity(512);
-    write_canonical(value, &mut out);
-    String::from_utf8(out).expect("JSON text is UTF-8")
-}
-
-/// JSON with object keys sorted at every level, whatever order the map kept them in. Strings go
-/// through `push_json_str` and other scalars through serde_json's writer (the `Display` route
-/// through `core::fmt` was a sixth of an import).
-fn write_canonical(value: &Value, out: &mut Vec<u8>) {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.push(b'{');
-            for (i, (key, value)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                push_json_str(out, key);
-                out.push(b':');
-                write_canonical(value, out);
-            }
-            out.push(b'}');
-        }
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(b']');
-        }
-        Value::String(s) => push_json_str(out, s),
-        scalar => serde_json::to_writer(&mut *out, scalar).expect("writing to a Vec cannot fail"),
-    }
+    chain_hash(prev_hash, canonical)
 }
 
 pub fn chain_head(conn: &Connection) -> Result<ChainHead> {

@@ -57,6 +57,9 @@ pub enum Error {
     },
     #[error("stored record is unreadable: {0}")]
     Json(#[from] serde_json::Error),
+    /// The team hub could not be reached, or answered with an error (its message says which).
+    #[error("team hub: {reason}")]
+    Hub { reason: String },
 }
 
 impl Error {
@@ -98,7 +101,9 @@ impl Error {
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Error::NotADatabase { .. } => ErrorCode::NotADatabase,
             Error::Integrity { .. } => ErrorCode::Integrity,
-            Error::Db(_) | Error::Io { .. } | Error::Json(_) => ErrorCode::Storage,
+            Error::Db(_) | Error::Io { .. } | Error::Json(_) | Error::Hub { .. } => {
+                ErrorCode::Storage
+            }
         }
     }
 

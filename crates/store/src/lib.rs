@@ -14,6 +14,7 @@ pub mod letters;
 pub mod reference;
 pub mod registry;
 pub mod screening;
+pub mod team;
 pub mod users;
 pub mod visits;
 
@@ -41,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_campaigns.sql"),
     include_str!("../migrations/0004_state_indexes.sql"),
     include_str!("../migrations/0005_list_indexes.sql"),
+    include_str!("../migrations/0006_team.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -220,6 +222,13 @@ pub struct Change<'t> {
     pub at: Timestamp,
     chain: RefCell<Option<audit::ChainHead>>,
     affected: RefCell<Affected>,
+    sink: Option<&'t dyn EventSink>,
+}
+
+/// Told of every event a [`Change`] appends, in the same transaction, right after its audit
+/// event: a team device signs it into its outbox (and may refuse it, which rolls the write back).
+pub trait EventSink {
+    fn appended(&self, tx: &Connection, event: &audit::AuditEvent) -> Result<()>;
 }
 
 impl<'t> Change<'t> {
@@ -231,7 +240,14 @@ impl<'t> Change<'t> {
             at,
             chain: RefCell::new(None),
             affected: RefCell::new(Affected::default()),
+            sink: None,
         })
+    }
+
+    /// The same change, telling `sink` of each event it appends.
+    pub fn with_sink(mut self, sink: Option<&'t dyn EventSink>) -> Self {
+        self.sink = sink;
+        self
     }
 
     /// Puts `new` and appends the event `action` with the old and new values.
@@ -297,6 +313,9 @@ impl<'t> Change<'t> {
             hash: String::new(),
         };
         let event = audit::seal_and_insert(self.tx, event)?;
+        if let Some(sink) = self.sink {
+            sink.appended(self.tx, &event)?;
+        }
         *chain = Some(audit::ChainHead {
             seq: event.seq,
             hash: event.hash,

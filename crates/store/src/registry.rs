@@ -71,7 +71,16 @@ pub fn kind(entity: &str) -> Option<&'static Kind> {
 }
 
 /// Tables that hold no records: the schema's bookkeeping and the log itself.
-pub const NOT_RECORDS: &[&str] = &["meta", "audit_event"];
+pub const NOT_RECORDS: &[&str] = &[
+    "meta",
+    "audit_event",
+    "team_membership",
+    "team_outbox",
+    "team_event",
+    "team_record",
+    "team_conflict",
+    "user_passphrase",
+];
 
 #[cfg(test)]
 mod tests {

@@ -52,6 +52,9 @@ pub struct Enduse {
     /// the cached customer states.
     writes: AtomicU64,
     states: Mutex<Option<Arc<states::StateSnapshot>>>,
+    /// The team device when this database joined a hub: every write's events are checked,
+    /// signed and queued through it (`crate::team`).
+    team: Mutex<Option<Arc<crate::team::TeamDevice>>>,
 }
 
 impl Enduse {
@@ -72,7 +75,9 @@ impl Enduse {
             index: Mutex::new(None),
             writes: AtomicU64::new(0),
             states: Mutex::new(None),
+            team: Mutex::new(None),
         };
+        enduse.set_team_device(enduse.load_team_device()?);
         enduse.load_builtin_reference_if_missing()?;
         enduse.seed_templates_if_missing()?;
         Ok(enduse)
@@ -109,8 +114,10 @@ impl Enduse {
     ) -> Result<R> {
         let mut conn = self.lock();
         let tx = store::begin_write(&mut conn)?;
+        let team = self.team_device();
+        let sink = team.as_deref().map(|t| t as &dyn store::EventSink);
         let (result, affected) = {
-            let change = Change::new(&tx, actor, now)?;
+            let change = Change::new(&tx, actor, now)?.with_sink(sink);
             let result = f(&change)?;
             (result, change.affected())
         };
@@ -118,6 +125,39 @@ impl Enduse {
         let writes_before = self.writes.fetch_add(1, Ordering::Release);
         self.states_after_write(&conn, writes_before, &affected);
         Ok(result)
+    }
+
+    /// Runs `f` in one write transaction that appends no events of its own (sync applying the
+    /// team's events, team bookkeeping); the cached states are dropped after it.
+    pub(crate) fn write_unshared<R>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let mut conn = self.lock();
+        let tx = store::begin_write(&mut conn)?;
+        let result = f(&tx)?;
+        tx.commit()?;
+        let writes_before = self.writes.fetch_add(1, Ordering::Release);
+        let all = store::Affected {
+            all: true,
+            customers: Vec::new(),
+        };
+        self.states_after_write(&conn, writes_before, &all);
+        Ok(result)
+    }
+
+    pub(crate) fn team_device(&self) -> Option<Arc<crate::team::TeamDevice>> {
+        self.team
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_team_device(&self, device: Option<Arc<crate::team::TeamDevice>>) {
+        *self
+            .team
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = device;
     }
 
     pub(crate) fn read<R>(&self, f: impl FnOnce(&Connection) -> Result<R>) -> Result<R> {
@@ -203,6 +243,16 @@ impl Enduse {
             return Err(Error::invalid(
                 "email",
                 format!("'{email}' is not an email address"),
+            ));
+        }
+        if let Some(team) = self.team_device() {
+            return Err(Error::forbidden(
+                "add user",
+                format!(
+                    "this database is a team device of user {}; users are added on the hub \
+                     (`enduse-hub user add`)",
+                    team.membership.user_id
+                ),
             ));
         }
         self.write(actor, now, |ch| {

@@ -6,8 +6,8 @@ use tokio_postgres::{Client, Row};
 use uuid::Uuid;
 
 use crate::error::{HubError, Result};
-use crate::keys::random_bytes;
 use crate::protocol::{Role, UserInfo, sha256_hex};
+use crate::random_bytes;
 
 /// How long an enrollment code stays usable.
 pub const CODE_LIFETIME_HOURS: i64 = 72;
@@ -53,7 +53,10 @@ pub(crate) fn user_from(row: &Row) -> Result<UserInfo> {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         email: row.try_get("email")?,
-        role: Role::parse(&role).ok_or_else(|| HubError::invalid("role", role))?,
+        role: role
+            .parse::<Role>()
+            .ok()
+            .ok_or_else(|| HubError::invalid("role", role))?,
         disabled: row.try_get("disabled")?,
     })
 }

@@ -58,6 +58,7 @@ pub fn router(hub: Hub) -> Router {
     Router::new()
         .route("/v1/enroll", post(enroll))
         .route("/v1/me", get(me))
+        .route("/v1/users", get(users))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/conflicts", get(conflicts))
@@ -159,6 +160,20 @@ async fn me(
         user: authed.user,
         team_head: head,
     }))
+}
+
+/// The team's users (devices name records' authors by these ids; roles are the hub's).
+async fn users(
+    State(hub): State<Hub>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    authenticate(&hub, &method, &uri, &headers, &body).await?;
+    let client = hub.pool.get().await?;
+    let users = db::users::list_users(&client).await?;
+    Ok(json(&users))
 }
 
 async fn push(

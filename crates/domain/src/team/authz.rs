@@ -1,6 +1,6 @@
 //! Who may do what to the team's record: pure rules over the author, the proposed change and
 //! what the team's state says about the record it touches. No database and no IO, so the hub
-//! and the laptop run the same code (the lead moves this module into the domain crate).
+//! and the laptop run the same code (hence its place in the domain crate).
 //!
 //! The caller asks `subject_of` which record's state the rule needs (for a review that is the
 //! attestation reviewed, not the new review record), loads it, and calls `authorize`. After an
@@ -10,7 +10,8 @@
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::protocol::{Refusal, RefusalCode, Role};
+use super::{Refusal, RefusalCode};
+use crate::model::Role;
 
 /// Who pushes: the device's user and their role on the hub (never what the laptop claims).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -131,6 +131,11 @@ impl HubClient {
         self.call("GET", "/v1/me", Vec::new(), true)
     }
 
+    /// The team's users, with their roles on the hub.
+    pub fn users(&self) -> Result<Vec<UserInfo>> {
+        self.call("GET", "/v1/users", Vec::new(), true)
+    }
+
     /// Pushes events (oldest first); one outcome per event.
     pub fn push(&self, events: &[Event]) -> Result<PushResponse> {
         #[derive(Serialize)]

@@ -20,14 +20,6 @@ pub fn signing_key_from_hex(text: &str) -> Option<SigningKey> {
     Some(SigningKey::from_bytes(&seed))
 }
 
-/// Random bytes for enrollment codes.
-#[cfg(feature = "server")]
-pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).expect("the OS random source is available");
-    bytes
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+pub use enduse_domain::canonical::{canonical_json, chain_hash};
+pub use enduse_domain::model::Role;
+pub use enduse_domain::team::{Refusal, RefusalCode};
+
 /// The previous hash of a chain's first event (as the laptop's audit chain).
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -188,55 +192,8 @@ pub fn decode_public_key(hex_text: &str) -> Option<VerifyingKey> {
     VerifyingKey::from_bytes(&bytes).ok()
 }
 
-/// SHA-256 hex of `prev ‖ "\n" ‖ text`: the step of every chain (device and team).
-pub fn chain_hash(prev: &str, text: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(prev.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(text.as_bytes());
-    hex::encode(hasher.finalize())
-}
-
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-/// A value as JSON text with object keys sorted at every level (same form as the laptop's
-/// audit chain).
-pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::with_capacity(256);
-    write_canonical(value, &mut out);
-    out
-}
-
-fn write_canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (key, value)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(value, out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
 }
 
 /// The bytes a device signs for a request: method, path with query, unix time, body digest.
@@ -256,39 +213,6 @@ pub fn request_message(method: &str, path_and_query: &str, timestamp: i64, body:
 }
 
 // ---- Bodies of the endpoints ----
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    SalesRep,
-    ComplianceManager,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::SalesRep => "sales_rep",
-            Role::ComplianceManager => "compliance_manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        match text {
-            "sales_rep" => Some(Role::SalesRep),
-            "compliance_manager" => Some(Role::ComplianceManager),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -376,66 +300,6 @@ impl PushOutcome {
             | PushOutcome::Refused { id, .. }
             | PushOutcome::Rejected { id, .. } => *id,
         }
-    }
-}
-
-/// A reason the hub gives, with a code the client switches on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Refusal {
-    pub code: RefusalCode,
-    pub reason: String,
-}
-
-/// Every reason an event is refused or rejected; what a client shows for each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefusalCode {
-    // Refused (kept, in the device chain): show the reason beside the record, restore it.
-    /// The event's actor is not the device's user.
-    NotDeviceUser,
-    /// The author's role may not do this action.
-    RoleForbidden,
-    /// The reviewer logged, amended or attached a document to what they review.
-    FourEyes,
-    /// The attestation has already been approved or rejected.
-    AlreadyDecided,
-    /// The event names a record the team has not got (e.g. a review of an unknown attestation).
-    UnknownRecord,
-    /// The event's content is not what its action needs.
-    InvalidEvent,
-    // Rejected (not stored): a client bug or tampering; show "sync failed" with the reason.
-    /// The hash does not match the content.
-    HashMismatch,
-    /// The signature is not the device's.
-    BadSignature,
-    /// `device_seq` is not the next one, or `device_prev_hash` not the last hash.
-    ChainBreak,
-    /// The event is another device's.
-    WrongDevice,
-    /// An event with this id was pushed before with different content.
-    IdReused,
-}
-
-impl RefusalCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RefusalCode::NotDeviceUser => "not_device_user",
-            RefusalCode::RoleForbidden => "role_forbidden",
-            RefusalCode::FourEyes => "four_eyes",
-            RefusalCode::AlreadyDecided => "already_decided",
-            RefusalCode::UnknownRecord => "unknown_record",
-            RefusalCode::InvalidEvent => "invalid_event",
-            RefusalCode::HashMismatch => "hash_mismatch",
-            RefusalCode::BadSignature => "bad_signature",
-            RefusalCode::ChainBreak => "chain_break",
-            RefusalCode::WrongDevice => "wrong_device",
-            RefusalCode::IdReused => "id_reused",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<RefusalCode> {
-        serde_json::from_value(Value::String(text.to_string())).ok()
     }
 }
 
@@ -612,14 +476,6 @@ mod tests {
         assert_eq!(
             e.check(&key().verifying_key()),
             Err(EventFault::BadSignature)
-        );
-    }
-
-    #[test]
-    fn the_canonical_form_sorts_keys_at_every_level() {
-        assert_eq!(
-            canonical_json(&json!({"b": {"d": 1, "c": 2}, "a": null})),
-            r#"{"a":null,"b":{"c":2,"d":1}}"#
         );
     }
 }

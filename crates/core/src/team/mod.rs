@@ -1,0 +1,647 @@
+//! The laptop's side of the team hub (ARCHITECTURE.md, "Team sync on the laptop"): joining a
+//! hub as a device of one user, the signed outbox every write feeds (`device`), and `sync`:
+//! push the pending events (idempotent), return refused records to the team's truth, pull the
+//! team's events after the cursor and apply them in team order through the same merge the hub
+//! runs, so every device converges on the hub's records.
+
+mod device;
+pub mod keystore;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::Utc;
+use enduse_domain::team::merge::{self, Current};
+use enduse_team::client::{ClientError, HubClient, Identity};
+use enduse_team::protocol::{
+    Event, GENESIS_HASH, PushOutcome, TeamEvent, UserInfo, chain_hash, decode_public_key,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub use device::TeamDevice;
+
+use crate::model::{Timestamp, User};
+use crate::store::team::{self as store_team, ConflictRow, Membership};
+use crate::store::{self, documents, users};
+use crate::workflows::Enduse;
+use crate::{Error, Result};
+
+/// Events per push request and per pull page.
+const PAGE: usize = 1000;
+
+fn hub_error(e: ClientError) -> Error {
+    Error::Hub {
+        reason: e.to_string(),
+    }
+}
+
+/// The answer to `enduse team join`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Joined {
+    pub hub: String,
+    pub device_id: Uuid,
+    pub user: UserInfo,
+    pub key_store: String,
+    pub sync: SyncReport,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub pulled: usize,
+    pub refused: Vec<RefusedEvent>,
+    pub conflicts: usize,
+    pub cursor: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedEvent {
+    pub id: Uuid,
+    pub device_seq: i64,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub code: String,
+    pub reason: String,
+}
+
+/// `enduse sync status`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub hub: String,
+    pub device_id: Uuid,
+    pub user_id: Uuid,
+    pub key_store: String,
+    pub pending: i64,
+    pub cursor: i64,
+    pub last_sync_at: Option<Timestamp>,
+    pub refused: Vec<RefusedEvent>,
+}
+
+/// `enduse conflict list`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictView {
+    pub entity: String,
+    pub entity_id: String,
+    pub field: String,
+    pub overwritten: serde_json::Value,
+    pub winning: serde_json::Value,
+    pub winning_event: Uuid,
+    pub team_seq: i64,
+}
+
+fn refused_view(entry: &store_team::OutboxEntry) -> Result<RefusedEvent> {
+    let event: Event = serde_json::from_str(&entry.event)?;
+    Ok(RefusedEvent {
+        id: entry.id,
+        device_seq: entry.device_seq,
+        action: event.action,
+        entity: event.entity,
+        entity_id: event.entity_id,
+        code: entry.refusal_code.clone().unwrap_or_default(),
+        reason: entry.refusal_reason.clone().unwrap_or_default(),
+    })
+}
+
+fn client_for(m: &Membership) -> Result<HubClient> {
+    match &m.ca_pem {
+        Some(pem) => HubClient::with_ca_pem(&m.hub_url, pem.as_bytes()).map_err(hub_error),
+        None => Ok(HubClient::new(&m.hub_url)),
+    }
+}
+
+/// A hub user as a local user record (the hub is the source of users and roles).
+fn local_user(info: &UserInfo, existing: Option<User>, now: Timestamp) -> User {
+    let mut user = existing.unwrap_or(User {
+        id: info.id,
+        name: String::new(),
+        email: String::new(),
+        role: info.role,
+        archived: false,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        created_by: None,
+        updated_by: None,
+    });
+    if (
+        user.name.as_str(),
+        user.email.as_str(),
+        user.role,
+        user.archived,
+    ) != (
+        info.name.as_str(),
+        info.email.as_str(),
+        info.role,
+        info.disabled,
+    ) {
+        user.name = info.name.clone();
+        user.email = info.email.clone();
+        user.role = info.role;
+        user.archived = info.disabled;
+        user.updated_at = now;
+    }
+    user
+}
+
+impl Enduse {
+    /// The team this database belongs to, if it joined one.
+    pub fn team_membership(&self) -> Result<Option<Membership>> {
+        self.read(store_team::get_membership)
+    }
+
+    /// Loads the device (membership and key) of a joined database; `None` for a solo one.
+    pub(crate) fn load_team_device(&self) -> Result<Option<Arc<TeamDevice>>> {
+        let Some(membership) = self.team_membership()? else {
+            return Ok(None);
+        };
+        let key = keystore::load(self.path(), membership.device_id, &membership.key_store)?;
+        Ok(Some(Arc::new(TeamDevice { membership, key })))
+    }
+
+    /// Makes this database a device of the hub user whose enrollment code is `code`: a new
+    /// Ed25519 key (OS keyring or a 0600 file), the public key registered, the team's users and
+    /// records pulled. Needs an empty database, or a solo one whose only user is the one
+    /// joining (matched by email; their records are then pushed as theirs).
+    pub fn join_team(
+        &self,
+        hub_url: &str,
+        code: &str,
+        ca_pem: Option<String>,
+        device_name: &str,
+    ) -> Result<Joined> {
+        if self.team_membership()?.is_some() {
+            return Err(Error::forbidden(
+                "join team",
+                "this database has already joined a team",
+            ));
+        }
+        let local_users = self.list_users()?;
+        if local_users.len() > 1 {
+            return Err(Error::forbidden(
+                "join team",
+                format!(
+                    "this database has {} users; a team device acts as one user, so join with an \
+                     empty database or one whose only user is you",
+                    local_users.len()
+                ),
+            ));
+        }
+        let mut client = match &ca_pem {
+            Some(pem) => HubClient::with_ca_pem(hub_url, pem.as_bytes()).map_err(hub_error)?,
+            None => HubClient::new(hub_url),
+        };
+        let key = enduse_team::keys::generate_signing_key();
+        let enrolled = client.enroll(code, device_name, &key).map_err(hub_error)?;
+        if let [only] = local_users.as_slice() {
+            if !only.email.eq_ignore_ascii_case(&enrolled.user.email) {
+                return Err(Error::forbidden(
+                    "join team",
+                    format!(
+                        "this database's only user is {} but the code is {}'s; join with an \
+                         empty database or as {}",
+                        only.email, enrolled.user.email, only.email
+                    ),
+                ));
+            }
+            if only.id != enrolled.user.id {
+                return Err(Error::forbidden(
+                    "join team",
+                    format!(
+                        "{} exists here with another id than on the hub; join with an empty \
+                         database (moving a solo database's records into a team is not built yet)",
+                        only.email
+                    ),
+                ));
+            }
+        }
+        let key_store = keystore::save(self.path(), enrolled.device_id, &key)?;
+        let now = Utc::now();
+        let membership = Membership {
+            hub_url: hub_url.trim_end_matches('/').to_string(),
+            ca_pem,
+            device_id: enrolled.device_id,
+            user_id: enrolled.user.id,
+            key_store: key_store.to_string(),
+            joined_at: now,
+            cursor: 0,
+            team_hash: GENESIS_HASH.to_string(),
+            last_sync_at: None,
+        };
+        self.write_unshared(|tx| store_team::insert_membership(tx, &membership))?;
+        self.set_team_device(Some(Arc::new(TeamDevice {
+            membership,
+            key: key.clone(),
+        })));
+        let sync = self.sync()?;
+        Ok(Joined {
+            hub: hub_url.to_string(),
+            device_id: enrolled.device_id,
+            user: enrolled.user,
+            key_store: key_store.to_string(),
+            sync,
+        })
+    }
+
+    fn team_client(&self) -> Result<(Arc<TeamDevice>, HubClient)> {
+        let device = self.team_device().ok_or_else(|| {
+            Error::forbidden(
+                "sync",
+                "this database has not joined a team; run `enduse team join`",
+            )
+        })?;
+        let client = client_for(&device.membership)?.with_identity(Identity {
+            device_id: device.membership.device_id,
+            key: device.key.clone(),
+        });
+        Ok((device, client))
+    }
+
+    /// Pushes the pending events, returns refused records to the team's truth, then pulls and
+    /// applies the team's events after the cursor. Safe to repeat after any failure.
+    pub fn sync(&self) -> Result<SyncReport> {
+        let (device, client) = self.team_client()?;
+        let mut report = SyncReport::default();
+        self.push_pending(&client, &mut report)?;
+        self.pull_users(&client)?;
+        self.pull_team(&device, &client, &mut report)?;
+        self.write_unshared(|tx| store_team::set_last_sync(tx, Utc::now()))?;
+        report.cursor = self.team_membership()?.map_or(0, |m: Membership| m.cursor);
+        Ok(report)
+    }
+
+    fn push_pending(&self, client: &HubClient, report: &mut SyncReport) -> Result<()> {
+        let pending = self.read(|c| store_team::list_outbox(c, Some("pending")))?;
+        let dir = self.documents_dir();
+        let mut refused_records = Vec::new();
+        for page in pending.chunks(PAGE) {
+            let events = page
+                .iter()
+                .map(|e| serde_json::from_str::<Event>(&e.event))
+                .collect::<serde_json::Result<Vec<_>>>()?;
+            // Documents first: the hub holds the bytes before any event names them.
+            for event in events.iter().filter(|e| e.entity == "document") {
+                if let Some(sha) = event.new.get("sha256").and_then(|v| v.as_str()) {
+                    let bytes = documents::read_blob(&dir, sha)?;
+                    client.upload_document(&bytes).map_err(hub_error)?;
+                }
+            }
+            let answer = client.push(&events).map_err(hub_error)?;
+            let now = Utc::now();
+            let mut rejected = None;
+            self.write_unshared(|tx| {
+                for (outcome, event) in answer.outcomes.iter().zip(&events) {
+                    match outcome {
+                        PushOutcome::Accepted { id, team_seq }
+                        | PushOutcome::Duplicate {
+                            id,
+                            team_seq: Some(team_seq),
+                            ..
+                        } => {
+                            store_team::answer_outbox(tx, *id, Some(*team_seq), None, now)?;
+                            report.pushed += 1;
+                        }
+                        PushOutcome::Refused { id, refusal }
+                        | PushOutcome::Duplicate {
+                            id,
+                            refusal: Some(refusal),
+                            ..
+                        } => {
+                            store_team::answer_outbox(
+                                tx,
+                                *id,
+                                None,
+                                Some((refusal.code.as_str(), &refusal.reason)),
+                                now,
+                            )?;
+                            refused_records.push((event.entity.clone(), event.entity_id.clone()));
+                        }
+                        PushOutcome::Duplicate { .. } => {}
+                        PushOutcome::Rejected { refusal, .. } => {
+                            rejected.get_or_insert_with(|| refusal.reason.clone());
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+            if let Some(reason) = rejected {
+                return Err(Error::Hub {
+                    reason: format!("the hub rejected this device's events: {reason}"),
+                });
+            }
+        }
+        // A refused change returns its record to the team's truth (or removes a record the
+        // team never had); the pull that follows brings anything newer.
+        if !refused_records.is_empty() {
+            let mut seen = HashSet::new();
+            self.write_unshared(|tx| {
+                for (entity, id) in &refused_records {
+                    if !seen.insert((entity.clone(), id.clone())) {
+                        continue;
+                    }
+                    match store_team::get_team_record(tx, entity, id)? {
+                        Some((data, _)) => store_team::apply_record_logged(
+                            tx,
+                            "team.restore",
+                            entity,
+                            id,
+                            &data,
+                            Utc::now(),
+                        )?,
+                        None => store_team::remove_record(tx, entity, id)?,
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        let refused = self.read(|c| store_team::list_outbox(c, Some("refused")))?;
+        report.refused = refused
+            .iter()
+            .filter(|e| pending.iter().any(|p| p.id == e.id))
+            .map(refused_view)
+            .collect::<Result<_>>()?;
+        Ok(())
+    }
+
+    /// The hub's users as local users (records name them; roles come from the hub).
+    fn pull_users(&self, client: &HubClient) -> Result<()> {
+        let hub_users = client.users().map_err(hub_error)?;
+        let now = Utc::now();
+        self.write_unshared(|tx| {
+            for info in &hub_users {
+                let existing = users::get_user(tx, info.id)?;
+                let user = local_user(info, existing.clone(), now);
+                if existing.as_ref() != Some(&user) {
+                    store_team::apply_record_logged(
+                        tx,
+                        "user.sync",
+                        "user",
+                        &user.id.to_string(),
+                        &serde_json::to_value(&user)?,
+                        now,
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn pull_team(
+        &self,
+        device: &TeamDevice,
+        client: &HubClient,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let dir = self.documents_dir();
+        loop {
+            let m = self
+                .team_membership()?
+                .ok_or_else(|| Error::forbidden("sync", "not joined"))?;
+            let page = client.pull(m.cursor, PAGE as i64).map_err(hub_error)?;
+            if page.events.is_empty() {
+                return Ok(());
+            }
+            // Document bytes before the records that name them.
+            for te in page.events.iter().filter(|e| e.event.entity == "document") {
+                if let Some(sha) = te.event.new.get("sha256").and_then(|v| v.as_str())
+                    && documents::read_blob(&dir, sha).is_err()
+                {
+                    let bytes = client.download_document(sha).map_err(hub_error)?;
+                    documents::write_blob(&dir, &bytes)?;
+                }
+            }
+            let now = Utc::now();
+            let own = device.membership.device_id;
+            self.write_unshared(|tx| {
+                let (mut cursor, mut hash) = (m.cursor, m.team_hash.clone());
+                for te in &page.events {
+                    apply_team_event(tx, te, cursor, &hash, own, now, report)?;
+                    cursor = te.team_seq;
+                    hash = te.team_hash.clone();
+                }
+                store_team::set_cursor(tx, cursor, &hash)
+            })?;
+            report.pulled += page.events.len();
+        }
+    }
+
+    /// Pending events, last sync, hub, device and every refused event.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let m = self.team_membership()?.ok_or_else(|| {
+            Error::forbidden(
+                "sync status",
+                "this database has not joined a team; run `enduse team join`",
+            )
+        })?;
+        let (pending, refused) = self.read(|c| {
+            Ok((
+                store_team::count_outbox(c, "pending")?,
+                store_team::list_outbox(c, Some("refused"))?,
+            ))
+        })?;
+        Ok(SyncStatus {
+            hub: m.hub_url,
+            device_id: m.device_id,
+            user_id: m.user_id,
+            key_store: m.key_store,
+            pending,
+            cursor: m.cursor,
+            last_sync_at: m.last_sync_at,
+            refused: refused.iter().map(refused_view).collect::<Result<_>>()?,
+        })
+    }
+
+    /// Same-field overwrites found while applying the team's events.
+    pub fn list_conflicts(&self) -> Result<Vec<ConflictView>> {
+        Ok(self
+            .read(store_team::list_conflicts)?
+            .into_iter()
+            .map(|c| ConflictView {
+                entity: c.entity,
+                entity_id: c.entity_id,
+                field: c.field,
+                overwritten: c.overwritten,
+                winning: c.winning,
+                winning_event: c.winning_event,
+                team_seq: c.team_seq,
+            })
+            .collect())
+    }
+
+    /// Checks the team chain this device holds (positions without gaps, each team hash) and
+    /// its own device chain (continuity, hashes and signatures). `None` for a solo database.
+    pub fn verify_team(&self) -> Result<Option<TeamVerify>> {
+        let Some(device) = self.team_device() else {
+            return Ok(None);
+        };
+        let public = decode_public_key(&hex_public(&device.key)).ok_or_else(|| Error::Hub {
+            reason: "the device key is unreadable".into(),
+        })?;
+        self.read(|conn| {
+            let mut out = TeamVerify::default();
+            let (mut prev_seq, mut prev_hash) = (0, GENESIS_HASH.to_string());
+            store::team::for_each_team_event(conn, |seq, hash, json| {
+                out.team_events += 1;
+                if out.first_broken.is_some() {
+                    return Ok(());
+                }
+                let event: Event = serde_json::from_str(json)?;
+                if seq != prev_seq + 1 {
+                    out.first_broken = Some(format!("team event {seq}: expected {}", prev_seq + 1));
+                } else if chain_hash(&prev_hash, &event.canonical()) != hash {
+                    out.first_broken = Some(format!("team event {seq}: team hash mismatch"));
+                }
+                prev_seq = seq;
+                prev_hash = hash.to_string();
+                Ok(())
+            })?;
+            let (mut prev_seq, mut prev_hash) = (0, GENESIS_HASH.to_string());
+            for entry in store_team::list_outbox(conn, None)? {
+                out.device_events += 1;
+                if out.first_broken.is_some() {
+                    continue;
+                }
+                let event: Event = serde_json::from_str(&entry.event)?;
+                let broken =
+                    if event.device_seq != prev_seq + 1 || entry.device_seq != event.device_seq {
+                        Some("device sequence gap")
+                    } else if event.device_prev_hash != prev_hash {
+                        Some("device chain broken")
+                    } else if event.check(&public).is_err() || event.hash != entry.hash {
+                        Some("hash or signature does not hold")
+                    } else {
+                        None
+                    };
+                if let Some(why) = broken {
+                    out.first_broken = Some(format!("device event {}: {why}", entry.device_seq));
+                }
+                prev_seq = event.device_seq;
+                prev_hash = event.hash.clone();
+            }
+            Ok(Some(out))
+        })
+    }
+}
+
+fn hex_public(key: &ed25519_dalek::SigningKey) -> String {
+    use enduse_team::protocol::SigningKeyExt;
+    key.public_hex()
+}
+
+/// What `verify_team` found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamVerify {
+    pub team_events: i64,
+    pub device_events: i64,
+    pub first_broken: Option<String>,
+}
+
+impl TeamVerify {
+    pub fn ok(&self) -> bool {
+        self.first_broken.is_none()
+    }
+}
+
+/// Applies one team event: checks it continues the team chain, merges it into the team's
+/// record exactly as the hub did, writes the record into its table, and keeps the conflicts.
+fn apply_team_event(
+    tx: &rusqlite::Connection,
+    te: &TeamEvent,
+    cursor: i64,
+    prev_hash: &str,
+    own_device: Uuid,
+    now: Timestamp,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let event = &te.event;
+    if te.team_seq != cursor + 1 || chain_hash(prev_hash, &event.canonical()) != te.team_hash {
+        return Err(Error::Hub {
+            reason: format!(
+                "team event {} does not continue the team chain at {cursor}; nothing applied",
+                te.team_seq
+            ),
+        });
+    }
+    store_team::insert_team_event(
+        tx,
+        te.team_seq,
+        &te.team_hash,
+        &serde_json::to_string(event)?,
+        te.version,
+        now,
+    )?;
+    let current = store_team::get_team_record(tx, &event.entity, &event.entity_id)?;
+    let merged = merge::apply(
+        current.as_ref().map(|(data, version)| Current {
+            data,
+            version: *version,
+        }),
+        merge::Change {
+            base_version: event.base_version,
+            old: event.old.as_ref(),
+            new: &event.new,
+        },
+    );
+    store_team::put_team_record(
+        tx,
+        &event.entity,
+        &event.entity_id,
+        &merged.data,
+        merged.version,
+    )?;
+    for c in &merged.conflicts {
+        store_team::insert_conflict(
+            tx,
+            &ConflictRow {
+                id: 0,
+                entity: event.entity.clone(),
+                entity_id: event.entity_id.clone(),
+                field: c.field.clone(),
+                overwritten: c.overwritten.clone(),
+                winning: c.winning.clone(),
+                winning_event: event.id,
+                team_seq: te.team_seq,
+            },
+        )?;
+        report.conflicts += 1;
+    }
+    if event.device_id == own_device && merged.data != event.new {
+        // This device's own change came back merged with others': the trail records the result.
+        store_team::apply_record_logged(
+            tx,
+            "team.merge",
+            &event.entity,
+            &event.entity_id,
+            &merged.data,
+            now,
+        )?;
+    } else {
+        store_team::apply_record(tx, &event.entity, &merged.data)?;
+    }
+    if event.device_id != own_device {
+        let at = chrono::DateTime::parse_from_rfc3339(&event.at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now);
+        store_team::append_foreign_event(
+            tx,
+            event.id,
+            at,
+            event.actor_id,
+            event.device_id,
+            &event.action,
+            &event.entity,
+            &event.entity_id,
+            event.old.clone(),
+            merged.data.clone(),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,445 @@
+//! This device's bookkeeping of the team (migration 0006): its membership (hub, device, user,
+//! cursor), the outbox of signed events (the device chain), the team chain as pulled, the
+//! team's truth of each record, the conflicts found while applying, and local passphrases.
+//! None of it is a record: it is never in the audit trail's payloads and never synced.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{Cols, parse_uuid, registry, ts_text};
+use crate::model::Timestamp;
+use crate::{Error, Result};
+
+/// The previous hash of a chain's first event.
+pub use crate::audit::GENESIS_HASH;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Membership {
+    pub hub_url: String,
+    pub ca_pem: Option<String>,
+    pub device_id: Uuid,
+    pub user_id: Uuid,
+    /// `keyring` or `file`.
+    pub key_store: String,
+    pub joined_at: Timestamp,
+    pub cursor: i64,
+    pub team_hash: String,
+    pub last_sync_at: Option<Timestamp>,
+}
+
+const MEMBERSHIP_COLUMNS: &str = "hub_url, ca_pem, device_id, user_id, key_store, joined_at, \
+     cursor, team_hash, last_sync_at";
+
+pub fn get_membership(conn: &Connection) -> Result<Option<Membership>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {MEMBERSHIP_COLUMNS} FROM team_membership WHERE id = 1"
+        ))?
+        .query_row([], |row| {
+            let c = Cols(row);
+            Ok(Membership {
+                hub_url: c.text(0)?,
+                ca_pem: c.opt_text(1)?,
+                device_id: c.uuid(2)?,
+                user_id: c.uuid(3)?,
+                key_store: c.text(4)?,
+                joined_at: c.ts(5)?,
+                cursor: c.int(6)?,
+                team_hash: c.text(7)?,
+                last_sync_at: c.opt_text(8)?.and_then(|t| {
+                    chrono::DateTime::parse_from_rfc3339(&t)
+                        .ok()
+                        .map(|t| t.with_timezone(&chrono::Utc))
+                }),
+            })
+        })
+        .optional()?)
+}
+
+pub fn insert_membership(conn: &Connection, m: &Membership) -> Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT INTO team_membership (id, {MEMBERSHIP_COLUMNS}) \
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        ),
+        params![
+            m.hub_url,
+            m.ca_pem,
+            m.device_id.to_string(),
+            m.user_id.to_string(),
+            m.key_store,
+            ts_text(&m.joined_at),
+            m.cursor,
+            m.team_hash,
+            m.last_sync_at.as_ref().map(ts_text),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Moves the cursor to team position `cursor` whose team hash is `hash`.
+pub fn set_cursor(conn: &Connection, cursor: i64, hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE team_membership SET cursor = ?1, team_hash = ?2 WHERE id = 1",
+        params![cursor, hash],
+    )?;
+    Ok(())
+}
+
+pub fn set_last_sync(conn: &Connection, at: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE team_membership SET last_sync_at = ?1 WHERE id = 1",
+        [ts_text(&at)],
+    )?;
+    Ok(())
+}
+
+// ---- The outbox: the device chain ----
+
+/// One event this device signed, with the hub's answer once it came.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEntry {
+    pub device_seq: i64,
+    pub id: Uuid,
+    /// The signed event as JSON (`enduse_team::protocol::Event`).
+    pub event: String,
+    pub hash: String,
+    /// `pending`, `accepted` or `refused`.
+    pub status: String,
+    pub team_seq: Option<i64>,
+    pub refusal_code: Option<String>,
+    pub refusal_reason: Option<String>,
+}
+
+const OUTBOX_COLUMNS: &str =
+    "device_seq, id, event, hash, status, team_seq, refusal_code, refusal_reason";
+
+fn outbox_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxEntry> {
+    let c = Cols(row);
+    Ok(OutboxEntry {
+        device_seq: c.int(0)?,
+        id: c.uuid(1)?,
+        event: c.text(2)?,
+        hash: c.text(3)?,
+        status: c.text(4)?,
+        team_seq: c.0.get(5)?,
+        refusal_code: c.opt_text(6)?,
+        refusal_reason: c.opt_text(7)?,
+    })
+}
+
+/// The head of the device chain: its last sequence and hash (0 and genesis when empty).
+pub fn device_head(conn: &Connection) -> Result<(i64, String)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT device_seq, hash FROM team_outbox ORDER BY device_seq DESC LIMIT 1",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, GENESIS_HASH.to_string())))
+}
+
+pub fn insert_outbox(
+    conn: &Connection,
+    device_seq: i64,
+    id: Uuid,
+    event: &str,
+    hash: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO team_outbox (device_seq, id, event, hash) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![device_seq, id.to_string(), event, hash])?;
+    Ok(())
+}
+
+/// Events with `status`, oldest first (`None`: all).
+pub fn list_outbox(conn: &Connection, status: Option<&str>) -> Result<Vec<OutboxEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {OUTBOX_COLUMNS} FROM team_outbox WHERE ?1 IS NULL OR status = ?1 \
+         ORDER BY device_seq"
+    ))?;
+    let rows = stmt.query_map([status], outbox_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_outbox(conn: &Connection, status: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM team_outbox WHERE status = ?1",
+        [status],
+        |r| r.get(0),
+    )?)
+}
+
+/// Records the hub's answer to a pushed event.
+pub fn answer_outbox(
+    conn: &Connection,
+    id: Uuid,
+    team_seq: Option<i64>,
+    refusal: Option<(&str, &str)>,
+    at: Timestamp,
+) -> Result<()> {
+    let status = if refusal.is_some() {
+        "refused"
+    } else {
+        "accepted"
+    };
+    conn.prepare_cached(
+        "UPDATE team_outbox SET status = ?2, team_seq = ?3, refusal_code = ?4, \
+         refusal_reason = ?5, answered_at = ?6 WHERE id = ?1",
+    )?
+    .execute(params![
+        id.to_string(),
+        status,
+        team_seq,
+        refusal.map(|r| r.0),
+        refusal.map(|r| r.1),
+        ts_text(&at),
+    ])?;
+    Ok(())
+}
+
+// ---- The team chain as pulled ----
+
+pub fn insert_team_event(
+    conn: &Connection,
+    team_seq: i64,
+    team_hash: &str,
+    event: &str,
+    version: i64,
+    received_at: Timestamp,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO team_event (team_seq, team_hash, event, version, received_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        team_seq,
+        team_hash,
+        event,
+        version,
+        ts_text(&received_at)
+    ])?;
+    Ok(())
+}
+
+/// Calls `f(team_seq, team_hash, event_json)` on every pulled team event in team order.
+pub fn for_each_team_event(
+    conn: &Connection,
+    mut f: impl FnMut(i64, &str, &str) -> Result<()>,
+) -> Result<()> {
+    let mut stmt =
+        conn.prepare("SELECT team_seq, team_hash, event FROM team_event ORDER BY team_seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (seq, hash, event): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        f(seq, &hash, &event)?;
+    }
+    Ok(())
+}
+
+// ---- The team's truth of each record ----
+
+pub fn get_team_record(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+) -> Result<Option<(Value, i64)>> {
+    let found: Option<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT data, version FROM team_record WHERE entity = ?1 AND entity_id = ?2",
+        )?
+        .query_row([entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    found
+        .map(|(data, version)| Ok((serde_json::from_str(&data)?, version)))
+        .transpose()
+}
+
+pub fn put_team_record(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+    data: &Value,
+    version: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO team_record (entity, entity_id, data, version) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (entity, entity_id) DO UPDATE SET data = excluded.data, \
+         version = excluded.version",
+    )?
+    .execute(params![entity, entity_id, data.to_string(), version])?;
+    Ok(())
+}
+
+/// Writes a record an event carries into its table (whole, as an upsert).
+pub fn apply_record(conn: &Connection, entity: &str, value: &Value) -> Result<()> {
+    let kind = registry::kind(entity)
+        .ok_or_else(|| Error::invalid("entity", format!("unknown record kind {entity}")))?;
+    (kind.apply)(conn, value)
+}
+
+/// Removes a record the team never accepted (a refused creation) from this device's tables.
+pub fn remove_record(conn: &Connection, entity: &str, entity_id: &str) -> Result<()> {
+    let kind = registry::kind(entity)
+        .ok_or_else(|| Error::invalid("entity", format!("unknown record kind {entity}")))?;
+    if let [table] = kind.tables {
+        conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [entity_id])?;
+    }
+    Ok(())
+}
+
+// ---- Conflicts ----
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictRow {
+    pub id: i64,
+    pub entity: String,
+    pub entity_id: String,
+    pub field: String,
+    pub overwritten: Value,
+    pub winning: Value,
+    pub winning_event: Uuid,
+    pub team_seq: i64,
+}
+
+pub fn insert_conflict(conn: &Connection, c: &ConflictRow) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO team_conflict (entity, entity_id, field, overwritten, winning, \
+         winning_event, team_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        c.entity,
+        c.entity_id,
+        c.field,
+        c.overwritten.to_string(),
+        c.winning.to_string(),
+        c.winning_event.to_string(),
+        c.team_seq,
+    ])?;
+    Ok(())
+}
+
+pub fn list_conflicts(conn: &Connection) -> Result<Vec<ConflictRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, entity, entity_id, field, overwritten, winning, winning_event, team_seq \
+         FROM team_conflict ORDER BY team_seq, id",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        let c = Cols(row);
+        Ok(ConflictRow {
+            id: c.int(0)?,
+            entity: c.text(1)?,
+            entity_id: c.text(2)?,
+            field: c.text(3)?,
+            overwritten: c.json(4)?,
+            winning: c.json(5)?,
+            winning_event: c.uuid(6)?,
+            team_seq: c.int(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Everyone who logged or amended the attestation, or attached a document to it, by the audit
+/// trail this device holds (four-eyes by content, as the hub counts it).
+pub fn attestation_contributors(conn: &Connection, attestation_id: &str) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT actor_id FROM audit_event WHERE actor_id IS NOT NULL AND ( \
+           (entity = 'attestation' AND entity_id = ?1 \
+              AND action IN ('attestation.log', 'attestation.amend')) \
+           OR (entity = 'document' AND action = 'document.attach' \
+              AND json_extract(new, '$.ownerId') = ?1))",
+    )?;
+    let rows = stmt.query_map([attestation_id], |r| r.get::<_, String>(0))?;
+    rows.map(|r| parse_uuid(&r?)).collect()
+}
+
+/// Appends a team event made on another device to this device's audit trail, so that the
+/// local trail (and `audit replay`) holds every change this database applied.
+#[allow(clippy::too_many_arguments)]
+pub fn append_foreign_event(
+    conn: &Connection,
+    id: Uuid,
+    at: Timestamp,
+    actor: Uuid,
+    device: Uuid,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    old: Option<Value>,
+    new: Value,
+) -> Result<()> {
+    let head = crate::audit::chain_head(conn)?;
+    crate::audit::seal_and_insert(
+        conn,
+        crate::audit::AuditEvent {
+            seq: head.seq + 1,
+            id,
+            at,
+            actor_id: Some(actor),
+            device_id: device,
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            old,
+            new,
+            prev_hash: head.hash,
+            hash: String::new(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Writes a record this device takes from the team (a user from the hub, a refused change
+/// returned to the team's truth, a merge of its own event) with a local audit event carrying
+/// the whole record, so that the local trail still rebuilds every record (`audit verify`,
+/// `audit replay`). The event is this device's own and is never sent to the hub.
+pub fn apply_record_logged(
+    conn: &Connection,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    value: &Value,
+    at: Timestamp,
+) -> Result<()> {
+    apply_record(conn, entity, value)?;
+    let head = crate::audit::chain_head(conn)?;
+    crate::audit::seal_and_insert(
+        conn,
+        crate::audit::AuditEvent {
+            seq: head.seq + 1,
+            id: Uuid::now_v7(),
+            at,
+            actor_id: None,
+            device_id: crate::device_id(conn)?,
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            old: None,
+            new: value.clone(),
+            prev_hash: head.hash,
+            hash: String::new(),
+        },
+    )?;
+    Ok(())
+}
+
+// ---- Local passphrases (solo databases) ----
+
+pub fn get_passphrase_hash(conn: &Connection, user: Uuid) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT hash FROM user_passphrase WHERE user_id = ?1")?
+        .query_row([user.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn set_passphrase_hash(conn: &Connection, user: Uuid, hash: &str, at: Timestamp) -> Result<()> {
+    conn.execute(
+        "INSERT INTO user_passphrase (user_id, hash, set_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",
+        params![user.to_string(), hash, ts_text(&at)],
+    )?;
+    Ok(())
+}

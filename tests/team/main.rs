@@ -1,0 +1,9 @@
+//! The team scenario from the laptop's side (issue 14): real PostgreSQL (ENDUSE_TEST_DATABASE_URL,
+//! each test its own database), real `enduse-hub serve` processes and real `enduse` binaries on
+//! SQLite files, joined, syncing and refused as a team would be.
+
+#[path = "../../crates/hub/tests/support/mod.rs"]
+mod support;
+
+mod laptop;
+mod scenario;

@@ -1,0 +1,302 @@
+//! The issue-14 scenario from the CLI: two or three laptops, one hub, one PostgreSQL database.
+
+use serde_json::Value;
+
+use crate::laptop::Laptop;
+use crate::support::{Db, Hub};
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+fn customer(laptop: &Laptop, external_id: &str) {
+    laptop.ok(&[
+        "customer",
+        "add",
+        "--name",
+        "Huaxin Technology",
+        "--country",
+        "CN",
+        "--type",
+        "oem",
+        "--external-id",
+        external_id,
+    ]);
+}
+
+/// Logs an attestation with a signed PDF; returns its id.
+fn attestation(laptop: &Laptop, external_id: &str) -> String {
+    let pdf = laptop.dir().join("signed.pdf");
+    std::fs::write(&pdf, PDF).unwrap();
+    laptop
+        .ok(&[
+            "attestation",
+            "log",
+            "--customer",
+            external_id,
+            "--kind",
+            "no_russia_clause",
+            "--signatory",
+            "Li Na",
+            "--signed-on",
+            "2025-01-10",
+            "--scope",
+            "8542",
+            "--destinations",
+            "CN",
+            "--end-use",
+            "incorporate",
+            "--clause",
+            "no-reexport,licence",
+            "--document",
+            pdf.to_str().unwrap(),
+        ])
+        .trim()
+        .to_string()
+}
+
+fn status_of(laptop: &Laptop, id: &str) -> String {
+    let shown = laptop.json(&["attestation", "show", id, "--json"]);
+    shown["attestation"]["status"].as_str().unwrap().to_string()
+}
+
+fn queue_ids(laptop: &Laptop) -> Vec<String> {
+    let queue = laptop.json(&["attestation", "queue", "--json"]);
+    let items = queue
+        .get("items")
+        .or_else(|| queue.get("attestations"))
+        .unwrap_or(&queue);
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("queue: {queue}"))
+        .iter()
+        .map(|i| {
+            i.get("attestation")
+                .and_then(|a| a.get("id"))
+                .or_else(|| i.get("id"))
+                .and_then(Value::as_str)
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_reps_attestation_with_its_pdf_reaches_the_managers_queue_and_the_approval_reaches_the_rep() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, rep_code) = db.add_user("Rita Rep", "sales_rep");
+    let (_, manager_code) = db.add_user("Max Manager", "compliance_manager");
+
+    let rep = Laptop::new();
+    let joined = rep.join(&hub.url, &rep_code);
+    assert_eq!(joined["user"]["email"], "rita.rep@example.com");
+    assert_eq!(joined["keyStore"], "file");
+    customer(&rep, "C-1");
+    let id = attestation(&rep, "C-1");
+    let pushed = rep.sync();
+    assert_eq!(
+        pushed["pushed"], 3,
+        "customer, attestation, document: {pushed}"
+    );
+    assert_eq!(pushed["refused"].as_array().unwrap().len(), 0);
+
+    let manager = Laptop::new();
+    manager.join(&hub.url, &manager_code);
+    assert_eq!(queue_ids(&manager), vec![id.clone()]);
+    let shown = manager.json(&["attestation", "show", &id, "--json"]);
+    let sha = shown["documents"][0]["sha256"].as_str().unwrap();
+    let blob = manager
+        .dir()
+        .join("laptop.db.documents")
+        .join(&sha[..2])
+        .join(sha);
+    assert_eq!(
+        std::fs::read(&blob).unwrap(),
+        PDF,
+        "the PDF came with the record"
+    );
+
+    manager.ok(&["attestation", "review", &id, "--approve"]);
+    let answer = manager.sync();
+    assert_eq!(answer["pushed"], 2, "review and approval: {answer}");
+    assert!(queue_ids(&manager).is_empty());
+
+    let pulled = rep.sync();
+    assert_eq!(pulled["pulled"], 2, "{pulled}");
+    assert_eq!(status_of(&rep, &id), "approved");
+
+    // The laptop acts as its user only.
+    let other = rep.run(&["--as", "max.manager@example.com", "customer", "list"]);
+    assert_eq!(other.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("acts as that user only"));
+    let add = rep.run(&[
+        "user",
+        "add",
+        "--name",
+        "Fake",
+        "--email",
+        "fake@example.com",
+        "--role",
+        "compliance_manager",
+    ]);
+    assert_eq!(add.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&add.stderr).contains("users are added on the hub"));
+
+    for laptop in [&rep, &manager] {
+        let verified = laptop.ok(&["audit", "verify"]);
+        assert!(verified.contains("team: OK"), "{verified}");
+    }
+    assert_eq!(db.cli(&["verify"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_rep_whose_local_role_was_altered_cannot_get_an_approval_accepted() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, sam_code) = db.add_user("Sam Rep", "sales_rep");
+    let (_, rita_code) = db.add_user("Rita Rep", "sales_rep");
+    let (sam, rita) = (Laptop::new(), Laptop::new());
+    sam.join(&hub.url, &sam_code);
+    rita.join(&hub.url, &rita_code);
+    customer(&sam, "C-2");
+    let id = attestation(&sam, "C-2");
+    sam.sync();
+    rita.sync();
+
+    // Refused at once by the laptop's own rules.
+    let refused = rita.run(&["attestation", "review", &id, "--approve"]);
+    assert_eq!(refused.status.code(), Some(2));
+
+    rita.sqlite("UPDATE user SET role = 'compliance_manager' WHERE email = 'rita.rep@example.com'");
+    rita.ok(&["attestation", "review", &id, "--approve"]);
+    assert_eq!(
+        status_of(&rita, &id),
+        "approved",
+        "the altered laptop lets it through"
+    );
+
+    let answer = rita.sync();
+    let refused = answer["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 2, "{answer}");
+    assert!(
+        refused.iter().all(|r| r["code"] == "role_forbidden"),
+        "{answer}"
+    );
+    assert_eq!(
+        status_of(&rita, &id),
+        "submitted",
+        "back to the team's truth"
+    );
+    let status = rita.json(&["sync", "status", "--json"]);
+    assert_eq!(status["refused"].as_array().unwrap().len(), 2);
+    assert_eq!(status["pending"], 0);
+    // The hub reset the role the laptop claims.
+    let users = rita.json(&["user", "list", "--json"]);
+    let me = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "rita.rep@example.com")
+        .unwrap();
+    assert_eq!(me["role"], "sales_rep");
+    assert_eq!(
+        db.sql_text(
+            "SELECT count(*) FROM events WHERE team_seq IS NOT NULL AND action LIKE 'review%'"
+        ),
+        "0"
+    );
+}
+
+#[test]
+fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_listed() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, rep_code) = db.add_user("Rita Rep", "sales_rep");
+    let (_, manager_code) = db.add_user("Max Manager", "compliance_manager");
+    let (rep, manager) = (Laptop::new(), Laptop::new());
+    rep.join(&hub.url, &rep_code);
+    manager.join(&hub.url, &manager_code);
+    customer(&rep, "C-9");
+    rep.sync();
+    manager.sync();
+
+    rep.ok(&[
+        "customer",
+        "edit",
+        "C-9",
+        "--city",
+        "Shenzhen",
+        "--website",
+        "https://hx.example",
+    ]);
+    manager.ok(&[
+        "customer",
+        "edit",
+        "C-9",
+        "--city",
+        "Dongguan",
+        "--address",
+        "1 Road",
+    ]);
+    rep.sync();
+    let second = manager.sync();
+    assert_eq!(second["conflicts"], 1, "{second}");
+    rep.sync();
+
+    let show = |l: &Laptop| l.json(&["customer", "show", "C-9", "--json"])["customer"].clone();
+    let (a, b) = (show(&rep), show(&manager));
+    assert_eq!(a, b, "every laptop converges");
+    assert_eq!(a["city"], "Dongguan", "the later in team order wins");
+    assert_eq!(a["website"], "https://hx.example");
+    assert_eq!(a["address"], "1 Road");
+    for laptop in [&rep, &manager] {
+        let conflicts = laptop.json(&["conflict", "list", "--json"]);
+        let c = &conflicts.as_array().unwrap()[0];
+        assert_eq!(
+            (c["field"].as_str(), c["overwritten"].as_str()),
+            (Some("city"), Some("Shenzhen"))
+        );
+    }
+}
+
+#[test]
+fn a_sync_cut_off_by_a_killed_hub_or_a_lost_answer_is_retried_without_duplicates() {
+    let db = Db::new();
+    let mut hub = db.hub();
+    let (_, rep_code) = db.add_user("Rita Rep", "sales_rep");
+    let rep = Laptop::new();
+    rep.join(&hub.url, &rep_code);
+    customer(&rep, "C-3");
+    customer(&rep, "C-4");
+    hub.kill();
+    let failed = rep.run(&["sync"]);
+    assert_eq!(failed.status.code(), Some(3));
+    assert_eq!(rep.json(&["sync", "status", "--json"])["pending"], 2);
+
+    // A hub back on the same database (another port: hubs are stateless).
+    let hub = Hub::start(&db.url);
+    let membership = format!("UPDATE team_membership SET hub_url = '{}'", hub.url);
+    rep.sqlite(&membership);
+    assert_eq!(rep.sync()["pushed"], 2);
+    // The hub committed but the answer was lost: the laptop pushes the same events again.
+    rep.sqlite("UPDATE team_outbox SET status = 'pending', team_seq = NULL");
+    let retry = rep.sync();
+    assert_eq!(retry["pushed"], 2, "answered as duplicates: {retry}");
+    assert_eq!(db.sql_text("SELECT count(*) FROM events"), "2");
+    assert_eq!(rep.json(&["customer", "list", "--json"])["total"], 2);
+}
+
+#[test]
+fn a_revoked_device_is_refused() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, rep_code) = db.add_user("Rita Rep", "sales_rep");
+    let rep = Laptop::new();
+    let joined = rep.join(&hub.url, &rep_code);
+    let device = joined["deviceId"].as_str().unwrap();
+    assert!(db.cli(&["device", "revoke", device]).status.success());
+    customer(&rep, "C-5");
+    let out = rep.run(&["sync"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("revoked"));
+    assert_eq!(rep.json(&["sync", "status", "--json"])["pending"], 1);
+}
