@@ -108,7 +108,10 @@ test('an attestation with a PDF is logged; field errors show beside the field', 
   await app.shot('attestation-field-error');
   await (await app.$t('signatory-name')).setValue('Li Wei');
   await (await app.$t('destinations')).setValue('CN');
-  await (await app.$t('hs-input')).setValue('8542\n');
+  // Enter adds the code as a chip (WebDriver's '\n' is a character, not the Enter key).
+  await (await app.$t('hs-input')).setValue('8542');
+  await app.browser.keys('Enter');
+  await (await app.$t('hs-chip')).waitForDisplayed({ timeout: 5_000 });
   await queueFilePick(app, [signedPdf(app.dir)]);
   await (await app.$t('attach-browse')).click();
   await (await app.$t('attached-doc')).waitForDisplayed({ timeout: 5_000 });
