@@ -14,6 +14,14 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+mod csl;
+mod dpl;
+mod sdn;
+
+pub use csl::import_csl;
+pub use dpl::import_dpl;
+pub use sdn::import_sdn;
+
 use super::ScreeningError;
 use super::country::iso2;
 
@@ -247,12 +255,6 @@ fn decode(bytes: &[u8]) -> String {
         .to_owned()
 }
 
-/// OFAC writes `-0-` for an empty field.
-fn sdn_field(raw: &str) -> Option<String> {
-    let value = raw.trim();
-    (!value.is_empty() && value != "-0-").then(|| value.to_owned())
-}
-
 fn non_empty(raw: &str) -> Option<String> {
     let value = raw.trim();
     (!value.is_empty()).then(|| value.to_owned())
@@ -409,179 +411,6 @@ fn push_alias(entry: &mut ListEntry, alias: String) {
     }
 }
 
-/// Reads the OFAC SDN legacy CSV: `sdn.csv` with its optional companions `alt.csv` (aliases) and
-/// `add.csv` (addresses). Each argument is `(file name for messages, reader)`.
-pub fn import_sdn<S: Read, A: Read, D: Read>(
-    sdn: (&str, S),
-    alt: Option<(&str, A)>,
-    add: Option<(&str, D)>,
-) -> Result<ListImport, ScreeningError> {
-    read_sdn(sdn, alt, add, &mut RowProgress::default())
-}
-
-fn read_sdn<S: Read, A: Read, D: Read>(
-    sdn: (&str, S),
-    alt: Option<(&str, A)>,
-    add: Option<(&str, D)>,
-    progress: &mut RowProgress<'_>,
-) -> Result<ListImport, ScreeningError> {
-    let (sdn_name, sdn_input) = sdn;
-    let mut records = Records::new(sdn_name, sdn_input, b',', false);
-    let mut entries = Vec::new();
-    let mut by_ent_num: HashMap<u64, usize> = HashMap::new();
-    while let Some((line, f)) = records.next(12, progress)? {
-        let ent_num = parse_ent_num(sdn_name, line, &f[0])?;
-        let Some(name) = sdn_field(&f[1]) else {
-            return Err(ScreeningError::EmptyName {
-                file: sdn_name.to_owned(),
-                line,
-            });
-        };
-        if by_ent_num.insert(ent_num, entries.len()).is_some() {
-            return Err(ScreeningError::DuplicateEntry {
-                file: sdn_name.to_owned(),
-                line,
-                ent_num,
-            });
-        }
-        // The legacy SDN file leaves the type of an entity empty.
-        let kind = sdn_field(&f[2]).map_or(EntryKind::Entity, |t| EntryKind::parse(&t));
-        let programs = sdn_field(&f[3])
-            .map(|p| {
-                p.split("] [")
-                    .map(|s| s.trim_matches(['[', ']', ' ']).to_owned())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut remarks: Vec<String> = Vec::new();
-        if let Some(title) = sdn_field(&f[4]) {
-            remarks.push(format!("Title: {title}"));
-        }
-        let vessel: Vec<String> = [("call sign", 5), ("type", 6), ("flag", 9), ("owner", 10)]
-            .iter()
-            .filter_map(|&(label, i)| sdn_field(&f[i]).map(|v| format!("{label} {v}")))
-            .collect();
-        if !vessel.is_empty() {
-            remarks.push(format!("Vessel: {}", vessel.join(", ")));
-        }
-        remarks.extend(sdn_field(&f[11]));
-        entries.push(ListEntry {
-            key: ent_num.to_string(),
-            list: "SDN".to_owned(),
-            kind,
-            name,
-            aliases: Vec::new(),
-            addresses: Vec::new(),
-            programs,
-            remarks: (!remarks.is_empty()).then(|| remarks.join(" ")),
-            source_url: Some(format!(
-                "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={ent_num}"
-            )),
-        });
-    }
-    let mut files = vec![records.finish()?];
-    if entries.is_empty() {
-        return Err(ScreeningError::NoEntries {
-            file: sdn_name.to_owned(),
-        });
-    }
-    let find = |file: &str, line: u64, raw: &str| -> Result<usize, ScreeningError> {
-        let ent_num = parse_ent_num(file, line, raw)?;
-        by_ent_num
-            .get(&ent_num)
-            .copied()
-            .ok_or_else(|| ScreeningError::UnknownEntry {
-                file: file.to_owned(),
-                line,
-                ent_num,
-            })
-    };
-
-    if let Some((alt_name, alt_input)) = alt {
-        let mut records = Records::new(alt_name, alt_input, b',', false);
-        while let Some((line, f)) = records.next(5, progress)? {
-            let i = find(alt_name, line, &f[0])?;
-            parse_ent_num(alt_name, line, &f[1]).map_err(|e| match e {
-                ScreeningError::NotANumber {
-                    file, line, value, ..
-                } => ScreeningError::NotANumber {
-                    file,
-                    line,
-                    field: "alt_num",
-                    value,
-                },
-                other => other,
-            })?;
-            let Some(alias) = sdn_field(&f[3]) else {
-                return Err(ScreeningError::EmptyName {
-                    file: alt_name.to_owned(),
-                    line,
-                });
-            };
-            push_alias(&mut entries[i], alias);
-        }
-        files.push(records.finish()?);
-    }
-
-    if let Some((add_name, add_input)) = add {
-        let mut records = Records::new(add_name, add_input, b',', false);
-        while let Some((line, f)) = records.next(6, progress)? {
-            let i = find(add_name, line, &f[0])?;
-            let address = sdn_field(&f[2]);
-            let city = sdn_field(&f[3]);
-            let country = sdn_field(&f[4]);
-            if address.is_none() && city.is_none() && country.is_none() {
-                continue;
-            }
-            entries[i].addresses.push(ListAddress {
-                address: address.unwrap_or_default(),
-                city,
-                country: country.map(|c| iso2(&c).map_or(c, str::to_owned)),
-            });
-        }
-        files.push(records.finish()?);
-    }
-
-    Ok(ListImport {
-        kind: ListKind::Sdn,
-        entries,
-        files,
-    })
-}
-
-/// Splits a `;`-separated CSL field. The current CSL joins the last item with "; and ".
-fn split_semicolons(raw: &str) -> impl Iterator<Item = String> + '_ {
-    raw.split(';')
-        .map(|part| {
-            let part = part.trim();
-            part.strip_prefix("and ").unwrap_or(part).trim().to_owned()
-        })
-        .filter(|part| !part.is_empty())
-}
-
-/// A CSL address is free text ending, when known, with an ISO-2 country code.
-fn csl_address(raw: &str) -> ListAddress {
-    let raw = raw.trim().trim_end_matches(',');
-    match raw.rsplit_once(',') {
-        Some((rest, last)) if iso2(last).is_some() => ListAddress {
-            address: rest.trim().to_owned(),
-            city: None,
-            country: iso2(last).map(str::to_owned),
-        },
-        None if iso2(raw).is_some() => ListAddress {
-            address: String::new(),
-            city: None,
-            country: iso2(raw).map(str::to_owned),
-        },
-        _ => ListAddress {
-            address: raw.to_owned(),
-            city: None,
-            country: None,
-        },
-    }
-}
-
 /// A stable key for rows that carry no id: a short hash of the fields that name the party.
 fn content_key(parts: &[&str]) -> String {
     let mut hasher = Sha256::new();
@@ -590,187 +419,6 @@ fn content_key(parts: &[&str]) -> String {
         hasher.update([0x1f]);
     }
     format!("h:{}", &hex::encode(hasher.finalize())[..16])
-}
-
-/// Reads the US Consolidated Screening List CSV, with either the 2019 header or the current
-/// header that opens with `_id`. Columns are found by name, so their order does not matter.
-pub fn import_csl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError> {
-    read_csl(file, &mut RowProgress::default())
-}
-
-fn read_csl<R: Read>(
-    file: (&str, R),
-    progress: &mut RowProgress<'_>,
-) -> Result<ListImport, ScreeningError> {
-    let (name, input) = file;
-    let mut records = Records::new(name, input, b',', true);
-    let headers = records.headers()?;
-    let column = |wanted: &str| headers.iter().position(|h| h == wanted);
-    let required = |wanted: &'static str| {
-        column(wanted).ok_or(ScreeningError::MissingColumn {
-            file: name.to_owned(),
-            column: wanted,
-        })
-    };
-    let source = required("source")?;
-    let name_col = required("name")?;
-    let [
-        id,
-        entity_number,
-        kind,
-        programs,
-        title,
-        addresses,
-        remarks,
-        list_url,
-        info_url,
-        alts,
-    ] = [
-        "_id",
-        "entity_number",
-        "type",
-        "programs",
-        "title",
-        "addresses",
-        "remarks",
-        "source_list_url",
-        "source_information_url",
-        "alt_names",
-    ]
-    .map(column);
-    let get = |f: &[String], col: Option<usize>| col.map_or(String::new(), |i| f[i].clone());
-
-    let mut entries = Entries::default();
-    while let Some((line, f)) = records.next(headers.len(), progress)? {
-        let list = f[source].clone();
-        let party = f[name_col].clone();
-        if party.is_empty() {
-            return Err(ScreeningError::EmptyName {
-                file: name.to_owned(),
-                line,
-            });
-        }
-        let address_text = get(&f, addresses);
-        let key = non_empty(&get(&f, id))
-            .or_else(|| non_empty(&get(&f, entity_number)))
-            .unwrap_or_else(|| content_key(&[&list, &party, &address_text]));
-        let mut remark_parts: Vec<String> = Vec::new();
-        remark_parts.extend(non_empty(&get(&f, title)).map(|t| format!("Title: {t}")));
-        remark_parts.extend(non_empty(&get(&f, remarks)));
-        let mut entry = ListEntry {
-            key,
-            list,
-            kind: EntryKind::parse(&get(&f, kind)),
-            name: party,
-            aliases: Vec::new(),
-            addresses: split_semicolons(&address_text)
-                .map(|a| csl_address(&a))
-                .collect(),
-            programs: split_semicolons(&get(&f, programs)).collect(),
-            remarks: (!remark_parts.is_empty()).then(|| remark_parts.join(" ")),
-            source_url: non_empty(&get(&f, list_url)).or_else(|| non_empty(&get(&f, info_url))),
-        };
-        for alias in split_semicolons(&get(&f, alts)) {
-            push_alias(&mut entry, alias);
-        }
-        entries.add(entry);
-    }
-    let digest = records.finish()?;
-    Ok(ListImport {
-        kind: ListKind::Csl,
-        entries: entries.finish(name)?,
-        files: vec![digest],
-    })
-}
-
-const DPL_ALIAS_MARKERS: [&str; 4] = [" A/K/A ", " D/B/A ", " F/K/A ", " AKA "];
-
-/// Reads the BIS Denied Persons List, tab-separated with a header, every field quoted. A party listed at several
-/// addresses is one entry with several addresses; "A/K/A" and "D/B/A" in a name become aliases.
-pub fn import_dpl<R: Read>(file: (&str, R)) -> Result<ListImport, ScreeningError> {
-    read_dpl(file, &mut RowProgress::default())
-}
-
-fn read_dpl<R: Read>(
-    file: (&str, R),
-    progress: &mut RowProgress<'_>,
-) -> Result<ListImport, ScreeningError> {
-    let (name, input) = file;
-    let mut records = Records::new(name, input, b'\t', true);
-    let headers = records.headers()?;
-    let required = |wanted: &'static str| {
-        headers
-            .iter()
-            .position(|h| h == wanted)
-            .ok_or(ScreeningError::MissingColumn {
-                file: name.to_owned(),
-                column: wanted,
-            })
-    };
-    let name_col = required("name")?;
-    let street = required("street_address")?;
-    let city = required("city")?;
-    let state = required("state")?;
-    let country = required("country")?;
-    let postal = required("postal_code")?;
-    let effective = required("effective_date")?;
-    let optional = |wanted: &str| headers.iter().position(|h| h == wanted);
-    let action = optional("action");
-    let citation = optional("fr_citation");
-
-    let mut entries = Entries::default();
-    while let Some((line, f)) = records.next(headers.len(), progress)? {
-        let full_name = f[name_col].clone();
-        if full_name.is_empty() {
-            return Err(ScreeningError::EmptyName {
-                file: name.to_owned(),
-                line,
-            });
-        }
-        let mut names = vec![full_name.clone()];
-        for marker in DPL_ALIAS_MARKERS {
-            names = names
-                .iter()
-                .flat_map(|n| n.split(marker).map(|s| s.trim().to_owned()))
-                .filter(|s| !s.is_empty())
-                .collect();
-        }
-        let primary = names.remove(0);
-        let city_text = [&f[city], &f[state], &f[postal]]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut remark_parts = Vec::new();
-        remark_parts.extend(action.and_then(|i| non_empty(&f[i])));
-        remark_parts.extend(citation.and_then(|i| non_empty(&f[i])));
-        let mut entry = ListEntry {
-            key: content_key(&[&full_name, &f[effective]]),
-            list: "DPL".to_owned(),
-            kind: EntryKind::Unknown,
-            name: primary,
-            aliases: Vec::new(),
-            addresses: vec![ListAddress {
-                address: f[street].clone(),
-                city: non_empty(&city_text),
-                country: non_empty(&f[country]).map(|c| iso2(&c).map_or(c, str::to_owned)),
-            }],
-            programs: Vec::new(),
-            remarks: (!remark_parts.is_empty()).then(|| remark_parts.join(" ")),
-            source_url: Some("https://www.bis.doc.gov/index.php/the-denied-persons-list".into()),
-        };
-        for alias in names {
-            push_alias(&mut entry, alias);
-        }
-        entries.add(entry);
-    }
-    let digest = records.finish()?;
-    Ok(ListImport {
-        kind: ListKind::Dpl,
-        entries: entries.finish(name)?,
-        files: vec![digest],
-    })
 }
 
 fn open(path: &Path) -> Result<(String, BufReader<File>), ScreeningError> {
@@ -815,9 +463,9 @@ fn read_paths(
             };
             let (name, reader) = open(path)?;
             if kind == ListKind::Csl {
-                read_csl((&name, reader), progress)
+                csl::read_csl((&name, reader), progress)
             } else {
-                read_dpl((&name, reader), progress)
+                dpl::read_dpl((&name, reader), progress)
             }
         }
         ListKind::Sdn => {
@@ -850,7 +498,7 @@ fn read_paths(
             };
             let (alt_name, alt_reader) = alt.unzip();
             let (add_name, add_reader) = add.unzip();
-            read_sdn(
+            sdn::read_sdn(
                 (&sdn_name, sdn_reader),
                 alt_name.as_deref().zip(alt_reader),
                 add_name.as_deref().zip(add_reader),
