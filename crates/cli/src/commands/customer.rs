@@ -14,7 +14,11 @@ pub(super) fn parse_contact(text: &str) -> Contact {
     }
 }
 
-pub(super) fn merge_fields(ctx: &Ctx, base: CustomerInput, f: CustomerFields) -> Result<CustomerInput> {
+pub(super) fn merge_fields(
+    ctx: &Ctx,
+    base: CustomerInput,
+    f: CustomerFields,
+) -> Result<CustomerInput> {
     let owner_id = match f.owner {
         Some(email) => Some(
             ctx.enduse
