@@ -22,3 +22,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(bytes))
 }
+
+/// `n` and the noun in the right number: "1 bad row", "3 bad rows" (never "bad row(s)").
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_name_one_thing_in_the_singular_and_others_in_the_plural() {
+        assert_eq!(super::count(1, "red flag", "red flags"), "1 red flag");
+        assert_eq!(super::count(0, "red flag", "red flags"), "0 red flags");
+        assert_eq!(super::count(2, "bad row", "bad rows"), "2 bad rows");
+    }
+}

@@ -28,10 +28,10 @@ pub enum Error {
         found: i64,
     },
     #[error(
-        "import refused, nothing was written ({} bad row(s)):\n{}{}",
-        errors.len() as u64 + more,
+        "import refused, nothing was written ({}):\n{}{}",
+        enduse_domain::count(errors.len() as u64 + more, "bad row", "bad rows"),
         errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
-        if *more > 0 { format!("\n… and {more} more bad row(s)") } else { String::new() }
+        if *more > 0 { format!("\n… and {}", enduse_domain::count(*more, "more bad row", "more bad rows")) } else { String::new() }
     )]
     ImportRejected {
         /// The first bad rows, by line (at most a thousand).

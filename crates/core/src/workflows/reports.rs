@@ -456,7 +456,10 @@ fn timeline(
         let flags = if v.red_flags.is_empty() {
             String::new()
         } else {
-            format!(" ({} red flag(s))", v.red_flags.len())
+            format!(
+                " ({})",
+                enduse_domain::count(v.red_flags.len() as u64, "red flag", "red flags")
+            )
         };
         out.push(entry(
             v.visited_on,
