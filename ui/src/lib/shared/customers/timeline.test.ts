@@ -48,8 +48,8 @@ describe('timelineLine', () => {
       who: 'logged by Ravi Rep',
     });
   });
-  it('falls back to the core’s title without “(s)” plurals and with readable dates', () => {
-    const line = timelineLine(entry('visit', 'gone', 'Visit (2 red flag(s)) on 2026-12-01'), detail, nameOf);
+  it('falls back to the core’s title with readable dates', () => {
+    const line = timelineLine(entry('visit', 'gone', 'Visit (2 red flags) on 2026-12-01'), detail, nameOf);
     expect(line.title).toBe('Visit (2 red flags) on 1 Dec 2026');
     expect(line.who).toBeNull();
   });

@@ -1,6 +1,6 @@
 //! The customer page's timeline and attestation list in people's words: who logged or reviewed
 //! each entry (looked up from the records the page already holds, by the entry's `recordId`),
-//! counts in singular or plural, dates as the app writes them, and an approved attestation past
+//! counts in singular or plural (the core counts its own titles), dates as the app writes them, and an approved attestation past
 //! its end shown as expired rather than approved.
 import type { AttestationStatus } from '$lib/api/bindings/AttestationStatus';
 import type { CustomerDetail } from '$lib/api/bindings/CustomerDetail';
@@ -44,7 +44,7 @@ export interface TimelineLine {
 export function timelineLine(t: TimelineEntry, d: CustomerDetail, nameOf: (id: string) => string): TimelineLine {
   const by = (verb: string, id: string | null | undefined) => (id ? `${verb} ${nameOf(id)}` : null);
   const fallback: TimelineLine = {
-    title: dates(t.title.replace(/\((\d+) red flag\(s\)\)/, (_, n: string) => `(${count(Number(n), 'red flag')})`)),
+    title: dates(t.title),
     detail: t.detail ? dates(t.detail) : null,
     who: null,
   };
