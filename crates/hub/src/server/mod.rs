@@ -130,6 +130,33 @@ async fn authenticate(
     Ok(Authed { device, user })
 }
 
+/// A request signed by an enrolled device (see [`authenticate`]): who sent it, and its body.
+/// Every route but enrollment takes one, as its last argument (it reads the body).
+struct Signed {
+    authed: Authed,
+    body: Bytes,
+}
+
+impl axum::extract::FromRequest<Hub> for Signed {
+    type Rejection = HubError;
+
+    async fn from_request(req: axum::extract::Request, hub: &Hub) -> Result<Self> {
+        let (method, uri, headers) = (
+            req.method().clone(),
+            req.uri().clone(),
+            req.headers().clone(),
+        );
+        let body = Bytes::from_request(req, hub)
+            .await
+            .map_err(|e| HubError::Invalid {
+                field: "body",
+                reason: e.body_text(),
+            })?;
+        let authed = authenticate(hub, &method, &uri, &headers, &body).await?;
+        Ok(Signed { authed, body })
+    }
+}
+
 async fn enroll(State(hub): State<Hub>, body: Bytes) -> Result<Response> {
     let request: EnrollRequest = json_body(&body)?;
     let mut client = hub.pool.get().await?;
@@ -145,14 +172,7 @@ async fn enroll(State(hub): State<Hub>, body: Bytes) -> Result<Response> {
     Ok(json(&db::devices::enroll_response(device, user, head)))
 }
 
-async fn me(
-    State(hub): State<Hub>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response> {
-    let authed = authenticate(&hub, &method, &uri, &headers, &body).await?;
+async fn me(State(hub): State<Hub>, Signed { authed, .. }: Signed) -> Result<Response> {
     let client = hub.pool.get().await?;
     let head = db::events::team_head(&**client).await?;
     Ok(json(&MeResponse {
@@ -163,27 +183,13 @@ async fn me(
 }
 
 /// The team's users (devices name records' authors by these ids; roles are the hub's).
-async fn users(
-    State(hub): State<Hub>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response> {
-    authenticate(&hub, &method, &uri, &headers, &body).await?;
+async fn users(State(hub): State<Hub>, _: Signed) -> Result<Response> {
     let client = hub.pool.get().await?;
     let users = db::users::list_users(&client).await?;
     Ok(json(&users))
 }
 
-async fn push(
-    State(hub): State<Hub>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response> {
-    let authed = authenticate(&hub, &method, &uri, &headers, &body).await?;
+async fn push(State(hub): State<Hub>, Signed { authed, body }: Signed) -> Result<Response> {
     let request: PushRequest = json_body(&body)?;
     let mut client = hub.pool.get().await?;
     let response = db::events::push(
@@ -203,30 +209,14 @@ struct After {
     limit: Option<i64>,
 }
 
-async fn pull(
-    State(hub): State<Hub>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    Query(q): Query<After>,
-    body: Bytes,
-) -> Result<Response> {
-    authenticate(&hub, &method, &uri, &headers, &body).await?;
+async fn pull(State(hub): State<Hub>, Query(q): Query<After>, _: Signed) -> Result<Response> {
     let limit = q.limit.unwrap_or(1000).clamp(1, PULL_LIMIT_MAX);
     let mut client = hub.pool.get().await?;
     let (events, team_head) = db::events::pull(&mut client, q.after.unwrap_or(0), limit).await?;
     Ok(json(&PullResponse { events, team_head }))
 }
 
-async fn conflicts(
-    State(hub): State<Hub>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    Query(q): Query<After>,
-    body: Bytes,
-) -> Result<Response> {
-    authenticate(&hub, &method, &uri, &headers, &body).await?;
+async fn conflicts(State(hub): State<Hub>, Query(q): Query<After>, _: Signed) -> Result<Response> {
     let limit = q.limit.unwrap_or(1000).clamp(1, PULL_LIMIT_MAX);
     let client = hub.pool.get().await?;
     let conflicts = db::events::list_conflicts(&client, q.after.unwrap_or(0), limit).await?;
@@ -236,12 +226,8 @@ async fn conflicts(
 async fn put_chunk(
     State(hub): State<Hub>,
     Path((sha256, idx)): Path<(String, i32)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed { authed, body }: Signed,
 ) -> Result<Response> {
-    let authed = authenticate(&hub, &method, &uri, &headers, &body).await?;
     let client = hub.pool.get().await?;
     db::documents::put_chunk(&client, &sha256, idx, &body, authed.device.id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -250,12 +236,8 @@ async fn put_chunk(
 async fn document_status(
     State(hub): State<Hub>,
     Path(sha256): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    _: Signed,
 ) -> Result<Response> {
-    authenticate(&hub, &method, &uri, &headers, &body).await?;
     let client = hub.pool.get().await?;
     Ok(json(&db::documents::status(&client, &sha256).await?))
 }
@@ -269,12 +251,8 @@ pub struct CompleteRequest {
 async fn complete_document(
     State(hub): State<Hub>,
     Path(sha256): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Signed { body, .. }: Signed,
 ) -> Result<Response> {
-    authenticate(&hub, &method, &uri, &headers, &body).await?;
     let request: CompleteRequest = json_body(&body)?;
     let mut client = hub.pool.get().await?;
     Ok(json(
@@ -285,12 +263,8 @@ async fn complete_document(
 async fn get_document(
     State(hub): State<Hub>,
     Path(sha256): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    _: Signed,
 ) -> Result<Response> {
-    authenticate(&hub, &method, &uri, &headers, &body).await?;
     let client = hub.pool.get().await?;
     let bytes = db::documents::get(&client, &sha256).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
