@@ -208,6 +208,23 @@ fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestati
 }
 
 impl Enduse {
+    /// Reads and checks the attestation's files (each error names `documents[i]`) and stores
+    /// their bytes under their hashes, before the transaction that names them: a failed
+    /// transaction leaves at most an unreferenced file, never a row without its bytes.
+    fn store_documents(&self, paths: &[PathBuf]) -> Result<(Vec<IncomingDocument>, Vec<String>)> {
+        let incoming = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| read_document(&format!("documents[{i}]"), p))
+            .collect::<Result<Vec<_>>>()?;
+        let dir = self.documents_dir();
+        let hashes = incoming
+            .iter()
+            .map(|d| documents::write_blob(&dir, &d.bytes))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((incoming, hashes))
+    }
+
     /// Logs a signed attestation as submitted, with its documents, for a manager to review.
     pub fn log_attestation(
         &self,
@@ -216,18 +233,7 @@ impl Enduse {
         now: Timestamp,
     ) -> Result<AttestationRecord> {
         let checked = validate(&input, now)?;
-        let incoming = input
-            .documents
-            .iter()
-            .enumerate()
-            .map(|(i, p)| read_document(&format!("documents[{i}]"), p))
-            .collect::<Result<Vec<_>>>()?;
-        // Bytes first: a failed transaction leaves at most an unreferenced file.
-        let dir = self.documents_dir();
-        let hashes = incoming
-            .iter()
-            .map(|d| documents::write_blob(&dir, &d.bytes))
-            .collect::<Result<Vec<_>>>()?;
+        let (incoming, hashes) = self.store_documents(&input.documents)?;
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "log attestation")?;
             let customer = load_customer(ch, input.customer_id)?;
@@ -299,17 +305,7 @@ impl Enduse {
         now: Timestamp,
     ) -> Result<AttestationRecord> {
         let checked = validate(&input, now)?;
-        let incoming = input
-            .documents
-            .iter()
-            .enumerate()
-            .map(|(i, p)| read_document(&format!("documents[{i}]"), p))
-            .collect::<Result<Vec<_>>>()?;
-        let dir = self.documents_dir();
-        let hashes = incoming
-            .iter()
-            .map(|d| documents::write_blob(&dir, &d.bytes))
-            .collect::<Result<Vec<_>>>()?;
+        let (incoming, hashes) = self.store_documents(&input.documents)?;
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "amend attestation")?;
             let old = store_attestations::get_attestation(ch.tx, id)?
