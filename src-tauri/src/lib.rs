@@ -37,6 +37,7 @@ app_commands! {
     app::create_user(enduse::workflows::NewUser) -> enduse::model::User;
     app::sign_in(uuid::Uuid) -> enduse::model::User;
     app::sign_out(()) -> ();
+    app::set_user_disabled(commands::app::UserDisabledInput) -> enduse::model::User;
     app::load_demo(commands::app::DemoInput) -> enduse::demo::DemoSummary;
     customers::home(()) -> enduse::workflows::HomeSummary;
     customers::list_customers(enduse::workflows::CustomerQuery) -> enduse::workflows::CustomerPage;
@@ -57,12 +58,16 @@ app_commands! {
     attestations::review_queue(commands::attestations::ReviewQueueInput) -> enduse::workflows::ReviewQueue;
     attestations::review_attestation(commands::attestations::ReviewInput) -> enduse::workflows::AttestationRecord;
     attestations::read_document(uuid::Uuid) -> commands::attestations::Binary;
+    attestations::open_document(uuid::Uuid) -> ();
     letters::record_letter(enduse::workflows::LetterInput) -> enduse::model::Letter;
     letters::acknowledge_letter(commands::letters::AcknowledgeInput) -> enduse::model::Letter;
     checks::check_order(commands::checks::OrderCheckInput) -> enduse::rules::OrderCheck;
     audit::verify_audit(()) -> enduse::store::audit::ChainReport;
     audit::audit_log(commands::audit::AuditLogInput) -> Vec<enduse::store::audit::AuditEvent>;
     audit::record_history(commands::audit::HistoryInput) -> Vec<enduse::store::audit::AuditEvent>;
+    audit::audit_rows(commands::audit::AuditRowsInput) -> Vec<enduse::store::audit::AuditRow>;
+    audit::audit_actions(()) -> Vec<String>;
+    audit::export_audit_csv(commands::audit::AuditExportInput) -> enduse::workflows::AuditExport;
     settings::policy(()) -> enduse::model::Policy;
     settings::set_policy(enduse::model::Policy) -> enduse::model::Policy;
     settings::reference_data(()) -> enduse::model::ReferenceData;

@@ -10,4 +10,5 @@ mod campaigns;
 mod cli;
 mod hardening;
 mod screening;
+mod walkthrough;
 mod workflows;

@@ -183,6 +183,16 @@ pub enum UserCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Disable a user: they can no longer sign in or act; their records and history stay
+    Disable {
+        /// The user's email
+        email: String,
+    },
+    /// Enable a disabled user again
+    Enable {
+        /// The user's email
+        email: String,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -533,6 +543,32 @@ pub enum AuditCmd {
     Log {
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The events matching filters, newest first (runs of one action in one transaction as
+    /// one line unless --json), or written as CSV with --csv (recorded in the trail)
+    List {
+        /// Who acted (email)
+        #[arg(long)]
+        user: Option<String>,
+        /// The action (`letter.generate`), or a noun's actions (`letter.`)
+        #[arg(long)]
+        action: Option<String>,
+        /// A customer (id or external id): its events and its records'
+        #[arg(long)]
+        customer: Option<String>,
+        /// From this day (YYYY-MM-DD, UTC)
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this day, included (YYYY-MM-DD, UTC)
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Write every matching event to this CSV file instead
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },

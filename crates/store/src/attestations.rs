@@ -144,6 +144,16 @@ pub fn submitted_summary(conn: &Connection) -> Result<(u64, Option<crate::model:
     })?)
 }
 
+/// The customers with an attestation awaiting review, each once.
+pub fn submitted_customers(conn: &Connection) -> Result<Vec<uuid::Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT customer_id FROM attestation INDEXED BY attestation_review_queue \
+         WHERE status = 'submitted' AND archived = 0",
+    )?;
+    let rows = stmt.query_map([], |r| Cols(r).uuid(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Attestations sent back for changes, oldest logged first, until `f` answers false. (`INDEXED
 /// BY`: the planner preferred the status index and sorted every sent-back attestation.)
 pub fn each_attestation_sent_back(

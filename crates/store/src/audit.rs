@@ -275,6 +275,259 @@ pub fn list_events(conn: &Connection, before: Option<i64>, limit: u32) -> Result
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Which events the audit screen, its export and `enduse audit list` show. Every field narrows;
+/// dates are UTC days, both ends included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditFilter {
+    /// Who acted.
+    pub actor_id: Option<Uuid>,
+    /// The action exactly (`letter.generate`), or every action of a noun when it ends in `.`
+    /// (`letter.`).
+    pub action: Option<String>,
+    /// Events on this customer or on its records (visits, red flags, letters, attestations and
+    /// their reviews and documents).
+    pub customer_id: Option<Uuid>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// One line of the audit screen: an event, or a run of events with the same action by the
+/// same user in one transaction (a campaign's hundreds of `letter.generate`), shown as one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditRow {
+    /// The newest event of the run.
+    pub event: AuditEvent,
+    /// How many events the run holds (1 for a single event).
+    pub count: i64,
+    /// The oldest event's sequence number (the run is `first_seq..=event.seq`, filtered).
+    pub first_seq: i64,
+    /// The customer the newest event concerns, by name, when it concerns one.
+    pub customer_id: Option<Uuid>,
+    pub customer_name: Option<String>,
+    /// What the newest event changed, field by field.
+    pub changes: Vec<FieldChange>,
+}
+
+/// One field an event changed (or set, for a new record), values as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Bookkeeping every record carries; a change to them alone says nothing to a reader.
+const BOOKKEEPING: [&str; 6] = [
+    "id",
+    "createdAt",
+    "createdBy",
+    "updatedAt",
+    "updatedBy",
+    "version",
+];
+
+/// The fields `new` changes against `old` (every field it sets when `old` is absent), in the
+/// record's field order, bookkeeping left out.
+pub fn field_changes(old: Option<&Value>, new: &Value) -> Vec<FieldChange> {
+    let text = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    let Value::Object(fields) = new else {
+        return vec![FieldChange {
+            field: "value".into(),
+            old: text(old),
+            new: text(Some(new)),
+        }];
+    };
+    let before = old.and_then(Value::as_object);
+    let mut out: Vec<FieldChange> = fields
+        .iter()
+        .filter(|(k, _)| !BOOKKEEPING.contains(&k.as_str()))
+        .filter_map(|(k, v)| {
+            let was = before.and_then(|b| b.get(k));
+            let (old, new) = (text(was), text(Some(v)));
+            (old != new).then(|| FieldChange {
+                field: k.clone(),
+                old,
+                new,
+            })
+        })
+        .collect();
+    if let Some(before) = before {
+        for (k, v) in before {
+            if !fields.contains_key(k) && !BOOKKEEPING.contains(&k.as_str()) {
+                out.push(FieldChange {
+                    field: k.clone(),
+                    old: text(Some(v)),
+                    new: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The customer an event concerns: the customer itself, or the record's `customerId`.
+const EVENT_CUSTOMER: &str = "CASE WHEN e.entity = 'customer' THEN e.entity_id \
+     ELSE json_extract(e.new, '$.customerId') END";
+
+/// The WHERE clause and its parameters for `filter`, events with `after < seq < before`.
+fn filter_sql(
+    filter: &AuditFilter,
+    before: Option<i64>,
+    after: Option<i64>,
+) -> (String, Vec<rusqlite::types::Value>) {
+    use rusqlite::types::Value as Sql;
+    let mut clauses = vec!["e.seq < ?".to_string(), "e.seq > ?".to_string()];
+    let mut values = vec![
+        Sql::Integer(before.unwrap_or(i64::MAX)),
+        Sql::Integer(after.unwrap_or(0)),
+    ];
+    if let Some(actor) = filter.actor_id {
+        clauses.push("e.actor_id = ?".into());
+        values.push(Sql::Text(actor.to_string()));
+    }
+    match filter.action.as_deref().map(str::trim) {
+        Some(a) if a.ends_with('.') => {
+            clauses.push("substr(e.action, 1, ?) = ?".into());
+            values.push(Sql::Integer(a.len() as i64));
+            values.push(Sql::Text(a.to_string()));
+        }
+        Some(a) if !a.is_empty() => {
+            clauses.push("e.action = ?".into());
+            values.push(Sql::Text(a.to_string()));
+        }
+        _ => {}
+    }
+    if let Some(c) = filter.customer_id {
+        clauses.push(
+            "((e.entity = 'customer' AND e.entity_id = ?1c) \
+              OR json_extract(e.new, '$.customerId') = ?1c \
+              OR json_extract(e.new, '$.attestationId') IN \
+                 (SELECT id FROM attestation WHERE customer_id = ?1c) \
+              OR json_extract(e.new, '$.ownerId') IN \
+                 (SELECT id FROM attestation WHERE customer_id = ?1c \
+                  UNION ALL SELECT id FROM letter WHERE customer_id = ?1c))"
+                .replace("?1c", "?"),
+        );
+        for _ in 0..5 {
+            values.push(Sql::Text(c.to_string()));
+        }
+    }
+    // `at` is RFC 3339 in UTC: a day's events sort between the day and the next.
+    if let Some(from) = filter.from {
+        clauses.push("e.at >= ?".into());
+        values.push(Sql::Text(from.format("%Y-%m-%d").to_string()));
+    }
+    if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
+        clauses.push("e.at < ?".into());
+        values.push(Sql::Text(to.format("%Y-%m-%d").to_string()));
+    }
+    (clauses.join(" AND "), values)
+}
+
+/// Where a page of the audit screen starts and how it is cut.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditPage {
+    /// Events older than this sequence number; the newest when absent.
+    pub before: Option<i64>,
+    /// Events newer than this one (a folded run's events: `first_seq - 1`).
+    pub after: Option<i64>,
+    pub limit: u32,
+    /// Fold runs of one action by one user in one transaction into one line.
+    pub grouped: bool,
+}
+
+/// The lines of the audit screen, newest first: the events `filter` selects within `page`,
+/// runs of the same action by the same user in one transaction folded into one line when
+/// `page.grouped`, `page.limit` lines at most. Reads only as far back as the page needs; the
+/// next page is before the last line's `first_seq`.
+pub fn list_audit_rows(
+    conn: &Connection,
+    filter: &AuditFilter,
+    page: AuditPage,
+) -> Result<Vec<AuditRow>> {
+    let (clause, values) = filter_sql(filter, page.before, page.after);
+    let limit = page.limit;
+    let columns = EVENT_COLUMNS.replace(", ", ", e.");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT e.{columns}, c.id, c.name FROM audit_event e \
+         LEFT JOIN customer c ON c.id = {EVENT_CUSTOMER} \
+         WHERE {clause} ORDER BY e.seq DESC"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+    let mut out: Vec<AuditRow> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let event = event_from_row(row)?;
+        if let Some(last) = out.last_mut()
+            && page.grouped
+            && same_run(&last.event, &event)
+        {
+            last.count += 1;
+            last.first_seq = event.seq;
+            continue;
+        }
+        if out.len() >= limit as usize {
+            break;
+        }
+        let c = Cols(row);
+        out.push(AuditRow {
+            first_seq: event.seq,
+            changes: field_changes(event.old.as_ref(), &event.new),
+            event,
+            count: 1,
+            customer_id: c.opt_uuid(12)?,
+            customer_name: c.opt_text(13)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Events of one transaction (same time, device and user) with the same action.
+fn same_run(a: &AuditEvent, b: &AuditEvent) -> bool {
+    a.action == b.action && a.at == b.at && a.actor_id == b.actor_id && a.device_id == b.device_id
+}
+
+/// Every action the trail holds, for the screen's filter.
+pub fn list_actions(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT action FROM audit_event ORDER BY action")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Calls `f` on every event `filter` selects, oldest first, with the name of the customer it
+/// concerns (the CSV export).
+pub fn for_each_filtered_event(
+    conn: &Connection,
+    filter: &AuditFilter,
+    mut f: impl FnMut(AuditEvent, Option<String>) -> Result<()>,
+) -> Result<()> {
+    let (clause, values) = filter_sql(filter, None, None);
+    let columns = EVENT_COLUMNS.replace(", ", ", e.");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT e.{columns}, c.name FROM audit_event e \
+         LEFT JOIN customer c ON c.id = {EVENT_CUSTOMER} \
+         WHERE {clause} ORDER BY e.seq"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+    while let Some(row) = rows.next()? {
+        let name = Cols(row).opt_text(12)?;
+        f(event_from_row(row)?, name)?;
+    }
+    Ok(())
+}
+
 pub fn count_events(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))?)
 }

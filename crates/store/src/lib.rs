@@ -280,6 +280,12 @@ impl<'t> Change<'t> {
         self.append_event(action, entity, entity_id, old, new)
     }
 
+    /// Appends the event of an act that changes no record (a sign-in, an export): no
+    /// customer's state moves.
+    pub fn append_act(&self, action: &str, entity: &str, new: serde_json::Value) -> Result<()> {
+        self.append_event(action, entity, &Uuid::now_v7().to_string(), None, new)
+    }
+
     /// Whose states this transaction's writes so far can have changed.
     pub fn affected(&self) -> Affected {
         self.affected.borrow().clone()

@@ -33,6 +33,16 @@ const fn record<T: Record>(tables: &'static [&'static str]) -> Kind {
     }
 }
 
+/// Events that record an act and change no record (a user signing in, an export): replay and
+/// sync carry them, nothing is written.
+const fn act(entity: &'static str) -> Kind {
+    Kind {
+        entity,
+        tables: &[],
+        apply: |_, _| Ok(()),
+    }
+}
+
 /// Every record kind, in the order the dump lists them.
 pub const KINDS: &[Kind] = &[
     record::<User>(&["user"]),
@@ -63,6 +73,8 @@ pub const KINDS: &[Kind] = &[
         ],
         apply: reference::apply_reference_load,
     },
+    act("session"),
+    act("export"),
 ];
 
 /// The kind whose events carry `entity`.

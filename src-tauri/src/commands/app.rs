@@ -38,6 +38,12 @@ pub fn open_log_folder() -> CmdResult<()> {
     let dir = enduse::logging::log_dir()
         .ok_or_else(|| enduse::Error::invalid("log", "this system has no data directory"))?;
     std::fs::create_dir_all(&dir).map_err(|e| enduse::Error::io(&dir, e))?;
+    open_with_desktop(&dir)
+}
+
+/// Hands a file or folder to the desktop's default application (a PDF viewer, the file
+/// manager). Only paths the core gave are passed here, never one from the webview.
+pub(crate) fn open_with_desktop(path: &std::path::Path) -> CmdResult<()> {
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {
@@ -46,7 +52,7 @@ pub fn open_log_folder() -> CmdResult<()> {
         "xdg-open"
     };
     std::process::Command::new(opener)
-        .arg(&dir)
+        .arg(path)
         .spawn()
         .map_err(|e| enduse::Error::io(opener, e))?;
     Ok(())
@@ -77,11 +83,27 @@ pub fn create_user(state: State<'_, AppState>, input: NewUser) -> CmdResult<User
     Ok(user)
 }
 
+/// Switches to another user: the core refuses a disabled one and records the sign-in.
 #[tauri::command]
 pub fn sign_in(state: State<'_, AppState>, input: Uuid) -> CmdResult<User> {
-    let user = state.core()?.get_user(input)?;
+    let user = state.core()?.sign_in(input, now())?;
     state.sign_in(Some(user.id));
     Ok(user)
+}
+
+#[derive(Debug, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDisabledInput {
+    pub user_id: Uuid,
+    pub disabled: bool,
+}
+
+/// Disables a user, or enables them again (Settings → Users).
+#[tauri::command]
+pub fn set_user_disabled(state: State<'_, AppState>, input: UserDisabledInput) -> CmdResult<User> {
+    Ok(state
+        .core()?
+        .set_user_disabled(state.actor()?, input.user_id, input.disabled, now())?)
 }
 
 #[tauri::command]

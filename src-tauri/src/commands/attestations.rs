@@ -106,3 +106,11 @@ pub fn read_document(state: State<'_, AppState>, input: Uuid) -> CmdResult<Respo
     let (_, bytes) = state.core()?.read_document(input)?;
     Ok(Response::new(bytes))
 }
+
+/// Opens a stored document with the desktop's viewer: the core checks the bytes and gives a
+/// read-only copy by document id.
+#[tauri::command(async)]
+pub fn open_document(state: State<'_, AppState>, input: Uuid) -> CmdResult<()> {
+    let path = state.core()?.document_view_path(input)?;
+    super::app::open_with_desktop(&path)
+}

@@ -1,13 +1,14 @@
 //! The audit trail: the global log (newest first, paged by sequence), one record's history, and
 //! verification of the hash chain.
 
-use enduse::store::audit::{AuditEvent, ChainReport};
+use enduse::store::audit::{AuditEvent, AuditFilter, AuditPage, AuditRow, ChainReport};
+use enduse::workflows::AuditExport;
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
 
 use crate::error::CmdResult;
-use crate::state::AppState;
+use crate::state::{AppState, now};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -40,4 +41,47 @@ pub fn record_history(
     input: HistoryInput,
 ) -> CmdResult<Vec<AuditEvent>> {
     Ok(state.core()?.record_history(&input.entity, &input.id)?)
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRowsInput {
+    pub filter: AuditFilter,
+    pub page: AuditPage,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditExportInput {
+    pub filter: AuditFilter,
+    /// Where to write the CSV, as chosen in the save dialog.
+    pub path: String,
+}
+
+/// The audit screen's lines: filtered, folded runs, a page at a time.
+#[tauri::command(async)]
+pub fn audit_rows(state: State<'_, AppState>, input: AuditRowsInput) -> CmdResult<Vec<AuditRow>> {
+    Ok(state.core()?.audit_rows(&input.filter, input.page)?)
+}
+
+#[tauri::command(async)]
+pub fn audit_actions(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
+    Ok(state.core()?.audit_actions()?)
+}
+
+/// Writes the filtered trail as CSV where the user chose; the core records the export.
+#[tauri::command(async)]
+pub fn export_audit_csv(
+    state: State<'_, AppState>,
+    input: AuditExportInput,
+) -> CmdResult<AuditExport> {
+    let path = export_target(&input.path);
+    Ok(state
+        .core()?
+        .export_audit_csv(state.actor()?, &input.filter, &path, now())?)
+}
+
+/// The file an export writes: the one place that turns what the save dialog gave into a path.
+fn export_target(chosen: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(chosen)
 }

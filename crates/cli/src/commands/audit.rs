@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
+pub(super) fn audit(ctx: &Ctx, cmd: AuditCmd, now: Timestamp) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
         AuditCmd::Verify { expect_head, json } => {
@@ -79,6 +79,83 @@ pub(super) fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<i32> {
                     ev.action,
                     ev.entity,
                     ev.entity_id
+                );
+            }
+            Ok(0)
+        }
+        AuditCmd::List {
+            user,
+            action,
+            customer,
+            from,
+            to,
+            limit,
+            csv,
+            json,
+        } => {
+            let filter = enduse::store::audit::AuditFilter {
+                actor_id: user
+                    .map(|u| e.find_user_by_email(&u))
+                    .transpose()?
+                    .map(|u| u.id),
+                action,
+                customer_id: opt_customer(e, customer)?,
+                from: opt_date("from", from.as_ref())?,
+                to: opt_date("to", to.as_ref())?,
+            };
+            if let (Some(from), Some(to)) = (filter.from, filter.to)
+                && to < from
+            {
+                return Err(Error::invalid(
+                    "to",
+                    format!("{to} is before --from {from}"),
+                ));
+            }
+            if let Some(file) = csv {
+                let done = e.export_audit_csv(ctx.actor()?, &filter, &file, now)?;
+                let noun = if done.rows == 1 { "event" } else { "events" };
+                println!(
+                    "exported {} {noun} to {} (sha256 {})",
+                    done.rows,
+                    file.display(),
+                    done.sha256
+                );
+                return Ok(0);
+            }
+            let page = enduse::store::audit::AuditPage {
+                before: None,
+                after: None,
+                limit,
+                grouped: !json,
+            };
+            let rows = e.audit_rows(&filter, page)?;
+            if json {
+                let events: Vec<_> = rows.into_iter().map(|r| r.event).collect();
+                return print_json(&events);
+            }
+            let names: std::collections::HashMap<_, _> = e
+                .list_users()?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect();
+            for r in rows {
+                let ev = &r.event;
+                let who = ev
+                    .actor_id
+                    .and_then(|a| names.get(&a).cloned())
+                    .unwrap_or_else(|| "system".into());
+                let what = if r.count > 1 {
+                    format!("{} ×{}", ev.action, r.count)
+                } else {
+                    ev.action.clone()
+                };
+                println!(
+                    "{:>7} {} {:<20} {:<26} {}",
+                    ev.seq,
+                    ev.at.format("%Y-%m-%d %H:%M:%S"),
+                    who,
+                    what,
+                    r.customer_name.as_deref().unwrap_or(&ev.entity)
                 );
             }
             Ok(0)

@@ -112,6 +112,15 @@ impl Ctx {
     }
 }
 
+fn set_disabled(ctx: &Ctx, email: &str, disable: bool, now: Timestamp) -> Result<i32> {
+    let e = &ctx.enduse;
+    let user = e.find_user_by_email(email)?;
+    let user = e.set_user_disabled(ctx.actor()?, user.id, disable, now)?;
+    let state = if user.archived { "disabled" } else { "enabled" };
+    println!("{} {state}", user.email);
+    Ok(0)
+}
+
 fn execute(cli: Cli) -> Result<i32> {
     let db = cli.db.clone().unwrap_or_else(default_db_path);
     if let Command::Audit(AuditCmd::Replay { file, into }) = &cli.command {
@@ -156,6 +165,8 @@ fn execute(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::User(UserCmd::Disable { email }) => set_disabled(&ctx, &email, true, now),
+        Command::User(UserCmd::Enable { email }) => set_disabled(&ctx, &email, false, now),
         Command::Customer(cmd) => customer(&ctx, cmd, now),
         Command::Letter(cmd) => letter(&ctx, cmd, now),
         Command::Campaign(cmd) => campaign(&ctx, cmd, now),
@@ -203,7 +214,7 @@ fn execute(cli: Cli) -> Result<i32> {
             }
             Ok(code)
         }
-        Command::Audit(cmd) => audit(&ctx, cmd),
+        Command::Audit(cmd) => audit(&ctx, cmd, now),
         Command::Team(cmd) => team::team(e, cmd),
         Command::Sync(args) => team::sync(e, args),
         Command::Conflict(cmd) => team::conflict(e, cmd),

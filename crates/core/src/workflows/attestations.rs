@@ -456,6 +456,49 @@ impl Enduse {
         })
     }
 
+    /// A copy of a stored document for the desktop's viewer, under its original name (so the
+    /// viewer knows its kind) in a folder of its own in the temporary directory. The bytes are
+    /// checked against their hash first; the copy is read-only, and the stored file is never
+    /// handed out, so nothing a viewer does can change the evidence.
+    pub fn document_view_path(&self, id: Uuid) -> Result<PathBuf> {
+        let (doc, bytes) = self.read_document(id)?;
+        let dir = std::env::temp_dir()
+            .join("enduse-documents")
+            .join(doc.id.to_string());
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let name: String = doc
+            .original_name
+            .chars()
+            .map(|c| {
+                if c.is_control() || matches!(c, '/' | '\\' | ':') {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let name = match name.trim_start_matches('.') {
+            "" => format!("document-{}", doc.id),
+            n => n.to_string(),
+        };
+        let path = dir.join(name);
+        if path.exists() {
+            let mut perms = std::fs::metadata(&path)
+                .map_err(|e| Error::io(&path, e))?
+                .permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            std::fs::set_permissions(&path, perms).map_err(|e| Error::io(&path, e))?;
+        }
+        std::fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
+        let mut perms = std::fs::metadata(&path)
+            .map_err(|e| Error::io(&path, e))?
+            .permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms).map_err(|e| Error::io(&path, e))?;
+        Ok(path)
+    }
+
     /// A document's bytes, checked against their hash.
     pub fn read_document(&self, id: Uuid) -> Result<(Document, Vec<u8>)> {
         let doc = self

@@ -4,9 +4,40 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use super::Enduse;
-use crate::store::audit::{self as store_audit, AuditEvent, ChainReport, ExpectedHead};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use super::{Enduse, actor_user};
+use crate::model::{Role, Timestamp};
+use crate::store::audit::{
+    self as store_audit, AuditEvent, AuditFilter, AuditPage, AuditRow, ChainReport, ExpectedHead,
+};
+use crate::store::users;
 use crate::{Error, Result};
+
+/// What an export of the audit trail wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditExport {
+    pub rows: u64,
+    pub sha256: String,
+}
+
+/// The columns of the audit CSV.
+pub const AUDIT_CSV_COLUMNS: [&str; 10] = [
+    "seq",
+    "at_utc",
+    "user",
+    "user_email",
+    "action",
+    "record",
+    "record_id",
+    "customer",
+    "changes",
+    "hash",
+];
 
 impl Enduse {
     /// Recomputes the whole chain, then compares every record with the newest value its events
@@ -63,6 +94,117 @@ impl Enduse {
     /// The newest events first, a page at a time.
     pub fn audit_log(&self, before: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
         self.read(|c| store_audit::list_events(c, before, limit.clamp(1, 1000)))
+    }
+
+    /// The audit screen's lines for `filter` (see [`store_audit::list_audit_rows`]).
+    pub fn audit_rows(&self, filter: &AuditFilter, page: AuditPage) -> Result<Vec<AuditRow>> {
+        let page = AuditPage {
+            limit: page.limit.clamp(1, 1000),
+            ..page
+        };
+        self.read(|c| store_audit::list_audit_rows(c, filter, page))
+    }
+
+    /// Every action the trail holds (the filter's choices).
+    pub fn audit_actions(&self) -> Result<Vec<String>> {
+        self.read(store_audit::list_actions)
+    }
+
+    /// Writes the events `filter` selects to `path` as CSV (oldest first; who by name and email,
+    /// the customer by name, what changed in words) and records the export in the trail, in one
+    /// transaction: the file holds exactly the events up to the export's own. Compliance
+    /// managers and admins export. The file is written beside `path` and renamed into place
+    /// once the export is recorded, so a refused or failed export leaves no file.
+    pub fn export_audit_csv(
+        &self,
+        actor: Uuid,
+        filter: &AuditFilter,
+        path: &Path,
+        now: Timestamp,
+    ) -> Result<AuditExport> {
+        let name = path
+            .file_name()
+            .ok_or_else(|| Error::invalid("file", "names no file"))?
+            .to_string_lossy()
+            .into_owned();
+        let partial = path.with_file_name(format!(".{name}.{}", Uuid::now_v7()));
+        let written = self.write(Some(actor), now, |ch| {
+            let by = actor_user(ch, "export the audit trail")?;
+            if by.role == Role::SalesRep {
+                return Err(Error::forbidden(
+                    "export the audit trail",
+                    "compliance managers and admins export the audit trail",
+                ));
+            }
+            let people: std::collections::HashMap<Uuid, (String, String)> =
+                users::list_users(ch.tx)?
+                    .into_iter()
+                    .map(|u| (u.id, (u.name, u.email)))
+                    .collect();
+            let file = std::fs::File::create(&partial).map_err(|e| Error::io(&partial, e))?;
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+            let csv_err = |e: csv::Error| Error::invalid("file", e.to_string());
+            w.write_record(AUDIT_CSV_COLUMNS).map_err(csv_err)?;
+            let mut rows = 0u64;
+            store_audit::for_each_filtered_event(ch.tx, filter, |e, customer| {
+                let (user, email) = e
+                    .actor_id
+                    .and_then(|id| people.get(&id).cloned())
+                    .unwrap_or_else(|| ("system".into(), String::new()));
+                let changes = store_audit::field_changes(e.old.as_ref(), &e.new)
+                    .into_iter()
+                    .map(|c| match (c.old, c.new) {
+                        (Some(o), Some(n)) => format!("{}: {o} → {n}", c.field),
+                        (None, Some(n)) => format!("{}: {n}", c.field),
+                        (Some(o), None) => format!("{}: {o} → (none)", c.field),
+                        (None, None) => c.field,
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let cells = [
+                    e.seq.to_string(),
+                    e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    user,
+                    email,
+                    e.action,
+                    e.entity,
+                    e.entity_id,
+                    customer.unwrap_or_default(),
+                    changes,
+                    e.hash,
+                ];
+                w.write_record(cells.iter().map(|c| crate::csv_io::neutralise(c)))
+                    .map_err(csv_err)?;
+                rows += 1;
+                Ok(())
+            })?;
+            let file = w
+                .into_inner()
+                .map_err(|e| Error::io(&partial, e.into_error()))?;
+            let file = file
+                .into_inner()
+                .map_err(|e| Error::io(&partial, e.into_error()))?;
+            file.sync_all().map_err(|e| Error::io(&partial, e))?;
+            let bytes = std::fs::read(&partial).map_err(|e| Error::io(&partial, e))?;
+            let sha256 = enduse_domain::sha256_hex(&bytes);
+            let record = serde_json::json!({
+                "file": name,
+                "format": "csv",
+                "rows": rows,
+                "sha256": sha256,
+                "filter": filter,
+            });
+            ch.append_act("audit.export", "export", record)?;
+            Ok(AuditExport { rows, sha256 })
+        });
+        let done = written.and_then(|export| {
+            std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))?;
+            Ok(export)
+        });
+        if done.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        done
     }
 
     /// Writes every event as one JSON object per line, in sequence order.

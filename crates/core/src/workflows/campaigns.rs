@@ -904,7 +904,17 @@ impl Enduse {
             let ctx = MergeContext::load(conn)?;
             let mut sent = Vec::new();
             let mut docs = Vec::new();
-            for old in store_letters::list_letters_for_campaign(conn, campaign_id)? {
+            let letters = store_letters::list_letters_for_campaign(conn, campaign_id)?;
+            if let Some(stray) = wanted
+                .iter()
+                .find(|id| !letters.iter().any(|l| l.id == **id))
+            {
+                return Err(Error::invalid(
+                    "letter_ids",
+                    format!("letter {stray} is not a letter of this campaign"),
+                ));
+            }
+            for old in letters {
                 if old.sent_on.is_some() || (!wanted.is_empty() && !wanted.contains(&old.id)) {
                     continue;
                 }

@@ -14,6 +14,7 @@ mod states;
 mod visits;
 
 pub use attestations::*;
+pub use audit::{AUDIT_CSV_COLUMNS, AuditExport};
 pub use campaigns::*;
 
 pub use customers::*;
@@ -289,6 +290,75 @@ impl Enduse {
         })
     }
 
+    /// Disables a user (`disabled`) or enables them again. A disabled user cannot sign in, be
+    /// chosen or act; their records, history and audit events stay as they are. Compliance
+    /// managers and admins do it, never to themselves (someone must be left to undo it).
+    pub fn set_user_disabled(
+        &self,
+        actor: Uuid,
+        user_id: Uuid,
+        disabled: bool,
+        now: Timestamp,
+    ) -> Result<User> {
+        let action = if disabled {
+            "disable a user"
+        } else {
+            "enable a user"
+        };
+        if self.team_device().is_some() {
+            return Err(Error::forbidden(
+                action,
+                "this database is a team device; users are disabled on the hub \
+                 (`enduse-hub user disable`)",
+            ));
+        }
+        self.write(Some(actor), now, |ch| {
+            let by = actor_user(ch, action)?;
+            if by.role == Role::SalesRep {
+                return Err(Error::forbidden(
+                    action,
+                    "only an admin or a compliance manager disables or enables users",
+                ));
+            }
+            if by.id == user_id {
+                return Err(Error::forbidden(action, "you cannot disable yourself"));
+            }
+            let old = users::get_user(ch.tx, user_id)?
+                .ok_or_else(|| Error::not_found("user", user_id))?;
+            if old.archived == disabled {
+                return Ok(old);
+            }
+            let user = User {
+                archived: disabled,
+                updated_at: now,
+                updated_by: Some(actor),
+                version: old.version + 1,
+                ..old.clone()
+            };
+            let event = if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            };
+            ch.write(event, Some(&old), &user)?;
+            Ok(user)
+        })
+    }
+
+    /// Starts a session as `user_id` (the app's "switch user"): the user must exist and not be
+    /// disabled, and the trail records who signed in, when and on which device.
+    pub fn sign_in(&self, user_id: Uuid, now: Timestamp) -> Result<User> {
+        self.write(Some(user_id), now, |ch| {
+            let user = actor_user(ch, "sign in")?;
+            ch.append_act(
+                "session.sign_in",
+                "session",
+                serde_json::json!({ "userId": user.id, "at": now }),
+            )?;
+            Ok(user)
+        })
+    }
+
     pub fn list_users(&self) -> Result<Vec<User>> {
         self.read(users::list_users)
     }
@@ -373,7 +443,7 @@ pub(crate) fn actor_user(ch: &Change<'_>, action: &'static str) -> Result<User> 
     if user.archived {
         return Err(Error::forbidden(
             action,
-            format!("{} is archived", user.email),
+            format!("{} is disabled", user.email),
         ));
     }
     Ok(user)

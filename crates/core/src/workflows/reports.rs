@@ -179,6 +179,8 @@ pub struct TimelineEntry {
     pub title: String,
     pub detail: Option<String>,
     pub record_id: Uuid,
+    /// Who did it (logged the visit, sent the letter, reviewed…), by name.
+    pub by: Option<String>,
 }
 
 /// Everything the customer page shows.
@@ -343,6 +345,10 @@ impl Enduse {
                 &red_flags,
                 &follow_ups,
                 &reference,
+                &users::list_users(conn)?
+                    .into_iter()
+                    .map(|u| (u.id, u.name))
+                    .collect(),
             );
             Ok(CustomerDetail {
                 owner: customer
@@ -416,14 +422,18 @@ fn timeline(
     flags: &[RedFlagObservation],
     follow_ups: &[FollowUp],
     reference: &ReferenceData,
+    people: &std::collections::HashMap<Uuid, String>,
 ) -> Vec<TimelineEntry> {
     let mut out = Vec::new();
-    let entry = |on, kind, title: String, detail: Option<String>, record_id| TimelineEntry {
-        on,
-        kind,
-        title,
-        detail,
-        record_id,
+    let entry = |on, kind, title: String, detail: Option<String>, record_id, by: Option<Uuid>| {
+        TimelineEntry {
+            on,
+            kind,
+            title,
+            detail,
+            record_id,
+            by: by.and_then(|id| people.get(&id).cloned()),
+        }
     };
     for l in letters {
         if let Some(sent) = l.sent_on {
@@ -437,6 +447,7 @@ fn timeline(
                 format!("Letter sent{channel}: {}", l.subject),
                 l.ack_due.map(|d| format!("Acknowledgement due {d}")),
                 l.id,
+                l.sent_by.or(l.created_by),
             ));
         }
         if let Some(ack) = l.ack_received_on {
@@ -449,6 +460,7 @@ fn timeline(
                 ),
                 l.ack_note.clone(),
                 l.id,
+                l.updated_by,
             ));
         }
     }
@@ -473,6 +485,7 @@ fn timeline(
             ),
             v.notes.clone(),
             v.id,
+            Some(v.rep_id),
         ));
     }
     for r in attestations {
@@ -488,6 +501,7 @@ fn timeline(
             ),
             Some(format!("Valid until {}", a.valid_until)),
             a.id,
+            Some(a.logged_by),
         ));
         for rev in &r.reviews {
             out.push(entry(
@@ -499,6 +513,7 @@ fn timeline(
                 ),
                 rev.reason.clone(),
                 rev.id,
+                Some(rev.reviewer_id),
             ));
         }
     }
@@ -510,6 +525,7 @@ fn timeline(
             format!("Red flag {} observed", f.flag_id),
             text,
             f.id,
+            Some(f.observed_by),
         ));
         if let Some(on) = f.resolved_on {
             out.push(entry(
@@ -518,6 +534,7 @@ fn timeline(
                 format!("Red flag {} resolved", f.flag_id),
                 f.resolution_note.clone(),
                 f.id,
+                f.resolved_by,
             ));
         }
     }
@@ -532,6 +549,7 @@ fn timeline(
             format!("Follow-up ({state}): {}", f.action),
             None,
             f.id,
+            f.done_by.or(f.owner_id),
         ));
     }
     out.sort_by(|a, b| b.on.cmp(&a.on).then(b.record_id.cmp(&a.record_id)));
@@ -595,7 +613,14 @@ pub struct HomeSummary {
     /// The open follow-ups due first, at most 50; `open_follow_up_count` counts them all.
     pub open_follow_ups: Vec<OpenFollowUp>,
     pub open_follow_up_count: u64,
+    /// Attestations awaiting review (the review queue).
     pub review_queue: u64,
+    /// The customers they belong to; a customer may have several awaiting review.
+    pub review_customers: u64,
+    /// Of those customers, how many count under a more urgent state than "pending review" in
+    /// the state legend (blocked, on hold, an open red flag…): the legend's "pending review" is
+    /// `review_customers - review_customers_elsewhere`.
+    pub review_customers_elsewhere: u64,
     pub oldest_submission: Option<Timestamp>,
     /// Attestations sent back for changes (for a rep: on their customers or logged by them).
     pub sent_back: Vec<SentBack>,
@@ -728,6 +753,15 @@ impl Enduse {
                 own_only.then_some(user.id),
             )?) as u64;
             let (review_queue, oldest_submission) = attestations::submitted_summary(conn)?;
+            let (mut review_customers, mut review_customers_elsewhere) = (0, 0);
+            for id in attestations::submitted_customers(conn)? {
+                if let Some(e) = states.get(id) {
+                    review_customers += 1;
+                    if e.state != CustomerState::PendingReview {
+                        review_customers_elsewhere += 1;
+                    }
+                }
+            }
             let mut sent_back = Vec::new();
             attestations::each_attestation_sent_back(conn, |a| {
                 // Archived customers are not in the snapshot, and their attestations not due.
@@ -790,6 +824,8 @@ impl Enduse {
                 open_follow_ups,
                 open_follow_up_count,
                 review_queue,
+                review_customers,
+                review_customers_elsewhere,
                 oldest_submission,
                 sent_back,
                 user,

@@ -2,10 +2,22 @@
 import { pickSavePath } from '$lib/api/dialogs';
 import { call } from '$lib/api/ipc';
 import { todayIso } from '$lib/shared/format';
+import type { AuditExport } from '$lib/api/bindings/AuditExport';
+import type { AuditFilter } from '$lib/api/bindings/AuditFilter';
 
 /** Asks where to save, exports every customer there; the count, or null if cancelled. */
 export async function exportCustomers(): Promise<number | null> {
   const path = await pickSavePath('Export customers', `customers-${todayIso()}.csv`);
   if (!path) return null;
   return call('export_customers', { path });
+}
+
+/**
+ * Asks where to save, then the core writes the audit events `filter` selects there as CSV and
+ * records the export; null if cancelled. The one place the export meets the file system.
+ */
+export async function exportAuditTrail(filter: AuditFilter): Promise<AuditExport | null> {
+  const path = await pickSavePath('Export the audit trail', `audit-trail-${todayIso()}.csv`);
+  if (!path) return null;
+  return call('export_audit_csv', { filter, path });
 }

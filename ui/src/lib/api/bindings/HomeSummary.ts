@@ -27,7 +27,21 @@ openRedFlags: Array<OpenRedFlag>, openRedFlagCount: number,
 /**
  * The open follow-ups due first, at most 50; `open_follow_up_count` counts them all.
  */
-openFollowUps: Array<OpenFollowUp>, openFollowUpCount: number, reviewQueue: number, oldestSubmission: string | null, 
+openFollowUps: Array<OpenFollowUp>, openFollowUpCount: number, 
+/**
+ * Attestations awaiting review (the review queue).
+ */
+reviewQueue: number, 
+/**
+ * The customers they belong to; a customer may have several awaiting review.
+ */
+reviewCustomers: number, 
+/**
+ * Of those customers, how many count under a more urgent state than "pending review" in
+ * the state legend (blocked, on hold, an open red flag…): the legend's "pending review" is
+ * `review_customers - review_customers_elsewhere`.
+ */
+reviewCustomersElsewhere: number, oldestSubmission: string | null, 
 /**
  * Attestations sent back for changes (for a rep: on their customers or logged by them).
  */

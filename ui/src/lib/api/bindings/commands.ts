@@ -8,7 +8,11 @@ import type { ArchiveCustomerInput } from './ArchiveCustomerInput';
 import type { AttestationInput } from './AttestationInput';
 import type { AttestationRecord } from './AttestationRecord';
 import type { AuditEvent } from './AuditEvent';
+import type { AuditExport } from './AuditExport';
+import type { AuditExportInput } from './AuditExportInput';
 import type { AuditLogInput } from './AuditLogInput';
+import type { AuditRow } from './AuditRow';
+import type { AuditRowsInput } from './AuditRowsInput';
 import type { CampaignDetail } from './CampaignDetail';
 import type { CampaignInput } from './CampaignInput';
 import type { CampaignPreview } from './CampaignPreview';
@@ -65,6 +69,7 @@ import type { ScreeningProgress } from './ScreeningProgress';
 import type { SessionInfo } from './SessionInfo';
 import type { TemplateInput } from './TemplateInput';
 import type { User } from './User';
+import type { UserDisabledInput } from './UserDisabledInput';
 import type { VisitInput } from './VisitInput';
 
 /** Every command the shell handles: `input` is `null` when it takes none; `progress`, where present, is what the command streams while it runs. */
@@ -76,6 +81,7 @@ export interface Commands {
   create_user: { input: NewUser; output: User };
   sign_in: { input: string; output: User };
   sign_out: { input: null; output: null };
+  set_user_disabled: { input: UserDisabledInput; output: User };
   load_demo: { input: DemoInput; output: DemoSummary };
   home: { input: null; output: HomeSummary };
   list_customers: { input: CustomerQuery; output: CustomerPage };
@@ -96,12 +102,16 @@ export interface Commands {
   review_queue: { input: ReviewQueueInput; output: ReviewQueue };
   review_attestation: { input: ReviewInput; output: AttestationRecord };
   read_document: { input: string; output: ArrayBuffer };
+  open_document: { input: string; output: null };
   record_letter: { input: LetterInput; output: Letter };
   acknowledge_letter: { input: AcknowledgeInput; output: Letter };
   check_order: { input: OrderCheckInput; output: OrderCheck };
   verify_audit: { input: null; output: ChainReport };
   audit_log: { input: AuditLogInput; output: Array<AuditEvent> };
   record_history: { input: HistoryInput; output: Array<AuditEvent> };
+  audit_rows: { input: AuditRowsInput; output: Array<AuditRow> };
+  audit_actions: { input: null; output: Array<string> };
+  export_audit_csv: { input: AuditExportInput; output: AuditExport };
   policy: { input: null; output: Policy };
   set_policy: { input: Policy; output: Policy };
   reference_data: { input: null; output: ReferenceData };

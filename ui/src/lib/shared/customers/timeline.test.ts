@@ -3,9 +3,6 @@ import type { CustomerDetail } from '$lib/api/bindings/CustomerDetail';
 import type { TimelineEntry } from '$lib/api/bindings/TimelineEntry';
 import { attestationLook, timelineLine } from './timeline';
 
-const names: Record<string, string> = { u1: 'Ravi Rep', u2: 'Mia Manager' };
-const nameOf = (id: string) => names[id] ?? 'Unknown user';
-
 const visit = {
   id: 'v1',
   customerId: 'c1',
@@ -20,12 +17,13 @@ const visit = {
 
 const detail = { on: '2026-12-04', visits: [visit], attestations: [], redFlags: [], followUps: [], letters: [] } as unknown as CustomerDetail;
 
-const entry = (kind: TimelineEntry['kind'], recordId: string, title = ''): TimelineEntry => ({
+const entry = (kind: TimelineEntry['kind'], recordId: string, title = '', by: string | null = null): TimelineEntry => ({
   on: '2026-12-01',
   kind,
   title,
   detail: null,
   recordId,
+  by,
 });
 
 describe('attestationLook', () => {
@@ -41,15 +39,15 @@ describe('attestationLook', () => {
 });
 
 describe('timelineLine', () => {
-  it('says who logged a visit and counts its red flags in the singular', () => {
-    expect(timelineLine(entry('visit', 'v1'), detail, nameOf)).toEqual({
+  it('says who logged a visit, as the core names them, and counts its red flags in the singular', () => {
+    expect(timelineLine(entry('visit', 'v1', '', 'Ravi Rep'), detail)).toEqual({
       title: 'Visit at Shenzhen office, 1 red flag',
       detail: 'Asked about the end user.',
       who: 'logged by Ravi Rep',
     });
   });
   it('falls back to the core’s title with readable dates', () => {
-    const line = timelineLine(entry('visit', 'gone', 'Visit (2 red flags) on 2026-12-01'), detail, nameOf);
+    const line = timelineLine(entry('visit', 'gone', 'Visit (2 red flags) on 2026-12-01'), detail);
     expect(line.title).toBe('Visit (2 red flags) on 1 Dec 2026');
     expect(line.who).toBeNull();
   });

@@ -1,5 +1,5 @@
 //! The customer page's timeline and attestation list in people's words: who logged or reviewed
-//! each entry (looked up from the records the page already holds, by the entry's `recordId`),
+//! each entry (named by the core, `TimelineEntry.by`; the verb from the kind of entry),
 //! counts in singular or plural (the core counts its own titles), dates as the app writes them, and an approved attestation past
 //! its end shown as expired rather than approved.
 import type { AttestationStatus } from '$lib/api/bindings/AttestationStatus';
@@ -40,9 +40,10 @@ export interface TimelineLine {
   who: string | null;
 }
 
-/** One timeline entry as the page shows it. `nameOf` turns a user id into a name. */
-export function timelineLine(t: TimelineEntry, d: CustomerDetail, nameOf: (id: string) => string): TimelineLine {
-  const by = (verb: string, id: string | null | undefined) => (id ? `${verb} ${nameOf(id)}` : null);
+/** One timeline entry as the page shows it. */
+export function timelineLine(t: TimelineEntry, d: CustomerDetail): TimelineLine {
+  // Who did it comes from the core (`t.by`, a name); the verb says what they did.
+  const by = (verb: string) => (t.by ? `${verb} ${t.by}` : null);
   const fallback: TimelineLine = {
     title: dates(t.title),
     detail: t.detail ? dates(t.detail) : null,
@@ -54,7 +55,7 @@ export function timelineLine(t: TimelineEntry, d: CustomerDetail, nameOf: (id: s
       if (!v) return fallback;
       const where = v.location ? ` at ${v.location}` : '';
       const flags = v.redFlags.length ? `, ${count(v.redFlags.length, 'red flag')}` : '';
-      return { title: `Visit${where}${flags}`, detail: v.notes, who: by('logged by', v.repId) };
+      return { title: `Visit${where}${flags}`, detail: v.notes, who: by('logged by') };
     }
     case 'attestation': {
       const r = d.attestations.find((x) => x.attestation.id === t.recordId);
@@ -64,7 +65,7 @@ export function timelineLine(t: TimelineEntry, d: CustomerDetail, nameOf: (id: s
       return {
         title: `${humanize(a.kind)} signed by ${a.signatoryName} (${look.label.toLowerCase()})`,
         detail: `Valid until ${showDate(a.validUntil)}`,
-        who: by('logged by', a.loggedBy),
+        who: by('logged by'),
       };
     }
     case 'review': {
@@ -74,7 +75,7 @@ export function timelineLine(t: TimelineEntry, d: CustomerDetail, nameOf: (id: s
           return {
             title: `${humanize(r.attestation.kind)} ${DECISION_WORDS[rev.decision]}`,
             detail: rev.reason,
-            who: by('by', rev.reviewerId),
+            who: by('by'),
           };
         }
       }
@@ -85,8 +86,8 @@ export function timelineLine(t: TimelineEntry, d: CustomerDetail, nameOf: (id: s
       const f = d.redFlags.find((x) => x.id === t.recordId);
       if (!f) return fallback;
       return t.kind === 'red_flag'
-        ? { ...fallback, who: by('observed by', f.observedBy) }
-        : { ...fallback, who: by('resolved by', f.resolvedBy) };
+        ? { ...fallback, who: by('observed by') }
+        : { ...fallback, who: by('resolved by') };
     }
     case 'follow_up': {
       const f = d.followUps.find((x) => x.id === t.recordId);
@@ -95,17 +96,13 @@ export function timelineLine(t: TimelineEntry, d: CustomerDetail, nameOf: (id: s
       return {
         title: `Follow-up (${state}): ${f.action}`,
         detail: null,
-        who: f.doneOn ? by('done by', f.doneBy) : by('for', f.ownerId),
+        who: f.doneOn ? by('done by') : by('for'),
       };
     }
-    case 'letter': {
-      const l = d.letters.find((x) => x.id === t.recordId);
-      return { ...fallback, who: by('sent by', l?.sentBy ?? l?.createdBy) };
-    }
-    case 'acknowledgement': {
-      const l = d.letters.find((x) => x.id === t.recordId);
-      return { ...fallback, who: by('recorded by', l?.updatedBy) };
-    }
+    case 'letter':
+      return { ...fallback, who: by('sent by') };
+    case 'acknowledgement':
+      return { ...fallback, who: by('recorded by') };
     default:
       return fallback;
   }
