@@ -62,9 +62,9 @@ export class CampaignPage {
     }
   }
 
-  /** Marks every unsent letter (first letters and follow-ups) sent; the number marked. */
-  async markSent(channel: Channel, sentOn: string): Promise<number> {
-    const n = await call('mark_letters_sent', { campaignId: this.id, letterIds: [], channel, sentOn });
+  /** Marks the chosen letters sent, or every unsent one (first letters and follow-ups) when none is chosen; the number marked. */
+  async markSent(channel: Channel, sentOn: string, letterIds: string[] = []): Promise<number> {
+    const n = await call('mark_letters_sent', { campaignId: this.id, letterIds, channel, sentOn });
     await this.load();
     return n;
   }

@@ -61,4 +61,11 @@ export class SettingsForms {
     await directory.load(true);
     return u;
   });
+  /** Disables a user (they can no longer sign in or act; their records stay) or enables them again. */
+  setDisabled = new Action(async (userId: string, disabled: boolean) => {
+    const u = await call('set_user_disabled', { userId, disabled });
+    session.users = await call('list_users');
+    await directory.load(true);
+    return u;
+  });
 }

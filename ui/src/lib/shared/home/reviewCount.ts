@@ -1,0 +1,19 @@
+//! The manager's review tile counts attestations; the state legend counts customers, each under
+//! its most urgent state. The tile says how the two numbers meet, so they never seem to disagree.
+import type { HomeSummary } from '$lib/api/bindings/HomeSummary';
+import { count } from '$lib/shared/plural';
+
+type Counts = Pick<HomeSummary, 'reviewQueue' | 'reviewCustomers' | 'reviewCustomersElsewhere'>;
+
+/** Why the tile's number and the legend's "Pending review" differ; null when they are the same. */
+export function reviewCountNote(s: Counts): string | null {
+  const pending = s.reviewCustomers - s.reviewCustomersElsewhere;
+  if (s.reviewQueue === pending) return null;
+  const parts = [`${count(s.reviewQueue, 'attestation')} from ${count(s.reviewCustomers, 'customer')}`];
+  if (s.reviewCustomersElsewhere > 0) {
+    parts.push(
+      `${s.reviewCustomersElsewhere.toLocaleString('en-GB')} of them ${s.reviewCustomersElsewhere === 1 ? 'counts' : 'count'} under a more urgent state, so “Pending review” shows ${pending.toLocaleString('en-GB')}`,
+    );
+  }
+  return parts.join('; ');
+}
