@@ -93,8 +93,12 @@ export class AuditTrail {
     return this.log.load(true);
   }
 
+  /** Bumped by `clear`: controls that keep their own text (the customer picker) start over. */
+  resets = $state(0);
+
   clear() {
-    this.filter = emptyFilter();
+    Object.assign(this.filter, emptyFilter());
+    this.resets += 1;
     return this.apply();
   }
 
