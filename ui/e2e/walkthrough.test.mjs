@@ -312,3 +312,20 @@ test('a stored document opens with the desktop\u2019s viewer from the customer p
   assert.deepEqual(readFileSync(path), readFileSync(signedPdf(app.dir)), 'the stored bytes, as signed');
   await app.shot('customer-document');
 });
+
+test('only the letters ticked in a campaign are marked sent; "mark all unsent" stays', async () => {
+  await nav(app, 'campaigns');
+  await (await app.browser.$('//*[@data-testid="campaign-item"][contains(., "Q4 reminder")]')).click();
+  await waitForText('open-mark-sent', /Mark all 2 unsent as sent/);
+  const ticks = await app.browser.$$('[data-testid="choose-letter"]');
+  assert.equal(ticks.length, 2);
+  await ticks[0].click();
+  await waitForText('open-mark-sent', /Mark 1 chosen as sent/);
+  await (await app.$t('open-mark-sent')).click();
+  await waitForText('confirm-mark-sent', /Mark 1 letter sent/);
+  await app.shot('campaign-mark-chosen');
+  await (await app.$t('confirm-mark-sent')).click();
+  await waitForText('campaign-notice', /^1 letter marked sent/);
+  await waitForText('open-mark-sent', /Mark all 1 unsent as sent/);
+  assert.equal((await app.browser.$$('[data-testid="choose-letter"]')).length, 1, 'one letter still to send');
+});
