@@ -497,4 +497,25 @@ fn a_document_opens_from_a_read_only_copy_under_its_own_name() {
     assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
     let again = e.document_view_path(doc.id).unwrap();
     assert_eq!(again, path, "opening twice reuses the copy");
+    // The trail names the customer of an attached document (it names only its attestation).
+    let attach = e
+        .audit_rows(
+            &AuditFilter {
+                action: Some("document.attach".into()),
+                ..Default::default()
+            },
+            page(10),
+        )
+        .unwrap();
+    assert_eq!(attach[0].customer_id, Some(c.id));
+    let mine = e
+        .audit_rows(
+            &AuditFilter {
+                customer_id: Some(c.id),
+                ..Default::default()
+            },
+            page(10),
+        )
+        .unwrap();
+    assert!(mine.iter().any(|r| r.event.action == "document.attach"));
 }

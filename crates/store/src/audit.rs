@@ -375,9 +375,13 @@ pub fn field_changes(old: Option<&Value>, new: &Value) -> Vec<FieldChange> {
     out
 }
 
-/// The customer an event concerns: the customer itself, or the record's `customerId`.
+/// The customer an event concerns: the customer itself, the record's `customerId`, or the
+/// customer of the attestation a review is of or of the record a document is attached to.
 const EVENT_CUSTOMER: &str = "CASE WHEN e.entity = 'customer' THEN e.entity_id \
-     ELSE json_extract(e.new, '$.customerId') END";
+     ELSE coalesce(json_extract(e.new, '$.customerId'), \
+       (SELECT customer_id FROM attestation WHERE id = json_extract(e.new, '$.attestationId')), \
+       (SELECT customer_id FROM attestation WHERE id = json_extract(e.new, '$.ownerId')), \
+       (SELECT customer_id FROM letter WHERE id = json_extract(e.new, '$.ownerId'))) END";
 
 /// The WHERE clause and its parameters for `filter`, events with `after < seq < before`.
 fn filter_sql(
@@ -409,14 +413,14 @@ fn filter_sql(
     }
     if let Some(c) = filter.customer_id {
         clauses.push(
-            "((e.entity = 'customer' AND e.entity_id = ?1c) \
-              OR json_extract(e.new, '$.customerId') = ?1c \
+            "((e.entity = 'customer' AND e.entity_id = ?) \
+              OR json_extract(e.new, '$.customerId') = ? \
               OR json_extract(e.new, '$.attestationId') IN \
-                 (SELECT id FROM attestation WHERE customer_id = ?1c) \
+                 (SELECT id FROM attestation WHERE customer_id = ?) \
               OR json_extract(e.new, '$.ownerId') IN \
-                 (SELECT id FROM attestation WHERE customer_id = ?1c \
-                  UNION ALL SELECT id FROM letter WHERE customer_id = ?1c))"
-                .replace("?1c", "?"),
+                 (SELECT id FROM attestation WHERE customer_id = ? \
+                  UNION ALL SELECT id FROM letter WHERE customer_id = ?))"
+                .into(),
         );
         for _ in 0..5 {
             values.push(Sql::Text(c.to_string()));
