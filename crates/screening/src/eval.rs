@@ -351,18 +351,23 @@ fn with_other_legal_form(name: &str, rng: &mut ChaCha8Rng) -> String {
     format!("{} {}", bare.to_lowercase(), pick(rng, LEGAL_FORMS))
 }
 
-/// The labelled set: for every `stride`-th entry of `entries` (entities, vessels and individuals
-/// alike) its exact name, its words reversed, another legal form, one typo and one alias, plus as
+/// The labelled set: for every `stride`-th entry of `entries` that a customer can be (entities and
+/// individuals, screened as a company and a person; never a vessel or an aircraft) its exact name, its words reversed, another legal form, one typo and one alias, plus as
 /// many ordinary company names as there are true cases. An ordinary name that normalises to a
 /// listed name exactly is left out: it would be a true match, not a non-match.
 pub fn labelled_set(entries: &[ListEntry], stride: usize, seed: u64) -> Vec<Case> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut cases = Vec::new();
-    let named = |name: String| Subject {
-        name,
-        ..Subject::default()
-    };
     for (i, entry) in entries.iter().enumerate().step_by(stride.max(1)) {
+        if matches!(entry.kind, EntryKind::Vessel | EntryKind::Aircraft) {
+            continue;
+        }
+        let individual = entry.kind == EntryKind::Individual;
+        let named = |name: String| Subject {
+            name,
+            individual,
+            ..Subject::default()
+        };
         let mut push = |name: String, variant| {
             cases.push(Case {
                 subject: named(name),

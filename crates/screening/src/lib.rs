@@ -9,6 +9,7 @@ pub mod eval;
 pub mod lists;
 pub mod matcher;
 pub mod normalize;
+pub mod translit;
 
 pub use lists::{
     EntryKind, ListAddress, ListEntry, ListFileDigest, ListImport, ListKind, import_csl,

@@ -14,8 +14,11 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::lists::ListEntry;
-use super::normalize::{is_cjk_token, tokens};
+use super::lists::{EntryKind, ListEntry};
+use super::normalize::{
+    is_cjk_token, is_particle, says_hong_kong, tokens, tokens_keeping_particles,
+};
+use super::translit::{Romanisation, cyrillic_variants, han_to_latin, is_syllable};
 
 /// The score at or above which a match is reported, chosen from the precision and recall measured
 /// on the labelled set in [`super::eval`] (`cargo test --lib screening::eval -- --nocapture`
@@ -43,6 +46,41 @@ pub struct Subject {
     pub english_name: Option<String>,
     pub country: Option<String>,
     pub address: Option<String>,
+    /// A person rather than a company: matched against listed individuals too. A company is
+    /// matched only against entities (and entries whose kind the list does not say), never
+    /// against vessels, aircraft or individuals.
+    #[serde(default)]
+    pub individual: bool,
+}
+
+/// How a customer's name was rewritten before it matched, for the explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rewrite {
+    /// Cyrillic written in Latin letters after a convention.
+    Transliterated(Romanisation),
+    /// Han characters read as pinyin, trade words in English.
+    Pinyin,
+    /// Pinyin syllables written apart joined into the list's word ("Da Lian" → "dalian").
+    SyllablesJoined,
+}
+
+impl Rewrite {
+    fn describe(self) -> String {
+        match self {
+            Self::Transliterated(r) => format!("transliterated from Cyrillic ({})", r.label()),
+            Self::Pinyin => "read from Chinese characters as pinyin".to_owned(),
+            Self::SyllablesJoined => "pinyin syllables joined".to_owned(),
+        }
+    }
+}
+
+/// One way of reading a customer's name: its tokens and the rewrite that made them.
+struct Reading {
+    which: usize,
+    tokens: Vec<String>,
+    rewrite: Option<Rewrite>,
+    /// The rewritten name as text, for the explanation.
+    text: String,
 }
 
 /// One list entry that a subject may be. `entry` indexes the slice the index was built from.
@@ -69,6 +107,8 @@ struct IndexedName {
     alias: Option<u32>,
     tokens: Vec<u32>,
     weight: f32,
+    /// The list's own pinyin syllables joined ("DA LIAN" indexed also as "dalian").
+    joined: bool,
 }
 
 struct EntryEvidence {
@@ -88,6 +128,7 @@ pub struct ScreeningIndex {
     trigrams: HashMap<[char; 3], Vec<u32>>,
     names: Vec<IndexedName>,
     list_names: Vec<Vec<String>>,
+    kinds: Vec<EntryKind>,
     evidence: Vec<EntryEvidence>,
     unseen_weight: f32,
 }
@@ -101,6 +142,26 @@ fn trigrams(token: &str) -> Vec<[char; 3]> {
     grams.sort_unstable();
     grams.dedup();
     grams
+}
+
+/// Runs of two or more single pinyin syllables joined into one word, particles elsewhere
+/// dropped: how the list's "DA LIAN" is also indexed, as "dalian".
+fn join_all_syllables(words: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let run = words[i..].iter().take_while(|w| is_syllable(w)).count();
+        if run >= 2 {
+            out.push(words[i..i + run].concat());
+            i += run;
+        } else {
+            if !is_particle(&words[i]) {
+                out.push(words[i].clone());
+            }
+            i += 1;
+        }
+    }
+    out
 }
 
 fn dedup_in_order(tokens: Vec<String>) -> Vec<String> {
@@ -139,6 +200,7 @@ impl ScreeningIndex {
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut names = Vec::new();
         let mut list_names = Vec::with_capacity(entries.len());
+        let mut kinds = Vec::with_capacity(entries.len());
         let mut evidence = Vec::with_capacity(entries.len());
 
         for (entry_id, entry) in entries.iter().enumerate() {
@@ -151,27 +213,35 @@ impl ScreeningIndex {
                 if name_tokens.is_empty() {
                     continue;
                 }
-                let name_id = names.len() as u32;
-                let ids = name_tokens
-                    .into_iter()
-                    .map(|token| {
-                        let id = *vocabulary.entry(token.clone()).or_insert_with(|| {
-                            token_text.push(token);
-                            postings.push(Vec::new());
-                            (token_text.len() - 1) as u32
-                        });
-                        postings[id as usize].push(name_id);
-                        id
-                    })
-                    .collect();
-                names.push(IndexedName {
-                    entry: entry_id as u32,
-                    alias: (position > 0).then(|| (position - 1) as u32),
-                    tokens: ids,
-                    weight: 0.0,
-                });
+                let joined = dedup_in_order(join_all_syllables(&tokens_keeping_particles(name)));
+                let extra = (!joined.is_empty() && joined != name_tokens).then_some(joined);
+                for (is_joined, name_tokens) in
+                    std::iter::once((false, name_tokens)).chain(extra.map(|j| (true, j)))
+                {
+                    let name_id = names.len() as u32;
+                    let ids = name_tokens
+                        .into_iter()
+                        .map(|token| {
+                            let id = *vocabulary.entry(token.clone()).or_insert_with(|| {
+                                token_text.push(token);
+                                postings.push(Vec::new());
+                                (token_text.len() - 1) as u32
+                            });
+                            postings[id as usize].push(name_id);
+                            id
+                        })
+                        .collect();
+                    names.push(IndexedName {
+                        entry: entry_id as u32,
+                        alias: (position > 0).then(|| (position - 1) as u32),
+                        tokens: ids,
+                        weight: 0.0,
+                        joined: is_joined,
+                    });
+                }
             }
             list_names.push(all_names);
+            kinds.push(entry.kind);
             let mut countries: Vec<String> = entry
                 .addresses
                 .iter()
@@ -230,6 +300,7 @@ impl ScreeningIndex {
             trigrams: trigram_index,
             names,
             list_names,
+            kinds,
             evidence,
             unseen_weight: (1.0 + total).ln(),
         }
@@ -292,10 +363,91 @@ impl ScreeningIndex {
         found
     }
 
-    /// Scores every list name that shares a token or near token with `name`, returning for each
-    /// entry its best-scoring name.
-    fn score_name(&self, name: &str, known: &NeighbourCache) -> HashMap<u32, (u32, NameScore)> {
-        let query = dedup_in_order(tokens(name));
+    /// Whether a subject of this sort may be the entry: a company only an entity (or an entry
+    /// of unknown kind), a person also an individual; neither a vessel or an aircraft.
+    fn may_be(&self, entry: u32, individual: bool) -> bool {
+        match self.kinds[entry as usize] {
+            EntryKind::Entity | EntryKind::Unknown => true,
+            EntryKind::Individual => individual,
+            EntryKind::Vessel | EntryKind::Aircraft => false,
+        }
+    }
+
+    /// Pinyin syllables written apart joined where the joined word is one the lists use
+    /// ("da lian" → "dalian", longest first, up to four syllables); particles not joined are
+    /// dropped. The second value says whether anything was joined.
+    fn join_syllables(&self, words: &[String]) -> (Vec<String>, bool) {
+        let mut out = Vec::with_capacity(words.len());
+        let mut changed = false;
+        let mut i = 0;
+        'outer: while i < words.len() {
+            let run = words[i..]
+                .iter()
+                .take(4)
+                .take_while(|w| is_syllable(w))
+                .count();
+            for len in (2..=run).rev() {
+                let joined = words[i..i + len].concat();
+                if self.vocabulary.contains_key(&joined) {
+                    out.push(joined);
+                    changed = true;
+                    i += len;
+                    continue 'outer;
+                }
+            }
+            if !is_particle(&words[i]) {
+                out.push(words[i].clone());
+            }
+            i += 1;
+        }
+        (out, changed)
+    }
+
+    /// Every reading of the subject's names: as written, transliterated from Cyrillic in each
+    /// convention, read as pinyin from Han characters, with pinyin syllables joined; without
+    /// repeats.
+    fn readings(&self, subject: &Subject) -> Vec<Reading> {
+        let mut out: Vec<Reading> = Vec::new();
+        let customer_names = std::iter::once(subject.name.as_str())
+            .chain(subject.english_name.as_deref())
+            .filter(|n| !n.trim().is_empty());
+        for (which, name) in customer_names.enumerate() {
+            let mut push = |tokens: Vec<String>, rewrite, text: &str| {
+                let tokens = dedup_in_order(tokens);
+                if !tokens.is_empty() && !out.iter().any(|r| r.tokens == tokens) {
+                    out.push(Reading {
+                        which,
+                        tokens,
+                        rewrite,
+                        text: text.to_owned(),
+                    });
+                }
+            };
+            push(tokens(name), None, name);
+            let (joined, changed) = self.join_syllables(&tokens_keeping_particles(name));
+            if changed {
+                push(joined, Some(Rewrite::SyllablesJoined), name);
+            }
+            for (r, latin) in cyrillic_variants(name) {
+                let (joined, _) = self.join_syllables(&tokens_keeping_particles(&latin));
+                push(joined, Some(Rewrite::Transliterated(r)), &latin);
+            }
+            if let Some(latin) = han_to_latin(name) {
+                let (joined, _) = self.join_syllables(&tokens_keeping_particles(&latin));
+                push(joined, Some(Rewrite::Pinyin), &latin);
+            }
+        }
+        out
+    }
+
+    /// Scores every list name that shares a token or near token with `query`, returning for
+    /// each entry the subject may be its best-scoring name.
+    fn score_name(
+        &self,
+        query: &[String],
+        known: &NeighbourCache,
+        individual: bool,
+    ) -> HashMap<u32, (u32, NameScore)> {
         let mut best: HashMap<u32, (u32, NameScore)> = HashMap::new();
         if query.is_empty() {
             return best;
@@ -331,6 +483,9 @@ impl ScreeningIndex {
         for group in pairs.chunk_by(|a, b| a.name == b.name) {
             let name_id = group[0].name;
             let indexed = &self.names[name_id as usize];
+            if !self.may_be(indexed.entry, individual) {
+                continue;
+            }
             // Greedy one-to-one pairing, best similarity first (the group is sorted that way).
             let mut used_query = 0u64;
             let mut chosen: Vec<(u8, u32, f32)> = Vec::new();
@@ -380,14 +535,17 @@ impl ScreeningIndex {
             .chain(subject.english_name.as_deref())
             .filter(|n| !n.trim().is_empty())
             .collect();
+        let readings = self.readings(subject);
         let mut best: HashMap<u32, (usize, u32, NameScore)> = HashMap::new();
-        for (which, name) in customer_names.iter().enumerate() {
-            for (entry, (name_id, scored)) in self.score_name(name, known) {
+        for (r, reading) in readings.iter().enumerate() {
+            for (entry, (name_id, scored)) in
+                self.score_name(&reading.tokens, known, subject.individual)
+            {
                 let better = best
                     .get(&entry)
                     .is_none_or(|(_, _, current)| scored.score > current.score);
                 if better {
-                    best.insert(entry, (which, name_id, scored));
+                    best.insert(entry, (r, name_id, scored));
                 }
             }
         }
@@ -404,7 +562,9 @@ impl ScreeningIndex {
         let floor = threshold.saturating_sub(COUNTRY_BOOST + ADDRESS_BOOST);
         let mut matches: Vec<Match> = best
             .into_iter()
-            .filter_map(|(entry, (which, name_id, scored))| {
+            .filter_map(|(entry, (r, name_id, scored))| {
+                let reading = &readings[r];
+                let which = reading.which;
                 let name_score = (scored.score * 100.0).round().clamp(0.0, 100.0) as u8;
                 if name_score < floor.max(1) {
                     return None;
@@ -415,9 +575,16 @@ impl ScreeningIndex {
                     .as_deref()
                     .map(|c| c.trim().to_ascii_uppercase())
                     .filter(|c| evidence.countries.iter().any(|e| e == c));
+                // Address words already matched in the name (a city in both) are no new evidence.
                 let shared_address: Vec<&String> = address_tokens
                     .iter()
                     .filter(|t| evidence.address_tokens.binary_search(t).is_ok())
+                    .filter(|t| {
+                        !scored
+                            .pairs
+                            .iter()
+                            .any(|&(q, _, _)| reading.tokens[q as usize] == **t)
+                    })
                     .collect();
                 let mut score = name_score;
                 if country.is_some() {
@@ -430,7 +597,7 @@ impl ScreeningIndex {
                 if score < threshold {
                     return None;
                 }
-                let query = dedup_in_order(tokens(customer_names[which]));
+                let query = &reading.tokens;
                 let mut matched_tokens: Vec<(String, String)> = scored
                     .pairs
                     .iter()
@@ -447,13 +614,23 @@ impl ScreeningIndex {
                     None => self.list_names[entry as usize][0].clone(),
                     Some(a) => self.list_names[entry as usize][a as usize + 1].clone(),
                 };
+                let mut transformations: Vec<String> =
+                    reading.rewrite.map(Rewrite::describe).into_iter().collect();
+                if indexed.joined {
+                    transformations.push("the list's pinyin syllables joined".to_owned());
+                }
+                if says_hong_kong(&reading.text) || says_hong_kong(&list_name) {
+                    transformations.push("Hong Kong set aside as a place".to_owned());
+                }
                 let explanation = explain(
                     customer_names[which],
+                    reading.rewrite.map(|_| reading.text.as_str()),
+                    &transformations,
                     &list_name,
                     indexed.alias.is_some(),
                     name_score,
                     &scored.pairs,
-                    &query,
+                    query,
                     |t| &self.token_text[t as usize],
                     &indexed.tokens,
                     country.as_deref(),
@@ -480,9 +657,8 @@ impl ScreeningIndex {
     /// word are looked up once for the whole batch.
     pub fn screen_all(&self, subjects: &[Subject], threshold: u8) -> Vec<Vec<Match>> {
         let mut words: Vec<String> = subjects
-            .iter()
-            .flat_map(|s| std::iter::once(&s.name).chain(&s.english_name))
-            .flat_map(|n| tokens(n))
+            .par_iter()
+            .flat_map_iter(|s| self.readings(s).into_iter().flat_map(|r| r.tokens))
             .collect();
         words.sort_unstable();
         words.dedup();
@@ -511,6 +687,8 @@ fn token_similarity(a: &str, b: &str, jaro_winkler: f64) -> f32 {
 #[allow(clippy::too_many_arguments)]
 fn explain<'a>(
     customer_name: &str,
+    rewritten: Option<&str>,
+    transformations: &[String],
     list_name: &str,
     alias: bool,
     name_score: u8,
@@ -526,9 +704,16 @@ fn explain<'a>(
     } else {
         "the listed name"
     };
+    let read_as = rewritten
+        .filter(|r| *r != customer_name)
+        .map(|r| format!(" (read as \"{r}\")"))
+        .unwrap_or_default();
     let mut sentence = format!(
-        "Customer name \"{customer_name}\" matches {what} \"{list_name}\" ({name_score}/100"
+        "Customer name \"{customer_name}\"{read_as} matches {what} \"{list_name}\" ({name_score}/100"
     );
+    if !transformations.is_empty() {
+        sentence.push_str(&format!("; {}", transformations.join(", ")));
+    }
     let mut exact = Vec::new();
     let mut near = Vec::new();
     for &(q, t, _) in pairs {
