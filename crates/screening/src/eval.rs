@@ -268,7 +268,7 @@ fn western_name(rng: &mut ChaCha8Rng) -> String {
 }
 
 /// An ordinary customer, with the country a real one would give.
-fn ordinary_customer(rng: &mut ChaCha8Rng) -> Subject {
+pub fn ordinary_customer(rng: &mut ChaCha8Rng) -> Subject {
     match rng.random_range(0..10) {
         0..=4 => {
             let name = chinese_latin_name(rng);

@@ -6,6 +6,7 @@
 
 mod country;
 pub mod eval;
+pub mod hard;
 pub mod lists;
 pub mod matcher;
 pub mod normalize;

@@ -18,7 +18,9 @@ use super::lists::{EntryKind, ListEntry};
 use super::normalize::{
     is_cjk_token, is_particle, says_hong_kong, tokens, tokens_keeping_particles,
 };
-use super::translit::{Romanisation, cyrillic_variants, han_to_latin, is_syllable};
+use super::translit::{
+    Romanisation, cyrillic_variants, han_to_latin, is_syllable, pinyin_syllables,
+};
 
 /// The score at or above which a match is reported, chosen from the precision and recall measured
 /// on the labelled set in [`super::eval`] (`cargo test --lib screening::eval -- --nocapture`
@@ -342,6 +344,7 @@ impl ScreeningIndex {
                 }
             }
         }
+        let syllables = pinyin_syllables(token).filter(|s| s.len() >= 2);
         let mut near: Vec<(u32, f32)> = touched
             .into_iter()
             .filter(|&id| {
@@ -351,6 +354,13 @@ impl ScreeningIndex {
             .filter_map(|id| {
                 let text = &self.token_text[id as usize];
                 if text == token {
+                    return None;
+                }
+                // Two pinyin words of as many syllables that differ are two trade names
+                // ("jinhua", "jinghua"), not one misspelt: one letter is one syllable.
+                if let Some(mine) = &syllables
+                    && pinyin_syllables(text).is_some_and(|theirs| theirs.len() == mine.len())
+                {
                     return None;
                 }
                 let sim = strsim::jaro_winkler(token, text);
@@ -580,10 +590,9 @@ impl ScreeningIndex {
                     .iter()
                     .filter(|t| evidence.address_tokens.binary_search(t).is_ok())
                     .filter(|t| {
-                        !scored
-                            .pairs
-                            .iter()
-                            .any(|&(q, _, _)| reading.tokens[q as usize] == **t)
+                        !scored.pairs.iter().any(|&(q, l, _)| {
+                            reading.tokens[q as usize] == **t || self.token_text[l as usize] == **t
+                        })
                     })
                     .collect();
                 let mut score = name_score;

@@ -128,6 +128,7 @@ const LEGAL_PHRASES: &[&[&str]] = &[
     &["zakrytoe", "aktsionernoe", "obshchestvo"],
     &["publichnoe", "aktsionernoe", "obshchestvo"],
     &["aktsionernoe", "obshchestvo"],
+    &["private", "joint", "stock"],
     &["open", "joint", "stock"],
     &["closed", "joint", "stock"],
     &["public", "joint", "stock"],

@@ -21,7 +21,8 @@ pub enum Romanisation {
     BgnPcgn,
     /// The passport convention (ICAO 9303): й i, ю iu, я ia, ъ ie.
     Icao,
-    /// A plain one seen in trade files: й, ы and ий at a word's end all y, х h, ц c, щ sch.
+    /// A plain one seen in trade files, closer to English spelling: дж j, х h, ц c, щ sch,
+    /// й, ы and ий all y.
     Plain,
 }
 
@@ -56,6 +57,7 @@ fn lower_cyrillic(
         ('в', _) => "v",
         ('г', _) => "g",
         ('ґ', _) => "g",
+        ('д', Romanisation::Plain) if after == Some('ж') => "",
         ('д', _) => "d",
         ('е', Romanisation::BgnPcgn) if vowel_or_start => "ye",
         ('е', _) => "e",
@@ -63,6 +65,7 @@ fn lower_cyrillic(
         ('ё', _) => "e",
         ('є', Romanisation::Icao) => "ie",
         ('є', _) => "ye",
+        ('ж', Romanisation::Plain) if before == Some('д') => "j",
         ('ж', _) => "zh",
         ('з', _) => "z",
         ('и', Romanisation::Plain) if after == Some('й') => "",
@@ -151,6 +154,7 @@ pub fn cyrillic_variants(name: &str) -> Vec<(Romanisation, String)> {
 /// province or district and are not written in the English names.
 const GLOSSARY: &[(&str, &str)] = &[
     ("进出口", "import export"),
+    ("香港", "hong kong"),
     ("微电子", "microelectronics"),
     ("半导体", "semiconductor"),
     ("光电子", "optoelectronics"),
@@ -218,7 +222,9 @@ pub fn syllables() -> &'static HashSet<&'static str> {
         (0x4e00u32..=0x9fff)
             .filter_map(char::from_u32)
             .filter_map(han_syllable)
-            .filter(|s| s.is_ascii())
+            // Not the interjections 呣 m, 嗯 n / ng, 噷 hm: no name is written with them, and
+            // they would make "aluminium" pinyin.
+            .filter(|s| s.is_ascii() && !matches!(*s, "m" | "n" | "ng" | "hm" | "hng"))
             .collect()
     })
 }
@@ -353,6 +359,8 @@ mod tests {
             "Aktsionernoye obshchestvo"
         );
         assert!(cyrillic_variants("Huawei").is_empty());
+        assert_eq!(romanise("теджарат", Romanisation::Plain), "tejarat");
+        assert_eq!(romanise("теджарат", Romanisation::BgnPcgn), "tedzharat");
     }
 
     #[test]
@@ -361,6 +369,7 @@ mod tests {
         assert_eq!(pinyin_syllables("qiwangwa"), Some(vec!["qi", "wang", "wa"]));
         assert_eq!(pinyin_syllables("xian"), Some(vec!["xian"]));
         assert_eq!(pinyin_syllables("microelectronics"), None);
+        assert_eq!(pinyin_syllables("aluminium"), None);
         assert!(is_syllable("zhou") && !is_syllable("zhoux"));
     }
 
