@@ -215,8 +215,12 @@ impl ScreeningIndex {
                 if name_tokens.is_empty() {
                     continue;
                 }
-                let joined = dedup_in_order(join_all_syllables(&tokens_keeping_particles(name)));
-                let extra = (!joined.is_empty() && joined != name_tokens).then_some(joined);
+                // Only a name with a pinyin syllable among its words can have a run to join.
+                let extra = name_tokens
+                    .iter()
+                    .any(|t| is_syllable(t))
+                    .then(|| dedup_in_order(join_all_syllables(&tokens_keeping_particles(name))))
+                    .filter(|joined| !joined.is_empty() && *joined != name_tokens);
                 for (is_joined, name_tokens) in
                     std::iter::once((false, name_tokens)).chain(extra.map(|j| (true, j)))
                 {
@@ -537,15 +541,25 @@ impl ScreeningIndex {
     /// Screens one subject: every list entry whose name or alias scores at least `threshold`
     /// against the subject's name or English name, best first, one match per entry.
     pub fn screen(&self, subject: &Subject, threshold: u8) -> Vec<Match> {
-        self.screen_with(subject, threshold, &NeighbourCache::new())
+        self.screen_with(
+            subject,
+            threshold,
+            &NeighbourCache::new(),
+            self.readings(subject),
+        )
     }
 
-    fn screen_with(&self, subject: &Subject, threshold: u8, known: &NeighbourCache) -> Vec<Match> {
+    fn screen_with(
+        &self,
+        subject: &Subject,
+        threshold: u8,
+        known: &NeighbourCache,
+        readings: Vec<Reading>,
+    ) -> Vec<Match> {
         let customer_names: Vec<&str> = std::iter::once(subject.name.as_str())
             .chain(subject.english_name.as_deref())
             .filter(|n| !n.trim().is_empty())
             .collect();
-        let readings = self.readings(subject);
         let mut best: HashMap<u32, (usize, u32, NameScore)> = HashMap::new();
         for (r, reading) in readings.iter().enumerate() {
             for (entry, (name_id, scored)) in
@@ -665,9 +679,11 @@ impl ScreeningIndex {
     /// names share many words ("Shenzhen", "Electronics"), so the near tokens of each distinct
     /// word are looked up once for the whole batch.
     pub fn screen_all(&self, subjects: &[Subject], threshold: u8) -> Vec<Vec<Match>> {
-        let mut words: Vec<String> = subjects
-            .par_iter()
-            .flat_map_iter(|s| self.readings(s).into_iter().flat_map(|r| r.tokens))
+        let readings: Vec<Vec<Reading>> = subjects.par_iter().map(|s| self.readings(s)).collect();
+        let mut words: Vec<String> = readings
+            .iter()
+            .flatten()
+            .flat_map(|r| r.tokens.iter().cloned())
             .collect();
         words.sort_unstable();
         words.dedup();
@@ -680,7 +696,8 @@ impl ScreeningIndex {
             .collect();
         subjects
             .par_iter()
-            .map(|s| self.screen_with(s, threshold, &known))
+            .zip(readings)
+            .map(|(s, r)| self.screen_with(s, threshold, &known, r))
             .collect()
     }
 }
