@@ -62,8 +62,10 @@ import type { ReviewQueueInput } from './ReviewQueueInput';
 import type { SavePdfsInput } from './SavePdfsInput';
 import type { ScreenReport } from './ScreenReport';
 import type { ScreeningProgress } from './ScreeningProgress';
+import type { ScreeningSettings } from './ScreeningSettings';
 import type { SessionInfo } from './SessionInfo';
 import type { TemplateInput } from './TemplateInput';
+import type { ThresholdEffect } from './ThresholdEffect';
 import type { User } from './User';
 import type { VisitInput } from './VisitInput';
 
@@ -113,6 +115,9 @@ export interface Commands {
   hit_detail: { input: string; output: HitDetail };
   confirm_hit: { input: ConfirmHitInput; output: HitDetail };
   dismiss_hit: { input: DismissHitInput; output: HitDetail };
+  screening_settings: { input: null; output: ScreeningSettings };
+  preview_threshold: { input: number; output: ThresholdEffect };
+  set_screening_threshold: { input: number; output: ScreenReport };
   list_campaigns: { input: null; output: Array<CampaignSummary> };
   list_templates: { input: null; output: Array<LetterTemplate> };
   save_template: { input: TemplateInput; output: LetterTemplate };
