@@ -950,6 +950,160 @@ mod tests {
         assert!(index.screen(&unrelated, 1).is_empty());
     }
 
+    fn kinded(key: &str, name: &str, kind: EntryKind, country: Option<&str>) -> ListEntry {
+        ListEntry {
+            kind,
+            ..entry(key, name, &[], country)
+        }
+    }
+
+    fn more() -> Vec<ListEntry> {
+        vec![
+            kinded("10", "KHIMPROM YUZHNYY OOO", EntryKind::Entity, Some("RU")),
+            kinded(
+                "11",
+                "DALIAN JINGHUA TRADING CO., LTD.",
+                EntryKind::Entity,
+                Some("CN"),
+            ),
+            kinded(
+                "12",
+                "QIWANGWA MARINE HONG KONG LTD",
+                EntryKind::Entity,
+                Some("HK"),
+            ),
+            kinded("13", "OCEAN PIONEER", EntryKind::Vessel, None),
+            kinded(
+                "14",
+                "PETROV, Ivan Sergeyevich",
+                EntryKind::Individual,
+                None,
+            ),
+            kinded(
+                "15",
+                "GLOBAL ANCHOR HOLDINGS",
+                EntryKind::Entity,
+                Some("CN"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_cyrillic_name_matches_the_latin_entry_and_says_it_was_transliterated() {
+        let index = ScreeningIndex::build(&more());
+        for written in ["ООО «Химпром Южный»", "Химпром Южный", "ХИМПРОМ ЮЖНЫЙ АО"]
+        {
+            let found = index.screen(&subject(written), DEFAULT_THRESHOLD);
+            assert_eq!(found.first().map(|m| m.entry), Some(0), "{written}");
+            assert!(
+                found[0]
+                    .explanation
+                    .contains("transliterated from Cyrillic"),
+                "{}",
+                found[0].explanation
+            );
+        }
+    }
+
+    #[test]
+    fn a_han_name_matches_the_pinyin_entry_read_as_pinyin() {
+        let index = ScreeningIndex::build(&more());
+        // 大连 da lian, 精华 jing hua, 贸易 trading.
+        let found = index.screen(&subject("大连精华贸易有限公司"), DEFAULT_THRESHOLD);
+        assert_eq!(found.first().map(|m| m.entry), Some(1), "{found:?}");
+        assert!(
+            found[0]
+                .explanation
+                .contains("read from Chinese characters as pinyin")
+        );
+        assert!(
+            found[0].explanation.contains("dalian"),
+            "{}",
+            found[0].explanation
+        );
+    }
+
+    #[test]
+    fn pinyin_syllables_written_apart_are_joined_and_hong_kong_set_aside() {
+        let index = ScreeningIndex::build(&more());
+        let found = index.screen(&subject("Da Lian Jing Hua Trading Co"), DEFAULT_THRESHOLD);
+        assert_eq!(found.first().map(|m| m.entry), Some(1), "{found:?}");
+        assert!(found[0].explanation.contains("pinyin syllables joined"));
+        for written in [
+            "Qi Wang Wa Marine Hongkong Ltd",
+            "Qiwangwa Marine (HK) Limited",
+            "Qiwangwa Marine Ltd",
+        ] {
+            let found = index.screen(&subject(written), DEFAULT_THRESHOLD);
+            assert_eq!(
+                found.first().map(|m| (m.entry, m.score)),
+                Some((2, 100)),
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_company_is_not_matched_to_a_vessel_or_a_person_but_a_person_is() {
+        let index = ScreeningIndex::build(&more());
+        assert!(
+            index
+                .screen(&subject("Ocean Pioneer Ltd"), 50)
+                .iter()
+                .all(|m| m.entry != 3)
+        );
+        assert!(
+            index
+                .screen(&subject("Ivan Sergeyevich Petrov"), 50)
+                .iter()
+                .all(|m| m.entry != 4)
+        );
+        let person = Subject {
+            name: "Ivan Sergeyevich Petrov".to_owned(),
+            individual: true,
+            ..Subject::default()
+        };
+        assert_eq!(index.screen(&person, DEFAULT_THRESHOLD)[0].entry, 4);
+        assert!(
+            index.screen(&person, 50).iter().all(|m| m.entry != 3),
+            "never a vessel"
+        );
+    }
+
+    #[test]
+    fn near_pinyin_trade_names_are_other_companies() {
+        let index = ScreeningIndex::build(&more());
+        let other = Subject {
+            name: "Dalian Jinhua Trading Co., Ltd.".to_owned(),
+            country: Some("CN".to_owned()),
+            address: Some("Dongmen Road, Shenzhen".to_owned()),
+            ..Subject::default()
+        };
+        let found = index.screen(&other, 1);
+        let hit = found.iter().find(|m| m.entry == 1);
+        assert!(hit.is_none_or(|m| m.score < DEFAULT_THRESHOLD), "{hit:?}");
+        // A misspelling that is not pinyin is still a near spelling.
+        let typo = index.screen(&subject("Dalian Jinghau Trading"), DEFAULT_THRESHOLD);
+        assert_eq!(typo.first().map(|m| m.entry), Some(1));
+    }
+
+    #[test]
+    fn address_words_matched_in_the_name_are_not_counted_again() {
+        let index = ScreeningIndex::build(&fixture());
+        let with_city = Subject {
+            name: "Shenzhen Jinghua Microelectronics".to_owned(),
+            address: Some("Shenzhen".to_owned()),
+            ..Subject::default()
+        };
+        let found = index.screen(&with_city, 1);
+        assert_eq!(found[0].entry, 2);
+        assert_eq!(
+            found[0].score, found[0].name_score,
+            "{}",
+            found[0].explanation
+        );
+    }
+
     #[test]
     fn one_match_per_entry_even_when_name_and_alias_both_match() {
         let index = ScreeningIndex::build(&fixture());
