@@ -137,13 +137,15 @@ pub(super) fn threshold(
             saved: report.as_ref(),
         });
     }
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     println!(
-        "threshold {} (now {}), {} customers screened: {} hits would open, {} open hits would no longer be reached",
+        "threshold {} (now {}), {} screened: {} would open, {} would no longer be reached",
         effect.proposed,
         effect.current,
-        effect.screened,
-        effect.would_open.len(),
-        effect.would_close.len()
+        count(effect.screened as usize, "customer", "customers"),
+        count(effect.would_open.len(), "hit", "hits"),
+        count(effect.would_close.len(), "open hit", "open hits"),
     );
     for (what, rows) in [
         ("would open", &effect.would_open),
