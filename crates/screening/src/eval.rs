@@ -543,6 +543,23 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_screens_the_hard_set_as_one_by_one_does() {
+        let entries = sdn_entries();
+        let index = ScreeningIndex::build(&entries);
+        let cases = crate::hard::hard_set(&entries, 10, 3);
+        let subjects: Vec<Subject> = cases.iter().map(|c| c.subject.clone()).collect();
+        let batch = index.screen_all(&subjects, 60);
+        for (s, found) in subjects.iter().zip(&batch) {
+            assert_eq!(&index.screen(s, 60), found, "{s:?}");
+        }
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.subject.name.chars().any(crate::translit::is_cyrillic))
+        );
+    }
+
+    #[test]
     fn the_labelled_set_is_the_same_on_every_run() {
         let entries = sdn_entries();
         let a: Vec<String> = labelled_set(&entries, 200, 1)
