@@ -61,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         ids.extend(index.screen(&person, 1).iter().take(20).map(|m| m.entry));
         let mut peer = baseline.screen(&case.subject, 80);
-        peer.sort_by(|a, b| b.1.cmp(&a.1));
+        peer.sort_by_key(|p| std::cmp::Reverse(p.1));
         ids.extend(peer.iter().take(20).map(|(e, _)| *e));
         let candidates = ids
             .into_iter()
