@@ -79,6 +79,9 @@ app_commands! {
     screening::hit_detail(uuid::Uuid) -> enduse::workflows::HitDetail;
     screening::confirm_hit(commands::screening::ConfirmHitInput) -> enduse::workflows::HitDetail;
     screening::dismiss_hit(commands::screening::DismissHitInput) -> enduse::workflows::HitDetail;
+    screening::screening_settings(()) -> enduse::workflows::ScreeningSettings;
+    screening::preview_threshold(u8) -> enduse::workflows::ThresholdEffect;
+    screening::set_screening_threshold(u8) -> enduse::workflows::ScreenReport;
     campaigns::list_campaigns(()) -> Vec<enduse::workflows::CampaignSummary>;
     campaigns::list_templates(()) -> Vec<enduse::model::LetterTemplate>;
     campaigns::save_template(commands::campaigns::TemplateInput) -> enduse::model::LetterTemplate;

@@ -426,3 +426,88 @@ fn customer_search_ignores_punctuation_legal_forms_and_spaces_between_chinese_ch
         assert_eq!(page["rows"][0]["externalId"], "BY-1", "{query}");
     }
 }
+
+#[test]
+fn screen_threshold_is_a_what_if_until_a_manager_saves_it() {
+    let (_dir, db) = setup();
+    let dpl = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/domain/lists/dpl-2022.txt"
+    );
+    ok(&enduse(
+        &db,
+        &[
+            "--as",
+            "max@example.com",
+            "list",
+            "import",
+            "--kind",
+            "dpl",
+            dpl,
+        ],
+    ));
+    ok(&enduse(
+        &db,
+        &[
+            "--as",
+            "rita@example.com",
+            "customer",
+            "add",
+            "--name",
+            "Drayworth Electronics Ltd",
+            "--country",
+            "GB",
+            "--type",
+            "distributor",
+        ],
+    ));
+    let what_if = ok(&enduse(
+        &db,
+        &["--as", "rita@example.com", "screen", "--threshold", "60"],
+    ));
+    assert!(
+        what_if.contains("threshold 60 (now 85), 1 customer screened"),
+        "{what_if}"
+    );
+    assert!(what_if.contains("nothing saved"), "{what_if}");
+
+    let refused = enduse(
+        &db,
+        &[
+            "--as",
+            "rita@example.com",
+            "screen",
+            "--threshold",
+            "90",
+            "--save",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let bad = enduse(
+        &db,
+        &["--as", "max@example.com", "screen", "--threshold", "20"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("threshold"));
+
+    let saved = ok(&enduse(
+        &db,
+        &[
+            "--as",
+            "max@example.com",
+            "screen",
+            "--threshold",
+            "90",
+            "--save",
+            "--json",
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(v["effect"]["proposed"], 90);
+    assert_eq!(v["saved"]["screened"], 1);
+    let again = ok(&enduse(
+        &db,
+        &["--as", "rita@example.com", "screen", "--threshold", "90"],
+    ));
+    assert!(again.contains("(now 90)"), "{again}");
+}

@@ -435,3 +435,119 @@ fn a_rep_is_refused_an_import_before_any_file_is_read() {
         .unwrap_err();
     assert!(matches!(err, enduse::Error::Forbidden { .. }), "{err}");
 }
+
+#[test]
+fn a_customer_written_in_cyrillic_is_hit_on_the_listed_latin_entity_naming_the_transliteration() {
+    let w = world();
+    let e = &w.enduse;
+    e.import_list(w.manager, ListKind::Sdn, &sdn(), now())
+        .unwrap();
+    let c = e
+        .add_customer(w.rep, customer("ООО «Сахатранс»", "RU", "CY-1"), now())
+        .unwrap();
+    let hits = e.list_hits(Some(c.id), Some(HitStatus::Open)).unwrap();
+    let hit = hits
+        .iter()
+        .find(|h| h.entry_name == "SAKHATRANS LLC")
+        .unwrap_or_else(|| panic!("no hit on SAKHATRANS LLC: {hits:?}"));
+    assert_eq!(hit.list, "SDN");
+    assert!(hit.score >= 85, "{}", hit.explanation);
+    assert!(
+        hit.explanation.contains("transliterated from Cyrillic")
+            && hit.explanation.contains("Sakhatrans"),
+        "{}",
+        hit.explanation
+    );
+    // An ordinary Russian-written company is not hit.
+    let other = e
+        .add_customer(w.rep, customer("ООО «Ромашка Плюс»", "RU", "CY-2"), now())
+        .unwrap();
+    assert!(e.list_hits(Some(other.id), None).unwrap().is_empty());
+}
+
+#[test]
+fn the_threshold_is_a_policy_shown_before_it_is_saved_and_audited() {
+    let w = world();
+    let e = &w.enduse;
+    e.import_list(w.manager, ListKind::Sdn, &sdn(), now())
+        .unwrap();
+    assert_eq!(e.screening_settings().unwrap().threshold, 85);
+    let exact = e
+        .add_customer(
+            w.rep,
+            customer("Shuen Wai Holding Limited", "HK", "T-1"),
+            now(),
+        )
+        .unwrap();
+    let near = e
+        .add_customer(
+            w.rep,
+            customer("Anglo Caribean Company", "CN", "T-2"),
+            now(),
+        )
+        .unwrap();
+    let near_hit = e.list_hits(Some(near.id), Some(HitStatus::Open)).unwrap();
+    let score = near_hit[0].score;
+    assert!((85..100).contains(&score), "{}", near_hit[0].explanation);
+    assert_eq!(
+        e.list_hits(Some(exact.id), Some(HitStatus::Open)).unwrap()[0].score,
+        100
+    );
+
+    // The effect of a stricter threshold, before anything is saved.
+    let events_before = e.audit_log(None, 1).unwrap()[0].seq;
+    let effect = e.preview_threshold(score + 1).unwrap();
+    assert_eq!((effect.current, effect.proposed), (85, score + 1));
+    assert_eq!(effect.screened, 2);
+    assert!(effect.would_open.is_empty());
+    assert_eq!(effect.would_close.len(), 1);
+    assert_eq!(effect.would_close[0].customer_id, near.id);
+    assert_eq!(
+        e.audit_log(None, 1).unwrap()[0].seq,
+        events_before,
+        "a preview writes nothing"
+    );
+    // A looser one would open hits on the near names the default keeps quiet.
+    let loose = e.preview_threshold(50).unwrap();
+    assert!(loose.would_close.is_empty());
+    assert!(
+        loose
+            .would_open
+            .iter()
+            .all(|c| c.score >= 50 && c.score < 85)
+    );
+
+    // Policy: only a compliance manager, only a sane value.
+    assert!(matches!(
+        e.set_screening_threshold(w.rep, score + 1, now()),
+        Err(enduse::Error::Forbidden { .. })
+    ));
+    let err = e.set_screening_threshold(w.manager, 40, now()).unwrap_err();
+    assert!(err.to_string().contains("threshold"), "{err}");
+    assert_eq!(e.screening_settings().unwrap().threshold, 85);
+
+    let report = e
+        .set_screening_threshold(w.manager, score + 1, now())
+        .unwrap();
+    assert_eq!(report.screened, 2);
+    assert_eq!(
+        report.names_changed, 1,
+        "the near hit stays open, marked for review"
+    );
+    assert_eq!(e.screening_settings().unwrap().threshold, score + 1);
+    let events = e.audit_log(None, 5).unwrap();
+    assert!(
+        events.iter().any(|ev| ev.action == "screening.threshold"),
+        "{:?}",
+        events.iter().map(|e| &e.action).collect::<Vec<_>>()
+    );
+    // New screens use the policy: the same near name as a new customer raises nothing now.
+    let again = e
+        .add_customer(
+            w.rep,
+            customer("Anglo Caribean Company", "CN", "T-3"),
+            now(),
+        )
+        .unwrap();
+    assert!(e.list_hits(Some(again.id), None).unwrap().is_empty());
+}

@@ -174,3 +174,28 @@ test('the real OFAC SDN files import together through the dialog', async () => {
   await app.browser.pause(200);
   await app.shot('lists-two');
 });
+
+test('a manager sees what a new threshold would open and close before saving it', async () => {
+  await nav(app, 'screening');
+  await (await app.browser.$('[data-testid="threshold-policy"] summary')).click();
+  await waitText('threshold-current', /^85$/);
+  const input = await app.$t('threshold-input');
+  await input.clearValue();
+  await input.setValue('60');
+  await (await app.$t('threshold-preview')).click();
+  const effect = await waitText('threshold-effect', /would open/, 60_000);
+  assert.match(effect, /At 60 \(now 85\), of 202 customers/);
+  await app.browser.pause(200);
+  await app.shot('threshold-effect');
+
+  // A stricter one: shown, then saved; the core re-screens everyone and the policy reads 95.
+  await input.clearValue();
+  await input.setValue('95');
+  await (await app.$t('threshold-preview')).click();
+  await waitText('threshold-effect', /At 95 \(now 85\)/, 60_000);
+  await (await app.$t('threshold-save')).click();
+  await waitText('threshold-saved', /Threshold saved and everyone re-screened/, 60_000);
+  await waitText('threshold-current', /^95$/);
+  await app.browser.pause(200);
+  await app.shot('threshold-saved');
+});

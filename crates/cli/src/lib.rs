@@ -106,12 +106,21 @@ pub enum Command {
     /// Restricted-party lists: import the publishers' files, show the versions
     #[command(subcommand)]
     List(ListCmd),
-    /// Screen customers against the newest restricted-party lists
+    /// Screen customers against the newest restricted-party lists. With --threshold: a what-if
+    /// run that screens every customer at that score and prints the hits it would open and the
+    /// open hits it would no longer reach, writing nothing; add --save to make it the policy
+    /// (compliance managers; audited; re-screens every customer)
     Screen {
-        #[arg(long, conflicts_with = "all")]
+        #[arg(long, conflicts_with_all = ["all", "threshold"])]
         customer: Option<String>,
         #[arg(long)]
         all: bool,
+        /// The score (50-100) a match needs to open a hit, for a what-if run
+        #[arg(long)]
+        threshold: Option<u8>,
+        /// Save --threshold as the screening policy after showing its effect
+        #[arg(long, requires = "threshold")]
+        save: bool,
         #[arg(long)]
         json: bool,
     },

@@ -268,7 +268,7 @@ fn western_name(rng: &mut ChaCha8Rng) -> String {
 }
 
 /// An ordinary customer, with the country a real one would give.
-fn ordinary_customer(rng: &mut ChaCha8Rng) -> Subject {
+pub fn ordinary_customer(rng: &mut ChaCha8Rng) -> Subject {
     match rng.random_range(0..10) {
         0..=4 => {
             let name = chinese_latin_name(rng);
@@ -351,18 +351,23 @@ fn with_other_legal_form(name: &str, rng: &mut ChaCha8Rng) -> String {
     format!("{} {}", bare.to_lowercase(), pick(rng, LEGAL_FORMS))
 }
 
-/// The labelled set: for every `stride`-th entry of `entries` (entities, vessels and individuals
-/// alike) its exact name, its words reversed, another legal form, one typo and one alias, plus as
+/// The labelled set: for every `stride`-th entry of `entries` that a customer can be (entities and
+/// individuals, screened as a company and a person; never a vessel or an aircraft) its exact name, its words reversed, another legal form, one typo and one alias, plus as
 /// many ordinary company names as there are true cases. An ordinary name that normalises to a
 /// listed name exactly is left out: it would be a true match, not a non-match.
 pub fn labelled_set(entries: &[ListEntry], stride: usize, seed: u64) -> Vec<Case> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut cases = Vec::new();
-    let named = |name: String| Subject {
-        name,
-        ..Subject::default()
-    };
     for (i, entry) in entries.iter().enumerate().step_by(stride.max(1)) {
+        if matches!(entry.kind, EntryKind::Vessel | EntryKind::Aircraft) {
+            continue;
+        }
+        let individual = entry.kind == EntryKind::Individual;
+        let named = |name: String| Subject {
+            name,
+            individual,
+            ..Subject::default()
+        };
         let mut push = |name: String, variant| {
             cases.push(Case {
                 subject: named(name),
@@ -535,6 +540,23 @@ mod tests {
             .unwrap();
         assert!(at_default.recall >= 0.95, "{at_default:?}");
         assert!(at_default.precision >= 0.90, "{at_default:?}");
+    }
+
+    #[test]
+    fn a_batch_screens_the_hard_set_as_one_by_one_does() {
+        let entries = sdn_entries();
+        let index = ScreeningIndex::build(&entries);
+        let cases = crate::hard::hard_set(&entries, 10, 3);
+        let subjects: Vec<Subject> = cases.iter().map(|c| c.subject.clone()).collect();
+        let batch = index.screen_all(&subjects, 60);
+        for (s, found) in subjects.iter().zip(&batch) {
+            assert_eq!(&index.screen(s, 60), found, "{s:?}");
+        }
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.subject.name.chars().any(crate::translit::is_cyrillic))
+        );
     }
 
     #[test]

@@ -6,9 +6,11 @@
 
 mod country;
 pub mod eval;
+pub mod hard;
 pub mod lists;
 pub mod matcher;
 pub mod normalize;
+pub mod translit;
 
 pub use lists::{
     EntryKind, ListAddress, ListEntry, ListFileDigest, ListImport, ListKind, import_csl,

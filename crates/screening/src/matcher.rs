@@ -14,8 +14,13 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::lists::ListEntry;
-use super::normalize::{is_cjk_token, tokens};
+use super::lists::{EntryKind, ListEntry};
+use super::normalize::{
+    is_cjk_token, is_particle, says_hong_kong, tokens, tokens_keeping_particles,
+};
+use super::translit::{
+    Romanisation, cyrillic_variants, han_to_latin, is_syllable, pinyin_syllables,
+};
 
 /// The score at or above which a match is reported, chosen from the precision and recall measured
 /// on the labelled set in [`super::eval`] (`cargo test --lib screening::eval -- --nocapture`
@@ -43,6 +48,41 @@ pub struct Subject {
     pub english_name: Option<String>,
     pub country: Option<String>,
     pub address: Option<String>,
+    /// A person rather than a company: matched against listed individuals too. A company is
+    /// matched only against entities (and entries whose kind the list does not say), never
+    /// against vessels, aircraft or individuals.
+    #[serde(default)]
+    pub individual: bool,
+}
+
+/// How a customer's name was rewritten before it matched, for the explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rewrite {
+    /// Cyrillic written in Latin letters after a convention.
+    Transliterated(Romanisation),
+    /// Han characters read as pinyin, trade words in English.
+    Pinyin,
+    /// Pinyin syllables written apart joined into the list's word ("Da Lian" → "dalian").
+    SyllablesJoined,
+}
+
+impl Rewrite {
+    fn describe(self) -> String {
+        match self {
+            Self::Transliterated(r) => format!("transliterated from Cyrillic ({})", r.label()),
+            Self::Pinyin => "read from Chinese characters as pinyin".to_owned(),
+            Self::SyllablesJoined => "pinyin syllables joined".to_owned(),
+        }
+    }
+}
+
+/// One way of reading a customer's name: its tokens and the rewrite that made them.
+struct Reading {
+    which: usize,
+    tokens: Vec<String>,
+    rewrite: Option<Rewrite>,
+    /// The rewritten name as text, for the explanation.
+    text: String,
 }
 
 /// One list entry that a subject may be. `entry` indexes the slice the index was built from.
@@ -69,6 +109,8 @@ struct IndexedName {
     alias: Option<u32>,
     tokens: Vec<u32>,
     weight: f32,
+    /// The list's own pinyin syllables joined ("DA LIAN" indexed also as "dalian").
+    joined: bool,
 }
 
 struct EntryEvidence {
@@ -88,6 +130,7 @@ pub struct ScreeningIndex {
     trigrams: HashMap<[char; 3], Vec<u32>>,
     names: Vec<IndexedName>,
     list_names: Vec<Vec<String>>,
+    kinds: Vec<EntryKind>,
     evidence: Vec<EntryEvidence>,
     unseen_weight: f32,
 }
@@ -101,6 +144,26 @@ fn trigrams(token: &str) -> Vec<[char; 3]> {
     grams.sort_unstable();
     grams.dedup();
     grams
+}
+
+/// Runs of two or more single pinyin syllables joined into one word, particles elsewhere
+/// dropped: how the list's "DA LIAN" is also indexed, as "dalian".
+fn join_all_syllables(words: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let run = words[i..].iter().take_while(|w| is_syllable(w)).count();
+        if run >= 2 {
+            out.push(words[i..i + run].concat());
+            i += run;
+        } else {
+            if !is_particle(&words[i]) {
+                out.push(words[i].clone());
+            }
+            i += 1;
+        }
+    }
+    out
 }
 
 fn dedup_in_order(tokens: Vec<String>) -> Vec<String> {
@@ -139,6 +202,7 @@ impl ScreeningIndex {
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut names = Vec::new();
         let mut list_names = Vec::with_capacity(entries.len());
+        let mut kinds = Vec::with_capacity(entries.len());
         let mut evidence = Vec::with_capacity(entries.len());
 
         for (entry_id, entry) in entries.iter().enumerate() {
@@ -151,27 +215,39 @@ impl ScreeningIndex {
                 if name_tokens.is_empty() {
                     continue;
                 }
-                let name_id = names.len() as u32;
-                let ids = name_tokens
-                    .into_iter()
-                    .map(|token| {
-                        let id = *vocabulary.entry(token.clone()).or_insert_with(|| {
-                            token_text.push(token);
-                            postings.push(Vec::new());
-                            (token_text.len() - 1) as u32
-                        });
-                        postings[id as usize].push(name_id);
-                        id
-                    })
-                    .collect();
-                names.push(IndexedName {
-                    entry: entry_id as u32,
-                    alias: (position > 0).then(|| (position - 1) as u32),
-                    tokens: ids,
-                    weight: 0.0,
-                });
+                // Only a name with a pinyin syllable among its words can have a run to join.
+                let extra = name_tokens
+                    .iter()
+                    .any(|t| is_syllable(t))
+                    .then(|| dedup_in_order(join_all_syllables(&tokens_keeping_particles(name))))
+                    .filter(|joined| !joined.is_empty() && *joined != name_tokens);
+                for (is_joined, name_tokens) in
+                    std::iter::once((false, name_tokens)).chain(extra.map(|j| (true, j)))
+                {
+                    let name_id = names.len() as u32;
+                    let ids = name_tokens
+                        .into_iter()
+                        .map(|token| {
+                            let id = *vocabulary.entry(token.clone()).or_insert_with(|| {
+                                token_text.push(token);
+                                postings.push(Vec::new());
+                                (token_text.len() - 1) as u32
+                            });
+                            postings[id as usize].push(name_id);
+                            id
+                        })
+                        .collect();
+                    names.push(IndexedName {
+                        entry: entry_id as u32,
+                        alias: (position > 0).then(|| (position - 1) as u32),
+                        tokens: ids,
+                        weight: 0.0,
+                        joined: is_joined,
+                    });
+                }
             }
             list_names.push(all_names);
+            kinds.push(entry.kind);
             let mut countries: Vec<String> = entry
                 .addresses
                 .iter()
@@ -230,6 +306,7 @@ impl ScreeningIndex {
             trigrams: trigram_index,
             names,
             list_names,
+            kinds,
             evidence,
             unseen_weight: (1.0 + total).ln(),
         }
@@ -271,6 +348,7 @@ impl ScreeningIndex {
                 }
             }
         }
+        let syllables = pinyin_syllables(token).filter(|s| s.len() >= 2);
         let mut near: Vec<(u32, f32)> = touched
             .into_iter()
             .filter(|&id| {
@@ -280,6 +358,13 @@ impl ScreeningIndex {
             .filter_map(|id| {
                 let text = &self.token_text[id as usize];
                 if text == token {
+                    return None;
+                }
+                // Two pinyin words of as many syllables that differ are two trade names
+                // ("jinhua", "jinghua"), not one misspelt: one letter is one syllable.
+                if let Some(mine) = &syllables
+                    && pinyin_syllables(text).is_some_and(|theirs| theirs.len() == mine.len())
+                {
                     return None;
                 }
                 let sim = strsim::jaro_winkler(token, text);
@@ -292,10 +377,91 @@ impl ScreeningIndex {
         found
     }
 
-    /// Scores every list name that shares a token or near token with `name`, returning for each
-    /// entry its best-scoring name.
-    fn score_name(&self, name: &str, known: &NeighbourCache) -> HashMap<u32, (u32, NameScore)> {
-        let query = dedup_in_order(tokens(name));
+    /// Whether a subject of this sort may be the entry: a company only an entity (or an entry
+    /// of unknown kind), a person also an individual; neither a vessel or an aircraft.
+    fn may_be(&self, entry: u32, individual: bool) -> bool {
+        match self.kinds[entry as usize] {
+            EntryKind::Entity | EntryKind::Unknown => true,
+            EntryKind::Individual => individual,
+            EntryKind::Vessel | EntryKind::Aircraft => false,
+        }
+    }
+
+    /// Pinyin syllables written apart joined where the joined word is one the lists use
+    /// ("da lian" → "dalian", longest first, up to four syllables); particles not joined are
+    /// dropped. The second value says whether anything was joined.
+    fn join_syllables(&self, words: &[String]) -> (Vec<String>, bool) {
+        let mut out = Vec::with_capacity(words.len());
+        let mut changed = false;
+        let mut i = 0;
+        'outer: while i < words.len() {
+            let run = words[i..]
+                .iter()
+                .take(4)
+                .take_while(|w| is_syllable(w))
+                .count();
+            for len in (2..=run).rev() {
+                let joined = words[i..i + len].concat();
+                if self.vocabulary.contains_key(&joined) {
+                    out.push(joined);
+                    changed = true;
+                    i += len;
+                    continue 'outer;
+                }
+            }
+            if !is_particle(&words[i]) {
+                out.push(words[i].clone());
+            }
+            i += 1;
+        }
+        (out, changed)
+    }
+
+    /// Every reading of the subject's names: as written, transliterated from Cyrillic in each
+    /// convention, read as pinyin from Han characters, with pinyin syllables joined; without
+    /// repeats.
+    fn readings(&self, subject: &Subject) -> Vec<Reading> {
+        let mut out: Vec<Reading> = Vec::new();
+        let customer_names = std::iter::once(subject.name.as_str())
+            .chain(subject.english_name.as_deref())
+            .filter(|n| !n.trim().is_empty());
+        for (which, name) in customer_names.enumerate() {
+            let mut push = |tokens: Vec<String>, rewrite, text: &str| {
+                let tokens = dedup_in_order(tokens);
+                if !tokens.is_empty() && !out.iter().any(|r| r.tokens == tokens) {
+                    out.push(Reading {
+                        which,
+                        tokens,
+                        rewrite,
+                        text: text.to_owned(),
+                    });
+                }
+            };
+            push(tokens(name), None, name);
+            let (joined, changed) = self.join_syllables(&tokens_keeping_particles(name));
+            if changed {
+                push(joined, Some(Rewrite::SyllablesJoined), name);
+            }
+            for (r, latin) in cyrillic_variants(name) {
+                let (joined, _) = self.join_syllables(&tokens_keeping_particles(&latin));
+                push(joined, Some(Rewrite::Transliterated(r)), &latin);
+            }
+            if let Some(latin) = han_to_latin(name) {
+                let (joined, _) = self.join_syllables(&tokens_keeping_particles(&latin));
+                push(joined, Some(Rewrite::Pinyin), &latin);
+            }
+        }
+        out
+    }
+
+    /// Scores every list name that shares a token or near token with `query`, returning for
+    /// each entry the subject may be its best-scoring name.
+    fn score_name(
+        &self,
+        query: &[String],
+        known: &NeighbourCache,
+        individual: bool,
+    ) -> HashMap<u32, (u32, NameScore)> {
         let mut best: HashMap<u32, (u32, NameScore)> = HashMap::new();
         if query.is_empty() {
             return best;
@@ -331,6 +497,9 @@ impl ScreeningIndex {
         for group in pairs.chunk_by(|a, b| a.name == b.name) {
             let name_id = group[0].name;
             let indexed = &self.names[name_id as usize];
+            if !self.may_be(indexed.entry, individual) {
+                continue;
+            }
             // Greedy one-to-one pairing, best similarity first (the group is sorted that way).
             let mut used_query = 0u64;
             let mut chosen: Vec<(u8, u32, f32)> = Vec::new();
@@ -372,22 +541,35 @@ impl ScreeningIndex {
     /// Screens one subject: every list entry whose name or alias scores at least `threshold`
     /// against the subject's name or English name, best first, one match per entry.
     pub fn screen(&self, subject: &Subject, threshold: u8) -> Vec<Match> {
-        self.screen_with(subject, threshold, &NeighbourCache::new())
+        self.screen_with(
+            subject,
+            threshold,
+            &NeighbourCache::new(),
+            self.readings(subject),
+        )
     }
 
-    fn screen_with(&self, subject: &Subject, threshold: u8, known: &NeighbourCache) -> Vec<Match> {
+    fn screen_with(
+        &self,
+        subject: &Subject,
+        threshold: u8,
+        known: &NeighbourCache,
+        readings: Vec<Reading>,
+    ) -> Vec<Match> {
         let customer_names: Vec<&str> = std::iter::once(subject.name.as_str())
             .chain(subject.english_name.as_deref())
             .filter(|n| !n.trim().is_empty())
             .collect();
         let mut best: HashMap<u32, (usize, u32, NameScore)> = HashMap::new();
-        for (which, name) in customer_names.iter().enumerate() {
-            for (entry, (name_id, scored)) in self.score_name(name, known) {
+        for (r, reading) in readings.iter().enumerate() {
+            for (entry, (name_id, scored)) in
+                self.score_name(&reading.tokens, known, subject.individual)
+            {
                 let better = best
                     .get(&entry)
                     .is_none_or(|(_, _, current)| scored.score > current.score);
                 if better {
-                    best.insert(entry, (which, name_id, scored));
+                    best.insert(entry, (r, name_id, scored));
                 }
             }
         }
@@ -404,7 +586,9 @@ impl ScreeningIndex {
         let floor = threshold.saturating_sub(COUNTRY_BOOST + ADDRESS_BOOST);
         let mut matches: Vec<Match> = best
             .into_iter()
-            .filter_map(|(entry, (which, name_id, scored))| {
+            .filter_map(|(entry, (r, name_id, scored))| {
+                let reading = &readings[r];
+                let which = reading.which;
                 let name_score = (scored.score * 100.0).round().clamp(0.0, 100.0) as u8;
                 if name_score < floor.max(1) {
                     return None;
@@ -415,9 +599,15 @@ impl ScreeningIndex {
                     .as_deref()
                     .map(|c| c.trim().to_ascii_uppercase())
                     .filter(|c| evidence.countries.iter().any(|e| e == c));
+                // Address words already matched in the name (a city in both) are no new evidence.
                 let shared_address: Vec<&String> = address_tokens
                     .iter()
                     .filter(|t| evidence.address_tokens.binary_search(t).is_ok())
+                    .filter(|t| {
+                        !scored.pairs.iter().any(|&(q, l, _)| {
+                            reading.tokens[q as usize] == **t || self.token_text[l as usize] == **t
+                        })
+                    })
                     .collect();
                 let mut score = name_score;
                 if country.is_some() {
@@ -430,7 +620,7 @@ impl ScreeningIndex {
                 if score < threshold {
                     return None;
                 }
-                let query = dedup_in_order(tokens(customer_names[which]));
+                let query = &reading.tokens;
                 let mut matched_tokens: Vec<(String, String)> = scored
                     .pairs
                     .iter()
@@ -447,13 +637,23 @@ impl ScreeningIndex {
                     None => self.list_names[entry as usize][0].clone(),
                     Some(a) => self.list_names[entry as usize][a as usize + 1].clone(),
                 };
+                let mut transformations: Vec<String> =
+                    reading.rewrite.map(Rewrite::describe).into_iter().collect();
+                if indexed.joined {
+                    transformations.push("the list's pinyin syllables joined".to_owned());
+                }
+                if says_hong_kong(&reading.text) || says_hong_kong(&list_name) {
+                    transformations.push("Hong Kong set aside as a place".to_owned());
+                }
                 let explanation = explain(
                     customer_names[which],
+                    reading.rewrite.map(|_| reading.text.as_str()),
+                    &transformations,
                     &list_name,
                     indexed.alias.is_some(),
                     name_score,
                     &scored.pairs,
-                    &query,
+                    query,
                     |t| &self.token_text[t as usize],
                     &indexed.tokens,
                     country.as_deref(),
@@ -479,10 +679,11 @@ impl ScreeningIndex {
     /// names share many words ("Shenzhen", "Electronics"), so the near tokens of each distinct
     /// word are looked up once for the whole batch.
     pub fn screen_all(&self, subjects: &[Subject], threshold: u8) -> Vec<Vec<Match>> {
-        let mut words: Vec<String> = subjects
+        let readings: Vec<Vec<Reading>> = subjects.par_iter().map(|s| self.readings(s)).collect();
+        let mut words: Vec<String> = readings
             .iter()
-            .flat_map(|s| std::iter::once(&s.name).chain(&s.english_name))
-            .flat_map(|n| tokens(n))
+            .flatten()
+            .flat_map(|r| r.tokens.iter().cloned())
             .collect();
         words.sort_unstable();
         words.dedup();
@@ -495,7 +696,8 @@ impl ScreeningIndex {
             .collect();
         subjects
             .par_iter()
-            .map(|s| self.screen_with(s, threshold, &known))
+            .zip(readings)
+            .map(|(s, r)| self.screen_with(s, threshold, &known, r))
             .collect()
     }
 }
@@ -511,6 +713,8 @@ fn token_similarity(a: &str, b: &str, jaro_winkler: f64) -> f32 {
 #[allow(clippy::too_many_arguments)]
 fn explain<'a>(
     customer_name: &str,
+    rewritten: Option<&str>,
+    transformations: &[String],
     list_name: &str,
     alias: bool,
     name_score: u8,
@@ -526,9 +730,16 @@ fn explain<'a>(
     } else {
         "the listed name"
     };
+    let read_as = rewritten
+        .filter(|r| *r != customer_name)
+        .map(|r| format!(" (read as \"{r}\")"))
+        .unwrap_or_default();
     let mut sentence = format!(
-        "Customer name \"{customer_name}\" matches {what} \"{list_name}\" ({name_score}/100"
+        "Customer name \"{customer_name}\"{read_as} matches {what} \"{list_name}\" ({name_score}/100"
     );
+    if !transformations.is_empty() {
+        sentence.push_str(&format!("; {}", transformations.join(", ")));
+    }
     let mut exact = Vec::new();
     let mut near = Vec::new();
     for &(q, t, _) in pairs {
@@ -737,6 +948,160 @@ mod tests {
             ..Subject::default()
         };
         assert!(index.screen(&unrelated, 1).is_empty());
+    }
+
+    fn kinded(key: &str, name: &str, kind: EntryKind, country: Option<&str>) -> ListEntry {
+        ListEntry {
+            kind,
+            ..entry(key, name, &[], country)
+        }
+    }
+
+    fn more() -> Vec<ListEntry> {
+        vec![
+            kinded("10", "KHIMPROM YUZHNYY OOO", EntryKind::Entity, Some("RU")),
+            kinded(
+                "11",
+                "DALIAN JINGHUA TRADING CO., LTD.",
+                EntryKind::Entity,
+                Some("CN"),
+            ),
+            kinded(
+                "12",
+                "QIWANGWA MARINE HONG KONG LTD",
+                EntryKind::Entity,
+                Some("HK"),
+            ),
+            kinded("13", "OCEAN PIONEER", EntryKind::Vessel, None),
+            kinded(
+                "14",
+                "PETROV, Ivan Sergeyevich",
+                EntryKind::Individual,
+                None,
+            ),
+            kinded(
+                "15",
+                "GLOBAL ANCHOR HOLDINGS",
+                EntryKind::Entity,
+                Some("CN"),
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_cyrillic_name_matches_the_latin_entry_and_says_it_was_transliterated() {
+        let index = ScreeningIndex::build(&more());
+        for written in ["ООО «Химпром Южный»", "Химпром Южный", "ХИМПРОМ ЮЖНЫЙ АО"]
+        {
+            let found = index.screen(&subject(written), DEFAULT_THRESHOLD);
+            assert_eq!(found.first().map(|m| m.entry), Some(0), "{written}");
+            assert!(
+                found[0]
+                    .explanation
+                    .contains("transliterated from Cyrillic"),
+                "{}",
+                found[0].explanation
+            );
+        }
+    }
+
+    #[test]
+    fn a_han_name_matches_the_pinyin_entry_read_as_pinyin() {
+        let index = ScreeningIndex::build(&more());
+        // 大连 da lian, 精华 jing hua, 贸易 trading.
+        let found = index.screen(&subject("大连精华贸易有限公司"), DEFAULT_THRESHOLD);
+        assert_eq!(found.first().map(|m| m.entry), Some(1), "{found:?}");
+        assert!(
+            found[0]
+                .explanation
+                .contains("read from Chinese characters as pinyin")
+        );
+        assert!(
+            found[0].explanation.contains("dalian"),
+            "{}",
+            found[0].explanation
+        );
+    }
+
+    #[test]
+    fn pinyin_syllables_written_apart_are_joined_and_hong_kong_set_aside() {
+        let index = ScreeningIndex::build(&more());
+        let found = index.screen(&subject("Da Lian Jing Hua Trading Co"), DEFAULT_THRESHOLD);
+        assert_eq!(found.first().map(|m| m.entry), Some(1), "{found:?}");
+        assert!(found[0].explanation.contains("pinyin syllables joined"));
+        for written in [
+            "Qi Wang Wa Marine Hongkong Ltd",
+            "Qiwangwa Marine (HK) Limited",
+            "Qiwangwa Marine Ltd",
+        ] {
+            let found = index.screen(&subject(written), DEFAULT_THRESHOLD);
+            assert_eq!(
+                found.first().map(|m| (m.entry, m.score)),
+                Some((2, 100)),
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_company_is_not_matched_to_a_vessel_or_a_person_but_a_person_is() {
+        let index = ScreeningIndex::build(&more());
+        assert!(
+            index
+                .screen(&subject("Ocean Pioneer Ltd"), 50)
+                .iter()
+                .all(|m| m.entry != 3)
+        );
+        assert!(
+            index
+                .screen(&subject("Ivan Sergeyevich Petrov"), 50)
+                .iter()
+                .all(|m| m.entry != 4)
+        );
+        let person = Subject {
+            name: "Ivan Sergeyevich Petrov".to_owned(),
+            individual: true,
+            ..Subject::default()
+        };
+        assert_eq!(index.screen(&person, DEFAULT_THRESHOLD)[0].entry, 4);
+        assert!(
+            index.screen(&person, 50).iter().all(|m| m.entry != 3),
+            "never a vessel"
+        );
+    }
+
+    #[test]
+    fn near_pinyin_trade_names_are_other_companies() {
+        let index = ScreeningIndex::build(&more());
+        let other = Subject {
+            name: "Dalian Jinhua Trading Co., Ltd.".to_owned(),
+            country: Some("CN".to_owned()),
+            address: Some("Dongmen Road, Shenzhen".to_owned()),
+            ..Subject::default()
+        };
+        let found = index.screen(&other, 1);
+        let hit = found.iter().find(|m| m.entry == 1);
+        assert!(hit.is_none_or(|m| m.score < DEFAULT_THRESHOLD), "{hit:?}");
+        // A misspelling that is not pinyin is still a near spelling.
+        let typo = index.screen(&subject("Dalian Jinghau Trading"), DEFAULT_THRESHOLD);
+        assert_eq!(typo.first().map(|m| m.entry), Some(1));
+    }
+
+    #[test]
+    fn address_words_matched_in_the_name_are_not_counted_again() {
+        let index = ScreeningIndex::build(&fixture());
+        let with_city = Subject {
+            name: "Shenzhen Jinghua Microelectronics".to_owned(),
+            address: Some("Shenzhen".to_owned()),
+            ..Subject::default()
+        };
+        let found = index.screen(&with_city, 1);
+        assert_eq!(found[0].entry, 2);
+        assert_eq!(
+            found[0].score, found[0].name_score,
+            "{}",
+            found[0].explanation
+        );
     }
 
     #[test]

@@ -84,6 +84,35 @@ const LEGAL_WORDS: &[&str] = &[
     "sl",
     "kk",
     "tnhh",
+    // Turkish (A.Ş., Ltd. Şti.), Indonesian (PT, Tbk), Gulf and Levant (W.L.L., B.S.C., K.S.C.,
+    // S.A.L., S.A.E., P.S.C., Q.S.C., S.A.O.G.), Balkan and Central European (d.o.o., EAD, OOD,
+    // Zrt., Nyrt.), Belgian and French (SPRL, EURL), Iranian (P.J.S., sherkat), Ukrainian (TOV).
+    "as",
+    "sti",
+    "pt",
+    "tbk",
+    "wll",
+    "bsc",
+    "ksc",
+    "kscc",
+    "ksci",
+    "sal",
+    "sae",
+    "psc",
+    "qsc",
+    "saog",
+    "saoc",
+    "spc",
+    "doo",
+    "ead",
+    "ood",
+    "zrt",
+    "nyrt",
+    "sprl",
+    "eurl",
+    "pjs",
+    "sherkat",
+    "tov",
     "ооо",
     "оао",
     "зао",
@@ -99,6 +128,7 @@ const LEGAL_PHRASES: &[&[&str]] = &[
     &["zakrytoe", "aktsionernoe", "obshchestvo"],
     &["publichnoe", "aktsionernoe", "obshchestvo"],
     &["aktsionernoe", "obshchestvo"],
+    &["private", "joint", "stock"],
     &["open", "joint", "stock"],
     &["closed", "joint", "stock"],
     &["public", "joint", "stock"],
@@ -109,6 +139,11 @@ const LEGAL_PHRASES: &[&[&str]] = &[
     &["private", "limited"],
     &["sp", "z", "oo"],
     &["sdn", "bhd"],
+    &["anonim", "sirketi"],
+    &["limited", "sirketi"],
+    &["sahami", "khass"],
+    &["sahami", "aam"],
+    &["tovarystvo", "z", "obmezhenoyu", "vidpovidalnistyu"],
     &["s", "a"],
 ];
 
@@ -317,21 +352,75 @@ fn drop_legal_forms(words: Vec<String>) -> Vec<String> {
 }
 
 /// The comparable tokens of a name, in their order of appearance: folded Latin (or other
-/// alphabetic) words without stop words and legal forms, then character pairs of Han text.
+/// alphabetic) words without stop words, legal forms and the place "Hong Kong" (however written:
+/// Hongkong, HK), then character pairs of Han text.
 ///
 /// ```
 /// use enduse_screening::normalize::tokens;
 /// assert_eq!(tokens("ANGLO-CARIBBEAN CO., LTD."), ["anglo", "caribbean"]);
 /// assert_eq!(tokens("Ｓｈｅｎｚｈｅｎ Café"), ["shenzhen", "cafe"]);
 /// assert_eq!(tokens("深圳市华强电子有限公司"), ["深圳", "圳市", "市华", "华强", "强电", "电子"]);
+/// assert_eq!(tokens("Ocean Marine Hongkong Ltd"), tokens("OCEAN MARINE HONG KONG LTD"));
 /// ```
 pub fn tokens(name: &str) -> Vec<String> {
+    tokens_inner(name, false)
+}
+
+/// [`tokens`] keeping the particles ("da", "de", "la"), which in a Chinese name are pinyin
+/// syllables ("Da Lian"): the matcher joins them before it drops the rest.
+pub fn tokens_keeping_particles(name: &str) -> Vec<String> {
+    tokens_inner(name, true)
+}
+
+/// True for a word that carries no identity in a name (see [`tokens`]).
+pub fn is_particle(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
+/// True when the name says Hong Kong (however written), which [`tokens`] sets aside.
+pub fn says_hong_kong(name: &str) -> bool {
+    let words: Vec<String> = pieces(name)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Word(w) => Some(w),
+            Piece::Han(_) => None,
+        })
+        .collect();
+    words.iter().any(|w| w == "hongkong" || w == "hk")
+        || words.windows(2).any(|p| p[0] == "hong" && p[1] == "kong")
+}
+
+/// Writes Hongkong and HK as "hong kong", then sets the place aside unless nothing else is left.
+fn drop_hong_kong(words: Vec<String>) -> Vec<String> {
+    let mut spelled = Vec::with_capacity(words.len() + 1);
+    for w in words {
+        if w == "hongkong" || w == "hk" {
+            spelled.push("hong".to_owned());
+            spelled.push("kong".to_owned());
+        } else {
+            spelled.push(w);
+        }
+    }
+    let mut kept = Vec::with_capacity(spelled.len());
+    let mut i = 0;
+    while i < spelled.len() {
+        if spelled[i] == "hong" && spelled.get(i + 1).is_some_and(|n| n == "kong") {
+            i += 2;
+        } else {
+            kept.push(spelled[i].clone());
+            i += 1;
+        }
+    }
+    if kept.is_empty() { spelled } else { kept }
+}
+
+fn tokens_inner(name: &str, keep_particles: bool) -> Vec<String> {
     let name = without_successor_clause(name);
     let mut words = Vec::new();
     let mut han_tokens = Vec::new();
     for piece in pieces(name) {
         match piece {
-            Piece::Word(w) if STOP_WORDS.contains(&w.as_str()) => {}
+            Piece::Word(w) if !keep_particles && STOP_WORDS.contains(&w.as_str()) => {}
             Piece::Word(w) => words.push(w),
             Piece::Han(run) => {
                 let chars: Vec<char> = strip_han_suffix(&run).chars().collect();
@@ -345,7 +434,7 @@ pub fn tokens(name: &str) -> Vec<String> {
     let mut out = if words.is_empty() {
         words
     } else {
-        drop_legal_forms(words)
+        drop_hong_kong(drop_legal_forms(words))
     };
     out.extend(han_tokens);
     out
@@ -470,6 +559,45 @@ mod tests {
             normalize("\u{0420}\u{0410}\u{041E} KAMAZ"),
             normalize("PAO KAMAZ")
         );
+    }
+
+    #[test]
+    fn hong_kong_however_written_is_set_aside() {
+        let listed = normalize("OCEAN MARINE HONG KONG LTD");
+        assert_eq!(listed, "ocean marine");
+        for written in [
+            "Ocean Marine Hongkong Ltd",
+            "Ocean Marine HK Ltd",
+            "Ocean Marine (HK) Limited",
+            "Ocean Marine Ltd",
+            "Hong Kong Ocean Marine Co., Limited",
+        ] {
+            assert_eq!(normalize(written), listed, "{written}");
+        }
+        assert_eq!(normalize("Hong Kong Ltd"), "hong kong");
+        assert!(says_hong_kong("X (HK) Ltd") && !says_hong_kong("Hong Tai"));
+    }
+
+    #[test]
+    fn legal_forms_of_the_lists_countries_are_dropped() {
+        for written in [
+            "Demir Celik Sanayi A.S.",
+            "Demir Çelik Sanayi A.Ş.",
+            "Demir Celik Sanayi Anonim Sirketi",
+            "Demir Celik Sanayi Ltd. Şti.",
+            "PT Demir Celik Sanayi Tbk",
+            "Demir Celik Sanayi W.L.L.",
+            "Demir Celik Sanayi d.o.o.",
+            "Demir Celik Sanayi S.A.L.",
+        ] {
+            assert_eq!(normalize(written), "demir celik sanayi", "{written}");
+        }
+    }
+
+    #[test]
+    fn particles_can_be_kept_for_pinyin() {
+        assert_eq!(tokens_keeping_particles("Da Lian Co"), ["da", "lian"]);
+        assert_eq!(tokens("Da Lian Co"), ["lian"]);
     }
 
     #[test]

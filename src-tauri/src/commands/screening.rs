@@ -10,6 +10,7 @@ use enduse::screening::ListKind;
 use enduse::store::screening::HitRow;
 use enduse::workflows::{
     HitDetail, ListImportReport, ListVersionRow, ScreenReport, ScreeningProgress,
+    ScreeningSettings, ThresholdEffect,
 };
 use serde::Deserialize;
 use tauri::ipc::Channel;
@@ -120,4 +121,29 @@ pub fn dismiss_hit(state: State<'_, AppState>, input: DismissHitInput) -> CmdRes
     Ok(state
         .core()?
         .dismiss_hit(state.actor()?, input.id, &input.reason, now())?)
+}
+
+#[tauri::command]
+pub fn screening_settings(state: State<'_, AppState>) -> CmdResult<ScreeningSettings> {
+    Ok(state.core()?.screening_settings()?)
+}
+
+/// What a threshold would open and close, before it is saved: screens every customer, so it runs
+/// off the main thread.
+#[tauri::command]
+pub async fn preview_threshold(app: AppHandle, input: u8) -> CmdResult<ThresholdEffect> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.preview_threshold(input)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_screening_threshold(app: AppHandle, input: u8) -> CmdResult<ScreenReport> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .set_screening_threshold(state.actor()?, input, now())?)
+    })
+    .await
 }

@@ -220,9 +220,16 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Conflict(cmd) => team::conflict(e, cmd),
         Command::List(cmd) => list(&ctx, cmd, now),
         Command::Screen {
+            threshold: Some(threshold),
+            save,
+            json,
+            ..
+        } => screening::threshold(&ctx, threshold, save, json, now),
+        Command::Screen {
             customer,
             all,
             json,
+            ..
         } => {
             let id = match (customer, all) {
                 (Some(c), _) => Some(e.resolve_customer(&c)?.id),

@@ -110,3 +110,66 @@ pub(super) fn hit(ctx: &Ctx, cmd: HitCmd, now: Timestamp) -> Result<i32> {
         }
     }
 }
+
+/// `enduse screen --threshold X [--save]`: the effect of a threshold before it is the policy.
+pub(super) fn threshold(
+    ctx: &Ctx,
+    threshold: u8,
+    save: bool,
+    json: bool,
+    now: Timestamp,
+) -> Result<i32> {
+    let e = &ctx.enduse;
+    let effect = e.preview_threshold(threshold)?;
+    let report = if save {
+        Some(e.set_screening_threshold(ctx.actor()?, threshold, now)?)
+    } else {
+        None
+    };
+    if json {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            effect: &'a enduse::workflows::ThresholdEffect,
+            saved: Option<&'a enduse::workflows::ScreenReport>,
+        }
+        return print_json(&Out {
+            effect: &effect,
+            saved: report.as_ref(),
+        });
+    }
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    println!(
+        "threshold {} (now {}), {} screened: {} would open, {} would no longer be reached",
+        effect.proposed,
+        effect.current,
+        count(effect.screened as usize, "customer", "customers"),
+        count(effect.would_open.len(), "hit", "hits"),
+        count(effect.would_close.len(), "open hit", "open hits"),
+    );
+    for (what, rows) in [
+        ("would open", &effect.would_open),
+        ("no longer reached", &effect.would_close),
+    ] {
+        for c in rows.iter().take(20) {
+            println!(
+                "  {what}: {} ~ {} ({} {}) score {}",
+                c.customer_name, c.entry_name, c.list, c.entry_key, c.score
+            );
+        }
+        if rows.len() > 20 {
+            println!("  {what}: … and {} more", rows.len() - 20);
+        }
+    }
+    match report {
+        Some(r) => println!(
+            "saved: threshold is now {}; {} new hits, {} open hits marked for review; {} open in all",
+            effect.proposed, r.new_hits, r.names_changed, r.open_hits
+        ),
+        None => println!(
+            "nothing saved (add --save to make {} the policy)",
+            effect.proposed
+        ),
+    }
+    Ok(0)
+}

@@ -18,7 +18,7 @@ use crate::screening::normalize::normalize;
 use crate::screening::{self, ListEntry, ListKind, Match, ScreeningIndex, Subject};
 use crate::store::screening::{self as store_screening, HitRow, ListVersion, ListVersionLoad};
 use crate::store::{Change, customers as store_customers};
-use crate::{Error, Result};
+use crate::{Error, Result, store};
 
 /// The index over the newest version of every list, with where each entry came from.
 pub struct ActiveIndex {
@@ -64,6 +64,76 @@ pub struct ScreenReport {
     /// Matches not raised again because a manager dismissed them for the same names.
     pub suppressed: u64,
     pub open_hits: u64,
+}
+
+/// The screening policy: the score at or above which a match opens a hit. A compliance manager
+/// changes it, audited; every screen reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScreeningSettings {
+    pub threshold: u8,
+}
+
+impl Default for ScreeningSettings {
+    fn default() -> Self {
+        Self {
+            threshold: screening::DEFAULT_THRESHOLD,
+        }
+    }
+}
+
+/// The setting's key and its audit action.
+const SCREENING_SETTING: &str = "screening";
+const THRESHOLD_ACTION: &str = "screening.threshold";
+/// The lowest threshold a manager may set: below it nearly every customer would be a hit.
+pub const MIN_THRESHOLD: u8 = 50;
+
+/// One hit a threshold change would open or close.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ThresholdChange {
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub list: String,
+    pub entry_key: String,
+    pub entry_name: String,
+    pub score: u8,
+}
+
+/// What a new threshold would do, before it is saved: matches that would open a hit (no hit of
+/// that customer and entry is open, dismissed or confirmed now), and open hits whose score the
+/// new threshold no longer reaches (they would stay open, marked, until a manager decides).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ThresholdEffect {
+    pub current: u8,
+    pub proposed: u8,
+    pub screened: u64,
+    pub would_open: Vec<ThresholdChange>,
+    pub would_close: Vec<ThresholdChange>,
+}
+
+pub(crate) fn screening_settings_in(conn: &rusqlite::Connection) -> Result<ScreeningSettings> {
+    Ok(
+        match store::reference::get_setting(conn, SCREENING_SETTING)? {
+            Some(s) => serde_json::from_value(s.value)?,
+            None => ScreeningSettings::default(),
+        },
+    )
+}
+
+fn checked_threshold(threshold: u8) -> Result<u8> {
+    if (MIN_THRESHOLD..=100).contains(&threshold) {
+        Ok(threshold)
+    } else {
+        Err(Error::invalid(
+            "threshold",
+            format!("must be between {MIN_THRESHOLD} and 100, got {threshold}"),
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -144,6 +214,9 @@ fn subject(c: &Customer) -> Subject {
         english_name: c.english_name.clone(),
         country: Some(c.country.clone()),
         address: Some(address).filter(|a| !a.is_empty()),
+        // Customers are companies (distributors, OEMs, brokers…): matched against listed
+        // entities, not vessels, aircraft or individuals.
+        individual: false,
     }
 }
 
@@ -313,12 +386,13 @@ impl Enduse {
         let subjects: Vec<Subject> = customers.iter().map(subject).collect();
         let total = Some(subjects.len() as u64);
         on_progress(ScreeningProgress::at(ScreeningPhase::Screening, 0, total));
+        let threshold = screening_settings_in(ch.tx)?.threshold;
         let matches = match subjects.as_slice() {
-            [one] => vec![idx.index.screen(one, screening::DEFAULT_THRESHOLD)],
+            [one] => vec![idx.index.screen(one, threshold)],
             many => {
                 let mut matches = Vec::with_capacity(many.len());
                 for chunk in many.chunks(SCREEN_CHUNK) {
-                    matches.extend(idx.index.screen_all(chunk, screening::DEFAULT_THRESHOLD));
+                    matches.extend(idx.index.screen_all(chunk, threshold));
                     let done = matches.len() as u64;
                     on_progress(ScreeningProgress::at(
                         ScreeningPhase::Screening,
@@ -456,6 +530,124 @@ impl Enduse {
                 None => active_customers(ch)?,
             };
             Self::screen_in_with_progress(ch, idx.as_deref(), &customers, on_progress)
+        })?;
+        report.open_hits = self.read(|c| store_screening::count_hits(c, HitStatus::Open))?;
+        Ok(report)
+    }
+
+    /// The screening policy in force.
+    pub fn screening_settings(&self) -> Result<ScreeningSettings> {
+        self.read(screening_settings_in)
+    }
+
+    /// What `threshold` would do if it were the policy: every customer screened at it and
+    /// compared with the hits on record. Writes nothing (`enduse screen --threshold`).
+    pub fn preview_threshold(&self, threshold: u8) -> Result<ThresholdEffect> {
+        let proposed = checked_threshold(threshold)?;
+        let Some(idx) = self.active_index()? else {
+            return Err(Error::invalid(
+                "lists",
+                "no restricted-party list is imported yet; use `enduse list import`",
+            ));
+        };
+        let (current, customers, hits) = self.read(|c| {
+            Ok((
+                screening_settings_in(c)?.threshold,
+                store_customers::list_customers(
+                    c,
+                    &store_customers::CustomerFilter::default(),
+                    store_customers::CustomerOrder::Name,
+                    false,
+                )?,
+                store_screening::list_hits(c, None, None)?,
+            ))
+        })?;
+        let subjects: Vec<Subject> = customers.iter().map(subject).collect();
+        let matches = idx.index.screen_all(&subjects, proposed);
+        let mut on_record: HashMap<(Uuid, &str, &str), &ScreeningHit> = HashMap::new();
+        for h in hits.iter().filter(|h| h.status != HitStatus::Cleared) {
+            on_record.insert((h.customer_id, h.list.as_str(), h.entry_key.as_str()), h);
+        }
+        let mut still: HashSet<(Uuid, &str, &str)> = HashSet::new();
+        let mut would_open = Vec::new();
+        for (customer, found) in customers.iter().zip(&matches) {
+            for m in found {
+                let entry = &idx.entries[m.entry];
+                let key = (customer.id, entry.list.as_str(), entry.key.as_str());
+                still.insert(key);
+                if !on_record.contains_key(&key) {
+                    would_open.push(ThresholdChange {
+                        customer_id: customer.id,
+                        customer_name: customer.name.clone(),
+                        list: entry.list.clone(),
+                        entry_key: entry.key.clone(),
+                        entry_name: entry.name.clone(),
+                        score: m.score,
+                    });
+                }
+            }
+        }
+        let names: HashMap<Uuid, &str> =
+            customers.iter().map(|c| (c.id, c.name.as_str())).collect();
+        let mut would_close: Vec<ThresholdChange> = on_record
+            .iter()
+            .filter(|(key, h)| h.status == HitStatus::Open && !still.contains(*key))
+            .map(|(_, h)| ThresholdChange {
+                customer_id: h.customer_id,
+                customer_name: names.get(&h.customer_id).copied().unwrap_or("").to_owned(),
+                list: h.list.clone(),
+                entry_key: h.entry_key.clone(),
+                entry_name: h.entry_name.clone(),
+                score: h.score,
+            })
+            .collect();
+        would_open.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.customer_name.cmp(&b.customer_name))
+        });
+        would_close.sort_by(|a, b| {
+            a.score
+                .cmp(&b.score)
+                .then(a.customer_name.cmp(&b.customer_name))
+        });
+        Ok(ThresholdEffect {
+            current,
+            proposed,
+            screened: customers.len() as u64,
+            would_open,
+            would_close,
+        })
+    }
+
+    /// Sets the screening threshold (compliance managers only) and re-screens every customer at
+    /// it, in one transaction with its audit event: new matches open hits; open hits it no
+    /// longer reaches stay open, marked, until a manager decides.
+    pub fn set_screening_threshold(
+        &self,
+        actor: Uuid,
+        threshold: u8,
+        now: Timestamp,
+    ) -> Result<ScreenReport> {
+        let threshold = checked_threshold(threshold)?;
+        let idx = self.active_index()?;
+        let mut report = self.write(Some(actor), now, |ch| {
+            let by = actor_user(ch, "change the screening threshold")?;
+            require_manager(&by, "change the screening threshold")?;
+            let old = store::reference::get_setting(ch.tx, SCREENING_SETTING)?;
+            let setting = store::reference::Setting {
+                key: SCREENING_SETTING.into(),
+                value: serde_json::to_value(ScreeningSettings { threshold })?,
+                updated_at: now,
+                version: old.as_ref().map_or(1, |s| s.version + 1),
+                updated_by: Some(actor),
+            };
+            let value = serde_json::to_value(&setting)?;
+            store::reference::put_setting_value(ch.tx, &value)?;
+            let old = old.map(serde_json::to_value).transpose()?;
+            ch.append(THRESHOLD_ACTION, "setting", SCREENING_SETTING, old, value)?;
+            let customers = active_customers(ch)?;
+            Self::screen_in(ch, idx.as_deref(), &customers)
         })?;
         report.open_hits = self.read(|c| store_screening::count_hits(c, HitStatus::Open))?;
         Ok(report)

@@ -69,6 +69,7 @@ const MANAGER_ONLY: &[&str] = &[
     "policy.update",
     "template.save",
     "letters.settings",
+    "screening.threshold",
     "red_flag.resolve",
 ];
 

@@ -11,6 +11,7 @@ import type { ListKind } from '$lib/api/bindings/ListKind';
 import type { ListVersionRow } from '$lib/api/bindings/ListVersionRow';
 import type { ScreenReport } from '$lib/api/bindings/ScreenReport';
 import type { ScreeningProgress } from '$lib/api/bindings/ScreeningProgress';
+import type { ThresholdEffect } from '$lib/api/bindings/ThresholdEffect';
 
 export class ListVersions {
   rows = $state<ListVersionRow[]>([]);
@@ -146,4 +147,59 @@ export class HitReview {
 /** One customer's screening hits, for the card on the customer page. */
 export async function customerHits(customerId: string): Promise<HitRow[]> {
   return call('customer_hits', customerId);
+}
+
+/**
+ * The screening threshold as policy: the one in force, a proposed one with its effect (hits that
+ * would open, open hits it would no longer reach) shown before a manager saves it. The core
+ * refuses a save by anyone else, and a value outside 50-100.
+ */
+export class ThresholdPolicy {
+  current = $state<number | null>(null);
+  proposed = $state<number>(85);
+  effect = $state<ThresholdEffect | null>(null);
+  saved = $state<ScreenReport | null>(null);
+  busy = $state(false);
+  error = $state<AppError | null>(null);
+
+  async load() {
+    try {
+      const s = await call('screening_settings');
+      this.current = s.threshold;
+      this.proposed = s.threshold;
+    } catch (e) {
+      this.error = AppError.from(e);
+    }
+  }
+
+  /** Screens every customer at the proposed threshold and shows what would change. */
+  async preview() {
+    this.busy = true;
+    this.error = null;
+    this.saved = null;
+    try {
+      this.effect = await call('preview_threshold', this.proposed);
+    } catch (e) {
+      this.effect = null;
+      this.error = AppError.from(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Saves the previewed threshold; the core re-screens everyone in the same transaction. */
+  async save() {
+    if (!this.effect) return;
+    this.busy = true;
+    this.error = null;
+    try {
+      this.saved = await call('set_screening_threshold', this.effect.proposed);
+      this.current = this.effect.proposed;
+      this.effect = null;
+    } catch (e) {
+      this.error = AppError.from(e);
+    } finally {
+      this.busy = false;
+    }
+  }
 }
