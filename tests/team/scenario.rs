@@ -157,7 +157,21 @@ fn a_rep_whose_local_role_was_altered_cannot_get_an_approval_accepted() {
     let (sam, rita) = (Laptop::new(), Laptop::new());
     sam.join(&hub.url, &sam_code);
     rita.join(&hub.url, &rita_code);
-    customer(&sam, "C-2");
+    // Rita's customer (a rep's device holds only the customers they own), Sam's attestation.
+    sam.ok(&[
+        "customer",
+        "add",
+        "--name",
+        "Huaxin Technology",
+        "--country",
+        "CN",
+        "--type",
+        "oem",
+        "--external-id",
+        "C-2",
+        "--owner",
+        "rita.rep@example.com",
+    ]);
     let id = attestation(&sam, "C-2");
     sam.sync();
     rita.sync();

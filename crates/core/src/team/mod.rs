@@ -14,7 +14,8 @@ use chrono::Utc;
 use enduse_domain::team::merge::{self, Current};
 use enduse_team::client::{ClientError, HubClient, Identity};
 use enduse_team::protocol::{
-    Event, GENESIS_HASH, PushOutcome, TeamEvent, UserInfo, chain_hash, decode_public_key,
+    Event, GENESIS_HASH, PushOutcome, ScopeChange, TeamEvent, UserInfo, chain_hash,
+    decode_public_key,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -56,6 +57,10 @@ pub struct SyncReport {
     pub refused: Vec<RefusedEvent>,
     pub conflicts: usize,
     pub cursor: i64,
+    /// Customers given to this device's user since the last sync (arrived with their records).
+    pub customers_arrived: usize,
+    /// Customers given to someone else (removed from this device with their records).
+    pub customers_left: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -405,31 +410,72 @@ impl Enduse {
                 .team_membership()?
                 .ok_or_else(|| Error::forbidden("sync", "not joined"))?;
             let page = client.pull(m.cursor, PAGE as i64).map_err(hub_error)?;
-            if page.events.is_empty() {
+            let through = page.through.clone().filter(|t| t.seq > m.cursor);
+            if page.events.is_empty() && page.scope.is_empty() && through.is_none() {
                 return Ok(());
             }
             // Document bytes before the records that name them.
-            for te in page.events.iter().filter(|e| e.event.entity == "document") {
-                if let Some(sha) = te.event.new.get("sha256").and_then(|v| v.as_str())
-                    && documents::read_blob(&dir, sha).is_err()
-                {
+            let arriving = page.scope.iter().flat_map(|s| match s {
+                ScopeChange::Arrived { records, .. } => records.as_slice(),
+                ScopeChange::Left { .. } => &[],
+            });
+            let shas: Vec<&str> = page
+                .events
+                .iter()
+                .filter(|e| e.event.entity == "document")
+                .filter_map(|te| te.event.new.get("sha256").and_then(|v| v.as_str()))
+                .chain(
+                    arriving
+                        .filter(|r| r.entity == "document")
+                        .filter_map(|r| r.data.get("sha256").and_then(|v| v.as_str())),
+                )
+                .collect();
+            for sha in shas {
+                if documents::read_blob(&dir, sha).is_err() {
                     let bytes = client.download_document(sha).map_err(hub_error)?;
                     documents::write_blob(&dir, &bytes)?;
                 }
             }
             let now = Utc::now();
             let own = device.membership.device_id;
-            self.write_unshared(|tx| {
+            let removed = self.write_unshared(|tx| {
                 let (mut cursor, mut hash) = (m.cursor, m.team_hash.clone());
+                let mut removed = Vec::new();
+                let mut scope = page.scope.iter().peekable();
                 for te in &page.events {
+                    while let Some(change) = scope.next_if(|s| s.team_seq() < te.team_seq) {
+                        removed.extend(apply_scope_change(tx, change, now, report)?);
+                    }
                     apply_team_event(tx, te, cursor, &hash, own, now, report)?;
                     cursor = te.team_seq;
                     hash = te.team_hash.clone();
                 }
-                store_team::set_cursor(tx, cursor, &hash)
+                for change in scope {
+                    removed.extend(apply_scope_change(tx, change, now, report)?);
+                }
+                if let Some(t) = &through
+                    && t.seq > cursor
+                {
+                    cursor = t.seq;
+                    hash = t.hash.clone();
+                }
+                store_team::set_cursor(tx, cursor, &hash)?;
+                Ok(removed)
             })?;
+            self.forget_documents(&removed)?;
             report.pulled += page.events.len();
         }
+    }
+
+    /// Deletes the files of documents no record names any more (a customer that left).
+    fn forget_documents(&self, shas: &[String]) -> Result<()> {
+        let dir = self.documents_dir();
+        for sha in shas {
+            if !self.read(|c| store_team::document_content_in_use(c, sha))? {
+                documents::remove_blob(&dir, sha)?;
+            }
+        }
+        Ok(())
     }
 
     /// Pending events, last sync, hub, device and every refused event.
@@ -487,19 +533,37 @@ impl Enduse {
         self.read(|conn| {
             let mut out = TeamVerify::default();
             let (mut prev_seq, mut prev_hash) = (0, GENESIS_HASH.to_string());
-            store::team::for_each_team_event(conn, |seq, hash, json| {
+            store::team::for_each_team_event(conn, |kept| {
+                let seq = kept.seq;
                 out.team_events += 1;
                 if out.first_broken.is_some() {
                     return Ok(());
                 }
-                let event: Event = serde_json::from_str(json)?;
-                if seq != prev_seq + 1 {
-                    out.first_broken = Some(format!("team event {seq}: expected {}", prev_seq + 1));
-                } else if chain_hash(&prev_hash, &event.canonical()) != hash {
+                let event: Event = serde_json::from_str(kept.event)?;
+                // A sales rep's device holds only its customers' events: across withheld
+                // positions the event keeps the team hash before it, as the hub named it.
+                let contiguous = seq == prev_seq + 1;
+                let before = match kept.prev_hash {
+                    Some(before) if !contiguous || before == prev_hash => before,
+                    Some(_) => {
+                        out.first_broken =
+                            Some(format!("team event {seq}: previous team hash mismatch"));
+                        return Ok(());
+                    }
+                    None if contiguous => prev_hash.as_str(),
+                    None => {
+                        out.first_broken =
+                            Some(format!("team event {seq}: expected {}", prev_seq + 1));
+                        return Ok(());
+                    }
+                };
+                if seq <= prev_seq {
+                    out.first_broken = Some(format!("team event {seq}: out of order"));
+                } else if chain_hash(before, &event.canonical()) != kept.hash {
                     out.first_broken = Some(format!("team event {seq}: team hash mismatch"));
                 }
                 prev_seq = seq;
-                prev_hash = hash.to_string();
+                prev_hash = kept.hash.to_string();
                 Ok(())
             })?;
             let (mut prev_seq, mut prev_hash) = (0, GENESIS_HASH.to_string());
@@ -550,6 +614,43 @@ impl TeamVerify {
     }
 }
 
+/// Applies a customer's arrival on this device (its records as the team had them, each written
+/// with a local audit event) or its departure (removed with its records, one local audit event);
+/// returns the SHA-256 of documents removed.
+fn apply_scope_change(
+    tx: &rusqlite::Connection,
+    change: &ScopeChange,
+    now: Timestamp,
+    report: &mut SyncReport,
+) -> Result<Vec<String>> {
+    match change {
+        ScopeChange::Arrived { records, .. } => {
+            for r in records {
+                store_team::put_team_record(tx, &r.entity, &r.entity_id, &r.data, r.version)?;
+                store_team::apply_record_logged(
+                    tx,
+                    "team.arrive",
+                    &r.entity,
+                    &r.entity_id,
+                    &r.data,
+                    now,
+                )?;
+            }
+            report.customers_arrived += 1;
+            Ok(Vec::new())
+        }
+        ScopeChange::Left { customer_id, .. } => {
+            report.customers_left += 1;
+            store_team::withdraw_customer_logged(
+                tx,
+                customer_id,
+                "the customer was given to another sales rep",
+                now,
+            )
+        }
+    }
+}
+
 /// Applies one team event: checks it continues the team chain, merges it into the team's
 /// record exactly as the hub did, writes the record into its table, and keeps the conflicts.
 fn apply_team_event(
@@ -562,7 +663,15 @@ fn apply_team_event(
     report: &mut SyncReport,
 ) -> Result<()> {
     let event = &te.event;
-    if te.team_seq != cursor + 1 || chain_hash(prev_hash, &event.canonical()) != te.team_hash {
+    // After positions withheld from this device (a sales rep's), the hub names the team hash
+    // before the event; right after the cursor it must be the cursor's.
+    let before = te.prev_team_hash.as_deref().unwrap_or(prev_hash);
+    let continues = if te.team_seq == cursor + 1 {
+        before == prev_hash
+    } else {
+        te.team_seq > cursor && te.prev_team_hash.is_some()
+    };
+    if !continues || chain_hash(before, &event.canonical()) != te.team_hash {
         return Err(Error::Hub {
             reason: format!(
                 "team event {} does not continue the team chain at {cursor}; nothing applied",
@@ -574,6 +683,7 @@ fn apply_team_event(
         tx,
         te.team_seq,
         &te.team_hash,
+        Some(before),
         &serde_json::to_string(event)?,
         te.version,
         now,
