@@ -25,6 +25,13 @@ pub enum TeamCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Leave the team: erase the team's record, its documents and the device key from this
+    /// computer (export first what you must keep)
+    Leave {
+        /// Confirm: nothing of the team's record is kept
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -85,6 +92,18 @@ pub fn team(e: &Enduse, cmd: TeamCmd) -> Result<i32> {
                 "pushed {}, pulled {}",
                 joined.sync.pushed, joined.sync.pulled
             );
+            Ok(0)
+        }
+        TeamCmd::Leave { yes } => {
+            if !yes {
+                return Err(Error::invalid(
+                    "yes",
+                    "leaving erases the team's record and documents from this computer; \
+                     export what you must keep, then run `enduse team leave --yes`",
+                ));
+            }
+            e.leave_team()?;
+            println!("left the team; its record, documents and device key were erased");
             Ok(0)
         }
     }

@@ -566,6 +566,40 @@ pub fn apply_record_logged(
     Ok(())
 }
 
+/// Deletes every row of every table but `meta` (this database's own identity), the audit trail
+/// included (its no-delete triggers are dropped for the statement and put back): a revoked
+/// device or one that left its team keeps nothing of the team's record. Run in one
+/// transaction, with `secure_delete` on so the freed pages are zeroed; VACUUM after.
+pub fn erase_everything(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    let triggers: Vec<(String, String)> = {
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+    }
+    let tables: Vec<String> = {
+        let mut stmt = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name <> 'meta'",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    conn.pragma_update(None, "defer_foreign_keys", "ON")?;
+    for table in &tables {
+        conn.execute_batch(&format!("DELETE FROM \"{table}\""))?;
+    }
+    for (_, sql) in &triggers {
+        conn.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
 // ---- Local passphrases (solo databases) ----
 
 pub fn get_passphrase_hash(conn: &Connection, user: Uuid) -> Result<Option<String>> {

@@ -270,13 +270,81 @@ impl Enduse {
     }
 
     /// Pushes the pending events, returns refused records to the team's truth, then pulls and
-    /// applies the team's events after the cursor. Safe to repeat after any failure.
+    /// applies the team's events after the cursor. Safe to repeat after any failure. When the
+    /// hub says this device was revoked (or its user disabled), the team's record and documents
+    /// are erased from this database and the answer says why (`team_erased`).
     pub fn sync(&self) -> Result<SyncReport> {
         let (device, client) = self.team_client()?;
+        match self.sync_with(&device, &client) {
+            Ok(report) => Ok(report),
+            Err(e) => match revocation(&client) {
+                Some(why) => {
+                    self.erase_team(&device, &why)?;
+                    Err(Error::Hub {
+                        reason: format!(
+                            "{why}; the team's record and documents were erased from this \
+                             computer"
+                        ),
+                    })
+                }
+                None => Err(e),
+            },
+        }
+    }
+
+    /// Leaves the team: the team's record, its documents and the device key are erased from
+    /// this computer (export first what must be kept); the database is an empty solo one after.
+    pub fn leave_team(&self) -> Result<()> {
+        let device = self
+            .team_device()
+            .ok_or_else(|| Error::forbidden("leave team", "this database has not joined a team"))?;
+        self.erase_team(&device, "you left the team")
+    }
+
+    fn erase_team(&self, device: &TeamDevice, why: &str) -> Result<()> {
+        let m = &device.membership;
+        self.erase_all_records()?;
+        let dir = self.documents_dir();
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        keystore::forget(self.path(), m.device_id, &m.key_store)?;
+        let notice = TeamErased {
+            hub: m.hub_url.clone(),
+            reason: why.to_string(),
+            at: Utc::now(),
+        };
+        let path = erased_notice_file(self.path());
+        std::fs::write(&path, serde_json::to_vec_pretty(&notice)?)
+            .map_err(|e| Error::io(&path, e))?;
+        tracing::warn!(hub = %m.hub_url, reason = why, "team record erased");
+        Ok(())
+    }
+
+    /// Why this database's team record was erased, when it was (shown until dismissed).
+    pub fn team_erased(&self) -> Result<Option<TeamErased>> {
+        let path = erased_notice_file(self.path());
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// Forgets the notice of `team_erased` (the user has read it).
+    pub fn dismiss_team_erased(&self) -> Result<()> {
+        let path = erased_notice_file(self.path());
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn sync_with(&self, device: &TeamDevice, client: &HubClient) -> Result<SyncReport> {
         let mut report = SyncReport::default();
-        self.push_pending(&client, &mut report)?;
-        self.pull_users(&client)?;
-        self.pull_team(&device, &client, &mut report)?;
+        self.push_pending(client, &mut report)?;
+        self.pull_users(client)?;
+        self.pull_team(device, client, &mut report)?;
         self.write_unshared(|tx| store_team::set_last_sync(tx, Utc::now()))?;
         report.cursor = self.team_membership()?.map_or(0, |m: Membership| m.cursor);
         Ok(report)
@@ -592,6 +660,39 @@ impl Enduse {
             Ok(Some(out))
         })
     }
+}
+
+/// The hub's answer when this device may no longer sync: revoked, or its user disabled.
+fn revocation(client: &HubClient) -> Option<String> {
+    use enduse_team::protocol::ApiErrorCode;
+    match client.me() {
+        Err(ClientError::Api { error, .. }) => match error.code {
+            ApiErrorCode::DeviceRevoked => {
+                Some("an admin revoked this device on the team's hub".into())
+            }
+            ApiErrorCode::UserDisabled => {
+                Some("an admin disabled your account on the team's hub".into())
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn erased_notice_file(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".team-erased.json");
+    std::path::PathBuf::from(name)
+}
+
+/// Why and when the team's record was erased from this database.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TeamErased {
+    pub hub: String,
+    pub reason: String,
+    pub at: Timestamp,
 }
 
 fn hex_public(key: &ed25519_dalek::SigningKey) -> String {
