@@ -31,10 +31,37 @@ use crate::{Error, Result};
 /// Events per push request and per pull page.
 const PAGE: usize = 1000;
 
+/// Starts the reason of a hub error when the hub could not be reached (`is_offline`).
+const UNREACHABLE: &str = "the hub cannot be reached";
+
+/// A hub error in the user's words: unreachable, certificate not trusted, wrong or expired code.
 fn hub_error(e: ClientError) -> Error {
-    Error::Hub {
-        reason: e.to_string(),
-    }
+    use enduse_team::protocol::ApiErrorCode;
+    let reason = match &e {
+        ClientError::Transport(t) => {
+            let text = t.to_string();
+            if text.to_ascii_lowercase().contains("certificate") || text.contains("UnknownIssuer") {
+                format!(
+                    "the hub's certificate is not trusted ({text}); ask your admin for the \
+                     team's CA file"
+                )
+            } else {
+                format!("{UNREACHABLE} ({text}); check the address and your connection")
+            }
+        }
+        ClientError::Api { error, .. } if error.code == ApiErrorCode::BadCode => format!(
+            "{}; ask your admin for a new enrollment code",
+            error.message
+        ),
+        _ => e.to_string(),
+    };
+    Error::Hub { reason }
+}
+
+/// Whether a sync failed only because the hub could not be reached (work goes on offline; the
+/// changes wait in the outbox).
+pub fn is_offline(e: &Error) -> bool {
+    matches!(e, Error::Hub { reason } if reason.starts_with(UNREACHABLE))
 }
 
 /// The answer to `enduse team join`.
@@ -49,8 +76,9 @@ pub struct Joined {
 }
 
 /// What one sync did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SyncReport {
     pub pushed: usize,
     pub pulled: usize,
@@ -63,8 +91,9 @@ pub struct SyncReport {
     pub customers_left: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct RefusedEvent {
     pub id: Uuid,
     pub device_seq: i64,
@@ -90,8 +119,9 @@ pub struct SyncStatus {
 }
 
 /// `enduse conflict list`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ConflictView {
     pub entity: String,
     pub entity_id: String,

@@ -38,6 +38,7 @@ import type { ImportInput } from './ImportInput';
 import type { ImportListInput } from './ImportListInput';
 import type { ImportProgress } from './ImportProgress';
 import type { ImportReport } from './ImportReport';
+import type { JoinInput } from './JoinInput';
 import type { Letter } from './Letter';
 import type { LetterInput } from './LetterInput';
 import type { LetterSettings } from './LetterSettings';
@@ -63,6 +64,7 @@ import type { SavePdfsInput } from './SavePdfsInput';
 import type { ScreenReport } from './ScreenReport';
 import type { ScreeningProgress } from './ScreeningProgress';
 import type { SessionInfo } from './SessionInfo';
+import type { TeamView } from './TeamView';
 import type { TemplateInput } from './TemplateInput';
 import type { User } from './User';
 import type { VisitInput } from './VisitInput';
@@ -128,4 +130,9 @@ export interface Commands {
   chase_overdue: { input: string; output: GenerateReport };
   save_campaign_pdfs: { input: SavePdfsInput; output: PdfReport; progress: PdfProgress };
   letter_pdf: { input: string; output: ArrayBuffer };
+  team_status: { input: null; output: TeamView };
+  join_team: { input: JoinInput; output: TeamView };
+  sync_now: { input: null; output: TeamView };
+  leave_team: { input: null; output: null };
+  dismiss_team_erased: { input: null; output: null };
 }
