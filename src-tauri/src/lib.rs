@@ -95,6 +95,7 @@ app_commands! {
     team::sync_now(()) -> commands::team::TeamView;
     team::leave_team(()) -> ();
     team::dismiss_team_erased(()) -> ();
+    team::team_decisions(()) -> Vec<enduse::team::TeamDecision>;
 }
 
 /// Builds and runs the app until its last window closes.

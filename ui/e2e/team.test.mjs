@@ -148,6 +148,11 @@ test("the manager approves from the CLI and the rep's app shows the decision", {
   await att.waitForExist({ timeout: 10_000 });
   await app.browser.waitUntil(async () => (await att.getAttribute('data-status')) === 'approved', { timeout: 10_000 });
   await app.shot('decision-shown');
+  await nav(app, 'home');
+  const decision = await textOf(app, 'team-decision');
+  assert.match(decision, /Attestation approved: Shenzhen Huaxin Electronics/);
+  assert.match(decision, /by Max Manager/);
+  await app.shot('home-inbox');
   await nav(app, 'settings');
   await (await app.$t('team-facts')).waitForDisplayed({ timeout: 10_000 });
   assert.match(await textOf(app, 'team-facts'), /Rita Rep/);

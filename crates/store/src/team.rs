@@ -600,6 +600,66 @@ pub fn erase_everything(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+// ---- What the team decided on a user's work ----
+
+/// A decision another device's user made on `user`'s work, as this device applied it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRow {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub new: Value,
+    pub customer_id: Option<Uuid>,
+    pub customer_name: Option<String>,
+}
+
+/// The newest decisions pulled from the team on `user`'s work (reviews of attestations they
+/// logged or of their customers; hit decisions, red-flag resolutions and status changes on
+/// the customers they own), newest first, after audit position `after`.
+pub fn decisions_for(
+    conn: &Connection,
+    user: Uuid,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<DecisionRow>> {
+    let own_device = crate::device_id(conn)?.to_string();
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.seq, d.at, u.name, d.action, d.new, d.customer_id, c.name FROM ( \
+           SELECT e.seq, e.at, e.actor_id, e.action, e.new, \
+             CASE e.action \
+               WHEN 'review.record' THEN (SELECT customer_id FROM attestation \
+                                          WHERE id = json_extract(e.new, '$.attestationId')) \
+               WHEN 'customer.status' THEN e.entity_id \
+               ELSE json_extract(e.new, '$.customerId') END AS customer_id, \
+             (e.action = 'review.record' AND EXISTS (SELECT 1 FROM attestation a \
+                WHERE a.id = json_extract(e.new, '$.attestationId') AND a.created_by = ?1)) \
+               AS on_mine \
+           FROM audit_event e \
+           WHERE e.seq > ?3 AND e.action IN ('review.record', 'hit.confirm', 'hit.dismiss', \
+                 'customer.status', 'red_flag.resolve') \
+             AND e.device_id <> ?2 AND e.actor_id IS NOT NULL AND e.actor_id <> ?1 \
+         ) d \
+         LEFT JOIN customer c ON c.id = d.customer_id \
+         LEFT JOIN user u ON u.id = d.actor_id \
+         WHERE d.on_mine OR c.owner_id = ?1 \
+         ORDER BY d.seq DESC LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(params![user.to_string(), own_device, after, limit], |row| {
+        let c = Cols(row);
+        Ok(DecisionRow {
+            seq: c.int(0)?,
+            at: c.ts(1)?,
+            actor_name: c.opt_text(2)?,
+            action: c.text(3)?,
+            new: c.json(4)?,
+            customer_id: c.opt_uuid(5)?,
+            customer_name: c.opt_text(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 // ---- Local passphrases (solo databases) ----
 
 pub fn get_passphrase_hash(conn: &Connection, user: Uuid) -> Result<Option<String>> {

@@ -63,6 +63,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "sign_in",
     "sign_out",
     "sync_now",
+    "team_decisions",
     "team_status",
     "verify_audit",
 ];

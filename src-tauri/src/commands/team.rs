@@ -4,7 +4,7 @@
 //! window's thread (`run_blocking`).
 
 use enduse::model::{Role, Timestamp};
-use enduse::team::{ConflictView, RefusedEvent, SyncReport, TeamErased};
+use enduse::team::{ConflictView, RefusedEvent, SyncReport, TeamDecision, TeamErased};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
 use ts_rs::TS;
@@ -138,4 +138,10 @@ pub async fn leave_team(app: AppHandle) -> CmdResult<()> {
 #[tauri::command]
 pub fn dismiss_team_erased(state: State<'_, AppState>) -> CmdResult<()> {
     Ok(state.core()?.dismiss_team_erased()?)
+}
+
+/// Decisions teammates made on the signed-in user's work, newest first (Home's inbox).
+#[tauri::command]
+pub fn team_decisions(state: State<'_, AppState>) -> CmdResult<Vec<TeamDecision>> {
+    Ok(state.core()?.team_decisions(state.actor()?, 0, 20)?)
 }

@@ -692,6 +692,65 @@ impl Enduse {
     }
 }
 
+/// A decision a teammate made on this user's work (Home's inbox, the desktop notification).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TeamDecision {
+    /// Its position in this device's audit trail (newer is larger).
+    pub seq: i64,
+    pub at: Timestamp,
+    pub by: Option<String>,
+    /// What was decided, e.g. "Attestation approved", "Attestation sent back".
+    pub title: String,
+    /// The reason given, if any.
+    pub reason: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub customer_name: Option<String>,
+}
+
+impl Enduse {
+    /// Decisions teammates made on `user`'s work that syncs brought here, newest first, after
+    /// audit position `after` (0: all).
+    pub fn team_decisions(&self, user: Uuid, after: i64, limit: i64) -> Result<Vec<TeamDecision>> {
+        let rows = self.read(|c| store_team::decisions_for(c, user, after, limit))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let text = |f: &str| r.new.get(f).and_then(|v| v.as_str()).map(str::to_string);
+                let title = match (r.action.as_str(), text("decision").as_deref()) {
+                    ("review.record", Some("approve")) => "Attestation approved".to_string(),
+                    ("review.record", Some("reject")) => "Attestation rejected".to_string(),
+                    ("review.record", _) => "Attestation sent back for changes".to_string(),
+                    ("hit.confirm", _) => "Screening hit confirmed".to_string(),
+                    ("hit.dismiss", _) => "Screening hit dismissed".to_string(),
+                    ("red_flag.resolve", _) => "Red flag resolved".to_string(),
+                    ("customer.status", _) => match text("status").as_deref() {
+                        Some("on_hold") => "Customer put on hold".to_string(),
+                        Some("blocked") => "Customer blocked".to_string(),
+                        _ => "Customer released".to_string(),
+                    },
+                    (other, _) => other.to_string(),
+                };
+                let reason = text("reason")
+                    .or_else(|| text("statusReason"))
+                    .or_else(|| text("resolution"))
+                    .or_else(|| text("decisionReason"))
+                    .filter(|t| !t.trim().is_empty());
+                TeamDecision {
+                    seq: r.seq,
+                    at: r.at,
+                    by: r.actor_name,
+                    title,
+                    reason,
+                    customer_id: r.customer_id,
+                    customer_name: r.customer_name,
+                }
+            })
+            .collect())
+    }
+}
+
 /// The hub's answer when this device may no longer sync: revoked, or its user disabled.
 fn revocation(client: &HubClient) -> Option<String> {
     use enduse_team::protocol::ApiErrorCode;

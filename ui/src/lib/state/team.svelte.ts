@@ -4,8 +4,10 @@
 //! user's actions (join, sync now, leave, dismiss the notice).
 import { call } from '$lib/api/ipc';
 import type { JoinInput } from '$lib/api/bindings/JoinInput';
+import type { TeamDecision } from '$lib/api/bindings/TeamDecision';
 import type { TeamView } from '$lib/api/bindings/TeamView';
 import { Action, Resource } from '$lib/state/async.svelte';
+import { reviewCount } from '$lib/state/reviews.svelte';
 import { session } from '$lib/state/session.svelte';
 
 const POLL_MS = 2000;
@@ -32,6 +34,13 @@ export class Team {
     await call('dismiss_team_erased');
     await this.view.load();
   });
+
+  /** Decisions teammates made on my work (Home's inbox). */
+  decisions = new Resource<TeamDecision[]>(() => call('team_decisions'), []);
+  /** The newest decision shown; a newer one after a sync is announced. */
+  #seenDecision = 0;
+  /** The last sync report seen (a new one that pulled something refreshes what depends on it). */
+  #lastReport: unknown = null;
 
   #timer: ReturnType<typeof setInterval> | null = null;
   #joined = false;
@@ -60,6 +69,27 @@ export class Team {
       await session.load();
     }
     this.#joined = joined;
+    const report = this.view.current?.lastReport ?? null;
+    if (joined && session.user && report && report !== this.#lastReport && JSON.stringify(report) !== JSON.stringify(this.#lastReport)) {
+      this.#lastReport = report;
+      if (report.pulled > 0 || this.decisions.current.length === 0) await this.#pulled();
+    }
+  }
+
+  /** After a sync brought the team's changes: the inbox, a notification of a new decision, the review count. */
+  async #pulled() {
+    if (await this.decisions.load()) {
+      const newest = this.decisions.current[0];
+      if (newest && this.#seenDecision !== 0 && newest.seq > this.#seenDecision) notify(newest);
+      this.#seenDecision = Math.max(this.#seenDecision, newest?.seq ?? 0, 1);
+    }
+    if (session.user?.role !== 'sales_rep') {
+      try {
+        reviewCount.value = (await call('review_queue', { limit: 1 })).total;
+      } catch {
+        /* the count is refreshed by the queue's own screen */
+      }
+    }
   }
 }
 
@@ -80,5 +110,21 @@ export function syncLine(v: TeamView, time: (iso: string) => string): { text: st
       if (pending > 0) return { text: waiting, tone: 'busy' };
       if (v.membership?.lastSyncAt) return { text: `Synced ${time(v.membership.lastSyncAt)}`, tone: 'ok' };
       return { text: 'Not synced yet', tone: 'busy' };
+  }
+}
+
+/** A desktop notification through the web view's Notification API, when the system allows it. */
+function notify(d: TeamDecision) {
+  const title = d.customerName ? `${d.title}: ${d.customerName}` : d.title;
+  const body = [d.by ? `by ${d.by}` : '', d.reason ?? ''].filter(Boolean).join(' · ');
+  try {
+    if (typeof Notification === 'undefined') return;
+    if (Notification.permission === 'granted') new Notification(title, { body });
+    else if (Notification.permission !== 'denied')
+      void Notification.requestPermission().then((p) => {
+        if (p === 'granted') new Notification(title, { body });
+      });
+  } catch {
+    /* no notifications here: the inbox on Home shows it */
   }
 }

@@ -64,6 +64,7 @@ import type { SavePdfsInput } from './SavePdfsInput';
 import type { ScreenReport } from './ScreenReport';
 import type { ScreeningProgress } from './ScreeningProgress';
 import type { SessionInfo } from './SessionInfo';
+import type { TeamDecision } from './TeamDecision';
 import type { TeamView } from './TeamView';
 import type { TemplateInput } from './TemplateInput';
 import type { User } from './User';
@@ -135,4 +136,5 @@ export interface Commands {
   sync_now: { input: null; output: TeamView };
   leave_team: { input: null; output: null };
   dismiss_team_erased: { input: null; output: null };
+  team_decisions: { input: null; output: Array<TeamDecision> };
 }
