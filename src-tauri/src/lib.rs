@@ -96,6 +96,7 @@ app_commands! {
     team::leave_team(()) -> ();
     team::dismiss_team_erased(()) -> ();
     team::team_decisions(()) -> Vec<enduse::team::TeamDecision>;
+    team::reapply_conflict(i64) -> enduse::model::Customer;
 }
 
 /// Builds and runs the app until its last window closes.

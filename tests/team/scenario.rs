@@ -270,6 +270,26 @@ fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_
             (Some("city"), Some("Shenzhen"))
         );
     }
+
+    // A manager puts the overwritten value back in one step: a new audited edit that syncs.
+    let conflicts = manager.json(&["conflict", "list", "--json"]);
+    let id = conflicts[0]["id"].as_i64().unwrap().to_string();
+    let refused = rep.run(&["conflict", "reapply", &id]);
+    assert_eq!(refused.status.code(), Some(2), "a rep may not");
+    manager.ok(&["conflict", "reapply", &id]);
+    manager.sync();
+    rep.sync();
+    let (a, b) = (show(&rep), show(&manager));
+    assert_eq!(a, b);
+    assert_eq!(a["city"], "Shenzhen", "the overwritten value is back");
+    let history = manager.json(&["audit", "log", "--json"]);
+    let edits = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "customer.update" && e["new"]["city"] == "Shenzhen")
+        .count();
+    assert!(edits >= 1, "the re-applied value is an audited edit");
 }
 
 #[test]

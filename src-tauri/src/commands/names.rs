@@ -48,6 +48,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "preview_campaign_pdf",
     "read_document",
     "record_history",
+    "reapply_conflict",
     "record_letter",
     "reference_data",
     "resolve_red_flag",

@@ -145,3 +145,14 @@ pub fn dismiss_team_erased(state: State<'_, AppState>) -> CmdResult<()> {
 pub fn team_decisions(state: State<'_, AppState>) -> CmdResult<Vec<TeamDecision>> {
     Ok(state.core()?.team_decisions(state.actor()?, 0, 20)?)
 }
+
+/// Puts the value a conflict overwrote back (managers): a new, audited customer edit.
+#[tauri::command]
+pub fn reapply_conflict(
+    state: State<'_, AppState>,
+    input: i64,
+) -> CmdResult<enduse::model::Customer> {
+    Ok(state
+        .core()?
+        .reapply_conflict(state.actor()?, input, crate::state::now())?)
+}

@@ -123,6 +123,7 @@ pub struct SyncStatus {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ConflictView {
+    pub id: i64,
     pub entity: String,
     pub entity_id: String,
     pub field: String,
@@ -608,6 +609,7 @@ impl Enduse {
             .read(store_team::list_conflicts)?
             .into_iter()
             .map(|c| ConflictView {
+                id: c.id,
                 entity: c.entity,
                 entity_id: c.entity_id,
                 field: c.field,
@@ -710,6 +712,71 @@ pub struct TeamDecision {
 }
 
 impl Enduse {
+    /// Re-applies the value a same-field conflict overwrote (compliance managers and admins):
+    /// a new edit of the customer, checked, audited and synced like any other, so the team
+    /// converges on it. Customers' editable fields only; other records are edited on their own
+    /// screens.
+    pub fn reapply_conflict(
+        &self,
+        actor: Uuid,
+        conflict_id: i64,
+        now: Timestamp,
+    ) -> Result<crate::model::Customer> {
+        use crate::model::Role;
+        let user = self.get_user(actor)?;
+        if user.role == Role::SalesRep {
+            return Err(Error::forbidden(
+                "re-apply an overwritten value",
+                "only a compliance manager or an admin may; ask one",
+            ));
+        }
+        let c = self
+            .read(store_team::list_conflicts)?
+            .into_iter()
+            .find(|c| c.id == conflict_id)
+            .ok_or_else(|| Error::not_found("conflict", conflict_id))?;
+        if c.entity != "customer" {
+            return Err(Error::invalid(
+                "conflict",
+                format!(
+                    "a {} is not re-applied from here; edit it on its own screen",
+                    c.entity
+                ),
+            ));
+        }
+        let id = Uuid::parse_str(&c.entity_id)
+            .map_err(|_| Error::not_found("customer", &c.entity_id))?;
+        let old = self.get_customer(id)?;
+        let input = crate::workflows::CustomerInput {
+            name: old.name.clone(),
+            english_name: old.english_name.clone(),
+            country: old.country.clone(),
+            customer_type: Some(old.customer_type),
+            city: old.city.clone(),
+            address: old.address.clone(),
+            website: old.website.clone(),
+            owner_id: old.owner_id,
+            external_id: old.external_id.clone(),
+            hs_codes: old.hs_codes.clone(),
+            contacts: old.contacts.clone(),
+        };
+        let mut value = serde_json::to_value(&input)?;
+        match value.as_object_mut() {
+            Some(fields) if fields.contains_key(&c.field) => {
+                fields.insert(c.field.clone(), c.overwritten.clone());
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "field",
+                    format!("{} is not a customer field that can be edited", c.field),
+                ));
+            }
+        }
+        let input = serde_json::from_value(value)
+            .map_err(|e| Error::invalid(c.field.clone(), e.to_string()))?;
+        self.edit_customer(actor, id, input, Some(old.version), now)
+    }
+
     /// Decisions teammates made on `user`'s work that syncs brought here, newest first, after
     /// audit position `after` (0: all).
     pub fn team_decisions(&self, user: Uuid, after: i64, limit: i64) -> Result<Vec<TeamDecision>> {

@@ -30,6 +30,10 @@ export class Team {
     await this.view.load();
     await session.load();
   });
+  reapply = new Action<[number], void>(async (id) => {
+    await call('reapply_conflict', id);
+    await this.view.load();
+  });
   dismiss = new Action<[], void>(async () => {
     await call('dismiss_team_erased');
     await this.view.load();

@@ -4,4 +4,4 @@ import type { JsonValue } from "./serde_json/JsonValue";
 /**
  * `enduse conflict list`.
  */
-export type ConflictView = { entity: string, entityId: string, field: string, overwritten: JsonValue, winning: JsonValue, winningEvent: string, teamSeq: number, };
+export type ConflictView = { id: number, entity: string, entityId: string, field: string, overwritten: JsonValue, winning: JsonValue, winningEvent: string, teamSeq: number, };

@@ -137,4 +137,5 @@ export interface Commands {
   leave_team: { input: null; output: null };
   dismiss_team_erased: { input: null; output: null };
   team_decisions: { input: null; output: Array<TeamDecision> };
+  reapply_conflict: { input: number; output: Customer };
 }
