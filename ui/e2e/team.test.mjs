@@ -158,3 +158,16 @@ test("the manager approves from the CLI and the rep's app shows the decision", {
   assert.match(await textOf(app, 'team-facts'), /Rita Rep/);
   await app.shot('settings-team');
 });
+
+test("a customer reassigned to another rep leaves the rep's table at the next sync", { skip }, async () => {
+  manager('customer', 'edit', 'C-RITA', '--owner', 'max@example.com');
+  manager('sync');
+  await (await app.$t('sync-now')).click();
+  await app.browser.waitUntil(async () => /^Synced/.test(await textOf(app, 'sync-line')), { timeout: 20_000 });
+  await nav(app, 'customers');
+  await app.browser.waitUntil(async () => /^0 customers/.test(await textOf(app, 'customer-total')), {
+    timeout: 10_000,
+    timeoutMsg: 'the reassigned customer is still in the rep\'s table',
+  });
+  await app.shot('reassigned-away');
+});
