@@ -171,3 +171,14 @@ test("a customer reassigned to another rep leaves the rep's table at the next sy
   });
   await app.shot('reassigned-away');
 });
+
+test("leaving the team asks first, erases the team's record and says so on first run", { skip }, async () => {
+  await nav(app, 'settings');
+  await (await app.$t('team-leave')).click();
+  await (await app.$t('team-leave-confirm')).waitForDisplayed({ timeout: 5_000 });
+  await app.shot('leave-confirm');
+  await (await app.$t('team-leave-confirm')).click();
+  await (await app.$t('first-run')).waitForDisplayed({ timeout: 20_000 });
+  assert.match(await textOf(app, 'team-erased'), /You left the team/);
+  await app.shot('left-team');
+});
