@@ -7,6 +7,7 @@ pub mod bindings;
 mod commands;
 mod error;
 mod state;
+mod team_sync;
 mod webview;
 
 use tauri::Manager;
@@ -97,6 +98,13 @@ app_commands! {
     campaigns::chase_overdue(uuid::Uuid) -> enduse::workflows::GenerateReport;
     campaigns::save_campaign_pdfs(commands::campaigns::SavePdfsInput) -> enduse::workflows::PdfReport, progress enduse::workflows::PdfProgress;
     campaigns::letter_pdf(uuid::Uuid) -> commands::attestations::Binary;
+    team::team_status(()) -> commands::team::TeamView;
+    team::join_team(commands::team::JoinInput) -> commands::team::TeamView;
+    team::sync_now(()) -> commands::team::TeamView;
+    team::leave_team(()) -> ();
+    team::dismiss_team_erased(()) -> ();
+    team::team_decisions(()) -> Vec<enduse::team::TeamDecision>;
+    team::reapply_conflict(i64) -> enduse::model::Customer;
 }
 
 /// Builds and runs the app until its last window closes.
@@ -109,6 +117,8 @@ pub fn run() {
         .setup(|app| {
             webview::configure(app);
             app.manage(state::AppState::open(state::database_path()));
+            app.manage(team_sync::TeamSync::new());
+            team_sync::start(app.handle().clone());
             // Compute the customer states while the web view starts (about a second), so the
             // home screen's first call finds them ready instead of computing them then.
             let handle = app.handle().clone();

@@ -7,3 +7,4 @@ mod support;
 
 mod laptop;
 mod scenario;
+mod scope;

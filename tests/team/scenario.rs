@@ -157,7 +157,21 @@ fn a_rep_whose_local_role_was_altered_cannot_get_an_approval_accepted() {
     let (sam, rita) = (Laptop::new(), Laptop::new());
     sam.join(&hub.url, &sam_code);
     rita.join(&hub.url, &rita_code);
-    customer(&sam, "C-2");
+    // Rita's customer (a rep's device holds only the customers they own), Sam's attestation.
+    sam.ok(&[
+        "customer",
+        "add",
+        "--name",
+        "Huaxin Technology",
+        "--country",
+        "CN",
+        "--type",
+        "oem",
+        "--external-id",
+        "C-2",
+        "--owner",
+        "rita.rep@example.com",
+    ]);
     let id = attestation(&sam, "C-2");
     sam.sync();
     rita.sync();
@@ -256,6 +270,26 @@ fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_
             (Some("city"), Some("Shenzhen"))
         );
     }
+
+    // A manager puts the overwritten value back in one step: a new audited edit that syncs.
+    let conflicts = manager.json(&["conflict", "list", "--json"]);
+    let id = conflicts[0]["id"].as_i64().unwrap().to_string();
+    let refused = rep.run(&["conflict", "reapply", &id]);
+    assert_eq!(refused.status.code(), Some(2), "a rep may not");
+    manager.ok(&["conflict", "reapply", &id]);
+    manager.sync();
+    rep.sync();
+    let (a, b) = (show(&rep), show(&manager));
+    assert_eq!(a, b);
+    assert_eq!(a["city"], "Shenzhen", "the overwritten value is back");
+    let history = manager.json(&["audit", "log", "--json"]);
+    let edits = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "customer.update" && e["new"]["city"] == "Shenzhen")
+        .count();
+    assert!(edits >= 1, "the re-applied value is an audited edit");
 }
 
 #[test]
@@ -293,10 +327,62 @@ fn a_revoked_device_is_refused() {
     let rep = Laptop::new();
     let joined = rep.join(&hub.url, &rep_code);
     let device = joined["deviceId"].as_str().unwrap();
+    customer(&rep, "C-4");
+    let pdf = rep.dir().join("signed.pdf");
+    attestation(&rep, "C-4");
+    rep.sync();
+    assert!(rep.dir().join("laptop.db.device-key").exists());
     assert!(db.cli(&["device", "revoke", device]).status.success());
     customer(&rep, "C-5");
+
+    // At its next contact the laptop is refused, erases the team's record and says why.
     let out = rep.run(&["sync"]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("revoked"));
-    assert_eq!(rep.json(&["sync", "status", "--json"])["pending"], 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("revoked") && stderr.contains("erased"),
+        "{stderr}"
+    );
+    assert_eq!(rep.json(&["customer", "list", "--json"])["total"], 0);
+    let conn = rusqlite::Connection::open(&rep.db).unwrap();
+    for table in [
+        "customer",
+        "attestation",
+        "document",
+        "team_outbox",
+        "team_event",
+        "audit_event",
+    ] {
+        let rows: i64 = conn
+            .query_row(
+                &format!("SELECT count(*) FROM {table} WHERE 1 = 1"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let left = if table == "audit_event" {
+            // The new empty database's own built-in reference data and templates.
+            conn.query_row(
+                "SELECT count(*) FROM audit_event WHERE actor_id IS NOT NULL",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+        } else {
+            rows
+        };
+        assert_eq!(left, 0, "{table} still holds {rows} rows");
+    }
+    let raw = std::fs::read(&rep.db).unwrap();
+    assert!(
+        !raw.windows(4).any(|w| w == b"C-4\0") && !raw.windows(7).any(|w| w == b"Li Na\0\0"),
+        "the erased text is still in the file"
+    );
+    assert!(!rep.dir().join("laptop.db.device-key").exists());
+    assert!(!rep.dir().join("laptop.db.documents").exists());
+    let _ = pdf;
+    let status = rep.run(&["sync", "status"]);
+    assert_ne!(status.status.code(), Some(0), "no team any more");
+    // A new database's audit trail still verifies.
+    assert!(rep.run(&["audit", "verify"]).status.success());
 }

@@ -25,6 +25,13 @@ pub enum TeamCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Leave the team: erase the team's record, its documents and the device key from this
+    /// computer (export first what you must keep)
+    Leave {
+        /// Confirm: nothing of the team's record is kept
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -51,6 +58,8 @@ pub enum ConflictCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Put the overwritten value of conflict ID back (managers): a new, audited customer edit
+    Reapply { id: i64 },
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<i32> {
@@ -85,6 +94,18 @@ pub fn team(e: &Enduse, cmd: TeamCmd) -> Result<i32> {
                 "pushed {}, pulled {}",
                 joined.sync.pushed, joined.sync.pulled
             );
+            Ok(0)
+        }
+        TeamCmd::Leave { yes } => {
+            if !yes {
+                return Err(Error::invalid(
+                    "yes",
+                    "leaving erases the team's record and documents from this computer; \
+                     export what you must keep, then run `enduse team leave --yes`",
+                ));
+            }
+            e.leave_team()?;
+            println!("left the team; its record, documents and device key were erased");
             Ok(0)
         }
     }
@@ -142,7 +163,11 @@ pub fn sync(e: &Enduse, args: SyncArgs) -> Result<i32> {
     }
 }
 
-pub fn conflict(e: &Enduse, cmd: ConflictCmd) -> Result<i32> {
+pub fn conflict(
+    e: &Enduse,
+    cmd: ConflictCmd,
+    actor: impl Fn() -> Result<uuid::Uuid>,
+) -> Result<i32> {
     match cmd {
         ConflictCmd::List { json } => {
             let conflicts = e.list_conflicts()?;
@@ -151,13 +176,18 @@ pub fn conflict(e: &Enduse, cmd: ConflictCmd) -> Result<i32> {
             }
             for c in &conflicts {
                 println!(
-                    "{} {} {}: {} overwritten by {} (team #{})",
-                    c.entity, c.entity_id, c.field, c.overwritten, c.winning, c.team_seq
+                    "#{} {} {} {}: {} overwritten by {} (team #{})",
+                    c.id, c.entity, c.entity_id, c.field, c.overwritten, c.winning, c.team_seq
                 );
             }
             if conflicts.is_empty() {
                 println!("no conflicts");
             }
+            Ok(0)
+        }
+        ConflictCmd::Reapply { id } => {
+            let c = e.reapply_conflict(actor()?, id, chrono::Utc::now())?;
+            println!("{} v{}", c.id, c.version);
             Ok(0)
         }
     }

@@ -6,7 +6,7 @@
 //! `db` (PostgreSQL), `server` (HTTP(S)) and `cli` (the `enduse-hub` command). They are
 //! re-exported here under their old names so the service and its tests name one crate.
 
-pub use enduse_domain::team::{authz, merge};
+pub use enduse_domain::team::{authz, merge, scope};
 pub use enduse_team::{client, keys, protocol};
 
 pub mod cli;

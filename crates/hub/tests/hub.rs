@@ -322,7 +322,9 @@ fn a_reps_review_is_refused_kept_in_the_chain_and_the_rep_carries_on() {
         db.sql_text("SELECT count(*) FROM events WHERE status = 'refused'"),
         "1"
     );
-    let pulled = rep.client.pull(0, 100).unwrap();
+    // Read as a manager: a rep's pull holds only the rep's customers (tests/team/scope.rs).
+    let manager = Device::enroll(&hub, &db.add_user("Max Manager", "compliance_manager").1);
+    let pulled = manager.client.pull(0, 100).unwrap();
     assert_eq!(pulled.events.len(), 2);
     verify_ok(&db);
 }
@@ -667,7 +669,8 @@ fn offline_edits_merge_by_field_and_a_same_field_overwrite_is_a_listed_conflict(
         ("name", &json!("Acme SA"), &json!("Acme Ltd"))
     );
     assert_eq!((c.overwritten_event, c.winning_event), (Some(r.id), s.id));
-    let pulled = rita.client.pull(0, 10).unwrap();
+    let manager = Device::enroll(&hub, &db.add_user("Max Manager", "compliance_manager").1);
+    let pulled = manager.client.pull(0, 10).unwrap();
     assert_eq!(pulled.events.last().unwrap().version, 3);
 }
 
@@ -825,4 +828,72 @@ fn a_device_enrolls_and_syncs_over_tls() {
         untrusting.enroll("x", "y", &generate_signing_key()),
         Err(ClientError::Transport(_))
     ));
+}
+
+#[test]
+fn a_reps_pull_and_downloads_hold_only_their_customers_records() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (rita_id, rita_code) = db.add_user("Rita Rep", "sales_rep");
+    let mut rita = Device::enroll(&hub, &rita_code);
+    let sam = Device::enroll(&hub, &db.add_user("Sam Rep", "sales_rep").1);
+    let max = Device::enroll(&hub, &db.add_user("Max Manager", "compliance_manager").1);
+    let bytes = b"%PDF-1.7 Rita's signed attestation".to_vec();
+    let sha = rita.client.upload_document(&bytes).unwrap();
+    let mut a1 = attestation("a1", "submitted");
+    a1["customerId"] = json!("c1");
+    let events = [
+        rita.event(
+            "customer.create",
+            "customer",
+            "c1",
+            None,
+            None,
+            json!({"id": "c1", "name": "Acme", "ownerId": rita_id, "version": 1}),
+        ),
+        rita.event("attestation.log", "attestation", "a1", None, None, a1),
+        rita.event(
+            "document.attach",
+            "document",
+            "d1",
+            None,
+            None,
+            json!({"id": "d1", "sha256": sha, "ownerEntity": "attestation", "ownerId": "a1"}),
+        ),
+        rita.event(
+            "template.save",
+            "letter_template",
+            "t1",
+            None,
+            None,
+            json!({"id": "t1", "name": "Annual letter"}),
+        ),
+    ];
+    let outcomes = rita.push(&events);
+    assert!(
+        outcomes.iter().all(|o| matches!(
+            o,
+            PushOutcome::Accepted { .. } | PushOutcome::Refused { .. }
+        )),
+        "{outcomes:?}"
+    );
+    let accepted = outcomes
+        .iter()
+        .filter(|o| matches!(o, PushOutcome::Accepted { .. }))
+        .count();
+    assert_eq!(accepted, 3, "a rep may not save templates: {outcomes:?}");
+
+    // Sam, another rep, receives none of Rita's customer and cannot fetch its document.
+    let pulled = sam.client.pull(0, 100).unwrap();
+    assert!(pulled.events.is_empty(), "{:?}", pulled.events);
+    assert_eq!(pulled.through.map(|t| t.seq), Some(3));
+    assert_eq!(
+        api_code(sam.client.download_document(&sha).unwrap_err()),
+        ApiErrorCode::NotFound
+    );
+    // Rita and the manager receive all of it.
+    assert_eq!(rita.client.pull(0, 100).unwrap().events.len(), 3);
+    assert_eq!(rita.client.download_document(&sha).unwrap(), bytes);
+    assert_eq!(max.client.pull(0, 100).unwrap().events.len(), 3);
+    assert_eq!(max.client.download_document(&sha).unwrap(), bytes);
 }

@@ -962,6 +962,9 @@ fn col_text<'r>(
 
 /// Applies one event's new values to the record tables, as the original write did.
 pub fn apply_event(conn: &Connection, event: &AuditEvent) -> Result<()> {
+    if event.action == crate::team::WITHDRAW_ACTION {
+        return crate::team::withdraw_customer(conn, &event.entity_id).map(|_| ());
+    }
     match crate::registry::kind(&event.entity) {
         Some(kind) => (kind.apply)(conn, &event.new),
         None => Err(Error::invalid(

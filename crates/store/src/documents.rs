@@ -115,6 +115,15 @@ fn is_sha256_hex(s: &str) -> bool {
 
 pub use enduse_domain::sha256_hex;
 
+/// Deletes the file of `sha256` (no record names it any more); a missing file is fine.
+pub fn remove_blob(dir: &Path, sha256: &str) -> Result<()> {
+    let path = blob_path(dir, sha256)?;
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+        _ => Ok(()),
+    }
+}
+
 /// Writes the bytes under their hash (once; identical content is stored once) and returns it.
 /// The file, its name and its folder are on disk (fsynced) before this returns, so the row
 /// committed next never names bytes a power cut lost.

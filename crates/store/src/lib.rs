@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_state_indexes.sql"),
     include_str!("../migrations/0005_list_indexes.sql"),
     include_str!("../migrations/0006_team.sql"),
+    include_str!("../migrations/0007_team_scope.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

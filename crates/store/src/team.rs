@@ -202,21 +202,25 @@ pub fn answer_outbox(
 
 // ---- The team chain as pulled ----
 
+/// Keeps a pulled team event; `prev_hash` is the team hash before it when the positions before
+/// it were withheld from this device (`None`: the previous row's).
 pub fn insert_team_event(
     conn: &Connection,
     team_seq: i64,
     team_hash: &str,
+    prev_hash: Option<&str>,
     event: &str,
     version: i64,
     received_at: Timestamp,
 ) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO team_event (team_seq, team_hash, event, version, received_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO team_event (team_seq, team_hash, prev_hash, event, version, received_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         team_seq,
         team_hash,
+        prev_hash,
         event,
         version,
         ts_text(&received_at)
@@ -224,17 +228,32 @@ pub fn insert_team_event(
     Ok(())
 }
 
-/// Calls `f(team_seq, team_hash, event_json)` on every pulled team event in team order.
+/// One pulled team event as kept.
+pub struct KeptTeamEvent<'a> {
+    pub seq: i64,
+    pub hash: &'a str,
+    pub prev_hash: Option<&'a str>,
+    pub event: &'a str,
+}
+
+/// Calls `f` on every pulled team event in team order.
 pub fn for_each_team_event(
     conn: &Connection,
-    mut f: impl FnMut(i64, &str, &str) -> Result<()>,
+    mut f: impl FnMut(KeptTeamEvent<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt =
-        conn.prepare("SELECT team_seq, team_hash, event FROM team_event ORDER BY team_seq")?;
+    let mut stmt = conn.prepare(
+        "SELECT team_seq, team_hash, prev_hash, event FROM team_event ORDER BY team_seq",
+    )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let (seq, hash, event): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        f(seq, &hash, &event)?;
+        let (seq, hash, prev, event): (i64, String, Option<String>, String) =
+            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+        f(KeptTeamEvent {
+            seq,
+            hash: &hash,
+            prev_hash: prev.as_deref(),
+            event: &event,
+        })?;
     }
     Ok(())
 }
@@ -288,6 +307,127 @@ pub fn remove_record(conn: &Connection, entity: &str, entity_id: &str) -> Result
         conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [entity_id])?;
     }
     Ok(())
+}
+
+/// The audit action that removes a customer and its records from this device: the customer was
+/// given to another sales rep (issue 15). `audit replay` and record-level `audit verify` apply it
+/// as the same removal, so the trail still rebuilds every table.
+pub const WITHDRAW_ACTION: &str = "team.withdraw";
+
+/// Deletes the customer `customer_id` and every record of it from this device's tables and the
+/// team's truth it keeps (children first: reviews, documents, hits, follow-ups, red flags,
+/// attestations, visits, letters, the customer). Returns the SHA-256 of the documents removed.
+pub fn withdraw_customer(conn: &Connection, customer_id: &str) -> Result<Vec<String>> {
+    let owned = "SELECT id FROM attestation WHERE customer_id = ?1 \
+                 UNION ALL SELECT id FROM letter WHERE customer_id = ?1";
+    let mut documents: Vec<(String, String)> = Vec::new();
+    {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, sha256 FROM document WHERE owner_id IN ({owned})"
+        ))?;
+        let rows = stmt.query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            documents.push(row?);
+        }
+    }
+    let mut removed: Vec<(&str, String)> = Vec::new();
+    let children: [(&str, String); 9] = [
+        (
+            "review",
+            "SELECT id FROM review WHERE attestation_id IN \
+             (SELECT id FROM attestation WHERE customer_id = ?1)"
+                .to_string(),
+        ),
+        (
+            "document",
+            format!("SELECT id FROM document WHERE owner_id IN ({owned})"),
+        ),
+        (
+            "screening_hit",
+            "SELECT id FROM screening_hit WHERE customer_id = ?1".into(),
+        ),
+        (
+            "follow_up",
+            "SELECT id FROM follow_up WHERE customer_id = ?1".into(),
+        ),
+        (
+            "red_flag_observation",
+            "SELECT id FROM red_flag_observation WHERE customer_id = ?1".into(),
+        ),
+        (
+            "attestation",
+            "SELECT id FROM attestation WHERE customer_id = ?1".into(),
+        ),
+        (
+            "visit",
+            "SELECT id FROM visit WHERE customer_id = ?1".into(),
+        ),
+        (
+            "letter",
+            "SELECT id FROM letter WHERE customer_id = ?1".into(),
+        ),
+        ("customer", "SELECT id FROM customer WHERE id = ?1".into()),
+    ];
+    for (entity, select) in &children {
+        let ids: Vec<String> = {
+            let mut stmt = conn.prepare(select)?;
+            let rows = stmt.query_map([customer_id], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        conn.execute(
+            &format!("DELETE FROM {entity} WHERE id IN ({select})"),
+            [customer_id],
+        )?;
+        removed.extend(ids.into_iter().map(|id| (*entity, id)));
+    }
+    let mut forget =
+        conn.prepare_cached("DELETE FROM team_record WHERE entity = ?1 AND entity_id = ?2")?;
+    let mut forget_conflicts =
+        conn.prepare_cached("DELETE FROM team_conflict WHERE entity = ?1 AND entity_id = ?2")?;
+    for (entity, id) in &removed {
+        forget.execute(params![entity, id])?;
+        forget_conflicts.execute(params![entity, id])?;
+    }
+    Ok(documents.into_iter().map(|(_, sha)| sha).collect())
+}
+
+/// Removes the customer `customer_id` and its records (`withdraw_customer`) with a local audit
+/// event saying so; returns the SHA-256 of the documents removed.
+pub fn withdraw_customer_logged(
+    conn: &Connection,
+    customer_id: &str,
+    reason: &str,
+    at: Timestamp,
+) -> Result<Vec<String>> {
+    let removed = withdraw_customer(conn, customer_id)?;
+    let head = crate::audit::chain_head(conn)?;
+    crate::audit::seal_and_insert(
+        conn,
+        crate::audit::AuditEvent {
+            seq: head.seq + 1,
+            id: Uuid::now_v7(),
+            at,
+            actor_id: None,
+            device_id: crate::device_id(conn)?,
+            action: WITHDRAW_ACTION.to_string(),
+            entity: "customer".to_string(),
+            entity_id: customer_id.to_string(),
+            old: None,
+            new: serde_json::json!({ "id": customer_id, "reason": reason }),
+            prev_hash: head.hash,
+            hash: String::new(),
+        },
+    )?;
+    Ok(removed)
+}
+
+/// Whether any document record still names the content `sha256` (before deleting its file).
+pub fn document_content_in_use(conn: &Connection, sha256: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM document WHERE sha256 = ?1 LIMIT 1")?
+        .query_row([sha256], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 // ---- Conflicts ----
@@ -424,6 +564,100 @@ pub fn apply_record_logged(
         },
     )?;
     Ok(())
+}
+
+/// Deletes every row of every table but `meta` (this database's own identity), the audit trail
+/// included (its no-delete triggers are dropped for the statement and put back): a revoked
+/// device or one that left its team keeps nothing of the team's record. Run in one
+/// transaction, with `secure_delete` on so the freed pages are zeroed; VACUUM after.
+pub fn erase_everything(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    let triggers: Vec<(String, String)> = {
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+    }
+    let tables: Vec<String> = {
+        let mut stmt = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name <> 'meta'",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    conn.pragma_update(None, "defer_foreign_keys", "ON")?;
+    for table in &tables {
+        conn.execute_batch(&format!("DELETE FROM \"{table}\""))?;
+    }
+    for (_, sql) in &triggers {
+        conn.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
+// ---- What the team decided on a user's work ----
+
+/// A decision another device's user made on `user`'s work, as this device applied it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRow {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub new: Value,
+    pub customer_id: Option<Uuid>,
+    pub customer_name: Option<String>,
+}
+
+/// The newest decisions pulled from the team on `user`'s work (reviews of attestations they
+/// logged or of their customers; hit decisions, red-flag resolutions and status changes on
+/// the customers they own), newest first, after audit position `after`.
+pub fn decisions_for(
+    conn: &Connection,
+    user: Uuid,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<DecisionRow>> {
+    let own_device = crate::device_id(conn)?.to_string();
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.seq, d.at, u.name, d.action, d.new, d.customer_id, c.name FROM ( \
+           SELECT e.seq, e.at, e.actor_id, e.action, e.new, \
+             CASE e.action \
+               WHEN 'review.record' THEN (SELECT customer_id FROM attestation \
+                                          WHERE id = json_extract(e.new, '$.attestationId')) \
+               WHEN 'customer.status' THEN e.entity_id \
+               ELSE json_extract(e.new, '$.customerId') END AS customer_id, \
+             (e.action = 'review.record' AND EXISTS (SELECT 1 FROM attestation a \
+                WHERE a.id = json_extract(e.new, '$.attestationId') AND a.created_by = ?1)) \
+               AS on_mine \
+           FROM audit_event e \
+           WHERE e.seq > ?3 AND e.action IN ('review.record', 'hit.confirm', 'hit.dismiss', \
+                 'customer.status', 'red_flag.resolve') \
+             AND e.device_id <> ?2 AND e.actor_id IS NOT NULL AND e.actor_id <> ?1 \
+         ) d \
+         LEFT JOIN customer c ON c.id = d.customer_id \
+         LEFT JOIN user u ON u.id = d.actor_id \
+         WHERE d.on_mine OR c.owner_id = ?1 \
+         ORDER BY d.seq DESC LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(params![user.to_string(), own_device, after, limit], |row| {
+        let c = Cols(row);
+        Ok(DecisionRow {
+            seq: c.int(0)?,
+            at: c.ts(1)?,
+            actor_name: c.opt_text(2)?,
+            action: c.text(3)?,
+            new: c.json(4)?,
+            customer_id: c.opt_uuid(5)?,
+            customer_name: c.opt_text(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 // ---- Local passphrases (solo databases) ----

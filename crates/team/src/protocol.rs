@@ -310,6 +310,52 @@ pub struct PullResponse {
     /// Accepted events with `team_seq` > after, in team order, without gaps.
     pub events: Vec<TeamEvent>,
     pub team_head: TeamHead,
+    /// The last team position this page covers, with its team hash: the device's cursor moves
+    /// here even when the positions after its last event were withheld from it (a sales rep's
+    /// pull holds only their customers). `None` when every position is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub through: Option<TeamHead>,
+    /// Customers that came into or left this device's holding inside the page, at their team
+    /// position (a reassignment), in team order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<ScopeChange>,
+}
+
+/// A customer that arrived on a device (with its records as of that position) or left it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum ScopeChange {
+    /// The customer now belongs to this device's user: the customer and every record of it,
+    /// as the team's events up to `team_seq` leave them (customer first, then its records,
+    /// then reviews and documents).
+    #[serde(rename_all = "camelCase")]
+    Arrived {
+        team_seq: i64,
+        customer_id: String,
+        records: Vec<RecordSnapshot>,
+    },
+    /// The customer no longer belongs to this device's user: the device removes it and its
+    /// records.
+    #[serde(rename_all = "camelCase")]
+    Left { team_seq: i64, customer_id: String },
+}
+
+impl ScopeChange {
+    pub fn team_seq(&self) -> i64 {
+        match self {
+            ScopeChange::Arrived { team_seq, .. } | ScopeChange::Left { team_seq, .. } => *team_seq,
+        }
+    }
+}
+
+/// A record of the team's state at some position: what the events up to there leave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordSnapshot {
+    pub entity: String,
+    pub entity_id: String,
+    pub data: Value,
+    pub version: i64,
 }
 
 /// An accepted event as the team's log holds it.
@@ -325,6 +371,10 @@ pub struct TeamEvent {
     /// The record's version after this event (the hub's count of accepted changes).
     pub version: i64,
     pub event: Event,
+    /// The team hash of the position before this one, when that position was withheld from
+    /// this device (so it can still check this event's team hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev_team_hash: Option<String>,
 }
 
 /// `GET /v1/me`.

@@ -12,4 +12,5 @@ pub mod letters;
 pub mod names;
 pub mod screening;
 pub mod settings;
+pub mod team;
 pub mod visits;

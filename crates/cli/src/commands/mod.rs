@@ -217,7 +217,7 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Audit(cmd) => audit(&ctx, cmd, now),
         Command::Team(cmd) => team::team(e, cmd),
         Command::Sync(args) => team::sync(e, args),
-        Command::Conflict(cmd) => team::conflict(e, cmd),
+        Command::Conflict(cmd) => team::conflict(e, cmd, || ctx.actor()),
         Command::List(cmd) => list(&ctx, cmd, now),
         Command::Screen {
             threshold: Some(threshold),

@@ -56,6 +56,21 @@ pub fn load(db: &Path, device: Uuid, store: &str) -> Result<SigningKey> {
     })
 }
 
+/// Deletes the key saved by `save` (leaving a team, or a revoked device); a missing key is fine.
+pub fn forget(db: &Path, device: Uuid, store: &str) -> Result<()> {
+    if store == "keyring" {
+        if let Ok(entry) = keyring::Entry::new(SERVICE, &device.to_string()) {
+            let _ = entry.delete_credential();
+        }
+        return Ok(());
+    }
+    let path = key_file(db);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;

@@ -14,7 +14,8 @@ use chrono::Utc;
 use enduse_domain::team::merge::{self, Current};
 use enduse_team::client::{ClientError, HubClient, Identity};
 use enduse_team::protocol::{
-    Event, GENESIS_HASH, PushOutcome, TeamEvent, UserInfo, chain_hash, decode_public_key,
+    Event, GENESIS_HASH, PushOutcome, ScopeChange, TeamEvent, UserInfo, chain_hash,
+    decode_public_key,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -30,10 +31,37 @@ use crate::{Error, Result};
 /// Events per push request and per pull page.
 const PAGE: usize = 1000;
 
+/// Starts the reason of a hub error when the hub could not be reached (`is_offline`).
+const UNREACHABLE: &str = "the hub cannot be reached";
+
+/// A hub error in the user's words: unreachable, certificate not trusted, wrong or expired code.
 fn hub_error(e: ClientError) -> Error {
-    Error::Hub {
-        reason: e.to_string(),
-    }
+    use enduse_team::protocol::ApiErrorCode;
+    let reason = match &e {
+        ClientError::Transport(t) => {
+            let text = t.to_string();
+            if text.to_ascii_lowercase().contains("certificate") || text.contains("UnknownIssuer") {
+                format!(
+                    "the hub's certificate is not trusted ({text}); ask your admin for the \
+                     team's CA file"
+                )
+            } else {
+                format!("{UNREACHABLE} ({text}); check the address and your connection")
+            }
+        }
+        ClientError::Api { error, .. } if error.code == ApiErrorCode::BadCode => format!(
+            "{}; ask your admin for a new enrollment code",
+            error.message
+        ),
+        _ => e.to_string(),
+    };
+    Error::Hub { reason }
+}
+
+/// Whether a sync failed only because the hub could not be reached (work goes on offline; the
+/// changes wait in the outbox).
+pub fn is_offline(e: &Error) -> bool {
+    matches!(e, Error::Hub { reason } if reason.starts_with(UNREACHABLE))
 }
 
 /// The answer to `enduse team join`.
@@ -48,18 +76,24 @@ pub struct Joined {
 }
 
 /// What one sync did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct SyncReport {
     pub pushed: usize,
     pub pulled: usize,
     pub refused: Vec<RefusedEvent>,
     pub conflicts: usize,
     pub cursor: i64,
+    /// Customers given to this device's user since the last sync (arrived with their records).
+    pub customers_arrived: usize,
+    /// Customers given to someone else (removed from this device with their records).
+    pub customers_left: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct RefusedEvent {
     pub id: Uuid,
     pub device_seq: i64,
@@ -85,9 +119,11 @@ pub struct SyncStatus {
 }
 
 /// `enduse conflict list`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ConflictView {
+    pub id: i64,
     pub entity: String,
     pub entity_id: String,
     pub field: String,
@@ -265,13 +301,81 @@ impl Enduse {
     }
 
     /// Pushes the pending events, returns refused records to the team's truth, then pulls and
-    /// applies the team's events after the cursor. Safe to repeat after any failure.
+    /// applies the team's events after the cursor. Safe to repeat after any failure. When the
+    /// hub says this device was revoked (or its user disabled), the team's record and documents
+    /// are erased from this database and the answer says why (`team_erased`).
     pub fn sync(&self) -> Result<SyncReport> {
         let (device, client) = self.team_client()?;
+        match self.sync_with(&device, &client) {
+            Ok(report) => Ok(report),
+            Err(e) => match revocation(&client) {
+                Some(why) => {
+                    self.erase_team(&device, &why)?;
+                    Err(Error::Hub {
+                        reason: format!(
+                            "{why}; the team's record and documents were erased from this \
+                             computer"
+                        ),
+                    })
+                }
+                None => Err(e),
+            },
+        }
+    }
+
+    /// Leaves the team: the team's record, its documents and the device key are erased from
+    /// this computer (export first what must be kept); the database is an empty solo one after.
+    pub fn leave_team(&self) -> Result<()> {
+        let device = self
+            .team_device()
+            .ok_or_else(|| Error::forbidden("leave team", "this database has not joined a team"))?;
+        self.erase_team(&device, "you left the team")
+    }
+
+    fn erase_team(&self, device: &TeamDevice, why: &str) -> Result<()> {
+        let m = &device.membership;
+        self.erase_all_records()?;
+        let dir = self.documents_dir();
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        keystore::forget(self.path(), m.device_id, &m.key_store)?;
+        let notice = TeamErased {
+            hub: m.hub_url.clone(),
+            reason: why.to_string(),
+            at: Utc::now(),
+        };
+        let path = erased_notice_file(self.path());
+        std::fs::write(&path, serde_json::to_vec_pretty(&notice)?)
+            .map_err(|e| Error::io(&path, e))?;
+        tracing::warn!(hub = %m.hub_url, reason = why, "team record erased");
+        Ok(())
+    }
+
+    /// Why this database's team record was erased, when it was (shown until dismissed).
+    pub fn team_erased(&self) -> Result<Option<TeamErased>> {
+        let path = erased_notice_file(self.path());
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// Forgets the notice of `team_erased` (the user has read it).
+    pub fn dismiss_team_erased(&self) -> Result<()> {
+        let path = erased_notice_file(self.path());
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn sync_with(&self, device: &TeamDevice, client: &HubClient) -> Result<SyncReport> {
         let mut report = SyncReport::default();
-        self.push_pending(&client, &mut report)?;
-        self.pull_users(&client)?;
-        self.pull_team(&device, &client, &mut report)?;
+        self.push_pending(client, &mut report)?;
+        self.pull_users(client)?;
+        self.pull_team(device, client, &mut report)?;
         self.write_unshared(|tx| store_team::set_last_sync(tx, Utc::now()))?;
         report.cursor = self.team_membership()?.map_or(0, |m: Membership| m.cursor);
         Ok(report)
@@ -405,31 +509,72 @@ impl Enduse {
                 .team_membership()?
                 .ok_or_else(|| Error::forbidden("sync", "not joined"))?;
             let page = client.pull(m.cursor, PAGE as i64).map_err(hub_error)?;
-            if page.events.is_empty() {
+            let through = page.through.clone().filter(|t| t.seq > m.cursor);
+            if page.events.is_empty() && page.scope.is_empty() && through.is_none() {
                 return Ok(());
             }
             // Document bytes before the records that name them.
-            for te in page.events.iter().filter(|e| e.event.entity == "document") {
-                if let Some(sha) = te.event.new.get("sha256").and_then(|v| v.as_str())
-                    && documents::read_blob(&dir, sha).is_err()
-                {
+            let arriving = page.scope.iter().flat_map(|s| match s {
+                ScopeChange::Arrived { records, .. } => records.as_slice(),
+                ScopeChange::Left { .. } => &[],
+            });
+            let shas: Vec<&str> = page
+                .events
+                .iter()
+                .filter(|e| e.event.entity == "document")
+                .filter_map(|te| te.event.new.get("sha256").and_then(|v| v.as_str()))
+                .chain(
+                    arriving
+                        .filter(|r| r.entity == "document")
+                        .filter_map(|r| r.data.get("sha256").and_then(|v| v.as_str())),
+                )
+                .collect();
+            for sha in shas {
+                if documents::read_blob(&dir, sha).is_err() {
                     let bytes = client.download_document(sha).map_err(hub_error)?;
                     documents::write_blob(&dir, &bytes)?;
                 }
             }
             let now = Utc::now();
             let own = device.membership.device_id;
-            self.write_unshared(|tx| {
+            let removed = self.write_unshared(|tx| {
                 let (mut cursor, mut hash) = (m.cursor, m.team_hash.clone());
+                let mut removed = Vec::new();
+                let mut scope = page.scope.iter().peekable();
                 for te in &page.events {
+                    while let Some(change) = scope.next_if(|s| s.team_seq() < te.team_seq) {
+                        removed.extend(apply_scope_change(tx, change, now, report)?);
+                    }
                     apply_team_event(tx, te, cursor, &hash, own, now, report)?;
                     cursor = te.team_seq;
                     hash = te.team_hash.clone();
                 }
-                store_team::set_cursor(tx, cursor, &hash)
+                for change in scope {
+                    removed.extend(apply_scope_change(tx, change, now, report)?);
+                }
+                if let Some(t) = &through
+                    && t.seq > cursor
+                {
+                    cursor = t.seq;
+                    hash = t.hash.clone();
+                }
+                store_team::set_cursor(tx, cursor, &hash)?;
+                Ok(removed)
             })?;
+            self.forget_documents(&removed)?;
             report.pulled += page.events.len();
         }
+    }
+
+    /// Deletes the files of documents no record names any more (a customer that left).
+    fn forget_documents(&self, shas: &[String]) -> Result<()> {
+        let dir = self.documents_dir();
+        for sha in shas {
+            if !self.read(|c| store_team::document_content_in_use(c, sha))? {
+                documents::remove_blob(&dir, sha)?;
+            }
+        }
+        Ok(())
     }
 
     /// Pending events, last sync, hub, device and every refused event.
@@ -464,6 +609,7 @@ impl Enduse {
             .read(store_team::list_conflicts)?
             .into_iter()
             .map(|c| ConflictView {
+                id: c.id,
                 entity: c.entity,
                 entity_id: c.entity_id,
                 field: c.field,
@@ -487,19 +633,37 @@ impl Enduse {
         self.read(|conn| {
             let mut out = TeamVerify::default();
             let (mut prev_seq, mut prev_hash) = (0, GENESIS_HASH.to_string());
-            store::team::for_each_team_event(conn, |seq, hash, json| {
+            store::team::for_each_team_event(conn, |kept| {
+                let seq = kept.seq;
                 out.team_events += 1;
                 if out.first_broken.is_some() {
                     return Ok(());
                 }
-                let event: Event = serde_json::from_str(json)?;
-                if seq != prev_seq + 1 {
-                    out.first_broken = Some(format!("team event {seq}: expected {}", prev_seq + 1));
-                } else if chain_hash(&prev_hash, &event.canonical()) != hash {
+                let event: Event = serde_json::from_str(kept.event)?;
+                // A sales rep's device holds only its customers' events: across withheld
+                // positions the event keeps the team hash before it, as the hub named it.
+                let contiguous = seq == prev_seq + 1;
+                let before = match kept.prev_hash {
+                    Some(before) if !contiguous || before == prev_hash => before,
+                    Some(_) => {
+                        out.first_broken =
+                            Some(format!("team event {seq}: previous team hash mismatch"));
+                        return Ok(());
+                    }
+                    None if contiguous => prev_hash.as_str(),
+                    None => {
+                        out.first_broken =
+                            Some(format!("team event {seq}: expected {}", prev_seq + 1));
+                        return Ok(());
+                    }
+                };
+                if seq <= prev_seq {
+                    out.first_broken = Some(format!("team event {seq}: out of order"));
+                } else if chain_hash(before, &event.canonical()) != kept.hash {
                     out.first_broken = Some(format!("team event {seq}: team hash mismatch"));
                 }
                 prev_seq = seq;
-                prev_hash = hash.to_string();
+                prev_hash = kept.hash.to_string();
                 Ok(())
             })?;
             let (mut prev_seq, mut prev_hash) = (0, GENESIS_HASH.to_string());
@@ -530,6 +694,163 @@ impl Enduse {
     }
 }
 
+/// A decision a teammate made on this user's work (Home's inbox, the desktop notification).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TeamDecision {
+    /// Its position in this device's audit trail (newer is larger).
+    pub seq: i64,
+    pub at: Timestamp,
+    pub by: Option<String>,
+    /// What was decided, e.g. "Attestation approved", "Attestation sent back".
+    pub title: String,
+    /// The reason given, if any.
+    pub reason: Option<String>,
+    pub customer_id: Option<Uuid>,
+    pub customer_name: Option<String>,
+}
+
+impl Enduse {
+    /// Re-applies the value a same-field conflict overwrote (compliance managers and admins):
+    /// a new edit of the customer, checked, audited and synced like any other, so the team
+    /// converges on it. Customers' editable fields only; other records are edited on their own
+    /// screens.
+    pub fn reapply_conflict(
+        &self,
+        actor: Uuid,
+        conflict_id: i64,
+        now: Timestamp,
+    ) -> Result<crate::model::Customer> {
+        use crate::model::Role;
+        let user = self.get_user(actor)?;
+        if user.role == Role::SalesRep {
+            return Err(Error::forbidden(
+                "re-apply an overwritten value",
+                "only a compliance manager or an admin may; ask one",
+            ));
+        }
+        let c = self
+            .read(store_team::list_conflicts)?
+            .into_iter()
+            .find(|c| c.id == conflict_id)
+            .ok_or_else(|| Error::not_found("conflict", conflict_id))?;
+        if c.entity != "customer" {
+            return Err(Error::invalid(
+                "conflict",
+                format!(
+                    "a {} is not re-applied from here; edit it on its own screen",
+                    c.entity
+                ),
+            ));
+        }
+        let id = Uuid::parse_str(&c.entity_id)
+            .map_err(|_| Error::not_found("customer", &c.entity_id))?;
+        let old = self.get_customer(id)?;
+        let input = crate::workflows::CustomerInput {
+            name: old.name.clone(),
+            english_name: old.english_name.clone(),
+            country: old.country.clone(),
+            customer_type: Some(old.customer_type),
+            city: old.city.clone(),
+            address: old.address.clone(),
+            website: old.website.clone(),
+            owner_id: old.owner_id,
+            external_id: old.external_id.clone(),
+            hs_codes: old.hs_codes.clone(),
+            contacts: old.contacts.clone(),
+        };
+        let mut value = serde_json::to_value(&input)?;
+        match value.as_object_mut() {
+            Some(fields) if fields.contains_key(&c.field) => {
+                fields.insert(c.field.clone(), c.overwritten.clone());
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "field",
+                    format!("{} is not a customer field that can be edited", c.field),
+                ));
+            }
+        }
+        let input = serde_json::from_value(value)
+            .map_err(|e| Error::invalid(c.field.clone(), e.to_string()))?;
+        self.edit_customer(actor, id, input, Some(old.version), now)
+    }
+
+    /// Decisions teammates made on `user`'s work that syncs brought here, newest first, after
+    /// audit position `after` (0: all).
+    pub fn team_decisions(&self, user: Uuid, after: i64, limit: i64) -> Result<Vec<TeamDecision>> {
+        let rows = self.read(|c| store_team::decisions_for(c, user, after, limit))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let text = |f: &str| r.new.get(f).and_then(|v| v.as_str()).map(str::to_string);
+                let title = match (r.action.as_str(), text("decision").as_deref()) {
+                    ("review.record", Some("approve")) => "Attestation approved".to_string(),
+                    ("review.record", Some("reject")) => "Attestation rejected".to_string(),
+                    ("review.record", _) => "Attestation sent back for changes".to_string(),
+                    ("hit.confirm", _) => "Screening hit confirmed".to_string(),
+                    ("hit.dismiss", _) => "Screening hit dismissed".to_string(),
+                    ("red_flag.resolve", _) => "Red flag resolved".to_string(),
+                    ("customer.status", _) => match text("status").as_deref() {
+                        Some("on_hold") => "Customer put on hold".to_string(),
+                        Some("blocked") => "Customer blocked".to_string(),
+                        _ => "Customer released".to_string(),
+                    },
+                    (other, _) => other.to_string(),
+                };
+                let reason = text("reason")
+                    .or_else(|| text("statusReason"))
+                    .or_else(|| text("resolution"))
+                    .or_else(|| text("decisionReason"))
+                    .filter(|t| !t.trim().is_empty());
+                TeamDecision {
+                    seq: r.seq,
+                    at: r.at,
+                    by: r.actor_name,
+                    title,
+                    reason,
+                    customer_id: r.customer_id,
+                    customer_name: r.customer_name,
+                }
+            })
+            .collect())
+    }
+}
+
+/// The hub's answer when this device may no longer sync: revoked, or its user disabled.
+fn revocation(client: &HubClient) -> Option<String> {
+    use enduse_team::protocol::ApiErrorCode;
+    match client.me() {
+        Err(ClientError::Api { error, .. }) => match error.code {
+            ApiErrorCode::DeviceRevoked => {
+                Some("an admin revoked this device on the team's hub".into())
+            }
+            ApiErrorCode::UserDisabled => {
+                Some("an admin disabled your account on the team's hub".into())
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn erased_notice_file(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".team-erased.json");
+    std::path::PathBuf::from(name)
+}
+
+/// Why and when the team's record was erased from this database.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TeamErased {
+    pub hub: String,
+    pub reason: String,
+    pub at: Timestamp,
+}
+
 fn hex_public(key: &ed25519_dalek::SigningKey) -> String {
     use enduse_team::protocol::SigningKeyExt;
     key.public_hex()
@@ -550,6 +871,43 @@ impl TeamVerify {
     }
 }
 
+/// Applies a customer's arrival on this device (its records as the team had them, each written
+/// with a local audit event) or its departure (removed with its records, one local audit event);
+/// returns the SHA-256 of documents removed.
+fn apply_scope_change(
+    tx: &rusqlite::Connection,
+    change: &ScopeChange,
+    now: Timestamp,
+    report: &mut SyncReport,
+) -> Result<Vec<String>> {
+    match change {
+        ScopeChange::Arrived { records, .. } => {
+            for r in records {
+                store_team::put_team_record(tx, &r.entity, &r.entity_id, &r.data, r.version)?;
+                store_team::apply_record_logged(
+                    tx,
+                    "team.arrive",
+                    &r.entity,
+                    &r.entity_id,
+                    &r.data,
+                    now,
+                )?;
+            }
+            report.customers_arrived += 1;
+            Ok(Vec::new())
+        }
+        ScopeChange::Left { customer_id, .. } => {
+            report.customers_left += 1;
+            store_team::withdraw_customer_logged(
+                tx,
+                customer_id,
+                "the customer was given to another sales rep",
+                now,
+            )
+        }
+    }
+}
+
 /// Applies one team event: checks it continues the team chain, merges it into the team's
 /// record exactly as the hub did, writes the record into its table, and keeps the conflicts.
 fn apply_team_event(
@@ -562,7 +920,15 @@ fn apply_team_event(
     report: &mut SyncReport,
 ) -> Result<()> {
     let event = &te.event;
-    if te.team_seq != cursor + 1 || chain_hash(prev_hash, &event.canonical()) != te.team_hash {
+    // After positions withheld from this device (a sales rep's), the hub names the team hash
+    // before the event; right after the cursor it must be the cursor's.
+    let before = te.prev_team_hash.as_deref().unwrap_or(prev_hash);
+    let continues = if te.team_seq == cursor + 1 {
+        before == prev_hash
+    } else {
+        te.team_seq > cursor && te.prev_team_hash.is_some()
+    };
+    if !continues || chain_hash(before, &event.canonical()) != te.team_hash {
         return Err(Error::Hub {
             reason: format!(
                 "team event {} does not continue the team chain at {cursor}; nothing applied",
@@ -574,6 +940,7 @@ fn apply_team_event(
         tx,
         te.team_seq,
         &te.team_hash,
+        Some(before),
         &serde_json::to_string(event)?,
         te.version,
         now,

@@ -275,10 +275,16 @@ impl Enduse {
         input: CustomerInput,
         now: Timestamp,
     ) -> Result<Customer> {
-        let fields = validate(&input)?;
+        let mut fields = validate(&input)?;
         let index = self.active_index()?;
+        let in_team = self.team_device().is_some();
         self.write(Some(actor), now, |ch| {
-            actor_user(ch, "add customer")?;
+            let user = actor_user(ch, "add customer")?;
+            // In a team a sales rep's device holds only the customers the rep owns: one they
+            // add without naming an owner is theirs (else it would never come back to them).
+            if in_team && fields.owner_id.is_none() && user.role == crate::model::Role::SalesRep {
+                fields.owner_id = Some(actor);
+            }
             check_references(ch, &fields, None)?;
             let customer = build(fields, None, Uuid::now_v7(), actor, now);
             ch.write("customer.create", None, &customer)?;

@@ -147,6 +147,20 @@ impl Enduse {
         Ok(result)
     }
 
+    /// Deletes every record, event and team bookkeeping row (`store::team::erase_everything`),
+    /// zeroes the freed pages (VACUUM), drops the caches, and puts back the built-in reference
+    /// data and templates a new database has: what is left is an empty solo database.
+    pub(crate) fn erase_all_records(&self) -> Result<()> {
+        self.write_unshared(|tx| store::team::erase_everything(tx))?;
+        self.read(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?))?;
+        *self.index.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.states.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.set_team_device(None);
+        self.load_builtin_reference_if_missing()?;
+        self.seed_templates_if_missing()?;
+        Ok(())
+    }
+
     pub(crate) fn team_device(&self) -> Option<Arc<crate::team::TeamDevice>> {
         self.team
             .lock()

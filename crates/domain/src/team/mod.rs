@@ -5,6 +5,7 @@
 
 pub mod authz;
 pub mod merge;
+pub mod scope;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -468,6 +468,7 @@ pub async fn pull(
                 device_time_ahead: r.get(3),
                 version: r.get(4),
                 event: event_from_body(r.get(5), r.get(6), r.get(7))?,
+                prev_team_hash: None,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -4,6 +4,7 @@
 pub mod devices;
 pub mod documents;
 pub mod events;
+pub mod scope;
 pub mod users;
 pub mod verify;
 
@@ -16,6 +17,7 @@ use crate::error::{HubError, Result};
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../migrations/0001_initial.sql")),
     (2, include_str!("../../migrations/0002_hub_role.sql")),
+    (3, include_str!("../../migrations/0003_scope.sql")),
 ];
 
 /// The schema version this hub runs on.

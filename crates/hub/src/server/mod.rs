@@ -209,11 +209,27 @@ struct After {
     limit: Option<i64>,
 }
 
-async fn pull(State(hub): State<Hub>, Query(q): Query<After>, _: Signed) -> Result<Response> {
+async fn pull(
+    State(hub): State<Hub>,
+    Query(q): Query<After>,
+    Signed { authed, .. }: Signed,
+) -> Result<Response> {
     let limit = q.limit.unwrap_or(1000).clamp(1, PULL_LIMIT_MAX);
     let mut client = hub.pool.get().await?;
-    let (events, team_head) = db::events::pull(&mut client, q.after.unwrap_or(0), limit).await?;
-    Ok(json(&PullResponse { events, team_head }))
+    let after = q.after.unwrap_or(0);
+    if !crate::scope::holds_everything(authed.user.role) {
+        // A sales rep's device gets only what it may hold (`db::scope`).
+        return Ok(json(
+            &db::scope::pull(&mut client, &authed.user, after, limit).await?,
+        ));
+    }
+    let (events, team_head) = db::events::pull(&mut client, after, limit).await?;
+    Ok(json(&PullResponse {
+        events,
+        team_head,
+        through: None,
+        scope: Vec::new(),
+    }))
 }
 
 async fn conflicts(State(hub): State<Hub>, Query(q): Query<After>, _: Signed) -> Result<Response> {
@@ -263,9 +279,16 @@ async fn complete_document(
 async fn get_document(
     State(hub): State<Hub>,
     Path(sha256): Path<String>,
-    _: Signed,
+    Signed { authed, .. }: Signed,
 ) -> Result<Response> {
     let client = hub.pool.get().await?;
+    // A sales rep reads only the documents of records their device may hold.
+    if !db::scope::may_read_document(&**client, &authed.device, &authed.user, &sha256).await? {
+        return Err(HubError::NotFound {
+            what: "document",
+            id: sha256,
+        });
+    }
     let bytes = db::documents::get(&client, &sha256).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }

@@ -42,6 +42,7 @@ import type { ImportInput } from './ImportInput';
 import type { ImportListInput } from './ImportListInput';
 import type { ImportProgress } from './ImportProgress';
 import type { ImportReport } from './ImportReport';
+import type { JoinInput } from './JoinInput';
 import type { Letter } from './Letter';
 import type { LetterInput } from './LetterInput';
 import type { LetterSettings } from './LetterSettings';
@@ -68,6 +69,8 @@ import type { ScreenReport } from './ScreenReport';
 import type { ScreeningProgress } from './ScreeningProgress';
 import type { ScreeningSettings } from './ScreeningSettings';
 import type { SessionInfo } from './SessionInfo';
+import type { TeamDecision } from './TeamDecision';
+import type { TeamView } from './TeamView';
 import type { TemplateInput } from './TemplateInput';
 import type { ThresholdEffect } from './ThresholdEffect';
 import type { User } from './User';
@@ -143,4 +146,11 @@ export interface Commands {
   chase_overdue: { input: string; output: GenerateReport };
   save_campaign_pdfs: { input: SavePdfsInput; output: PdfReport; progress: PdfProgress };
   letter_pdf: { input: string; output: ArrayBuffer };
+  team_status: { input: null; output: TeamView };
+  join_team: { input: JoinInput; output: TeamView };
+  sync_now: { input: null; output: TeamView };
+  leave_team: { input: null; output: null };
+  dismiss_team_erased: { input: null; output: null };
+  team_decisions: { input: null; output: Array<TeamDecision> };
+  reapply_conflict: { input: number; output: Customer };
 }

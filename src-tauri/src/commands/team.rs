@@ -1,0 +1,158 @@
+//! The team in the app (issue 15): join a hub, the team's status for Settings → Team and the
+//! sidebar, "Sync now", "Leave team", and the notice shown after the team's record was erased.
+//! Joining, syncing and leaving talk to the hub or rewrite the database: they run off the
+//! window's thread (`run_blocking`).
+
+use enduse::model::{Role, Timestamp};
+use enduse::team::{ConflictView, RefusedEvent, SyncReport, TeamDecision, TeamErased};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, State};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::CmdResult;
+use crate::state::{AppState, run_blocking};
+use crate::team_sync::{SyncState, TeamSync};
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct JoinInput {
+    /// The hub's address, e.g. https://hub.example.com:8443
+    pub hub: String,
+    /// The one-time enrollment code from the admin.
+    pub code: String,
+    /// PEM text of the CA the hub's certificate chains to (a private CA), if any.
+    pub ca_pem: Option<String>,
+    /// This computer's name on the hub.
+    pub device_name: Option<String>,
+}
+
+/// The team as Settings → Team and the sidebar show it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TeamView {
+    pub membership: Option<Membership>,
+    pub sync: SyncState,
+    pub last_report: Option<SyncReport>,
+    /// Why the team's record was erased from this computer, until dismissed.
+    pub erased: Option<TeamErased>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Membership {
+    pub hub: String,
+    pub device_id: Uuid,
+    pub user_id: Uuid,
+    pub user_name: String,
+    pub user_email: String,
+    pub role: Role,
+    pub joined_at: Timestamp,
+    pub last_sync_at: Option<Timestamp>,
+    /// Changes made here that the hub has not taken yet.
+    pub pending: i64,
+    pub refused: Vec<RefusedEvent>,
+    pub conflicts: Vec<ConflictView>,
+}
+
+fn view(state: &AppState, sync: &TeamSync) -> CmdResult<TeamView> {
+    let core = state.core()?;
+    let membership = match core.team_membership()? {
+        None => None,
+        Some(m) => {
+            let status = core.sync_status()?;
+            let user = core.get_user(m.user_id)?;
+            Some(Membership {
+                hub: m.hub_url,
+                device_id: m.device_id,
+                user_id: m.user_id,
+                user_name: user.name,
+                user_email: user.email,
+                role: user.role,
+                joined_at: m.joined_at,
+                last_sync_at: m.last_sync_at,
+                pending: status.pending,
+                refused: status.refused,
+                conflicts: core.list_conflicts()?,
+            })
+        }
+    };
+    Ok(TeamView {
+        membership,
+        sync: sync.state(),
+        last_report: sync.last_report(),
+        erased: core.team_erased()?,
+    })
+}
+
+#[tauri::command]
+pub fn team_status(state: State<'_, AppState>, sync: State<'_, TeamSync>) -> CmdResult<TeamView> {
+    view(&state, &sync)
+}
+
+/// Joins, downloads the team's record and signs in as the joined user.
+#[tauri::command]
+pub async fn join_team(app: AppHandle, input: JoinInput) -> CmdResult<TeamView> {
+    let handle = app.clone();
+    run_blocking(app, move |state| {
+        let core = state.core()?;
+        let name = input
+            .device_name
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .unwrap_or_else(|| "laptop".into());
+        let joined = core.join_team(input.hub.trim(), input.code.trim(), input.ca_pem, &name)?;
+        state.sign_in(Some(joined.user.id));
+        core.dismiss_team_erased()?;
+        view(state, &handle.state::<TeamSync>())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn sync_now(app: AppHandle) -> CmdResult<TeamView> {
+    let handle = app.clone();
+    run_blocking(app, move |state| {
+        let sync = handle.state::<TeamSync>();
+        // A failure is in the view's `sync` state (offline, refused by the hub).
+        let _ = sync.run(state);
+        view(state, &sync)
+    })
+    .await
+}
+
+/// Erases the team's record, documents and key from this computer and signs out.
+#[tauri::command]
+pub async fn leave_team(app: AppHandle) -> CmdResult<()> {
+    run_blocking(app, move |state| {
+        state.core()?.leave_team()?;
+        state.sign_in(None);
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn dismiss_team_erased(state: State<'_, AppState>) -> CmdResult<()> {
+    Ok(state.core()?.dismiss_team_erased()?)
+}
+
+/// Decisions teammates made on the signed-in user's work, newest first (Home's inbox).
+#[tauri::command]
+pub fn team_decisions(state: State<'_, AppState>) -> CmdResult<Vec<TeamDecision>> {
+    Ok(state.core()?.team_decisions(state.actor()?, 0, 20)?)
+}
+
+/// Puts the value a conflict overwrote back (managers): a new, audited customer edit.
+#[tauri::command]
+pub fn reapply_conflict(
+    state: State<'_, AppState>,
+    input: i64,
+) -> CmdResult<enduse::model::Customer> {
+    Ok(state
+        .core()?
+        .reapply_conflict(state.actor()?, input, crate::state::now())?)
+}

@@ -1,0 +1,231 @@
+//! Data minimisation (issue 15): a sales rep's device holds only the customers the rep owns and
+//! their records; reassigning a customer moves it between the reps' laptops. Real PostgreSQL,
+//! real `enduse-hub`, real `enduse` binaries on SQLite files.
+
+use std::path::Path;
+
+use crate::laptop::Laptop;
+use crate::support::Db;
+
+fn add_customer(laptop: &Laptop, external_id: &str, owner: Option<&str>) -> String {
+    let mut args = vec![
+        "customer",
+        "add",
+        "--name",
+        external_id,
+        "--country",
+        "CN",
+        "--type",
+        "oem",
+        "--external-id",
+        external_id,
+    ];
+    if let Some(owner) = owner {
+        args.extend(["--owner", owner]);
+    }
+    laptop.ok(&args).trim().to_string()
+}
+
+/// Logs an attestation on `external_id` with a PDF whose bytes are `pdf`; returns its id.
+fn attestation(laptop: &Laptop, external_id: &str, pdf: &[u8]) -> String {
+    let file = laptop.dir().join("signed.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    laptop
+        .ok(&[
+            "attestation",
+            "log",
+            "--customer",
+            external_id,
+            "--kind",
+            "no_russia_clause",
+            "--signatory",
+            "Li Na",
+            "--signed-on",
+            "2025-01-10",
+            "--scope",
+            "8542",
+            "--destinations",
+            "CN",
+            "--end-use",
+            "incorporate",
+            "--clause",
+            "no-reexport,licence",
+            "--document",
+            file.to_str().unwrap(),
+        ])
+        .trim()
+        .to_string()
+}
+
+fn pdf(tag: &str) -> Vec<u8> {
+    format!("%PDF-1.7\n% {tag}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").into_bytes()
+}
+
+fn count(laptop: &Laptop, sql: &str, arg: &str) -> i64 {
+    let conn = rusqlite::Connection::open(&laptop.db).unwrap();
+    conn.query_row(sql, [arg], |r| r.get(0)).unwrap()
+}
+
+/// Every place a laptop keeps what it was sent or holds, searched for `id`: the records, the
+/// team's events it pulled, its audit trail.
+fn mentions(laptop: &Laptop, id: &str) -> i64 {
+    let like = format!("%{id}%");
+    count(
+        laptop,
+        "SELECT (SELECT count(*) FROM team_event WHERE event LIKE ?1)
+              + (SELECT count(*) FROM team_record WHERE data LIKE ?1 OR entity_id LIKE ?1)
+              + (SELECT count(*) FROM customer WHERE id LIKE ?1)
+              + (SELECT count(*) FROM attestation WHERE customer_id LIKE ?1)",
+        &like,
+    )
+}
+
+fn blob(laptop: &Laptop, bytes: &[u8]) -> std::path::PathBuf {
+    let sha = enduse_domain::sha256_hex(bytes);
+    laptop
+        .dir()
+        .join("laptop.db.documents")
+        .join(&sha[..2])
+        .join(sha)
+}
+
+fn verified(laptop: &Laptop) {
+    let out = laptop.run(&["audit", "verify"]);
+    assert!(
+        out.status.success(),
+        "audit verify failed on a laptop:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn exists(path: &Path) -> bool {
+    path.exists()
+}
+
+#[test]
+fn a_reps_pull_holds_only_their_customers_and_a_reassigned_customer_moves_between_laptops() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, manager_code) = db.add_user("Max Manager", "compliance_manager");
+    let (_, rita_code) = db.add_user("Rita Rep", "sales_rep");
+    let (_, ravi_code) = db.add_user("Ravi Rep", "sales_rep");
+    let manager = Laptop::new();
+    manager.join(&hub.url, &manager_code);
+    let rita = Laptop::new();
+    rita.join(&hub.url, &rita_code);
+    let ravi = Laptop::new();
+    ravi.join(&hub.url, &ravi_code);
+
+    let ritas = add_customer(&manager, "C-RITA", Some("rita.rep@example.com"));
+    let ravis = add_customer(&manager, "C-RAVI", Some("ravi.rep@example.com"));
+    let nobodys = add_customer(&manager, "C-NONE", None);
+    manager.sync();
+
+    // Each rep's device receives their own customer only; a customer a rep adds is theirs.
+    rita.sync();
+    ravi.sync();
+    let own = add_customer(&ravi, "C-RAVI-2", None);
+    let ravi_pdf = pdf("ravi");
+    let ravis_attestation = attestation(&ravi, "C-RAVI", &ravi_pdf);
+    let rita_pdf = pdf("rita");
+    attestation(&rita, "C-RITA", &rita_pdf);
+    ravi.sync();
+    rita.sync();
+    manager.sync();
+    let answer = ravi.sync();
+    assert_eq!(answer["refused"].as_array().unwrap().len(), 0, "{answer}");
+
+    assert_eq!(rita.json(&["customer", "list", "--json"])["total"], 1);
+    assert!(mentions(&rita, &ritas) > 0);
+    for (who, id) in [
+        ("Ravi's", &ravis),
+        ("Ravi's own", &own),
+        ("no one's", &nobodys),
+    ] {
+        assert_eq!(
+            mentions(&rita, id),
+            0,
+            "{who} customer {id} reached Rita's laptop"
+        );
+    }
+    assert_eq!(mentions(&rita, &ravis_attestation), 0);
+    assert!(!exists(&blob(&rita, &ravi_pdf)), "Ravi's PDF reached Rita");
+    assert_eq!(ravi.json(&["customer", "list", "--json"])["total"], 2);
+    assert_eq!(mentions(&ravi, &ritas), 0);
+    assert!(exists(&blob(&ravi, &ravi_pdf)));
+    // Managers hold everything.
+    assert_eq!(manager.json(&["customer", "list", "--json"])["total"], 4);
+    assert!(exists(&blob(&manager, &ravi_pdf)));
+
+    // The manager gives C-RAVI to Rita: it arrives on her laptop with its attestation and PDF
+    // and leaves Ravi's at his next sync.
+    manager.ok(&[
+        "customer",
+        "edit",
+        "C-RAVI",
+        "--owner",
+        "rita.rep@example.com",
+    ]);
+    manager.sync();
+    let arrived = rita.sync();
+    assert_eq!(arrived["customersArrived"], 1, "{arrived}");
+    assert_eq!(rita.json(&["customer", "list", "--json"])["total"], 2);
+    let shown = rita.json(&["attestation", "show", &ravis_attestation, "--json"]);
+    assert_eq!(shown["attestation"]["customerId"], ravis.as_str());
+    assert_eq!(std::fs::read(blob(&rita, &ravi_pdf)).unwrap(), ravi_pdf);
+
+    let left = ravi.sync();
+    assert_eq!(left["customersLeft"], 1, "{left}");
+    assert_eq!(ravi.json(&["customer", "list", "--json"])["total"], 1);
+    assert_eq!(
+        count(
+            &ravi,
+            "SELECT count(*) FROM attestation WHERE customer_id = ?1",
+            &ravis
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &ravi,
+            "SELECT count(*) FROM team_record WHERE entity_id = ?1",
+            &ravis
+        ),
+        0
+    );
+    assert!(
+        !exists(&blob(&ravi, &ravi_pdf)),
+        "the PDF of a customer that left stays on Ravi's laptop"
+    );
+
+    // Later changes to the moved customer follow it, and every laptop's trail still verifies.
+    manager.ok(&["customer", "edit", "C-RAVI", "--city", "Shenzhen"]);
+    manager.sync();
+    rita.sync();
+    ravi.sync();
+    assert_eq!(
+        count(
+            &ravi,
+            "SELECT count(*) FROM audit_event WHERE action = 'team.withdraw' AND entity_id = ?1",
+            &ravis
+        ),
+        1,
+        "the removal is in Ravi's trail"
+    );
+    let city = rita.json(&["customer", "show", "C-RAVI", "--json"]);
+    assert_eq!(city["customer"]["city"], "Shenzhen", "{city}");
+    assert_eq!(
+        count(&ravi, "SELECT count(*) FROM customer WHERE id = ?1", &ravis),
+        0
+    );
+    for laptop in [&manager, &rita, &ravi] {
+        verified(laptop);
+    }
+    let out = db.cli(&["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

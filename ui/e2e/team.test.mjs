@@ -1,0 +1,184 @@
+// The team in the app (issue 15), against a real hub and PostgreSQL: the app as a sales rep, the
+// CLI as the compliance manager. The rep joins from first run, logs an attestation while the hub
+// is stopped (it waits, nothing is lost), the hub comes back and it syncs, the manager approves
+// from the CLI, and the rep's app shows the decision. Needs ENDUSE_TEST_DATABASE_URL (`./dev test`
+// starts the throwaway cluster; `scripts/pg.sh start` by hand).
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { launch } from './harness.mjs';
+import { nav, pickCustomer, queueFilePick, textOf } from './steps.mjs';
+import { signedPdf } from './fixtures.mjs';
+
+const PG = process.env.ENDUSE_TEST_DATABASE_URL;
+const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
+const HUB = join(dirname(CLI), 'enduse-hub');
+const skip = PG ? false : 'ENDUSE_TEST_DATABASE_URL is not set (run scripts/pg.sh start)';
+
+let app;
+let hub;
+let hubUrl;
+let dbUrl;
+let manager;
+
+function withDatabase(url, name) {
+  const [head, query] = url.split('?');
+  return `${head.slice(0, head.lastIndexOf('/'))}/${name}${query ? `?${query}` : ''}`;
+}
+
+function hubCli(...args) {
+  return execFileSync(HUB, args, { encoding: 'utf8', env: { ...process.env, DATABASE_URL: dbUrl } });
+}
+
+/** Starts `enduse-hub serve` on `listen`; resolves to its URL once it listens. */
+function serve(listen) {
+  return new Promise((res, rej) => {
+    const child = spawn(HUB, ['serve', '--database-url', dbUrl, '--listen', listen], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (\S+)/);
+      if (m) res({ child, url: m[1] });
+    });
+    child.on('exit', (code) => rej(new Error(`enduse-hub serve exited (${code})`)));
+  });
+}
+
+before(async () => {
+  if (skip) return;
+  const name = `enduse_e2e_team_${process.pid}`;
+  execFileSync('psql', [PG, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`]);
+  dbUrl = withDatabase(PG, name);
+  hubCli('init');
+  ({ child: hub, url: hubUrl } = await serve('127.0.0.1:0'));
+  const add = (n, email, role) =>
+    JSON.parse(hubCli('user', 'add', '--name', n, '--email', email, '--role', role, '--json')).code;
+  const managerCode = add('Max Manager', 'max@example.com', 'compliance_manager');
+  app = { repCode: add('Rita Rep', 'rita@example.com', 'sales_rep') };
+  const dir = mkdtempSync(join(tmpdir(), 'enduse-e2e-manager-'));
+  const db = join(dir, 'manager.db');
+  manager = (...args) =>
+    execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8', env: { ...process.env, ENDUSE_KEY_STORE: 'file' } });
+  manager('team', 'join', '--hub', hubUrl, '--code', managerCode);
+  for (const [ext, owner] of [
+    ['C-RITA', 'rita@example.com'],
+    ['C-OTHER', 'max@example.com'],
+  ]) {
+    const name = ext === 'C-RITA' ? 'Shenzhen Huaxin Electronics' : 'Hanoi Other Trading';
+    manager('customer', 'add', '--name', name, '--country', 'CN', '--type', 'oem', '--external-id', ext, '--owner', owner);
+  }
+  manager('sync');
+  const repCode = app.repCode;
+  app = await launch('team', { ENDUSE_KEY_STORE: 'file' });
+  app.repCode = repCode;
+});
+
+after(async () => {
+  await app?.close?.();
+  hub?.kill();
+});
+
+test('a rep joins from first run with the hub address and code; only their customer arrives', { skip }, async () => {
+  await (await app.$t('first-run')).waitForDisplayed({ timeout: 10_000 });
+  await (await app.$t('first-run-join')).click();
+  await (await app.browser.$('#team-hub')).setValue(hubUrl);
+  await (await app.browser.$('#team-code')).setValue('WRONG-CODE');
+  await (await app.$t('team-join-submit')).click();
+  const wrong = await textOf(app, 'team-join-error');
+  assert.match(wrong, /code/i);
+  await app.shot('join-wrong-code');
+  await (await app.browser.$('#team-code')).setValue(app.repCode);
+  await (await app.$t('team-join-submit')).click();
+  await (await app.$t('home')).waitForDisplayed({ timeout: 30_000 });
+  assert.equal(await textOf(app, 'current-user'), 'Rita Rep');
+  await app.browser.waitUntil(async () => /Synced/.test(await textOf(app, 'sync-line')), { timeout: 15_000 });
+  await nav(app, 'customers');
+  await (await app.$t('customer-row')).waitForExist({ timeout: 10_000 });
+  assert.match(await textOf(app, 'customer-total'), /^1 customer/);
+  await app.shot('rep-customers');
+});
+
+test('an attestation logged while the hub is down waits, then syncs when it is back', { skip }, async () => {
+  const port = new URL(hubUrl).port;
+  hub.kill();
+  await new Promise((r) => hub.once('exit', r));
+  await nav(app, 'attestation');
+  await pickCustomer(app, 'Shenzhen Huaxin');
+  await (await app.$t('signatory-name')).setValue('Li Wei');
+  await (await app.$t('destinations')).setValue('CN');
+  await (await app.$t('hs-input')).setValue('8542');
+  await app.browser.keys('Enter');
+  await (await app.$t('hs-chip')).waitForDisplayed({ timeout: 5_000 });
+  await queueFilePick(app, [signedPdf(app.dir)]);
+  await (await app.$t('attach-browse')).click();
+  await (await app.$t('attached-doc')).waitForDisplayed({ timeout: 5_000 });
+  await (await app.$t('attestation-submit')).click();
+  await (await app.$t('attestation-saved')).waitForDisplayed({ timeout: 10_000 });
+  await app.browser.waitUntil(async () => /Offline since .* · 2 changes waiting/.test(await textOf(app, 'sync-line')), {
+    timeout: 20_000,
+    timeoutMsg: 'the sidebar never said offline with the changes waiting',
+  });
+  await app.shot('offline-waiting');
+
+  ({ child: hub } = await serve(`127.0.0.1:${port}`));
+  await (await app.$t('sync-now')).click();
+  await app.browser.waitUntil(async () => /^Synced/.test(await textOf(app, 'sync-line')), { timeout: 20_000 });
+  await app.shot('synced');
+  const queue = JSON.parse(manager('sync', '--json') && manager('attestation', 'queue', '--json'));
+  const items = queue.items ?? queue.attestations ?? queue;
+  assert.equal(items.length, 1, 'the rep\'s attestation reached the manager');
+});
+
+test("the manager approves from the CLI and the rep's app shows the decision", { skip }, async () => {
+  const queue = JSON.parse(manager('attestation', 'queue', '--json'));
+  const item = (queue.items ?? queue.attestations ?? queue)[0];
+  const id = item.attestation?.id ?? item.id;
+  manager('attestation', 'review', id, '--approve');
+  manager('sync');
+  await (await app.$t('sync-now')).click();
+  await app.browser.waitUntil(async () => /^Synced/.test(await textOf(app, 'sync-line')), { timeout: 20_000 });
+  await nav(app, 'customers');
+  await (await app.$t('customer-row')).click();
+  const att = await app.$t('attestation-item');
+  await att.waitForExist({ timeout: 10_000 });
+  await app.browser.waitUntil(async () => (await att.getAttribute('data-status')) === 'approved', { timeout: 10_000 });
+  await app.shot('decision-shown');
+  await nav(app, 'home');
+  const decision = await textOf(app, 'team-decision');
+  assert.match(decision, /Attestation approved: Shenzhen Huaxin Electronics/);
+  assert.match(decision, /by Max Manager/);
+  await app.shot('home-inbox');
+  await nav(app, 'settings');
+  await (await app.$t('team-facts')).waitForDisplayed({ timeout: 10_000 });
+  assert.match(await textOf(app, 'team-facts'), /Rita Rep/);
+  await app.shot('settings-team');
+});
+
+test("a customer reassigned to another rep leaves the rep's table at the next sync", { skip }, async () => {
+  manager('customer', 'edit', 'C-RITA', '--owner', 'max@example.com');
+  manager('sync');
+  await (await app.$t('sync-now')).click();
+  await app.browser.waitUntil(async () => /^Synced/.test(await textOf(app, 'sync-line')), { timeout: 20_000 });
+  await nav(app, 'customers');
+  await app.browser.waitUntil(async () => /^0 customers/.test(await textOf(app, 'customer-total')), {
+    timeout: 10_000,
+    timeoutMsg: 'the reassigned customer is still in the rep\'s table',
+  });
+  await app.shot('reassigned-away');
+});
+
+test("leaving the team asks first, erases the team's record and says so on first run", { skip }, async () => {
+  await nav(app, 'settings');
+  await (await app.$t('team-leave')).click();
+  await (await app.$t('team-leave-confirm')).waitForDisplayed({ timeout: 5_000 });
+  await app.shot('leave-confirm');
+  await (await app.$t('team-leave-confirm')).click();
+  await (await app.$t('first-run')).waitForDisplayed({ timeout: 20_000 });
+  assert.match(await textOf(app, 'team-erased'), /You left the team/);
+  await app.shot('left-team');
+});
