@@ -481,11 +481,7 @@ fn new_letter(
         ack_note: None,
         chase_of,
         archived: false,
-        created_at: ch.at,
-        updated_at: ch.at,
-        version: 1,
-        created_by: ch.actor,
-        updated_by: ch.actor,
+        meta: RecordMeta::new(ch.at, ch.actor),
     };
     ch.write(
         if chase_of.is_some() {
@@ -675,11 +671,7 @@ impl Enduse {
                     subject: subject.to_string(),
                     body: body.to_string(),
                     archived: false,
-                    created_at: ch.at,
-                    updated_at: ch.at,
-                    version: 1,
-                    created_by: None,
-                    updated_by: None,
+                    meta: RecordMeta::new(ch.at, None),
                 };
                 ch.write("template.save", None, &t)?;
             }
@@ -715,11 +707,7 @@ impl Enduse {
                 subject: subject.to_string(),
                 body: body.to_string(),
                 archived: false,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-                created_by: Some(actor),
-                updated_by: Some(actor),
+                meta: RecordMeta::new(now, Some(actor)),
             };
             ch.write("template.save", None, &t)?;
             Ok(t)
@@ -853,11 +841,7 @@ impl Enduse {
                 target: input.target.clone(),
                 ack_due_days: input.ack_due_days.unwrap_or(policy_in(ch.tx)?.ack_due_days),
                 archived: false,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-                created_by: Some(actor),
-                updated_by: Some(actor),
+                meta: RecordMeta::new(now, Some(actor)),
             };
             ch.write("campaign.create", None, &campaign)?;
             let report = generate_in(ch, &campaign, today)?;
@@ -916,9 +900,7 @@ impl Enduse {
                         .ack_due
                         .filter(|d| *d >= sent_on)
                         .or_else(|| sent_on.checked_add_days(Days::new(30))),
-                    updated_at: now,
-                    updated_by: Some(actor),
-                    version: old.version + 1,
+                    meta: old.meta.next(now, Some(actor)),
                     ..old.clone()
                 };
                 let c = store_customers::get_customer(conn, letter.customer_id)?
@@ -941,7 +923,12 @@ impl Enduse {
             for ((old, letter), sha) in sent.iter().zip(hashes) {
                 let current = store_letters::get_letter(ch.tx, old.id)?
                     .ok_or_else(|| Error::not_found("letter", old.id))?;
-                super::check_version("letter", old.id, Some(old.version), current.version)?;
+                super::check_version(
+                    "letter",
+                    old.id,
+                    Some(old.meta.version),
+                    current.meta.version,
+                )?;
                 let letter = Letter {
                     pdf_sha256: Some(sha),
                     ..letter.clone()
@@ -1269,9 +1256,7 @@ impl Enduse {
                         .ok_or_else(|| Error::not_found("letter", old.id))?;
                     let letter = Letter {
                         pdf_sha256: Some(sha.clone()),
-                        updated_at: now,
-                        updated_by: Some(actor),
-                        version: current.version + 1,
+                        meta: current.meta.next(now, Some(actor)),
                         ..current.clone()
                     };
                     ch.write("letter.pdf", Some(&current), &letter)?;
@@ -1466,7 +1451,7 @@ fn stored_letter_doc(
     campaign: Option<&str>,
     l: &Letter,
 ) -> LetterDoc {
-    let day = l.sent_on.unwrap_or(l.created_at.date_naive());
+    let day = l.sent_on.unwrap_or(l.meta.created_at.date_naive());
     let values = ctx.values(
         c,
         campaign,
