@@ -706,7 +706,7 @@ fn editing_a_customer_changes_its_profile_in_one_audited_step_and_names_a_bad_fi
         ..chinese_distributor("ERP-20")
     };
     let err = e
-        .edit_customer(w.rep, c.id, bad, Some(c.version), now())
+        .edit_customer(w.rep, c.id, bad, Some(c.meta.version), now())
         .unwrap_err();
     assert_eq!(err.field(), Some("website"));
     let edited = e
@@ -718,13 +718,13 @@ fn editing_a_customer_changes_its_profile_in_one_audited_step_and_names_a_bad_fi
                 owner_id: Some(w.rep),
                 ..chinese_distributor("ERP-20")
             },
-            Some(c.version),
+            Some(c.meta.version),
             now(),
         )
         .unwrap();
     assert_eq!(edited.country, "HK");
     assert_eq!(edited.owner_id, Some(w.rep));
-    assert_eq!(edited.version, c.version + 1);
+    assert_eq!(edited.meta.version, c.meta.version + 1);
     let log = e.audit_log(None, 1000).unwrap();
     assert_eq!(
         log.len(),

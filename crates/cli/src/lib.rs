@@ -31,12 +31,47 @@ pub fn write_line(line: std::fmt::Arguments<'_>) {
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use enduse::model::{
+    AttestationKind, Channel, CustomerRole, CustomerStatus, CustomerType, EndUse, HitStatus,
+    PaperSize, Role,
+};
+use enduse::rules::CustomerState;
 
 pub use commands::run;
 pub use team::{ConflictCmd, SyncArgs, SyncCmd, TeamCmd};
 
 pub use enduse::default_db_path;
+
+/// The value parser of an argument that names a value of a domain enum: help and completions
+/// list the enum's values (`[possible values: …]`), generated from the enum so they cannot fall
+/// out of step. The text is kept as typed: the core parses it with the enum's `FromStr`, which
+/// also takes other spellings ("in-person", "On Hold"), and names the field when it is wrong.
+#[derive(Clone)]
+pub struct Listed(Vec<&'static str>);
+
+/// [`Listed`] for the values `all`, written as `word` writes them.
+pub fn listed<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Listed {
+    Listed(all.iter().map(|v| word(*v)).collect())
+}
+
+impl TypedValueParser for Listed {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(|v| PossibleValue::new(*v))))
+    }
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -151,8 +186,7 @@ pub enum Command {
         /// One address line (repeatable; replaces the address)
         #[arg(long = "address-line")]
         address: Vec<String>,
-        /// a4 | us_letter
-        #[arg(long)]
+        #[arg(long, value_parser = listed(PaperSize::ALL, PaperSize::as_str))]
         paper: Option<String>,
         /// Who signs campaign letters (empty: the customer's account owner)
         #[arg(long)]
@@ -184,8 +218,7 @@ pub enum UserCmd {
         name: String,
         #[arg(long)]
         email: String,
-        /// sales_rep | compliance_manager | admin
-        #[arg(long)]
+        #[arg(long, value_parser = listed(Role::ALL, Role::as_str))]
         role: String,
     },
     List {
@@ -213,8 +246,7 @@ pub struct CustomerFields {
     /// ISO alpha-2 code or English name
     #[arg(long)]
     pub country: Option<String>,
-    /// distributor | oem | contract_manufacturer | broker | end_user | other
-    #[arg(long = "type")]
+    #[arg(long = "type", value_parser = listed(CustomerType::ALL, CustomerType::as_str))]
     pub customer_type: Option<String>,
     #[arg(long)]
     pub city: Option<String>,
@@ -244,9 +276,10 @@ pub enum CustomerCmd {
         #[command(flatten)]
         fields: CustomerFields,
     },
-    /// Set status active | on_hold | blocked (compliance managers; a reason unless active)
+    /// Set the status (compliance managers; a reason unless active)
     Status {
         customer: String,
+        #[arg(value_parser = listed(CustomerStatus::ALL, CustomerStatus::as_str))]
         status: String,
         #[arg(long)]
         reason: Option<String>,
@@ -266,9 +299,9 @@ pub enum CustomerCmd {
         search: Option<String>,
         #[arg(long, value_delimiter = ',')]
         country: Vec<String>,
-        #[arg(long = "type", value_delimiter = ',')]
+        #[arg(long = "type", value_delimiter = ',', value_parser = listed(CustomerType::ALL, CustomerType::as_str))]
         customer_type: Vec<String>,
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', value_parser = listed(&CustomerState::ALL, CustomerState::as_str))]
         state: Vec<String>,
         /// Owner email
         #[arg(long)]
@@ -298,8 +331,7 @@ pub enum LetterCmd {
     Record {
         #[arg(long)]
         customer: String,
-        /// email | post | courier | in_person
-        #[arg(long)]
+        #[arg(long, value_parser = listed(Channel::ALL, Channel::as_str))]
         channel: String,
         #[arg(long)]
         sent_on: String,
@@ -339,8 +371,7 @@ pub enum LetterCmd {
     MarkSent {
         #[arg(long)]
         campaign: String,
-        /// email | post | courier | in_person
-        #[arg(long)]
+        #[arg(long, value_parser = listed(Channel::ALL, Channel::as_str))]
         channel: String,
         #[arg(long)]
         on: String,
@@ -482,8 +513,7 @@ pub enum AttestationCmd {
 pub struct AttestationArgs {
     #[arg(long)]
     customer: String,
-    /// end_use_statement | no_russia_clause | chpl_certification
-    #[arg(long)]
+    #[arg(long, value_parser = listed(AttestationKind::ALL, AttestationKind::as_str))]
     kind: String,
     #[arg(long)]
     signatory: String,
@@ -501,13 +531,11 @@ pub struct AttestationArgs {
     /// Destination countries, comma-separated
     #[arg(long, value_delimiter = ',')]
     destinations: Vec<String>,
-    /// consume | incorporate | stock | resell | other
-    #[arg(long)]
+    #[arg(long, value_parser = listed(EndUse::ALL, EndUse::as_str))]
     end_use: String,
     #[arg(long)]
     end_use_text: Option<String>,
-    /// purchaser | intermediate_consignee | ultimate_consignee | end_user
-    #[arg(long, default_value = "purchaser")]
+    #[arg(long, default_value = "purchaser", value_parser = listed(CustomerRole::ALL, CustomerRole::as_str))]
     role: String,
     /// An end user as "Name:CC" (repeatable)
     #[arg(long = "end-user")]
@@ -634,8 +662,7 @@ pub enum HitCmd {
     List {
         #[arg(long)]
         customer: Option<String>,
-        /// open | confirmed | dismissed | cleared
-        #[arg(long)]
+        #[arg(long, value_parser = listed(HitStatus::ALL, HitStatus::as_str))]
         status: Option<String>,
         #[arg(long)]
         json: bool,
@@ -664,9 +691,9 @@ pub enum HitCmd {
 pub struct TargetArgs {
     #[arg(long, value_delimiter = ',')]
     pub country: Vec<String>,
-    #[arg(long = "type", value_delimiter = ',')]
+    #[arg(long = "type", value_delimiter = ',', value_parser = listed(CustomerType::ALL, CustomerType::as_str))]
     pub customer_type: Vec<String>,
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = listed(&CustomerState::ALL, CustomerState::as_str))]
     pub state: Vec<String>,
     /// Owner emails
     #[arg(long, value_delimiter = ',')]
@@ -731,4 +758,100 @@ pub enum TemplateCmd {
     },
     /// The merge fields a template may use
     Fields,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn listed_values(path: &[&str], arg: &str) -> Vec<String> {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut sub = &cmd;
+        for name in path {
+            sub = sub.find_subcommand(name).expect(name);
+        }
+        let arg = sub
+            .get_arguments()
+            .find(|a| a.get_id() == arg)
+            .unwrap_or_else(|| panic!("no argument {arg}"));
+        arg.get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect()
+    }
+
+    fn words<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Vec<String> {
+        all.iter().map(|v| word(*v).to_string()).collect()
+    }
+
+    #[test]
+    fn value_lists_in_help_are_the_enums_values() {
+        let channels = words(Channel::ALL, Channel::as_str);
+        assert_eq!(channels, ["email", "post", "courier", "in_person"]);
+        assert_eq!(listed_values(&["letter", "record"], "channel"), channels);
+        assert_eq!(listed_values(&["letter", "mark-sent"], "channel"), channels);
+        assert_eq!(
+            listed_values(&["user", "add"], "role"),
+            words(Role::ALL, Role::as_str)
+        );
+        let types = words(CustomerType::ALL, CustomerType::as_str);
+        assert_eq!(listed_values(&["customer", "add"], "customer_type"), types);
+        assert_eq!(listed_values(&["customer", "list"], "customer_type"), types);
+        let states = words(&CustomerState::ALL, CustomerState::as_str);
+        assert_eq!(states.len(), 12);
+        assert_eq!(listed_values(&["customer", "list"], "state"), states);
+        assert_eq!(listed_values(&["campaign", "create"], "state"), states);
+        assert_eq!(
+            listed_values(&["customer", "status"], "status"),
+            words(CustomerStatus::ALL, CustomerStatus::as_str)
+        );
+        assert_eq!(
+            listed_values(&["attestation", "log"], "kind"),
+            words(AttestationKind::ALL, AttestationKind::as_str)
+        );
+        assert_eq!(
+            listed_values(&["attestation", "amend"], "end_use"),
+            words(EndUse::ALL, EndUse::as_str)
+        );
+        assert_eq!(
+            listed_values(&["attestation", "log"], "role"),
+            words(CustomerRole::ALL, CustomerRole::as_str)
+        );
+        assert_eq!(
+            listed_values(&["letter-settings"], "paper"),
+            words(PaperSize::ALL, PaperSize::as_str)
+        );
+        assert_eq!(
+            listed_values(&["hit", "list"], "status"),
+            words(HitStatus::ALL, HitStatus::as_str)
+        );
+    }
+
+    #[test]
+    fn other_spellings_the_core_accepts_still_pass_the_command_line() {
+        let cli = Cli::try_parse_from([
+            "enduse",
+            "letter",
+            "record",
+            "--customer",
+            "C-1",
+            "--channel",
+            "In-Person",
+            "--sent-on",
+            "2026-03-01",
+        ])
+        .unwrap();
+        let Command::Letter(LetterCmd::Record { channel, .. }) = cli.command else {
+            panic!("{cli:?}");
+        };
+        assert_eq!(channel, "In-Person", "kept as typed, for the core to parse");
+        assert_eq!(channel.parse::<Channel>().unwrap(), Channel::InPerson);
+        let cli = Cli::try_parse_from(["enduse", "customer", "status", "C-1", "on-hold"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Customer(CustomerCmd::Status { status, .. }) if status == "on-hold"
+        ));
+    }
 }

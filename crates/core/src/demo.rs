@@ -254,11 +254,7 @@ impl Demo<'_, '_> {
             email: email.into(),
             role,
             archived: false,
-            created_at: self.now,
-            updated_at: self.now,
-            version: 1,
-            created_by: Some(id),
-            updated_by: Some(id),
+            meta: RecordMeta::new(self.now, Some(id)),
         };
         self.ch.write("user.create", None, &user)?;
         self.summary.users += 1;
@@ -369,11 +365,7 @@ impl Demo<'_, '_> {
             status_reason: None,
             contacts: vec![contact.clone()],
             archived: false,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            created_by: Some(owner),
-            updated_by: Some(owner),
+            meta: RecordMeta::new(now, Some(owner)),
         };
         if let Scenario::Blocked = scenario {
             customer.status = CustomerStatus::Blocked;
@@ -557,11 +549,7 @@ impl Demo<'_, '_> {
             ack_note: None,
             chase_of: None,
             archived: false,
-            created_at: self.now,
-            updated_at: self.now,
-            version: 1,
-            created_by: Some(rep),
-            updated_by: Some(rep),
+            meta: RecordMeta::new(self.now, Some(rep)),
         };
         self.ch.write("letter.record", None, &letter)?;
         self.summary.letters += 1;
@@ -622,11 +610,7 @@ impl Demo<'_, '_> {
             logged_by: rep,
             logged_at,
             archived: false,
-            created_at: self.now,
-            updated_at: self.now,
-            version: 1,
-            created_by: Some(rep),
-            updated_by: Some(rep),
+            meta: RecordMeta::new(self.now, Some(rep)),
         };
         self.ch.write("attestation.log", None, &attestation)?;
         self.summary.attestations += 1;
@@ -648,18 +632,13 @@ impl Demo<'_, '_> {
                 reason: reason.clone(),
                 reviewer_id: reviewer,
                 reviewed_at: self.past(signed, 5, 14),
-                created_at: self.now,
-                updated_at: self.now,
-                version: 1,
-                created_by: Some(reviewer),
-                updated_by: Some(reviewer),
+                meta: RecordMeta::new(self.now, Some(reviewer)),
             };
             self.ch.write("review.record", None, &review)?;
             let status = crate::rules::review_outcome(decision, reason.as_deref())?;
             let reviewed = Attestation {
                 status,
-                version: 2,
-                updated_by: Some(reviewer),
+                meta: attestation.meta.next(self.now, Some(reviewer)),
                 ..attestation.clone()
             };
             self.ch.write(
@@ -694,11 +673,7 @@ impl Demo<'_, '_> {
             ),
             red_flags: flags.clone(),
             archived: false,
-            created_at: self.now,
-            updated_at: self.now,
-            version: 1,
-            created_by: Some(rep),
-            updated_by: Some(rep),
+            meta: RecordMeta::new(self.now, Some(rep)),
         };
         self.ch.write("visit.log", None, &visit)?;
         self.summary.visits += 1;
@@ -714,11 +689,7 @@ impl Demo<'_, '_> {
                 resolved_on: None,
                 resolved_by: None,
                 resolution_note: None,
-                created_at: self.now,
-                updated_at: self.now,
-                version: 1,
-                created_by: Some(rep),
-                updated_by: Some(rep),
+                meta: RecordMeta::new(self.now, Some(rep)),
             };
             self.ch.write("red_flag.observe", None, &observation)?;
             self.summary.red_flags += 1;
@@ -732,8 +703,7 @@ impl Demo<'_, '_> {
                     ),
                     resolved_by: Some(manager),
                     resolution_note: Some("Customer explained; documents on file".into()),
-                    version: 2,
-                    updated_by: Some(manager),
+                    meta: observation.meta.next(self.now, Some(manager)),
                     ..observation.clone()
                 };
                 self.ch
@@ -758,11 +728,7 @@ impl Demo<'_, '_> {
                     None
                 },
                 done_by: None,
-                created_at: self.now,
-                updated_at: self.now,
-                version: 1,
-                created_by: Some(rep),
-                updated_by: Some(rep),
+                meta: RecordMeta::new(self.now, Some(rep)),
             };
             self.ch.write("follow_up.create", None, &follow_up)?;
             self.summary.follow_ups += 1;

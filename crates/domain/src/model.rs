@@ -110,6 +110,52 @@ string_enum!(
     HitStatus { Open = "open", Confirmed = "confirmed", Dismissed = "dismissed", Cleared = "cleared" }
 );
 
+/// What every record carries besides its own fields: when and by whom it was created and last
+/// changed, and its `version` (1 when created, bumped on each change; writes compare it to refuse
+/// a lost update). Embedded flattened, so a record's JSON (hashed in the audit chain, sent to the
+/// hub, read by the UI) has these as top-level fields: `createdAt`, `updatedAt`, `version`,
+/// `createdBy`, `updatedBy`. `archived` is not here: only records that can be archived have it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordMeta {
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+    pub created_by: Option<Uuid>,
+    pub updated_by: Option<Uuid>,
+}
+
+impl RecordMeta {
+    /// A new record's: version 1, created and updated at `at` by `by`.
+    pub fn new(at: Timestamp, by: Option<Uuid>) -> Self {
+        RecordMeta {
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            created_by: by,
+            updated_by: by,
+        }
+    }
+
+    /// The next version's: changed at `at` by `by`, creation kept.
+    pub fn next(&self, at: Timestamp, by: Option<Uuid>) -> Self {
+        RecordMeta {
+            updated_at: at,
+            updated_by: by,
+            version: self.version + 1,
+            ..*self
+        }
+    }
+
+    /// A record written over `previous` (or new when there is none).
+    pub fn after(previous: Option<&RecordMeta>, at: Timestamp, by: Option<Uuid>) -> Self {
+        match previous {
+            Some(p) => p.next(at, by),
+            None => RecordMeta::new(at, by),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -119,11 +165,8 @@ pub struct User {
     pub email: String,
     pub role: Role,
     pub archived: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -159,11 +202,8 @@ pub struct Customer {
     pub status_reason: Option<String>,
     pub contacts: Vec<Contact>,
     pub archived: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -191,11 +231,8 @@ pub struct Letter {
     #[serde(default)]
     pub chase_of: Option<Uuid>,
     pub archived: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -213,11 +250,8 @@ pub struct Visit {
     /// Ids from the red-flag reference list, as ticked on the visit report.
     pub red_flags: Vec<String>,
     pub archived: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 /// A red flag observed on a customer. It stays open until a compliance manager resolves it.
@@ -235,11 +269,8 @@ pub struct RedFlagObservation {
     pub resolved_on: Option<NaiveDate>,
     pub resolved_by: Option<Uuid>,
     pub resolution_note: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -254,11 +285,8 @@ pub struct FollowUp {
     pub owner_id: Option<Uuid>,
     pub done_on: Option<NaiveDate>,
     pub done_by: Option<Uuid>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -315,11 +343,8 @@ pub struct Attestation {
     pub logged_by: Uuid,
     pub logged_at: Timestamp,
     pub archived: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -332,11 +357,8 @@ pub struct Review {
     pub reason: Option<String>,
     pub reviewer_id: Uuid,
     pub reviewed_at: Timestamp,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 /// A file attached to a record, stored by content (SHA-256) in the folder beside the database.
@@ -353,11 +375,8 @@ pub struct Document {
     pub owner_entity: String,
     pub owner_id: Uuid,
     pub archived: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 /// Policy values a compliance manager may change.
@@ -493,11 +512,8 @@ pub struct ScreeningHit {
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<Timestamp>,
     pub reason: Option<String>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 /// A stored letter template. Saving a template under an existing name adds a new
@@ -512,11 +528,8 @@ pub struct LetterTemplate {
     pub subject: String,
     pub body: String,
     pub archived: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 /// Which customers a campaign writes to: those matching every filter given (an empty filter
@@ -543,11 +556,8 @@ pub struct Campaign {
     pub target: CampaignTarget,
     pub ack_due_days: u32,
     pub archived: bool,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub version: i64,
-    pub created_by: Option<Uuid>,
-    pub updated_by: Option<Uuid>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
 }
 
 string_enum!(PaperSize { A4 = "a4", UsLetter = "us_letter" });
@@ -577,5 +587,130 @@ impl Default for LetterSettings {
             signatory: None,
             signatory_title: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::canonical::canonical_json;
+
+    const ID: &str = "01890a5d-ac96-774b-bcce-b302099a8057";
+
+    /// Written by the code before `RecordMeta` (the fields flat in each record): a record's JSON
+    /// is hashed in the audit chain, so existing databases verify only if it stays the same.
+    const LETTER_JSON: &str = r#"{"id":"01890a5d-ac96-774b-bcce-b302099a8057","customerId":"01890a5d-ac96-774b-bcce-b302099a8057","campaignId":null,"templateName":"t","templateVersion":2,"subject":"S","body":"B","bodySha256":"ab","pdfSha256":null,"channel":"in_person","sentOn":null,"sentBy":"01890a5d-ac96-774b-bcce-b302099a8057","ackDue":null,"ackReceivedOn":null,"ackBy":null,"ackNote":null,"chaseOf":"01890a5d-ac96-774b-bcce-b302099a8057","archived":false,"createdAt":"2026-12-04T10:11:12.345Z","updatedAt":"2026-12-04T10:11:12.345Z","version":3,"createdBy":"01890a5d-ac96-774b-bcce-b302099a8057","updatedBy":null}"#;
+    const LETTER_CANONICAL: &str = r#"{"ackBy":null,"ackDue":null,"ackNote":null,"ackReceivedOn":null,"archived":false,"body":"B","bodySha256":"ab","campaignId":null,"channel":"in_person","chaseOf":"01890a5d-ac96-774b-bcce-b302099a8057","createdAt":"2026-12-04T10:11:12.345Z","createdBy":"01890a5d-ac96-774b-bcce-b302099a8057","customerId":"01890a5d-ac96-774b-bcce-b302099a8057","id":"01890a5d-ac96-774b-bcce-b302099a8057","pdfSha256":null,"sentBy":"01890a5d-ac96-774b-bcce-b302099a8057","sentOn":null,"subject":"S","templateName":"t","templateVersion":2,"updatedAt":"2026-12-04T10:11:12.345Z","updatedBy":null,"version":3}"#;
+    const REVIEW_JSON: &str = r#"{"id":"01890a5d-ac96-774b-bcce-b302099a8057","attestationId":"01890a5d-ac96-774b-bcce-b302099a8057","decision":"approve","reason":null,"reviewerId":"01890a5d-ac96-774b-bcce-b302099a8057","reviewedAt":"2026-12-04T10:11:12.345Z","createdAt":"2026-12-04T10:11:12.345Z","updatedAt":"2026-12-04T10:11:12.345Z","version":1,"createdBy":null,"updatedBy":"01890a5d-ac96-774b-bcce-b302099a8057"}"#;
+    const REVIEW_CANONICAL: &str = r#"{"attestationId":"01890a5d-ac96-774b-bcce-b302099a8057","createdAt":"2026-12-04T10:11:12.345Z","createdBy":null,"decision":"approve","id":"01890a5d-ac96-774b-bcce-b302099a8057","reason":null,"reviewedAt":"2026-12-04T10:11:12.345Z","reviewerId":"01890a5d-ac96-774b-bcce-b302099a8057","updatedAt":"2026-12-04T10:11:12.345Z","updatedBy":"01890a5d-ac96-774b-bcce-b302099a8057","version":1}"#;
+
+    fn at() -> Timestamp {
+        "2026-12-04T10:11:12.345Z".parse().unwrap()
+    }
+
+    fn letter() -> Letter {
+        let u = Uuid::parse_str(ID).unwrap();
+        Letter {
+            id: u,
+            customer_id: u,
+            campaign_id: None,
+            template_name: "t".into(),
+            template_version: 2,
+            subject: "S".into(),
+            body: "B".into(),
+            body_sha256: "ab".into(),
+            pdf_sha256: None,
+            channel: Some(Channel::InPerson),
+            sent_on: None,
+            sent_by: Some(u),
+            ack_due: None,
+            ack_received_on: None,
+            ack_by: None,
+            ack_note: None,
+            chase_of: Some(u),
+            archived: false,
+            meta: RecordMeta {
+                created_at: at(),
+                updated_at: at(),
+                version: 3,
+                created_by: Some(u),
+                updated_by: None,
+            },
+        }
+    }
+
+    fn review() -> Review {
+        let u = Uuid::parse_str(ID).unwrap();
+        Review {
+            id: u,
+            attestation_id: u,
+            decision: Decision::Approve,
+            reason: None,
+            reviewer_id: u,
+            reviewed_at: at(),
+            meta: RecordMeta {
+                updated_by: Some(u),
+                ..RecordMeta::new(at(), None)
+            },
+        }
+    }
+
+    #[test]
+    fn a_record_serialises_byte_for_byte_as_before_record_meta() {
+        // What the audit chain hashes, and what the store writes as an event's payload.
+        for (value, canonical) in [
+            (serde_json::to_value(letter()).unwrap(), LETTER_CANONICAL),
+            (serde_json::to_value(review()).unwrap(), REVIEW_CANONICAL),
+        ] {
+            assert_eq!(canonical_json(&value), canonical);
+        }
+        assert_eq!(serde_json::to_string(&letter()).unwrap(), LETTER_JSON);
+        assert_eq!(serde_json::to_string(&review()).unwrap(), REVIEW_JSON);
+    }
+
+    #[test]
+    fn a_record_written_before_record_meta_reads_back_the_same() {
+        assert_eq!(
+            serde_json::from_str::<Letter>(LETTER_JSON).unwrap(),
+            letter()
+        );
+        assert_eq!(
+            serde_json::from_str::<Review>(REVIEW_JSON).unwrap(),
+            review()
+        );
+        // A letter stored before `chaseOf` existed still reads, with none.
+        let mut old: serde_json::Value = serde_json::from_str(LETTER_JSON).unwrap();
+        old.as_object_mut().unwrap().remove("chaseOf");
+        let read: Letter = serde_json::from_value(old).unwrap();
+        assert_eq!(read.chase_of, None);
+        assert_eq!(read.meta.version, 3);
+        // A missing meta field is an error naming it, as before.
+        let mut broken: serde_json::Value = serde_json::from_str(REVIEW_JSON).unwrap();
+        broken.as_object_mut().unwrap().remove("version");
+        let err = serde_json::from_value::<Review>(broken).unwrap_err();
+        assert!(err.to_string().contains("version"), "{err}");
+    }
+
+    #[test]
+    fn next_bumps_the_version_and_keeps_the_creation() {
+        let u = Uuid::parse_str(ID).unwrap();
+        let created = RecordMeta::new(at(), None);
+        let later = at() + chrono::Duration::minutes(5);
+        let next = created.next(later, Some(u));
+        assert_eq!(
+            next,
+            RecordMeta {
+                created_at: at(),
+                updated_at: later,
+                version: 2,
+                created_by: None,
+                updated_by: Some(u),
+            }
+        );
+        assert_eq!(RecordMeta::after(Some(&next), later, None).version, 3);
+        assert_eq!(
+            RecordMeta::after(None, later, Some(u)),
+            RecordMeta::new(later, Some(u))
+        );
     }
 }

@@ -757,11 +757,7 @@ mod tests {
             status_reason: None,
             contacts: vec![],
             archived: false,
-            created_at: t,
-            updated_at: t,
-            version: 1,
-            created_by: None,
-            updated_by: None,
+            meta: RecordMeta::new(t, None),
         }
     }
 
@@ -1196,11 +1192,7 @@ mod tests {
             email: format!("{}@example.com", Uuid::now_v7()),
             role,
             archived: false,
-            created_at: t,
-            updated_at: t,
-            version: 1,
-            created_by: None,
-            updated_by: None,
+            meta: RecordMeta::new(t, None),
         }
     }
 
@@ -1229,11 +1221,7 @@ mod tests {
             logged_by: logger.id,
             logged_at: t,
             archived: false,
-            created_at: t,
-            updated_at: t,
-            version: 1,
-            created_by: Some(logger.id),
-            updated_by: Some(logger.id),
+            meta: RecordMeta::new(t, Some(logger.id)),
         }
     }
 

@@ -8,10 +8,11 @@ use crate::Result;
 use crate::model::{Attestation, Review};
 use crate::rules::AttestationTerms;
 
-const COLUMNS: &str = "id, customer_id, kind, signatory_name, signatory_title, signed_on, \
+const COLUMNS: &str = with_meta!(
+    "id, customer_id, kind, signatory_name, signatory_title, signed_on, \
      valid_until, customer_role, end_use, end_use_text, end_users, destinations, scope, clauses, \
-     status, supersedes, logged_by, logged_at, archived, created_at, updated_at, version, \
-     created_by, updated_by";
+     status, supersedes, logged_by, logged_at, archived"
+);
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Attestation> {
     let c = Cols(row);
@@ -35,11 +36,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Attestation> {
         logged_by: c.uuid(16)?,
         logged_at: c.ts(17)?,
         archived: c.bool(18)?,
-        created_at: c.ts(19)?,
-        updated_at: c.ts(20)?,
-        version: c.int(21)?,
-        created_by: c.opt_uuid(22)?,
-        updated_by: c.opt_uuid(23)?,
+        meta: c.meta(19)?,
     })
 }
 
@@ -55,8 +52,13 @@ impl Record for Attestation {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("attestation", COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "attestation",
+            COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
                 self.kind.as_str(),
@@ -76,13 +78,8 @@ impl Record for Attestation {
                 self.logged_by.to_string(),
                 ts_text(&self.logged_at),
                 self.archived,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 
@@ -230,8 +227,8 @@ pub fn attestation_terms_for_customer(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-const REVIEW_COLUMNS: &str = "id, attestation_id, decision, reason, reviewer_id, reviewed_at, \
-     created_at, updated_at, version, created_by, updated_by";
+const REVIEW_COLUMNS: &str =
+    with_meta!("id, attestation_id, decision, reason, reviewer_id, reviewed_at");
 
 fn review_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Review> {
     let c = Cols(row);
@@ -242,11 +239,7 @@ fn review_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Review> {
         reason: c.opt_text(3)?,
         reviewer_id: c.uuid(4)?,
         reviewed_at: c.ts(5)?,
-        created_at: c.ts(6)?,
-        updated_at: c.ts(7)?,
-        version: c.int(8)?,
-        created_by: c.opt_uuid(9)?,
-        updated_by: c.opt_uuid(10)?,
+        meta: c.meta(6)?,
     })
 }
 
@@ -263,21 +256,21 @@ impl Record for Review {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("review", REVIEW_COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "review",
+            REVIEW_COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.attestation_id.to_string(),
                 self.decision.as_str(),
                 self.reason,
                 self.reviewer_id.to_string(),
                 ts_text(&self.reviewed_at),
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 

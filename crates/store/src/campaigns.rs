@@ -3,12 +3,11 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text};
 use crate::Result;
 use crate::model::{Campaign, LetterTemplate};
 
-const TEMPLATE_COLUMNS: &str = "id, name, template_version, subject, body, archived, created_at, \
-     updated_at, version, created_by, updated_by";
+const TEMPLATE_COLUMNS: &str = with_meta!("id, name, template_version, subject, body, archived");
 
 fn template_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LetterTemplate> {
     let c = Cols(row);
@@ -19,11 +18,7 @@ fn template_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LetterTemplate
         subject: c.text(3)?,
         body: c.text(4)?,
         archived: c.bool(5)?,
-        created_at: c.ts(6)?,
-        updated_at: c.ts(7)?,
-        version: c.int(8)?,
-        created_by: c.opt_uuid(9)?,
-        updated_by: c.opt_uuid(10)?,
+        meta: c.meta(6)?,
     })
 }
 
@@ -40,21 +35,21 @@ impl Record for LetterTemplate {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("letter_template", TEMPLATE_COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "letter_template",
+            TEMPLATE_COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.name,
                 self.template_version,
                 self.subject,
                 self.body,
                 self.archived,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 
@@ -87,8 +82,10 @@ pub fn list_templates(conn: &Connection) -> Result<Vec<LetterTemplate>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-const CAMPAIGN_COLUMNS: &str = "id, name, template_id, follow_up_template_id, target, \
-     ack_due_days, archived, created_at, updated_at, version, created_by, updated_by";
+const CAMPAIGN_COLUMNS: &str = with_meta!(
+    "id, name, template_id, follow_up_template_id, target, \
+     ack_due_days, archived"
+);
 
 fn campaign_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Campaign> {
     let c = Cols(row);
@@ -100,11 +97,7 @@ fn campaign_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Campaign> {
         target: c.json(4)?,
         ack_due_days: c.int(5)? as u32,
         archived: c.bool(6)?,
-        created_at: c.ts(7)?,
-        updated_at: c.ts(8)?,
-        version: c.int(9)?,
-        created_by: c.opt_uuid(10)?,
-        updated_by: c.opt_uuid(11)?,
+        meta: c.meta(7)?,
     })
 }
 
@@ -121,8 +114,13 @@ impl Record for Campaign {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("campaign", CAMPAIGN_COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "campaign",
+            CAMPAIGN_COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.name,
                 self.template_id.to_string(),
@@ -130,13 +128,8 @@ impl Record for Campaign {
                 json_text(&self.target)?,
                 self.ack_due_days,
                 self.archived,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 

@@ -4,20 +4,19 @@
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text};
 use crate::Result;
 use crate::model::Customer;
 
 macro_rules! columns {
     () => {
         "id, name, english_name, country, customer_type, city, address, website, owner_id, \
-         external_id, hs_codes, status, status_reason, contacts, archived, created_at, \
-         updated_at, version, created_by, updated_by"
+         external_id, hs_codes, status, status_reason, contacts, archived"
     };
 }
-const COLUMNS: &str = columns!();
-/// What `put` writes: the columns and the derived search text.
-const PUT_COLUMNS: &str = concat!(columns!(), ", search_text");
+const COLUMNS: &str = with_meta!(columns!());
+/// What `put` writes: the columns, the derived search text, then the meta columns.
+const PUT_COLUMNS: &str = with_meta!(columns!(), ", search_text");
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     let c = Cols(row);
@@ -37,11 +36,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
         status_reason: c.opt_text(12)?,
         contacts: c.json(13)?,
         archived: c.bool(14)?,
-        created_at: c.ts(15)?,
-        updated_at: c.ts(16)?,
-        version: c.int(17)?,
-        created_by: c.opt_uuid(18)?,
-        updated_by: c.opt_uuid(19)?,
+        meta: c.meta(15)?,
     })
 }
 
@@ -146,8 +141,13 @@ impl Record for Customer {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("customer", PUT_COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "customer",
+            PUT_COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.name,
                 self.english_name,
@@ -163,14 +163,9 @@ impl Record for Customer {
                 self.status_reason,
                 json_text(&self.contacts)?,
                 self.archived,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
                 search_text(self),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 

@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record};
 use crate::model::Document;
 use crate::{Error, Result};
 
-const COLUMNS: &str = "id, sha256, original_name, media_type, size, owner_entity, owner_id, \
-     archived, created_at, updated_at, version, created_by, updated_by";
+const COLUMNS: &str = with_meta!(
+    "id, sha256, original_name, media_type, size, owner_entity, owner_id, \
+     archived"
+);
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
     let c = Cols(row);
@@ -25,11 +27,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
         owner_entity: c.text(5)?,
         owner_id: c.uuid(6)?,
         archived: c.bool(7)?,
-        created_at: c.ts(8)?,
-        updated_at: c.ts(9)?,
-        version: c.int(10)?,
-        created_by: c.opt_uuid(11)?,
-        updated_by: c.opt_uuid(12)?,
+        meta: c.meta(8)?,
     })
 }
 
@@ -46,8 +44,13 @@ impl Record for Document {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("document", COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "document",
+            COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.sha256,
                 self.original_name,
@@ -56,13 +59,8 @@ impl Record for Document {
                 self.owner_entity,
                 self.owner_id.to_string(),
                 self.archived,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 

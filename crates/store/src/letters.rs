@@ -3,14 +3,16 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, FactRow, Put, Record, fact_row, opt_uuid_text, ts_text};
+use super::{Affects, Cols, FactRow, Put, Record, fact_row, opt_uuid_text};
 use crate::Result;
 use crate::model::Letter;
 use crate::rules::LetterTerms;
 
-const COLUMNS: &str = "id, customer_id, campaign_id, template_name, template_version, subject, \
+const COLUMNS: &str = with_meta!(
+    "id, customer_id, campaign_id, template_name, template_version, subject, \
      body, body_sha256, pdf_sha256, channel, sent_on, sent_by, ack_due, ack_received_on, ack_by, \
-     ack_note, archived, created_at, updated_at, version, created_by, updated_by, chase_of";
+     ack_note, archived, chase_of"
+);
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Letter> {
     let c = Cols(row);
@@ -32,12 +34,8 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Letter> {
         ack_by: c.opt_text(14)?,
         ack_note: c.opt_text(15)?,
         archived: c.bool(16)?,
-        created_at: c.ts(17)?,
-        updated_at: c.ts(18)?,
-        version: c.int(19)?,
-        created_by: c.opt_uuid(20)?,
-        updated_by: c.opt_uuid(21)?,
-        chase_of: c.opt_uuid(22)?,
+        chase_of: c.opt_uuid(17)?,
+        meta: c.meta(18)?,
     })
 }
 
@@ -53,8 +51,13 @@ impl Record for Letter {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("letter", COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "letter",
+            COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
                 opt_uuid_text(&self.campaign_id),
@@ -72,14 +75,9 @@ impl Record for Letter {
                 self.ack_by,
                 self.ack_note,
                 self.archived,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
                 opt_uuid_text(&self.chase_of),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 

@@ -3,6 +3,15 @@
 //! goes through [`Change`], which puts the record and appends its audit event in the caller's
 //! transaction, so a record never changes without the event that says who changed it.
 
+/// A record table's column list followed by the [`RecordMeta`](model::RecordMeta) columns,
+/// which every record table has last: `from_row` reads them with [`Cols::meta`] and `put`
+/// writes them with [`put_row`].
+macro_rules! with_meta {
+    ($($columns:tt)*) => {
+        concat!($($columns)*, ", created_at, updated_at, version, created_by, updated_by")
+    };
+}
+
 pub mod attestations;
 pub mod audit;
 pub mod campaigns;
@@ -367,6 +376,34 @@ pub fn put_sql(table: &'static str, columns: &'static str, how: Put) -> &'static
     sql
 }
 
+/// Writes a record's row: `values` are its own columns' (the first `columns` named by
+/// `with_meta!`), followed by the `meta` columns.
+pub fn put_row(
+    conn: &Connection,
+    table: &'static str,
+    columns: &'static str,
+    how: Put,
+    meta: &model::RecordMeta,
+    values: &[&dyn rusqlite::ToSql],
+) -> Result<()> {
+    let created_at = ts_text(&meta.created_at);
+    let updated_at = ts_text(&meta.updated_at);
+    let created_by = opt_uuid_text(&meta.created_by);
+    let updated_by = opt_uuid_text(&meta.updated_by);
+    let meta_values: [&dyn rusqlite::ToSql; 5] = [
+        &created_at,
+        &updated_at,
+        &meta.version,
+        &created_by,
+        &updated_by,
+    ];
+    conn.prepare_cached(put_sql(table, columns, how))?
+        .execute(rusqlite::params_from_iter(
+            values.iter().chain(meta_values.iter()),
+        ))?;
+    Ok(())
+}
+
 /// Ids as a JSON array, the parameter of `id IN (SELECT value FROM json_each(?n))`: one SQL text
 /// for any number of ids.
 pub fn ids_json(ids: &[Uuid]) -> Result<String> {
@@ -419,6 +456,16 @@ impl Cols<'_, '_> {
     }
     pub fn bool(&self, i: usize) -> rusqlite::Result<bool> {
         self.0.get(i)
+    }
+    /// The [`RecordMeta`](model::RecordMeta) columns, from `i` on (see `with_meta!`).
+    pub fn meta(&self, i: usize) -> rusqlite::Result<model::RecordMeta> {
+        Ok(model::RecordMeta {
+            created_at: self.ts(i)?,
+            updated_at: self.ts(i + 1)?,
+            version: self.int(i + 2)?,
+            created_by: self.opt_uuid(i + 3)?,
+            updated_by: self.opt_uuid(i + 4)?,
+        })
     }
     /// Dates are read by hand: chrono's format-string parser was a tenth of a coverage report.
     pub fn date(&self, i: usize) -> rusqlite::Result<chrono::NaiveDate> {
@@ -700,7 +747,7 @@ mod tests {
 
     #[test]
     fn a_write_without_an_old_value_inserts_and_one_with_it_updates_in_place() {
-        use crate::model::{Role, User};
+        use crate::model::{RecordMeta, Role, User};
         let dir = tempfile::tempdir().unwrap();
         let mut conn = open(&dir.path().join("a.db")).unwrap();
         let now = Utc::now();
@@ -710,15 +757,14 @@ mod tests {
             email: "ann@example.com".into(),
             role: Role::Admin,
             archived: false,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            created_by: None,
-            updated_by: None,
+            meta: RecordMeta::new(now, None),
         };
         let renamed = User {
             name: "Ann Lee".into(),
-            version: 2,
+            meta: RecordMeta {
+                version: 2,
+                ..user.meta
+            },
             ..user.clone()
         };
         let tx = begin_write(&mut conn).unwrap();
@@ -734,7 +780,7 @@ mod tests {
         let found = users::find_user_by_email(&conn, "ann@example.com")
             .unwrap()
             .unwrap();
-        assert_eq!((found.name.as_str(), found.version), ("Ann Lee", 2));
+        assert_eq!((found.name.as_str(), found.meta.version), ("Ann Lee", 2));
         let events: i64 = conn
             .query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))
             .unwrap();

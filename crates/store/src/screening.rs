@@ -186,9 +186,11 @@ pub fn get_entry(
         .optional()?)
 }
 
-const HIT_COLUMNS: &str = "id, customer_id, list_version_id, list, entry_key, entry_name, score, \
+const HIT_COLUMNS: &str = with_meta!(
+    "id, customer_id, list_version_id, list, entry_key, entry_name, score, \
      name_score, customer_name, list_name, alias, matched_tokens, explanation, suppression_key, \
-     status, decided_by, decided_at, reason, created_at, updated_at, version, created_by, updated_by";
+     status, decided_by, decided_at, reason"
+);
 
 fn hit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ScreeningHit> {
     let c = Cols(row);
@@ -215,11 +217,7 @@ fn hit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ScreeningHit> {
             None => None,
         },
         reason: c.opt_text(17)?,
-        created_at: c.ts(18)?,
-        updated_at: c.ts(19)?,
-        version: c.int(20)?,
-        created_by: c.opt_uuid(21)?,
-        updated_by: c.opt_uuid(22)?,
+        meta: c.meta(18)?,
     })
 }
 
@@ -235,8 +233,13 @@ impl Record for ScreeningHit {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("screening_hit", HIT_COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "screening_hit",
+            HIT_COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
                 self.list_version_id.to_string(),
@@ -255,13 +258,8 @@ impl Record for ScreeningHit {
                 opt_uuid_text(&self.decided_by),
                 self.decided_at.as_ref().map(ts_text),
                 self.reason,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 

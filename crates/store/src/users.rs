@@ -3,12 +3,11 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, opt_uuid_text, ts_text};
+use super::{Affects, Cols, Put, Record};
 use crate::Result;
 use crate::model::User;
 
-const COLUMNS: &str =
-    "id, name, email, role, archived, created_at, updated_at, version, created_by, updated_by";
+const COLUMNS: &str = with_meta!("id, name, email, role, archived");
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     let c = Cols(row);
@@ -18,11 +17,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         email: c.text(2)?,
         role: c.parsed(3)?,
         archived: c.bool(4)?,
-        created_at: c.ts(5)?,
-        updated_at: c.ts(6)?,
-        version: c.int(7)?,
-        created_by: c.opt_uuid(8)?,
-        updated_by: c.opt_uuid(9)?,
+        meta: c.meta(5)?,
     })
 }
 
@@ -39,20 +34,20 @@ impl Record for User {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("user", COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "user",
+            COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.name,
                 self.email,
                 self.role.as_str(),
                 self.archived,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 

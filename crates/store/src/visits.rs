@@ -5,14 +5,15 @@ use uuid::Uuid;
 
 use super::{
     Affects, Cols, FactRow, Put, Record, fact_row, json_text, opt_uuid_text, optional_match,
-    ts_text,
 };
 use crate::Result;
 use crate::model::{FollowUp, RedFlagObservation, Visit};
 use crate::rules::FlagTerms;
 
-const VISIT_COLUMNS: &str = "id, customer_id, rep_id, visited_on, location, attendees, purpose, \
-     notes, red_flags, archived, created_at, updated_at, version, created_by, updated_by";
+const VISIT_COLUMNS: &str = with_meta!(
+    "id, customer_id, rep_id, visited_on, location, attendees, purpose, \
+     notes, red_flags, archived"
+);
 
 fn visit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
     let c = Cols(row);
@@ -27,11 +28,7 @@ fn visit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
         notes: c.opt_text(7)?,
         red_flags: c.json(8)?,
         archived: c.bool(9)?,
-        created_at: c.ts(10)?,
-        updated_at: c.ts(11)?,
-        version: c.int(12)?,
-        created_by: c.opt_uuid(13)?,
-        updated_by: c.opt_uuid(14)?,
+        meta: c.meta(10)?,
     })
 }
 
@@ -48,8 +45,13 @@ impl Record for Visit {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("visit", VISIT_COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "visit",
+            VISIT_COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
                 self.rep_id.to_string(),
@@ -60,13 +62,8 @@ impl Record for Visit {
                 self.notes,
                 json_text(&self.red_flags)?,
                 self.archived,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 
@@ -91,9 +88,10 @@ pub fn list_visits(conn: &Connection, customer_id: Option<Uuid>, limit: u32) -> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-const FLAG_COLUMNS: &str = "id, customer_id, visit_id, flag_id, observed_on, observed_by, note, \
-     resolved_on, resolved_by, resolution_note, created_at, updated_at, version, created_by, \
-     updated_by";
+const FLAG_COLUMNS: &str = with_meta!(
+    "id, customer_id, visit_id, flag_id, observed_on, observed_by, note, resolved_on, \
+     resolved_by, resolution_note"
+);
 
 fn flag_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RedFlagObservation> {
     let c = Cols(row);
@@ -108,11 +106,7 @@ fn flag_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RedFlagObservation
         resolved_on: c.opt_date(7)?,
         resolved_by: c.opt_uuid(8)?,
         resolution_note: c.opt_text(9)?,
-        created_at: c.ts(10)?,
-        updated_at: c.ts(11)?,
-        version: c.int(12)?,
-        created_by: c.opt_uuid(13)?,
-        updated_by: c.opt_uuid(14)?,
+        meta: c.meta(10)?,
     })
 }
 
@@ -128,8 +122,13 @@ impl Record for RedFlagObservation {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("red_flag_observation", FLAG_COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "red_flag_observation",
+            FLAG_COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
                 opt_uuid_text(&self.visit_id),
@@ -140,13 +139,8 @@ impl Record for RedFlagObservation {
                 self.resolved_on,
                 opt_uuid_text(&self.resolved_by),
                 self.resolution_note,
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 
@@ -248,8 +242,10 @@ pub fn flag_terms_for_customer(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-const FOLLOW_UP_COLUMNS: &str = "id, customer_id, visit_id, action, due_on, owner_id, done_on, \
-     done_by, created_at, updated_at, version, created_by, updated_by";
+const FOLLOW_UP_COLUMNS: &str = with_meta!(
+    "id, customer_id, visit_id, action, due_on, owner_id, done_on, \
+     done_by"
+);
 
 fn follow_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
     let c = Cols(row);
@@ -262,11 +258,7 @@ fn follow_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
         owner_id: c.opt_uuid(5)?,
         done_on: c.opt_date(6)?,
         done_by: c.opt_uuid(7)?,
-        created_at: c.ts(8)?,
-        updated_at: c.ts(9)?,
-        version: c.int(10)?,
-        created_by: c.opt_uuid(11)?,
-        updated_by: c.opt_uuid(12)?,
+        meta: c.meta(8)?,
     })
 }
 
@@ -283,8 +275,13 @@ impl Record for FollowUp {
     }
 
     fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        conn.prepare_cached(super::put_sql("follow_up", FOLLOW_UP_COLUMNS, how))?
-            .execute(params![
+        super::put_row(
+            conn,
+            "follow_up",
+            FOLLOW_UP_COLUMNS,
+            how,
+            &self.meta,
+            params![
                 self.id.to_string(),
                 self.customer_id.to_string(),
                 opt_uuid_text(&self.visit_id),
@@ -293,13 +290,8 @@ impl Record for FollowUp {
                 opt_uuid_text(&self.owner_id),
                 self.done_on,
                 opt_uuid_text(&self.done_by),
-                ts_text(&self.created_at),
-                ts_text(&self.updated_at),
-                self.version,
-                opt_uuid_text(&self.created_by),
-                opt_uuid_text(&self.updated_by),
-            ])?;
-        Ok(())
+            ],
+        )
     }
 }
 

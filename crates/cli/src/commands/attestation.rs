@@ -19,7 +19,7 @@ pub(super) fn attestation(ctx: &Ctx, cmd: AttestationCmd, now: Timestamp) -> Res
             let id = uuid("attestation", &attestation)?;
             let input = attestation_input(e, args)?;
             let r = e.amend_attestation(ctx.actor()?, id, input, expected_version, now)?;
-            println!("{} v{}", r.attestation.id, r.attestation.version);
+            println!("{} v{}", r.attestation.id, r.attestation.meta.version);
             Ok(0)
         }
         AttestationCmd::Review {

@@ -99,7 +99,7 @@ pub(super) fn campaign(ctx: &Ctx, cmd: CampaignCmd, now: Timestamp) -> Result<i3
                     "{}  {}  created {}",
                     c.id,
                     c.name,
-                    c.created_at.date_naive()
+                    c.meta.created_at.date_naive()
                 );
             }
             Ok(0)

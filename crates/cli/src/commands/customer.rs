@@ -75,8 +75,8 @@ pub(super) fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i3
                 contacts: old.contacts.clone(),
             };
             let input = merge_fields(ctx, base, fields)?;
-            let c = e.edit_customer(ctx.actor()?, old.id, input, Some(old.version), now)?;
-            println!("{} v{}", c.id, c.version);
+            let c = e.edit_customer(ctx.actor()?, old.id, input, Some(old.meta.version), now)?;
+            println!("{} v{}", c.id, c.meta.version);
             Ok(0)
         }
         CustomerCmd::Status {

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 pub use device::TeamDevice;
 
-use crate::model::{Timestamp, User};
+use crate::model::{RecordMeta, Timestamp, User};
 use crate::store::team::{self as store_team, ConflictRow, Membership};
 use crate::store::{self, documents, users};
 use crate::workflows::Enduse;
@@ -161,11 +161,7 @@ fn local_user(info: &UserInfo, existing: Option<User>, now: Timestamp) -> User {
         email: String::new(),
         role: info.role,
         archived: false,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        created_by: None,
-        updated_by: None,
+        meta: RecordMeta::new(now, None),
     });
     if (
         user.name.as_str(),
@@ -182,7 +178,7 @@ fn local_user(info: &UserInfo, existing: Option<User>, now: Timestamp) -> User {
         user.email = info.email.clone();
         user.role = info.role;
         user.archived = info.disabled;
-        user.updated_at = now;
+        user.meta.updated_at = now;
     }
     user
 }

@@ -271,11 +271,7 @@ impl Enduse {
                 logged_by: actor,
                 logged_at: now,
                 archived: false,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-                created_by: Some(actor),
-                updated_by: Some(actor),
+                meta: RecordMeta::new(now, Some(actor)),
             };
             ch.write("attestation.log", None, &attestation)?;
             let docs = incoming
@@ -311,7 +307,7 @@ impl Enduse {
             let old = store_attestations::get_attestation(ch.tx, id)?
                 .ok_or_else(|| Error::not_found("attestation", id))?;
             rules::ensure_editable(&old)?;
-            super::check_version("attestation", id, expected_version, old.version)?;
+            super::check_version("attestation", id, expected_version, old.meta.version)?;
             if input.customer_id != old.customer_id {
                 return Err(Error::invalid(
                     "customer_id",
@@ -336,9 +332,7 @@ impl Enduse {
                 clauses: input.clauses,
                 status: AttestationStatus::Submitted,
                 supersedes: input.supersedes,
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
+                meta: old.meta.next(now, Some(actor)),
                 ..old.clone()
             };
             ch.write("attestation.amend", Some(&old), &attestation)?;
@@ -378,18 +372,12 @@ impl Enduse {
                 reason,
                 reviewer_id: actor,
                 reviewed_at: now,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-                created_by: Some(actor),
-                updated_by: Some(actor),
+                meta: RecordMeta::new(now, Some(actor)),
             };
             ch.write("review.record", None, &review)?;
             let attestation = Attestation {
                 status,
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
+                meta: old.meta.next(now, Some(actor)),
                 ..old.clone()
             };
             ch.write(&format!("attestation.{decision}"), Some(&old), &attestation)?;
@@ -527,11 +515,7 @@ pub(super) fn insert_document(
         owner_entity: owner_entity.to_string(),
         owner_id,
         archived: false,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        created_by: Some(actor),
-        updated_by: Some(actor),
+        meta: RecordMeta::new(now, Some(actor)),
     };
     ch.write("document.attach", None, &doc)?;
     Ok(doc)

@@ -152,11 +152,7 @@ fn build(
         status_reason: base.and_then(|b| b.status_reason.clone()),
         contacts: fields.contacts,
         archived: base.is_some_and(|b| b.archived),
-        created_at: base.map_or(now, |b| b.created_at),
-        updated_at: now,
-        version: base.map_or(1, |b| b.version + 1),
-        created_by: base.map_or(Some(actor), |b| b.created_by),
-        updated_by: Some(actor),
+        meta: RecordMeta::after(base.map(|b| &b.meta), now, Some(actor)),
     }
 }
 
@@ -307,7 +303,7 @@ impl Enduse {
         self.write(Some(actor), now, |ch| {
             actor_user(ch, "edit customer")?;
             let old = load_customer(ch, id)?;
-            check_version("customer", id, expected_version, old.version)?;
+            check_version("customer", id, expected_version, old.meta.version)?;
             check_references(ch, &fields, Some(id))?;
             let customer = build(fields, Some(&old), id, actor, now);
             ch.write("customer.update", Some(&old), &customer)?;
@@ -343,9 +339,7 @@ impl Enduse {
             let customer = Customer {
                 status,
                 status_reason: reason,
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
+                meta: old.meta.next(now, Some(actor)),
                 ..old.clone()
             };
             ch.write("customer.status", Some(&old), &customer)?;
@@ -366,9 +360,7 @@ impl Enduse {
             let old = load_customer(ch, id)?;
             let customer = Customer {
                 archived,
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
+                meta: old.meta.next(now, Some(actor)),
                 ..old.clone()
             };
             ch.write(
@@ -825,7 +817,7 @@ fn row_of(
         archived: c.archived,
         state,
         reasons,
-        version: c.version,
+        version: c.meta.version,
     }
 }
 

@@ -91,11 +91,7 @@ impl Enduse {
                 ack_note: None,
                 chase_of: None,
                 archived: false,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-                created_by: Some(actor),
-                updated_by: Some(actor),
+                meta: RecordMeta::new(now, Some(actor)),
             };
             ch.write("letter.record", None, &letter)?;
             Ok(letter)
@@ -172,9 +168,7 @@ pub(super) fn acknowledge_in(
         ack_received_on: Some(input.received_on),
         ack_by: Some(checked.by),
         ack_note: checked.note,
-        updated_at: ch.at,
-        updated_by: Some(actor.id),
-        version: old.version + 1,
+        meta: old.meta.next(ch.at, Some(actor.id)),
         ..old.clone()
     };
     ch.write("letter.acknowledge", Some(&old), &letter)?;

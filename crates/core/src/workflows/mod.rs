@@ -293,11 +293,7 @@ impl Enduse {
                 email,
                 role: input.role,
                 archived: false,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-                created_by: Some(actor.unwrap_or(id)),
-                updated_by: Some(actor.unwrap_or(id)),
+                meta: RecordMeta::new(now, Some(actor.unwrap_or(id))),
             };
             ch.write("user.create", None, &user)?;
             Ok(user)

@@ -308,11 +308,7 @@ fn record_matches(
                         decided_by: None,
                         decided_at: None,
                         reason: None,
-                        created_at: ch.at,
-                        updated_at: ch.at,
-                        version: 1,
-                        created_by: ch.actor,
-                        updated_by: ch.actor,
+                        meta: RecordMeta::new(ch.at, ch.actor),
                     };
                     ch.write("hit.open", None, &hit)?;
                     report.new_hits += 1;
@@ -326,9 +322,7 @@ fn record_matches(
         }) {
             let marked = ScreeningHit {
                 reason: Some(NAMES_CHANGED.into()),
-                updated_at: ch.at,
-                updated_by: ch.actor,
-                version: old.version + 1,
+                meta: old.meta.next(ch.at, ch.actor),
                 ..old.clone()
             };
             ch.write("hit.names_changed", Some(old), &marked)?;
@@ -671,9 +665,7 @@ impl Enduse {
                 decided_by: Some(actor),
                 decided_at: Some(now),
                 reason: note,
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
+                meta: old.meta.next(now, Some(actor)),
                 ..old.clone()
             };
             ch.write("hit.confirm", Some(&old), &hit)?;
@@ -684,9 +676,7 @@ impl Enduse {
                     "Restricted party: {} on {} (entry {})",
                     hit.entry_name, hit.list, hit.entry_key
                 )),
-                updated_at: now,
-                updated_by: Some(actor),
-                version: before.version + 1,
+                meta: before.meta.next(now, Some(actor)),
                 ..before.clone()
             };
             ch.write("customer.status", Some(&before), &customer)?;
@@ -713,9 +703,7 @@ impl Enduse {
                 decided_by: Some(actor),
                 decided_at: Some(now),
                 reason: Some(reason),
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
+                meta: old.meta.next(now, Some(actor)),
                 ..old.clone()
             };
             ch.write("hit.dismiss", Some(&old), &hit)?;

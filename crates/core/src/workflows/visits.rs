@@ -79,11 +79,7 @@ fn observation(
         resolved_on: None,
         resolved_by: None,
         resolution_note: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        created_by: Some(actor),
-        updated_by: Some(actor),
+        meta: RecordMeta::new(now, Some(actor)),
     }
 }
 
@@ -120,11 +116,7 @@ impl Enduse {
                 notes,
                 red_flags: flags.clone(),
                 archived: false,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-                created_by: Some(actor),
-                updated_by: Some(actor),
+                meta: RecordMeta::new(now, Some(actor)),
             };
             ch.write("visit.log", None, &visit)?;
             let mut observations = Vec::new();
@@ -167,11 +159,7 @@ impl Enduse {
                     owner_id: Some(owner),
                     done_on: None,
                     done_by: None,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                    created_by: Some(actor),
-                    updated_by: Some(actor),
+                    meta: RecordMeta::new(now, Some(actor)),
                 };
                 ch.write("follow_up.create", None, &follow_up)?;
                 follow_ups.push(follow_up);
@@ -238,9 +226,7 @@ impl Enduse {
                 resolved_on: Some(on),
                 resolved_by: Some(actor),
                 resolution_note: Some(note),
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
+                meta: old.meta.next(now, Some(actor)),
                 ..old.clone()
             };
             ch.write("red_flag.resolve", Some(&old), &resolved)?;
@@ -266,9 +252,7 @@ impl Enduse {
             let done = FollowUp {
                 done_on: Some(on),
                 done_by: Some(actor),
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
+                meta: old.meta.next(now, Some(actor)),
                 ..old.clone()
             };
             ch.write("follow_up.complete", Some(&old), &done)?;

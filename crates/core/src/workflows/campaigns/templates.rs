@@ -1,0 +1,312 @@
+//! Letter templates (merge fields checked when saved), the letterhead settings, and merging a
+//! customer's values into a template.
+
+use super::*;
+
+/// A refused template as an input error on the field at fault (`name`, `subject` or `body`), so the
+/// editor shows it beside that field.
+pub(super) fn template_error(e: TemplateError) -> Error {
+    use crate::letters::template::Part;
+    let field = match &e {
+        TemplateError::Empty { what } => *what,
+        TemplateError::UnknownField { part, .. }
+        | TemplateError::EmptyField { part, .. }
+        | TemplateError::UnclosedBraces { part, .. }
+        | TemplateError::UnopenedBraces { part, .. } => match part {
+            Part::Subject => "subject",
+            Part::Body => "body",
+        },
+    };
+    Error::invalid(field, e.to_string())
+}
+
+pub(super) fn paper_of(settings: &LetterSettings) -> Paper {
+    match settings.paper {
+        PaperSize::A4 => Paper::A4,
+        PaperSize::UsLetter => Paper::UsLetter,
+    }
+}
+
+pub(super) fn renderer_for(settings: &LetterSettings) -> Result<LetterRenderer> {
+    LetterRenderer::new(
+        paper_of(settings),
+        Letterhead {
+            company_name: settings.company_name.clone(),
+            address_lines: settings.company_address.clone(),
+        },
+    )
+    .map_err(|e| Error::invalid("letters", e.to_string()))
+}
+
+/// The printed letter: the layout's blocks, signed by the letterhead's signatory when one is set
+/// (else by the customer's account owner, as `LetterDoc::from_merged` does).
+pub(super) fn letter_doc(
+    values: &MergeValues,
+    merged: MergedLetter,
+    settings: &LetterSettings,
+) -> LetterDoc {
+    let mut doc = LetterDoc::from_merged(values, merged);
+    let clean = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    if let Some(name) = clean(&settings.signatory) {
+        let mut signature = vec![name];
+        signature.extend(clean(&settings.signatory_title));
+        signature.push(settings.company_name.trim().to_string());
+        doc.signature = signature;
+    }
+    doc
+}
+
+pub(super) fn parsed(t: &LetterTemplate) -> Result<Template> {
+    Template::parse(&t.name, &t.subject, &t.body).map_err(template_error)
+}
+
+/// A stored body back into blocks: blank lines separate blocks, "- " starts a bullet.
+pub(super) fn blocks_from_text(body: &str) -> Vec<BodyBlock> {
+    body.split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(|block| {
+            let lines: Vec<&str> = block.lines().collect();
+            if lines.iter().all(|l| l.starts_with("- ")) {
+                BodyBlock::Bullets {
+                    items: lines.iter().map(|l| l[2..].to_string()).collect(),
+                }
+            } else {
+                BodyBlock::Paragraph {
+                    text: lines.join(" "),
+                }
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn letter_settings_in(conn: &rusqlite::Connection) -> Result<LetterSettings> {
+    Ok(match store::reference::get_setting(conn, "letters")? {
+        Some(s) => serde_json::from_value(s.value)?,
+        None => LetterSettings::default(),
+    })
+}
+
+pub(super) struct MergeContext {
+    pub(super) owners: HashMap<Uuid, User>,
+    pub(super) settings: LetterSettings,
+}
+
+impl MergeContext {
+    pub(super) fn load(conn: &rusqlite::Connection) -> Result<Self> {
+        Ok(MergeContext {
+            owners: users::list_users(conn)?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect(),
+            settings: letter_settings_in(conn)?,
+        })
+    }
+
+    pub(super) fn values(
+        &self,
+        c: &Customer,
+        campaign: Option<&str>,
+        reference: Option<String>,
+        today: NaiveDate,
+        ack_due: NaiveDate,
+    ) -> MergeValues {
+        let contact = c.contacts.first();
+        let owner = c.owner_id.and_then(|o| self.owners.get(&o));
+        MergeValues {
+            customer_name: c.name.clone(),
+            customer_english_name: c.english_name.clone(),
+            customer_address: c.address.clone(),
+            customer_city: c.city.clone(),
+            customer_country: Some(country::country_name(&c.country).to_string()),
+            customer_external_id: c.external_id.clone(),
+            contact_name: contact.map(|x| x.name.clone()),
+            contact_title: contact.and_then(|x| x.title.clone()),
+            owner_name: owner.map(|o| o.name.clone()),
+            owner_title: None,
+            owner_email: owner.map(|o| o.email.clone()),
+            owner_phone: None,
+            company_name: self.settings.company_name.clone(),
+            company_address: Some(self.settings.company_address.join("\n")),
+            campaign_name: campaign.map(str::to_string),
+            letter_reference: reference,
+            today,
+            ack_due,
+        }
+    }
+}
+
+/// The merge fields a template may use, for the template editor.
+pub fn merge_fields() -> Vec<MergeField> {
+    crate::letters::Field::ALL
+        .into_iter()
+        .map(|f| MergeField {
+            key: f.key().to_string(),
+            description: f.description().to_string(),
+        })
+        .collect()
+}
+
+impl Enduse {
+    /// Stores the shipped templates in a database that has none (version 1 of each).
+    pub(crate) fn seed_templates_if_missing(&self) -> Result<()> {
+        let have = self.read(|c| Ok(!store_campaigns::list_templates(c)?.is_empty()))?;
+        if have {
+            return Ok(());
+        }
+        self.write(None, chrono::Utc::now(), |ch| {
+            for d in DefaultTemplate::ALL {
+                let (subject, body) = d.subject_and_body();
+                let t = LetterTemplate {
+                    id: Uuid::now_v7(),
+                    name: d.name().to_string(),
+                    template_version: 1,
+                    subject: subject.to_string(),
+                    body: body.to_string(),
+                    archived: false,
+                    meta: RecordMeta::new(ch.at, None),
+                };
+                ch.write("template.save", None, &t)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Saves a template: a new name starts at version 1, an existing name gets the next version.
+    /// An unknown or misspelt merge field is refused here, naming it.
+    pub fn save_template(
+        &self,
+        actor: Uuid,
+        name: &str,
+        subject: &str,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<LetterTemplate> {
+        let name = required("name", name)?;
+        Template::parse(&name, subject, body).map_err(template_error)?;
+        self.write(Some(actor), now, |ch| {
+            refuse_rep(&actor_user(ch, "save template")?, "save template")?;
+            let previous = store_campaigns::latest_template(ch.tx, &name)?;
+            if let Some(p) = &previous
+                && p.subject == subject
+                && p.body == body
+            {
+                return Ok(p.clone());
+            }
+            let t = LetterTemplate {
+                id: Uuid::now_v7(),
+                name: name.clone(),
+                template_version: previous.map_or(1, |p| p.template_version + 1),
+                subject: subject.to_string(),
+                body: body.to_string(),
+                archived: false,
+                meta: RecordMeta::new(now, Some(actor)),
+            };
+            ch.write("template.save", None, &t)?;
+            Ok(t)
+        })
+    }
+
+    pub fn list_templates(&self) -> Result<Vec<LetterTemplate>> {
+        self.read(store_campaigns::list_templates)
+    }
+
+    pub fn letter_settings(&self) -> Result<LetterSettings> {
+        self.read(letter_settings_in)
+    }
+
+    pub fn set_letter_settings(
+        &self,
+        actor: Uuid,
+        settings: LetterSettings,
+        now: Timestamp,
+    ) -> Result<LetterSettings> {
+        let settings = LetterSettings {
+            company_name: required("company_name", &settings.company_name)?,
+            company_address: settings
+                .company_address
+                .iter()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect(),
+            signatory: optional("signatory", settings.signatory.as_deref())?,
+            signatory_title: optional("signatory_title", settings.signatory_title.as_deref())?,
+            paper: settings.paper,
+        };
+        self.write(Some(actor), now, |ch| {
+            refuse_rep(
+                &actor_user(ch, "change letter settings")?,
+                "change letter settings",
+            )?;
+            let old = store::reference::get_setting(ch.tx, "letters")?;
+            let setting = store::reference::Setting {
+                key: "letters".into(),
+                value: serde_json::to_value(&settings)?,
+                updated_at: now,
+                version: old.as_ref().map_or(1, |s| s.version + 1),
+                updated_by: Some(actor),
+            };
+            let value = serde_json::to_value(&setting)?;
+            store::reference::put_setting_value(ch.tx, &value)?;
+            let old = old.map(serde_json::to_value).transpose()?;
+            ch.append("letters.settings", "setting", "letters", old, value)?;
+            Ok(settings)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_body_reads_back_as_paragraphs_and_bullet_lists() {
+        let body = "Dear Sir,\nplease confirm.\n\n- no re-export\n- flow down\n\n\n\n- one\nnot a bullet\n\n  ";
+        assert_eq!(
+            blocks_from_text(body),
+            vec![
+                BodyBlock::Paragraph {
+                    text: "Dear Sir, please confirm.".into()
+                },
+                BodyBlock::Bullets {
+                    items: vec!["no re-export".into(), "flow down".into()]
+                },
+                BodyBlock::Paragraph {
+                    text: "- one not a bullet".into()
+                },
+            ]
+        );
+        assert!(blocks_from_text("\n\n  \n\n").is_empty());
+    }
+
+    #[test]
+    fn a_refused_template_names_the_part_at_fault() {
+        let field = |subject: &str, body: &str| {
+            let e = Template::parse("t", subject, body).unwrap_err();
+            template_error(e).field().map(str::to_string)
+        };
+        assert_eq!(
+            field("Hello {{customer_nmae}}", "Body").as_deref(),
+            Some("subject")
+        );
+        assert_eq!(field("Hello", "Dear {{ }}").as_deref(), Some("body"));
+        assert_eq!(
+            field("Hello", "Dear {{customer_name").as_deref(),
+            Some("body")
+        );
+        assert_eq!(field("  ", "Body").as_deref(), Some("subject"));
+    }
+
+    #[test]
+    fn the_letterhead_paper_size_picks_the_page() {
+        let mut settings = LetterSettings::default();
+        assert!(matches!(paper_of(&settings), Paper::A4));
+        settings.paper = PaperSize::UsLetter;
+        assert!(matches!(paper_of(&settings), Paper::UsLetter));
+    }
+}
