@@ -187,7 +187,7 @@ pub fn conflict(
         }
         ConflictCmd::Reapply { id } => {
             let c = e.reapply_conflict(actor()?, id, chrono::Utc::now())?;
-            println!("{} v{}", c.id, c.version);
+            println!("{} v{}", c.id, c.meta.version);
             Ok(0)
         }
     }

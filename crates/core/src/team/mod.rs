@@ -770,7 +770,7 @@ impl Enduse {
         }
         let input = serde_json::from_value(value)
             .map_err(|e| Error::invalid(c.field.clone(), e.to_string()))?;
-        self.edit_customer(actor, id, input, Some(old.version), now)
+        self.edit_customer(actor, id, input, Some(old.meta.version), now)
     }
 
     /// Decisions teammates made on `user`'s work that syncs brought here, newest first, after

@@ -340,9 +340,7 @@ impl Enduse {
             }
             let user = User {
                 archived: disabled,
-                updated_at: now,
-                updated_by: Some(actor),
-                version: old.version + 1,
+                meta: old.meta.next(now, Some(actor)),
                 ..old.clone()
             };
             let event = if disabled {

@@ -447,7 +447,7 @@ fn timeline(
                 format!("Letter sent{channel}: {}", l.subject),
                 l.ack_due.map(|d| format!("Acknowledgement due {d}")),
                 l.id,
-                l.sent_by.or(l.created_by),
+                l.sent_by.or(l.meta.created_by),
             ));
         }
         if let Some(ack) = l.ack_received_on {
@@ -460,7 +460,7 @@ fn timeline(
                 ),
                 l.ack_note.clone(),
                 l.id,
-                l.updated_by,
+                l.meta.updated_by,
             ));
         }
     }
