@@ -280,6 +280,18 @@ impl<'t> Change<'t> {
         self.append_event(action, entity, entity_id, old, new)
     }
 
+    /// Appends an event that changes no record and no customer's state: an export, saying what
+    /// left the database and where (the `export` kind, which replay skips).
+    pub fn note(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        new: serde_json::Value,
+    ) -> Result<()> {
+        self.append_event(action, entity, entity_id, None, new)
+    }
+
     /// Whose states this transaction's writes so far can have changed.
     pub fn affected(&self) -> Affected {
         self.affected.borrow().clone()
