@@ -357,7 +357,7 @@ fn verify_names_a_record_changed_added_or_removed_without_an_event() {
     for (tamper, expected) in [
         (
             "UPDATE customer SET country = 'US' WHERE external_id = 'C-1'",
-            "country is Text(\"US\")",
+            "country is \"US\", its events give \"CN\"",
         ),
         (
             "DELETE FROM customer WHERE external_id = 'C-2'",

@@ -174,6 +174,17 @@ pub trait Record: Serialize + DeserializeOwned {
         let _ = old;
         Affects::All
     }
+    /// `SELECT` of every column of every stored record of this kind, the id first, for audit
+    /// verify to compare each with its newest event; none when a record is not one row of one
+    /// table (a list load, which verify replays instead).
+    fn select_all() -> Option<String> {
+        None
+    }
+    /// The record in a row of [`Record::select_all`].
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let _ = row;
+        Err(rusqlite::Error::InvalidQuery)
+    }
 }
 
 /// Which customers' states a write can change (see [`Record::affects`]).
