@@ -22,6 +22,9 @@ pub enum ShellCode {
     NoUser,
     /// A long command stopped unexpectedly (a bug); its transaction was rolled back.
     Interrupted,
+    /// A file token the shell did not hand out, spent, expired or picked for something else:
+    /// the UI asks the user to choose the file again (`field` is `file`).
+    BadFileToken,
 }
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
@@ -55,6 +58,19 @@ impl IpcError {
                 "The operation stopped unexpectedly and nothing was saved ({detail})."
             ),
             field: None,
+            rows: vec![],
+        }
+    }
+}
+
+impl IpcError {
+    pub fn bad_file_token(reason: &str) -> Self {
+        IpcError {
+            code: IpcCode::Shell(ShellCode::BadFileToken),
+            message: format!(
+                "This file choice can no longer be used ({reason}): choose the file again."
+            ),
+            field: Some("file".into()),
             rows: vec![],
         }
     }

@@ -6,6 +6,7 @@
 pub mod bindings;
 mod commands;
 mod error;
+mod files;
 mod state;
 mod team_sync;
 mod webview;
@@ -19,8 +20,15 @@ use tauri::Manager;
 /// it with `callWithProgress`.
 macro_rules! app_commands {
     ($($module:ident :: $name:ident ( $input:ty ) -> $output:ty $(, progress $progress:ty)? ;)*) => {
+        #[cfg(not(debug_assertions))]
         fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
             tauri::generate_handler![$(commands::$module::$name),*]
+        }
+
+        /// Debug builds also take the e2e tests' `queue_pick` (not in the UI's command map).
+        #[cfg(debug_assertions)]
+        fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$module::$name,)* commands::files::queue_pick]
         }
 
         pub(crate) fn command_specs() -> Vec<bindings::CommandSpec> {
@@ -40,6 +48,7 @@ app_commands! {
     app::sign_out(()) -> ();
     app::set_user_disabled(commands::app::UserDisabledInput) -> enduse::model::User;
     app::load_demo(commands::app::DemoInput) -> enduse::demo::DemoSummary;
+    files::pick_files(commands::files::PickInput) -> Vec<files::PickedFile>;
     customers::home(()) -> enduse::workflows::HomeSummary;
     customers::list_customers(enduse::workflows::CustomerQuery) -> enduse::workflows::CustomerPage;
     customers::customer_countries(()) -> Vec<String>;
@@ -53,7 +62,7 @@ app_commands! {
     visits::log_visit(enduse::workflows::VisitInput) -> enduse::workflows::LoggedVisit;
     visits::resolve_red_flag(commands::visits::ResolveFlagInput) -> enduse::model::RedFlagObservation;
     visits::complete_follow_up(uuid::Uuid) -> enduse::model::FollowUp;
-    attestations::log_attestation(enduse::workflows::AttestationInput) -> enduse::workflows::AttestationRecord;
+    attestations::log_attestation(commands::attestations::AttestationFormInput) -> enduse::workflows::AttestationRecord;
     attestations::amend_attestation(commands::attestations::AmendInput) -> enduse::workflows::AttestationRecord;
     attestations::get_attestation(uuid::Uuid) -> enduse::workflows::AttestationRecord;
     attestations::review_queue(commands::attestations::ReviewQueueInput) -> enduse::workflows::ReviewQueue;
@@ -113,7 +122,20 @@ pub fn run() {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), ?log_dir, "app started");
     webview::prepare_environment();
     tauri::Builder::default()
+        // The shell opens the dialogs itself (`pick_files`); the webview has no dialog permission.
         .plugin(tauri_plugin_dialog::init())
+        // Files dropped on the window become tokens as if picked to attach as signed documents
+        // (the only drop target); the webview gets the tokens, never paths it could reuse.
+        .on_webview_event(|webview, event| {
+            use tauri::{DragDropEvent, Emitter, WebviewEvent};
+            if let WebviewEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                let state = webview.state::<state::AppState>();
+                let picked = state
+                    .files
+                    .issue(files::FilePurpose::SignedDocuments, paths.clone());
+                let _ = webview.emit(files::DROPPED_EVENT, picked);
+            }
+        })
         .setup(|app| {
             webview::configure(app);
             app.manage(state::AppState::open(state::database_path()));
@@ -154,6 +176,8 @@ mod tests {
     #[test]
     fn every_handled_command_has_a_permission_and_no_more() {
         let mut handled: Vec<&str> = command_specs().iter().map(|c| c.name).collect();
+        // Declared and permitted in every build, compiled only into debug ones.
+        handled.push("queue_pick");
         handled.sort_unstable();
         assert_eq!(handled, commands::names::COMMAND_NAMES);
 

@@ -33,6 +33,8 @@ pub fn database_path() -> PathBuf {
 }
 
 pub struct AppState {
+    /// Files the user picked in the shell's dialogs, by token.
+    pub files: crate::files::FileTokens,
     db_path: PathBuf,
     core: Result<Enduse, IpcError>,
     user: Mutex<Option<Uuid>>,
@@ -66,6 +68,7 @@ impl AppState {
         limit_sqlite_memory();
         let core = Enduse::open(&db_path).map_err(IpcError::from);
         let state = AppState {
+            files: Default::default(),
             db_path,
             core,
             user: Mutex::new(None),

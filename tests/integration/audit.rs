@@ -271,6 +271,9 @@ fn replaying_a_log_with_every_record_kind_reproduces_every_record() {
         now(),
     )
     .unwrap();
+    // An export: an event that writes no record, which replay must pass over.
+    e.export_customers_file(w.rep, &w.dir.path().join("replay-export.csv"), now())
+        .unwrap();
 
     let mut log = Vec::new();
     e.export_audit(&mut log).unwrap();

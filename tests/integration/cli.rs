@@ -173,7 +173,13 @@ fn a_good_import_upserts_by_external_id_and_exports_safely() {
     let export = dir.path().join("out.csv");
     ok(&enduse(
         &db,
-        &["customer", "export", export.to_str().unwrap()],
+        &[
+            "--as",
+            "ann@example.com",
+            "customer",
+            "export",
+            export.to_str().unwrap(),
+        ],
     ));
     let text = std::fs::read_to_string(&export).unwrap();
     assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");

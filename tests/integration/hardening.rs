@@ -284,7 +284,11 @@ fn exporting_then_importing_customers_changes_nothing() {
         ],
     ));
     let csv = dir.path().join("out.csv");
-    ok(&enduse(&db, &["customer", "export", csv.to_str().unwrap()]));
+    ok(&run(
+        &db,
+        REP,
+        &["customer", "export", csv.to_str().unwrap()],
+    ));
     let exported = std::fs::read_to_string(&csv).unwrap();
     assert!(exported.contains("'=Formula Trading"), "{exported}");
     let again = ok(&run(
@@ -353,7 +357,7 @@ fn verify_names_a_record_changed_added_or_removed_without_an_event() {
     for (tamper, expected) in [
         (
             "UPDATE customer SET country = 'US' WHERE external_id = 'C-1'",
-            "country is Text(\"US\")",
+            "country is \"US\", its events give \"CN\"",
         ),
         (
             "DELETE FROM customer WHERE external_id = 'C-2'",
@@ -436,4 +440,66 @@ fn verify_against_a_recorded_head_catches_deleted_and_rewritten_newest_events() 
 
     let bad = enduse(&db, &["audit", "verify", "--expect-head", "12:nothex"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// Finding 8: what leaves the database is on the record. An export appends an event naming
+/// who exported what, how many rows, where to and the file's hash, in the transaction that
+/// wrote the file; a refused export leaves neither a file nor an event.
+#[test]
+fn an_export_is_recorded_in_the_audit_trail_with_what_and_where() {
+    let (dir, db) = setup();
+    add_customer(&db, "Shenzhen Alpha Electronics", "EX-1");
+    add_customer(&db, "Hangzhou Beta Devices", "EX-2");
+    let csv = dir.path().join("customers.csv");
+    ok(&run(
+        &db,
+        REP,
+        &["customer", "export", csv.to_str().unwrap()],
+    ));
+    let bytes = std::fs::read(&csv).unwrap();
+
+    let log: serde_json::Value =
+        serde_json::from_str(&ok(&enduse(&db, &["audit", "log", "--json"]))).unwrap();
+    let exports: Vec<&serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "export.customers")
+        .collect();
+    assert_eq!(exports.len(), 1, "{log:#}");
+    let event = exports[0];
+    assert_eq!(event["entity"], "export");
+    let users: serde_json::Value =
+        serde_json::from_str(&ok(&enduse(&db, &["user", "list", "--json"]))).unwrap();
+    let rita = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "rita@example.com")
+        .unwrap();
+    assert_eq!(event["actorId"], rita["id"]);
+    assert_eq!(event["new"]["what"], "customers");
+    assert_eq!(event["new"]["rows"], 2);
+    assert_eq!(event["new"]["to"], csv.to_str().unwrap());
+    assert_eq!(event["new"]["bytes"], bytes.len());
+    assert_eq!(
+        event["new"]["sha256"],
+        enduse::store::documents::sha256_hex(&bytes)
+    );
+    // The export event is part of the chain, and the records still verify.
+    ok(&enduse(&db, &["audit", "verify"]));
+
+    let nowhere = dir.path().join("no-such-folder").join("customers.csv");
+    let refused = run(&db, REP, &["customer", "export", nowhere.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(!nowhere.exists());
+    let log: serde_json::Value =
+        serde_json::from_str(&ok(&enduse(&db, &["audit", "log", "--json"]))).unwrap();
+    let count = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "export.customers")
+        .count();
+    assert_eq!(count, 1, "a refused export was recorded");
 }

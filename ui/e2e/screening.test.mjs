@@ -55,6 +55,10 @@ test('the lists page starts empty and a malformed list is refused with its line'
   writeFileSync(bad, lines.join('\n'));
   await queueFilePick(app, [bad]);
   await (await app.$t('list-choose')).click();
+  // The shell answers the dialog asynchronously: wait for the picked file's name to show.
+  await app.browser
+    .waitUntil(async () => (await textsOf(app, 'list-files')).length > 0, { timeout: 5_000 })
+    .catch(() => {});
   assert.deepEqual(await textsOf(app, 'list-files'), ['dpl.txt']);
   await (await app.$t('list-import-confirm')).click();
   const err = await waitText('list-import-error', /line 6/);
@@ -198,4 +202,29 @@ test('a manager sees what a new threshold would open and close before saving it'
   await waitText('threshold-current', /^95$/);
   await app.browser.pause(200);
   await app.shot('threshold-saved');
+});
+
+test('the webview can neither open a file dialog itself nor hand a command a path', async () => {
+  const outcome = (cmd, args) =>
+    app.browser.executeAsync(
+      (c, a, done) => {
+        window.__TAURI_INTERNALS__
+          .invoke(c, a)
+          .then(() => done('accepted'))
+          .catch((e) => done(`refused: ${typeof e === 'string' ? e : JSON.stringify(e)}`));
+      },
+      cmd,
+      args,
+    );
+  // No dialog permission: the shell opens dialogs, never the page.
+  assert.match(await outcome('plugin:dialog|open', { options: {} }), /^refused/);
+  // A path where a file token goes does not pass, and a forged token is refused by name.
+  assert.match(
+    await outcome('import_customers', { input: { file: '/etc/passwd', dryRun: true }, onProgress: null }),
+    /^refused/,
+  );
+  assert.match(
+    await outcome('export_customers', { input: { file: '0190d1c4-0000-7000-8000-000000000000' } }),
+    /bad_file_token/,
+  );
 });

@@ -33,11 +33,19 @@ export async function approve(app) {
   if (await confirm.isExisting()) await confirm.click();
 }
 
-/** Queues the answer of the next native file dialog (see ui/src/lib/api/dialogs.ts). */
+/**
+ * Queues the answer of the next native file dialog: the shell's `queue_pick`, a command only debug
+ * builds have (src-tauri/src/commands/files.rs). The UI then gets tokens as if the user had picked
+ * these files (see ui/src/lib/api/dialogs.ts).
+ */
 export async function queueFilePick(app, paths) {
-  await app.browser.execute((p) => {
-    window.__enduseNextPick = p;
+  const error = await app.browser.executeAsync((p, done) => {
+    window.__TAURI_INTERNALS__
+      .invoke('queue_pick', { input: p })
+      .then(() => done(null))
+      .catch((e) => done(String(e?.message ?? JSON.stringify(e))));
   }, paths);
+  if (error) throw new Error(`queue_pick failed: ${error}`);
 }
 
 export async function switchUser(app, name) {

@@ -43,6 +43,14 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Attestation> {
 impl Record for Attestation {
     const ENTITY: &'static str = "attestation";
 
+    fn select_all() -> Option<String> {
+        Some(format!("SELECT {COLUMNS} FROM attestation ORDER BY id"))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
+
     fn record_id(&self) -> String {
         self.id.to_string()
     }
@@ -245,6 +253,14 @@ fn review_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Review> {
 
 impl Record for Review {
     const ENTITY: &'static str = "review";
+
+    fn select_all() -> Option<String> {
+        Some(format!("SELECT {REVIEW_COLUMNS} FROM review ORDER BY id"))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        review_from_row(row)
+    }
 
     fn record_id(&self) -> String {
         self.id.to_string()

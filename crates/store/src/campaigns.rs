@@ -25,6 +25,16 @@ fn template_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LetterTemplate
 impl Record for LetterTemplate {
     const ENTITY: &'static str = "letter_template";
 
+    fn select_all() -> Option<String> {
+        Some(format!(
+            "SELECT {TEMPLATE_COLUMNS} FROM letter_template ORDER BY id"
+        ))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        template_from_row(row)
+    }
+
     fn record_id(&self) -> String {
         self.id.to_string()
     }
@@ -103,6 +113,16 @@ fn campaign_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Campaign> {
 
 impl Record for Campaign {
     const ENTITY: &'static str = "campaign";
+
+    fn select_all() -> Option<String> {
+        Some(format!(
+            "SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id"
+        ))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        campaign_from_row(row)
+    }
 
     fn record_id(&self) -> String {
         self.id.to_string()

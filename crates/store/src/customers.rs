@@ -120,6 +120,14 @@ pub fn refresh_search_text(conn: &Connection) -> Result<()> {
 impl Record for Customer {
     const ENTITY: &'static str = "customer";
 
+    fn select_all() -> Option<String> {
+        Some(format!("SELECT {COLUMNS} FROM customer ORDER BY id"))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
+
     fn record_id(&self) -> String {
         self.id.to_string()
     }

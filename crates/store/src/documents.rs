@@ -34,6 +34,14 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
 impl Record for Document {
     const ENTITY: &'static str = "document";
 
+    fn select_all() -> Option<String> {
+        Some(format!("SELECT {COLUMNS} FROM document ORDER BY id"))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
+
     fn record_id(&self) -> String {
         self.id.to_string()
     }

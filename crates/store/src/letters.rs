@@ -42,6 +42,14 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Letter> {
 impl Record for Letter {
     const ENTITY: &'static str = "letter";
 
+    fn select_all() -> Option<String> {
+        Some(format!("SELECT {COLUMNS} FROM letter ORDER BY id"))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
+
     fn record_id(&self) -> String {
         self.id.to_string()
     }

@@ -184,6 +184,17 @@ pub trait Record: Serialize + DeserializeOwned {
         let _ = old;
         Affects::All
     }
+    /// `SELECT` of every column of every stored record of this kind, the id first, for audit
+    /// verify to compare each with its newest event; none when a record is not one row of one
+    /// table (a list load, which verify replays instead).
+    fn select_all() -> Option<String> {
+        None
+    }
+    /// The record in a row of [`Record::select_all`].
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let _ = row;
+        Err(rusqlite::Error::InvalidQuery)
+    }
 }
 
 /// Which customers' states a write can change (see [`Record::affects`]).
@@ -290,10 +301,16 @@ impl<'t> Change<'t> {
         self.append_event(action, entity, entity_id, old, new)
     }
 
-    /// Appends the event of an act that changes no record (a sign-in, an export): no
-    /// customer's state moves.
-    pub fn append_act(&self, action: &str, entity: &str, new: serde_json::Value) -> Result<()> {
-        self.append_event(action, entity, &Uuid::now_v7().to_string(), None, new)
+    /// Appends an event that changes no record and no customer's state: an export, saying what
+    /// left the database and where (the `export` kind, which replay skips).
+    pub fn note(
+        &self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        new: serde_json::Value,
+    ) -> Result<()> {
+        self.append_event(action, entity, entity_id, None, new)
     }
 
     /// Whose states this transaction's writes so far can have changed.

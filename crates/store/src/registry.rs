@@ -19,6 +19,45 @@ pub struct Kind {
     pub tables: &'static [&'static str],
     /// Writes the record an event carries (whole, as an upsert).
     pub apply: fn(&Connection, &Value) -> Result<()>,
+    /// Each stored record as its id and JSON value (or why its row cannot be read), for audit
+    /// verify; `false` when the kind's records are not one row each (verify replays those).
+    pub stored: StoredFn,
+}
+
+/// See [`Kind::stored`].
+pub type StoredFn = fn(
+    &Connection,
+    &mut dyn FnMut(String, std::result::Result<Value, String>) -> Result<()>,
+) -> Result<bool>;
+
+fn stored<T: Record>(
+    conn: &Connection,
+    f: &mut dyn FnMut(String, std::result::Result<Value, String>) -> Result<()>,
+) -> Result<bool> {
+    let Some(sql) = T::select_all() else {
+        return Ok(false);
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id = match row.get_ref(0)? {
+            rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+            other => format!("{other:?}"),
+        };
+        let value = match T::from_row(row) {
+            Ok(record) => serde_json::to_value(&record).map_err(|e| e.to_string()),
+            Err(e) => Err(format!("the row cannot be read ({e})")),
+        };
+        f(id, value)?;
+    }
+    Ok(true)
+}
+
+fn not_rows(
+    _: &Connection,
+    _: &mut dyn FnMut(String, std::result::Result<Value, String>) -> Result<()>,
+) -> Result<bool> {
+    Ok(false)
 }
 
 /// Reads the record from the borrowed payload: no copy of the payload first (replay and
@@ -33,6 +72,7 @@ const fn record<T: Record>(tables: &'static [&'static str]) -> Kind {
         entity: T::ENTITY,
         tables,
         apply: put::<T>,
+        stored: stored::<T>,
     }
 }
 
@@ -43,6 +83,7 @@ const fn act(entity: &'static str) -> Kind {
         entity,
         tables: &[],
         apply: |_, _| Ok(()),
+        stored: not_rows,
     }
 }
 
@@ -61,6 +102,7 @@ pub const KINDS: &[Kind] = &[
         entity: "setting",
         tables: &["setting"],
         apply: reference::put_setting_value,
+        stored: not_rows,
     },
     record::<LetterTemplate>(&["letter_template"]),
     record::<Campaign>(&["campaign"]),
@@ -75,10 +117,16 @@ pub const KINDS: &[Kind] = &[
             "reference_country_list",
         ],
         apply: reference::apply_reference_load,
+        stored: not_rows,
     },
+    // Acts: a user signing in; what left the database and where (a customer CSV, letters as
+    // PDFs, the audit trail as CSV).
     act("session"),
-    act("export"),
+    act(EXPORT),
 ];
+
+/// The entity of export events (`Change::note`).
+pub const EXPORT: &str = "export";
 
 /// The kind whose events carry `entity`.
 pub fn kind(entity: &str) -> Option<&'static Kind> {

@@ -224,6 +224,16 @@ fn hit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ScreeningHit> {
 impl Record for ScreeningHit {
     const ENTITY: &'static str = "screening_hit";
 
+    fn select_all() -> Option<String> {
+        Some(format!(
+            "SELECT {HIT_COLUMNS} FROM screening_hit ORDER BY id"
+        ))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        hit_from_row(row)
+    }
+
     fn record_id(&self) -> String {
         self.id.to_string()
     }

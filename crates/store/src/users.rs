@@ -24,6 +24,14 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
 impl Record for User {
     const ENTITY: &'static str = "user";
 
+    fn select_all() -> Option<String> {
+        Some(format!("SELECT {COLUMNS} FROM user ORDER BY id"))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        from_row(row)
+    }
+
     fn record_id(&self) -> String {
         self.id.to_string()
     }

@@ -35,6 +35,14 @@ fn visit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
 impl Record for Visit {
     const ENTITY: &'static str = "visit";
 
+    fn select_all() -> Option<String> {
+        Some(format!("SELECT {VISIT_COLUMNS} FROM visit ORDER BY id"))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        visit_from_row(row)
+    }
+
     fn record_id(&self) -> String {
         self.id.to_string()
     }
@@ -112,6 +120,16 @@ fn flag_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RedFlagObservation
 
 impl Record for RedFlagObservation {
     const ENTITY: &'static str = "red_flag_observation";
+
+    fn select_all() -> Option<String> {
+        Some(format!(
+            "SELECT {FLAG_COLUMNS} FROM red_flag_observation ORDER BY id"
+        ))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        flag_from_row(row)
+    }
 
     fn record_id(&self) -> String {
         self.id.to_string()
@@ -264,6 +282,16 @@ fn follow_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
 
 impl Record for FollowUp {
     const ENTITY: &'static str = "follow_up";
+
+    fn select_all() -> Option<String> {
+        Some(format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up ORDER BY id"
+        ))
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        follow_up_from_row(row)
+    }
 
     fn record_id(&self) -> String {
         self.id.to_string()

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
+use crate::files::{FilePurpose, FileToken, Spend};
 use crate::state::{AppState, now};
 
 #[derive(Debug, Deserialize, TS)]
@@ -27,11 +28,22 @@ pub struct ReviewQueueInput {
     pub limit: u32,
 }
 
+/// An attestation as the form sends it: its fields, and the signed documents as files the user
+/// picked (`signed_documents`) or dropped on the window.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttestationFormInput {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub attestation: AttestationInput,
+    pub documents: Vec<FileToken>,
+}
+
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AmendInput {
     pub id: Uuid,
-    pub attestation: AttestationInput,
+    pub attestation: AttestationFormInput,
     pub expected_version: Option<i64>,
 }
 
@@ -51,14 +63,31 @@ impl ts_rs::TS for Binary {
     }
 }
 
+/// The form's attestation with the picked documents' paths in place of their tokens, for `f`.
+fn with_documents<T>(
+    state: &AppState,
+    form: AttestationFormInput,
+    f: impl FnOnce(AttestationInput) -> CmdResult<T>,
+) -> CmdResult<T> {
+    let purposes = [FilePurpose::SignedDocuments];
+    state
+        .files
+        .redeem(&form.documents, &purposes, Spend::Spend, |picked| {
+            let mut attestation = form.attestation;
+            attestation.documents = picked.into_iter().map(|(_, p)| p).collect();
+            f(attestation)
+        })
+}
+
 #[tauri::command]
 pub fn log_attestation(
     state: State<'_, AppState>,
-    input: AttestationInput,
+    input: AttestationFormInput,
 ) -> CmdResult<AttestationRecord> {
-    Ok(state
-        .core()?
-        .log_attestation(state.actor()?, input, now())?)
+    let actor = state.actor()?;
+    with_documents(&state, input, |attestation| {
+        Ok(state.core()?.log_attestation(actor, attestation, now())?)
+    })
 }
 
 #[tauri::command]
@@ -66,14 +95,16 @@ pub fn amend_attestation(
     state: State<'_, AppState>,
     input: AmendInput,
 ) -> CmdResult<AttestationRecord> {
-    let core = state.core()?;
-    Ok(core.amend_attestation(
-        state.actor()?,
-        input.id,
-        input.attestation,
-        input.expected_version,
-        now(),
-    )?)
+    let actor = state.actor()?;
+    with_documents(&state, input.attestation, |attestation| {
+        Ok(state.core()?.amend_attestation(
+            actor,
+            input.id,
+            attestation,
+            input.expected_version,
+            now(),
+        )?)
+    })
 }
 
 #[tauri::command]

@@ -4,11 +4,12 @@
 use enduse::store::audit::{AuditEvent, AuditFilter, AuditPage, AuditRow, ChainReport};
 use enduse::workflows::AuditExport;
 use serde::Deserialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use crate::error::CmdResult;
-use crate::state::{AppState, now};
+use crate::files::{FilePurpose, FileToken, Spend};
+use crate::state::{AppState, now, run_blocking};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -54,8 +55,8 @@ pub struct AuditRowsInput {
 #[serde(rename_all = "camelCase")]
 pub struct AuditExportInput {
     pub filter: AuditFilter,
-    /// Where to write the CSV, as chosen in the save dialog.
-    pub path: String,
+    /// Where to write the CSV, picked for `export_audit`.
+    pub file: FileToken,
 }
 
 /// The audit screen's lines: filtered, folded runs, a page at a time.
@@ -70,18 +71,17 @@ pub fn audit_actions(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
 }
 
 /// Writes the filtered trail as CSV where the user chose; the core records the export.
-#[tauri::command(async)]
-pub fn export_audit_csv(
-    state: State<'_, AppState>,
-    input: AuditExportInput,
-) -> CmdResult<AuditExport> {
-    let path = export_target(&input.path);
-    Ok(state
-        .core()?
-        .export_audit_csv(state.actor()?, &input.filter, &path, now())?)
-}
-
-/// The file an export writes: the one place that turns what the save dialog gave into a path.
-fn export_target(chosen: &str) -> std::path::PathBuf {
-    std::path::PathBuf::from(chosen)
+#[tauri::command]
+pub async fn export_audit_csv(app: AppHandle, input: AuditExportInput) -> CmdResult<AuditExport> {
+    run_blocking(app, move |state| {
+        let actor = state.actor()?;
+        state
+            .files
+            .redeem(&[input.file], &[FilePurpose::ExportAudit], Spend::Spend, |paths| {
+                Ok(state
+                    .core()?
+                    .export_audit_csv(actor, &input.filter, &paths[0].1, now())?)
+            })
+    })
+    .await
 }

@@ -17,6 +17,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
+use crate::files::{FilePurpose, FileToken, Spend};
 use crate::state::{AppState, now, today};
 
 #[derive(Debug, Deserialize, TS)]
@@ -49,15 +50,16 @@ pub struct MarkSentInput {
 pub struct AckReplyInput {
     pub letter_id: Uuid,
     pub ack: AckInput,
-    /// A scanned reply (PDF or image) chosen in a file dialog.
-    pub reply_path: Option<String>,
+    /// A scanned reply (PDF or image) picked for `scanned_reply`.
+    pub reply: Option<FileToken>,
 }
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SavePdfsInput {
     pub campaign_id: Uuid,
-    pub output: PdfOutput,
+    /// Picked for `merged_letters` (one merged PDF) or `letters_folder` (one PDF per letter).
+    pub file: FileToken,
     pub only_unsent: bool,
 }
 
@@ -157,15 +159,22 @@ pub fn acknowledge_campaign_letter(
     state: State<'_, AppState>,
     input: AckReplyInput,
 ) -> CmdResult<Letter> {
-    let reply = input.reply_path.as_deref().map(std::path::Path::new);
-    let (letter, _) = state.core()?.acknowledge_letter_with_reply(
-        state.actor()?,
-        input.letter_id,
-        input.ack,
-        reply,
-        now(),
-    )?;
-    Ok(letter)
+    let actor = state.actor()?;
+    let tokens: Vec<FileToken> = input.reply.into_iter().collect();
+    let purposes = [FilePurpose::ScannedReply];
+    state
+        .files
+        .redeem(&tokens, &purposes, Spend::Spend, |picked| {
+            let reply = picked.first().map(|(_, p)| p.as_path());
+            let (letter, _) = state.core()?.acknowledge_letter_with_reply(
+                actor,
+                input.letter_id,
+                input.ack,
+                reply,
+                now(),
+            )?;
+            Ok(letter)
+        })
 }
 
 #[tauri::command(async)]
@@ -186,14 +195,26 @@ pub fn save_campaign_pdfs(
     let report = |p: PdfProgress| {
         let _ = on_progress.send(p);
     };
-    Ok(state.core()?.save_campaign_pdfs(
-        state.actor()?,
-        input.campaign_id,
-        &input.output,
-        input.only_unsent,
-        &report,
-        now(),
-    )?)
+    let actor = state.actor()?;
+    let purposes = [FilePurpose::MergedLetters, FilePurpose::LettersFolder];
+    state
+        .files
+        .redeem(&[input.file], &purposes, Spend::Spend, |picked| {
+            let (purpose, path) = &picked[0];
+            let path = path.display().to_string();
+            let output = match purpose {
+                FilePurpose::LettersFolder => PdfOutput::Folder { path },
+                _ => PdfOutput::Merged { path },
+            };
+            Ok(state.core()?.save_campaign_pdfs(
+                actor,
+                input.campaign_id,
+                &output,
+                input.only_unsent,
+                &report,
+                now(),
+            )?)
+        })
 }
 
 #[tauri::command(async)]

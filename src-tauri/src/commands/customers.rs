@@ -1,8 +1,6 @@
 //! Customers: the paged table, one customer's page, adding, editing, status and archiving, CSV
 //! import (with progress) and export, and the home summary (customers needing action).
 
-use std::path::PathBuf;
-
 use enduse::model::{Customer, CustomerStatus};
 use enduse::workflows::{
     CustomerDetail, CustomerInput, CustomerPage, CustomerQuery, HomeSummary, ImportProgress,
@@ -15,6 +13,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
+use crate::files::{FilePurpose, FileToken, Spend};
 use crate::state::{AppState, now, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
@@ -44,16 +43,16 @@ pub struct ArchiveCustomerInput {
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportInput {
-    #[ts(type = "string")]
-    pub path: PathBuf,
+    /// A CSV picked for `import_customers`; a dry run reads it without spending the token.
+    pub file: FileToken,
     pub dry_run: bool,
 }
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportInput {
-    #[ts(type = "string")]
-    pub path: PathBuf,
+    /// Where the user chose to save, picked for `export_customers`.
+    pub file: FileToken,
 }
 
 #[tauri::command]
@@ -125,18 +124,40 @@ pub async fn import_customers(
         let mut report = |p: ImportProgress| {
             let _ = on_progress.send(p);
         };
-        Ok(state.core()?.import_customers_file_with_progress(
-            actor,
-            &input.path,
-            input.dry_run,
-            now(),
-            &mut report,
-        )?)
+        let spend = if input.dry_run {
+            Spend::Peek
+        } else {
+            Spend::Spend
+        };
+        let purposes = [FilePurpose::ImportCustomers];
+        state
+            .files
+            .redeem(&[input.file], &purposes, spend, |paths| {
+                Ok(state.core()?.import_customers_file_with_progress(
+                    actor,
+                    &paths[0].1,
+                    input.dry_run,
+                    now(),
+                    &mut report,
+                )?)
+            })
     })
     .await
 }
 
+/// Writes every customer as CSV where the user chose; the core records the export.
 #[tauri::command]
-pub fn export_customers(state: State<'_, AppState>, input: ExportInput) -> CmdResult<u64> {
-    Ok(state.core()?.export_customers_file(&input.path)?)
+pub async fn export_customers(app: AppHandle, input: ExportInput) -> CmdResult<u64> {
+    run_blocking(app, move |state| {
+        let actor = state.actor()?;
+        let purposes = [FilePurpose::ExportCustomers];
+        state
+            .files
+            .redeem(&[input.file], &purposes, Spend::Spend, |paths| {
+                Ok(state
+                    .core()?
+                    .export_customers_file(actor, &paths[0].1, now())?)
+            })
+    })
+    .await
 }

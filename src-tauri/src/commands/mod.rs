@@ -7,6 +7,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod checks;
 pub mod customers;
+pub mod files;
 pub mod letters;
 #[cfg(test)]
 pub mod names;

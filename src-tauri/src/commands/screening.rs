@@ -3,8 +3,6 @@
 //! compliance manager's decision on a hit. The two long commands run on a blocking thread so the
 //! window stays responsive; the core checks who may do what.
 
-use std::path::PathBuf;
-
 use enduse::model::HitStatus;
 use enduse::screening::ListKind;
 use enduse::store::screening::HitRow;
@@ -19,15 +17,16 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
+use crate::files::{FilePurpose, FileToken, Spend};
 use crate::state::{AppState, now, run_blocking};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportListInput {
     pub kind: ListKind,
-    /// The publisher's files as picked: one for CSL and DPL; sdn.csv with alt.csv and add.csv.
-    #[ts(type = "string[]")]
-    pub paths: Vec<PathBuf>,
+    /// The publisher's files as picked for `screening_list`: one for CSL and DPL; sdn.csv with
+    /// alt.csv and add.csv.
+    pub files: Vec<FileToken>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -67,13 +66,20 @@ pub async fn import_list(
         let mut report = |p: ScreeningProgress| {
             let _ = on_progress.send(p);
         };
-        Ok(state.core()?.import_list_with_progress(
-            state.actor()?,
-            input.kind,
-            &input.paths,
-            now(),
-            &mut report,
-        )?)
+        let actor = state.actor()?;
+        let purposes = [FilePurpose::ScreeningList];
+        state
+            .files
+            .redeem(&input.files, &purposes, Spend::Spend, |picked| {
+                let paths: Vec<_> = picked.into_iter().map(|(_, p)| p).collect();
+                Ok(state.core()?.import_list_with_progress(
+                    actor,
+                    input.kind,
+                    &paths,
+                    now(),
+                    &mut report,
+                )?)
+            })
     })
     .await
 }

@@ -202,7 +202,7 @@ pub(super) fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i3
             Ok(0)
         }
         CustomerCmd::Export { file } => {
-            let n = e.export_customers_file(&file)?;
+            let n = e.export_customers_file(ctx.actor()?, &file, now)?;
             println!("exported {n} customers to {}", file.display());
             Ok(0)
         }

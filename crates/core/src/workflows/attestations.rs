@@ -48,8 +48,11 @@ pub struct AttestationInput {
     pub scope: ScopeInput,
     pub clauses: Clauses,
     pub supersedes: Option<Uuid>,
-    /// Paths of signed documents to attach (PDF, PNG, JPEG or TIFF, at most 25 MB each).
-    #[ts(type = "string[]")]
+    /// Paths of signed documents to attach (PDF, PNG, JPEG or TIFF, at most 25 MB each). Never
+    /// read from JSON: the CLI passes the paths it was given, the app the files the user picked
+    /// (its IPC input carries tokens beside this struct, see src-tauri's `files`).
+    #[serde(skip)]
+    #[ts(skip)]
     pub documents: Vec<PathBuf>,
 }
 

@@ -194,7 +194,12 @@ impl Enduse {
                 "sha256": sha256,
                 "filter": filter,
             });
-            ch.append_act("audit.export", "export", record)?;
+            ch.note(
+                "audit.export",
+                crate::store::registry::EXPORT,
+                &uuid::Uuid::now_v7().to_string(),
+                record,
+            )?;
             Ok(AuditExport { rows, sha256 })
         });
         let done = written.and_then(|export| {

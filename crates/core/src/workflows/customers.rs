@@ -707,10 +707,28 @@ impl Enduse {
         self.import_customers_from(actor, input, dry_run, now, on_progress)
     }
 
-    /// Writes the CSV export to a file.
-    pub fn export_customers_file(&self, path: &std::path::Path) -> Result<u64> {
-        let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-        self.export_customers(std::io::BufWriter::new(file))
+    /// Writes the CSV export to a file and records the export (what, how many rows, where, the
+    /// file's SHA-256) in one transaction: the file is complete and on disk (written beside its
+    /// name, synced, renamed) before the event commits, and without the event there is no file
+    /// under that name.
+    pub fn export_customers_file(
+        &self,
+        actor: Uuid,
+        path: &std::path::Path,
+        now: Timestamp,
+    ) -> Result<u64> {
+        self.write(Some(actor), now, |ch| {
+            let mut csv = Vec::new();
+            let rows = export_customers_on(ch.tx, &mut csv)?;
+            super::export_file(
+                ch,
+                "export.customers",
+                path,
+                &csv,
+                serde_json::json!({ "what": "customers", "rows": rows }),
+            )?;
+            Ok(rows)
+        })
     }
 
     /// The countries active customers are in, for filters.
@@ -720,20 +738,22 @@ impl Enduse {
 
     /// Writes every (non-archived) customer as CSV, in the import's column layout.
     pub fn export_customers(&self, out: impl std::io::Write) -> Result<u64> {
-        self.read(|conn| {
-            let owners: HashMap<Uuid, String> = users::list_users(conn)?
-                .into_iter()
-                .map(|u| (u.id, u.email))
-                .collect();
-            let customers = store_customers::list_customers(
-                conn,
-                &CustomerFilter::default(),
-                CustomerOrder::Name,
-                false,
-            )?;
-            csv_io::write_customer_csv(out, &customers, &owners)
-        })
+        self.read(|conn| export_customers_on(conn, out))
     }
+}
+
+fn export_customers_on(conn: &rusqlite::Connection, out: impl std::io::Write) -> Result<u64> {
+    let owners: HashMap<Uuid, String> = users::list_users(conn)?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    let customers = store_customers::list_customers(
+        conn,
+        &CustomerFilter::default(),
+        CustomerOrder::Name,
+        false,
+    )?;
+    csv_io::write_customer_csv(out, &customers, &owners)
 }
 
 /// Screening looks at the names and the country.

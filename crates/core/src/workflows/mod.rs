@@ -358,9 +358,10 @@ impl Enduse {
     pub fn sign_in(&self, user_id: Uuid, now: Timestamp) -> Result<User> {
         self.write(Some(user_id), now, |ch| {
             let user = actor_user(ch, "sign in")?;
-            ch.append_act(
+            ch.note(
                 "session.sign_in",
                 "session",
+                &uuid::Uuid::now_v7().to_string(),
                 serde_json::json!({ "userId": user.id, "at": now }),
             )?;
             Ok(user)
@@ -543,4 +544,63 @@ pub(crate) fn check_version(
         }),
         _ => Ok(()),
     }
+}
+
+/// Writes an export where the user chose and records it in the same transaction (`action`, the
+/// `export` entity; `what` plus where and the file's size and SHA-256). The bytes go to a hidden
+/// file beside `path`, synced, then renamed over it, so `path` is either the whole export or
+/// untouched; the event is appended after the rename and commits with the transaction. If
+/// appending fails, the new file is removed again.
+pub(crate) fn export_file(
+    ch: &store::Change<'_>,
+    action: &str,
+    path: &Path,
+    bytes: &[u8],
+    what: serde_json::Value,
+) -> Result<()> {
+    write_durably(path, bytes)?;
+    let mut detail = what;
+    if let Some(map) = detail.as_object_mut() {
+        map.insert("to".into(), path.display().to_string().into());
+        map.insert("bytes".into(), bytes.len().into());
+        map.insert("sha256".into(), enduse_domain::sha256_hex(bytes).into());
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    ch.note(action, store::registry::EXPORT, &id, detail)
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(path);
+        })
+}
+
+/// Writes `bytes` to `path` through a synced temporary file in the same folder and a rename, so
+/// a crash leaves the old file or the new one, never half of it.
+pub(crate) fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::invalid("path", format!("{} names no file", path.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.partial",
+        name.to_string_lossy(),
+        uuid::Uuid::now_v7()
+    ));
+    let written = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        // The new name durable too; a folder that cannot be synced still holds the file.
+        let _ = d.sync_all();
+    }
+    Ok(())
 }

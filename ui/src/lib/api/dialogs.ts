@@ -1,59 +1,28 @@
-//! Native file dialogs (Tauri dialog plugin). They only return a path the user chose; reading and
-//! checking the file is the core's job.
+//! Native file dialogs, opened by the shell. The webview never sees or sends a path: it asks for a
+//! purpose (which decides the dialog, its filters and which commands accept the answer) and gets
+//! back one `PickedFile` per file, a token to pass to that command and the file's name to show.
+//! A token is spent by the command that succeeds with it (a dry run keeps it); an old, spent or
+//! unknown one is refused with `bad_file_token`, and the user picks again.
 //!
-//! End-to-end tests cannot click in a native dialog, so a test may queue the next answer with
-//! `window.__enduseNextPick = ['/abs/path']` through WebDriver before clicking the button. Nothing
-//! else sets it; an absent queue means the real dialog opens.
-import { open, save } from '@tauri-apps/plugin-dialog';
+//! End-to-end tests queue the next dialog's answer through the shell's debug-only `queue_pick`
+//! (ui/e2e/steps.mjs); release builds have no such command.
+import { call } from './ipc';
+import type { FilePurpose } from './bindings/FilePurpose';
+import type { PickedFile } from './bindings/PickedFile';
 
-declare global {
-  interface Window {
-    __enduseNextPick?: string[] | null;
-  }
+export type { FilePurpose, PickedFile };
+
+/** Opens the dialog for `purpose`; the files picked, none if cancelled. */
+export function pickFiles(purpose: FilePurpose): Promise<PickedFile[]> {
+  return call('pick_files', { purpose, suggestedName: null });
 }
 
-function queued(): string[] | null {
-  const next = window.__enduseNextPick;
-  if (!Array.isArray(next)) return null;
-  window.__enduseNextPick = null;
-  return next;
+/** One file (or folder) for `purpose`, or null if cancelled. */
+export async function pickFile(purpose: FilePurpose): Promise<PickedFile | null> {
+  return (await pickFiles(purpose))[0] ?? null;
 }
 
-export async function pickFile(title: string, extensions: string[], name: string): Promise<string | null> {
-  const q = queued();
-  if (q) return q[0] ?? null;
-  const path = await open({ title, multiple: false, directory: false, filters: [{ name, extensions }] });
-  return typeof path === 'string' ? path : null;
-}
-
-export async function pickFiles(title: string, extensions: string[], name: string): Promise<string[]> {
-  const q = queued();
-  if (q) return q;
-  const paths = await open({ title, multiple: true, directory: false, filters: [{ name, extensions }] });
-  return Array.isArray(paths) ? paths : typeof paths === 'string' ? [paths] : [];
-}
-
-export interface FileFilter {
-  name: string;
-  extensions: string[];
-}
-
-const CSV: FileFilter = { name: 'CSV', extensions: ['csv'] };
-
-export async function pickSavePath(
-  title: string,
-  defaultPath: string,
-  filter: FileFilter = CSV,
-): Promise<string | null> {
-  const q = queued();
-  if (q) return q[0] ?? null;
-  return save({ title, defaultPath, filters: [filter] });
-}
-
-/** An existing folder (e.g. where to write one PDF per letter). */
-export async function pickFolder(title: string): Promise<string | null> {
-  const q = queued();
-  if (q) return q[0] ?? null;
-  const path = await open({ title, multiple: false, directory: true });
-  return typeof path === 'string' ? path : null;
+/** Where to save for `purpose`, the dialog proposing `suggestedName`; null if cancelled. */
+export async function pickSave(purpose: FilePurpose, suggestedName: string): Promise<PickedFile | null> {
+  return (await call('pick_files', { purpose, suggestedName }))[0] ?? null;
 }

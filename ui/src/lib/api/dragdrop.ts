@@ -1,15 +1,24 @@
-//! Files dropped on the window. WebKit does not give page scripts the paths of dropped files;
-//! Tauri's webview drag-drop event does. The core checks every path it is given.
+//! Files dropped on the window. The shell turns a drop into tokens, as if the files had been
+//! picked to attach as signed documents (see dialogs.ts), and sends them in its own event; the
+//! webview's drag-drop event only drives the "drop here" look.
+import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
+import type { PickedFile } from './bindings/PickedFile';
 
-export type DropState = { kind: 'over' } | { kind: 'leave' } | { kind: 'drop'; paths: string[] };
+export type DropState = { kind: 'over' } | { kind: 'leave' } | { kind: 'drop'; files: PickedFile[] };
 
 /** Calls `handler` on drag-over, leave and drop; returns the unsubscribe function. */
 export async function onFileDrop(handler: (e: DropState) => void): Promise<() => void> {
-  return getCurrentWebview().onDragDropEvent((event) => {
+  const unDrag = await getCurrentWebview().onDragDropEvent((event) => {
     const p = event.payload;
-    if (p.type === 'drop') handler({ kind: 'drop', paths: p.paths });
-    else if (p.type === 'leave') handler({ kind: 'leave' });
+    if (p.type === 'drop' || p.type === 'leave') handler({ kind: 'leave' });
     else handler({ kind: 'over' });
   });
+  const unDrop = await listen<PickedFile[]>('enduse://files-dropped', (event) =>
+    handler({ kind: 'drop', files: event.payload }),
+  );
+  return () => {
+    unDrag();
+    unDrop();
+  };
 }

@@ -8,7 +8,7 @@ import type { CampaignDetail } from '$lib/api/bindings/CampaignDetail';
 import type { CampaignSummary } from '$lib/api/bindings/CampaignSummary';
 import type { Channel } from '$lib/api/bindings/Channel';
 import type { GenerateReport } from '$lib/api/bindings/GenerateReport';
-import type { PdfOutput } from '$lib/api/bindings/PdfOutput';
+import type { PickedFile } from '$lib/api/bindings/PickedFile';
 import type { PdfProgress } from '$lib/api/bindings/PdfProgress';
 import type { PdfReport } from '$lib/api/bindings/PdfReport';
 import { type RowFilter, chaseList, countByStatus, filterRows } from '$lib/shared/campaigns/campaigns';
@@ -69,8 +69,8 @@ export class CampaignPage {
     return n;
   }
 
-  async acknowledge(letterId: string, ack: AckInput, replyPath: string | null) {
-    await call('acknowledge_campaign_letter', { letterId, ack, replyPath });
+  async acknowledge(letterId: string, ack: AckInput, reply: PickedFile | null) {
+    await call('acknowledge_campaign_letter', { letterId, ack, reply: reply?.token ?? null });
     await this.load();
   }
 
@@ -83,12 +83,13 @@ export class CampaignPage {
   /** While PDFs are being typeset: how many are done, of how many. */
   pdfProgress = $state<PdfProgress | null>(null);
 
-  async savePdfs(output: PdfOutput, onlyUnsent: boolean): Promise<PdfReport> {
+  /** Saves the letters where the user picked: a folder (`letters_folder`) or one merged PDF. */
+  async savePdfs(file: PickedFile, onlyUnsent: boolean): Promise<PdfReport> {
     this.pdfProgress = null;
     try {
       const report = await callWithProgress(
         'save_campaign_pdfs',
-        { campaignId: this.id, output, onlyUnsent },
+        { campaignId: this.id, file: file.token, onlyUnsent },
         (p) => (this.pdfProgress = p),
       );
       await this.load();

@@ -1,5 +1,5 @@
 //! File flows that combine a native dialog with a core command.
-import { pickSavePath } from '$lib/api/dialogs';
+import { pickSave } from '$lib/api/dialogs';
 import { call } from '$lib/api/ipc';
 import { todayIso } from '$lib/shared/format';
 import type { AuditExport } from '$lib/api/bindings/AuditExport';
@@ -7,9 +7,9 @@ import type { AuditFilter } from '$lib/api/bindings/AuditFilter';
 
 /** Asks where to save, exports every customer there; the count, or null if cancelled. */
 export async function exportCustomers(): Promise<number | null> {
-  const path = await pickSavePath('Export customers', `customers-${todayIso()}.csv`);
-  if (!path) return null;
-  return call('export_customers', { path });
+  const file = await pickSave('export_customers', `customers-${todayIso()}.csv`);
+  if (!file) return null;
+  return call('export_customers', { file: file.token });
 }
 
 /**
@@ -17,7 +17,7 @@ export async function exportCustomers(): Promise<number | null> {
  * records the export; null if cancelled. The one place the export meets the file system.
  */
 export async function exportAuditTrail(filter: AuditFilter): Promise<AuditExport | null> {
-  const path = await pickSavePath('Export the audit trail', `audit-trail-${todayIso()}.csv`);
-  if (!path) return null;
-  return call('export_audit_csv', { filter, path });
+  const file = await pickSave('export_audit', `audit-trail-${todayIso()}.csv`);
+  if (!file) return null;
+  return call('export_audit_csv', { filter, file: file.token });
 }

@@ -3,7 +3,7 @@
 //! the attestation form's own); these only name what is sent to the core.
 import { call } from '$lib/api/ipc';
 import type { AmendInput } from '$lib/api/bindings/AmendInput';
-import type { AttestationInput } from '$lib/api/bindings/AttestationInput';
+import type { AttestationFormInput } from '$lib/api/bindings/AttestationFormInput';
 import type { AttestationRecord } from '$lib/api/bindings/AttestationRecord';
 import type { CustomerDetail } from '$lib/api/bindings/CustomerDetail';
 import type { LoggedVisit } from '$lib/api/bindings/LoggedVisit';
@@ -11,7 +11,7 @@ import type { OrderCheck } from '$lib/api/bindings/OrderCheck';
 import type { OrderCheckInput } from '$lib/api/bindings/OrderCheckInput';
 import type { VisitInput } from '$lib/api/bindings/VisitInput';
 
-export function logAttestation(input: AttestationInput): Promise<AttestationRecord> {
+export function logAttestation(input: AttestationFormInput): Promise<AttestationRecord> {
   return call('log_attestation', input);
 }
 

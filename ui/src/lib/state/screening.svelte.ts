@@ -8,6 +8,7 @@ import type { HitRow } from '$lib/api/bindings/HitRow';
 import type { HitStatus } from '$lib/api/bindings/HitStatus';
 import type { ListImportReport } from '$lib/api/bindings/ListImportReport';
 import type { ListKind } from '$lib/api/bindings/ListKind';
+import type { PickedFile } from '$lib/api/bindings/PickedFile';
 import type { ListVersionRow } from '$lib/api/bindings/ListVersionRow';
 import type { ScreenReport } from '$lib/api/bindings/ScreenReport';
 import type { ScreeningProgress } from '$lib/api/bindings/ScreeningProgress';
@@ -34,14 +35,14 @@ export class ListVersions {
 /** One list import: the kind, the picked files, its progress and its outcome. */
 export class ListImport {
   kind = $state<ListKind>('sdn');
-  paths = $state<string[]>([]);
+  files = $state<PickedFile[]>([]);
   busy = $state(false);
   progress = $state<ScreeningProgress | null>(null);
   result = $state<ListImportReport | null>(null);
   error = $state<AppError | null>(null);
 
   reset() {
-    this.paths = [];
+    this.files = [];
     this.progress = null;
     this.result = null;
     this.error = null;
@@ -55,7 +56,7 @@ export class ListImport {
     try {
       this.result = await callWithProgress(
         'import_list',
-        { kind: this.kind, paths: this.paths },
+        { kind: this.kind, files: this.files.map((f) => f.token) },
         (p) => (this.progress = p),
       );
       return true;

@@ -150,6 +150,9 @@ impl Enduse {
         };
         let total = docs.len() as u64;
         progress(PdfProgress { done: 0, total });
+        // Everything is typeset first; the files are then written, the letters' hashes updated
+        // and the export recorded in one transaction.
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         let mut hashes = Vec::new();
         if let Some(dir) = out_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -170,40 +173,73 @@ impl Enduse {
                     Some(frozen) => frozen,
                     None => pdf.map_err(|e| Error::invalid("letters", e.to_string()))?,
                 };
-                let path = dir.join(file);
-                std::fs::write(&path, &pdf).map_err(|e| Error::io(&path, e))?;
                 hashes.push(sha256_hex(&pdf));
-                report.files.push(path);
+                files.push((dir.join(file), pdf));
             }
         }
-        if let Some(path) = merged {
-            let all: Vec<LetterDoc> = docs.iter().map(|(_, d)| d.clone()).collect();
-            let pdf = renderer
-                .render_merged(&all)
-                .map_err(|e| Error::invalid("letters", e.to_string()))?;
-            std::fs::write(path, &pdf).map_err(|e| Error::io(path, e))?;
-            report.merged = Some(path.to_path_buf());
-        }
-        progress(PdfProgress { done: total, total });
-        if !hashes.is_empty() {
-            self.write(Some(actor), now, |ch| {
-                for (old, sha) in letters.iter().zip(&hashes) {
-                    // A sent letter's hash is frozen with it.
-                    if old.pdf_sha256.as_deref() == Some(sha.as_str()) || old.sent_on.is_some() {
-                        continue;
-                    }
-                    let current = store_letters::get_letter(ch.tx, old.id)?
-                        .ok_or_else(|| Error::not_found("letter", old.id))?;
-                    let letter = Letter {
-                        pdf_sha256: Some(sha.clone()),
-                        meta: current.meta.next(now, Some(actor)),
-                        ..current.clone()
-                    };
-                    ch.write("letter.pdf", Some(&current), &letter)?;
+        let merged_pdf = match merged {
+            Some(_) => {
+                let all: Vec<LetterDoc> = docs.iter().map(|(_, d)| d.clone()).collect();
+                Some(
+                    renderer
+                        .render_merged(&all)
+                        .map_err(|e| Error::invalid("letters", e.to_string()))?,
+                )
+            }
+            None => None,
+        };
+        self.write(Some(actor), now, |ch| {
+            for (old, sha) in letters.iter().zip(&hashes) {
+                // A sent letter's hash is frozen with it.
+                if old.pdf_sha256.as_deref() == Some(sha.as_str()) || old.sent_on.is_some() {
+                    continue;
                 }
-                Ok(())
-            })?;
-        }
+                let current = store_letters::get_letter(ch.tx, old.id)?
+                    .ok_or_else(|| Error::not_found("letter", old.id))?;
+                let letter = Letter {
+                    pdf_sha256: Some(sha.clone()),
+                    meta: current.meta.next(now, Some(actor)),
+                    ..current.clone()
+                };
+                ch.write("letter.pdf", Some(&current), &letter)?;
+            }
+            let what = serde_json::json!({
+                "what": "letters",
+                "campaignId": campaign_id,
+                "letters": letters.len(),
+            });
+            if let (Some(path), Some(pdf)) = (merged, &merged_pdf) {
+                crate::workflows::export_file(ch, "export.letters", path, pdf, what.clone())?;
+            }
+            if let Some(dir) = out_dir {
+                // One PDF per letter: one event for the folder, with every file's name and hash.
+                for (path, pdf) in &files {
+                    crate::workflows::write_durably(path, pdf)?;
+                }
+                let mut what = what;
+                what["to"] = dir.display().to_string().into();
+                what["files"] = files
+                    .iter()
+                    .zip(&hashes)
+                    .map(|((p, _), sha)| {
+                        serde_json::json!({
+                            "name": p.file_name().map(|n| n.to_string_lossy()),
+                            "sha256": sha,
+                        })
+                    })
+                    .collect();
+                ch.note(
+                    "export.letters",
+                    crate::store::registry::EXPORT,
+                    &Uuid::now_v7().to_string(),
+                    what,
+                )?;
+            }
+            Ok(())
+        })?;
+        report.merged = merged.map(Path::to_path_buf);
+        report.files = files.into_iter().map(|(p, _)| p).collect();
+        progress(PdfProgress { done: total, total });
         Ok(report)
     }
 

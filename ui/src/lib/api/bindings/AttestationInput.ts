@@ -14,8 +14,4 @@ validUntil: string | null, customerRole: CustomerRole, endUse: EndUse, endUseTex
 /**
  * ISO alpha-2 codes or English names.
  */
-destinations: Array<string>, scope: ScopeInput, clauses: Clauses, supersedes: string | null, 
-/**
- * Paths of signed documents to attach (PDF, PNG, JPEG or TIFF, at most 25 MB each).
- */
-documents: string[], };
+destinations: Array<string>, scope: ScopeInput, clauses: Clauses, supersedes: string | null, };
