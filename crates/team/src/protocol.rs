@@ -160,7 +160,12 @@ impl Event {
 
     /// Whether `hash` is right and `signature` is the device key's over it.
     pub fn check(&self, key: &VerifyingKey) -> Result<(), EventFault> {
-        if self.compute_hash() != self.hash {
+        self.check_canonical(key, &self.canonical())
+    }
+
+    /// As `check`, with the event's `canonical()` text already computed (the hub keeps it).
+    pub fn check_canonical(&self, key: &VerifyingKey, canonical: &str) -> Result<(), EventFault> {
+        if chain_hash(&self.device_prev_hash, canonical) != self.hash {
             return Err(EventFault::HashMismatch);
         }
         let signature = decode_signature(&self.signature).ok_or(EventFault::BadSignature)?;
