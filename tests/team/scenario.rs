@@ -189,6 +189,15 @@ fn a_rep_whose_local_role_was_altered_cannot_get_an_approval_accepted() {
     let status = rita.json(&["sync", "status", "--json"]);
     assert_eq!(status["refused"].as_array().unwrap().len(), 2);
     assert_eq!(status["pending"], 0);
+    // The refused review was a new record: it is removed again with a local event, so the
+    // laptop's trail still rebuilds every table and `audit verify` holds.
+    let verified = rita.ok(&["audit", "verify"]);
+    assert!(verified.contains("team: OK"), "{verified}");
+    let trail = rita.json(&["audit", "log", "--json"]);
+    assert!(
+        trail.to_string().contains("team.remove"),
+        "the removal is in the trail: {trail}"
+    );
     // The hub reset the role the laptop claims.
     let users = rita.json(&["user", "list", "--json"]);
     let me = users

@@ -27,8 +27,11 @@ use crate::store::{self, documents, users};
 use crate::workflows::Enduse;
 use crate::{Error, Result};
 
-/// Events per push request and per pull page.
+/// Events per push request.
 const PAGE: usize = 1000;
+/// Events per pull page: each page is one hub request and one SQLite transaction, so a
+/// joining device pulling a whole team makes few of both (the hub serves at most 10,000).
+const PULL_PAGE: i64 = 5000;
 
 fn hub_error(e: ClientError) -> Error {
     Error::Hub {
@@ -355,7 +358,12 @@ impl Enduse {
                             &data,
                             Utc::now(),
                         )?,
-                        None => store_team::remove_record(tx, entity, id)?,
+                        None => {
+                            let old = store::audit::list_events_for(tx, entity, id)?
+                                .pop()
+                                .map(|e| e.new);
+                            store_team::remove_record_logged(tx, entity, id, old, Utc::now())?
+                        }
                     }
                 }
                 Ok(())
@@ -404,7 +412,7 @@ impl Enduse {
             let m = self
                 .team_membership()?
                 .ok_or_else(|| Error::forbidden("sync", "not joined"))?;
-            let page = client.pull(m.cursor, PAGE as i64).map_err(hub_error)?;
+            let page = client.pull(m.cursor, PULL_PAGE).map_err(hub_error)?;
             if page.events.is_empty() {
                 return Ok(());
             }
