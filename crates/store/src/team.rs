@@ -482,3 +482,14 @@ pub fn set_passphrase_hash(conn: &Connection, user: Uuid, hash: &str, at: Timest
     )?;
     Ok(())
 }
+
+/// Whether an admin who is not archived has set a passphrase: the database then requires every
+/// acting user to prove who they are.
+pub fn admin_has_passphrase(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM user_passphrase p JOIN user u ON u.id = p.user_id \
+             WHERE u.role = 'admin' AND u.archived = 0)",
+        )?
+        .query_row([], |r| r.get(0))?)
+}
