@@ -309,3 +309,45 @@ fn a_revoked_device_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("revoked"));
     assert_eq!(rep.json(&["sync", "status", "--json"])["pending"], 1);
 }
+
+#[test]
+fn a_solo_database_with_records_is_refused_before_enrolling_and_the_code_stays_usable() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, code) = db.add_user("Rita Rep", "sales_rep");
+    let solo = Laptop::new();
+    solo.ok(&["init"]);
+    solo.ok(&[
+        "user",
+        "add",
+        "--name",
+        "Rita Rep",
+        "--email",
+        "rita.rep@example.com",
+        "--role",
+        "sales_rep",
+    ]);
+    customer(&solo, "C-7");
+
+    let refused = solo.run(&["team", "join", "--hub", &hub.url, "--code", &code]);
+    assert_eq!(refused.status.code(), Some(2));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("already has 1 user") && why.contains("empty database"),
+        "{why}"
+    );
+    assert!(why.contains("not built"), "says why: {why}");
+    // Nothing changed on either side: the solo records are all there, no device was enrolled,
+    // and the code still joins a new database.
+    assert_eq!(
+        solo.json(&["customer", "list", "--json"])
+            .to_string()
+            .matches("C-7")
+            .count(),
+        1
+    );
+    assert_eq!(db.sql_text("SELECT count(*) FROM devices"), "0");
+    let fresh = Laptop::new();
+    let joined = fresh.join(&hub.url, &code);
+    assert_eq!(joined["user"]["email"], "rita.rep@example.com");
+}

@@ -171,8 +171,8 @@ impl Enduse {
 
     /// Makes this database a device of the hub user whose enrollment code is `code`: a new
     /// Ed25519 key (OS keyring or a 0600 file), the public key registered, the team's users and
-    /// records pulled. Needs an empty database, or a solo one whose only user is the one
-    /// joining (matched by email; their records are then pushed as theirs).
+    /// records pulled. Needs a database without users: a solo database's records name a local
+    /// user id the hub does not know (see the refusal's reason).
     pub fn join_team(
         &self,
         hub_url: &str,
@@ -186,14 +186,20 @@ impl Enduse {
                 "this database has already joined a team",
             ));
         }
+        // Checked before enrolling, so a refused join leaves the one-time code usable.
         let local_users = self.list_users()?;
-        if local_users.len() > 1 {
+        if !local_users.is_empty() {
             return Err(Error::forbidden(
                 "join team",
                 format!(
-                    "this database has {} users; a team device acts as one user, so join with an \
-                     empty database or one whose only user is you",
-                    local_users.len()
+                    "this database already has {} (first: {}) and what they recorded; a team \
+                     device starts from an empty database, so join with a new one (`enduse --db \
+                     NEW.db team join …`). Moving a solo database's records into a team is not \
+                     built: every record names its author by the local user id, which the hub \
+                     does not know, so each would have to be rewritten and signed again as the \
+                     hub user's",
+                    enduse_domain::count(local_users.len() as u64, "user", "users"),
+                    local_users[0].email
                 ),
             ));
         }
@@ -203,28 +209,6 @@ impl Enduse {
         };
         let key = enduse_team::keys::generate_signing_key();
         let enrolled = client.enroll(code, device_name, &key).map_err(hub_error)?;
-        if let [only] = local_users.as_slice() {
-            if !only.email.eq_ignore_ascii_case(&enrolled.user.email) {
-                return Err(Error::forbidden(
-                    "join team",
-                    format!(
-                        "this database's only user is {} but the code is {}'s; join with an \
-                         empty database or as {}",
-                        only.email, enrolled.user.email, only.email
-                    ),
-                ));
-            }
-            if only.id != enrolled.user.id {
-                return Err(Error::forbidden(
-                    "join team",
-                    format!(
-                        "{} exists here with another id than on the hub; join with an empty \
-                         database (moving a solo database's records into a team is not built yet)",
-                        only.email
-                    ),
-                ));
-            }
-        }
         let key_store = keystore::save(self.path(), enrolled.device_id, &key)?;
         let now = Utc::now();
         let membership = Membership {
