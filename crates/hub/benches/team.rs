@@ -125,7 +125,10 @@ struct DemoEvent {
 /// The demo dataset's users and the events they made (the demo writes no actor on its events:
 /// the author is the record's `updatedBy`, else `createdBy`). Users, reference data, templates
 /// and documents are left out: users come from the hub, the others stay on each device.
-fn demo_events(db: &Path) -> (Vec<(Uuid, String, String, String)>, Vec<DemoEvent>) {
+/// A demo user: id, name, email, role.
+type DemoUser = (Uuid, String, String, String);
+
+fn demo_events(db: &Path) -> (Vec<DemoUser>, Vec<DemoEvent>) {
     let conn = rusqlite::Connection::open(db).unwrap();
     let users = conn
         .prepare("SELECT id, name, email, role FROM user")
