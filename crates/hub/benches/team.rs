@@ -82,8 +82,12 @@ impl Drop for Hub {
     }
 }
 
-/// The release `enduse` beside this bench (target/release/enduse; `./dev bench` builds it).
+/// The release `enduse` beside this bench (target/release/enduse; `./dev bench` builds it),
+/// or $ENDUSE_BENCH_CLI.
 fn enduse_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("ENDUSE_BENCH_CLI") {
+        return bin.into();
+    }
     let exe = std::env::current_exe().unwrap();
     let bin = exe.parent().and_then(Path::parent).unwrap().join("enduse");
     assert!(
