@@ -7,7 +7,9 @@
 //! join is a second sample); a rep's daily sync of 100 new events (the `enduse sync` process,
 //! round trip); and 200 simulated devices syncing at once (push 5, pull everything new, wait
 //! 1 s, again) for ENDUSE_BENCH_SOAK_SECS (default 15; the issue's figure is 60).
-//! `ENDUSE_BENCH_CUSTOMERS` changes the dataset's size.
+//! `ENDUSE_BENCH_CUSTOMERS` changes the dataset's size, `ENDUSE_BENCH_DEVICES` the soak's
+//! devices; `ENDUSE_BENCH_HUB_ONLY=1` skips the laptop figures; `ENDUSE_BENCH_CLI` names the
+//! `enduse` binary. Wall times move with the VM's load: the CPU seconds beside them do not.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -385,111 +387,113 @@ fn main() {
         Some(rate >= 20_000.0),
     ));
 
-    // A new manager's device joins the team; a new rep's device is a second sample.
-    let join = |role: &str, name: &str| -> (Duration, usize, PathBuf, f64) {
-        let out = db.cli(&[
-            "user",
-            "add",
-            "--name",
-            name,
-            "--email",
-            &format!("{}@bench.example", name.to_lowercase().replace(' ', ".")),
-            "--role",
-            role,
-            "--json",
-        ]);
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let laptop = dir.path().join(format!("{}.db", name.replace(' ', "-")));
-        let cpu = cpu_secs("self", true);
-        let t = Instant::now();
-        let out = enduse(
-            &laptop,
-            &[
-                "team",
-                "join",
-                "--hub",
-                &hub.url,
-                "--code",
-                v["code"].as_str().unwrap(),
+    // ENDUSE_BENCH_HUB_ONLY=1 skips the laptop figures (joins, daily sync): the hub's alone.
+    if std::env::var_os("ENDUSE_BENCH_HUB_ONLY").is_none() {
+        // A new manager's device joins the team; a new rep's device is a second sample.
+        let join = |role: &str, name: &str| -> (Duration, usize, PathBuf, f64) {
+            let out = db.cli(&[
+                "user",
+                "add",
+                "--name",
+                name,
+                "--email",
+                &format!("{}@bench.example", name.to_lowercase().replace(' ', ".")),
+                "--role",
+                role,
                 "--json",
-            ],
-        );
-        let took = t.elapsed();
-        let cpu = cpu_secs("self", true) - cpu;
-        let joined: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let pulled = joined["sync"]["pulled"].as_u64().unwrap() as usize;
-        assert_eq!(pulled, accepted, "the join pulls every accepted event");
-        eprintln!(
-            "{name} joined in {:.1} s (laptop CPU {cpu:.1} s)",
-            took.as_secs_f64()
-        );
-        (took, pulled, laptop, cpu)
-    };
-    let (manager_join, pulled, _, manager_cpu) = join("compliance_manager", "Bench Manager");
-    let (rep_join, _, rep_db, rep_cpu) = join("sales_rep", "Bench Rep");
-    figures.push(figure(
-        format!("a new manager device joins the {customers}-customer team ({pulled} events, no documents)"),
-        "≤ 20 s",
-        format!("{:.1} s", manager_join.as_secs_f64()),
-        Some(manager_join.as_secs_f64() <= 20.0),
-    ));
-    let best = manager_join.min(rep_join);
-    let apply_rate = pulled as f64 / best.as_secs_f64();
-    figures.push(figure(
-        format!(
-            "pull and apply on the laptop (the joins: manager {:.1} s, rep {:.1} s; whole `team join` \
-             process; laptop CPU {:.1} s and {:.1} s)",
-            manager_join.as_secs_f64(),
-            rep_join.as_secs_f64(),
-            manager_cpu,
-            rep_cpu
-        ),
-        "≥ 50000 events/s",
-        format!("{apply_rate:.0} events/s"),
-        Some(apply_rate >= 50_000.0),
-    ));
+            ]);
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let laptop = dir.path().join(format!("{}.db", name.replace(' ', "-")));
+            let cpu = cpu_secs("self", true);
+            let t = Instant::now();
+            let out = enduse(
+                &laptop,
+                &[
+                    "team",
+                    "join",
+                    "--hub",
+                    &hub.url,
+                    "--code",
+                    v["code"].as_str().unwrap(),
+                    "--json",
+                ],
+            );
+            let took = t.elapsed();
+            let cpu = cpu_secs("self", true) - cpu;
+            let joined: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let pulled = joined["sync"]["pulled"].as_u64().unwrap() as usize;
+            assert_eq!(pulled, accepted, "the join pulls every accepted event");
+            eprintln!(
+                "{name} joined in {:.1} s (laptop CPU {cpu:.1} s)",
+                took.as_secs_f64()
+            );
+            (took, pulled, laptop, cpu)
+        };
+        let (manager_join, pulled, _, manager_cpu) = join("compliance_manager", "Bench Manager");
+        let (rep_join, _, rep_db, rep_cpu) = join("sales_rep", "Bench Rep");
+        figures.push(figure(
+            format!("a new manager device joins the {customers}-customer team ({pulled} events, no documents)"),
+            "≤ 20 s",
+            format!("{:.1} s", manager_join.as_secs_f64()),
+            Some(manager_join.as_secs_f64() <= 20.0),
+        ));
+        let best = manager_join.min(rep_join);
+        let apply_rate = pulled as f64 / best.as_secs_f64();
+        figures.push(figure(
+            format!(
+                "pull and apply on the laptop (the joins: manager {:.1} s, rep {:.1} s; whole `team join` \
+                 process; laptop CPU {:.1} s and {:.1} s)",
+                manager_join.as_secs_f64(),
+                rep_join.as_secs_f64(),
+                manager_cpu,
+                rep_cpu
+            ),
+            "≥ 50000 events/s",
+            format!("{apply_rate:.0} events/s"),
+            Some(apply_rate >= 50_000.0),
+        ));
 
-    // The rep's daily sync: 100 new customers imported, then `enduse sync` (push 100, pull
-    // them back), median of 5.
-    let mut syncs = Vec::new();
-    for round in 0..6 {
-        let csv = dir.path().join(format!("day{round}.csv"));
-        let mut text = String::from(
-            "name,english_name,country,type,city,address,website,owner_email,external_id,hs_codes\n",
-        );
-        for i in 0..100 {
-            text.push_str(&format!(
-                "Bench Day {round} Customer {i},Bench Day {round} Customer {i},CN,distributor,\
-                 Shenzhen,,,,BENCH-{round}-{i},8542.31\n"
-            ));
+        // The rep's daily sync: 100 new customers imported, then `enduse sync` (push 100, pull
+        // them back), median of 5.
+        let mut syncs = Vec::new();
+        for round in 0..6 {
+            let csv = dir.path().join(format!("day{round}.csv"));
+            let mut text = String::from(
+                "name,english_name,country,type,city,address,website,owner_email,external_id,hs_codes\n",
+            );
+            for i in 0..100 {
+                text.push_str(&format!(
+                    "Bench Day {round} Customer {i},Bench Day {round} Customer {i},CN,distributor,\
+                     Shenzhen,,,,BENCH-{round}-{i},8542.31\n"
+                ));
+            }
+            std::fs::write(&csv, text).unwrap();
+            enduse(&rep_db, &["customer", "import", csv.to_str().unwrap()]);
+            let cpu = cpu_secs("self", true);
+            let t = Instant::now();
+            let out = enduse(&rep_db, &["sync", "--json"]);
+            let took = t.elapsed();
+            let cpu = cpu_secs("self", true) - cpu;
+            eprintln!(
+                "daily sync {round}: {:.0} ms (laptop CPU {:.0} ms)",
+                took.as_secs_f64() * 1e3,
+                cpu * 1e3
+            );
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(report["pushed"], 100, "{report}");
+            if round > 0 {
+                syncs.push(took);
+            }
         }
-        std::fs::write(&csv, text).unwrap();
-        enduse(&rep_db, &["customer", "import", csv.to_str().unwrap()]);
-        let cpu = cpu_secs("self", true);
-        let t = Instant::now();
-        let out = enduse(&rep_db, &["sync", "--json"]);
-        let took = t.elapsed();
-        let cpu = cpu_secs("self", true) - cpu;
-        eprintln!(
-            "daily sync {round}: {:.0} ms (laptop CPU {:.0} ms)",
-            took.as_secs_f64() * 1e3,
-            cpu * 1e3
-        );
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(report["pushed"], 100, "{report}");
-        if round > 0 {
-            syncs.push(took);
-        }
+        syncs.sort();
+        let daily = syncs[syncs.len() / 2];
+        figures.push(figure(
+            "a rep's daily sync of 100 events, round trip (`enduse sync` process, median of 5)",
+            "≤ 300 ms",
+            format!("{:.0} ms", daily.as_secs_f64() * 1e3),
+            Some(daily.as_secs_f64() <= 0.3),
+        ));
     }
-    syncs.sort();
-    let daily = syncs[syncs.len() / 2];
-    figures.push(figure(
-        "a rep's daily sync of 100 events, round trip (`enduse sync` process, median of 5)",
-        "≤ 300 ms",
-        format!("{:.0} ms", daily.as_secs_f64() * 1e3),
-        Some(daily.as_secs_f64() <= 0.3),
-    ));
-
     // Many devices at once.
     let mut soak = Vec::new();
     for i in 0..soak_devices {
