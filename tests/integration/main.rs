@@ -8,6 +8,7 @@ mod common;
 mod audit;
 mod campaigns;
 mod cli;
+mod credentials;
 mod hardening;
 mod screening;
 mod walkthrough;

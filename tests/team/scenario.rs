@@ -203,6 +203,15 @@ fn a_rep_whose_local_role_was_altered_cannot_get_an_approval_accepted() {
     let status = rita.json(&["sync", "status", "--json"]);
     assert_eq!(status["refused"].as_array().unwrap().len(), 2);
     assert_eq!(status["pending"], 0);
+    // The refused review was a new record: it is removed again with a local event, so the
+    // laptop's trail still rebuilds every table and `audit verify` holds.
+    let verified = rita.ok(&["audit", "verify"]);
+    assert!(verified.contains("team: OK"), "{verified}");
+    let trail = rita.json(&["audit", "log", "--json"]);
+    assert!(
+        trail.to_string().contains("team.remove"),
+        "the removal is in the trail: {trail}"
+    );
     // The hub reset the role the laptop claims.
     let users = rita.json(&["user", "list", "--json"]);
     let me = users
@@ -385,4 +394,46 @@ fn a_revoked_device_is_refused() {
     assert_ne!(status.status.code(), Some(0), "no team any more");
     // A new database's audit trail still verifies.
     assert!(rep.run(&["audit", "verify"]).status.success());
+}
+
+#[test]
+fn a_solo_database_with_records_is_refused_before_enrolling_and_the_code_stays_usable() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, code) = db.add_user("Rita Rep", "sales_rep");
+    let solo = Laptop::new();
+    solo.ok(&["init"]);
+    solo.ok(&[
+        "user",
+        "add",
+        "--name",
+        "Rita Rep",
+        "--email",
+        "rita.rep@example.com",
+        "--role",
+        "sales_rep",
+    ]);
+    customer(&solo, "C-7");
+
+    let refused = solo.run(&["team", "join", "--hub", &hub.url, "--code", &code]);
+    assert_eq!(refused.status.code(), Some(2));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("already has 1 user") && why.contains("empty database"),
+        "{why}"
+    );
+    assert!(why.contains("not built"), "says why: {why}");
+    // Nothing changed on either side: the solo records are all there, no device was enrolled,
+    // and the code still joins a new database.
+    assert_eq!(
+        solo.json(&["customer", "list", "--json"])
+            .to_string()
+            .matches("C-7")
+            .count(),
+        1
+    );
+    assert_eq!(db.sql_text("SELECT count(*) FROM devices"), "0");
+    let fresh = Laptop::new();
+    let joined = fresh.join(&hub.url, &code);
+    assert_eq!(joined["user"]["email"], "rita.rep@example.com");
 }

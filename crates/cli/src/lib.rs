@@ -83,7 +83,8 @@ pub struct Cli {
     /// Database file [default: $ENDUSE_DB, else the app's file in the OS data directory]
     #[arg(long, global = true, env = "ENDUSE_DB")]
     pub db: Option<PathBuf>,
-    /// Act as this user (email) [default: $ENDUSE_USER, else the only user]
+    /// Act as this user (email) [default: $ENDUSE_USER, else the only user]. In a solo
+    /// database where passphrases are set, $ENDUSE_PASSPHRASE proves it
     #[arg(long = "as", global = true, env = "ENDUSE_USER", value_name = "EMAIL")]
     pub as_user: Option<String>,
     #[command(subcommand)]
@@ -234,6 +235,15 @@ pub enum UserCmd {
     Enable {
         /// The user's email
         email: String,
+    },
+    /// Set a passphrase (solo databases): your own, or, as an admin, --user's. The new
+    /// passphrase is read from $ENDUSE_NEW_PASSPHRASE, else from the first line of stdin; the
+    /// acting user proves themself with $ENDUSE_PASSPHRASE. Once an admin has one, every
+    /// user must give theirs to act.
+    Passphrase {
+        /// Whose passphrase (email) [default: the acting user's]
+        #[arg(long)]
+        user: Option<String>,
     },
 }
 

@@ -897,3 +897,85 @@ fn a_reps_pull_and_downloads_hold_only_their_customers_records() {
     assert_eq!(max.client.pull(0, 100).unwrap().events.len(), 3);
     assert_eq!(max.client.download_document(&sha).unwrap(), bytes);
 }
+
+#[test]
+fn one_push_is_judged_event_by_event_in_order_as_separate_pushes_would_be() {
+    // A push is one batch (one transaction, the team state read once and changed in memory):
+    // each event must still see what the events before it in the same push did.
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, m1_code) = db.add_user("Mia Manager", "compliance_manager");
+    let (_, m2_code) = db.add_user("Max Manager", "compliance_manager");
+    let mut mia = Device::enroll(&hub, &m1_code);
+    let mut max = Device::enroll(&hub, &m2_code);
+
+    // Mia logs an attestation, attaches a document to it and reviews it, all in one push: the
+    // review is refused by the contributions made earlier in that same push.
+    let log = mia.event(
+        "attestation.log",
+        "attestation",
+        "b1",
+        None,
+        None,
+        attestation("b1", "submitted"),
+    );
+    let attach = mia.event(
+        "document.attach",
+        "document",
+        "d9",
+        None,
+        None,
+        json!({"ownerEntity": "attestation", "ownerId": "b1", "sha256": "00"}),
+    );
+    let review = mia.event(
+        "review.record",
+        "review",
+        "r9",
+        None,
+        None,
+        json!({"attestationId": "b1", "decision": "approve"}),
+    );
+    let outcomes = mia.push(&[log, attach, review]);
+    assert_eq!(accepted_seq(&outcomes[0]), 1);
+    assert_eq!(accepted_seq(&outcomes[1]), 2);
+    assert_eq!(refusal_code(&outcomes[2]), RefusalCode::FourEyes);
+
+    // Max approves it and, in the same push, tries a second decision: the first decides it.
+    let mut approved = attestation("b1", "approved");
+    approved["version"] = json!(2);
+    let approve = max.event(
+        "attestation.approve",
+        "attestation",
+        "b1",
+        Some(1),
+        Some(attestation("b1", "submitted")),
+        approved.clone(),
+    );
+    let mut rejected = attestation("b1", "rejected");
+    rejected["version"] = json!(3);
+    let again = max.event(
+        "attestation.reject",
+        "attestation",
+        "b1",
+        Some(2),
+        Some(approved),
+        rejected,
+    );
+    let outcomes = max.push(&[approve, again]);
+    assert_eq!(accepted_seq(&outcomes[0]), 3, "team order continues");
+    assert_eq!(refusal_code(&outcomes[1]), RefusalCode::AlreadyDecided);
+    assert_eq!(
+        db.sql_text("SELECT data->>'status' FROM records WHERE entity_id = 'b1'"),
+        "approved"
+    );
+    assert_eq!(
+        db.sql_text("SELECT decided::text FROM records WHERE entity_id = 'b1'"),
+        "true"
+    );
+    assert_eq!(
+        db.sql_text("SELECT count(*) FROM events WHERE status = 'refused'"),
+        "2",
+        "both refusals kept"
+    );
+    assert_eq!(db.cli(&["verify"]).status.code(), Some(0));
+}

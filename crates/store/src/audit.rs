@@ -130,16 +130,13 @@ fn hash_text(prev_hash: &str, canonical: &str) -> String {
 
 pub fn chain_head(conn: &Connection) -> Result<ChainHead> {
     let head = conn
-        .query_row(
-            "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| {
-                Ok(ChainHead {
-                    seq: r.get(0)?,
-                    hash: r.get(1)?,
-                })
-            },
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| {
+            Ok(ChainHead {
+                seq: r.get(0)?,
+                hash: r.get(1)?,
+            })
+        })
         .optional()?;
     Ok(head.unwrap_or(ChainHead {
         seq: 0,
@@ -1130,6 +1127,9 @@ fn col_text<'r>(
 pub fn apply_event(conn: &Connection, event: &AuditEvent) -> Result<()> {
     if event.action == crate::team::WITHDRAW_ACTION {
         return crate::team::withdraw_customer(conn, &event.entity_id).map(|_| ());
+    }
+    if event.action == crate::team::REMOVE_ACTION {
+        return crate::team::remove_record(conn, &event.entity, &event.entity_id);
     }
     match crate::registry::kind(&event.entity) {
         Some(kind) => (kind.apply)(conn, &event.new),

@@ -299,6 +299,45 @@ pub fn apply_record(conn: &Connection, entity: &str, value: &Value) -> Result<()
     (kind.apply)(conn, value)
 }
 
+/// The local audit action of a record removed because the team refused its creation; replay
+/// (`audit::apply_event`) removes the record again, so `audit verify` holds afterwards.
+pub const REMOVE_ACTION: &str = "team.remove";
+
+/// Removes a record the team never accepted (a refused creation) from this device's tables,
+/// with a local audit event (`REMOVE_ACTION`, the removed record as `old`) so that the trail
+/// still rebuilds every table. Like `apply_record_logged`, the event is never sent to the hub.
+pub fn remove_record_logged(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+    old: Option<Value>,
+    at: Timestamp,
+) -> Result<()> {
+    remove_record(conn, entity, entity_id)?;
+    let head = crate::audit::chain_head(conn)?;
+    crate::audit::seal_and_insert(
+        conn,
+        crate::audit::AuditEvent {
+            seq: head.seq + 1,
+            id: Uuid::now_v7(),
+            at,
+            actor_id: None,
+            device_id: crate::device_id(conn)?,
+            action: REMOVE_ACTION.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            old,
+            new: serde_json::json!({
+                "id": entity_id,
+                "removed": "the team refused its creation",
+            }),
+            prev_hash: head.hash,
+            hash: String::new(),
+        },
+    )?;
+    Ok(())
+}
+
 /// Removes a record the team never accepted (a refused creation) from this device's tables.
 pub fn remove_record(conn: &Connection, entity: &str, entity_id: &str) -> Result<()> {
     let kind = registry::kind(entity)
@@ -676,4 +715,15 @@ pub fn set_passphrase_hash(conn: &Connection, user: Uuid, hash: &str, at: Timest
         params![user.to_string(), hash, ts_text(&at)],
     )?;
     Ok(())
+}
+
+/// Whether an admin who is not archived has set a passphrase: the database then requires every
+/// acting user to prove who they are.
+pub fn admin_has_passphrase(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM user_passphrase p JOIN user u ON u.id = p.user_id \
+             WHERE u.role = 'admin' AND u.archived = 0)",
+        )?
+        .query_row([], |r| r.get(0))?)
 }

@@ -133,8 +133,56 @@ impl Event {
     }
 
     /// The text the hash covers: every field but `hash` and `signature`, as JSON with object
-    /// keys sorted at every level.
+    /// keys sorted at every level. Written directly (no intermediate `Value`, which cloned
+    /// both records of every event); `canonical_via_value` is the definition it must equal.
     pub fn canonical(&self) -> String {
+        use enduse_domain::canonical::{push_json_str, write_canonical};
+        let mut out = Vec::with_capacity(1024);
+        let key = |out: &mut Vec<u8>, k: &str, first: bool| {
+            out.extend_from_slice(if first { b"{\"" } else { b",\"" });
+            out.extend_from_slice(k.as_bytes());
+            out.extend_from_slice(b"\":");
+        };
+        let mut uuid = Uuid::encode_buffer();
+        key(&mut out, "action", true);
+        push_json_str(&mut out, &self.action);
+        key(&mut out, "actorId", false);
+        push_json_str(&mut out, self.actor_id.hyphenated().encode_lower(&mut uuid));
+        key(&mut out, "at", false);
+        push_json_str(&mut out, &self.at);
+        key(&mut out, "baseVersion", false);
+        match self.base_version {
+            Some(v) => out.extend_from_slice(v.to_string().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+        key(&mut out, "deviceId", false);
+        push_json_str(
+            &mut out,
+            self.device_id.hyphenated().encode_lower(&mut uuid),
+        );
+        key(&mut out, "devicePrevHash", false);
+        push_json_str(&mut out, &self.device_prev_hash);
+        key(&mut out, "deviceSeq", false);
+        out.extend_from_slice(self.device_seq.to_string().as_bytes());
+        key(&mut out, "entity", false);
+        push_json_str(&mut out, &self.entity);
+        key(&mut out, "entityId", false);
+        push_json_str(&mut out, &self.entity_id);
+        key(&mut out, "id", false);
+        push_json_str(&mut out, self.id.hyphenated().encode_lower(&mut uuid));
+        key(&mut out, "new", false);
+        write_canonical(&self.new, &mut out);
+        key(&mut out, "old", false);
+        match &self.old {
+            Some(old) => write_canonical(old, &mut out),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+        String::from_utf8(out).expect("JSON text is UTF-8")
+    }
+
+    /// The canonical text by its definition: the hashed fields as a JSON value, keys sorted.
+    pub fn canonical_via_value(&self) -> String {
         let hashed = Hashed {
             action: &self.action,
             actor_id: &self.actor_id,
@@ -160,7 +208,12 @@ impl Event {
 
     /// Whether `hash` is right and `signature` is the device key's over it.
     pub fn check(&self, key: &VerifyingKey) -> Result<(), EventFault> {
-        if self.compute_hash() != self.hash {
+        self.check_canonical(key, &self.canonical())
+    }
+
+    /// As `check`, with the event's `canonical()` text already computed (the hub keeps it).
+    pub fn check_canonical(&self, key: &VerifyingKey, canonical: &str) -> Result<(), EventFault> {
+        if chain_hash(&self.device_prev_hash, canonical) != self.hash {
             return Err(EventFault::HashMismatch);
         }
         let signature = decode_signature(&self.signature).ok_or(EventFault::BadSignature)?;
@@ -512,6 +565,23 @@ mod tests {
         let back: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
         assert_eq!(back.check(&key().verifying_key()), Ok(()));
         assert_eq!(back.canonical(), e.canonical());
+    }
+
+    #[test]
+    fn the_written_canonical_text_equals_the_one_by_definition() {
+        let mut e = Event::sign(
+            draft(json!({"b": 1.5, "a": [1, {"z": null, "y": "é\"\n"}], "c": -3})),
+            Uuid::now_v7(),
+            41,
+            GENESIS_HASH,
+            &key(),
+        );
+        e.action = "tab\there \"quoted\"".into();
+        e.entity_id = "id\\with\u{7}control".into();
+        assert_eq!(e.canonical(), e.canonical_via_value());
+        e.old = Some(json!({"k": [true, false, 1e300, u64::MAX]}));
+        e.base_version = None;
+        assert_eq!(e.canonical(), e.canonical_via_value());
     }
 
     #[test]

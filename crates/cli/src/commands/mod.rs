@@ -73,6 +73,9 @@ fn print_json<T: Serialize>(value: &T) -> Result<i32> {
 struct Ctx {
     enduse: Enduse,
     as_user: Option<String>,
+    /// $ENDUSE_PASSPHRASE: proves the acting user of a solo database (never an argument, so
+    /// it stays out of shell history and `ps`).
+    passphrase: Option<String>,
 }
 
 impl Ctx {
@@ -95,6 +98,16 @@ impl Ctx {
             }
             return Ok(me.id);
         }
+        let id = self.solo_actor()?;
+        if let Some(passphrase) = &self.passphrase
+            && self.enduse.signed_in() != Some(id)
+        {
+            self.enduse.prove_passphrase(id, passphrase)?;
+        }
+        Ok(id)
+    }
+
+    fn solo_actor(&self) -> Result<Uuid> {
         if let Some(email) = &self.as_user {
             return Ok(self.enduse.find_user_by_email(email)?.id);
         }
@@ -132,6 +145,7 @@ fn execute(cli: Cli) -> Result<i32> {
     let ctx = Ctx {
         enduse: Enduse::open(&db)?,
         as_user: cli.as_user.clone(),
+        passphrase: std::env::var("ENDUSE_PASSPHRASE").ok(),
     };
     let e = &ctx.enduse;
     if ctx.as_user.is_some() && e.team_membership()?.is_some() {
@@ -153,6 +167,26 @@ fn execute(cli: Cli) -> Result<i32> {
             };
             let user = e.create_user(actor, NewUser { name, email, role }, now)?;
             println!("{}", user.id);
+            Ok(0)
+        }
+        Command::User(UserCmd::Passphrase { user }) => {
+            let actor = ctx.actor()?;
+            let whose = match user {
+                Some(email) => e.find_user_by_email(&email)?.id,
+                None => actor,
+            };
+            let new = match std::env::var("ENDUSE_NEW_PASSPHRASE") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .map_err(|err| Error::io("stdin", err))?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            e.set_passphrase(actor, whose, &new, now)?;
+            println!("passphrase set for {}", e.get_user(whose)?.email);
             Ok(0)
         }
         Command::User(UserCmd::List { json }) => {

@@ -28,8 +28,11 @@ use crate::store::{self, documents, users};
 use crate::workflows::Enduse;
 use crate::{Error, Result};
 
-/// Events per push request and per pull page.
+/// Events per push request.
 const PAGE: usize = 1000;
+/// Events per pull page: each page is one hub request and one SQLite transaction, so a
+/// joining device pulling a whole team makes few of both (the hub serves at most 10,000).
+const PULL_PAGE: i64 = 5000;
 
 /// Starts the reason of a hub error when the hub could not be reached (`is_offline`).
 const UNREACHABLE: &str = "the hub cannot be reached";
@@ -200,8 +203,8 @@ impl Enduse {
 
     /// Makes this database a device of the hub user whose enrollment code is `code`: a new
     /// Ed25519 key (OS keyring or a 0600 file), the public key registered, the team's users and
-    /// records pulled. Needs an empty database, or a solo one whose only user is the one
-    /// joining (matched by email; their records are then pushed as theirs).
+    /// records pulled. Needs a database without users: a solo database's records name a local
+    /// user id the hub does not know (see the refusal's reason).
     pub fn join_team(
         &self,
         hub_url: &str,
@@ -215,14 +218,20 @@ impl Enduse {
                 "this database has already joined a team",
             ));
         }
+        // Checked before enrolling, so a refused join leaves the one-time code usable.
         let local_users = self.list_users()?;
-        if local_users.len() > 1 {
+        if !local_users.is_empty() {
             return Err(Error::forbidden(
                 "join team",
                 format!(
-                    "this database has {} users; a team device acts as one user, so join with an \
-                     empty database or one whose only user is you",
-                    local_users.len()
+                    "this database already has {} (first: {}) and what they recorded; a team \
+                     device starts from an empty database, so join with a new one (`enduse --db \
+                     NEW.db team join …`). Moving a solo database's records into a team is not \
+                     built: every record names its author by the local user id, which the hub \
+                     does not know, so each would have to be rewritten and signed again as the \
+                     hub user's",
+                    enduse_domain::count(local_users.len() as u64, "user", "users"),
+                    local_users[0].email
                 ),
             ));
         }
@@ -232,28 +241,6 @@ impl Enduse {
         };
         let key = enduse_team::keys::generate_signing_key();
         let enrolled = client.enroll(code, device_name, &key).map_err(hub_error)?;
-        if let [only] = local_users.as_slice() {
-            if !only.email.eq_ignore_ascii_case(&enrolled.user.email) {
-                return Err(Error::forbidden(
-                    "join team",
-                    format!(
-                        "this database's only user is {} but the code is {}'s; join with an \
-                         empty database or as {}",
-                        only.email, enrolled.user.email, only.email
-                    ),
-                ));
-            }
-            if only.id != enrolled.user.id {
-                return Err(Error::forbidden(
-                    "join team",
-                    format!(
-                        "{} exists here with another id than on the hub; join with an empty \
-                         database (moving a solo database's records into a team is not built yet)",
-                        only.email
-                    ),
-                ));
-            }
-        }
         let key_store = keystore::save(self.path(), enrolled.device_id, &key)?;
         let now = Utc::now();
         let membership = Membership {
@@ -455,7 +442,12 @@ impl Enduse {
                             &data,
                             Utc::now(),
                         )?,
-                        None => store_team::remove_record(tx, entity, id)?,
+                        None => {
+                            let old = store::audit::list_events_for(tx, entity, id)?
+                                .pop()
+                                .map(|e| e.new);
+                            store_team::remove_record_logged(tx, entity, id, old, Utc::now())?
+                        }
                     }
                 }
                 Ok(())
@@ -504,7 +496,7 @@ impl Enduse {
             let m = self
                 .team_membership()?
                 .ok_or_else(|| Error::forbidden("sync", "not joined"))?;
-            let page = client.pull(m.cursor, PAGE as i64).map_err(hub_error)?;
+            let page = client.pull(m.cursor, PULL_PAGE).map_err(hub_error)?;
             let through = page.through.clone().filter(|t| t.seq > m.cursor);
             if page.events.is_empty() && page.scope.is_empty() && through.is_none() {
                 return Ok(());

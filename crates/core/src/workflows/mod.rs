@@ -6,6 +6,7 @@
 mod attestations;
 mod audit;
 mod campaigns;
+mod credentials;
 mod customers;
 mod letters;
 mod reports;
@@ -16,6 +17,7 @@ mod visits;
 pub use attestations::*;
 pub use audit::{AUDIT_CSV_COLUMNS, AuditExport};
 pub use campaigns::*;
+pub use credentials::MIN_PASSPHRASE_CHARS;
 
 pub use customers::*;
 pub use letters::*;
@@ -56,6 +58,8 @@ pub struct Enduse {
     /// The team device when this database joined a hub: every write's events are checked,
     /// signed and queued through it (`crate::team`).
     team: Mutex<Option<Arc<crate::team::TeamDevice>>>,
+    /// The user this handle proved with a passphrase (`sign_in`; solo databases).
+    proven: Mutex<Option<Uuid>>,
 }
 
 impl Enduse {
@@ -77,6 +81,7 @@ impl Enduse {
             writes: AtomicU64::new(0),
             states: Mutex::new(None),
             team: Mutex::new(None),
+            proven: Mutex::new(None),
         };
         enduse.set_team_device(enduse.load_team_device()?);
         enduse.load_builtin_reference_if_missing()?;
@@ -100,6 +105,12 @@ impl Enduse {
         store::documents::blob_dir(&self.path)
     }
 
+    fn proven_lock(&self) -> MutexGuard<'_, Option<Uuid>> {
+        self.proven
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn lock(&self) -> MutexGuard<'_, Connection> {
         self.conn
             .lock()
@@ -116,6 +127,11 @@ impl Enduse {
         let mut conn = self.lock();
         let tx = store::begin_write(&mut conn)?;
         let team = self.team_device();
+        if team.is_none()
+            && let Some(actor) = actor
+        {
+            self.check_credential(&tx, actor)?;
+        }
         let sink = team.as_deref().map(|t| t as &dyn store::EventSink);
         let (result, affected) = {
             let change = Change::new(&tx, actor, now)?.with_sink(sink);

@@ -6,11 +6,11 @@
 //! chain but take no team position: the team chain is the sequence of changes every device
 //! applies, and a refused event changes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use tokio_postgres::{Client, GenericClient, Transaction};
+use tokio_postgres::{Client, GenericClient};
 use uuid::Uuid;
 
 use crate::authz::{self, Author, Proposal, RecordKey, Subject, Verdict};
@@ -42,79 +42,253 @@ pub async fn team_head(client: &impl GenericClient) -> Result<TeamHead> {
 }
 
 /// A record of the team state, as the rules and the merge read it.
+#[derive(Clone)]
 struct TeamRecord {
     data: Value,
     version: i64,
     contributors: Vec<Uuid>,
     decided: bool,
-    field_events: Value,
+    field_events: serde_json::Map<String, Value>,
+    team_seq: i64,
 }
 
-async fn load_record(tx: &Transaction<'_>, key: &RecordKey) -> Result<Option<TeamRecord>> {
-    let row = tx
-        .query_opt(
-            "SELECT data, version, contributors, decided, field_events FROM records
-             WHERE entity = $1 AND entity_id = $2",
-            &[&key.entity, &key.entity_id],
-        )
-        .await?;
-    Ok(row.map(|r| TeamRecord {
-        data: r.get(0),
-        version: r.get(1),
-        contributors: r.get(2),
-        decided: r.get(3),
-        field_events: r.get(4),
-    }))
-}
-
-/// Takes a device's events: each is accepted, refused (kept, not applied) or rejected (not
-/// kept); a retry of an event already taken answers its first outcome.
-pub async fn push(
-    client: &mut Client,
-    device: &DeviceInfo,
-    user: &UserInfo,
-    events: &[Event],
-    now: DateTime<Utc>,
-) -> Result<PushResponse> {
-    // Hashes and signatures are checked before the lock: they need no team state.
-    let key = decode_public_key(&device.public_key);
-    let checked: Vec<Option<PushOutcome>> = events
-        .iter()
-        .map(|e| {
-            if e.device_id != device.id {
-                return Some(rejected(
-                    e,
-                    RefusalCode::WrongDevice,
-                    "the event names another device",
-                ));
-            }
-            let key = key?;
-            e.check(&key).err().map(|fault| {
+/// Checks every event's own bytes (device, hash, signature) and computes its canonical text.
+/// Pure CPU: run on blocking threads, split over the cores for a large push.
+fn check_events(events: &[Event], device_id: Uuid, public_key: &str) -> Vec<Checked> {
+    let key = decode_public_key(public_key);
+    let check = |e: &Event| -> Checked {
+        if e.device_id != device_id {
+            return Err(rejected(
+                e,
+                RefusalCode::WrongDevice,
+                "the event names another device",
+            ));
+        }
+        let text = e.canonical();
+        let Some(key) = key else {
+            return Err(rejected(
+                e,
+                RefusalCode::BadSignature,
+                "the device's key is unusable",
+            ));
+        };
+        match e.check_canonical(&key, &text) {
+            Ok(()) => Ok(text),
+            Err(fault) => {
                 let code = match fault {
                     crate::protocol::EventFault::HashMismatch => RefusalCode::HashMismatch,
                     crate::protocol::EventFault::BadSignature => RefusalCode::BadSignature,
                 };
-                rejected(e, code, fault.to_string())
-            })
-        })
-        .collect();
-    let canonical: Vec<String> = events.iter().map(Event::canonical).collect();
+                Err(rejected(e, code, fault.to_string()))
+            }
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if events.len() < 256 || threads < 2 {
+        return events.iter().map(check).collect();
+    }
+    let per = events.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = events
+            .chunks(per)
+            .map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().expect("checking events does not panic"))
+            .collect()
+    })
+}
 
-    let tx = client.transaction().await?;
-    let head_row = tx
-        .query_one("SELECT seq, hash FROM team_head FOR UPDATE", &[])
+/// An event's canonical text, or why its own bytes do not hold.
+type Checked = std::result::Result<String, PushOutcome>;
+
+/// What one push writes, gathered in memory and sent as a few multi-row statements.
+#[derive(Default)]
+struct Batch {
+    ids: Vec<Uuid>,
+    device_seqs: Vec<i64>,
+    hashes: Vec<String>,
+    signatures: Vec<String>,
+    bodies: Vec<String>,
+    actors: Vec<Uuid>,
+    actions: Vec<String>,
+    entities: Vec<String>,
+    entity_ids: Vec<String>,
+    device_ats: Vec<String>,
+    ahead: Vec<bool>,
+    statuses: Vec<&'static str>,
+    refusal_codes: Vec<Option<&'static str>>,
+    refusal_reasons: Vec<Option<String>>,
+    team_seqs: Vec<Option<i64>>,
+    team_hashes: Vec<Option<String>>,
+    versions: Vec<Option<i64>>,
+    conflicts: ConflictRows,
+}
+
+#[derive(Default)]
+struct ConflictRows {
+    entities: Vec<String>,
+    entity_ids: Vec<String>,
+    fields: Vec<String>,
+    overwritten: Vec<Value>,
+    overwritten_events: Vec<Option<Uuid>>,
+    winning: Vec<Value>,
+    winning_events: Vec<Uuid>,
+    team_seqs: Vec<i64>,
+}
+
+impl Batch {
+    fn event(
+        &mut self,
+        event: &Event,
+        text: String,
+        ahead: bool,
+        refusal: Option<&Refusal>,
+        accepted: Option<(i64, String, i64)>,
+    ) {
+        self.ids.push(event.id);
+        self.device_seqs.push(event.device_seq);
+        self.hashes.push(event.hash.clone());
+        self.signatures.push(event.signature.clone());
+        self.bodies.push(text);
+        self.actors.push(event.actor_id);
+        self.actions.push(event.action.clone());
+        self.entities.push(event.entity.clone());
+        self.entity_ids.push(event.entity_id.clone());
+        self.device_ats.push(event.at.clone());
+        self.ahead.push(ahead);
+        self.statuses.push(if refusal.is_some() {
+            "refused"
+        } else {
+            "accepted"
+        });
+        self.refusal_codes.push(refusal.map(|r| r.code.as_str()));
+        self.refusal_reasons.push(refusal.map(|r| r.reason.clone()));
+        let (seq, hash, version) =
+            accepted.map_or((None, None, None), |(s, h, v)| (Some(s), Some(h), Some(v)));
+        self.team_seqs.push(seq);
+        self.team_hashes.push(hash);
+        self.versions.push(version);
+    }
+}
+
+/// The team records one push reads and writes: loaded once, changed in memory, written once.
+struct Records {
+    map: HashMap<RecordKey, Option<TeamRecord>>,
+    /// Changed records, in the order first changed.
+    dirty: Vec<RecordKey>,
+    dirty_set: HashSet<RecordKey>,
+}
+
+impl Records {
+    fn get(&self, key: &RecordKey) -> Option<&TeamRecord> {
+        self.map.get(key).and_then(Option::as_ref)
+    }
+
+    fn get_mut(&mut self, key: &RecordKey) -> Option<&mut TeamRecord> {
+        let found = self.map.get_mut(key).and_then(Option::as_mut);
+        if found.is_some() && self.dirty_set.insert(key.clone()) {
+            self.dirty.push(key.clone());
+        }
+        found
+    }
+
+    fn put(&mut self, key: RecordKey, record: TeamRecord) {
+        if self.dirty_set.insert(key.clone()) {
+            self.dirty.push(key.clone());
+        }
+        self.map.insert(key, Some(record));
+    }
+}
+
+/// Takes a device's events: each is accepted, refused (kept, not applied) or rejected (not
+/// kept); a retry of an event already taken answers its first outcome.
+///
+/// One transaction and a fixed number of round trips per push, whatever its size: the head and
+/// the device are locked, earlier outcomes and every team record the events touch are read in
+/// one pipelined exchange; the rules, chains and merges run in memory; then the events,
+/// records and conflicts are written as multi-row statements (UNNEST).
+pub async fn push(
+    client: &mut deadpool_postgres::Client,
+    device: &DeviceInfo,
+    user: &UserInfo,
+    events: Vec<Event>,
+    now: DateTime<Utc>,
+) -> Result<PushResponse> {
+    // Hashes and signatures are checked before the lock: they need no team state.
+    let (events, checked) = {
+        let (device_id, public_key) = (device.id, device.public_key.clone());
+        tokio::task::spawn_blocking(move || {
+            let checked = check_events(&events, device_id, &public_key);
+            (events, checked)
+        })
+        .await
+        .map_err(|e| crate::error::HubError::invalid("events", e.to_string()))?
+    };
+
+    // Every record the rules or the merge may read: subjects, targets, contributions.
+    let mut wanted: Vec<RecordKey> = Vec::new();
+    let mut seen: HashSet<RecordKey> = HashSet::new();
+    for e in &events {
+        let p = proposal(e);
+        let keys = [
+            authz::subject_of(&p),
+            Some(RecordKey {
+                entity: e.entity.clone(),
+                entity_id: e.entity_id.clone(),
+            }),
+            authz::contribution(&p),
+            authz::decision(&p),
+        ];
+        for k in keys.into_iter().flatten() {
+            if seen.insert(k.clone()) {
+                wanted.push(k);
+            }
+        }
+    }
+    let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+    let (want_entities, want_ids): (Vec<String>, Vec<String>) = wanted
+        .iter()
+        .map(|k| (k.entity.clone(), k.entity_id.clone()))
+        .unzip();
+
+    let lock_head = client
+        .prepare_cached("SELECT seq, hash FROM team_head FOR UPDATE")
         .await?;
+    let lock_device = client
+        .prepare_cached(
+            "SELECT d.last_seq, d.last_hash, d.revoked_at IS NOT NULL, u.disabled
+             FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1 FOR UPDATE OF d",
+        )
+        .await?;
+    let read_earlier = client
+        .prepare_cached(
+            "SELECT id, device_hash, status, refusal_code, refusal_reason, team_seq
+             FROM events WHERE id = ANY($1)",
+        )
+        .await?;
+    let read_records = client
+        .prepare_cached(
+            "SELECT r.entity, r.entity_id, r.data, r.version, r.contributors, r.decided,
+                    r.field_events, r.team_seq
+             FROM unnest($1::text[], $2::text[]) AS k (entity, entity_id)
+             JOIN records r ON r.entity = k.entity AND r.entity_id = k.entity_id",
+        )
+        .await?;
+    let tx = client.transaction().await?;
+    // Pipelined: PostgreSQL runs them in this order, so the reads see every push that
+    // committed before this one took the head.
+    let (head_row, dev, earlier_rows, record_rows) = tokio::try_join!(
+        async { tx.query_one(&lock_head, &[]).await },
+        async { tx.query_one(&lock_device, &[&device.id]).await },
+        async { tx.query(&read_earlier, &[&ids]).await },
+        async { tx.query(&read_records, &[&want_entities, &want_ids]).await },
+    )?;
     let mut head = TeamHead {
         seq: head_row.get(0),
         hash: head_row.get(1),
     };
-    let dev = tx
-        .query_one(
-            "SELECT d.last_seq, d.last_hash, d.revoked_at IS NOT NULL, u.disabled
-             FROM devices d JOIN users u ON u.id = d.user_id WHERE d.id = $1 FOR UPDATE OF d",
-            &[&device.id],
-        )
-        .await?;
     // A revocation or disabling that committed after the request was authenticated.
     if dev.get::<_, bool>(2) {
         return Err(crate::error::HubError::DeviceRevoked);
@@ -124,47 +298,65 @@ pub async fn push(
     }
     let (mut last_seq, mut last_hash): (i64, String) = (dev.get(0), dev.get(1));
 
-    let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
-    let mut earlier: HashMap<Uuid, PushOutcome> = HashMap::new();
-    let mut earlier_hash: HashMap<Uuid, String> = HashMap::new();
-    for row in tx
-        .query(
-            "SELECT id, device_hash, status, refusal_code, refusal_reason, team_seq
-             FROM events WHERE id = ANY($1)",
-            &[&ids],
-        )
-        .await?
-    {
+    let mut earlier: HashMap<Uuid, (String, PushOutcome)> = HashMap::new();
+    for row in earlier_rows {
         let id: Uuid = row.get(0);
-        let status: String = row.get(2);
+        let status: &str = row.get(2);
         let refusal = (status == "refused").then(|| Refusal {
             code: RefusalCode::parse(row.get::<_, Option<&str>>(3).unwrap_or_default())
                 .unwrap_or(RefusalCode::InvalidEvent),
             reason: row.get::<_, Option<String>>(4).unwrap_or_default(),
         });
-        earlier.insert(
+        let outcome = PushOutcome::Duplicate {
             id,
-            PushOutcome::Duplicate {
-                id,
-                team_seq: row.get(5),
-                refusal,
-            },
+            team_seq: row.get(5),
+            refusal,
+        };
+        earlier.insert(id, (row.get(1), outcome));
+    }
+    let mut records = Records {
+        map: wanted.into_iter().map(|k| (k, None)).collect(),
+        dirty: Vec::new(),
+        dirty_set: HashSet::new(),
+    };
+    for row in record_rows {
+        let key = RecordKey {
+            entity: row.get(0),
+            entity_id: row.get(1),
+        };
+        let field_events: Value = row.get(6);
+        records.map.insert(
+            key,
+            Some(TeamRecord {
+                data: row.get(2),
+                version: row.get(3),
+                contributors: row.get(4),
+                decided: row.get(5),
+                field_events: match field_events {
+                    Value::Object(map) => map,
+                    _ => serde_json::Map::new(),
+                },
+                team_seq: row.get(7),
+            }),
         );
-        earlier_hash.insert(id, row.get(1));
     }
 
     let author = Author {
         user_id: user.id,
         role: user.role,
     };
+    let mut batch = Batch::default();
     let mut outcomes = Vec::with_capacity(events.len());
-    for ((event, check), text) in events.iter().zip(checked).zip(&canonical) {
-        if let Some(outcome) = check {
-            outcomes.push(outcome);
-            continue;
-        }
-        if let Some(outcome) = earlier.get(&event.id) {
-            if earlier_hash.get(&event.id) == Some(&event.hash) {
+    for (event, check) in events.iter().zip(checked) {
+        let text = match check {
+            Ok(text) => text,
+            Err(outcome) => {
+                outcomes.push(outcome);
+                continue;
+            }
+        };
+        if let Some((hash, outcome)) = earlier.get(&event.id) {
+            if *hash == event.hash {
                 outcomes.push(outcome.clone());
             } else {
                 outcomes.push(rejected(
@@ -190,29 +382,19 @@ pub async fn push(
         let received_ahead = DateTime::parse_from_rfc3339(&event.at)
             .map(|at| at.with_timezone(&Utc) > now)
             .unwrap_or(false);
-        let proposal = Proposal {
-            actor_id: event.actor_id,
-            action: &event.action,
-            entity: &event.entity,
-            entity_id: &event.entity_id,
-            new: &event.new,
-            old: event.old.as_ref(),
-        };
-        let verdict = match authz::subject_of(&proposal) {
-            Some(key) => {
-                let record = load_record(&tx, &key).await?;
-                let subject = Subject {
-                    record: record.as_ref().map(|r| &r.data),
-                    contributors: record.as_ref().map_or(&[], |r| &r.contributors),
-                    decided: record.as_ref().is_some_and(|r| r.decided),
-                };
-                authz::authorize(author, &proposal, &subject)
-            }
-            None => authz::authorize(author, &proposal, &Subject::default()),
+        let proposal = proposal(event);
+        let verdict = {
+            let record = authz::subject_of(&proposal).and_then(|k| records.get(&k));
+            let subject = Subject {
+                record: record.map(|r| &r.data),
+                contributors: record.map_or(&[], |r| &r.contributors),
+                decided: record.is_some_and(|r| r.decided),
+            };
+            authz::authorize(author, &proposal, &subject)
         };
         match verdict {
             Verdict::Refused(refusal) => {
-                insert_event(&tx, event, text, now, received_ahead, Some(&refusal), None).await?;
+                batch.event(event, text, received_ahead, Some(&refusal), None);
                 outcomes.push(PushOutcome::Refused {
                     id: event.id,
                     refusal,
@@ -220,19 +402,15 @@ pub async fn push(
             }
             Verdict::Allowed => {
                 let team_seq = head.seq + 1;
-                let team_hash = chain_hash(&head.hash, text);
-                let applied = apply(&tx, event, &proposal, author, team_seq).await?;
-                insert_event(
-                    &tx,
+                let team_hash = chain_hash(&head.hash, &text);
+                let version = apply(&mut records, &mut batch, event, &proposal, author, team_seq);
+                batch.event(
                     event,
                     text,
-                    now,
                     received_ahead,
                     None,
-                    Some((team_seq, &team_hash, &applied)),
-                )
-                .await?;
-                record_conflicts(&tx, event, team_seq, &applied.conflicts).await?;
+                    Some((team_seq, team_hash.clone(), version)),
+                );
                 head = TeamHead {
                     seq: team_seq,
                     hash: team_hash,
@@ -246,14 +424,14 @@ pub async fn push(
         last_seq = event.device_seq;
         last_hash = event.hash.clone();
     }
-    tx.execute(
-        "UPDATE devices SET last_seq = $2, last_hash = $3, last_seen_at = $4 WHERE id = $1",
-        &[&device.id, &last_seq, &last_hash, &now],
-    )
-    .await?;
-    tx.execute(
-        "UPDATE team_head SET seq = $1, hash = $2",
-        &[&head.seq, &head.hash],
+    write_batch(
+        &tx,
+        &batch,
+        &records,
+        device.id,
+        (last_seq, &last_hash),
+        &head,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -263,28 +441,35 @@ pub async fn push(
     })
 }
 
-/// The merge's conflicts, carried from `apply` to their insertion after the event row exists.
-struct Applied {
-    version: i64,
-    conflicts: Vec<(merge::FieldConflict, Option<Uuid>)>,
+fn proposal(event: &Event) -> Proposal<'_> {
+    Proposal {
+        actor_id: event.actor_id,
+        action: &event.action,
+        entity: &event.entity,
+        entity_id: &event.entity_id,
+        new: &event.new,
+        old: event.old.as_ref(),
+    }
 }
 
-/// Applies an accepted event to the team state: the record (merged field by field), its
-/// contributors and whether it is decided.
-async fn apply(
-    tx: &Transaction<'_>,
+/// Applies an accepted event to the team state in memory: the record (merged field by field),
+/// its contributors and whether it is decided; the conflicts go into the batch. Returns the
+/// record's version after the event.
+fn apply(
+    records: &mut Records,
+    batch: &mut Batch,
     event: &Event,
     proposal: &Proposal<'_>,
     author: Author,
     team_seq: i64,
-) -> Result<Applied> {
+) -> i64 {
     let key = RecordKey {
         entity: event.entity.clone(),
         entity_id: event.entity_id.clone(),
     };
-    let current = load_record(tx, &key).await?;
+    let current = records.get(&key);
     let merged = merge::apply(
-        current.as_ref().map(|r| Current {
+        current.map(|r| Current {
             data: &r.data,
             version: r.version,
         }),
@@ -294,133 +479,226 @@ async fn apply(
             new: &event.new,
         },
     );
-    let mut field_events = current
-        .as_ref()
-        .and_then(|r| r.field_events.as_object().cloned())
-        .unwrap_or_default();
-    let conflicts = merged
-        .conflicts
-        .iter()
-        .map(|c| {
-            let loser = field_events
-                .get(&c.field)
-                .and_then(Value::as_str)
-                .and_then(|s| Uuid::parse_str(s).ok());
-            (c.clone(), loser)
-        })
-        .collect();
+    let mut record = current.cloned().unwrap_or(TeamRecord {
+        data: Value::Null,
+        version: 0,
+        contributors: Vec::new(),
+        decided: false,
+        field_events: serde_json::Map::new(),
+        team_seq,
+    });
+    for c in &merged.conflicts {
+        let loser = record
+            .field_events
+            .get(&c.field)
+            .and_then(Value::as_str)
+            .and_then(|s| Uuid::parse_str(s).ok());
+        let rows = &mut batch.conflicts;
+        rows.entities.push(event.entity.clone());
+        rows.entity_ids.push(event.entity_id.clone());
+        rows.fields.push(c.field.clone());
+        rows.overwritten.push(c.overwritten.clone());
+        rows.overwritten_events.push(loser);
+        rows.winning.push(c.winning.clone());
+        rows.winning_events.push(event.id);
+        rows.team_seqs.push(team_seq);
+    }
     for field in &merged.fields_written {
-        field_events.insert(field.clone(), Value::String(event.id.to_string()));
+        record
+            .field_events
+            .insert(field.clone(), Value::String(event.id.to_string()));
     }
-    tx.execute(
-        "INSERT INTO records (entity, entity_id, version, data, field_events, team_seq)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (entity, entity_id) DO UPDATE
-         SET version = excluded.version, data = excluded.data,
-             field_events = excluded.field_events, team_seq = excluded.team_seq",
-        &[
-            &key.entity,
-            &key.entity_id,
-            &merged.version,
-            &merged.data,
-            &Value::Object(field_events),
-            &team_seq,
-        ],
-    )
-    .await?;
-    if let Some(k) = authz::contribution(proposal) {
-        tx.execute(
-            "UPDATE records SET contributors = array_append(contributors, $3)
-             WHERE entity = $1 AND entity_id = $2 AND NOT ($3 = ANY(contributors))",
-            &[&k.entity, &k.entity_id, &author.user_id],
-        )
-        .await?;
+    record.data = merged.data;
+    record.version = merged.version;
+    record.team_seq = team_seq;
+    records.put(key, record);
+    if let Some(k) = authz::contribution(proposal)
+        && let Some(r) = records.get_mut(&k)
+        && !r.contributors.contains(&author.user_id)
+    {
+        r.contributors.push(author.user_id);
     }
-    if let Some(k) = authz::decision(proposal) {
-        tx.execute(
-            "UPDATE records SET decided = true WHERE entity = $1 AND entity_id = $2",
-            &[&k.entity, &k.entity_id],
-        )
-        .await?;
+    if let Some(k) = authz::decision(proposal)
+        && let Some(r) = records.get_mut(&k)
+    {
+        r.decided = true;
     }
-    Ok(Applied {
-        version: merged.version,
-        conflicts,
-    })
+    merged.version
 }
 
-async fn insert_event(
-    tx: &Transaction<'_>,
-    event: &Event,
-    text: &str,
+/// Writes one push: its events, the records it changed, its conflicts, the device's chain
+/// head and the team head, pipelined in this order within the push's transaction.
+async fn write_batch(
+    tx: &deadpool_postgres::Transaction<'_>,
+    batch: &Batch,
+    records: &Records,
+    device_id: Uuid,
+    (last_seq, last_hash): (i64, &str),
+    head: &TeamHead,
     now: DateTime<Utc>,
-    device_time_ahead: bool,
-    refusal: Option<&Refusal>,
-    accepted: Option<(i64, &str, &Applied)>,
 ) -> Result<()> {
-    let status = if refusal.is_some() {
-        "refused"
-    } else {
-        "accepted"
-    };
-    tx.execute(
-        "INSERT INTO events (id, device_id, device_seq, device_hash, signature, body, actor_id,
-             action, entity, entity_id, device_at, received_at, device_time_ahead, status,
-             refusal_code, refusal_reason, team_seq, team_hash, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-             $18, $19)
-         ON CONFLICT (id) DO NOTHING",
-        &[
-            &event.id,
-            &event.device_id,
-            &event.device_seq,
-            &event.hash,
-            &event.signature,
-            &text,
-            &event.actor_id,
-            &event.action,
-            &event.entity,
-            &event.entity_id,
-            &event.at,
-            &now,
-            &device_time_ahead,
-            &status,
-            &refusal.map(|r| r.code.as_str()),
-            &refusal.map(|r| r.reason.as_str()),
-            &accepted.map(|a| a.0),
-            &accepted.map(|a| a.1),
-            &accepted.map(|a| a.2.version),
-        ],
-    )
-    .await?;
-    Ok(())
-}
-
-async fn record_conflicts(
-    tx: &Transaction<'_>,
-    event: &Event,
-    team_seq: i64,
-    conflicts: &[(merge::FieldConflict, Option<Uuid>)],
-) -> Result<()> {
-    for (c, loser) in conflicts {
-        tx.execute(
+    let insert_events = tx
+        .prepare_cached(
+            "INSERT INTO events (id, device_id, device_seq, device_hash, signature, body,
+                 actor_id, action, entity, entity_id, device_at, received_at, device_time_ahead,
+                 status, refusal_code, refusal_reason, team_seq, team_hash, version)
+             SELECT e.id, $1, e.device_seq, e.device_hash, e.signature, e.body, e.actor_id,
+                 e.action, e.entity, e.entity_id, e.device_at, $2, e.ahead, e.status,
+                 e.refusal_code, e.refusal_reason, e.team_seq, e.team_hash, e.version
+             FROM unnest($3::uuid[], $4::int8[], $5::text[], $6::text[], $7::text[],
+                 $8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bool[],
+                 $14::text[], $15::text[], $16::text[], $17::int8[], $18::text[], $19::int8[])
+               AS e (id, device_seq, device_hash, signature, body, actor_id, action, entity,
+                 entity_id, device_at, ahead, status, refusal_code, refusal_reason, team_seq,
+                 team_hash, version)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .await?;
+    let upsert_records = tx
+        .prepare_cached(
+            "INSERT INTO records (entity, entity_id, version, data, contributors, decided,
+                 field_events, team_seq)
+             SELECT r.entity, r.entity_id, r.version, r.data,
+                 coalesce(string_to_array(nullif(r.contributors, ''), ','), '{}')::uuid[],
+                 r.decided, r.field_events, r.team_seq
+             FROM unnest($1::text[], $2::text[], $3::int8[], $4::jsonb[], $5::text[],
+                 $6::bool[], $7::jsonb[], $8::int8[])
+               AS r (entity, entity_id, version, data, contributors, decided, field_events,
+                 team_seq)
+             ON CONFLICT (entity, entity_id) DO UPDATE
+             SET version = excluded.version, data = excluded.data,
+                 contributors = excluded.contributors, decided = excluded.decided,
+                 field_events = excluded.field_events, team_seq = excluded.team_seq",
+        )
+        .await?;
+    let insert_conflicts = tx
+        .prepare_cached(
             "INSERT INTO conflicts (entity, entity_id, field, overwritten, overwritten_event,
                  winning, winning_event, team_seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[
-                &event.entity,
-                &event.entity_id,
-                &c.field,
-                &c.overwritten,
-                loser,
-                &c.winning,
-                &event.id,
-                &team_seq,
-            ],
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::uuid[],
+                 $6::jsonb[], $7::uuid[], $8::int8[])",
         )
         .await?;
+    let update_device = tx
+        .prepare_cached(
+            "UPDATE devices SET last_seq = $2, last_hash = $3, last_seen_at = $4 WHERE id = $1",
+        )
+        .await?;
+    let update_head = tx
+        .prepare_cached("UPDATE team_head SET seq = $1, hash = $2")
+        .await?;
+
+    let mut r = RecordColumns::default();
+    for key in &records.dirty {
+        let Some(rec) = records.get(key) else {
+            continue;
+        };
+        r.entities.push(key.entity.as_str());
+        r.entity_ids.push(key.entity_id.as_str());
+        r.versions.push(rec.version);
+        r.data.push(&rec.data);
+        r.contributors.push(
+            rec.contributors
+                .iter()
+                .map(Uuid::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        r.decided.push(rec.decided);
+        r.field_events.push(Value::Object(rec.field_events.clone()));
+        r.team_seqs.push(rec.team_seq);
     }
+    let b = batch;
+    let c = &b.conflicts;
+    tokio::try_join!(
+        async {
+            if b.ids.is_empty() {
+                return Ok(0);
+            }
+            tx.execute(
+                &insert_events,
+                &[
+                    &device_id,
+                    &now,
+                    &b.ids,
+                    &b.device_seqs,
+                    &b.hashes,
+                    &b.signatures,
+                    &b.bodies,
+                    &b.actors,
+                    &b.actions,
+                    &b.entities,
+                    &b.entity_ids,
+                    &b.device_ats,
+                    &b.ahead,
+                    &b.statuses,
+                    &b.refusal_codes,
+                    &b.refusal_reasons,
+                    &b.team_seqs,
+                    &b.team_hashes,
+                    &b.versions,
+                ],
+            )
+            .await
+        },
+        async {
+            if r.entities.is_empty() {
+                return Ok(0);
+            }
+            tx.execute(
+                &upsert_records,
+                &[
+                    &r.entities,
+                    &r.entity_ids,
+                    &r.versions,
+                    &r.data,
+                    &r.contributors,
+                    &r.decided,
+                    &r.field_events,
+                    &r.team_seqs,
+                ],
+            )
+            .await
+        },
+        async {
+            if c.entities.is_empty() {
+                return Ok(0);
+            }
+            tx.execute(
+                &insert_conflicts,
+                &[
+                    &c.entities,
+                    &c.entity_ids,
+                    &c.fields,
+                    &c.overwritten,
+                    &c.overwritten_events,
+                    &c.winning,
+                    &c.winning_events,
+                    &c.team_seqs,
+                ],
+            )
+            .await
+        },
+        async {
+            tx.execute(&update_device, &[&device_id, &last_seq, &last_hash, &now])
+                .await
+        },
+        async { tx.execute(&update_head, &[&head.seq, &head.hash]).await },
+    )?;
     Ok(())
+}
+
+/// The changed records as columns for one UNNEST upsert.
+#[derive(Default)]
+struct RecordColumns<'a> {
+    entities: Vec<&'a str>,
+    entity_ids: Vec<&'a str>,
+    versions: Vec<i64>,
+    data: Vec<&'a Value>,
+    contributors: Vec<String>,
+    decided: Vec<bool>,
+    field_events: Vec<Value>,
+    team_seqs: Vec<i64>,
 }
 
 /// An event as stored: the canonical body with its hash and signature put back.

@@ -196,7 +196,7 @@ async fn push(State(hub): State<Hub>, Signed { authed, body }: Signed) -> Result
         &mut client,
         &authed.device,
         &authed.user,
-        &request.events,
+        request.events,
         Utc::now(),
     )
     .await?;

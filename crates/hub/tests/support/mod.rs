@@ -219,8 +219,13 @@ pub struct Device {
 
 impl Device {
     pub fn enroll(hub: &Hub, code: &str) -> Device {
+        Device::enroll_at(&hub.url, code)
+    }
+
+    /// Enrolls with the hub at `url`.
+    pub fn enroll_at(url: &str, code: &str) -> Device {
         let key = generate_signing_key();
-        let mut client = hub.client();
+        let mut client = HubClient::new(url);
         let enrolled = client.enroll(code, "test laptop", &key).expect("enroll");
         Device {
             client,
