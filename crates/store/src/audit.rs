@@ -744,17 +744,27 @@ pub fn verify_records(conn: &Connection) -> Result<Option<RecordMismatch>> {
     use std::hash::{BuildHasher, RandomState};
     let keyed = RandomState::new();
     let mut newest: HashMap<(String, String), (i64, u64)> = HashMap::new();
+    let mut removals = false;
     {
-        let mut stmt =
-            conn.prepare("SELECT seq, entity, entity_id, new FROM audit_event ORDER BY seq")?;
+        let mut stmt = conn
+            .prepare("SELECT seq, entity, entity_id, new, action FROM audit_event ORDER BY seq")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let seq: i64 = row.get(0)?;
             let entity = String::from_utf8_lossy(text_bytes(row.get_ref(1)?)).into_owned();
             let id = String::from_utf8_lossy(text_bytes(row.get_ref(2)?)).into_owned();
             let hash = keyed.hash_one(text_bytes(row.get_ref(3)?));
+            let action = text_bytes(row.get_ref(4)?);
+            removals |= action == crate::team::REMOVE_ACTION.as_bytes()
+                || action == crate::team::WITHDRAW_ACTION.as_bytes();
             newest.insert((entity, id), (seq, hash));
         }
+    }
+    if removals {
+        // A team laptop that removed records (a refused creation, a customer reassigned to
+        // another rep): the newest event of a removed customer's child records is not the
+        // removal, so replay the whole trail instead.
+        return verify_records_by_replay(conn);
     }
     let mut replayed_kinds = Vec::new();
     let mut found = None;
@@ -838,6 +848,23 @@ pub fn verify_records(conn: &Connection) -> Result<Option<RecordMismatch>> {
     }
     tx.commit()?;
     for kind in replayed_kinds {
+        for table in kind.tables {
+            if let Some(m) = compare_table(conn, &replayed, table)? {
+                return Ok(Some(m));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Record-level verify by replaying every event into a database in memory and comparing every
+/// table: slower, used when the trail removes records (team removals and withdrawals).
+fn verify_records_by_replay(conn: &Connection) -> Result<Option<RecordMismatch>> {
+    let mut replayed = crate::open(std::path::Path::new(":memory:"))?;
+    let tx = crate::begin_write(&mut replayed)?;
+    for_each_event(conn, |e| apply_event(&tx, &e))?;
+    tx.commit()?;
+    for kind in crate::registry::KINDS {
         for table in kind.tables {
             if let Some(m) = compare_table(conn, &replayed, table)? {
                 return Ok(Some(m));
