@@ -44,7 +44,8 @@ app_commands! {
     app::session(()) -> commands::app::SessionInfo;
     app::list_users(()) -> Vec<enduse::model::User>;
     app::create_user(enduse::workflows::NewUser) -> enduse::model::User;
-    app::sign_in(uuid::Uuid) -> enduse::model::User;
+    app::sign_in(commands::app::SignInInput) -> enduse::model::User;
+    app::set_passphrase(commands::app::PassphraseInput) -> ();
     app::sign_out(()) -> ();
     app::set_user_disabled(commands::app::UserDisabledInput) -> enduse::model::User;
     app::load_demo(commands::app::DemoInput) -> enduse::demo::DemoSummary;

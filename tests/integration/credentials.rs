@@ -114,7 +114,9 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
         "nothing was decided"
     );
 
-    other.prove_passphrase(w.manager, "manager's own phrase").unwrap();
+    other
+        .prove_passphrase(w.manager, "manager's own phrase")
+        .unwrap();
     let approved = other
         .review_attestation(
             w.manager,

@@ -75,13 +75,16 @@ pub fn audit_actions(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
 pub async fn export_audit_csv(app: AppHandle, input: AuditExportInput) -> CmdResult<AuditExport> {
     run_blocking(app, move |state| {
         let actor = state.actor()?;
-        state
-            .files
-            .redeem(&[input.file], &[FilePurpose::ExportAudit], Spend::Spend, |paths| {
+        state.files.redeem(
+            &[input.file],
+            &[FilePurpose::ExportAudit],
+            Spend::Spend,
+            |paths| {
                 Ok(state
                     .core()?
                     .export_audit_csv(actor, &input.filter, &paths[0].1, now())?)
-            })
+            },
+        )
     })
     .await
 }

@@ -105,7 +105,7 @@ pub async fn join_team(app: AppHandle, input: JoinInput) -> CmdResult<TeamView> 
             .or_else(|| std::env::var("HOSTNAME").ok())
             .unwrap_or_else(|| "laptop".into());
         let joined = core.join_team(input.hub.trim(), input.code.trim(), input.ca_pem, &name)?;
-        state.sign_in(Some(joined.user.id));
+        state.set_user(Some(joined.user.id));
         core.dismiss_team_erased()?;
         view(state, &handle.state::<TeamSync>())
     })
@@ -129,7 +129,7 @@ pub async fn sync_now(app: AppHandle) -> CmdResult<TeamView> {
 pub async fn leave_team(app: AppHandle) -> CmdResult<()> {
     run_blocking(app, move |state| {
         state.core()?.leave_team()?;
-        state.sign_in(None);
+        state.set_user(None);
         Ok(())
     })
     .await
