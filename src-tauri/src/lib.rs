@@ -154,8 +154,8 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler({
-            // Every command in the log with how long its synchronous part took (long commands
-            // log their own end from `state::run_blocking`; failures from `IpcError`).
+            // Every command in the log with how long its dispatch took (commands that touch the
+            // database log their run from `state::run_blocking`; failures from `IpcError`).
             let handler = handler();
             move |invoke| {
                 let command = invoke.message.command().to_owned();

@@ -165,9 +165,13 @@ impl AppState {
     }
 }
 
-/// Runs a long command on a blocking thread. A panic there ends in an `interrupted` error the
-/// UI can show (the core's transaction rolled back, so nothing was written) instead of a promise
-/// that never settles.
+/// The one way a command touches the database: on a blocking thread, never the main one (which
+/// draws the window), whether it takes a millisecond or a minute. A panic there ends in an
+/// `interrupted` error the UI can show (the core's transaction rolled back, so nothing was
+/// written) instead of a promise that never settles.
+/// From how many milliseconds a command's run is logged at info level.
+const SLOW_COMMAND_MS: u64 = 100;
+
 pub async fn run_blocking<T, F>(app: tauri::AppHandle, f: F) -> CmdResult<T>
 where
     T: Send + 'static,
@@ -180,9 +184,12 @@ where
         .await
         .unwrap_or_else(|e| Err(IpcError::interrupted(&e.to_string())));
     let ms = started.elapsed().as_millis() as u64;
-    match &result {
-        Ok(_) => tracing::info!(job, ms, "long command done"),
-        Err(e) => tracing::warn!(job, ms, code = ?e.code, "long command failed"),
+    // Slow ones at info (a refusal or failure is also logged where its error is made).
+    let code = result.as_ref().err().map(|e| e.code);
+    if ms >= SLOW_COMMAND_MS {
+        tracing::info!(job, ms, ?code, "slow command done");
+    } else {
+        tracing::debug!(job, ms, ?code, "command done");
     }
     result
 }
