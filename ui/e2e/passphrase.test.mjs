@@ -132,3 +132,31 @@ test('after switching user, the old passphrase no longer works and the new one d
   await (await app.$t('home')).waitForDisplayed({ timeout: 10_000 });
   assert.equal(await textOf(app, 'current-user'), 'Mia Manager');
 });
+
+test("an admin sets another user's passphrase in Settings, and that user signs in with it", async () => {
+  const MIA_RESET = 'set for mia by ada';
+  await (await app.$t('switch-user')).click();
+  await (await app.browser.$('[data-testid="pick-user"][data-email="ada@example.com"]')).click();
+  await (await app.$t('passphrase')).setValue(ADA);
+  await (await app.$t('sign-in')).click();
+  await (await app.$t('home')).waitForDisplayed({ timeout: 10_000 });
+
+  await nav(app, 'settings');
+  const form = await app.$t('passphrase-form');
+  await form.waitForDisplayed({ timeout: 10_000 });
+  await form.scrollIntoView();
+  const mia = JSON.parse(cli({}, 'user', 'list', '--json')).find((u) => u.email === 'mia@example.com');
+  await (await app.$t('passphrase-user')).selectByAttribute('value', mia.id);
+  await (await app.$t('passphrase-new')).setValue(MIA_RESET);
+  await (await app.$t('passphrase-confirm')).setValue(MIA_RESET);
+  await (await app.$t('save-passphrase')).click();
+  assert.match(await textOf(app, 'passphrase-saved'), /Passphrase set for Mia Manager/);
+  await app.shot('admin-sets-mia');
+
+  await (await app.$t('switch-user')).click();
+  await (await app.browser.$('[data-testid="pick-user"][data-email="mia@example.com"]')).click();
+  await (await app.$t('passphrase')).setValue(MIA_RESET);
+  await (await app.$t('sign-in')).click();
+  await (await app.$t('home')).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await textOf(app, 'current-user'), 'Mia Manager');
+});
