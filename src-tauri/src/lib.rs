@@ -44,7 +44,8 @@ app_commands! {
     app::session(()) -> commands::app::SessionInfo;
     app::list_users(()) -> Vec<enduse::model::User>;
     app::create_user(enduse::workflows::NewUser) -> enduse::model::User;
-    app::sign_in(uuid::Uuid) -> enduse::model::User;
+    app::sign_in(commands::app::SignInInput) -> enduse::model::User;
+    app::set_passphrase(commands::app::PassphraseInput) -> ();
     app::sign_out(()) -> ();
     app::set_user_disabled(commands::app::UserDisabledInput) -> enduse::model::User;
     app::load_demo(commands::app::DemoInput) -> enduse::demo::DemoSummary;
@@ -153,8 +154,8 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler({
-            // Every command in the log with how long its synchronous part took (long commands
-            // log their own end from `state::run_blocking`; failures from `IpcError`).
+            // Every command in the log with how long its dispatch took (commands that touch the
+            // database log their run from `state::run_blocking`; failures from `IpcError`).
             let handler = handler();
             move |invoke| {
                 let command = invoke.message.command().to_owned();

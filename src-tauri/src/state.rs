@@ -73,9 +73,11 @@ impl AppState {
             core,
             user: Mutex::new(None),
         };
-        // Sign back in as last time's user if they still exist.
+        // Sign back in as last time's user if they still exist and need not prove themselves
+        // (one who must give a passphrase picks themselves again and gives it).
         if let (Ok(core), Some(id)) = (&state.core, state.remembered_user())
             && core.get_user(id).is_ok_and(|u| !u.archived)
+            && core.needs_passphrase(id).is_ok_and(|needed| !needed)
         {
             *state.user.lock().expect("session lock") = Some(id);
         }
@@ -103,7 +105,36 @@ impl AppState {
         }
     }
 
-    pub fn sign_in(&self, id: Option<Uuid>) {
+    /// Switches to `id`: the passphrase, if given, must prove them first (a wrong one is refused
+    /// with `field` = `passphrase` and nothing is written); then the core records the sign-in,
+    /// refusing a disabled user or one who had to prove themselves and did not. The previous
+    /// user's proof is forgotten first, so nobody acts on it after a switch.
+    pub fn sign_in_as(&self, id: Uuid, passphrase: Option<&str>) -> CmdResult<User> {
+        let core = self.core()?;
+        core.forget_proof();
+        if let Some(passphrase) = passphrase {
+            core.prove_passphrase(id, passphrase)
+                .map_err(|e| IpcError {
+                    field: Some("passphrase".into()),
+                    ..IpcError::from(e)
+                })?;
+        }
+        let user = core.sign_in(id, now())?;
+        self.set_user(Some(user.id));
+        Ok(user)
+    }
+
+    /// Signs out: nobody acts until someone is chosen (and proven) again.
+    pub fn sign_out(&self) {
+        if let Ok(core) = self.core() {
+            core.forget_proof();
+        }
+        self.set_user(None);
+    }
+
+    /// Sets (and remembers beside the database) the user the app acts as, without any check:
+    /// for a user just created or enrolled, and for nobody.
+    pub fn set_user(&self, id: Option<Uuid>) {
         *self.user.lock().expect("session lock") = id;
         let file = self.session_file();
         // Remembering the user is a convenience: failing to write it must not fail sign-in.
@@ -134,9 +165,13 @@ impl AppState {
     }
 }
 
-/// Runs a long command on a blocking thread. A panic there ends in an `interrupted` error the
-/// UI can show (the core's transaction rolled back, so nothing was written) instead of a promise
-/// that never settles.
+/// The one way a command touches the database: on a blocking thread, never the main one (which
+/// draws the window), whether it takes a millisecond or a minute. A panic there ends in an
+/// `interrupted` error the UI can show (the core's transaction rolled back, so nothing was
+/// written) instead of a promise that never settles.
+/// From how many milliseconds a command's run is logged at info level.
+const SLOW_COMMAND_MS: u64 = 100;
+
 pub async fn run_blocking<T, F>(app: tauri::AppHandle, f: F) -> CmdResult<T>
 where
     T: Send + 'static,
@@ -149,9 +184,12 @@ where
         .await
         .unwrap_or_else(|e| Err(IpcError::interrupted(&e.to_string())));
     let ms = started.elapsed().as_millis() as u64;
-    match &result {
-        Ok(_) => tracing::info!(job, ms, "long command done"),
-        Err(e) => tracing::warn!(job, ms, code = ?e.code, "long command failed"),
+    // Slow ones at info (a refusal or failure is also logged where its error is made).
+    let code = result.as_ref().err().map(|e| e.code);
+    if ms >= SLOW_COMMAND_MS {
+        tracing::info!(job, ms, ?code, "slow command done");
+    } else {
+        tracing::debug!(job, ms, ?code, "command done");
     }
     result
 }
@@ -224,10 +262,80 @@ mod tests {
             )
             .unwrap();
         assert!(state.actor().is_err());
-        state.sign_in(Some(user.id));
+        state.set_user(Some(user.id));
         drop(state);
 
         let reopened = AppState::open(db);
         assert_eq!(reopened.actor().unwrap(), user.id);
+    }
+
+    fn new_user(name: &str, email: &str, role: enduse::model::Role) -> enduse::workflows::NewUser {
+        enduse::workflows::NewUser {
+            name: name.into(),
+            email: email.into(),
+            role,
+        }
+    }
+
+    #[test]
+    fn in_a_protected_database_signing_in_takes_the_right_passphrase() {
+        use enduse::model::Role;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        let state = AppState::open(db.clone());
+        let core = state.core().unwrap();
+        let admin = core
+            .create_user(
+                None,
+                new_user("Ada Admin", "ada@example.com", Role::Admin),
+                now(),
+            )
+            .unwrap();
+        state.set_user(Some(admin.id));
+        core.set_passphrase(admin.id, admin.id, "correct horse battery", now())
+            .unwrap();
+        assert!(core.passphrases_required().unwrap());
+        state.sign_out();
+        let newest = || core.audit_log(None, 1).unwrap()[0].seq;
+        let events = newest();
+
+        // Wrong or missing: refused, nobody signed in, nothing written.
+        let wrong = state
+            .sign_in_as(admin.id, Some("incorrect horse"))
+            .unwrap_err();
+        assert_eq!(wrong.field.as_deref(), Some("passphrase"));
+        assert!(
+            wrong.message.contains("wrong passphrase"),
+            "{}",
+            wrong.message
+        );
+        assert!(state.sign_in_as(admin.id, None).is_err());
+        assert!(state.actor().is_err());
+        assert_eq!(newest(), events);
+        let rep = new_user("Ana Rep", "ana@example.com", Role::SalesRep);
+        assert!(
+            core.create_user(Some(admin.id), rep.clone(), now())
+                .is_err()
+        );
+
+        // Right: signed in, the sign-in recorded, and the user's writes count.
+        let signed = state
+            .sign_in_as(admin.id, Some("correct horse battery"))
+            .unwrap();
+        assert_eq!(signed.id, admin.id);
+        assert_eq!(state.actor().unwrap(), admin.id);
+        assert_eq!(newest(), events + 1);
+        core.create_user(Some(admin.id), rep, now()).unwrap();
+        // The passphrase itself is in no event (only its hash is kept, outside the trail).
+        let trail = format!("{:?}", core.audit_log(None, 1000).unwrap());
+        assert!(trail.contains("session.sign_in"));
+        assert!(!trail.contains("horse"));
+
+        // After a switch the proof is gone, and a reopened app does not act unproven.
+        state.sign_out();
+        assert!(state.sign_in_as(admin.id, None).is_err());
+        state.set_user(Some(admin.id));
+        drop(state);
+        assert!(AppState::open(db).actor().is_err());
     }
 }

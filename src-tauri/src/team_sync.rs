@@ -119,7 +119,7 @@ impl TeamSync {
         drop(inner);
         if core.team_membership().ok().flatten().is_none() {
             // Revoked: the core erased the team's record; nobody is signed in any more.
-            state.sign_in(None);
+            state.set_user(None);
         }
         Ok(result?)
     }

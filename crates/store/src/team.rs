@@ -717,6 +717,15 @@ pub fn set_passphrase_hash(conn: &Connection, user: Uuid, hash: &str, at: Timest
     Ok(())
 }
 
+/// The users who have a passphrase (the app asks them for it before they act).
+pub fn list_passphrase_users(conn: &Connection) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached("SELECT user_id FROM user_passphrase ORDER BY user_id")?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter().map(|id| parse_uuid(id)).collect()
+}
+
 /// Whether an admin who is not archived has set a passphrase: the database then requires every
 /// acting user to prove who they are.
 pub fn admin_has_passphrase(conn: &Connection) -> Result<bool> {

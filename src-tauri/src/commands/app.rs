@@ -3,14 +3,14 @@
 
 use enduse::demo::DemoSummary;
 use enduse::model::User;
-use enduse::workflows::NewUser;
+use enduse::workflows::{MIN_PASSPHRASE_CHARS, NewUser};
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, State};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
-use crate::state::{AppInfo, AppState, now, today};
+use crate::state::{AppInfo, AppState, now, run_blocking, today};
 
 /// What the UI needs at start: about the app, who is signed in, and who could be.
 #[derive(Debug, Serialize, TS)]
@@ -19,6 +19,12 @@ pub struct SessionInfo {
     pub app: AppInfo,
     pub user: Option<User>,
     pub users: Vec<User>,
+    /// Whether an admin has set a passphrase: then everyone gives theirs before acting.
+    pub passphrases_required: bool,
+    /// The users who have a passphrase (they give it when chosen, even where not required).
+    pub passphrase_users: Vec<Uuid>,
+    /// Shortest passphrase accepted, in characters (the form counts as the user types).
+    pub min_passphrase_chars: u32,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -59,36 +65,92 @@ pub(crate) fn open_with_desktop(path: &std::path::Path) -> CmdResult<()> {
 }
 
 #[tauri::command]
-pub fn session(state: State<'_, AppState>) -> CmdResult<SessionInfo> {
-    Ok(SessionInfo {
-        app: state.info(),
-        user: state.current_user()?,
-        users: state.core()?.list_users()?,
+pub async fn session(app: AppHandle) -> CmdResult<SessionInfo> {
+    run_blocking(app, move |state| {
+        Ok(SessionInfo {
+            app: state.info(),
+            user: state.current_user()?,
+            users: state.core()?.list_users()?,
+            passphrases_required: state.core()?.passphrases_required()?,
+            passphrase_users: state.core()?.passphrase_users()?,
+            min_passphrase_chars: MIN_PASSPHRASE_CHARS as u32,
+        })
     })
+    .await
 }
 
 #[tauri::command]
-pub fn list_users(state: State<'_, AppState>) -> CmdResult<Vec<User>> {
-    Ok(state.core()?.list_users()?)
+pub async fn list_users(app: AppHandle) -> CmdResult<Vec<User>> {
+    run_blocking(app, move |state| Ok(state.core()?.list_users()?)).await
 }
 
 /// Creates a user; on first run (nobody signed in) it becomes the signed-in user.
 #[tauri::command]
-pub fn create_user(state: State<'_, AppState>, input: NewUser) -> CmdResult<User> {
-    let actor = state.actor().ok();
-    let user = state.core()?.create_user(actor, input, now())?;
-    if actor.is_none() {
-        state.sign_in(Some(user.id));
-    }
-    Ok(user)
+pub async fn create_user(app: AppHandle, input: NewUser) -> CmdResult<User> {
+    run_blocking(app, move |state| {
+        let actor = state.actor().ok();
+        let user = state.core()?.create_user(actor, input, now())?;
+        if actor.is_none() {
+            state.set_user(Some(user.id));
+        }
+        Ok(user)
+    })
+    .await
 }
 
-/// Switches to another user: the core refuses a disabled one and records the sign-in.
+/// Who signs in, with their passphrase where they must prove themselves. Debug leaves the
+/// passphrase out, so it can reach no log.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInInput {
+    pub user_id: Uuid,
+    #[ts(optional)]
+    pub passphrase: Option<String>,
+}
+
+impl std::fmt::Debug for SignInInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInInput")
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Switches to another user: their passphrase proves them where needed, then the core records
+/// the sign-in (refusing a disabled user, or one who had to prove themselves and did not).
 #[tauri::command]
-pub fn sign_in(state: State<'_, AppState>, input: Uuid) -> CmdResult<User> {
-    let user = state.core()?.sign_in(input, now())?;
-    state.sign_in(Some(user.id));
-    Ok(user)
+pub async fn sign_in(app: AppHandle, input: SignInInput) -> CmdResult<User> {
+    run_blocking(app, move |state| {
+        state.sign_in_as(input.user_id, input.passphrase.as_deref())
+    })
+    .await
+}
+
+/// A new passphrase for `user_id`: one's own, or (admins) anyone's. Only its hash is kept.
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PassphraseInput {
+    pub user_id: Uuid,
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for PassphraseInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PassphraseInput")
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Sets a passphrase (Settings → Users); the core checks who may and the minimum length.
+#[tauri::command]
+pub async fn set_passphrase(app: AppHandle, input: PassphraseInput) -> CmdResult<()> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .set_passphrase(state.actor()?, input.user_id, &input.passphrase, now())?)
+    })
+    .await
 }
 
 #[derive(Debug, serde::Deserialize, ts_rs::TS)]
@@ -100,20 +162,26 @@ pub struct UserDisabledInput {
 
 /// Disables a user, or enables them again (Settings → Users).
 #[tauri::command]
-pub fn set_user_disabled(state: State<'_, AppState>, input: UserDisabledInput) -> CmdResult<User> {
-    Ok(state
-        .core()?
-        .set_user_disabled(state.actor()?, input.user_id, input.disabled, now())?)
+pub async fn set_user_disabled(app: AppHandle, input: UserDisabledInput) -> CmdResult<User> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .set_user_disabled(state.actor()?, input.user_id, input.disabled, now())?)
+    })
+    .await
 }
 
 #[tauri::command]
 pub fn sign_out(state: State<'_, AppState>) {
-    state.sign_in(None);
+    state.sign_out();
 }
 
 #[tauri::command]
-pub fn load_demo(state: State<'_, AppState>, input: DemoInput) -> CmdResult<DemoSummary> {
-    Ok(state
-        .core()?
-        .load_demo(input.customers, 7, today(), now())?)
+pub async fn load_demo(app: AppHandle, input: DemoInput) -> CmdResult<DemoSummary> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .load_demo(input.customers, 7, today(), now())?)
+    })
+    .await
 }

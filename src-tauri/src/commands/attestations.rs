@@ -4,14 +4,14 @@
 use enduse::model::Decision;
 use enduse::workflows::{AttestationInput, AttestationRecord, ReviewQueue};
 use serde::Deserialize;
-use tauri::State;
+use tauri::AppHandle;
 use tauri::ipc::Response;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{AppState, now};
+use crate::state::{AppState, now, run_blocking};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -80,68 +80,86 @@ fn with_documents<T>(
 }
 
 #[tauri::command]
-pub fn log_attestation(
-    state: State<'_, AppState>,
+pub async fn log_attestation(
+    app: AppHandle,
     input: AttestationFormInput,
 ) -> CmdResult<AttestationRecord> {
-    let actor = state.actor()?;
-    with_documents(&state, input, |attestation| {
-        Ok(state.core()?.log_attestation(actor, attestation, now())?)
+    run_blocking(app, move |state| {
+        let actor = state.actor()?;
+        with_documents(state, input, |attestation| {
+            Ok(state.core()?.log_attestation(actor, attestation, now())?)
+        })
     })
+    .await
 }
 
 #[tauri::command]
-pub fn amend_attestation(
-    state: State<'_, AppState>,
-    input: AmendInput,
+pub async fn amend_attestation(app: AppHandle, input: AmendInput) -> CmdResult<AttestationRecord> {
+    run_blocking(app, move |state| {
+        let actor = state.actor()?;
+        with_documents(state, input.attestation, |attestation| {
+            Ok(state.core()?.amend_attestation(
+                actor,
+                input.id,
+                attestation,
+                input.expected_version,
+                now(),
+            )?)
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn get_attestation(app: AppHandle, input: Uuid) -> CmdResult<AttestationRecord> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.get_attestation(input)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn review_queue(app: AppHandle, input: ReviewQueueInput) -> CmdResult<ReviewQueue> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.review_queue(input.limit.into())?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn review_attestation(
+    app: AppHandle,
+    input: ReviewInput,
 ) -> CmdResult<AttestationRecord> {
-    let actor = state.actor()?;
-    with_documents(&state, input.attestation, |attestation| {
-        Ok(state.core()?.amend_attestation(
-            actor,
+    run_blocking(app, move |state| {
+        let core = state.core()?;
+        Ok(core.review_attestation(
+            state.actor()?,
             input.id,
-            attestation,
-            input.expected_version,
+            input.decision,
+            input.reason,
             now(),
         )?)
     })
+    .await
 }
 
 #[tauri::command]
-pub fn get_attestation(state: State<'_, AppState>, input: Uuid) -> CmdResult<AttestationRecord> {
-    Ok(state.core()?.get_attestation(input)?)
-}
-
-#[tauri::command]
-pub fn review_queue(state: State<'_, AppState>, input: ReviewQueueInput) -> CmdResult<ReviewQueue> {
-    Ok(state.core()?.review_queue(input.limit.into())?)
-}
-
-#[tauri::command]
-pub fn review_attestation(
-    state: State<'_, AppState>,
-    input: ReviewInput,
-) -> CmdResult<AttestationRecord> {
-    let core = state.core()?;
-    Ok(core.review_attestation(
-        state.actor()?,
-        input.id,
-        input.decision,
-        input.reason,
-        now(),
-    )?)
-}
-
-#[tauri::command]
-pub fn read_document(state: State<'_, AppState>, input: Uuid) -> CmdResult<Response> {
-    let (_, bytes) = state.core()?.read_document(input)?;
-    Ok(Response::new(bytes))
+pub async fn read_document(app: AppHandle, input: Uuid) -> CmdResult<Response> {
+    run_blocking(app, move |state| {
+        let (_, bytes) = state.core()?.read_document(input)?;
+        Ok(Response::new(bytes))
+    })
+    .await
 }
 
 /// Opens a stored document with the desktop's viewer: the core checks the bytes and gives a
 /// read-only copy by document id.
-#[tauri::command(async)]
-pub fn open_document(state: State<'_, AppState>, input: Uuid) -> CmdResult<()> {
-    let path = state.core()?.document_view_path(input)?;
-    super::app::open_with_desktop(&path)
+#[tauri::command]
+pub async fn open_document(app: AppHandle, input: Uuid) -> CmdResult<()> {
+    run_blocking(app, move |state| {
+        let path = state.core()?.document_view_path(input)?;
+        super::app::open_with_desktop(&path)
+    })
+    .await
 }

@@ -4,12 +4,12 @@
 use enduse::store::audit::{AuditEvent, AuditFilter, AuditPage, AuditRow, ChainReport};
 use enduse::workflows::AuditExport;
 use serde::Deserialize;
-use tauri::{AppHandle, State};
+use tauri::AppHandle;
 use ts_rs::TS;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{AppState, now, run_blocking};
+use crate::state::{now, run_blocking};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -27,21 +27,24 @@ pub struct HistoryInput {
 }
 
 #[tauri::command]
-pub fn verify_audit(state: State<'_, AppState>) -> CmdResult<ChainReport> {
-    Ok(state.core()?.verify_audit()?)
+pub async fn verify_audit(app: AppHandle) -> CmdResult<ChainReport> {
+    run_blocking(app, move |state| Ok(state.core()?.verify_audit()?)).await
 }
 
 #[tauri::command]
-pub fn audit_log(state: State<'_, AppState>, input: AuditLogInput) -> CmdResult<Vec<AuditEvent>> {
-    Ok(state.core()?.audit_log(input.before, input.limit)?)
+pub async fn audit_log(app: AppHandle, input: AuditLogInput) -> CmdResult<Vec<AuditEvent>> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.audit_log(input.before, input.limit)?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn record_history(
-    state: State<'_, AppState>,
-    input: HistoryInput,
-) -> CmdResult<Vec<AuditEvent>> {
-    Ok(state.core()?.record_history(&input.entity, &input.id)?)
+pub async fn record_history(app: AppHandle, input: HistoryInput) -> CmdResult<Vec<AuditEvent>> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.record_history(&input.entity, &input.id)?)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -60,14 +63,17 @@ pub struct AuditExportInput {
 }
 
 /// The audit screen's lines: filtered, folded runs, a page at a time.
-#[tauri::command(async)]
-pub fn audit_rows(state: State<'_, AppState>, input: AuditRowsInput) -> CmdResult<Vec<AuditRow>> {
-    Ok(state.core()?.audit_rows(&input.filter, input.page)?)
+#[tauri::command]
+pub async fn audit_rows(app: AppHandle, input: AuditRowsInput) -> CmdResult<Vec<AuditRow>> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.audit_rows(&input.filter, input.page)?)
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn audit_actions(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
-    Ok(state.core()?.audit_actions()?)
+#[tauri::command]
+pub async fn audit_actions(app: AppHandle) -> CmdResult<Vec<String>> {
+    run_blocking(app, move |state| Ok(state.core()?.audit_actions()?)).await
 }
 
 /// Writes the filtered trail as CSV where the user chose; the core records the export.

@@ -2,8 +2,8 @@
 //! as a PDF), a campaign's page (per-customer rows, bulk "sent", acknowledgements with a scanned
 //! reply, the chase), PDFs saved where the user chose, templates and the letterhead.
 //!
-//! Commands that render PDFs or write thousands of records run off the main thread
-//! (`#[tauri::command(async)]`), so the window keeps drawing while they work.
+//! Like every command that touches the database, these run off the main thread
+//! (`state::run_blocking`), so the window keeps drawing while PDFs render.
 
 use enduse::model::{Campaign, Channel, Letter, LetterSettings, LetterTemplate};
 use enduse::workflows::{
@@ -11,14 +11,14 @@ use enduse::workflows::{
     MergeField, PdfOutput, PdfProgress, PdfReport,
 };
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::AppHandle;
 use tauri::ipc::{Channel as IpcChannel, Response};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{AppState, now, today};
+use crate::state::{now, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -64,27 +64,30 @@ pub struct SavePdfsInput {
 }
 
 #[tauri::command]
-pub fn list_campaigns(state: State<'_, AppState>) -> CmdResult<Vec<CampaignSummary>> {
-    Ok(state.core()?.list_campaign_summaries(today())?)
+pub async fn list_campaigns(app: AppHandle) -> CmdResult<Vec<CampaignSummary>> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.list_campaign_summaries(today())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn list_templates(state: State<'_, AppState>) -> CmdResult<Vec<LetterTemplate>> {
-    Ok(state.core()?.list_templates()?)
+pub async fn list_templates(app: AppHandle) -> CmdResult<Vec<LetterTemplate>> {
+    run_blocking(app, move |state| Ok(state.core()?.list_templates()?)).await
 }
 
 #[tauri::command]
-pub fn save_template(
-    state: State<'_, AppState>,
-    input: TemplateInput,
-) -> CmdResult<LetterTemplate> {
-    Ok(state.core()?.save_template(
-        state.actor()?,
-        &input.name,
-        &input.subject,
-        &input.body,
-        now(),
-    )?)
+pub async fn save_template(app: AppHandle, input: TemplateInput) -> CmdResult<LetterTemplate> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.save_template(
+            state.actor()?,
+            &input.name,
+            &input.subject,
+            &input.body,
+            now(),
+        )?)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -93,131 +96,152 @@ pub fn merge_fields() -> Vec<MergeField> {
 }
 
 #[tauri::command]
-pub fn letter_settings(state: State<'_, AppState>) -> CmdResult<LetterSettings> {
-    Ok(state.core()?.letter_settings()?)
+pub async fn letter_settings(app: AppHandle) -> CmdResult<LetterSettings> {
+    run_blocking(app, move |state| Ok(state.core()?.letter_settings()?)).await
 }
 
 #[tauri::command]
-pub fn set_letter_settings(
-    state: State<'_, AppState>,
+pub async fn set_letter_settings(
+    app: AppHandle,
     input: LetterSettings,
 ) -> CmdResult<LetterSettings> {
-    Ok(state
-        .core()?
-        .set_letter_settings(state.actor()?, input, now())?)
-}
-
-#[tauri::command]
-pub fn preview_campaign(
-    state: State<'_, AppState>,
-    input: CampaignInput,
-) -> CmdResult<CampaignPreview> {
-    Ok(state.core()?.preview_campaign(&input, today())?)
-}
-
-#[tauri::command(async)]
-pub fn preview_campaign_pdf(
-    state: State<'_, AppState>,
-    input: CampaignInput,
-) -> CmdResult<Response> {
-    Ok(Response::new(
-        state.core()?.preview_campaign_pdf(&input, today())?,
-    ))
-}
-
-#[tauri::command(async)]
-pub fn create_campaign(
-    state: State<'_, AppState>,
-    input: CampaignInput,
-) -> CmdResult<CreatedCampaign> {
-    let (campaign, report) =
-        state
+    run_blocking(app, move |state| {
+        Ok(state
             .core()?
-            .create_campaign(state.actor()?, input, today(), now())?;
-    Ok(CreatedCampaign { campaign, report })
-}
-
-#[tauri::command(async)]
-pub fn campaign_detail(state: State<'_, AppState>, input: Uuid) -> CmdResult<CampaignDetail> {
-    Ok(state.core()?.campaign_detail(input, today())?)
-}
-
-#[tauri::command(async)]
-pub fn mark_letters_sent(state: State<'_, AppState>, input: MarkSentInput) -> CmdResult<u64> {
-    Ok(state.core()?.mark_letters_sent(
-        state.actor()?,
-        input.campaign_id,
-        &input.letter_ids,
-        input.channel,
-        input.sent_on,
-        now(),
-    )?)
+            .set_letter_settings(state.actor()?, input, now())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn acknowledge_campaign_letter(
-    state: State<'_, AppState>,
+pub async fn preview_campaign(app: AppHandle, input: CampaignInput) -> CmdResult<CampaignPreview> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.preview_campaign(&input, today())?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn preview_campaign_pdf(app: AppHandle, input: CampaignInput) -> CmdResult<Response> {
+    run_blocking(app, move |state| {
+        Ok(Response::new(
+            state.core()?.preview_campaign_pdf(&input, today())?,
+        ))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn create_campaign(app: AppHandle, input: CampaignInput) -> CmdResult<CreatedCampaign> {
+    run_blocking(app, move |state| {
+        let (campaign, report) =
+            state
+                .core()?
+                .create_campaign(state.actor()?, input, today(), now())?;
+        Ok(CreatedCampaign { campaign, report })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn campaign_detail(app: AppHandle, input: Uuid) -> CmdResult<CampaignDetail> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.campaign_detail(input, today())?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn mark_letters_sent(app: AppHandle, input: MarkSentInput) -> CmdResult<u64> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.mark_letters_sent(
+            state.actor()?,
+            input.campaign_id,
+            &input.letter_ids,
+            input.channel,
+            input.sent_on,
+            now(),
+        )?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn acknowledge_campaign_letter(
+    app: AppHandle,
     input: AckReplyInput,
 ) -> CmdResult<Letter> {
-    let actor = state.actor()?;
-    let tokens: Vec<FileToken> = input.reply.into_iter().collect();
-    let purposes = [FilePurpose::ScannedReply];
-    state
-        .files
-        .redeem(&tokens, &purposes, Spend::Spend, |picked| {
-            let reply = picked.first().map(|(_, p)| p.as_path());
-            let (letter, _) = state.core()?.acknowledge_letter_with_reply(
-                actor,
-                input.letter_id,
-                input.ack,
-                reply,
-                now(),
-            )?;
-            Ok(letter)
-        })
+    run_blocking(app, move |state| {
+        let actor = state.actor()?;
+        let tokens: Vec<FileToken> = input.reply.into_iter().collect();
+        let purposes = [FilePurpose::ScannedReply];
+        state
+            .files
+            .redeem(&tokens, &purposes, Spend::Spend, |picked| {
+                let reply = picked.first().map(|(_, p)| p.as_path());
+                let (letter, _) = state.core()?.acknowledge_letter_with_reply(
+                    actor,
+                    input.letter_id,
+                    input.ack,
+                    reply,
+                    now(),
+                )?;
+                Ok(letter)
+            })
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn chase_overdue(state: State<'_, AppState>, input: Uuid) -> CmdResult<GenerateReport> {
-    Ok(state
-        .core()?
-        .chase_overdue(state.actor()?, input, today(), now())?)
+#[tauri::command]
+pub async fn chase_overdue(app: AppHandle, input: Uuid) -> CmdResult<GenerateReport> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .chase_overdue(state.actor()?, input, today(), now())?)
+    })
+    .await
 }
 
 /// Typesets and writes the PDFs, sending how many are done as it goes.
-#[tauri::command(async)]
-pub fn save_campaign_pdfs(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn save_campaign_pdfs(
+    app: AppHandle,
     input: SavePdfsInput,
     on_progress: IpcChannel<PdfProgress>,
 ) -> CmdResult<PdfReport> {
-    // A closed window drops the channel; the PDFs are still written.
-    let report = |p: PdfProgress| {
-        let _ = on_progress.send(p);
-    };
-    let actor = state.actor()?;
-    let purposes = [FilePurpose::MergedLetters, FilePurpose::LettersFolder];
-    state
-        .files
-        .redeem(&[input.file], &purposes, Spend::Spend, |picked| {
-            let (purpose, path) = &picked[0];
-            let path = path.display().to_string();
-            let output = match purpose {
-                FilePurpose::LettersFolder => PdfOutput::Folder { path },
-                _ => PdfOutput::Merged { path },
-            };
-            Ok(state.core()?.save_campaign_pdfs(
-                actor,
-                input.campaign_id,
-                &output,
-                input.only_unsent,
-                &report,
-                now(),
-            )?)
-        })
+    run_blocking(app, move |state| {
+        // A closed window drops the channel; the PDFs are still written.
+        let report = |p: PdfProgress| {
+            let _ = on_progress.send(p);
+        };
+        let actor = state.actor()?;
+        let purposes = [FilePurpose::MergedLetters, FilePurpose::LettersFolder];
+        state
+            .files
+            .redeem(&[input.file], &purposes, Spend::Spend, |picked| {
+                let (purpose, path) = &picked[0];
+                let path = path.display().to_string();
+                let output = match purpose {
+                    FilePurpose::LettersFolder => PdfOutput::Folder { path },
+                    _ => PdfOutput::Merged { path },
+                };
+                Ok(state.core()?.save_campaign_pdfs(
+                    actor,
+                    input.campaign_id,
+                    &output,
+                    input.only_unsent,
+                    &report,
+                    now(),
+                )?)
+            })
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn letter_pdf(state: State<'_, AppState>, input: Uuid) -> CmdResult<Response> {
-    Ok(Response::new(state.core()?.render_letter_pdf(input)?))
+#[tauri::command]
+pub async fn letter_pdf(app: AppHandle, input: Uuid) -> CmdResult<Response> {
+    run_blocking(app, move |state| {
+        Ok(Response::new(state.core()?.render_letter_pdf(input)?))
+    })
+    .await
 }

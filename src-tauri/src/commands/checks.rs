@@ -3,11 +3,11 @@
 use chrono::NaiveDate;
 use enduse::rules::OrderCheck;
 use serde::Deserialize;
-use tauri::State;
+use tauri::AppHandle;
 use ts_rs::TS;
 
 use crate::error::CmdResult;
-use crate::state::{AppState, today};
+use crate::state::{run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -20,13 +20,16 @@ pub struct OrderCheckInput {
 }
 
 #[tauri::command]
-pub fn check_order(state: State<'_, AppState>, input: OrderCheckInput) -> CmdResult<OrderCheck> {
-    let on = input.on.unwrap_or_else(today);
-    let core = state.core()?;
-    Ok(core.check_order(
-        &input.customer,
-        &input.hs_codes,
-        input.destination.as_deref(),
-        on,
-    )?)
+pub async fn check_order(app: AppHandle, input: OrderCheckInput) -> CmdResult<OrderCheck> {
+    run_blocking(app, move |state| {
+        let on = input.on.unwrap_or_else(today);
+        let core = state.core()?;
+        Ok(core.check_order(
+            &input.customer,
+            &input.hs_codes,
+            input.destination.as_deref(),
+            on,
+        )?)
+    })
+    .await
 }

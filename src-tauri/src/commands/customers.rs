@@ -7,14 +7,14 @@ use enduse::workflows::{
     ImportReport,
 };
 use serde::Deserialize;
+use tauri::AppHandle;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{AppState, now, run_blocking, today};
+use crate::state::{now, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -56,59 +56,77 @@ pub struct ExportInput {
 }
 
 #[tauri::command]
-pub fn home(state: State<'_, AppState>) -> CmdResult<HomeSummary> {
-    Ok(state.core()?.home(state.actor()?, today())?)
+pub async fn home(app: AppHandle) -> CmdResult<HomeSummary> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.home(state.actor()?, today())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn list_customers(state: State<'_, AppState>, input: CustomerQuery) -> CmdResult<CustomerPage> {
-    Ok(state.core()?.list_customers(&input, today())?)
+pub async fn list_customers(app: AppHandle, input: CustomerQuery) -> CmdResult<CustomerPage> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.list_customers(&input, today())?)
+    })
+    .await
 }
 
 /// The countries customers are in, for the table's country filter.
 #[tauri::command]
-pub fn customer_countries(state: State<'_, AppState>) -> CmdResult<Vec<String>> {
-    Ok(state.core()?.customer_countries()?)
+pub async fn customer_countries(app: AppHandle) -> CmdResult<Vec<String>> {
+    run_blocking(app, move |state| Ok(state.core()?.customer_countries()?)).await
 }
 
 #[tauri::command]
-pub fn customer_detail(state: State<'_, AppState>, input: Uuid) -> CmdResult<CustomerDetail> {
-    Ok(state.core()?.customer_detail(input, today())?)
+pub async fn customer_detail(app: AppHandle, input: Uuid) -> CmdResult<CustomerDetail> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.customer_detail(input, today())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn add_customer(state: State<'_, AppState>, input: CustomerInput) -> CmdResult<Customer> {
-    Ok(state.core()?.add_customer(state.actor()?, input, now())?)
+pub async fn add_customer(app: AppHandle, input: CustomerInput) -> CmdResult<Customer> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.add_customer(state.actor()?, input, now())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn edit_customer(state: State<'_, AppState>, input: EditCustomerInput) -> CmdResult<Customer> {
-    let core = state.core()?;
-    Ok(core.edit_customer(
-        state.actor()?,
-        input.id,
-        input.customer,
-        input.expected_version,
-        now(),
-    )?)
+pub async fn edit_customer(app: AppHandle, input: EditCustomerInput) -> CmdResult<Customer> {
+    run_blocking(app, move |state| {
+        let core = state.core()?;
+        Ok(core.edit_customer(
+            state.actor()?,
+            input.id,
+            input.customer,
+            input.expected_version,
+            now(),
+        )?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn set_customer_status(
-    state: State<'_, AppState>,
+pub async fn set_customer_status(
+    app: AppHandle,
     input: CustomerStatusInput,
 ) -> CmdResult<Customer> {
-    let core = state.core()?;
-    Ok(core.set_customer_status(state.actor()?, input.id, input.status, input.reason, now())?)
+    run_blocking(app, move |state| {
+        let core = state.core()?;
+        Ok(core.set_customer_status(state.actor()?, input.id, input.status, input.reason, now())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn archive_customer(
-    state: State<'_, AppState>,
-    input: ArchiveCustomerInput,
-) -> CmdResult<Customer> {
-    let core = state.core()?;
-    Ok(core.archive_customer(state.actor()?, input.id, input.archived, now())?)
+pub async fn archive_customer(app: AppHandle, input: ArchiveCustomerInput) -> CmdResult<Customer> {
+    run_blocking(app, move |state| {
+        let core = state.core()?;
+        Ok(core.archive_customer(state.actor()?, input.id, input.archived, now())?)
+    })
+    .await
 }
 
 /// Off the main thread, so the window stays responsive and progress reaches it while it runs.

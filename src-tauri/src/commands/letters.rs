@@ -3,12 +3,12 @@
 use enduse::model::Letter;
 use enduse::workflows::{AckInput, LetterInput};
 use serde::Deserialize;
-use tauri::State;
+use tauri::AppHandle;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
-use crate::state::{AppState, now};
+use crate::state::{now, run_blocking};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -18,16 +18,19 @@ pub struct AcknowledgeInput {
 }
 
 #[tauri::command]
-pub fn record_letter(state: State<'_, AppState>, input: LetterInput) -> CmdResult<Letter> {
-    Ok(state.core()?.record_letter(state.actor()?, input, now())?)
+pub async fn record_letter(app: AppHandle, input: LetterInput) -> CmdResult<Letter> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.record_letter(state.actor()?, input, now())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn acknowledge_letter(
-    state: State<'_, AppState>,
-    input: AcknowledgeInput,
-) -> CmdResult<Letter> {
-    Ok(state
-        .core()?
-        .acknowledge_letter(state.actor()?, input.letter_id, input.ack, now())?)
+pub async fn acknowledge_letter(app: AppHandle, input: AcknowledgeInput) -> CmdResult<Letter> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .acknowledge_letter(state.actor()?, input.letter_id, input.ack, now())?)
+    })
+    .await
 }

@@ -68,6 +68,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "session",
     "set_customer_status",
     "set_letter_settings",
+    "set_passphrase",
     "set_policy",
     "set_screening_threshold",
     "set_user_disabled",

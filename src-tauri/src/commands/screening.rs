@@ -1,7 +1,8 @@
 //! Restricted-party screening: list versions and their import (files picked in a dialog, with
 //! progress), screening everyone (with progress), the hits table, one customer's hits, and a
-//! compliance manager's decision on a hit. The two long commands run on a blocking thread so the
-//! window stays responsive; the core checks who may do what.
+//! compliance manager's decision on a hit. Like every command here, the two long ones run on a
+//! blocking thread (`run_blocking`), so the window stays responsive; the core checks who may do
+//! what.
 
 use enduse::model::HitStatus;
 use enduse::screening::ListKind;
@@ -11,14 +12,14 @@ use enduse::workflows::{
     ScreeningSettings, ThresholdEffect,
 };
 use serde::Deserialize;
+use tauri::AppHandle;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{AppState, now, run_blocking};
+use crate::state::{now, run_blocking};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -51,8 +52,8 @@ pub struct DismissHitInput {
 }
 
 #[tauri::command]
-pub fn list_versions(state: State<'_, AppState>) -> CmdResult<Vec<ListVersionRow>> {
-    Ok(state.core()?.list_version_rows()?)
+pub async fn list_versions(app: AppHandle) -> CmdResult<Vec<ListVersionRow>> {
+    run_blocking(app, move |state| Ok(state.core()?.list_version_rows()?)).await
 }
 
 #[tauri::command]
@@ -101,37 +102,49 @@ pub async fn screen_everyone(
 }
 
 #[tauri::command]
-pub fn list_hits(state: State<'_, AppState>, input: HitQuery) -> CmdResult<Vec<HitRow>> {
-    Ok(state.core()?.hit_rows(None, input.status)?)
+pub async fn list_hits(app: AppHandle, input: HitQuery) -> CmdResult<Vec<HitRow>> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.hit_rows(None, input.status)?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn customer_hits(state: State<'_, AppState>, input: Uuid) -> CmdResult<Vec<HitRow>> {
-    Ok(state.core()?.hit_rows(Some(input), None)?)
+pub async fn customer_hits(app: AppHandle, input: Uuid) -> CmdResult<Vec<HitRow>> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.hit_rows(Some(input), None)?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn hit_detail(state: State<'_, AppState>, input: Uuid) -> CmdResult<HitDetail> {
-    Ok(state.core()?.hit_detail(input)?)
+pub async fn hit_detail(app: AppHandle, input: Uuid) -> CmdResult<HitDetail> {
+    run_blocking(app, move |state| Ok(state.core()?.hit_detail(input)?)).await
 }
 
 #[tauri::command]
-pub fn confirm_hit(state: State<'_, AppState>, input: ConfirmHitInput) -> CmdResult<HitDetail> {
-    Ok(state
-        .core()?
-        .confirm_hit(state.actor()?, input.id, input.note, now())?)
+pub async fn confirm_hit(app: AppHandle, input: ConfirmHitInput) -> CmdResult<HitDetail> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .confirm_hit(state.actor()?, input.id, input.note, now())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn dismiss_hit(state: State<'_, AppState>, input: DismissHitInput) -> CmdResult<HitDetail> {
-    Ok(state
-        .core()?
-        .dismiss_hit(state.actor()?, input.id, &input.reason, now())?)
+pub async fn dismiss_hit(app: AppHandle, input: DismissHitInput) -> CmdResult<HitDetail> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .dismiss_hit(state.actor()?, input.id, &input.reason, now())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn screening_settings(state: State<'_, AppState>) -> CmdResult<ScreeningSettings> {
-    Ok(state.core()?.screening_settings()?)
+pub async fn screening_settings(app: AppHandle) -> CmdResult<ScreeningSettings> {
+    run_blocking(app, move |state| Ok(state.core()?.screening_settings()?)).await
 }
 
 /// What a threshold would open and close, before it is saved: screens every customer, so it runs

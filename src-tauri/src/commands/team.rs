@@ -6,7 +6,7 @@
 use enduse::model::{Role, Timestamp};
 use enduse::team::{ConflictView, RefusedEvent, SyncReport, TeamDecision, TeamErased};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -89,8 +89,9 @@ fn view(state: &AppState, sync: &TeamSync) -> CmdResult<TeamView> {
 }
 
 #[tauri::command]
-pub fn team_status(state: State<'_, AppState>, sync: State<'_, TeamSync>) -> CmdResult<TeamView> {
-    view(&state, &sync)
+pub async fn team_status(app: AppHandle) -> CmdResult<TeamView> {
+    let handle = app.clone();
+    run_blocking(app, move |state| view(state, &handle.state::<TeamSync>())).await
 }
 
 /// Joins, downloads the team's record and signs in as the joined user.
@@ -105,7 +106,7 @@ pub async fn join_team(app: AppHandle, input: JoinInput) -> CmdResult<TeamView> 
             .or_else(|| std::env::var("HOSTNAME").ok())
             .unwrap_or_else(|| "laptop".into());
         let joined = core.join_team(input.hub.trim(), input.code.trim(), input.ca_pem, &name)?;
-        state.sign_in(Some(joined.user.id));
+        state.set_user(Some(joined.user.id));
         core.dismiss_team_erased()?;
         view(state, &handle.state::<TeamSync>())
     })
@@ -129,30 +130,33 @@ pub async fn sync_now(app: AppHandle) -> CmdResult<TeamView> {
 pub async fn leave_team(app: AppHandle) -> CmdResult<()> {
     run_blocking(app, move |state| {
         state.core()?.leave_team()?;
-        state.sign_in(None);
+        state.set_user(None);
         Ok(())
     })
     .await
 }
 
 #[tauri::command]
-pub fn dismiss_team_erased(state: State<'_, AppState>) -> CmdResult<()> {
-    Ok(state.core()?.dismiss_team_erased()?)
+pub async fn dismiss_team_erased(app: AppHandle) -> CmdResult<()> {
+    run_blocking(app, move |state| Ok(state.core()?.dismiss_team_erased()?)).await
 }
 
 /// Decisions teammates made on the signed-in user's work, newest first (Home's inbox).
 #[tauri::command]
-pub fn team_decisions(state: State<'_, AppState>) -> CmdResult<Vec<TeamDecision>> {
-    Ok(state.core()?.team_decisions(state.actor()?, 0, 20)?)
+pub async fn team_decisions(app: AppHandle) -> CmdResult<Vec<TeamDecision>> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.team_decisions(state.actor()?, 0, 20)?)
+    })
+    .await
 }
 
 /// Puts the value a conflict overwrote back (managers): a new, audited customer edit.
 #[tauri::command]
-pub fn reapply_conflict(
-    state: State<'_, AppState>,
-    input: i64,
-) -> CmdResult<enduse::model::Customer> {
-    Ok(state
-        .core()?
-        .reapply_conflict(state.actor()?, input, crate::state::now())?)
+pub async fn reapply_conflict(app: AppHandle, input: i64) -> CmdResult<enduse::model::Customer> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .reapply_conflict(state.actor()?, input, crate::state::now())?)
+    })
+    .await
 }

@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use enduse::model::{FollowUp, RedFlagObservation};
 use enduse::workflows::{LoggedVisit, VisitInput};
 use serde::Deserialize;
-use tauri::State;
+use tauri::AppHandle;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
-use crate::state::{AppState, now, today};
+use crate::state::{now, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -20,23 +20,32 @@ pub struct ResolveFlagInput {
 }
 
 #[tauri::command]
-pub fn log_visit(state: State<'_, AppState>, input: VisitInput) -> CmdResult<LoggedVisit> {
-    Ok(state.core()?.log_visit(state.actor()?, input, now())?)
+pub async fn log_visit(app: AppHandle, input: VisitInput) -> CmdResult<LoggedVisit> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.log_visit(state.actor()?, input, now())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn resolve_red_flag(
-    state: State<'_, AppState>,
+pub async fn resolve_red_flag(
+    app: AppHandle,
     input: ResolveFlagInput,
 ) -> CmdResult<RedFlagObservation> {
-    let on = input.on.unwrap_or_else(today);
-    let core = state.core()?;
-    Ok(core.resolve_red_flag(state.actor()?, input.observation_id, &input.note, on, now())?)
+    run_blocking(app, move |state| {
+        let on = input.on.unwrap_or_else(today);
+        let core = state.core()?;
+        Ok(core.resolve_red_flag(state.actor()?, input.observation_id, &input.note, on, now())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn complete_follow_up(state: State<'_, AppState>, input: Uuid) -> CmdResult<FollowUp> {
-    Ok(state
-        .core()?
-        .complete_follow_up(state.actor()?, input, today(), now())?)
+pub async fn complete_follow_up(app: AppHandle, input: Uuid) -> CmdResult<FollowUp> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .complete_follow_up(state.actor()?, input, today(), now())?)
+    })
+    .await
 }

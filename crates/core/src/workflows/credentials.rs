@@ -83,6 +83,26 @@ impl Enduse {
         *self.proven_lock()
     }
 
+    /// Forgets the proof this handle holds: the next user must prove themselves again (the
+    /// app's sign-out and user switch).
+    pub fn forget_proof(&self) {
+        *self.proven_lock() = None;
+    }
+
+    /// The users who have a passphrase, i.e. who must give it before they act.
+    pub fn passphrase_users(&self) -> Result<Vec<Uuid>> {
+        self.read(store_team::list_passphrase_users)
+    }
+
+    /// Whether `user` must prove themselves before acting: they have a passphrase, or the
+    /// database requires passphrases (an admin set one).
+    pub fn needs_passphrase(&self, user: Uuid) -> Result<bool> {
+        self.read(|c| {
+            Ok(store_team::admin_has_passphrase(c)?
+                || store_team::get_passphrase_hash(c, user)?.is_some())
+        })
+    }
+
     /// Whether an admin has set a passphrase (every write then needs its actor proven).
     pub fn passphrases_required(&self) -> Result<bool> {
         self.read(store_team::admin_has_passphrase)

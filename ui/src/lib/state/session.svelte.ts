@@ -15,6 +15,11 @@ export class Session {
   info = $state<AppInfo | null>(null);
   user = $state<User | null>(null);
   users = $state<User[]>([]);
+  /** An admin has set a passphrase: everyone gives theirs before acting. */
+  passphrasesRequired = $state(false);
+  /** Who has a passphrase (they give it when chosen, even where not required). */
+  passphraseUsers = $state<string[]>([]);
+  minPassphraseChars = $state(10);
   loading = $state(true);
   /** True once someone is signed in and first-run steps are over. */
   ready = $state(false);
@@ -30,11 +35,8 @@ export class Session {
     this.loading = true;
     this.error = null;
     try {
-      const s = await call('session');
-      this.info = s.app;
-      this.user = s.user;
-      this.users = s.users;
-      this.ready = s.user !== null;
+      await this.refresh();
+      this.ready = this.user !== null;
     } catch (e) {
       this.error = AppError.from(e);
     } finally {
@@ -42,8 +44,25 @@ export class Session {
     }
   }
 
-  async signIn(id: string) {
-    this.user = await call('sign_in', id);
+  /** Re-reads the session (after users or passphrases changed) without leaving the app. */
+  async refresh() {
+    const s = await call('session');
+    this.info = s.app;
+    this.user = s.user;
+    this.users = s.users;
+    this.passphrasesRequired = s.passphrasesRequired;
+    this.passphraseUsers = s.passphraseUsers;
+    this.minPassphraseChars = s.minPassphraseChars;
+  }
+
+  /** Whether `user` must give their passphrase to sign in. */
+  needsPassphrase(user: User): boolean {
+    return this.passphrasesRequired || this.passphraseUsers.includes(user.id);
+  }
+
+  /** Signs in; a user who must prove themselves gives `passphrase` (a wrong one throws). */
+  async signIn(id: string, passphrase?: string) {
+    this.user = await call('sign_in', passphrase === undefined ? { userId: id } : { userId: id, passphrase });
     this.ready = true;
   }
 
@@ -51,7 +70,7 @@ export class Session {
     await call('sign_out');
     this.user = null;
     this.ready = false;
-    this.users = await call('list_users');
+    await this.refresh();
   }
 }
 

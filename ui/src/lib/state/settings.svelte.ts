@@ -61,6 +61,11 @@ export class SettingsForms {
     await directory.load(true);
     return u;
   });
+  /** Sets a passphrase: one's own, or (admins) another user's. Only its hash is kept. */
+  setPassphrase = new Action(async (userId: string, passphrase: string) => {
+    await call('set_passphrase', { userId, passphrase });
+    await session.refresh();
+  });
   /** Disables a user (they can no longer sign in or act; their records stay) or enables them again. */
   setDisabled = new Action(async (userId: string, disabled: boolean) => {
     const u = await call('set_user_disabled', { userId, disabled });

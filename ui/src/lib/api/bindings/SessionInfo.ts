@@ -5,4 +5,16 @@ import type { User } from "./User";
 /**
  * What the UI needs at start: about the app, who is signed in, and who could be.
  */
-export type SessionInfo = { app: AppInfo, user: User | null, users: Array<User>, };
+export type SessionInfo = { app: AppInfo, user: User | null, users: Array<User>, 
+/**
+ * Whether an admin has set a passphrase: then everyone gives theirs before acting.
+ */
+passphrasesRequired: boolean, 
+/**
+ * The users who have a passphrase (they give it when chosen, even where not required).
+ */
+passphraseUsers: Array<string>, 
+/**
+ * Shortest passphrase accepted, in characters (the form counts as the user types).
+ */
+minPassphraseChars: number, };
