@@ -25,6 +25,14 @@ export function formatDate(iso: string | null | undefined): string {
   return dateFmt.format(new Date(y, m - 1, d));
 }
 
+const clockFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+
+/** `14:02` (24-hour, as every time on screen). */
+export function formatClock(iso: string): string {
+  const t = new Date(iso);
+  return Number.isNaN(t.getTime()) ? iso : clockFmt.format(t);
+}
+
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const t = new Date(iso);
