@@ -422,7 +422,13 @@ fn main() {
             let cpu = cpu_secs("self", true) - cpu;
             let joined: Value = serde_json::from_slice(&out.stdout).unwrap();
             let pulled = joined["sync"]["pulled"].as_u64().unwrap() as usize;
-            assert_eq!(pulled, accepted, "the join pulls every accepted event");
+            // A manager receives every event; a rep only the customers they own (none yet).
+            if role == "compliance_manager" {
+                assert_eq!(
+                    pulled, accepted,
+                    "the manager's join pulls every accepted event"
+                );
+            }
             eprintln!(
                 "{name} joined in {:.1} s (laptop CPU {cpu:.1} s)",
                 took.as_secs_f64()
@@ -437,12 +443,13 @@ fn main() {
             format!("{:.1} s", manager_join.as_secs_f64()),
             Some(manager_join.as_secs_f64() <= 20.0),
         ));
-        let best = manager_join.min(rep_join);
-        let apply_rate = pulled as f64 / best.as_secs_f64();
+        // The rep's join pulls only what a rep may hold (no customers yet): the rate is the
+        // manager's, who pulls everything.
+        let apply_rate = pulled as f64 / manager_join.as_secs_f64();
         figures.push(figure(
             format!(
-                "pull and apply on the laptop (the joins: manager {:.1} s, rep {:.1} s; whole `team join` \
-                 process; laptop CPU {:.1} s and {:.1} s)",
+                "pull and apply on the laptop (the manager's join, whole `team join` process: {:.1} s; \
+                 a rep's join holding no customer yet {:.1} s; laptop CPU {:.1} s and {:.1} s)",
                 manager_join.as_secs_f64(),
                 rep_join.as_secs_f64(),
                 manager_cpu,
