@@ -314,26 +314,14 @@ pub fn remove_record_logged(
     at: Timestamp,
 ) -> Result<()> {
     remove_record(conn, entity, entity_id)?;
-    let head = crate::audit::chain_head(conn)?;
-    crate::audit::seal_and_insert(
+    append_local_event(
         conn,
-        crate::audit::AuditEvent {
-            seq: head.seq + 1,
-            id: Uuid::now_v7(),
-            at,
-            actor_id: None,
-            device_id: crate::device_id(conn)?,
-            action: REMOVE_ACTION.to_string(),
-            entity: entity.to_string(),
-            entity_id: entity_id.to_string(),
-            old,
-            new: serde_json::json!({
-                "id": entity_id,
-                "removed": "the team refused its creation",
-            }),
-            prev_hash: head.hash,
-            hash: String::new(),
-        },
+        REMOVE_ACTION,
+        entity,
+        entity_id,
+        old,
+        serde_json::json!({ "id": entity_id, "removed": "the team refused its creation" }),
+        at,
     )?;
     Ok(())
 }
@@ -439,23 +427,14 @@ pub fn withdraw_customer_logged(
     at: Timestamp,
 ) -> Result<Vec<String>> {
     let removed = withdraw_customer(conn, customer_id)?;
-    let head = crate::audit::chain_head(conn)?;
-    crate::audit::seal_and_insert(
+    append_local_event(
         conn,
-        crate::audit::AuditEvent {
-            seq: head.seq + 1,
-            id: Uuid::now_v7(),
-            at,
-            actor_id: None,
-            device_id: crate::device_id(conn)?,
-            action: WITHDRAW_ACTION.to_string(),
-            entity: "customer".to_string(),
-            entity_id: customer_id.to_string(),
-            old: None,
-            new: serde_json::json!({ "id": customer_id, "reason": reason }),
-            prev_hash: head.hash,
-            hash: String::new(),
-        },
+        WITHDRAW_ACTION,
+        "customer",
+        customer_id,
+        None,
+        serde_json::json!({ "id": customer_id, "reason": reason }),
+        at,
     )?;
     Ok(removed)
 }
@@ -535,6 +514,38 @@ pub fn attestation_contributors(conn: &Connection, attestation_id: &str) -> Resu
     rows.map(|r| parse_uuid(&r?)).collect()
 }
 
+/// Appends this device's own local event (no actor: the team, not a user, made the change) to
+/// the audit trail; never sent to the hub.
+fn append_local_event(
+    conn: &Connection,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    old: Option<Value>,
+    new: Value,
+    at: Timestamp,
+) -> Result<()> {
+    let head = crate::audit::chain_head(conn)?;
+    crate::audit::seal_and_insert(
+        conn,
+        crate::audit::AuditEvent {
+            seq: head.seq + 1,
+            id: Uuid::now_v7(),
+            at,
+            actor_id: None,
+            device_id: crate::device_id(conn)?,
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            old,
+            new,
+            prev_hash: head.hash,
+            hash: String::new(),
+        },
+    )
+    .map(|_| ())
+}
+
 /// Appends a team event made on another device to this device's audit trail, so that the
 /// local trail (and `audit replay`) holds every change this database applied.
 #[allow(clippy::too_many_arguments)]
@@ -584,24 +595,7 @@ pub fn apply_record_logged(
     at: Timestamp,
 ) -> Result<()> {
     apply_record(conn, entity, value)?;
-    let head = crate::audit::chain_head(conn)?;
-    crate::audit::seal_and_insert(
-        conn,
-        crate::audit::AuditEvent {
-            seq: head.seq + 1,
-            id: Uuid::now_v7(),
-            at,
-            actor_id: None,
-            device_id: crate::device_id(conn)?,
-            action: action.to_string(),
-            entity: entity.to_string(),
-            entity_id: entity_id.to_string(),
-            old: None,
-            new: value.clone(),
-            prev_hash: head.hash,
-            hash: String::new(),
-        },
-    )?;
+    append_local_event(conn, action, entity, entity_id, None, value.clone(), at)?;
     Ok(())
 }
 
