@@ -726,7 +726,16 @@ pub async fn pull(
         .read_only(true)
         .start()
         .await?;
-    let rows = tx
+    let events = page(&tx, after, limit).await?;
+    let head = team_head(&tx).await?;
+    tx.commit().await?;
+    Ok((events, head))
+}
+
+/// The accepted events after team position `after`, in team order, at most `limit` (both pulls
+/// read their page with this, inside their snapshot).
+pub async fn page(client: &impl GenericClient, after: i64, limit: i64) -> Result<Vec<TeamEvent>> {
+    let rows = client
         .query(
             "SELECT team_seq, team_hash, received_at, device_time_ahead, version, body,
                     device_hash, signature
@@ -734,10 +743,7 @@ pub async fn pull(
             &[&after, &limit],
         )
         .await?;
-    let head = team_head(&tx).await?;
-    tx.commit().await?;
-    let events = rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             Ok(TeamEvent {
                 team_seq: r.get(0),
@@ -749,8 +755,7 @@ pub async fn pull(
                 prev_team_hash: None,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((events, head))
+        .collect()
 }
 
 /// Same-field overwrites after conflict id `after`, oldest first.

@@ -20,7 +20,7 @@ use tokio_postgres::{Client, GenericClient};
 use crate::db::events::{event_from_body, team_head};
 use crate::error::Result;
 use crate::merge::{self, Change, Current};
-use crate::protocol::{Event, PullResponse, RecordSnapshot, ScopeChange, TeamEvent, UserInfo};
+use crate::protocol::{Event, PullResponse, RecordSnapshot, ScopeChange, UserInfo};
 use crate::scope::{Link, holds_customer, link};
 
 /// A record's state while folding its events.
@@ -124,27 +124,8 @@ pub async fn pull(
         .read_only(true)
         .start()
         .await?;
-    let rows = tx
-        .query(
-            "SELECT team_seq, team_hash, received_at, device_time_ahead, version, body,
-                    device_hash, signature
-             FROM events WHERE team_seq > $1 ORDER BY team_seq LIMIT $2",
-            &[&after, &limit],
-        )
-        .await?;
+    let page = super::events::page(&tx, after, limit).await?;
     let head = team_head(&tx).await?;
-    let mut page = Vec::with_capacity(rows.len());
-    for r in &rows {
-        page.push(TeamEvent {
-            team_seq: r.get(0),
-            team_hash: r.get(1),
-            received_at: r.get(2),
-            device_time_ahead: r.get(3),
-            version: r.get(4),
-            event: event_from_body(r.get(5), r.get(6), r.get(7))?,
-            prev_team_hash: None,
-        });
-    }
 
     // The customers this page touches, and the owner of each before the page.
     let via_keys: HashSet<(String, String)> = page
