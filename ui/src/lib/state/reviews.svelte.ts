@@ -12,13 +12,14 @@ import type { CustomerDetail } from '$lib/api/bindings/CustomerDetail';
 import type { HitRow } from '$lib/api/bindings/HitRow';
 import type { ReviewItem } from '$lib/api/bindings/ReviewItem';
 import { Resource } from './async.svelte';
+import { formatCount } from '$lib/shared/format';
 
 /** How many of the oldest submitted attestations one load brings. */
 export const REVIEW_PAGE = 100;
 
 /** The line under the list: how much of the queue it shows. */
 export function queueCount(shown: number, total: number): string {
-  const n = (x: number) => x.toLocaleString('en-GB');
+  const n = formatCount;
   return shown >= total ? `${n(total)} waiting.` : `The oldest ${n(shown)} of ${n(total)} waiting.`;
 }
 

@@ -1,6 +1,7 @@
 //! What the import dialog shows for the progress the core reports while it reads, checks and
 //! writes a CSV file: a sentence and how full the bar is (null while the size is unknown).
 import type { ImportProgress } from '$lib/api/bindings/ImportProgress';
+import { formatCount } from '$lib/shared/format';
 
 export interface ProgressView {
   label: string;
@@ -8,7 +9,7 @@ export interface ProgressView {
   fraction: number | null;
 }
 
-const n = (x: number) => x.toLocaleString('en-GB');
+const n = formatCount;
 
 export function importProgressView(p: ImportProgress | null, dryRun: boolean): ProgressView {
   if (!p || p.phase === 'reading') return { label: 'Reading the file…', fraction: null };

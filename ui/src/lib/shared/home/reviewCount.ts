@@ -2,6 +2,7 @@
 //! its most urgent state. The tile says how the two numbers meet, so they never seem to disagree.
 import type { HomeSummary } from '$lib/api/bindings/HomeSummary';
 import { count } from '$lib/shared/plural';
+import { formatCount } from '$lib/shared/format';
 
 type Counts = Pick<HomeSummary, 'reviewQueue' | 'reviewCustomers' | 'reviewCustomersElsewhere'>;
 
@@ -12,7 +13,7 @@ export function reviewCountNote(s: Counts): string | null {
   const parts = [`${count(s.reviewQueue, 'attestation')} from ${count(s.reviewCustomers, 'customer')}`];
   if (s.reviewCustomersElsewhere > 0) {
     parts.push(
-      `${s.reviewCustomersElsewhere.toLocaleString('en-GB')} of them ${s.reviewCustomersElsewhere === 1 ? 'counts' : 'count'} under a more urgent state, so “Pending review” shows ${pending.toLocaleString('en-GB')}`,
+      `${formatCount(s.reviewCustomersElsewhere)} of them ${s.reviewCustomersElsewhere === 1 ? 'counts' : 'count'} under a more urgent state, so “Pending review” shows ${formatCount(pending)}`,
     );
   }
   return parts.join('; ');

@@ -5,6 +5,7 @@ import type { HitStatus } from '$lib/api/bindings/HitStatus';
 import type { ListKind } from '$lib/api/bindings/ListKind';
 import type { ScreeningProgress } from '$lib/api/bindings/ScreeningProgress';
 import type { Tone } from '$lib/shared/ui/tone';
+import { formatCount } from '$lib/shared/format';
 
 export interface KindLook {
   label: string;
@@ -52,9 +53,9 @@ const PHASE_TEXT: Record<ScreeningProgress['phase'], string> = {
 /** `Reading the file: 4,500 rows`, `Screening customers: 2,000 of 20,000`. */
 export function progressText(p: ScreeningProgress): string {
   const head = PHASE_TEXT[p.phase];
-  if (p.phase === 'reading') return `${head}: ${p.done.toLocaleString('en-GB')} rows`;
+  if (p.phase === 'reading') return `${head}: ${formatCount(p.done)} rows`;
   if (p.total === null) return `${head}…`;
-  return `${head}: ${p.done.toLocaleString('en-GB')} of ${p.total.toLocaleString('en-GB')}`;
+  return `${head}: ${formatCount(p.done)} of ${formatCount(p.total)}`;
 }
 
 /** 0-1 when the job knows its total, else null (an indeterminate bar). */

@@ -2,6 +2,7 @@
 //! field, before anything is sent. The core checks again (and may refuse what only it can know).
 import { showDate } from '$lib/shared/dates';
 import type { FieldErrors, Labels } from '$lib/shared/forms/errors';
+import { formatCount } from '$lib/shared/format';
 
 /** The core's limit on free text (`optional()` in the core). */
 export const TEXT_LIMIT = 2000;
@@ -34,7 +35,7 @@ export const VISIT_KEYS = Object.keys(VISIT_LABELS);
 function tooLong(label: string, text: string): string | null {
   const n = text.trim().length;
   return n > TEXT_LIMIT
-    ? `${label} may be at most ${TEXT_LIMIT.toLocaleString('en-GB')} characters; this is ${n.toLocaleString('en-GB')}.`
+    ? `${label} may be at most ${formatCount(TEXT_LIMIT)} characters; this is ${formatCount(n)}.`
     : null;
 }
 
