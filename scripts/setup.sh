@@ -24,7 +24,7 @@ BUILD_PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libx
   libayatana-appindicator3-dev librsvg2-dev
   # Customer names come in any script: without CJK fonts WebKit draws Chinese names as boxes.
   fonts-noto-cjk)
-E2E_PKGS=(xvfb webkit2gtk-driver imagemagick x11-utils poppler-utils)
+E2E_PKGS=(xvfb webkit2gtk-driver imagemagick x11-utils poppler-utils locales)
 # The team hub's tests: a throwaway PostgreSQL cluster (scripts/pg.sh) and openssl for a test CA.
 TEST_PKGS=(postgresql openssl)
 
@@ -102,7 +102,19 @@ install_npm_packages() {
   echo "$want" >"$stamp"
 }
 
+# The languages e2e starts the app on a Chinese OS (LANG=zh_TW.UTF-8, zh_CN.UTF-8). WebKit reads the
+# language through setlocale, which falls back to C for a locale that was never generated.
+install_chinese_locales() {
+  local l
+  for l in zh_CN zh_TW; do
+    locale -a 2>/dev/null | grep -qix "${l}.utf8" && continue
+    say "generating the ${l}.UTF-8 locale"
+    $SUDO localedef -i "$l" -f UTF-8 "${l}.UTF-8"
+  done
+}
+
 install_system_packages
 check_toolchains
+[[ $E2E -eq 1 ]] && install_chinese_locales
 [[ $E2E -eq 1 ]] && install_tauri_driver
 install_npm_packages

@@ -59,6 +59,14 @@ pub enum FilePurpose {
     LettersFolder,
     /// Where to save an export of the audit trail (CSV).
     ExportAudit,
+    /// Where to save the letters register as CSV.
+    ExportLetters,
+    /// Where to save an evidence pack (ZIP).
+    EvidencePack,
+    /// Where to save the period report as a workbook.
+    ExportReportXlsx,
+    /// Where to save the period report as a PDF.
+    ExportReportPdf,
 }
 
 /// How the dialog for a purpose behaves.
@@ -77,7 +85,13 @@ impl FilePurpose {
         match self {
             Self::ImportCustomers | Self::ScannedReply => Mode::OpenOne,
             Self::ScreeningList | Self::SignedDocuments => Mode::OpenMany,
-            Self::ExportCustomers | Self::MergedLetters | Self::ExportAudit => Mode::Save,
+            Self::ExportCustomers
+            | Self::MergedLetters
+            | Self::ExportAudit
+            | Self::ExportLetters
+            | Self::EvidencePack
+            | Self::ExportReportXlsx
+            | Self::ExportReportPdf => Mode::Save,
             Self::LettersFolder => Mode::Folder,
         }
     }
@@ -92,18 +106,25 @@ impl FilePurpose {
             Self::MergedLetters => "Merged PDF for printing",
             Self::LettersFolder => "Folder for one PDF per letter",
             Self::ExportAudit => "Export the audit trail",
+            Self::ExportLetters => "Export the letters register",
+            Self::EvidencePack => "Save the evidence pack",
+            Self::ExportReportXlsx => "Save the period report as a workbook",
+            Self::ExportReportPdf => "Save the period report as a PDF",
         }
     }
 
     /// The dialog's filter: a name and extensions (none for a folder).
     pub fn filter(self) -> Option<(&'static str, &'static [&'static str])> {
         match self {
-            Self::ImportCustomers | Self::ExportCustomers | Self::ExportAudit => {
-                Some(("CSV files", &["csv", "CSV"]))
-            }
+            Self::ImportCustomers
+            | Self::ExportCustomers
+            | Self::ExportAudit
+            | Self::ExportLetters => Some(("CSV files", &["csv", "CSV"])),
             Self::ScreeningList => Some(("List files", &["csv", "CSV", "txt", "TXT", "tsv"])),
             Self::SignedDocuments | Self::ScannedReply => Some(("PDF or image", DOCUMENTS)),
-            Self::MergedLetters => Some(("PDF", &["pdf"])),
+            Self::MergedLetters | Self::ExportReportPdf => Some(("PDF", &["pdf"])),
+            Self::EvidencePack => Some(("ZIP", &["zip"])),
+            Self::ExportReportXlsx => Some(("Excel workbook", &["xlsx"])),
             Self::LettersFolder => None,
         }
     }

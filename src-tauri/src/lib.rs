@@ -73,6 +73,12 @@ app_commands! {
     letters::record_letter(enduse::workflows::LetterInput) -> enduse::model::Letter;
     letters::acknowledge_letter(commands::letters::AcknowledgeInput) -> enduse::model::Letter;
     checks::check_order(commands::checks::OrderCheckInput) -> enduse::rules::OrderCheck;
+    checks::record_order_check(enduse::workflows::RecordCheckInput) -> enduse::model::OrderCheckRecord;
+    checks::list_order_checks(enduse::workflows::CheckQuery) -> Vec<enduse::workflows::OrderCheckRow>;
+    checks::release_order_check(commands::checks::ReleaseCheckInput) -> enduse::model::OrderCheckRecord;
+    evidence::letter_register(enduse::workflows::LetterQuery) -> enduse::workflows::LetterPage;
+    evidence::export_letters(commands::evidence::ExportLettersInput) -> u64;
+    evidence::evidence_pack(commands::evidence::EvidencePackInput) -> enduse::workflows::EvidencePackSummary;
     audit::verify_audit(()) -> enduse::store::audit::ChainReport;
     audit::audit_log(commands::audit::AuditLogInput) -> Vec<enduse::store::audit::AuditEvent>;
     audit::record_history(commands::audit::HistoryInput) -> Vec<enduse::store::audit::AuditEvent>;
@@ -115,6 +121,19 @@ app_commands! {
     team::dismiss_team_erased(()) -> ();
     team::team_decisions(()) -> Vec<enduse::team::TeamDecision>;
     team::reapply_conflict(i64) -> enduse::model::Customer;
+    team::team_members(()) -> Vec<enduse::team::TeamMember>;
+    team::join_progress(()) -> Option<enduse::team::PullProgress>;
+    team::notify_decision(i64) -> bool;
+    reports::period_report(commands::reports::PeriodInput) -> enduse::workflows::PeriodReport;
+    reports::export_period_report(commands::reports::PeriodExportInput) -> enduse::workflows::PeriodReport;
+    reports::retention_report(()) -> enduse::workflows::RetentionReport;
+    reports::customer_retention(uuid::Uuid) -> Vec<enduse::workflows::RecordRetention>;
+    reports::list_holds(uuid::Uuid) -> Vec<enduse::model::LegalHold>;
+    reports::place_hold(enduse::workflows::HoldInput) -> enduse::model::LegalHold;
+    reports::lift_hold(enduse::workflows::HoldInput) -> enduse::model::LegalHold;
+    reports::purge_customer(commands::reports::PurgeInput) -> enduse::workflows::PurgeResult;
+    reports::retention_policy(()) -> enduse::model::RetentionPolicy;
+    reports::set_retention_policy(enduse::model::RetentionPolicy) -> enduse::model::RetentionPolicy;
 }
 
 /// Builds and runs the app until its last window closes.
@@ -125,6 +144,8 @@ pub fn run() {
     tauri::Builder::default()
         // The shell opens the dialogs itself (`pick_files`); the webview has no dialog permission.
         .plugin(tauri_plugin_dialog::init())
+        // Desktop notifications of the team's decisions (`notify_decision`), sent by the shell.
+        .plugin(tauri_plugin_notification::init())
         // Files dropped on the window become tokens as if picked to attach as signed documents
         // (the only drop target); the webview gets the tokens, never paths it could reuse.
         .on_webview_event(|webview, event| {

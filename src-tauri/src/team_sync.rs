@@ -82,6 +82,13 @@ impl TeamSync {
         self.inner().last_report.clone()
     }
 
+    /// Runs `f` while no background sync runs (a join downloads the team's record alone: two
+    /// pulls from the same cursor would apply the same page twice).
+    pub fn exclusive<R>(&self, f: impl FnOnce() -> R) -> R {
+        let _one = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        f()
+    }
+
     /// Runs one sync now (waiting for one already running) and records how it went.
     pub fn run(&self, state: &AppState) -> crate::error::CmdResult<SyncReport> {
         let _one = self.running.lock().unwrap_or_else(|p| p.into_inner());

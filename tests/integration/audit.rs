@@ -116,9 +116,21 @@ fn audit_verify_names_the_first_altered_event() {
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch("DROP TRIGGER audit_event_no_update")
         .unwrap();
+    // The payload is compressed with a public dictionary: they decompress, edit, recompress.
+    let stored: Vec<u8> = conn
+        .query_row(
+            "SELECT payload FROM audit_event WHERE seq = ?1",
+            [target],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let text = String::from_utf8(enduse::store::payload::decompress(&stored).unwrap()).unwrap();
+    assert!(text.contains("Shenzhen"));
+    let edited =
+        enduse::store::payload::compress(text.replace("Shenzhen", "Moscow").as_bytes()).unwrap();
     conn.execute(
-        "UPDATE audit_event SET new = replace(new, 'Shenzhen', 'Moscow') WHERE seq = ?1",
-        [target],
+        "UPDATE audit_event SET payload = ?2 WHERE seq = ?1",
+        rusqlite::params![target, edited],
     )
     .unwrap();
     drop(conn);
@@ -189,7 +201,7 @@ fn two_processes_can_write_the_same_database_at_once() {
 fn replaying_a_log_with_every_record_kind_reproduces_every_record() {
     use enduse::model::*;
     use enduse::screening::ListKind;
-    use enduse::workflows::{CampaignInput, CustomerInput};
+    use enduse::workflows::{CampaignInput, CustomerInput, HoldInput};
 
     let w = world();
     let e = &w.enduse;
@@ -262,6 +274,43 @@ fn replaying_a_log_with_every_record_kind_reproduces_every_record() {
         now(),
     )
     .unwrap();
+    // An order check recorded and its hold released.
+    let check = e
+        .record_order_check(
+            w.rep,
+            enduse::workflows::RecordCheckInput {
+                order_ref: "SO-REPLAY".into(),
+                customer: "DOC-1".into(),
+                hs_codes: vec!["854231".into()],
+                destination: None,
+                on: None,
+            },
+            d("2025-06-01"),
+            now(),
+        )
+        .unwrap();
+    e.release_order_check(w.manager, check.id, "Licence granted", now())
+        .unwrap();
+    // A legal hold placed and lifted, and a customer purged past retention (issue 18): replay
+    // accepts the purged records' events without their payloads and deletes the records again.
+    let held = e
+        .add_customer(w.rep, chinese_distributor("HOLD-1"), now())
+        .unwrap();
+    let hold = |reason: &str| HoldInput {
+        customer_id: held.id,
+        reason: reason.into(),
+    };
+    e.place_hold(w.manager, hold("Subpoena"), now()).unwrap();
+    e.lift_hold(w.manager, hold("Case closed"), now()).unwrap();
+    let old = e
+        .add_customer(
+            w.rep,
+            chinese_distributor("OLD-1"),
+            chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2019, 4, 1, 9, 0, 0).unwrap(),
+        )
+        .unwrap();
+    e.purge_customer(w.manager, old.id, "retention period ended", now())
+        .unwrap();
     // Acts that change no record: a sign-in and an export.
     e.sign_in(w.manager, now()).unwrap();
     e.export_audit_csv(

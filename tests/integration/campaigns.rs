@@ -663,3 +663,57 @@ fn an_unknown_merge_field_is_refused_on_the_field_it_is_in() {
     let keys: Vec<String> = merge_fields().into_iter().map(|f| f.key).collect();
     assert!(keys.contains(&"customer.name".to_string()) && keys.contains(&"ack_due".to_string()));
 }
+
+#[test]
+fn a_campaign_to_cn_customers_with_the_bilingual_template_gives_pdfs_in_english_and_chinese() {
+    let w = world();
+    let e = &w.enduse;
+    e.set_letter_settings(w.admin, northwind_letterhead(), now())
+        .unwrap();
+    e.add_customer(w.rep, chinese_distributor("BI-1"), now())
+        .unwrap();
+    let bilingual = e
+        .list_templates()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "Export compliance reminder (English + 简体中文)")
+        .expect("the bilingual reminder ships with the app");
+    let input = CampaignInput {
+        template_id: Some(bilingual.id),
+        ..cn_hk_distributors("Bilingual")
+    };
+    let (campaign, _) = e
+        .create_campaign(w.manager, input, d("2025-05-01"), now())
+        .unwrap();
+    let merged = w.dir.path().join("all.pdf");
+    let report = e
+        .render_campaign_pdfs(
+            w.manager,
+            campaign.id,
+            Some(w.dir.path()),
+            Some(&merged),
+            false,
+            now(),
+        )
+        .unwrap();
+    assert_eq!(report.files.len(), 1);
+    for pdf in [&report.files[0], &merged] {
+        let text = std::process::Command::new("pdftotext")
+            .arg(pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) is installed by ./dev");
+        let text = String::from_utf8(text.stdout).unwrap();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "Russia or Belarus",
+            "Dear",
+            "深圳市华强电子有限公司",
+            "最终用途声明",
+            "禁止向俄罗斯或白俄罗斯供货",
+            "Northwind Semiconductors GmbH",
+        ] {
+            assert!(text.contains(expected), "missing {expected} in:\n{text}");
+        }
+    }
+}

@@ -120,9 +120,26 @@ fn a_reps_attestation_with_its_pdf_reaches_the_managers_queue_and_the_approval_r
     assert_eq!(answer["pushed"], 2, "review and approval: {answer}");
     assert!(queue_ids(&manager).is_empty());
 
+    // The rep's laptop stores its customers' states (the first state-filtered list does);
+    // the pulled approval (of an attestation signed in January 2025, for 12 months) moves C-1
+    // from pending review to expired in the apply's transaction.
+    let pending = rep.json(&["customer", "list", "--state", "pending_review", "--json"]);
+    assert_eq!(pending["total"], 1, "{pending}");
     let pulled = rep.sync();
     assert_eq!(pulled["pulled"], 2, "{pulled}");
     assert_eq!(status_of(&rep, &id), "approved");
+    let stored = rusqlite::Connection::open(&rep.db)
+        .unwrap()
+        .query_row("SELECT state FROM customer_state", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .unwrap();
+    assert_eq!(
+        stored, "expired",
+        "the sync's apply updated the stored state"
+    );
+    let expired = rep.json(&["customer", "list", "--state", "expired", "--json"]);
+    assert_eq!(expired["total"], 1, "{expired}");
 
     // The laptop acts as its user only.
     let other = rep.run(&["--as", "max.manager@example.com", "customer", "list"]);
@@ -278,6 +295,13 @@ fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_
             (c["field"].as_str(), c["overwritten"].as_str()),
             (Some("city"), Some("Shenzhen"))
         );
+        // Who made each value and when, and the value now (Needs attention shows them).
+        assert_eq!(c["overwrittenMade"]["name"], "Rita Rep", "{c}");
+        assert_eq!(c["winningMade"]["name"], "Max Manager", "{c}");
+        assert!(c["overwrittenMade"]["at"].is_string(), "{c}");
+        assert!(c["winningMade"]["at"].is_string(), "{c}");
+        assert_eq!(c["current"], "Dongguan", "{c}");
+        assert!(c["record"].is_string(), "the customer named: {c}");
     }
 
     // A manager puts the overwritten value back in one step: a new audited edit that syncs.
@@ -291,6 +315,40 @@ fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_
     let (a, b) = (show(&rep), show(&manager));
     assert_eq!(a, b);
     assert_eq!(a["city"], "Shenzhen", "the overwritten value is back");
+    let conflicts = manager.json(&["conflict", "list", "--json"]);
+    assert_eq!(
+        conflicts[0]["current"], "Shenzhen",
+        "the value now: {conflicts}"
+    );
+
+    // A manager sees each member's devices and when each last synced; a rep sees only herself.
+    let members = manager.json(&["team", "members", "--json"]);
+    let members = members.as_array().unwrap();
+    assert_eq!(members.len(), 2, "{members:?}");
+    for m in members {
+        let d = &m["devices"][0];
+        assert!(d["lastSeenAt"].is_string(), "{m}");
+        assert!(d["accepted"].as_i64().unwrap() >= 1, "{m}");
+        assert_eq!(d["refused"], 0, "{m}");
+        assert!(m["lastSyncAt"].is_string(), "{m}");
+    }
+    let max = members.iter().find(|m| m["name"] == "Max Manager").unwrap();
+    assert_eq!(max["devices"][0]["thisDevice"], true);
+    assert_eq!(max["devices"][0]["pending"], 0);
+    let rita = members.iter().find(|m| m["name"] == "Rita Rep").unwrap();
+    assert_eq!(
+        rita["devices"][0]["pending"],
+        serde_json::Value::Null,
+        "not known here"
+    );
+    let own = rep.json(&["team", "members", "--json"]);
+    assert_eq!(own.as_array().unwrap().len(), 1, "{own}");
+    assert_eq!(own[0]["name"], "Rita Rep");
+    let text = manager.ok(&["team", "members"]);
+    assert!(
+        text.contains("Rita Rep") && text.contains("last sync"),
+        "{text}"
+    );
     let history = manager.json(&["audit", "log", "--json"]);
     let edits = history
         .as_array()
@@ -396,44 +454,138 @@ fn a_revoked_device_is_refused() {
     assert!(rep.run(&["audit", "verify"]).status.success());
 }
 
-#[test]
-fn a_solo_database_with_records_is_refused_before_enrolling_and_the_code_stays_usable() {
-    let db = Db::new();
-    let hub = db.hub();
-    let (_, code) = db.add_user("Rita Rep", "sales_rep");
-    let solo = Laptop::new();
-    solo.ok(&["init"]);
-    solo.ok(&[
+fn solo_user(laptop: &Laptop, name: &str, role: &str) {
+    laptop.ok(&[
         "user",
         "add",
         "--name",
-        "Rita Rep",
+        name,
         "--email",
+        &format!("{}@example.com", name.to_lowercase().replace(' ', ".")),
+        "--role",
+        role,
+    ]);
+}
+
+#[test]
+fn a_solo_database_of_other_users_is_refused_before_enrolling_and_the_code_stays_usable() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, code) = db.add_user("Rita Rep", "sales_rep");
+
+    // Two users: a team device is one user's.
+    let two = Laptop::new();
+    two.ok(&["init"]);
+    solo_user(&two, "Rita Rep", "admin");
+    customer(&two, "C-7");
+    two.ok(&[
+        "--as",
         "rita.rep@example.com",
+        "user",
+        "add",
+        "--name",
+        "Sam Rep",
+        "--email",
+        "sam.rep@example.com",
         "--role",
         "sales_rep",
     ]);
-    customer(&solo, "C-7");
-
-    let refused = solo.run(&["team", "join", "--hub", &hub.url, "--code", &code]);
+    let refused = two.run(&["team", "join", "--hub", &hub.url, "--code", &code]);
     assert_eq!(refused.status.code(), Some(2));
     let why = String::from_utf8_lossy(&refused.stderr);
     assert!(
-        why.contains("already has 1 user") && why.contains("empty database"),
+        why.contains("has 2 users") && why.contains("only user is the one joining"),
         "{why}"
     );
-    assert!(why.contains("not built"), "says why: {why}");
+
+    // One user, but not the code's: the hub refuses before spending the code.
+    let other = Laptop::new();
+    other.ok(&["init"]);
+    solo_user(&other, "Sam Rep", "sales_rep");
+    customer(&other, "C-8");
+    let refused = other.run(&["team", "join", "--hub", &hub.url, "--code", &code]);
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("rita.rep@example.com") && why.contains("sam.rep@example.com"),
+        "names both: {why}"
+    );
+
     // Nothing changed on either side: the solo records are all there, no device was enrolled,
     // and the code still joins a new database.
-    assert_eq!(
-        solo.json(&["customer", "list", "--json"])
-            .to_string()
-            .matches("C-7")
-            .count(),
-        1
-    );
+    for (laptop, id) in [(&two, "C-7"), (&other, "C-8")] {
+        let list = laptop.json(&["customer", "list", "--json"]).to_string();
+        assert_eq!(list.matches(id).count(), 1);
+    }
     assert_eq!(db.sql_text("SELECT count(*) FROM devices"), "0");
     let fresh = Laptop::new();
     let joined = fresh.join(&hub.url, &code);
     assert_eq!(joined["user"]["email"], "rita.rep@example.com");
+}
+
+#[test]
+fn a_solo_database_whose_only_user_joins_pushes_its_records_as_the_hub_users() {
+    let db = Db::new();
+    let hub = db.hub();
+    let (rita, rep_code) = db.add_user("Rita Rep", "sales_rep");
+    let (_, manager_code) = db.add_user("Max Manager", "compliance_manager");
+
+    // Rita worked alone first: a customer and an attestation with its signed PDF.
+    let solo = Laptop::new();
+    solo.ok(&["init"]);
+    solo_user(&solo, "Rita Rep", "sales_rep");
+    customer(&solo, "C-9");
+    let id = attestation(&solo, "C-9");
+    let local_rita = solo.json(&["user", "list", "--json"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(local_rita, rita.to_string());
+
+    let joined = solo.join(&hub.url, &rep_code);
+    assert_eq!(joined["user"]["id"], rita.to_string());
+    assert_eq!(
+        joined["sync"]["pushed"], 3,
+        "customer, attestation, document: {joined}"
+    );
+    assert_eq!(joined["sync"]["refused"].as_array().unwrap().len(), 0);
+    // The database is Rita's device now: its users are the hub's, and her records name her.
+    let users = solo.json(&["user", "list", "--json"]).to_string();
+    assert!(
+        users.contains(&rita.to_string()) && !users.contains(&local_rita),
+        "{users}"
+    );
+    let shown = solo.json(&["attestation", "show", &id, "--json"]);
+    assert_eq!(
+        shown["attestation"]["loggedBy"],
+        rita.to_string(),
+        "{shown}"
+    );
+    assert!(!shown.to_string().contains(&local_rita), "{shown}");
+    let verified = solo.ok(&["audit", "verify"]);
+    assert!(verified.contains("team: OK"), "{verified}");
+    // A second sync has nothing left to push.
+    assert_eq!(solo.sync()["pushed"], 0);
+
+    // The manager gets them as Rita's: four-eyes holds by her hub id, and the approval returns.
+    let manager = Laptop::new();
+    manager.join(&hub.url, &manager_code);
+    assert_eq!(queue_ids(&manager), vec![id.clone()]);
+    let seen = manager.json(&["attestation", "show", &id, "--json"]);
+    assert_eq!(seen["attestation"]["loggedBy"], rita.to_string());
+    let sha = seen["documents"][0]["sha256"].as_str().unwrap();
+    let blob = manager
+        .dir()
+        .join("laptop.db.documents")
+        .join(&sha[..2])
+        .join(sha);
+    assert_eq!(std::fs::read(&blob).unwrap(), PDF, "the PDF came too");
+    manager.ok(&["attestation", "review", &id, "--approve"]);
+    let answer = manager.sync();
+    assert_eq!(answer["pushed"], 2, "review and approval: {answer}");
+    let pulled = solo.sync();
+    assert_eq!(pulled["pulled"], 2, "{pulled}");
+    assert_eq!(status_of(&solo, &id), "approved");
+    assert!(solo.ok(&["audit", "verify"]).contains("team: OK"));
+    assert_eq!(db.cli(&["verify"]).status.code(), Some(0));
 }

@@ -116,6 +116,11 @@ fn a_reps_pull_holds_only_their_customers_and_a_reassigned_customer_moves_betwee
     rita.join(&hub.url, &rita_code);
     let ravi = Laptop::new();
     ravi.join(&hub.url, &ravi_code);
+    // Each laptop stores its customers' states from here on (the first state-filtered list
+    // does): the arrivals and departures below keep them current, which `verified` checks.
+    for laptop in [&manager, &rita, &ravi] {
+        laptop.json(&["customer", "list", "--state", "not_contacted", "--json"]);
+    }
 
     let ritas = add_customer(&manager, "C-RITA", Some("rita.rep@example.com"));
     let ravis = add_customer(&manager, "C-RAVI", Some("ravi.rep@example.com"));

@@ -106,6 +106,7 @@ test('a customer put on hold shows it, and the order check HOLDs with that reaso
 
   await nav(app, 'check');
   await pickCustomer(app, 'img src');
+  await (await app.$t('check-order')).setValue('SO-E2E');
   await (await app.$t('check-hs')).setValue('8471.30');
   await (await app.$t('check-submit')).click();
   await (await app.$t('check-result')).waitForDisplayed({ timeout: 10_000 });

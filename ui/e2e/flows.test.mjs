@@ -92,6 +92,7 @@ test('a visit with a red flag opens it on the customer', async () => {
 test('the order check holds an uncovered tier-1 item', async () => {
   await nav(app, 'check');
   await pickCustomer(app, '深圳市华强电子有限公司');
+  await (await app.$t('check-order')).setValue('SO-E2E');
   await (await app.$t('check-hs')).setValue('854231');
   await (await app.$t('check-submit')).click();
   await (await app.$t('check-result')).waitForDisplayed({ timeout: 10_000 });
@@ -151,6 +152,7 @@ test('a second manager approves, and the home screen and order check reflect it'
 
   await nav(app, 'check');
   await pickCustomer(app, '深圳市华强电子有限公司');
+  await (await app.$t('check-order')).setValue('SO-E2E');
   await (await app.$t('check-hs')).setValue('854231');
   await (await app.$t('check-submit')).click();
   await (await app.$t('check-result')).waitForDisplayed({ timeout: 10_000 });

@@ -153,6 +153,7 @@ test('confirming the other hit from its customer page blocks the customer and th
 
   await nav(app, 'check');
   await pickCustomer(app, 'Caspian Industrial');
+  await (await app.$t('check-order')).setValue('SO-E2E');
   await (await app.$t('check-hs')).setValue('854231');
   await (await app.$t('check-submit')).click();
   await (await app.$t('check-result')).waitForDisplayed({ timeout: 10_000 });

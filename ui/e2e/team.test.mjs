@@ -5,7 +5,7 @@
 // starts the throwaway cluster; `scripts/pg.sh start` by hand).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -23,6 +23,20 @@ let hub;
 let hubUrl;
 let dbUrl;
 let manager;
+
+/** The app's log lines since the test run started (ENDUSE_LOG_DIR, set by `./dev e2e`). */
+const LOG_DIR = process.env.ENDUSE_LOG_DIR;
+const logSince = new Date().toISOString();
+function appLog() {
+  if (!LOG_DIR || !existsSync(LOG_DIR)) return '';
+  return readdirSync(LOG_DIR)
+    .filter((f) => f.startsWith('enduse-app'))
+    .map((f) => readFileSync(join(LOG_DIR, f), 'utf8'))
+    .join('\n')
+    .split('\n')
+    .filter((line) => line.slice(0, 27) >= logSince.slice(0, 23))
+    .join('\n');
+}
 
 function withDatabase(url, name) {
   const [head, query] = url.split('?');
@@ -148,6 +162,14 @@ test("the manager approves from the CLI and the rep's app shows the decision", {
   await att.waitForExist({ timeout: 10_000 });
   await app.browser.waitUntil(async () => (await att.getAttribute('data-status')) === 'approved', { timeout: 10_000 });
   await app.shot('decision-shown');
+  // The desktop notification, sent by the shell through Tauri's notification plugin with the
+  // core's text (under Xvfb there is no notification service: the log says it was tried).
+  if (LOG_DIR) {
+    await app.browser.waitUntil(
+      async () => /notification.*title=("?)Attestation approved: Shenzhen Huaxin Electronics/.test(appLog()),
+      { timeout: 15_000, timeoutMsg: 'the shell never tried the desktop notification of the approval' },
+    );
+  }
   await nav(app, 'home');
   const decision = await textOf(app, 'team-decision');
   assert.match(decision, /Attestation approved: Shenzhen Huaxin Electronics/);
@@ -157,6 +179,43 @@ test("the manager approves from the CLI and the rep's app shows the decision", {
   await (await app.$t('team-facts')).waitForDisplayed({ timeout: 10_000 });
   assert.match(await textOf(app, 'team-facts'), /Rita Rep/);
   await app.shot('settings-team');
+});
+
+test('a change the hub refuses is shown in plain words and the record returns to the team\'s truth', { skip }, async () => {
+  // The rep's laptop is altered to call her a compliance manager; the hub knows better.
+  execFileSync('sqlite3', [app.db, "UPDATE user SET role = 'compliance_manager' WHERE email = 'rita@example.com'"]);
+  await app.browser.refresh();
+  await (await app.$t('home')).waitForDisplayed({ timeout: 20_000 });
+  await nav(app, 'customers');
+  await (await app.$t('customer-row')).click();
+  await (await app.$t('customer-status')).click();
+  await (await app.$t('status-on_hold')).click();
+  await (await app.$t('status-reason')).setValue('Waiting for the end-user statement');
+  await (await app.$t('status-save')).click();
+  await (await app.$t('customer-name')).waitForDisplayed({ timeout: 5_000 });
+  // Put on hold here; the background sync sends it a few seconds later and the hub refuses it.
+  await nav(app, 'settings');
+  const item = await app.$t('refused-item');
+  await item.waitForDisplayed({ timeout: 30_000, timeoutMsg: 'the refusal never appeared in Needs attention' });
+  assert.equal(await item.getAttribute('data-code'), 'role_forbidden');
+  const text = await textOf(app, 'refused-item');
+  assert.match(text, /Refused: Customer’s status/);
+  assert.match(text, /Shenzhen Huaxin Electronics/);
+  assert.match(text, /Your role on the team does not allow this change/);
+  assert.match(text, /a sales rep may not push customer\.status/);
+  assert.match(await textOf(app, 'refused-made'), /^you, /);
+  const now = await textOf(app, 'refused-now');
+  assert.match(now, /Status\s*On hold\s*Active/, 'the status the rep sent, and the team\'s now');
+  await app.shot('refused-change');
+
+  // The record is the team's again, and so is her role (the hub's users replace the laptop's).
+  await app.browser.refresh();
+  await (await app.$t('home')).waitForDisplayed({ timeout: 20_000 });
+  await nav(app, 'customers');
+  await (await app.$t('customer-row')).click();
+  await (await app.$t('customer-name')).waitForDisplayed({ timeout: 5_000 });
+  assert.doesNotMatch(await textOf(app, 'customer-page'), /On hold/);
+  assert.equal(await (await app.$t('customer-status')).isExisting(), false, 'a rep again: no status button');
 });
 
 test("a customer reassigned to another rep leaves the rep's table at the next sync", { skip }, async () => {

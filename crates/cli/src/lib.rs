@@ -118,15 +118,26 @@ pub enum Command {
     #[command(subcommand)]
     Report(ReportCmd),
     /// The shipping gate: CLEAR, or HOLD with every reason (exit code 1)
-    #[command(after_help = "Exit codes:\n  \
+    #[command(
+        after_help = "Exit codes:\n  \
         0  CLEAR: the only code that lets the order ship\n  \
         1  HOLD: every reason is printed; a stored record that cannot be read holds too, named\n  \
         2  the input was refused (unknown customer, bad HS code or date): nothing was decided\n  \
         3  the check could not run (database missing, locked or damaged): nothing was decided\n\n\
-        Scripts must ship only on 0: treat 1, 2 and 3 alike as do-not-ship.")]
+        Scripts must ship only on 0: treat 1, 2 and 3 alike as do-not-ship.\n\n\
+        With --order REF the check is recorded in the order-check log (who, when, the answer);\n\
+        `enduse check list` shows the log and `enduse check release` releases a HOLD.",
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true
+    )]
     Check {
-        #[arg(long)]
-        customer: String,
+        #[command(subcommand)]
+        cmd: Option<CheckCmd>,
+        #[arg(long, required = true)]
+        customer: Option<String>,
+        /// Record the check in the order-check log under this order reference
+        #[arg(long, value_name = "REF")]
+        order: Option<String>,
         /// HS codes, comma-separated (6-10 digits, dots allowed)
         #[arg(long, value_delimiter = ',')]
         hs: Vec<String>,
@@ -139,6 +150,10 @@ pub enum Command {
     },
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Evidence packs for auditors: a PDF dossier, every original document and a manifest of
+    /// SHA-256 hashes with the audit chain's head; verify one without the database
+    #[command(subcommand)]
+    Evidence(EvidenceCmd),
     /// Restricted-party lists: import the publishers' files, show the versions
     #[command(subcommand)]
     List(ListCmd),
@@ -180,6 +195,12 @@ pub enum Command {
     },
     #[command(subcommand)]
     Policy(PolicyCmd),
+    /// How long records are kept, what may be purged, and purging (15 CFR 762.6)
+    #[command(subcommand)]
+    Retention(RetentionCmd),
+    /// Legal holds: a held customer's records can never be purged
+    #[command(subcommand)]
+    Hold(HoldCmd),
     /// Company name, address and paper size printed on letters
     LetterSettings {
         #[arg(long)]
@@ -336,6 +357,59 @@ pub enum CustomerCmd {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum EvidenceCmd {
+    /// Make a pack for one or more customers (compliance managers; recorded in the audit trail)
+    Pack {
+        /// Customer id or external id (repeatable)
+        #[arg(long = "customer", required = true)]
+        customers: Vec<String>,
+        /// A .zip file, or a folder (created; must be empty)
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a pack (ZIP or folder) against its SHA256SUMS and manifest; exit 1 if anything differs
+    Verify {
+        pack: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The order-check log.
+#[derive(Subcommand, Debug)]
+pub enum CheckCmd {
+    /// Recorded order checks, newest first
+    List {
+        /// Customer id or external id
+        #[arg(long)]
+        customer: Option<String>,
+        #[arg(long, value_parser = listed(enduse::workflows::CheckResult::ALL, enduse::workflows::CheckResult::as_str))]
+        result: Option<String>,
+        /// First day (YYYY-MM-DD, UTC day of the check)
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD, inclusive)
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_name = "REF")]
+        order: Option<String>,
+        #[arg(long, default_value_t = 500)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Release a HOLD (compliance managers; the reason is recorded)
+    Release {
+        /// The recorded check's id
+        check: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum LetterCmd {
     /// Record a compliance letter sent to a customer
     Record {
@@ -388,9 +462,44 @@ pub enum LetterCmd {
         #[arg(long = "letter")]
         letters: Vec<String>,
     },
+    /// The letters register: every letter, filtered and sorted, a page at a time (or all of
+    /// them to a CSV file, recorded in the audit trail)
     List {
+        /// Campaign id or name
         #[arg(long)]
-        customer: String,
+        campaign: Option<String>,
+        /// Customer id or external id
+        #[arg(long)]
+        customer: Option<String>,
+        /// The customer's country (ISO alpha-2 or name)
+        #[arg(long)]
+        country: Option<String>,
+        /// The customer's account owner (email)
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long, value_parser = listed(Channel::ALL, Channel::as_str))]
+        channel: Option<String>,
+        /// generated (not sent), sent (awaiting an answer), overdue, acknowledged
+        #[arg(long, value_parser = ["generated", "sent", "overdue", "acknowledged"])]
+        status: Option<String>,
+        /// Sent on or after (YYYY-MM-DD)
+        #[arg(long)]
+        from: Option<String>,
+        /// Sent on or before (YYYY-MM-DD)
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value = "sent_on",
+              value_parser = listed(enduse::workflows::LetterSort::ALL, enduse::workflows::LetterSort::as_str))]
+        sort: String,
+        #[arg(long)]
+        desc: bool,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Write every matching letter (not one page) to this CSV file instead
+        #[arg(long, value_name = "FILE", conflicts_with = "json")]
+        csv: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -565,6 +674,82 @@ pub enum ReportCmd {
     Coverage {
         #[arg(long)]
         on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What happened between two days: letters, visits, red flags, attestation decisions,
+    /// screening hits, coverage at the start and the end; --xlsx/--pdf write it (audited)
+    Period {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
+        /// Write the report as a workbook to this file
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+        /// Write the report as a PDF to this file
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RetentionCmd {
+    /// Every customer's retention date and whether it may be purged (with --customer: each of
+    /// its records with its retention date)
+    Report {
+        #[arg(long)]
+        customer: Option<String>,
+        /// The day to judge on (default today)
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a customer and all its records and documents (compliance managers; refused while
+    /// held or within retention); the audit trail keeps its events as tombstones
+    Purge {
+        #[arg(long)]
+        customer: String,
+        #[arg(long, default_value = "retention period ended")]
+        reason: String,
+        /// Confirms the purge: without it nothing is deleted
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the retention period, or set it with --years (compliance managers; at least 5)
+    Policy {
+        #[arg(long)]
+        years: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HoldCmd {
+    /// Place a legal hold on a customer (compliance managers)
+    Place {
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lift the legal hold on a customer (compliance managers)
+    Lift {
+        #[arg(long)]
+        customer: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The holds placed on a customer, lifted ones too
+    List {
+        #[arg(long)]
+        customer: String,
         #[arg(long)]
         json: bool,
     },

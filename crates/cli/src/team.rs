@@ -25,6 +25,12 @@ pub enum TeamCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Each team member's devices and when each last synced (managers and admins see everyone;
+    /// a sales rep sees themselves)
+    Members {
+        #[arg(long)]
+        json: bool,
+    },
     /// Leave the team: erase the team's record, its documents and the device key from this
     /// computer (export first what you must keep)
     Leave {
@@ -53,7 +59,7 @@ pub enum SyncCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum ConflictCmd {
-    /// Same-field overwrites between devices (the overwritten value and the winner)
+    /// Same-field overwrites between devices: both values, who made each and when, the value now
     List {
         #[arg(long)]
         json: bool,
@@ -94,6 +100,45 @@ pub fn team(e: &Enduse, cmd: TeamCmd) -> Result<i32> {
                 "pushed {}, pulled {}",
                 joined.sync.pushed, joined.sync.pulled
             );
+            Ok(0)
+        }
+        TeamCmd::Members { json } => {
+            let members = e.team_members()?;
+            if json {
+                return print_json(&members);
+            }
+            let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map_or_else(
+                    || "never".to_string(),
+                    |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+                )
+            };
+            for m in &members {
+                let disabled = if m.disabled { ", disabled" } else { "" };
+                println!("{} <{}> ({}{disabled})", m.name, m.email, m.role);
+                if m.devices.is_empty() {
+                    println!("  no device joined");
+                }
+                for d in &m.devices {
+                    let mut facts = vec![
+                        format!("last sync {}", when(d.last_seen_at.max(d.last_push_at))),
+                        format!("{} accepted", d.accepted),
+                        format!("{} refused", d.refused),
+                    ];
+                    if let Some(p) = d.pending {
+                        facts.push(format!("{p} waiting"));
+                    }
+                    if d.revoked_at.is_some() {
+                        facts.push("revoked".into());
+                    }
+                    let here = if d.this_device {
+                        " (this computer)"
+                    } else {
+                        ""
+                    };
+                    println!("  {}{here}: {}", d.name, facts.join(", "));
+                }
+            }
             Ok(0)
         }
         TeamCmd::Leave { yes } => {
@@ -170,14 +215,35 @@ pub fn conflict(
 ) -> Result<i32> {
     match cmd {
         ConflictCmd::List { json } => {
-            let conflicts = e.list_conflicts()?;
+            let conflicts = e.needs_attention()?.conflicts;
             if json {
                 return print_json(&conflicts);
             }
-            for c in &conflicts {
+            let who = |m: &Option<enduse::team::MadeBy>| match m {
+                Some(m) => format!(
+                    "{}{}",
+                    m.name.clone().unwrap_or_else(|| m.user_id.to_string()),
+                    m.at.map(|t| format!(" at {}", t.to_rfc3339()))
+                        .unwrap_or_default()
+                ),
+                None => "someone (not on this device)".into(),
+            };
+            for d in &conflicts {
+                let c = &d.conflict;
                 println!(
-                    "#{} {} {} {}: {} overwritten by {} (team #{})",
-                    c.id, c.entity, c.entity_id, c.field, c.overwritten, c.winning, c.team_seq
+                    "#{} {} {} {}: {} (by {}) overwritten by {} (by {}, team #{}); now {}",
+                    c.id,
+                    c.entity,
+                    d.record.as_deref().unwrap_or(&c.entity_id),
+                    c.field,
+                    c.overwritten,
+                    who(&d.overwritten_made),
+                    c.winning,
+                    who(&d.winning_made),
+                    c.team_seq,
+                    d.current
+                        .as_ref()
+                        .map_or_else(|| "not on this device".into(), |v| v.to_string())
                 );
             }
             if conflicts.is_empty() {

@@ -15,7 +15,7 @@ pub mod workflows;
 
 use std::path::PathBuf;
 
-pub use enduse_domain::{country, hs, input, model, reference, rules};
+pub use enduse_domain::{campaigns, country, hs, input, model, reference, rules};
 pub use enduse_letters as letters;
 pub use enduse_screening as screening;
 pub use enduse_store as store;

@@ -590,6 +590,35 @@ impl Default for LetterSettings {
     }
 }
 
+/// One order check as it was answered (`enduse check --order`, the app's Order check screen):
+/// which order, for whom, what was asked, the answer with every reason, who checked and when. A
+/// HOLD can later be released by a compliance manager with a reason; the answer itself never
+/// changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OrderCheckRecord {
+    pub id: Uuid,
+    /// The order (sales order, delivery) the check was for.
+    pub order_ref: String,
+    pub customer_id: Uuid,
+    /// The customer's name when checked.
+    pub customer_name: String,
+    pub hs_codes: Vec<String>,
+    pub destination: String,
+    /// The day the check was for.
+    pub on: NaiveDate,
+    pub decision: crate::rules::OrderDecision,
+    pub reasons: Vec<crate::rules::Reason>,
+    pub checked_by: Uuid,
+    pub checked_at: Timestamp,
+    pub released_by: Option<Uuid>,
+    pub released_at: Option<Timestamp>,
+    pub release_reason: Option<String>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -712,5 +741,51 @@ mod tests {
             RecordMeta::after(None, later, Some(u)),
             RecordMeta::new(later, Some(u))
         );
+    }
+}
+
+/// A legal hold on a customer (issue 18): while one is in place (not lifted), none of the
+/// customer's records may be purged, whatever their retention date. Placed and lifted by a
+/// compliance manager, with a reason; the record stays after it is lifted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LegalHold {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub reason: String,
+    pub lifted_at: Option<Timestamp>,
+    pub lifted_by: Option<Uuid>,
+    pub lift_reason: Option<String>,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
+}
+
+/// How long records are kept: years after the latest event that concerns them (15 CFR 762.6
+/// asks five). A policy setting, changed by a compliance manager, audited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RetentionPolicy {
+    pub years: u32,
+}
+
+/// 15 CFR 762.6: records are kept five years; the policy may keep them longer, never shorter.
+pub const MIN_RETENTION_YEARS: u32 = 5;
+pub const MAX_RETENTION_YEARS: u32 = 50;
+
+impl Default for RetentionPolicy {
+    fn default() -> Self {
+        RetentionPolicy {
+            years: MIN_RETENTION_YEARS,
+        }
+    }
+}
+
+impl RetentionPolicy {
+    /// The last day a record whose latest event was on `last` must still be kept.
+    pub fn keep_until(&self, last: NaiveDate) -> NaiveDate {
+        last.checked_add_months(chrono::Months::new(self.years * 12))
+            .unwrap_or(NaiveDate::MAX)
     }
 }

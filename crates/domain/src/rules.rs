@@ -3,6 +3,8 @@
 //! order may ship, and who may review. Nothing here reads the clock or the database: callers pass
 //! `on` and the facts, so every rule is unit-tested beside its code.
 
+use std::collections::BTreeMap;
+
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -274,7 +276,9 @@ impl std::fmt::Display for ReasonCode {
     }
 }
 
-/// Why a customer is in its state, or why an order is held: a stable code and a sentence.
+/// Why a customer is in its state, or why an order is held: a stable code, its parameters, and
+/// the English sentence (for the CLI and logs). The UI words a reason itself from `code` and
+/// `params` in the user's language (ui/messages, keys `reason_<code>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -283,6 +287,10 @@ pub struct Reason {
     pub message: String,
     /// The record the reason is about (attestation, letter, red-flag observation), when one is.
     pub record_id: Option<Uuid>,
+    /// The values the sentence is built from, by name (`date`, `days`, `flag`, …; dates as ISO
+    /// `YYYY-MM-DD`). Empty in reasons stored before the parameters existed.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
 }
 
 impl Reason {
@@ -291,7 +299,14 @@ impl Reason {
             code,
             message,
             record_id,
+            params: BTreeMap::new(),
         }
+    }
+
+    /// Adds a parameter of the sentence.
+    fn with(mut self, name: &str, value: impl ToString) -> Self {
+        self.params.insert(name.to_string(), value.to_string());
+        self
     }
 }
 
@@ -304,6 +319,9 @@ fn hit_reason(code: ReasonCode, h: &HitTerms) -> Reason {
         ),
         Some(h.id),
     )
+    .with("score", h.score)
+    .with("entry", &h.entry_name)
+    .with("list", &h.list)
 }
 
 fn unreadable_reason(u: &Unreadable) -> Reason {
@@ -315,6 +333,9 @@ fn unreadable_reason(u: &Unreadable) -> Reason {
         ),
         Some(u.id),
     )
+    .with("entity", &u.entity)
+    .with("id", u.id)
+    .with("reason", &u.reason)
 }
 
 fn on_hold_reason(why: Option<&str>) -> Reason {
@@ -326,6 +347,7 @@ fn on_hold_reason(why: Option<&str>) -> Reason {
         ),
         None,
     )
+    .with("why", why.unwrap_or_default())
 }
 
 fn open_flags_on(facts: &CustomerFacts, on: NaiveDate) -> impl Iterator<Item = &FlagTerms> {
@@ -361,11 +383,14 @@ pub fn customer_state(
         let why = customer.status_reason().unwrap_or("no reason recorded");
         return (
             CustomerState::Blocked,
-            vec![Reason::new(
-                ReasonCode::CustomerBlocked,
-                format!("Customer is blocked: {why}"),
-                None,
-            )],
+            vec![
+                Reason::new(
+                    ReasonCode::CustomerBlocked,
+                    format!("Customer is blocked: {why}"),
+                    None,
+                )
+                .with("why", customer.status_reason().unwrap_or_default()),
+            ],
         );
     }
 
@@ -400,6 +425,8 @@ pub fn customer_state(
                 ),
                 Some(f.id),
             )
+            .with("flag", &f.flag_id)
+            .with("date", f.observed_on)
         })
         .collect();
     if !open.is_empty() {
@@ -429,6 +456,8 @@ pub fn customer_state(
                     ),
                     Some(a.id),
                 )
+                .with("date", a.valid_until)
+                .with("days", days)
             })
             .collect();
         let state = if all_ending {
@@ -448,6 +477,7 @@ pub fn customer_state(
                 format!("Attestation signed on {} awaits review", a.signed_on),
                 Some(a.id),
             )
+            .with("date", a.signed_on)
         })
         .collect();
     if !pending.is_empty() {
@@ -463,7 +493,12 @@ pub fn customer_state(
             } else {
                 "Attestation was superseded".to_string()
             };
-            Reason::new(ReasonCode::AttestationExpired, why, Some(a.id))
+            let reason = Reason::new(ReasonCode::AttestationExpired, why, Some(a.id));
+            if a.valid_until < on {
+                reason.with("date", a.valid_until)
+            } else {
+                reason.with("superseded", true)
+            }
         })
         .collect();
     if !lapsed.is_empty() {
@@ -487,6 +522,7 @@ pub fn customer_state(
                 ),
                 Some(l.id),
             )
+            .with("date", l.ack_received_on.unwrap_or(on))
         })
         .collect();
     if !acked.is_empty() {
@@ -506,6 +542,8 @@ pub fn customer_state(
                 ),
                 Some(l.id),
             )
+            .with("date", due)
+            .with("days", (on - due).num_days())
         })
         .collect();
     if !overdue.is_empty() {
@@ -520,11 +558,16 @@ pub fn customer_state(
                     .ack_due
                     .map(|d| format!(", acknowledgement due {d}"))
                     .unwrap_or_default();
-                Reason::new(
+                let reason = Reason::new(
                     ReasonCode::AwaitingAck,
                     format!("Letter sent on {}{due}", l.sent_on.unwrap_or(on)),
                     Some(l.id),
                 )
+                .with("date", l.sent_on.unwrap_or(on));
+                match l.ack_due {
+                    Some(d) => reason.with("due", d),
+                    None => reason,
+                }
             })
             .collect();
         return (CustomerState::AwaitingAck, reasons);
@@ -538,6 +581,46 @@ pub fn customer_state(
             None,
         )],
     )
+}
+
+/// The first day after `on` on which [`customer_state`] can answer differently for these
+/// facts (its reasons' day counts aside), or `None` if no day can. Every date the rule compares
+/// `on` with is a breakpoint: an attestation's signing, the first day past its validity and the
+/// first day of its warning window; a letter's sending, acknowledgement and the first day past
+/// its due date; a red flag's observation and resolution. Between two breakpoints the state is
+/// the same, so a stored state needs recomputing only when this day comes.
+pub fn state_changes_after(
+    facts: &CustomerFacts,
+    on: NaiveDate,
+    policy: &Policy,
+) -> Option<NaiveDate> {
+    let warning = Days::new(policy.expiry_warning_days.into());
+    let next = |d: Option<NaiveDate>| d.and_then(|d| d.succ_opt());
+    let attestations = facts
+        .attestations
+        .iter()
+        .filter(|a| a.status == AttestationStatus::Approved)
+        .flat_map(|a| {
+            [
+                Some(a.signed_on),
+                next(Some(a.valid_until)),
+                a.valid_until.checked_sub_days(warning),
+            ]
+        });
+    let letters = facts
+        .letters
+        .iter()
+        .flat_map(|l| [l.sent_on, l.ack_received_on, next(l.ack_due)]);
+    let flags = facts
+        .flags
+        .iter()
+        .flat_map(|f| [Some(f.observed_on), f.resolved_on]);
+    attestations
+        .chain(letters)
+        .chain(flags)
+        .flatten()
+        .filter(|d| *d > on)
+        .min()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -576,26 +659,32 @@ pub fn check_order(
     let destination = destination.unwrap_or(&customer.country).to_string();
     let mut reasons = Vec::new();
     if reference.in_list(EMBARGO_LIST, &destination) {
-        reasons.push(Reason::new(
-            ReasonCode::DestinationEmbargoed,
-            format!(
-                "Destination {} ({}) is under comprehensive export restrictions",
-                destination,
-                crate::country::country_name(&destination)
-            ),
-            None,
-        ));
+        reasons.push(
+            Reason::new(
+                ReasonCode::DestinationEmbargoed,
+                format!(
+                    "Destination {} ({}) is under comprehensive export restrictions",
+                    destination,
+                    crate::country::country_name(&destination)
+                ),
+                None,
+            )
+            .with("country", &destination),
+        );
     }
     if customer.status == CustomerStatus::Blocked {
         let why = customer
             .status_reason
             .as_deref()
             .unwrap_or("no reason recorded");
-        reasons.push(Reason::new(
-            ReasonCode::CustomerBlocked,
-            format!("Customer is blocked: {why}"),
-            None,
-        ));
+        reasons.push(
+            Reason::new(
+                ReasonCode::CustomerBlocked,
+                format!("Customer is blocked: {why}"),
+                None,
+            )
+            .with("why", customer.status_reason.as_deref().unwrap_or_default()),
+        );
     }
     if customer.status == CustomerStatus::OnHold {
         reasons.push(on_hold_reason(customer.status_reason.as_deref()));
@@ -605,14 +694,18 @@ pub fn check_order(
         reasons.push(hit_reason(ReasonCode::ScreeningHitOpen, h));
     }
     for f in open_flags_on(facts, on) {
-        reasons.push(Reason::new(
-            ReasonCode::RedFlagOpen,
-            format!(
-                "Red flag {} observed on {} is not resolved",
-                f.flag_id, f.observed_on
-            ),
-            Some(f.id),
-        ));
+        reasons.push(
+            Reason::new(
+                ReasonCode::RedFlagOpen,
+                format!(
+                    "Red flag {} observed on {} is not resolved",
+                    f.flag_id, f.observed_on
+                ),
+                Some(f.id),
+            )
+            .with("flag", &f.flag_id)
+            .with("date", f.observed_on),
+        );
     }
     if !reference.in_list(GECC_LIST, &customer.country) {
         for code in codes {
@@ -633,7 +726,10 @@ pub fn check_order(
                         customer.country
                     ),
                     None,
-                ));
+                )
+                .with("hs", hs::format_code(code))
+                .with("tier", &chpl.tier)
+                .with("country", &customer.country));
             }
         }
     }
@@ -1078,6 +1174,48 @@ mod tests {
             customer_state(&c, &facts, d("2024-04-05"), &POLICY).0,
             CustomerState::NeedsAttestation
         );
+    }
+
+    #[test]
+    fn a_state_stays_the_same_until_the_day_state_changes_after_names() {
+        let c = customer("CN");
+        let mut superseding = approved("2024-06-01", "2025-05-31", &[]);
+        let first = approved("2024-01-10", "2024-12-31", &[]);
+        superseding.supersedes = Some(first.id);
+        let facts = CustomerFacts {
+            attestations: vec![first, superseding],
+            letters: vec![letter("2023-11-01", "2023-12-01", Some("2023-12-20"))],
+            flags: vec![FlagTerms {
+                id: Uuid::now_v7(),
+                flag_id: "TS-02".into(),
+                observed_on: d("2024-03-05"),
+                resolved_on: Some(d("2024-03-20")),
+            }],
+            ..Default::default()
+        };
+        // Walk every day of three years: each state holds until the named day, and on it
+        // (when the state moves) the rule answers anew.
+        let mut on = d("2023-10-01");
+        let mut moves = 0;
+        while on < d("2026-01-01") {
+            let state = customer_state(&c, &facts, on, &POLICY).0;
+            let next = state_changes_after(&facts, on, &POLICY);
+            let mut day = on.succ_opt().unwrap();
+            while next.is_none_or(|n| day < n) && day < d("2026-01-01") {
+                assert_eq!(
+                    customer_state(&c, &facts, day, &POLICY).0,
+                    state,
+                    "on {day}"
+                );
+                day = day.succ_opt().unwrap();
+            }
+            if next.is_some_and(|n| customer_state(&c, &facts, n, &POLICY).0 != state) {
+                moves += 1;
+            }
+            on = day;
+        }
+        // awaiting, overdue, needs attestation, covered, red flag, covered, expiring, expired.
+        assert!(moves >= 6, "{moves} moves");
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! 1 s, again) for ENDUSE_BENCH_SOAK_SECS (default 15; the figure is 60).
 //! `ENDUSE_BENCH_CUSTOMERS` changes the dataset's size, `ENDUSE_BENCH_DEVICES` the soak's
 //! devices; `ENDUSE_BENCH_HUB_ONLY=1` skips the laptop figures; `ENDUSE_BENCH_CLI` names the
-//! `enduse` binary. Wall times move with the VM's load: the CPU seconds beside them do not.
+//! `enduse` binary and `ENDUSE_BENCH_HUB` the served `enduse-hub` (to run two builds
+//! alternately). Wall times move with the VM's load: the CPU seconds beside them do not.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -57,7 +58,9 @@ struct Hub {
 
 impl Hub {
     fn start(database_url: &str) -> Hub {
-        let mut child = Command::new(BIN)
+        // $ENDUSE_BENCH_HUB: another `enduse-hub` to serve (an older build, run alternately).
+        let bin = std::env::var_os("ENDUSE_BENCH_HUB").unwrap_or_else(|| BIN.into());
+        let mut child = Command::new(bin)
             .args(["serve", "--listen", "127.0.0.1:0", "--pool-size", "16"])
             .env("DATABASE_URL", database_url)
             .stdout(Stdio::piped())
@@ -150,21 +153,21 @@ fn demo_events(db: &Path) -> (Vec<DemoUser>, Vec<DemoEvent>) {
         .unwrap()
         .collect::<rusqlite::Result<Vec<_>>>()
         .unwrap();
-    let mut stmt = conn
-        .prepare("SELECT action, entity, entity_id, old, new FROM audit_event ORDER BY seq")
-        .unwrap();
-    let mut rows = stmt.query([]).unwrap();
+    // The events as the CLI exports them (the table keeps payloads compressed).
+    let export = db.with_extension("events.jsonl");
+    enduse(db, &["audit", "export", export.to_str().unwrap()]);
     let mut events = Vec::new();
-    while let Some(r) = rows.next().unwrap() {
-        let entity: String = r.get(1).unwrap();
+    for line in std::fs::read_to_string(&export).unwrap().lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        let text = |k: &str| e[k].as_str().unwrap().to_string();
+        let entity = text("entity");
         if matches!(
             entity.as_str(),
             "user" | "reference" | "letter_template" | "document"
         ) {
             continue;
         }
-        let new: String = r.get(4).unwrap();
-        let value: Value = serde_json::from_str(&new).unwrap();
+        let value = &e["new"];
         let Some(actor) = ["updatedBy", "createdBy"]
             .iter()
             .find_map(|f| value.get(f).and_then(Value::as_str))
@@ -174,11 +177,11 @@ fn demo_events(db: &Path) -> (Vec<DemoUser>, Vec<DemoEvent>) {
         };
         events.push(DemoEvent {
             actor,
-            action: r.get(0).unwrap(),
+            action: text("action"),
             entity,
-            entity_id: r.get(2).unwrap(),
-            old: r.get(3).unwrap(),
-            new,
+            entity_id: text("entityId"),
+            old: (!e["old"].is_null()).then(|| e["old"].to_string()),
+            new: value.to_string(),
         });
     }
     (users, events)
@@ -405,6 +408,7 @@ fn main() {
             let v: Value = serde_json::from_slice(&out.stdout).unwrap();
             let laptop = dir.path().join(format!("{}.db", name.replace(' ', "-")));
             let cpu = cpu_secs("self", true);
+            let hub_cpu = cpu_secs(&hub_pid, false);
             let t = Instant::now();
             let out = enduse(
                 &laptop,
@@ -420,6 +424,7 @@ fn main() {
             );
             let took = t.elapsed();
             let cpu = cpu_secs("self", true) - cpu;
+            let hub_cpu = cpu_secs(&hub_pid, false) - hub_cpu;
             let joined: Value = serde_json::from_slice(&out.stdout).unwrap();
             let pulled = joined["sync"]["pulled"].as_u64().unwrap() as usize;
             // A manager receives every event; a rep only the customers they own (none yet).
@@ -430,7 +435,7 @@ fn main() {
                 );
             }
             eprintln!(
-                "{name} joined in {:.1} s (laptop CPU {cpu:.1} s)",
+                "{name} joined in {:.1} s (laptop CPU {cpu:.1} s, hub CPU {hub_cpu:.1} s)",
                 took.as_secs_f64()
             );
             (took, pulled, laptop, cpu)

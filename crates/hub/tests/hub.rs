@@ -173,6 +173,47 @@ fn a_gap_in_the_device_chain_is_rejected_and_nothing_is_stored() {
 }
 
 #[test]
+fn in_a_large_push_the_one_forged_signature_is_named_and_the_events_before_it_are_taken() {
+    // Large enough that the hub checks it in parts, each part's signatures in one batch.
+    let db = Db::new();
+    let hub = db.hub();
+    let (_, code) = db.add_user("Rita Rep", "sales_rep");
+    let mut rep = Device::enroll(&hub, &code);
+    let real_key = rep.key.clone();
+    let forged_at = 700;
+    let events: Vec<_> = (0..1000)
+        .map(|i| {
+            rep.key = if i == forged_at {
+                generate_signing_key()
+            } else {
+                real_key.clone()
+            };
+            rep.event(
+                "customer.create",
+                "customer",
+                &format!("c{i}"),
+                None,
+                None,
+                json!({"name": format!("Customer {i}")}),
+            )
+        })
+        .collect();
+    let outcomes = rep.push(&events);
+    for o in &outcomes[..forged_at] {
+        accepted_seq(o);
+    }
+    assert_eq!(
+        refusal_code(&outcomes[forged_at]),
+        RefusalCode::BadSignature
+    );
+    for o in &outcomes[forged_at + 1..] {
+        assert_eq!(refusal_code(o), RefusalCode::ChainBreak);
+    }
+    assert_eq!(db.sql_text("SELECT count(*) FROM events"), "700");
+    verify_ok(&db);
+}
+
+#[test]
 fn a_forged_signature_is_rejected_and_a_request_signed_by_another_key_is_unauthenticated() {
     let db = Db::new();
     let hub = db.hub();

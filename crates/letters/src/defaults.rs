@@ -1,5 +1,9 @@
 //! The letter templates the app ships with, embedded at compile time.
 //!
+//! The reminder ships in English, Simplified and Traditional Chinese, and bilingual (English then
+//! Chinese on one letter, as suppliers commonly write to customers in China, Hong Kong and Taiwan);
+//! the Chinese wording follows docs/i18n-glossary.md.
+//!
 //! Each file in `defaults/` holds a `Subject:` line, a blank line, then the body. They are plain
 //! templates like any a user writes, so a test parses each one: a shipped template with a misspelt
 //! field fails the build's tests, not a campaign.
@@ -14,18 +18,50 @@ pub enum DefaultTemplate {
     ComplianceReminder,
     /// For customers who have not returned the attestation.
     FollowUp,
+    /// The reminder in Simplified Chinese (mainland China).
+    ComplianceReminderZhHans,
+    /// The reminder in Traditional Chinese (Taiwan, Hong Kong, Macao).
+    ComplianceReminderZhHant,
+    /// The reminder in English, then Simplified Chinese, on one letter.
+    ComplianceReminderEnZhHans,
+    /// The reminder in English, then Traditional Chinese, on one letter.
+    ComplianceReminderEnZhHant,
 }
 
 impl DefaultTemplate {
-    pub const ALL: [DefaultTemplate; 2] = [
+    pub const ALL: [DefaultTemplate; 6] = [
         DefaultTemplate::ComplianceReminder,
         DefaultTemplate::FollowUp,
+        DefaultTemplate::ComplianceReminderZhHans,
+        DefaultTemplate::ComplianceReminderZhHant,
+        DefaultTemplate::ComplianceReminderEnZhHans,
+        DefaultTemplate::ComplianceReminderEnZhHant,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             DefaultTemplate::ComplianceReminder => "Export compliance reminder",
             DefaultTemplate::FollowUp => "Export compliance follow-up",
+            DefaultTemplate::ComplianceReminderZhHans => "Export compliance reminder (简体中文)",
+            DefaultTemplate::ComplianceReminderZhHant => "Export compliance reminder (繁體中文)",
+            DefaultTemplate::ComplianceReminderEnZhHans => {
+                "Export compliance reminder (English + 简体中文)"
+            }
+            DefaultTemplate::ComplianceReminderEnZhHant => {
+                "Export compliance reminder (English + 繁體中文)"
+            }
+        }
+    }
+
+    /// The language of the letter: `en`, `zh-Hans`, `zh-Hant`, or `en+zh-Hans` / `en+zh-Hant`
+    /// for a bilingual one (English first).
+    pub fn language(self) -> &'static str {
+        match self {
+            DefaultTemplate::ComplianceReminder | DefaultTemplate::FollowUp => "en",
+            DefaultTemplate::ComplianceReminderZhHans => "zh-Hans",
+            DefaultTemplate::ComplianceReminderZhHant => "zh-Hant",
+            DefaultTemplate::ComplianceReminderEnZhHans => "en+zh-Hans",
+            DefaultTemplate::ComplianceReminderEnZhHant => "en+zh-Hant",
         }
     }
 
@@ -34,6 +70,18 @@ impl DefaultTemplate {
         match self {
             DefaultTemplate::ComplianceReminder => include_str!("defaults/compliance_reminder.md"),
             DefaultTemplate::FollowUp => include_str!("defaults/follow_up.md"),
+            DefaultTemplate::ComplianceReminderZhHans => {
+                include_str!("defaults/compliance_reminder.zh-Hans.md")
+            }
+            DefaultTemplate::ComplianceReminderZhHant => {
+                include_str!("defaults/compliance_reminder.zh-Hant.md")
+            }
+            DefaultTemplate::ComplianceReminderEnZhHans => {
+                include_str!("defaults/compliance_reminder.en+zh-Hans.md")
+            }
+            DefaultTemplate::ComplianceReminderEnZhHant => {
+                include_str!("defaults/compliance_reminder.en+zh-Hant.md")
+            }
         }
     }
 
@@ -98,7 +146,45 @@ mod tests {
         for default in DefaultTemplate::ALL {
             let (subject, body) = default.subject_and_body();
             assert!(!subject.starts_with("Subject:"));
-            assert!(body.starts_with("Dear {{contact.name}},"), "{default:?}");
+            let greeting = match default.language() {
+                "zh-Hans" => "尊敬的 {{contact.name}}：",
+                "zh-Hant" => "敬啟者 {{contact.name}}：",
+                _ => "Dear {{contact.name}},",
+            };
+            assert!(body.starts_with(greeting), "{default:?}");
+        }
+    }
+
+    #[test]
+    fn the_chinese_reminders_use_the_glossary_terms_of_their_script() {
+        let body = |d: DefaultTemplate| d.subject_and_body().1;
+        for d in [
+            DefaultTemplate::ComplianceReminderZhHans,
+            DefaultTemplate::ComplianceReminderEnZhHans,
+        ] {
+            for term in ["最终用途声明", "俄罗斯或白俄罗斯", "再出口", "第三方"]
+            {
+                assert!(body(d).contains(term), "{d:?} lacks {term}");
+            }
+        }
+        for d in [
+            DefaultTemplate::ComplianceReminderZhHant,
+            DefaultTemplate::ComplianceReminderEnZhHant,
+        ] {
+            for term in ["最終用途聲明", "俄羅斯或白俄羅斯", "再出口", "第三方"]
+            {
+                assert!(body(d).contains(term), "{d:?} lacks {term}");
+            }
+            assert!(!body(d).contains("声明"), "{d:?} mixes in Simplified");
+        }
+        for d in [
+            DefaultTemplate::ComplianceReminderEnZhHans,
+            DefaultTemplate::ComplianceReminderEnZhHant,
+        ] {
+            assert!(
+                body(d).contains("Russia or Belarus"),
+                "{d:?} lacks the English"
+            );
         }
     }
 }

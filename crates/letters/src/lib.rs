@@ -5,9 +5,12 @@
 //! letter needs (including today's date) and get back merged text or PDF bytes; the store records
 //! campaigns, letters and the PDF's hash, and the CLI and app write the files.
 
+mod data_world;
 pub mod defaults;
+pub mod dossier;
 pub mod file_name;
 pub mod pdf;
+pub mod period_report;
 pub mod template;
 
 pub use defaults::DefaultTemplate;

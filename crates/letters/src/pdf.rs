@@ -26,7 +26,7 @@ use super::template::{BodyBlock, MergeValues, MergedLetter, format_date};
 
 const LAYOUT: &str = include_str!("letter.typ");
 
-const FONTS: [&[u8]; 5] = [
+pub(crate) const FONTS: [&[u8]; 5] = [
     include_bytes!("../assets/fonts/LibertinusSerif-Regular.otf"),
     include_bytes!("../assets/fonts/LibertinusSerif-Italic.otf"),
     include_bytes!("../assets/fonts/LibertinusSerif-Bold.otf"),
@@ -58,7 +58,7 @@ pub enum PdfError {
     Threads(#[from] rayon::ThreadPoolBuildError),
 }
 
-fn messages(diagnostics: &[SourceDiagnostic]) -> Vec<String> {
+pub(crate) fn messages(diagnostics: &[SourceDiagnostic]) -> Vec<String> {
     diagnostics
         .iter()
         .map(|diagnostic| diagnostic.message.to_string())
@@ -75,7 +75,7 @@ pub enum Paper {
 }
 
 impl Paper {
-    fn typst_name(self) -> &'static str {
+    pub(crate) fn typst_name(self) -> &'static str {
         match self {
             Paper::A4 => "a4",
             Paper::UsLetter => "us-letter",
@@ -189,7 +189,7 @@ struct Shared {
     pool: rayon::ThreadPool,
 }
 
-const WORKER_STACK_BYTES: usize = 32 << 20;
+pub(crate) const WORKER_STACK_BYTES: usize = 32 << 20;
 
 /// Renders letters to PDF. Clone it freely: clones share fonts and caches.
 #[derive(Clone)]
@@ -463,6 +463,47 @@ mod tests {
             "anna.schmidt@example.com",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in {text}");
+        }
+    }
+
+    #[test]
+    fn a_bilingual_letter_holds_the_english_and_the_chinese_text() {
+        for (default, chinese) in [
+            (
+                DefaultTemplate::ComplianceReminderEnZhHans,
+                [
+                    "最终用途声明",
+                    "禁止向俄罗斯或白俄罗斯供货",
+                    "尊敬的 Compliance Officer：",
+                ],
+            ),
+            (
+                DefaultTemplate::ComplianceReminderEnZhHant,
+                [
+                    "最終用途聲明",
+                    "禁止向俄羅斯或白俄羅斯供貨",
+                    "敬啟者 Compliance Officer：",
+                ],
+            ),
+        ] {
+            let values = sample_values("深圳市华强电子有限公司");
+            let template = default.template().unwrap();
+            let letter = LetterDoc::from_merged(&values, template.merge(&values));
+            let pdf = renderer(Paper::A4).render(&letter).unwrap();
+            let text = squash(&text_of(&pdf));
+            for expected in [
+                "Dear Compliance Officer,",
+                "Russia or Belarus",
+                "深圳市华强电子有限公司",
+            ]
+            .into_iter()
+            .chain(chinese)
+            {
+                assert!(
+                    text.contains(expected),
+                    "{default:?}: missing {expected:?} in {text}"
+                );
+            }
         }
     }
 

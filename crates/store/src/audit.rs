@@ -1,7 +1,10 @@
 //! The audit trail (15 CFR 762.5(b)(4)): every change as an event with who, when, from which
-//! device, and the full old and new values, chained by SHA-256 so that any altered, removed or
-//! reordered event breaks the chain at a named sequence number. The table refuses UPDATE and
-//! DELETE; `verify` recomputes the chain; `replay` rebuilds the records from the events alone.
+//! device, and the old and new values, chained by SHA-256 so that any altered, removed or
+//! reordered event breaks the chain at a named sequence number. The chain commits to each
+//! event's payload (old and new) by its digest, and the payload is stored compressed
+//! (`payload.rs`), so a purged record's events keep their place in the chain without the
+//! personal data. The table refuses DELETE and every UPDATE but dropping a payload; `verify`
+//! recomputes the chain; `replay` rebuilds the records from the events alone.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -13,12 +16,17 @@ use sha2::{Digest, Sha256};
 
 use super::{Cols, ts_text};
 use crate::model::*;
+use crate::payload;
 use crate::{Error, Result};
 pub use enduse_domain::canonical::canonical_json;
 use enduse_domain::canonical::{chain_hash, push_json_str};
 
 /// The hash before the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The action of the event that purges a record (`Change::purge`): the record's row is deleted
+/// and its earlier events lose their payload.
+pub const PURGE_ACTION: &str = "record.purge";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -32,10 +40,18 @@ pub struct AuditEvent {
     pub action: String,
     pub entity: String,
     pub entity_id: String,
+    /// Absent for a new record, and for a purged event.
     #[ts(type = "unknown")]
     pub old: Option<Value>,
+    /// `null` for a purged event.
     #[ts(type = "unknown")]
     pub new: Value,
+    /// SHA-256 (hex) of the canonical payload `{"new":…,"old":…}`: what the hash covers.
+    #[serde(default)]
+    pub payload_sha256: String,
+    /// The record was purged: the payload is gone, its digest and the event remain.
+    #[serde(default)]
+    pub purged: bool,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -46,10 +62,16 @@ pub struct ChainHead {
 }
 
 impl AuditEvent {
-    /// The bytes the hash covers: every field but the hash, as JSON with sorted keys.
-    pub fn canonical(&self) -> String {
+    /// The canonical payload text of `old` and `new`.
+    pub fn payload_text(&self) -> String {
         let new = canonical_json(&self.new);
         let old = self.old.as_ref().map(canonical_json);
+        payload::payload_text(&new, old.as_deref())
+    }
+
+    /// The bytes the hash covers: every field but the hash and the payload itself (its digest
+    /// stands for it), as JSON with sorted keys.
+    pub fn canonical(&self) -> String {
         let actor = self.actor_id.map(|a| a.to_string());
         canonical_text(&EventText {
             seq: self.seq,
@@ -60,8 +82,7 @@ impl AuditEvent {
             action: &self.action,
             entity: &self.entity,
             entity_id: &self.entity_id,
-            old: old.as_deref(),
-            new: &new,
+            payload_sha256: &self.payload_sha256,
             prev_hash: &self.prev_hash,
         })
     }
@@ -69,10 +90,17 @@ impl AuditEvent {
     pub fn compute_hash(&self) -> String {
         hash_text(&self.prev_hash, &self.canonical())
     }
+
+    /// Whether `payload_sha256` is the digest of `old` and `new` (a purged event has none to
+    /// check).
+    pub fn payload_holds(&self) -> bool {
+        self.purged
+            || hex::encode(payload::digest(self.payload_text().as_bytes())) == self.payload_sha256
+    }
 }
 
-/// An event's fields as stored (old and new already canonical JSON text), so the chain can be
-/// verified without parsing the record payloads.
+/// An event's fields as stored, the payload by its digest (hex), so the chain can be verified
+/// without parsing the record payloads.
 struct EventText<'a> {
     seq: i64,
     id: &'a str,
@@ -82,41 +110,50 @@ struct EventText<'a> {
     action: &'a str,
     entity: &'a str,
     entity_id: &'a str,
-    old: Option<&'a str>,
-    new: &'a str,
+    payload_sha256: &'a str,
     prev_hash: &'a str,
 }
 
-/// The canonical event: keys in sorted order, payloads embedded as their canonical text.
+/// The canonical event: keys in sorted order.
 fn canonical_text(e: &EventText<'_>) -> String {
-    let mut out = Vec::with_capacity(256 + e.new.len() + e.old.map_or(0, str::len));
+    let mut out = Vec::with_capacity(512);
     write_canonical_text(e, &mut out);
     String::from_utf8(out).expect("canonical text is built from UTF-8 parts")
 }
 
-/// Appends the canonical event to `out`, allocating nothing else (the verifier calls it per event).
-fn write_canonical_text(e: &EventText<'_>, out: &mut Vec<u8>) {
+/// The fields both canonical forms (v1 and v2) start with, in key order: `{"action":…,
+/// "actor_id":…,"at":…,"device_id":…,"entity":…,"entity_id":…,"id":…` (no closing brace).
+/// `fields`: action, at, device_id, entity, entity_id, id.
+fn write_event_head(out: &mut Vec<u8>, fields: [&str; 6], actor_id: Option<&str>) {
+    let [action, at, device_id, entity, entity_id, id] = fields;
     out.extend_from_slice(b"{\"action\":");
-    push_json_str(out, e.action);
+    push_json_str(out, action);
     out.extend_from_slice(b",\"actor_id\":");
-    match e.actor_id {
+    match actor_id {
         Some(actor) => push_json_str(out, actor),
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b",\"at\":");
-    push_json_str(out, e.at);
-    out.extend_from_slice(b",\"device_id\":");
-    push_json_str(out, e.device_id);
-    out.extend_from_slice(b",\"entity\":");
-    push_json_str(out, e.entity);
-    out.extend_from_slice(b",\"entity_id\":");
-    push_json_str(out, e.entity_id);
-    out.extend_from_slice(b",\"id\":");
-    push_json_str(out, e.id);
-    out.extend_from_slice(b",\"new\":");
-    out.extend_from_slice(e.new.as_bytes());
-    out.extend_from_slice(b",\"old\":");
-    out.extend_from_slice(e.old.unwrap_or("null").as_bytes());
+    for (key, value) in [
+        (&b",\"at\":"[..], at),
+        (b",\"device_id\":", device_id),
+        (b",\"entity\":", entity),
+        (b",\"entity_id\":", entity_id),
+        (b",\"id\":", id),
+    ] {
+        out.extend_from_slice(key);
+        push_json_str(out, value);
+    }
+}
+
+/// Appends the canonical event to `out`, allocating nothing else (the verifier calls it per event).
+fn write_canonical_text(e: &EventText<'_>, out: &mut Vec<u8>) {
+    write_event_head(
+        out,
+        [e.action, e.at, e.device_id, e.entity, e.entity_id, e.id],
+        e.actor_id,
+    );
+    out.extend_from_slice(b",\"payload_sha256\":");
+    push_json_str(out, e.payload_sha256);
     out.extend_from_slice(b",\"prev_hash\":");
     push_json_str(out, e.prev_hash);
     out.extend_from_slice(b",\"seq\":");
@@ -144,49 +181,33 @@ pub fn chain_head(conn: &Connection) -> Result<ChainHead> {
     }))
 }
 
-/// Hashes a new event (`hash` is ignored) and appends it: old and new are made canonical once,
-/// for the hash and for the row both.
+/// Hashes a new event (`hash` and `payload_sha256` are ignored) and appends it: old and new are
+/// made canonical once, for the digest and for the stored payload both.
 pub fn seal_and_insert(conn: &Connection, mut e: AuditEvent) -> Result<AuditEvent> {
-    let new = canonical_json(&e.new);
-    let old = e.old.as_ref().map(canonical_json);
-    let actor = e.actor_id.map(|a| a.to_string());
-    let (id, at, device) = (e.id.to_string(), ts_text(&e.at), e.device_id.to_string());
-    let text = canonical_text(&EventText {
-        seq: e.seq,
-        id: &id,
-        at: &at,
-        actor_id: actor.as_deref(),
-        device_id: &device,
-        action: &e.action,
-        entity: &e.entity,
-        entity_id: &e.entity_id,
-        old: old.as_deref(),
-        new: &new,
-        prev_hash: &e.prev_hash,
-    });
-    e.hash = hash_text(&e.prev_hash, &text);
-    conn.prepare_cached(INSERT_EVENT)?.execute(params![
-        e.seq,
-        id,
-        at,
-        actor,
-        device,
-        e.action,
-        e.entity,
-        e.entity_id,
-        old,
-        new,
-        e.prev_hash,
-        e.hash,
-    ])?;
+    let text = e.payload_text();
+    let digest = payload::digest(text.as_bytes());
+    e.payload_sha256 = hex::encode(digest);
+    e.purged = false;
+    e.hash = e.compute_hash();
+    insert_row(
+        conn,
+        &e,
+        Some(&payload::compress(text.as_bytes())?),
+        &digest,
+    )?;
     Ok(e)
 }
 
 const INSERT_EVENT: &str = "INSERT INTO audit_event (seq, id, at, actor_id, device_id, action, \
-     entity, entity_id, old, new, prev_hash, hash) \
+     entity, entity_id, payload, payload_sha256, prev_hash, hash) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
-pub fn insert_event(conn: &Connection, e: &AuditEvent) -> Result<()> {
+fn insert_row(
+    conn: &Connection,
+    e: &AuditEvent,
+    payload: Option<&[u8]>,
+    digest: &[u8],
+) -> Result<()> {
     conn.prepare_cached(INSERT_EVENT)?.execute(params![
         e.seq,
         e.id.to_string(),
@@ -196,20 +217,48 @@ pub fn insert_event(conn: &Connection, e: &AuditEvent) -> Result<()> {
         e.action,
         e.entity,
         e.entity_id,
-        e.old.as_ref().map(canonical_json),
-        canonical_json(&e.new),
+        payload,
+        digest,
         e.prev_hash,
         e.hash,
     ])?;
     Ok(())
 }
 
-const EVENT_COLUMNS: &str =
-    "seq, id, at, actor_id, device_id, action, entity, entity_id, old, new, prev_hash, hash";
+/// Appends an event as it is (replay): its payload stored unless it was purged.
+pub fn insert_event(conn: &Connection, e: &AuditEvent) -> Result<()> {
+    let digest = hex::decode(&e.payload_sha256)
+        .map_err(|_| Error::invalid("payloadSha256", format!("event {}", e.seq)))?;
+    let payload = if e.purged {
+        None
+    } else {
+        Some(payload::compress(e.payload_text().as_bytes())?)
+    };
+    insert_row(conn, e, payload.as_deref(), &digest)
+}
+
+const EVENT_COLUMNS: &str = "seq, id, at, actor_id, device_id, action, entity, entity_id, \
+     payload, payload_sha256, prev_hash, hash";
+
+fn conversion(i: usize, e: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, e.to_string().into())
+}
 
 fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
     let c = Cols(row);
-    let old: Option<String> = c.opt_text(8)?;
+    let stored: Option<&[u8]> = row.get_ref(8)?.as_blob_or_null()?;
+    let (old, new, purged) = match stored {
+        None => (None, Value::Null, true),
+        Some(stored) => {
+            let text = payload::decompress(stored).map_err(|e| conversion(8, e))?;
+            let (new, old) = payload::split(&text)
+                .ok_or_else(|| conversion(8, "the payload is not {new, old}"))?;
+            let new: Value = serde_json::from_slice(new).map_err(|e| conversion(8, e))?;
+            let old: Value = serde_json::from_slice(old).map_err(|e| conversion(8, e))?;
+            ((!old.is_null()).then_some(old), new, false)
+        }
+    };
+    let digest: &[u8] = row.get_ref(9)?.as_blob()?;
     Ok(AuditEvent {
         seq: c.int(0)?,
         id: c.uuid(1)?,
@@ -219,20 +268,32 @@ fn event_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEvent> {
         action: c.text(5)?,
         entity: c.text(6)?,
         entity_id: c.text(7)?,
-        old: old
-            .map(|t| serde_json::from_str(&t))
-            .transpose()
-            .map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    8,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?,
-        new: c.json(9)?,
+        old,
+        new,
+        payload_sha256: hex::encode(digest),
+        purged,
         prev_hash: c.text(10)?,
         hash: c.text(11)?,
     })
+}
+
+/// The `new` value of a stored payload as JSON text, for SQL (`audit_new(payload)`, registered
+/// on every connection): `NULL` for a purged event.
+pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "audit_new",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let Some(stored) = ctx.get_raw(0).as_blob_or_null()? else {
+                return Ok(None);
+            };
+            let text = payload::decompress(stored).map_err(|e| conversion(0, e))?;
+            let (new, _) = payload::split(&text).ok_or_else(|| conversion(0, "not {new, old}"))?;
+            Ok(Some(String::from_utf8_lossy(new).into_owned()))
+        },
+    )
 }
 
 /// Calls `f` on every event in sequence order, streaming.
@@ -329,7 +390,8 @@ const BOOKKEEPING: [&str; 6] = [
     "version",
 ];
 
-/// The fields `new` changes against `old` (every field it sets when `old` is absent), in the
+/// The fields `new` changes against `old` (every field it sets when `old` is absent; none for a
+/// purged event, whose values are gone), in the
 /// record's field order, bookkeeping left out.
 pub fn field_changes(old: Option<&Value>, new: &Value) -> Vec<FieldChange> {
     let text = |v: Option<&Value>| match v {
@@ -337,6 +399,10 @@ pub fn field_changes(old: Option<&Value>, new: &Value) -> Vec<FieldChange> {
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => Some(other.to_string()),
     };
+    if new.is_null() && old.is_none() {
+        // A purged event: what it changed is gone with its payload.
+        return Vec::new();
+    }
     let Value::Object(fields) = new else {
         return vec![FieldChange {
             field: "value".into(),
@@ -375,10 +441,10 @@ pub fn field_changes(old: Option<&Value>, new: &Value) -> Vec<FieldChange> {
 /// The customer an event concerns: the customer itself, the record's `customerId`, or the
 /// customer of the attestation a review is of or of the record a document is attached to.
 const EVENT_CUSTOMER: &str = "CASE WHEN e.entity = 'customer' THEN e.entity_id \
-     ELSE coalesce(json_extract(e.new, '$.customerId'), \
-       (SELECT customer_id FROM attestation WHERE id = json_extract(e.new, '$.attestationId')), \
-       (SELECT customer_id FROM attestation WHERE id = json_extract(e.new, '$.ownerId')), \
-       (SELECT customer_id FROM letter WHERE id = json_extract(e.new, '$.ownerId'))) END";
+     ELSE coalesce(json_extract(audit_new(e.payload), '$.customerId'), \
+       (SELECT customer_id FROM attestation WHERE id = json_extract(audit_new(e.payload), '$.attestationId')), \
+       (SELECT customer_id FROM attestation WHERE id = json_extract(audit_new(e.payload), '$.ownerId')), \
+       (SELECT customer_id FROM letter WHERE id = json_extract(audit_new(e.payload), '$.ownerId'))) END";
 
 /// The WHERE clause and its parameters for `filter`, events with `after < seq < before`.
 fn filter_sql(
@@ -411,10 +477,10 @@ fn filter_sql(
     if let Some(c) = filter.customer_id {
         clauses.push(
             "((e.entity = 'customer' AND e.entity_id = ?) \
-              OR json_extract(e.new, '$.customerId') = ? \
-              OR json_extract(e.new, '$.attestationId') IN \
+              OR json_extract(audit_new(e.payload), '$.customerId') = ? \
+              OR json_extract(audit_new(e.payload), '$.attestationId') IN \
                  (SELECT id FROM attestation WHERE customer_id = ?) \
-              OR json_extract(e.new, '$.ownerId') IN \
+              OR json_extract(audit_new(e.payload), '$.ownerId') IN \
                  (SELECT id FROM attestation WHERE customer_id = ? \
                   UNION ALL SELECT id FROM letter WHERE customer_id = ?))"
                 .into(),
@@ -573,7 +639,7 @@ pub struct BrokenLink {
 /// Recomputes every hash in order, from the stored text (payloads are not parsed), and reports
 /// the first event whose sequence, link or hash does not hold.
 pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
-    join_segments(vec![check_segment(conn, i64::MIN, i64::MAX)])
+    join_segments(vec![check_segment(conn, i64::MIN, i64::MAX, None)]).map(|(r, _)| r)
 }
 
 /// [`verify_chain`] on several connections to the same database at once: the sequence numbers
@@ -586,6 +652,34 @@ pub fn verify_chain_on(
     conn: &Connection,
     readers: Vec<Connection>,
 ) -> (Vec<Connection>, Result<ChainReport>) {
+    let (readers, outcome) = chain_on(conn, readers, None);
+    (readers, outcome.map(|(report, _)| report))
+}
+
+/// [`verify_chain_on`] and [`verify_records`] in one pass over the events: while each range is
+/// hashed, the newest payload of each record is hashed too (keyed, as `verify_records` does),
+/// so the events are read and decompressed once. Records are compared only when the chain holds.
+pub fn verify_on(
+    conn: &Connection,
+    readers: Vec<Connection>,
+) -> (Vec<Connection>, Result<ChainReport>) {
+    let keyed = std::hash::RandomState::new();
+    let (readers, outcome) = chain_on(conn, readers, Some(&keyed));
+    let outcome = outcome.and_then(|(mut report, scan)| {
+        if report.ok {
+            report.record_mismatch = records_against(conn, &keyed, scan)?;
+            report.ok = report.record_mismatch.is_none();
+        }
+        Ok(report)
+    });
+    (readers, outcome)
+}
+
+fn chain_on(
+    conn: &Connection,
+    readers: Vec<Connection>,
+    keyed: Option<&std::hash::RandomState>,
+) -> (Vec<Connection>, Result<(ChainReport, RecordScan)>) {
     let last: i64 = match conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_event", [], |r| {
         r.get(0)
     }) {
@@ -606,12 +700,12 @@ pub fn verify_chain_on(
             .map(|(i, reader)| {
                 let (lo, hi) = (bound(i as i64 + 1), bound(i as i64 + 2));
                 scope.spawn(move || {
-                    let segment = check_segment(&reader, lo, hi);
+                    let segment = check_segment(&reader, lo, hi, keyed);
                     (reader, segment)
                 })
             })
             .collect();
-        let mut segments = vec![check_segment(conn, bound(0), bound(1))];
+        let mut segments = vec![check_segment(conn, bound(0), bound(1), keyed)];
         let mut readers = Vec::new();
         for t in threads {
             let (reader, segment) = t.join().expect("an audit verification thread panicked");
@@ -623,7 +717,8 @@ pub fn verify_chain_on(
 }
 
 /// Joins checked ranges, in sequence order, into the chain's outcome.
-fn join_segments(segments: Vec<Result<Segment>>) -> Result<ChainReport> {
+fn join_segments(segments: Vec<Result<Segment>>) -> Result<(ChainReport, RecordScan)> {
+    let mut records = RecordScan::default();
     let mut events = 0;
     let mut prev = GENESIS_HASH.to_string();
     let mut expected_seq = 1;
@@ -659,15 +754,17 @@ fn join_segments(segments: Vec<Result<Segment>>) -> Result<ChainReport> {
             prev = hash;
         }
         broken = segment.broken;
+        records.extend(segment.records);
     }
-    Ok(ChainReport {
+    let report = ChainReport {
         events,
         ok: broken.is_none(),
         first_broken: broken,
         last_seq,
         last_hash: prev,
         record_mismatch: None,
-    })
+    };
+    Ok((report, records))
 }
 
 /// A head recorded earlier (`audit head`, a backup, the team hub): the sequence and hash of
@@ -716,7 +813,7 @@ pub fn check_head(conn: &Connection, expected: &ExpectedHead) -> Result<Option<B
                 expected.seq, head.seq
             ),
         }),
-        Some(hash) if hash != expected.hash => Some(BrokenLink {
+        Some(hash) if hash != expected.hash && !is_v1_head(conn, expected)? => Some(BrokenLink {
             seq: expected.seq,
             reason: format!(
                 "event {} is not the one recorded (its hash is {hash}, {} was recorded): the \
@@ -726,6 +823,19 @@ pub fn check_head(conn: &Connection, expected: &ExpectedHead) -> Result<Option<B
         }),
         Some(_) => None,
     })
+}
+
+/// Whether `expected` is the head of the chain as it stood before its events were rewritten
+/// with payload digests (`rewrite_v1_events`), which checked that chain as it went.
+fn is_v1_head(conn: &Connection, expected: &ExpectedHead) -> Result<bool> {
+    let v1: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'audit_v1_head'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v1 == Some(format!("{}:{}", expected.seq, expected.hash)))
 }
 
 /// Compares every record with the newest value its events give, and names the first row changed,
@@ -740,24 +850,115 @@ pub fn check_head(conn: &Connection, expected: &ExpectedHead) -> Result<Option<B
 /// that are not one row per record (list loads, settings, reference data: a few events) are
 /// replayed into a database in memory and compared table by table.
 pub fn verify_records(conn: &Connection) -> Result<Option<RecordMismatch>> {
-    use std::collections::HashMap;
-    use std::hash::{BuildHasher, RandomState};
-    let keyed = RandomState::new();
-    let mut newest: HashMap<(String, String), (i64, u64)> = HashMap::new();
-    let mut removals = false;
+    let keyed = std::hash::RandomState::new();
+    let mut scan = RecordScan::default();
     {
-        let mut stmt = conn
-            .prepare("SELECT seq, entity, entity_id, new, action FROM audit_event ORDER BY seq")?;
+        let mut stmt = conn.prepare(
+            "SELECT seq, id, at, actor_id, device_id, action, entity, entity_id, payload \
+             FROM audit_event ORDER BY seq",
+        )?;
         let mut rows = stmt.query([])?;
+        let mut text = Vec::new();
         while let Some(row) = rows.next()? {
-            let seq: i64 = row.get(0)?;
-            let entity = String::from_utf8_lossy(text_bytes(row.get_ref(1)?)).into_owned();
-            let id = String::from_utf8_lossy(text_bytes(row.get_ref(2)?)).into_owned();
-            let hash = keyed.hash_one(text_bytes(row.get_ref(3)?));
-            let action = text_bytes(row.get_ref(4)?);
-            removals |= action == crate::team::REMOVE_ACTION.as_bytes()
-                || action == crate::team::WITHDRAW_ACTION.as_bytes();
-            newest.insert((entity, id), (seq, hash));
+            let payload = match row
+                .get_ref(8)?
+                .as_blob_or_null()
+                .map_err(rusqlite::Error::from)?
+            {
+                None => None,
+                Some(stored) => Some(match payload::decompress_into(stored, &mut text) {
+                    Ok(()) => &text[..],
+                    Err(_) => &[][..],
+                }),
+            };
+            scan.note(row, payload, &keyed)?;
+        }
+    }
+    records_against(conn, &keyed, scan)
+}
+
+/// The newest event of each record, as read in one range of the trail (see
+/// [`verify_records`]). Rows give the sequence (0), action (5), entity (6) and id (7).
+#[derive(Default)]
+struct RecordScan {
+    /// Its sequence and the keyed hash of its new value, or `None` once the record was purged
+    /// (no row expected).
+    newest: std::collections::HashMap<(String, String), (i64, Option<u64>)>,
+    /// Events whose payload is gone: allowed only when their record was purged afterwards.
+    dropped: Vec<(i64, String, String)>,
+    purges: std::collections::HashMap<(String, String), i64>,
+    /// The trail removes records (team removals and withdrawals).
+    removals: bool,
+}
+
+impl RecordScan {
+    /// Notes one event; `payload` is its decompressed payload text (empty when it cannot be
+    /// read, which hashes as nothing a row gives: the row is then compared with the event
+    /// applied, which names it), `None` when it was dropped.
+    fn note(
+        &mut self,
+        row: &rusqlite::Row<'_>,
+        payload: Option<&[u8]>,
+        keyed: &std::hash::RandomState,
+    ) -> Result<()> {
+        use std::hash::BuildHasher;
+        let seq: i64 = row.get(0)?;
+        let entity = String::from_utf8_lossy(text_bytes(row.get_ref(6)?)).into_owned();
+        let id = String::from_utf8_lossy(text_bytes(row.get_ref(7)?)).into_owned();
+        let action = text_bytes(row.get_ref(5)?);
+        self.removals |= action == crate::team::REMOVE_ACTION.as_bytes()
+            || action == crate::team::WITHDRAW_ACTION.as_bytes();
+        let hash = if action == PURGE_ACTION.as_bytes() {
+            self.purges.insert((entity.clone(), id.clone()), seq);
+            None
+        } else {
+            match payload {
+                None => {
+                    self.dropped.push((seq, entity.clone(), id.clone()));
+                    None
+                }
+                Some(text) => {
+                    Some(keyed.hash_one(payload::split(text).map_or(&[][..], |(new, _)| new)))
+                }
+            }
+        };
+        self.newest.insert((entity, id), (seq, hash));
+        Ok(())
+    }
+
+    /// Adds the scan of the range after this one.
+    fn extend(&mut self, later: RecordScan) {
+        self.newest.extend(later.newest);
+        self.dropped.extend(later.dropped);
+        self.purges.extend(later.purges);
+        self.removals |= later.removals;
+    }
+}
+
+/// Compares every record with the newest events `scan` found.
+fn records_against(
+    conn: &Connection,
+    keyed: &std::hash::RandomState,
+    scan: RecordScan,
+) -> Result<Option<RecordMismatch>> {
+    use std::hash::BuildHasher;
+    let RecordScan {
+        mut newest,
+        dropped,
+        purges,
+        removals,
+    } = scan;
+    for (seq, entity, id) in dropped {
+        let key = (entity, id);
+        if purges.get(&key).is_none_or(|purge| *purge < seq) {
+            let (entity, id) = key;
+            return Ok(Some(RecordMismatch {
+                table: entity,
+                id,
+                reason: format!(
+                    "event {seq} lost its payload, and the record was not purged after it"
+                ),
+            }));
         }
     }
     if removals {
@@ -794,6 +995,12 @@ pub fn verify_records(conn: &Connection) -> Result<Option<RecordMismatch>> {
                 mismatch = named("the row has no event (added directly)".into());
                 return Ok(());
             };
+            let Some(hash) = hash else {
+                mismatch = named(format!(
+                    "the record was purged (event {seq}) but its row is there (added directly)"
+                ));
+                return Ok(());
+            };
             if keyed.hash_one(canonical_json(&value).as_bytes()) == hash {
                 return Ok(());
             }
@@ -810,9 +1017,9 @@ pub fn verify_records(conn: &Connection) -> Result<Option<RecordMismatch>> {
         if mismatch.is_none() {
             // Events whose record has no row.
             let mut gone: Vec<&String> = newest
-                .keys()
-                .filter(|(entity, _)| entity == kind.entity)
-                .map(|(_, id)| id)
+                .iter()
+                .filter(|((entity, _), (_, hash))| entity == kind.entity && hash.is_some())
+                .map(|((_, id), _)| id)
                 .collect();
             gone.sort();
             if let Some(id) = gone.first() {
@@ -862,6 +1069,9 @@ pub fn verify_records(conn: &Connection) -> Result<Option<RecordMismatch>> {
 fn verify_records_by_replay(conn: &Connection) -> Result<Option<RecordMismatch>> {
     let mut replayed = crate::open(std::path::Path::new(":memory:"))?;
     let tx = crate::begin_write(&mut replayed)?;
+    // Checked at the end: a trail may remove a user before the records naming it are
+    // rewritten (a solo database adopted into a team, `team::adopt_solo_user`).
+    tx.pragma_update(None, "defer_foreign_keys", "ON")?;
     for_each_event(conn, |e| apply_event(&tx, &e))?;
     tx.commit()?;
     for kind in crate::registry::KINDS {
@@ -891,10 +1101,17 @@ fn record_from_event(
     seq: i64,
     id: &str,
 ) -> Result<Option<serde_json::Value>> {
-    let new: String = conn.query_row("SELECT new FROM audit_event WHERE seq = ?1", [seq], |r| {
-        r.get(0)
-    })?;
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(&new) else {
+    let stored: Option<Vec<u8>> = conn.query_row(
+        "SELECT payload FROM audit_event WHERE seq = ?1",
+        [seq],
+        |r| r.get(0),
+    )?;
+    let Some(text) = stored.and_then(|s| payload::decompress(&s).ok()) else {
+        return Ok(None);
+    };
+    let Some(Ok(value)) =
+        payload::split(&text).map(|(new, _)| serde_json::from_slice::<serde_json::Value>(new))
+    else {
         return Ok(None);
     };
     if memory.is_none() {
@@ -1001,6 +1218,8 @@ fn compare_table(
 
 const BAD_LINK: &str = "its previous-hash does not match the event before it";
 const ALTERED: &str = "its content does not match its hash (the event was altered)";
+const PAYLOAD_ALTERED: &str =
+    "its payload does not match the digest its hash covers (the event was altered)";
 
 fn missing_event(expected: i64, found: i64) -> String {
     format!("expected event {expected} next, found {found} (an event is missing)")
@@ -1015,6 +1234,8 @@ struct Segment {
     /// The last event that held, before the range ended or broke.
     good: Option<(i64, String)>,
     broken: Option<BrokenLink>,
+    /// The newest event of each record in the range, when records are checked in the same pass.
+    records: RecordScan,
 }
 
 struct FirstEvent {
@@ -1024,7 +1245,12 @@ struct FirstEvent {
 }
 
 /// Reads and hashes the events with `lo <= seq < hi` in order, counting all of them.
-fn check_segment(conn: &Connection, lo: i64, hi: i64) -> Result<Segment> {
+fn check_segment(
+    conn: &Connection,
+    lo: i64,
+    hi: i64,
+    keyed: Option<&std::hash::RandomState>,
+) -> Result<Segment> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {EVENT_COLUMNS} FROM audit_event WHERE seq >= ?1 AND seq < ?2 ORDER BY seq"
     ))?;
@@ -1038,6 +1264,10 @@ fn check_segment(conn: &Connection, lo: i64, hi: i64) -> Result<Segment> {
             continue;
         }
         event.fill(row);
+        if let Some(keyed) = keyed {
+            let payload = event.has_payload.then_some(&event.payload[..]);
+            segment.records.note(row, payload, keyed)?;
+        }
         if segment.first.is_none() {
             segment.first = Some(FirstEvent {
                 seq: event.seq,
@@ -1058,6 +1288,8 @@ fn check_segment(conn: &Connection, lo: i64, hi: i64) -> Result<Segment> {
             Some(BAD_LINK.to_string())
         } else if !event.hash_holds() {
             Some(ALTERED.to_string())
+        } else if !event.payload_holds {
+            Some(PAYLOAD_ALTERED.to_string())
         } else {
             None
         };
@@ -1079,13 +1311,18 @@ fn check_segment(conn: &Connection, lo: i64, hi: i64) -> Result<Segment> {
 }
 
 /// One event as read for verification: its hash input (`prev_hash`, a newline, the canonical
-/// text) and the hash stored beside it.
+/// text), the hash stored beside it, and whether its stored payload has the digest it claims.
 #[derive(Default)]
 struct PendingEvent {
     seq: i64,
     input: Vec<u8>,
     prev_len: usize,
     stored_hash: String,
+    /// The decompressed payload (reused from event to event).
+    payload: Vec<u8>,
+    /// The row has a payload (and `payload` holds it, decompressed, when it could be).
+    has_payload: bool,
+    payload_holds: bool,
     /// Why the row could not be read, if it could not.
     unreadable: Option<String>,
 }
@@ -1095,6 +1332,9 @@ impl PendingEvent {
         self.input.clear();
         self.stored_hash.clear();
         self.unreadable = None;
+        self.payload_holds = true;
+        self.has_payload = false;
+        self.payload.clear();
         self.seq = row.get(0).unwrap_or(0);
         if let Err(e) = self.try_fill(row) {
             self.unreadable = Some(format!("event is unreadable: {e}"));
@@ -1105,6 +1345,14 @@ impl PendingEvent {
         let text =
             |i| col_text(row, i).and_then(|v| v.ok_or_else(|| format!("column {i} is null")));
         let opt_text = |i| col_text(row, i);
+        let digest = row
+            .get_ref(9)
+            .map_err(|e| e.to_string())?
+            .as_blob()
+            .map_err(|e| format!("column 9: {e}"))?;
+        let mut digest_hex = [0u8; 64];
+        hex::encode_to_slice(digest, &mut digest_hex)
+            .map_err(|_| "the payload digest is not 32 bytes".to_string())?;
         let event = EventText {
             seq: row.get(0).map_err(|e| e.to_string())?,
             id: text(1)?,
@@ -1114,8 +1362,7 @@ impl PendingEvent {
             action: text(5)?,
             entity: text(6)?,
             entity_id: text(7)?,
-            old: opt_text(8)?,
-            new: text(9)?,
+            payload_sha256: std::str::from_utf8(&digest_hex).expect("hex is ASCII"),
             prev_hash: text(10)?,
         };
         self.stored_hash.push_str(text(11)?);
@@ -1123,6 +1370,16 @@ impl PendingEvent {
         self.prev_len = self.input.len();
         self.input.push(b'\n');
         write_canonical_text(&event, &mut self.input);
+        let stored = row
+            .get_ref(8)
+            .map_err(|e| e.to_string())?
+            .as_blob_or_null()
+            .map_err(|e| format!("column 8: {e}"))?;
+        if let Some(stored) = stored {
+            self.has_payload = true;
+            self.payload_holds = payload::decompress_into(stored, &mut self.payload).is_ok()
+                && payload::digest(&self.payload) == digest;
+        }
         Ok(())
     }
 
@@ -1152,6 +1409,13 @@ fn col_text<'r>(
 
 /// Applies one event's new values to the record tables, as the original write did.
 pub fn apply_event(conn: &Connection, event: &AuditEvent) -> Result<()> {
+    if event.action == PURGE_ACTION {
+        return delete_record(conn, &event.entity, &event.entity_id);
+    }
+    if event.purged {
+        // A purged record's earlier event: its record is deleted by the purge that follows.
+        return Ok(());
+    }
     if event.action == crate::team::WITHDRAW_ACTION {
         return crate::team::withdraw_customer(conn, &event.entity_id).map(|_| ());
     }
@@ -1178,11 +1442,14 @@ pub fn replay_into(
 ) -> Result<i64> {
     let mut head = chain_head(conn)?;
     let mut n = 0;
+    // Foreign keys checked when the caller's transaction ends (see `verify_records_by_replay`).
+    conn.pragma_update(None, "defer_foreign_keys", "ON")?;
     for event in events {
         let event = event?;
         if event.seq != head.seq + 1
             || event.prev_hash != head.hash
             || event.compute_hash() != event.hash
+            || !event.payload_holds()
         {
             return Err(Error::Integrity {
                 sha256: event.hash.clone(),
@@ -1201,6 +1468,227 @@ pub fn replay_into(
         n += 1;
     }
     Ok(n)
+}
+
+/// Deletes a purged record's row (the tables of its kind, by id).
+fn delete_record(conn: &Connection, entity: &str, id: &str) -> Result<()> {
+    let kind = crate::registry::kind(entity)
+        .ok_or_else(|| Error::invalid("entity", format!("unknown entity '{entity}'")))?;
+    for table in kind.tables.iter().rev() {
+        let key = if *table == "list_entry" {
+            "version_id"
+        } else {
+            "id"
+        };
+        conn.execute(&format!("DELETE FROM {table} WHERE {key} = ?1"), [id])?;
+    }
+    Ok(())
+}
+
+/// Drops the payload of every event of one record up to sequence `through` (the record's old
+/// and new values: its personal data), keeping each event, its digest and its hash, so the
+/// chain still verifies. Returns how many events lost their payload. The table's trigger allows
+/// this change and no other; `Change::purge` calls it with the purge event it appends, and
+/// `verify_records` refuses a dropped payload whose record was not purged after it.
+pub fn tombstone_events(conn: &Connection, entity: &str, id: &str, through: i64) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE audit_event SET payload = NULL \
+             WHERE entity = ?1 AND entity_id = ?2 AND seq <= ?3 AND payload IS NOT NULL",
+        )?
+        .execute(params![entity, id, through])?)
+}
+
+/// The record a purge removed: its row deleted, its events' payloads dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purged {
+    /// The purge event's sequence number.
+    pub seq: i64,
+    /// Events of the record that lost their payload.
+    pub events: usize,
+}
+
+/// Purges one record in the caller's transaction: deletes its row, appends a `record.purge`
+/// event naming it (no payload beyond the count), and drops the payload of each earlier event
+/// of the record. Records that point to it (a customer's letters, an attestation's reviews)
+/// must be purged first: the row's foreign keys refuse otherwise.
+pub fn purge_record(ch: &crate::Change<'_>, entity: &str, id: &str) -> Result<Purged> {
+    purge_record_affecting(ch, entity, id, crate::Affects::All)
+}
+
+/// [`purge_record`], noting `affects` as the states it can change (a retention purge removes a
+/// whole customer: only that customer's state and the list change).
+pub(crate) fn purge_record_affecting(
+    ch: &crate::Change<'_>,
+    entity: &str,
+    id: &str,
+    affects: crate::Affects,
+) -> Result<Purged> {
+    let events: i64 = ch.tx.query_row(
+        "SELECT count(*) FROM audit_event WHERE entity = ?1 AND entity_id = ?2 \
+         AND payload IS NOT NULL",
+        [entity, id],
+        |r| r.get(0),
+    )?;
+    if events == 0 {
+        return Err(Error::NotFound {
+            entity: "record",
+            id: format!("{entity} {id}"),
+        });
+    }
+    delete_record(ch.tx, entity, id)?;
+    ch.affect(affects);
+    ch.note(
+        PURGE_ACTION,
+        entity,
+        id,
+        serde_json::json!({ "events": events }),
+    )?;
+    let head = chain_head(ch.tx)?;
+    let events = tombstone_events(ch.tx, entity, id, head.seq - 1)?;
+    Ok(Purged {
+        seq: head.seq,
+        events,
+    })
+}
+
+/// Rewrites the events of a database made before payload digests (`audit_event_v1`, left by
+/// migration 0008) into `audit_event`, then drops the old table. Each v1 event is checked as
+/// v1 verify did; one that holds is rehashed on the new chain, one that does not (altered,
+/// out of place) keeps its stored hashes, so the new chain breaks at the same event. The v1
+/// head is kept in `meta` (`audit_v1_head`): a head recorded before the rewrite still checks.
+pub(crate) fn rewrite_v1_events(conn: &Connection) -> Result<bool> {
+    let tx = conn.unchecked_transaction()?;
+    let exists: bool = tx.query_row(
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'audit_event_v1'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(false);
+    }
+    let mut v1_head: Option<(i64, String)> = None;
+    {
+        let mut read = tx.prepare(
+            "SELECT seq, id, at, actor_id, device_id, action, entity, entity_id, old, new, \
+             prev_hash, hash FROM audit_event_v1 ORDER BY seq",
+        )?;
+        let mut rows = read.query([])?;
+        let (mut v1_prev, mut v2_prev, mut expected) =
+            (GENESIS_HASH.to_string(), GENESIS_HASH.to_string(), 1);
+        let mut input = Vec::new();
+        while let Some(row) = rows.next()? {
+            let c = Cols(row);
+            let (seq, old, new): (i64, Option<String>, String) =
+                (c.int(0)?, c.opt_text(8)?, c.text(9)?);
+            let (stored_prev, stored_hash) = (c.text(10)?, c.text(11)?);
+            // The v1 hash: prev ‖ "\n" ‖ the event with its payloads embedded.
+            input.clear();
+            let actor = c.opt_text(3)?;
+            let v1 = V1Text {
+                seq,
+                id: &c.text(1)?,
+                at: &c.text(2)?,
+                actor_id: actor.as_deref(),
+                device_id: &c.text(4)?,
+                action: &c.text(5)?,
+                entity: &c.text(6)?,
+                entity_id: &c.text(7)?,
+                old: old.as_deref(),
+                new: &new,
+                prev_hash: &stored_prev,
+            };
+            write_v1_text(&v1, &mut input);
+            let holds = seq == expected
+                && stored_prev == v1_prev
+                && hash_text(&stored_prev, std::str::from_utf8(&input).unwrap_or(""))
+                    == stored_hash;
+            let text = payload::payload_text(&new, old.as_deref());
+            let digest = payload::digest(text.as_bytes());
+            let mut event = AuditEvent {
+                seq,
+                id: c.uuid(1).unwrap_or_default(),
+                at: c.ts(2).unwrap_or_default(),
+                actor_id: c.opt_uuid(3).unwrap_or_default(),
+                device_id: c.uuid(4).unwrap_or_default(),
+                action: v1.action.to_string(),
+                entity: v1.entity.to_string(),
+                entity_id: v1.entity_id.to_string(),
+                old: None,
+                new: Value::Null,
+                payload_sha256: hex::encode(digest),
+                purged: false,
+                prev_hash: v2_prev.clone(),
+                hash: String::new(),
+            };
+            if holds {
+                event.hash = event.compute_hash();
+            } else {
+                event.prev_hash = stored_prev.clone();
+                event.hash = stored_hash.clone();
+            }
+            // Columns as stored (an id or time that does not parse stays broken as it was).
+            tx.prepare_cached(INSERT_EVENT)?.execute(params![
+                seq,
+                v1.id,
+                v1.at,
+                v1.actor_id,
+                v1.device_id,
+                v1.action,
+                v1.entity,
+                v1.entity_id,
+                payload::compress(text.as_bytes())?,
+                &digest[..],
+                event.prev_hash,
+                event.hash,
+            ])?;
+            v1_prev = stored_hash.clone();
+            v2_prev = event.hash;
+            expected = seq + 1;
+            v1_head = Some((seq, stored_hash));
+        }
+    }
+    if let Some((seq, hash)) = v1_head {
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_v1_head', ?1)",
+            [format!("{seq}:{hash}")],
+        )?;
+    }
+    tx.execute_batch("DROP TABLE audit_event_v1")?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// A v1 event as it was hashed: payloads embedded in the canonical text.
+struct V1Text<'a> {
+    seq: i64,
+    id: &'a str,
+    at: &'a str,
+    actor_id: Option<&'a str>,
+    device_id: &'a str,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: &'a str,
+    old: Option<&'a str>,
+    new: &'a str,
+    prev_hash: &'a str,
+}
+
+fn write_v1_text(e: &V1Text<'_>, out: &mut Vec<u8>) {
+    write_event_head(
+        out,
+        [e.action, e.at, e.device_id, e.entity, e.entity_id, e.id],
+        e.actor_id,
+    );
+    out.extend_from_slice(b",\"new\":");
+    out.extend_from_slice(e.new.as_bytes());
+    out.extend_from_slice(b",\"old\":");
+    out.extend_from_slice(e.old.unwrap_or("null").as_bytes());
+    out.extend_from_slice(b",\"prev_hash\":");
+    push_json_str(out, e.prev_hash);
+    out.extend_from_slice(b",\"seq\":");
+    out.extend_from_slice(e.seq.to_string().as_bytes());
+    out.push(b'}');
 }
 
 #[cfg(test)]

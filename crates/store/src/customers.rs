@@ -144,7 +144,7 @@ impl Record for Customer {
             {
                 Affects::Customer(self.id)
             }
-            _ => Affects::All,
+            _ => Affects::Listed(self.id),
         }
     }
 
@@ -226,7 +226,7 @@ pub enum CustomerOrder {
 }
 
 impl CustomerOrder {
-    fn sql(self) -> &'static str {
+    pub(crate) fn sql(self) -> &'static str {
         match self {
             CustomerOrder::Name => "coalesce(english_name, name) COLLATE NOCASE",
             CustomerOrder::Country => "country",
@@ -237,7 +237,7 @@ impl CustomerOrder {
     }
 }
 
-fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
+pub(crate) fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
     let mut clauses = Vec::new();
     let mut args = Vec::new();
     if !f.include_archived {
@@ -285,7 +285,7 @@ fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
 /// (migration 0005) — `customer_filter` when countries are chosen (it seeks them), else
 /// `customer_list` (already in name order) — named so the planner does not pick the country
 /// index and then fetch thousands of wide rows one by one.
-fn list_source(f: &CustomerFilter) -> &'static str {
+pub(crate) fn list_source(f: &CustomerFilter) -> &'static str {
     if f.include_archived {
         "customer"
     } else if !f.countries.is_empty() {

@@ -165,3 +165,57 @@ pub fn letter_terms_for_customers(
     let rows = stmt.query_map([ids], fact_row("letter", terms))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// One letter as the letters register lists it, with its customer and campaign.
+#[derive(Debug, Clone)]
+pub struct RegisterRow {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub external_id: Option<String>,
+    pub country: String,
+    pub owner_id: Option<Uuid>,
+    pub campaign_id: Option<Uuid>,
+    pub campaign_name: Option<String>,
+    pub subject: String,
+    pub channel: Option<crate::model::Channel>,
+    pub sent_on: Option<chrono::NaiveDate>,
+    pub ack_due: Option<chrono::NaiveDate>,
+    pub ack_received_on: Option<chrono::NaiveDate>,
+    pub chase: bool,
+}
+
+/// Every letter that is not archived, with its customer's name, country and owner and its
+/// campaign's name, in customer order (so a reader can share one customer's strings): the
+/// letters register's rows.
+pub fn each_register_row(conn: &Connection, mut f: impl FnMut(RegisterRow)) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.customer_id, c.name, c.external_id, c.country, c.owner_id, \
+         l.campaign_id, k.name, l.subject, l.channel, l.sent_on, l.ack_due, l.ack_received_on, \
+         l.chase_of IS NOT NULL \
+         FROM letter l JOIN customer c ON c.id = l.customer_id \
+         LEFT JOIN campaign k ON k.id = l.campaign_id \
+         WHERE l.archived = 0 ORDER BY l.customer_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let c = Cols(row);
+        f(RegisterRow {
+            id: c.uuid(0)?,
+            customer_id: c.uuid(1)?,
+            customer_name: c.text(2)?,
+            external_id: c.opt_text(3)?,
+            country: c.text(4)?,
+            owner_id: c.opt_uuid(5)?,
+            campaign_id: c.opt_uuid(6)?,
+            campaign_name: c.opt_text(7)?,
+            subject: c.text(8)?,
+            channel: c.opt_parsed(9)?,
+            sent_on: c.opt_date(10)?,
+            ack_due: c.opt_date(11)?,
+            ack_received_on: c.opt_date(12)?,
+            chase: c.bool(13)?,
+        });
+    }
+    Ok(())
+}

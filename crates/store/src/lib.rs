@@ -20,9 +20,14 @@ pub mod customers;
 pub mod documents;
 mod error;
 pub mod letters;
+pub mod order_checks;
+pub mod payload;
+pub mod period;
 pub mod reference;
 pub mod registry;
+pub mod retention;
 pub mod screening;
+pub mod states;
 pub mod team;
 pub mod users;
 pub mod visits;
@@ -53,6 +58,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_list_indexes.sql"),
     include_str!("../migrations/0006_team.sql"),
     include_str!("../migrations/0007_team_scope.sql"),
+    include_str!("../migrations/0008_audit_payload_digest.sql"),
+    include_str!("../migrations/0009_customer_states.sql"),
+    include_str!("../migrations/0010_order_check_log.sql"),
+    include_str!("../migrations/0011_retention_hold.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -93,11 +102,13 @@ pub fn open_reader(path: &Path) -> Result<Connection> {
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "cache_size", -32_000)?;
+    audit::register_functions(&conn)?;
     Ok(conn)
 }
 
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    audit::register_functions(conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -147,6 +158,11 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
             )?;
         }
         tx.commit()?;
+    }
+    // Events of a database made before payload digests (moved aside by migration 0008).
+    if audit::rewrite_v1_events(conn)? {
+        // The old table's pages are free now: give them back (the file shrinks by about half).
+        conn.execute_batch("VACUUM")?;
     }
     customers::refresh_search_text(conn)?;
     Ok(())
@@ -202,15 +218,21 @@ pub trait Record: Serialize + DeserializeOwned {
 pub enum Affects {
     Nothing,
     Customer(Uuid),
+    /// This customer's state, and the customer list itself (added, archived, restored or
+    /// renamed: the cached snapshot's list and order change; the stored states change only
+    /// this customer's).
+    Listed(Uuid),
     All,
 }
 
 /// The customers whose states one transaction's writes can have changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Affected {
-    /// Possibly every customer's (or the customer list itself: a customer added, archived or
-    /// renamed; policy or reference data changed).
+    /// Possibly every customer's (policy or reference data changed).
     pub all: bool,
+    /// The customer list itself changed (a customer added, archived or renamed; it is also in
+    /// `customers`).
+    pub list: bool,
     /// Otherwise these (possibly repeated, in write order).
     pub customers: Vec<Uuid>,
 }
@@ -220,6 +242,10 @@ impl Affected {
         match affects {
             Affects::Nothing => {}
             Affects::Customer(id) => self.customers.push(id),
+            Affects::Listed(id) => {
+                self.customers.push(id);
+                self.list = true;
+            }
             Affects::All => self.all = true,
         }
     }
@@ -313,6 +339,11 @@ impl<'t> Change<'t> {
         self.append_event(action, entity, entity_id, None, new)
     }
 
+    /// Notes what a write made outside [`Change::write`] can change (a purge).
+    pub(crate) fn affect(&self, affects: Affects) {
+        self.affected.borrow_mut().note(affects);
+    }
+
     /// Whose states this transaction's writes so far can have changed.
     pub fn affected(&self) -> Affected {
         self.affected.borrow().clone()
@@ -342,6 +373,8 @@ impl<'t> Change<'t> {
             entity_id: entity_id.to_string(),
             old,
             new,
+            payload_sha256: String::new(),
+            purged: false,
             prev_hash: head.hash,
             hash: String::new(),
         };
@@ -514,6 +547,12 @@ impl Cols<'_, '_> {
         DateTime::parse_from_rfc3339(text)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|e| conv_err(i, e))
+    }
+    pub fn opt_ts(&self, i: usize) -> rusqlite::Result<Option<Timestamp>> {
+        match self.0.get_ref(i)? {
+            rusqlite::types::ValueRef::Null => Ok(None),
+            _ => self.ts(i).map(Some),
+        }
     }
     pub fn json<T: DeserializeOwned>(&self, i: usize) -> rusqlite::Result<T> {
         let text: String = self.0.get(i)?;
@@ -689,15 +728,16 @@ mod tests {
         // Each damage on a fresh copy. With 12 events, ranges start at 7 (2 connections), at 5
         // and 9 (3) or at 4, 7 and 10 (4).
         let damage = [
-            "UPDATE audit_event SET new = '{\"i\":99}' WHERE seq = 5",
-            "UPDATE audit_event SET new = '{\"i\":99}' WHERE seq = 4",
+            "UPDATE audit_event SET payload = x'00' WHERE seq = 5",
+            "UPDATE audit_event SET payload = x'00' WHERE seq = 4",
+            "UPDATE audit_event SET payload_sha256 = zeroblob(32) WHERE seq = 6",
             "UPDATE audit_event SET prev_hash = hash WHERE seq = 9",
             "UPDATE audit_event SET prev_hash = hash WHERE seq = 1",
             "DELETE FROM audit_event WHERE seq = 4",
             "DELETE FROM audit_event WHERE seq = 8",
             "DELETE FROM audit_event WHERE seq = 11",
             "DELETE FROM audit_event WHERE seq = 1",
-            "UPDATE audit_event SET new = 'x', prev_hash = hash WHERE seq = 10",
+            "UPDATE audit_event SET payload = x'00', prev_hash = hash WHERE seq = 10",
         ];
         for sql in damage {
             let copy = dir.path().join("copy.db");
@@ -802,5 +842,148 @@ mod tests {
             .query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0))
             .unwrap();
         assert_eq!(events, 2, "the refused write left no event");
+    }
+
+    /// Purging a record deletes its row and drops its events' payloads (the personal data);
+    /// the events, their digests and the chain remain, and both verifies hold. A payload
+    /// dropped without a purge, or a purged record's row put back, is named.
+    #[test]
+    fn a_purged_record_leaves_tombstones_and_the_trail_still_verifies() {
+        use crate::model::{RecordMeta, Role, User};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let mut conn = open(&path).unwrap();
+        let now = Utc::now();
+        let user = |name: &str, email: &str| User {
+            id: Uuid::now_v7(),
+            name: name.into(),
+            email: email.into(),
+            role: Role::SalesRep,
+            archived: false,
+            meta: RecordMeta::new(now, None),
+        };
+        let (ann, bob) = (
+            user("Ann", "ann@example.com"),
+            user("Bob", "bob@example.com"),
+        );
+        let renamed = User {
+            name: "Ann Lee".into(),
+            ..ann.clone()
+        };
+        let tx = begin_write(&mut conn).unwrap();
+        let change = Change::new(&tx, None, now).unwrap();
+        change.write("user.create", None, &ann).unwrap();
+        change.write("user.create", None, &bob).unwrap();
+        change.write("user.update", Some(&ann), &renamed).unwrap();
+        let purged = audit::purge_record(&change, "user", &ann.id.to_string()).unwrap();
+        drop(change);
+        tx.commit().unwrap();
+        assert_eq!(purged, audit::Purged { seq: 4, events: 2 });
+        assert!(
+            users::get_user(&conn, ann.id).unwrap().is_none(),
+            "the row is gone"
+        );
+        let history = audit::list_events_for(&conn, "user", &ann.id.to_string()).unwrap();
+        let shape: Vec<(&str, bool, bool)> = history
+            .iter()
+            .map(|e| {
+                (
+                    e.action.as_str(),
+                    e.purged,
+                    e.new.is_null() && e.old.is_none(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("user.create", true, true),
+                ("user.update", true, true),
+                (audit::PURGE_ACTION, false, false)
+            ]
+        );
+        assert!(history.iter().all(|e| e.payload_sha256.len() == 64));
+        assert!(
+            history[..2]
+                .iter()
+                .all(|e| audit::field_changes(e.old.as_ref(), &e.new).is_empty()),
+            "the audit screen shows no values for a purged event"
+        );
+        let stored: Vec<u8> = conn
+            .query_row("SELECT payload FROM audit_event WHERE seq = 4", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(
+            !String::from_utf8_lossy(&crate::payload::decompress(&stored).unwrap()).contains("Ann"),
+            "the purge event names no personal data"
+        );
+        let chain = audit::verify_chain(&conn).unwrap();
+        assert!(chain.ok, "{:?}", chain.first_broken);
+        assert_eq!(audit::verify_records(&conn).unwrap(), None);
+        let (_, one_pass) = audit::verify_on(&conn, vec![open_reader(&path).unwrap()]);
+        assert!(one_pass.unwrap().ok);
+        // Replay rebuilds the same tables from the tombstoned trail.
+        let mut events = Vec::new();
+        audit::for_each_event(&conn, |e| {
+            events.push(Ok(e));
+            Ok(())
+        })
+        .unwrap();
+        let mut copy = open(&dir.path().join("copy.db")).unwrap();
+        let tx = begin_write(&mut copy).unwrap();
+        let before = audit::chain_head(&tx).unwrap().seq;
+        assert_eq!(before, 0);
+        assert_eq!(audit::replay_into(&tx, events).unwrap(), 4);
+        tx.commit().unwrap();
+        assert!(users::get_user(&copy, ann.id).unwrap().is_none());
+        assert_eq!(users::get_user(&copy, bob.id).unwrap().unwrap().name, "Bob");
+        // Only dropping a payload passes the trigger.
+        let refused = conn.execute("UPDATE audit_event SET payload = x'00' WHERE seq = 2", []);
+        assert!(refused.unwrap_err().to_string().contains("append-only"));
+        let damaged_copy = |name: &str| {
+            let copy = dir.path().join(name);
+            conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+                .unwrap();
+            Connection::open(&copy).unwrap()
+        };
+        // A payload dropped without a purge: Bob's history is gone, and verify says so.
+        {
+            let damaged = damaged_copy("dropped.db");
+            damaged
+                .execute("UPDATE audit_event SET payload = NULL WHERE seq = 2", [])
+                .unwrap();
+            let found = audit::verify_records(&damaged).unwrap().unwrap();
+            // The single pass (chain and records together, in ranges) finds the same.
+            let copy = dir.path().join("dropped.db");
+            let (_, one_pass) = audit::verify_on(&damaged, vec![open_reader(&copy).unwrap()]);
+            assert_eq!(one_pass.unwrap().record_mismatch.as_ref(), Some(&found));
+            assert_eq!(found.id, bob.id.to_string());
+            assert!(
+                found.reason.contains("event 2 lost its payload"),
+                "{}",
+                found.reason
+            );
+            assert!(
+                audit::verify_chain(&damaged).unwrap().ok,
+                "the chain alone holds"
+            );
+        }
+        // The purged record's row put back by hand.
+        let fresh = damaged_copy("put-back.db");
+        fresh
+            .execute(
+                "INSERT INTO user (id, name, email, role, created_at, updated_at, version) \
+                 VALUES (?1, 'Ann', 'ann@example.com', 'sales_rep', '2026-01-01T00:00:00Z', \
+                 '2026-01-01T00:00:00Z', 1)",
+                [ann.id.to_string()],
+            )
+            .unwrap();
+        let found = audit::verify_records(&fresh).unwrap().unwrap();
+        let copy = dir.path().join("put-back.db");
+        let (_, one_pass) = audit::verify_on(&fresh, vec![open_reader(&copy).unwrap()]);
+        assert_eq!(one_pass.unwrap().record_mismatch.as_ref(), Some(&found));
+        assert_eq!(found.id, ann.id.to_string());
+        assert!(found.reason.contains("purged"), "{}", found.reason);
     }
 }

@@ -108,6 +108,7 @@ pub const KINDS: &[Kind] = &[
     record::<Campaign>(&["campaign"]),
     record::<ListVersionLoad>(&["list_version", "list_entry"]),
     record::<ScreeningHit>(&["screening_hit"]),
+    record::<OrderCheckRecord>(&["order_check"]),
     Kind {
         entity: "reference",
         tables: &[
@@ -123,6 +124,9 @@ pub const KINDS: &[Kind] = &[
     // PDFs, the audit trail as CSV).
     act("session"),
     act(EXPORT),
+    // A customer purged for retention (its records' own `record.purge` events delete them).
+    act(crate::retention::PURGE_ENTITY),
+    record::<LegalHold>(&["legal_hold"]),
 ];
 
 /// The entity of export events (`Change::note`).
@@ -143,6 +147,8 @@ pub const NOT_RECORDS: &[&str] = &[
     "team_record",
     "team_conflict",
     "user_passphrase",
+    // Each customer's state, a cache of the rules kept current by the core (migration 0008).
+    "customer_state",
 ];
 
 #[cfg(test)]

@@ -296,7 +296,9 @@ pub fn put_team_record(
 pub fn apply_record(conn: &Connection, entity: &str, value: &Value) -> Result<()> {
     let kind = registry::kind(entity)
         .ok_or_else(|| Error::invalid("entity", format!("unknown record kind {entity}")))?;
-    (kind.apply)(conn, value)
+    (kind.apply)(conn, value)?;
+    // The customer state it can change is recomputed before the transaction ends.
+    crate::states::note_record(conn, entity, Some(value))
 }
 
 /// The local audit action of a record removed because the team refused its creation; replay
@@ -314,6 +316,9 @@ pub fn remove_record_logged(
     at: Timestamp,
 ) -> Result<()> {
     remove_record(conn, entity, entity_id)?;
+    if entity != "customer" {
+        crate::states::note_record(conn, entity, old.as_ref())?;
+    }
     append_local_event(
         conn,
         REMOVE_ACTION,
@@ -336,13 +341,87 @@ pub fn remove_record(conn: &Connection, entity: &str, entity_id: &str) -> Result
     Ok(())
 }
 
+/// The local audit action of a record a solo database brought into a team: its only user's
+/// id rewritten to the hub user's (the record as rewritten is the event's `new`).
+pub const ADOPT_ACTION: &str = "team.adopt";
+
+/// How many screening-list versions `user` imported (a solo database whose user imported lists
+/// is not adopted into a team: a list load is not one row that can be rewritten and logged).
+pub fn lists_imported_by(conn: &Connection, user: Uuid) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM list_version WHERE imported_by = ?1",
+        [user.to_string()],
+        |r| r.get(0),
+    )?)
+}
+
+/// Makes a solo database's only user the team's user `hub_user` (a `User` record as JSON):
+/// the local user is removed (with its passphrase), the hub's user written, and every record
+/// naming the local user's id rewritten by `rewrite` (entity, record), each with a local audit
+/// event (`REMOVE_ACTION`, `user.sync`, `ADOPT_ACTION`) so the trail still rebuilds every
+/// table. Foreign keys are checked at the end of the caller's transaction. Returns how many
+/// records were rewritten.
+pub fn adopt_solo_user(
+    conn: &Connection,
+    local: Uuid,
+    hub_user: &Value,
+    rewrite: &dyn Fn(&str, &Value) -> Result<Value>,
+    at: Timestamp,
+) -> Result<usize> {
+    let from = local.to_string();
+    let to = hub_user
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::invalid("user", "the hub's user has no id"))?
+        .to_string();
+    let mut rewritten: Vec<(&'static registry::Kind, String, Value)> = Vec::new();
+    let mut old_user = None;
+    for kind in registry::KINDS {
+        (kind.stored)(conn, &mut |id, value| {
+            let Ok(value) = value else {
+                return Ok(());
+            };
+            if kind.entity == "user" {
+                if id == from {
+                    old_user = Some(value);
+                }
+                return Ok(());
+            }
+            if value.to_string().contains(&from) {
+                rewritten.push((kind, id, rewrite(kind.entity, &value)?));
+            }
+            Ok(())
+        })?;
+    }
+    conn.pragma_update(None, "defer_foreign_keys", "ON")?;
+    // In this order, so that replay (which checks no foreign key) never holds two users with
+    // one email.
+    conn.execute("DELETE FROM user_passphrase WHERE user_id = ?1", [&from])?;
+    remove_record(conn, "user", &from)?;
+    append_local_event(
+        conn,
+        REMOVE_ACTION,
+        "user",
+        &from,
+        old_user,
+        serde_json::json!({ "id": from, "removed": format!("replaced by the team's user {to}") }),
+        at,
+    )?;
+    apply_record_logged(conn, "user.sync", "user", &to, hub_user, at)?;
+    for (kind, id, value) in &rewritten {
+        (kind.apply)(conn, value)?;
+        append_local_event(conn, ADOPT_ACTION, kind.entity, id, None, value.clone(), at)?;
+    }
+    Ok(rewritten.len())
+}
+
 /// The audit action that removes a customer and its records from this device: the customer was
 /// given to another sales rep (issue 15). `audit replay` and record-level `audit verify` apply it
 /// as the same removal, so the trail still rebuilds every table.
 pub const WITHDRAW_ACTION: &str = "team.withdraw";
 
 /// Deletes the customer `customer_id` and every record of it from this device's tables and the
-/// team's truth it keeps (children first: reviews, documents, hits, follow-ups, red flags,
+/// team's truth it keeps (children first: reviews, documents, hits, follow-ups, order checks, red flags,
 /// attestations, visits, letters, the customer). Returns the SHA-256 of the documents removed.
 pub fn withdraw_customer(conn: &Connection, customer_id: &str) -> Result<Vec<String>> {
     let owned = "SELECT id FROM attestation WHERE customer_id = ?1 \
@@ -358,7 +437,7 @@ pub fn withdraw_customer(conn: &Connection, customer_id: &str) -> Result<Vec<Str
         }
     }
     let mut removed: Vec<(&str, String)> = Vec::new();
-    let children: [(&str, String); 9] = [
+    let children: [(&str, String); 10] = [
         (
             "review",
             "SELECT id FROM review WHERE attestation_id IN \
@@ -376,6 +455,10 @@ pub fn withdraw_customer(conn: &Connection, customer_id: &str) -> Result<Vec<Str
         (
             "follow_up",
             "SELECT id FROM follow_up WHERE customer_id = ?1".into(),
+        ),
+        (
+            "order_check",
+            "SELECT id FROM order_check WHERE customer_id = ?1".into(),
         ),
         (
             "red_flag_observation",
@@ -508,7 +591,7 @@ pub fn attestation_contributors(conn: &Connection, attestation_id: &str) -> Resu
            (entity = 'attestation' AND entity_id = ?1 \
               AND action IN ('attestation.log', 'attestation.amend')) \
            OR (entity = 'document' AND action = 'document.attach' \
-              AND json_extract(new, '$.ownerId') = ?1))",
+              AND json_extract(audit_new(payload), '$.ownerId') = ?1))",
     )?;
     let rows = stmt.query_map([attestation_id], |r| r.get::<_, String>(0))?;
     rows.map(|r| parse_uuid(&r?)).collect()
@@ -539,6 +622,8 @@ fn append_local_event(
             entity_id: entity_id.to_string(),
             old,
             new,
+            payload_sha256: String::new(),
+            purged: false,
             prev_hash: head.hash,
             hash: String::new(),
         },
@@ -575,6 +660,8 @@ pub fn append_foreign_event(
             entity_id: entity_id.to_string(),
             old,
             new,
+            payload_sha256: String::new(),
+            purged: false,
             prev_hash: head.hash,
             hash: String::new(),
         },
@@ -604,6 +691,7 @@ pub fn apply_record_logged(
 /// device or one that left its team keeps nothing of the team's record. Run in one
 /// transaction, with `secure_delete` on so the freed pages are zeroed; VACUUM after.
 pub fn erase_everything(conn: &Connection) -> Result<()> {
+    crate::states::invalidate(conn)?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     let triggers: Vec<(String, String)> = {
         let mut stmt = conn.prepare(
@@ -659,14 +747,14 @@ pub fn decisions_for(
     let own_device = crate::device_id(conn)?.to_string();
     let mut stmt = conn.prepare_cached(
         "SELECT d.seq, d.at, u.name, d.action, d.new, d.customer_id, c.name FROM ( \
-           SELECT e.seq, e.at, e.actor_id, e.action, e.new, \
+           SELECT e.seq, e.at, e.actor_id, e.action, audit_new(e.payload) AS new, \
              CASE e.action \
                WHEN 'review.record' THEN (SELECT customer_id FROM attestation \
-                                          WHERE id = json_extract(e.new, '$.attestationId')) \
+                                          WHERE id = json_extract(audit_new(e.payload), '$.attestationId')) \
                WHEN 'customer.status' THEN e.entity_id \
-               ELSE json_extract(e.new, '$.customerId') END AS customer_id, \
+               ELSE json_extract(audit_new(e.payload), '$.customerId') END AS customer_id, \
              (e.action = 'review.record' AND EXISTS (SELECT 1 FROM attestation a \
-                WHERE a.id = json_extract(e.new, '$.attestationId') AND a.created_by = ?1)) \
+                WHERE a.id = json_extract(audit_new(e.payload), '$.attestationId') AND a.created_by = ?1)) \
                AS on_mine \
            FROM audit_event e \
            WHERE e.seq > ?3 AND e.action IN ('review.record', 'hit.confirm', 'hit.dismiss', \
@@ -729,4 +817,26 @@ pub fn admin_has_passphrase(conn: &Connection) -> Result<bool> {
              WHERE u.role = 'admin' AND u.archived = 0)",
         )?
         .query_row([], |r| r.get(0))?)
+}
+
+// ---- What Needs attention shows (issue 15) ----
+
+/// The pulled team event at `team_seq` (JSON), if this device holds it.
+pub fn team_event_at(conn: &Connection, team_seq: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT event FROM team_event WHERE team_seq = ?1")?
+        .query_row([team_seq], |r| r.get(0))
+        .optional()?)
+}
+
+/// When the hub answered the outbox event `id` (its refusal's time for a refused one).
+pub fn outbox_answered_at(conn: &Connection, id: Uuid) -> Result<Option<Timestamp>> {
+    let text: Option<Option<String>> = conn
+        .prepare_cached("SELECT answered_at FROM team_outbox WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(text
+        .flatten()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc)))
 }

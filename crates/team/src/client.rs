@@ -113,10 +113,23 @@ impl HubClient {
         device_name: &str,
         key: &SigningKey,
     ) -> Result<EnrollResponse> {
+        self.enroll_as(code, device_name, key, None)
+    }
+
+    /// As `enroll`, for the user with `email` only: the hub refuses a code of anyone else's
+    /// without spending it.
+    pub fn enroll_as(
+        &mut self,
+        code: &str,
+        device_name: &str,
+        key: &SigningKey,
+        email: Option<&str>,
+    ) -> Result<EnrollResponse> {
         let body = serde_json::to_vec(&EnrollRequest {
             code: code.to_string(),
             device_name: device_name.to_string(),
             public_key: key.public_hex(),
+            email: email.map(str::to_string),
         })
         .map_err(|e| ClientError::Decode(e.to_string()))?;
         let response: EnrollResponse = self.call("POST", "/v1/enroll", body, false)?;
@@ -162,6 +175,11 @@ impl HubClient {
             Vec::new(),
             true,
         )
+    }
+
+    /// The team's members, their devices and when each last synced (a rep: only themselves).
+    pub fn members(&self) -> Result<MemberList> {
+        self.call("GET", "/v1/members", Vec::new(), true)
     }
 
     pub fn document_status(&self, sha256: &str) -> Result<DocumentStatus> {

@@ -213,12 +213,18 @@ impl Event {
 
     /// As `check`, with the event's `canonical()` text already computed (the hub keeps it).
     pub fn check_canonical(&self, key: &VerifyingKey, canonical: &str) -> Result<(), EventFault> {
+        let signature = self.check_hash(canonical)?;
+        key.verify(&event_message(&self.hash), &signature)
+            .map_err(|_| EventFault::BadSignature)
+    }
+
+    /// The first half of `check_canonical`: the hash is right and the signature is 64 bytes;
+    /// returns the signature, for the caller to verify (the hub verifies a push's in batches).
+    pub fn check_hash(&self, canonical: &str) -> Result<Signature, EventFault> {
         if chain_hash(&self.device_prev_hash, canonical) != self.hash {
             return Err(EventFault::HashMismatch);
         }
-        let signature = decode_signature(&self.signature).ok_or(EventFault::BadSignature)?;
-        key.verify(&event_message(&self.hash), &signature)
-            .map_err(|_| EventFault::BadSignature)
+        decode_signature(&self.signature).ok_or(EventFault::BadSignature)
     }
 }
 
@@ -231,7 +237,8 @@ pub enum EventFault {
     BadSignature,
 }
 
-fn event_message(hash: &str) -> Vec<u8> {
+/// The bytes a device signs for the event whose hash is `hash`.
+pub fn event_message(hash: &str) -> Vec<u8> {
     [EVENT_DOMAIN, hash.as_bytes()].concat()
 }
 
@@ -285,6 +292,10 @@ pub struct EnrollRequest {
     pub device_name: String,
     /// Ed25519 public key, hex.
     pub public_key: String,
+    /// The email the code's user must have (a solo database joining as its only user); the
+    /// hub refuses otherwise, before spending the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -598,4 +609,35 @@ mod tests {
             Err(EventFault::BadSignature)
         );
     }
+}
+
+/// `GET /v1/members`: each team member with their devices and when each last synced (all
+/// members for managers and admins; a sales rep gets only themselves).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberList {
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub user: UserInfo,
+    pub devices: Vec<MemberDevice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberDevice {
+    pub id: Uuid,
+    pub name: String,
+    pub enrolled_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// The device's last request to the hub (noted at most once a minute).
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// When the hub last took an event from it.
+    pub last_push_at: Option<DateTime<Utc>>,
+    /// Events the hub accepted from it, and refused.
+    pub accepted: i64,
+    pub refused: i64,
 }

@@ -7,7 +7,7 @@ use tauri::AppHandle;
 use ts_rs::TS;
 
 use crate::error::CmdResult;
-use crate::state::{run_blocking, today};
+use crate::state::{now, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +30,53 @@ pub async fn check_order(app: AppHandle, input: OrderCheckInput) -> CmdResult<Or
             input.destination.as_deref(),
             on,
         )?)
+    })
+    .await
+}
+
+/// Answers the check and records it in the order-check log under the order's reference.
+#[tauri::command]
+pub async fn record_order_check(
+    app: AppHandle,
+    input: enduse::workflows::RecordCheckInput,
+) -> CmdResult<enduse::model::OrderCheckRecord> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .record_order_check(state.actor()?, input, today(), now())?)
+    })
+    .await
+}
+
+/// The order-check log, newest first.
+#[tauri::command]
+pub async fn list_order_checks(
+    app: AppHandle,
+    input: enduse::workflows::CheckQuery,
+) -> CmdResult<Vec<enduse::workflows::OrderCheckRow>> {
+    run_blocking(app, move |state| {
+        Ok(state.core()?.list_order_checks(&input)?)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseCheckInput {
+    pub id: uuid::Uuid,
+    pub reason: String,
+}
+
+/// Releases a HOLD (compliance managers), with the reason.
+#[tauri::command]
+pub async fn release_order_check(
+    app: AppHandle,
+    input: ReleaseCheckInput,
+) -> CmdResult<enduse::model::OrderCheckRecord> {
+    run_blocking(app, move |state| {
+        Ok(state
+            .core()?
+            .release_order_check(state.actor()?, input.id, &input.reason, now())?)
     })
     .await
 }

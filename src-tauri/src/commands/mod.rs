@@ -7,10 +7,12 @@ pub mod audit;
 pub mod campaigns;
 pub mod checks;
 pub mod customers;
+pub mod evidence;
 pub mod files;
 pub mod letters;
 #[cfg(test)]
 pub mod names;
+pub mod reports;
 pub mod screening;
 pub mod settings;
 pub mod team;

@@ -4,7 +4,7 @@
 //! window's thread (`run_blocking`).
 
 use enduse::model::{Role, Timestamp};
-use enduse::team::{ConflictView, RefusedEvent, SyncReport, TeamDecision, TeamErased};
+use enduse::team::{ConflictDetail, RefusedDetail, SyncReport, TeamDecision, TeamErased};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;
@@ -54,8 +54,9 @@ pub struct Membership {
     pub last_sync_at: Option<Timestamp>,
     /// Changes made here that the hub has not taken yet.
     pub pending: i64,
-    pub refused: Vec<RefusedEvent>,
-    pub conflicts: Vec<ConflictView>,
+    /// Needs attention: refused changes and conflicts, with who, when and the record now.
+    pub refused: Vec<RefusedDetail>,
+    pub conflicts: Vec<ConflictDetail>,
 }
 
 fn view(state: &AppState, sync: &TeamSync) -> CmdResult<TeamView> {
@@ -65,6 +66,7 @@ fn view(state: &AppState, sync: &TeamSync) -> CmdResult<TeamView> {
         Some(m) => {
             let status = core.sync_status()?;
             let user = core.get_user(m.user_id)?;
+            let attention = core.needs_attention()?;
             Some(Membership {
                 hub: m.hub_url,
                 device_id: m.device_id,
@@ -75,8 +77,8 @@ fn view(state: &AppState, sync: &TeamSync) -> CmdResult<TeamView> {
                 joined_at: m.joined_at,
                 last_sync_at: m.last_sync_at,
                 pending: status.pending,
-                refused: status.refused,
-                conflicts: core.list_conflicts()?,
+                refused: attention.refused,
+                conflicts: attention.conflicts,
             })
         }
     };
@@ -105,7 +107,10 @@ pub async fn join_team(app: AppHandle, input: JoinInput) -> CmdResult<TeamView> 
             .filter(|n| !n.trim().is_empty())
             .or_else(|| std::env::var("HOSTNAME").ok())
             .unwrap_or_else(|| "laptop".into());
-        let joined = core.join_team(input.hub.trim(), input.code.trim(), input.ca_pem, &name)?;
+        let sync = handle.state::<TeamSync>();
+        let joined = sync.exclusive(|| {
+            core.join_team(input.hub.trim(), input.code.trim(), input.ca_pem, &name)
+        })?;
         state.set_user(Some(joined.user.id));
         core.dismiss_team_erased()?;
         view(state, &handle.state::<TeamSync>())
@@ -157,6 +162,60 @@ pub async fn reapply_conflict(app: AppHandle, input: i64) -> CmdResult<enduse::m
         Ok(state
             .core()?
             .reapply_conflict(state.actor()?, input, crate::state::now())?)
+    })
+    .await
+}
+
+/// Each team member's devices and when each last synced, asked of the hub (Settings → Team for
+/// managers; the hub gives a sales rep only themselves).
+#[tauri::command]
+pub async fn team_members(app: AppHandle) -> CmdResult<Vec<enduse::team::TeamMember>> {
+    run_blocking(app, move |state| Ok(state.core()?.team_members()?)).await
+}
+
+/// How far a join's download of the team's record has come (polled while `join_team` runs).
+#[tauri::command]
+pub async fn join_progress(app: AppHandle) -> CmdResult<Option<enduse::team::PullProgress>> {
+    run_blocking(app, move |state| Ok(state.core()?.team_pull_progress())).await
+}
+
+/// Shows the desktop notification of the decision at audit position `input` (one a teammate made
+/// on the signed-in user's work): the text is the core's, so the webview cannot show anything
+/// else. False when the system has no notification service (the inbox on Home shows it anyway).
+#[tauri::command]
+pub async fn notify_decision(app: AppHandle, input: i64) -> CmdResult<bool> {
+    use tauri_plugin_notification::NotificationExt;
+    let handle = app.clone();
+    run_blocking(app, move |state| {
+        let core = state.core()?;
+        let decision = core
+            .team_decisions(state.actor()?, input - 1, 50)?
+            .into_iter()
+            .find(|d| d.seq == input)
+            .ok_or_else(|| enduse::Error::not_found("decision", input))?;
+        let title = match &decision.customer_name {
+            Some(name) => format!("{}: {name}", decision.title),
+            None => decision.title.clone(),
+        };
+        let body = [
+            decision.by.as_ref().map(|b| format!("by {b}")),
+            decision.reason.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+        let shown = handle
+            .notification()
+            .builder()
+            .title(&title)
+            .body(&body)
+            .show();
+        match &shown {
+            Ok(()) => tracing::info!(seq = input, %title, "desktop notification shown"),
+            Err(e) => tracing::info!(seq = input, %title, error = %e, "no desktop notification"),
+        }
+        Ok(shown.is_ok())
     })
     .await
 }

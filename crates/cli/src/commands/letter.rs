@@ -93,21 +93,78 @@ pub(super) fn letter(ctx: &Ctx, cmd: LetterCmd, now: Timestamp) -> Result<i32> {
             println!("marked {n} letters sent");
             Ok(0)
         }
-        LetterCmd::List { customer, json } => {
-            let c = e.resolve_customer(&customer)?;
-            let letters = e.list_letters_for_customer(c.id)?;
-            if json {
-                return print_json(&letters);
+        LetterCmd::List {
+            campaign,
+            customer,
+            country,
+            owner,
+            channel,
+            status,
+            from,
+            to,
+            sort,
+            desc,
+            offset,
+            limit,
+            csv,
+            json,
+        } => {
+            let query = LetterQuery {
+                campaign_id: campaign
+                    .map(|c| e.resolve_campaign(&c).map(|c| c.id))
+                    .transpose()?,
+                customer_id: opt_customer(e, customer)?,
+                country,
+                owner_id: owner
+                    .map(|o| e.find_user_by_email(&o).map(|u| u.id))
+                    .transpose()?,
+                channel: channel.map(|c| c.parse()).transpose()?,
+                status: status
+                    .map(|s| {
+                        serde_json::from_value(serde_json::Value::String(s.clone())).map_err(|_| {
+                            Error::invalid("status", format!("'{s}' is not a letter status"))
+                        })
+                    })
+                    .transpose()?,
+                from: opt_date("from", from.as_ref())?,
+                to: opt_date("to", to.as_ref())?,
+                sort: sort.parse()?,
+                descending: desc,
+                offset,
+                limit,
+                on: None,
+            };
+            if let Some(path) = csv {
+                let n = e.export_letter_register_file(ctx.actor()?, &query, today(), &path, now)?;
+                println!("wrote {n} letters to {}", path.display());
+                return Ok(0);
             }
-            for l in letters {
+            let page = e.letter_register(&query, today())?;
+            if json {
+                return print_json(&page);
+            }
+            let date = |d: Option<NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
+            for l in &page.rows {
                 println!(
-                    "{}  sent {}  due {}  ack {}",
+                    "{}  {:<30} {}  {:<12} sent {:<10}  due {:<10}  ack {:<10}  {:<12} {}",
                     l.id,
-                    l.sent_on.map_or("-".into(), |d| d.to_string()),
-                    l.ack_due.map_or("-".into(), |d| d.to_string()),
-                    l.ack_received_on.map_or("-".into(), |d| d.to_string())
+                    l.customer_name,
+                    l.country,
+                    l.channel.map_or("-", |c| c.as_str()),
+                    date(l.sent_on),
+                    date(l.ack_due),
+                    date(l.ack_received_on),
+                    serde_json::to_value(l.status)?.as_str().unwrap_or("-"),
+                    l.campaign_name.as_deref().unwrap_or("-"),
                 );
             }
+            let shown = page.rows.len() as u64;
+            println!(
+                "{}-{} of {} letters",
+                if shown == 0 { 0 } else { u64::from(offset) + 1 },
+                u64::from(offset) + shown,
+                page.total
+            );
             Ok(0)
         }
     }

@@ -10,8 +10,10 @@ use uuid::Uuid;
 mod attestation;
 mod audit;
 mod campaign;
+mod check;
 mod customer;
 mod letter;
+mod retention;
 mod screening;
 mod visit;
 
@@ -20,6 +22,7 @@ use audit::audit;
 use campaign::{campaign, template};
 use customer::customer;
 use letter::letter;
+use retention::{hold, retention};
 use screening::{hit, list};
 use visit::{follow_up, red_flag, visit};
 
@@ -136,6 +139,24 @@ fn set_disabled(ctx: &Ctx, email: &str, disable: bool, now: Timestamp) -> Result
 
 fn execute(cli: Cli) -> Result<i32> {
     let db = cli.db.clone().unwrap_or_else(default_db_path);
+    if let Command::Evidence(EvidenceCmd::Verify { pack, json }) = &cli.command {
+        // Needs no database: a pack is checked on its own.
+        let v = verify_evidence_pack(pack)?;
+        if *json {
+            print_json(&v)?;
+        } else {
+            for p in &v.problems {
+                println!("FAILED: {p}");
+            }
+            if v.ok {
+                println!(
+                    "OK: {} files match SHA256SUMS and the manifest; chain head {}",
+                    v.files_checked, v.chain_head
+                );
+            }
+        }
+        return Ok(if v.ok { 0 } else { 1 });
+    }
     if let Command::Audit(AuditCmd::Replay { file, into }) = &cli.command {
         let f = std::fs::File::open(file).map_err(|e| Error::io(file, e))?;
         let (_, n) = Enduse::replay_into_new(into, std::io::BufReader::new(f))?;
@@ -220,22 +241,61 @@ fn execute(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Check { cmd: Some(cmd), .. } => check::check_log(&ctx, cmd, now),
+        Command::Report(ReportCmd::Period {
+            from,
+            to,
+            json,
+            xlsx,
+            pdf,
+        }) => retention::period(&ctx, (&from, &to), json, xlsx, pdf, now),
         Command::Check {
+            cmd: None,
             customer,
+            order,
             hs,
             destination,
             on,
             json,
         } => {
+            let customer = customer.unwrap_or_default();
             let on = opt_date("on", on.as_ref())?.unwrap_or_else(today);
-            let check = e.check_order(&customer, &hs, destination.as_deref(), on)?;
+            let (check, recorded) = match order {
+                Some(order_ref) => {
+                    let input = RecordCheckInput {
+                        order_ref,
+                        customer,
+                        hs_codes: hs,
+                        destination,
+                        on: Some(on),
+                    };
+                    let r = e.record_order_check(ctx.actor()?, input, today(), now)?;
+                    let check = enduse::rules::OrderCheck {
+                        decision: r.decision,
+                        customer_id: r.customer_id,
+                        customer_name: r.customer_name.clone(),
+                        destination: r.destination.clone(),
+                        on: r.on,
+                        hs_codes: r.hs_codes.clone(),
+                        reasons: r.reasons.clone(),
+                    };
+                    (check, Some(r))
+                }
+                None => (
+                    e.check_order(&customer, &hs, destination.as_deref(), on)?,
+                    None,
+                ),
+            };
             let code = if check.decision == OrderDecision::Hold {
                 1
             } else {
                 0
             };
             if json {
-                print_json(&check)?;
+                match &recorded {
+                    Some(r) => print_json(r)?,
+                    None => print_json(&check)?,
+                };
                 return Ok(code);
             }
             let decision = if code == 1 { "HOLD" } else { "CLEAR" };
@@ -246,9 +306,37 @@ fn execute(cli: Cli) -> Result<i32> {
             for r in &check.reasons {
                 println!("  {:<22} {}", r.code, r.message);
             }
+            if let Some(r) = recorded {
+                println!("recorded as check {} for order {}", r.id, r.order_ref);
+            }
             Ok(code)
         }
         Command::Audit(cmd) => audit(&ctx, cmd, now),
+        Command::Evidence(EvidenceCmd::Pack {
+            customers,
+            out,
+            json,
+        }) => {
+            let started = std::time::Instant::now();
+            let s = e.evidence_pack(ctx.actor()?, &customers, &out, today(), now)?;
+            if json {
+                return print_json(&s);
+            }
+            println!(
+                "evidence pack: {} files, {} bytes in {} ({:.2} s)\nchain head {}\nmanifest SHA-256 {}",
+                s.files,
+                s.bytes,
+                s.to,
+                started.elapsed().as_secs_f64(),
+                s.chain_head,
+                s.manifest_sha256
+            );
+            if let Some(z) = s.zip_sha256 {
+                println!("ZIP SHA-256 {z}");
+            }
+            Ok(0)
+        }
+        Command::Evidence(EvidenceCmd::Verify { .. }) => unreachable!("verified above"),
         Command::Team(cmd) => team::team(e, cmd),
         Command::Sync(args) => team::sync(e, args),
         Command::Conflict(cmd) => team::conflict(e, cmd, || ctx.actor()),
@@ -312,6 +400,8 @@ fn execute(cli: Cli) -> Result<i32> {
             );
             Ok(0)
         }
+        Command::Retention(cmd) => retention(&ctx, cmd, now),
+        Command::Hold(cmd) => hold(&ctx, cmd, now),
         Command::Policy(PolicyCmd::Show { json }) => {
             let p = e.policy()?;
             if json {

@@ -18,9 +18,41 @@ use crate::{Error, Result};
 pub struct TeamDevice {
     pub membership: Membership,
     pub key: SigningKey,
+    /// How far the pull running now has come (a join shows it as a count).
+    pub(crate) progress: std::sync::Mutex<Option<PullProgress>>,
+}
+
+/// How far a pull has come: the team position applied up to, of the team's head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PullProgress {
+    /// Team positions gone through (the events applied, and those withheld from a rep's device).
+    pub done: i64,
+    /// The team's events on the hub when the page was read.
+    pub total: i64,
+    /// Events this device received and applied so far.
+    pub received: i64,
 }
 
 impl TeamDevice {
+    pub fn new(membership: Membership, key: SigningKey) -> Self {
+        TeamDevice {
+            membership,
+            key,
+            progress: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// How far the pull running now (or the last one) has come.
+    pub fn pull_progress(&self) -> Option<PullProgress> {
+        *self.progress.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn set_pull_progress(&self, p: Option<PullProgress>) {
+        *self.progress.lock().unwrap_or_else(|p| p.into_inner()) = p;
+    }
+
     /// The refusal a rule gives `event` on this device, checked as the hub will check it.
     fn check(&self, tx: &Connection, event: &AuditEvent, actor: uuid::Uuid) -> Result<()> {
         if actor != self.membership.user_id {

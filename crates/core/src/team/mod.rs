@@ -4,8 +4,10 @@
 //! team's events after the cursor and apply them in team order through the same merge the hub
 //! runs, so every device converges on the hub's records.
 
+mod attention;
 mod device;
 pub mod keystore;
+mod members;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -20,7 +22,9 @@ use enduse_team::protocol::{
 use serde::Serialize;
 use uuid::Uuid;
 
-pub use device::TeamDevice;
+pub use attention::{Attention, ConflictDetail, FieldNow, MadeBy, RefusedDetail};
+pub use device::{PullProgress, TeamDevice};
+pub use members::{MemberDeviceView, TeamMember};
 
 use crate::model::{RecordMeta, Timestamp, User};
 use crate::store::team::{self as store_team, ConflictRow, Membership};
@@ -198,13 +202,15 @@ impl Enduse {
             return Ok(None);
         };
         let key = keystore::load(self.path(), membership.device_id, &membership.key_store)?;
-        Ok(Some(Arc::new(TeamDevice { membership, key })))
+        Ok(Some(Arc::new(TeamDevice::new(membership, key))))
     }
 
     /// Makes this database a device of the hub user whose enrollment code is `code`: a new
     /// Ed25519 key (OS keyring or a 0600 file), the public key registered, the team's users and
-    /// records pulled. Needs a database without users: a solo database's records name a local
-    /// user id the hub does not know (see the refusal's reason).
+    /// records pulled. Needs an empty database, or a solo one whose only user is the one
+    /// joining (same email): that user's records are then rewritten to the hub user's id and
+    /// their history pushed as the hub user's, signed by this device (`adopt_solo_records`).
+    /// Anything else is refused, with the reason, before the code is spent.
     pub fn join_team(
         &self,
         hub_url: &str,
@@ -220,27 +226,54 @@ impl Enduse {
         }
         // Checked before enrolling, so a refused join leaves the one-time code usable.
         let local_users = self.list_users()?;
-        if !local_users.is_empty() {
-            return Err(Error::forbidden(
-                "join team",
-                format!(
-                    "this database already has {} (first: {}) and what they recorded; a team \
-                     device starts from an empty database, so join with a new one (`enduse --db \
-                     NEW.db team join …`). Moving a solo database's records into a team is not \
-                     built: every record names its author by the local user id, which the hub \
-                     does not know, so each would have to be rewritten and signed again as the \
-                     hub user's",
-                    enduse_domain::count(local_users.len() as u64, "user", "users"),
-                    local_users[0].email
-                ),
-            ));
-        }
+        let adopted = match local_users.as_slice() {
+            [] => None,
+            [only] => {
+                let lists = self.read(|c| store_team::lists_imported_by(c, only.id))?;
+                if lists > 0 {
+                    return Err(Error::forbidden(
+                        "join team",
+                        format!(
+                            "{} imported {} in this database; a team takes its lists from its \
+                             hub, so join with a new database (`enduse --db NEW.db team join …`)",
+                            only.email,
+                            enduse_domain::count(
+                                lists as u64,
+                                "screening-list version",
+                                "screening-list versions"
+                            )
+                        ),
+                    ));
+                }
+                Some(only.clone())
+            }
+            [first, ..] => {
+                return Err(Error::forbidden(
+                    "join team",
+                    format!(
+                        "this database has {} (first: {}); a team device is one user's, so only \
+                         an empty database or a solo one whose only user is the one joining can \
+                         join. Join with a new database (`enduse --db NEW.db team join …`)",
+                        enduse_domain::count(local_users.len() as u64, "user", "users"),
+                        first.email
+                    ),
+                ));
+            }
+        };
         let mut client = match &ca_pem {
             Some(pem) => HubClient::with_ca_pem(hub_url, pem.as_bytes()).map_err(hub_error)?,
             None => HubClient::new(hub_url),
         };
         let key = enduse_team::keys::generate_signing_key();
-        let enrolled = client.enroll(code, device_name, &key).map_err(hub_error)?;
+        // The hub refuses another user's code without spending it.
+        let enrolled = client
+            .enroll_as(
+                code,
+                device_name,
+                &key,
+                adopted.as_ref().map(|u| u.email.as_str()),
+            )
+            .map_err(hub_error)?;
         let key_store = keystore::save(self.path(), enrolled.device_id, &key)?;
         let now = Utc::now();
         let membership = Membership {
@@ -254,11 +287,14 @@ impl Enduse {
             team_hash: GENESIS_HASH.to_string(),
             last_sync_at: None,
         };
-        self.write_unshared(|tx| store_team::insert_membership(tx, &membership))?;
-        self.set_team_device(Some(Arc::new(TeamDevice {
-            membership,
-            key: key.clone(),
-        })));
+        self.write_unshared(|tx| {
+            store_team::insert_membership(tx, &membership)?;
+            if let Some(local) = &adopted {
+                adopt_solo_records(tx, local.id, &enrolled.user, &membership, &key, now)?;
+            }
+            Ok(())
+        })?;
+        self.set_team_device(Some(Arc::new(TeamDevice::new(membership, key.clone()))));
         let sync = self.sync()?;
         Ok(Joined {
             hub: hub_url.to_string(),
@@ -304,6 +340,11 @@ impl Enduse {
                 None => Err(e),
             },
         }
+    }
+
+    /// How far the pull running now (a join's download) has come; `None` before the first page.
+    pub fn team_pull_progress(&self) -> Option<PullProgress> {
+        self.team_device().and_then(|d| d.pull_progress())
     }
 
     /// Leaves the team: the team's record, its documents and the device key are erased from
@@ -492,6 +533,7 @@ impl Enduse {
         report: &mut SyncReport,
     ) -> Result<()> {
         let dir = self.documents_dir();
+        let mut received = 0;
         loop {
             let m = self
                 .team_membership()?
@@ -551,6 +593,17 @@ impl Enduse {
             })?;
             self.forget_documents(&removed)?;
             report.pulled += page.events.len();
+            received += page.events.len() as i64;
+            device.set_pull_progress(Some(PullProgress {
+                done: page
+                    .events
+                    .last()
+                    .map(|e| e.team_seq)
+                    .max(through.map(|t| t.seq))
+                    .unwrap_or(m.cursor),
+                total: page.team_head.seq,
+                received,
+            }));
         }
     }
 
@@ -859,6 +912,85 @@ impl TeamVerify {
     }
 }
 
+/// Brings a solo database's records into the team as the hub user's (in the join's
+/// transaction): the local user's id is rewritten to the hub user's in every record (each with
+/// a local audit event), and every event that user made (users excepted: they come from the
+/// hub) is signed again by this device, with the ids rewritten, and queued for the first push,
+/// oldest first. The hub judges them as any device's events: what the user's role on the team
+/// does not allow is refused, with the reason, and returns to the team's truth.
+fn adopt_solo_records(
+    tx: &rusqlite::Connection,
+    local: Uuid,
+    hub_user: &UserInfo,
+    membership: &Membership,
+    key: &ed25519_dalek::SigningKey,
+    now: Timestamp,
+) -> Result<()> {
+    let (from, to) = (local.to_string(), hub_user.id.to_string());
+    // A sales rep's customers without an owner become theirs, as on a team device (the hub
+    // gives a rep's device only the customers the rep owns).
+    let owns_new_customers = hub_user.role == crate::model::Role::SalesRep;
+    let rewrite = |entity: &str, v: &serde_json::Value| -> store::Result<serde_json::Value> {
+        let text = v.to_string();
+        let mut v: serde_json::Value = if text.contains(&from) {
+            serde_json::from_str(&text.replace(&from, &to))?
+        } else {
+            v.clone()
+        };
+        if entity == "customer"
+            && owns_new_customers
+            && let Some(fields) = v.as_object_mut()
+            && fields.get("ownerId").is_none_or(serde_json::Value::is_null)
+        {
+            fields.insert("ownerId".into(), serde_json::Value::String(to.clone()));
+        }
+        Ok(v)
+    };
+    let (mut seq, mut hash) = store_team::device_head(tx)?;
+    let mut history = Vec::new();
+    store::audit::for_each_event(tx, |e| {
+        if e.actor_id == Some(local) && e.entity != "user" && e.entity != "session" {
+            history.push(e);
+        }
+        Ok(())
+    })?;
+    for e in history {
+        let old = e.old.as_ref().map(|o| rewrite(&e.entity, o)).transpose()?;
+        let new = rewrite(&e.entity, &e.new)?;
+        let signed = Event::sign(
+            enduse_team::protocol::Draft {
+                id: e.id,
+                at: e.at,
+                actor_id: hub_user.id,
+                action: e.action,
+                entity: e.entity,
+                entity_id: e.entity_id,
+                base_version: old
+                    .as_ref()
+                    .and_then(|o| o.get("version"))
+                    .and_then(serde_json::Value::as_i64),
+                old,
+                new,
+            },
+            membership.device_id,
+            seq,
+            &hash,
+            key,
+        );
+        store_team::insert_outbox(
+            tx,
+            signed.device_seq,
+            signed.id,
+            &serde_json::to_string(&signed)?,
+            &signed.hash,
+        )?;
+        (seq, hash) = (signed.device_seq, signed.hash);
+    }
+    let user = serde_json::to_value(local_user(hub_user, None, now))?;
+    store_team::adopt_solo_user(tx, local, &user, &rewrite, now)?;
+    Ok(())
+}
+
 /// Applies a customer's arrival on this device (its records as the team had them, each written
 /// with a local audit event) or its departure (removed with its records, one local audit event);
 /// returns the SHA-256 of documents removed.
@@ -916,7 +1048,8 @@ fn apply_team_event(
     } else {
         te.team_seq > cursor && te.prev_team_hash.is_some()
     };
-    if !continues || chain_hash(before, &event.canonical()) != te.team_hash {
+    let canonical = event.canonical();
+    if !continues || chain_hash(before, &canonical) != te.team_hash {
         return Err(Error::Hub {
             reason: format!(
                 "team event {} does not continue the team chain at {cursor}; nothing applied",
@@ -929,7 +1062,7 @@ fn apply_team_event(
         te.team_seq,
         &te.team_hash,
         Some(before),
-        &serde_json::to_string(event)?,
+        &event_json(&canonical, event),
         te.version,
         now,
     )?;
@@ -995,8 +1128,52 @@ fn apply_team_event(
             &event.entity,
             &event.entity_id,
             event.old.clone(),
-            merged.data.clone(),
+            merged.data,
         )?;
     }
     Ok(())
+}
+
+/// The event as JSON (`Event`'s own serialisation, as kept in `team_event`) from its canonical
+/// text, already made to check the team hash: the same fields with the hash and signature put
+/// back, without writing the records again.
+fn event_json(canonical: &str, event: &Event) -> String {
+    let fields = canonical.strip_suffix('}').unwrap_or(canonical);
+    let mut out = String::with_capacity(canonical.len() + 220);
+    out.push_str(fields);
+    out.push_str(",\"hash\":");
+    out.push_str(&serde_json::Value::from(event.hash.as_str()).to_string());
+    out.push_str(",\"signature\":");
+    out.push_str(&serde_json::Value::from(event.signature.as_str()).to_string());
+    out.push('}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_kept_from_its_canonical_text_reads_back_as_the_same_event() {
+        let key = enduse_team::keys::generate_signing_key();
+        let event = Event::sign(
+            enduse_team::protocol::Draft {
+                id: Uuid::now_v7(),
+                at: Utc::now(),
+                actor_id: Uuid::now_v7(),
+                action: "customer.update".into(),
+                entity: "customer".into(),
+                entity_id: "c-1".into(),
+                base_version: Some(2),
+                old: Some(serde_json::json!({"name": "A \"quoted\" \u{4e2d}", "version": 2})),
+                new: serde_json::json!({"name": "B", "contacts": [{"z": 1, "a": null}], "version": 3}),
+            },
+            Uuid::now_v7(),
+            4,
+            GENESIS_HASH,
+            &key,
+        );
+        let kept = event_json(&event.canonical(), &event);
+        assert_eq!(serde_json::from_str::<Event>(&kept).unwrap(), event);
+    }
 }

@@ -15,6 +15,7 @@ use crate::csv_io::{self, ImportRow};
 use crate::model::*;
 use crate::rules::{self, CustomerState, Reason};
 use crate::store::customers::{self as store_customers, CustomerFilter, CustomerOrder};
+use crate::store::states as store_states;
 use crate::store::{Change, users};
 use crate::{Error, Result, RowError, country, hs};
 
@@ -437,6 +438,70 @@ impl Enduse {
                 .into_iter()
                 .map(|u| (u.id, u.name))
                 .collect();
+            // Filtered or sorted by state: the stored states (`customer_state`), read with the
+            // list's index, when they are current for the day (or can be made so by recomputing
+            // the customers whose state the days since have moved).
+            if needs_all_states && self.current_stored_states(conn, on)? {
+                let mut picked = store_states::list_customer_ids_with_states(
+                    conn,
+                    &filter,
+                    &query.states,
+                    order,
+                    query.descending,
+                )?;
+                // Archived customers (when included) have none stored: theirs are computed.
+                let missing: Vec<Uuid> = picked
+                    .iter()
+                    .filter(|(_, s)| s.is_none())
+                    .map(|(id, _)| *id)
+                    .collect();
+                if !missing.is_empty() {
+                    let extra = states_of(
+                        conn,
+                        store_customers::get_customers(conn, &missing)?,
+                        on,
+                        &policy,
+                    )?;
+                    for (id, state) in &mut picked {
+                        if state.is_none() {
+                            *state = extra.get(id).map(|(s, _)| *s);
+                        }
+                    }
+                    picked.retain(|(_, s)| {
+                        s.is_some_and(|s| query.states.is_empty() || query.states.contains(&s))
+                    });
+                }
+                if query.sort == CustomerSort::State {
+                    // Stable: customers of one state stay in the list's order.
+                    picked.sort_by_key(|(_, s)| *s);
+                    if query.descending {
+                        picked.reverse();
+                    }
+                }
+                let total = picked.len() as u64;
+                let page: Vec<Uuid> = picked
+                    .into_iter()
+                    .skip(query.offset as usize)
+                    .take(limit as usize)
+                    .map(|(id, _)| id)
+                    .collect();
+                let customers = store_customers::get_customers(conn, &page)?;
+                let mut computed = states_of(conn, customers.clone(), on, &policy)?;
+                let rows = customers
+                    .into_iter()
+                    .map(|c| {
+                        let (state, reasons) = computed
+                            .remove(&c.id)
+                            .expect("states_of answers for every customer it is given");
+                        row_of(c, state, reasons, &owners)
+                    })
+                    .collect();
+                return Ok(CustomerPage {
+                    total,
+                    offset: query.offset,
+                    rows,
+                });
+            }
             // States come from the cached snapshot when it is current; a plain page does not
             // compute it (a few queries for its own rows are cheaper than every customer's).
             let snapshot = if needs_all_states {

@@ -6,10 +6,15 @@
 mod attestations;
 mod audit;
 mod campaigns;
+mod checks;
 mod credentials;
 mod customers;
+mod evidence;
 mod letters;
+mod period;
+mod register;
 mod reports;
+mod retention;
 mod screening;
 mod states;
 mod visits;
@@ -17,11 +22,16 @@ mod visits;
 pub use attestations::*;
 pub use audit::{AUDIT_CSV_COLUMNS, AuditExport};
 pub use campaigns::*;
+pub use checks::*;
 pub use credentials::MIN_PASSPHRASE_CHARS;
 
 pub use customers::*;
+pub use evidence::*;
 pub use letters::*;
+pub use period::*;
+pub use register::*;
 pub use reports::*;
+pub use retention::*;
 pub use screening::*;
 pub use visits::*;
 
@@ -55,6 +65,8 @@ pub struct Enduse {
     /// the cached customer states.
     writes: AtomicU64,
     states: Mutex<Option<Arc<states::StateSnapshot>>>,
+    /// The letters register's rows, kept like the states (`register.rs`).
+    register: Mutex<Option<Arc<register::LetterRegister>>>,
     /// The team device when this database joined a hub: every write's events are checked,
     /// signed and queued through it (`crate::team`).
     team: Mutex<Option<Arc<crate::team::TeamDevice>>>,
@@ -80,6 +92,7 @@ impl Enduse {
             index: Mutex::new(None),
             writes: AtomicU64::new(0),
             states: Mutex::new(None),
+            register: Mutex::new(None),
             team: Mutex::new(None),
             proven: Mutex::new(None),
         };
@@ -138,6 +151,7 @@ impl Enduse {
             let result = f(&change)?;
             (result, change.affected())
         };
+        self.persist_states(&tx, &affected)?;
         tx.commit()?;
         let writes_before = self.writes.fetch_add(1, Ordering::Release);
         self.states_after_write(&conn, writes_before, &affected);
@@ -153,11 +167,13 @@ impl Enduse {
         let mut conn = self.lock();
         let tx = store::begin_write(&mut conn)?;
         let result = f(&tx)?;
+        // Team sync marks the customers whose records it wrote (`store::states::note_record`).
+        self.persist_states(&tx, &store::Affected::default())?;
         tx.commit()?;
         let writes_before = self.writes.fetch_add(1, Ordering::Release);
         let all = store::Affected {
             all: true,
-            customers: Vec::new(),
+            ..Default::default()
         };
         self.states_after_write(&conn, writes_before, &all);
         Ok(result)
@@ -171,6 +187,7 @@ impl Enduse {
         self.read(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?))?;
         *self.index.lock().unwrap_or_else(|p| p.into_inner()) = None;
         *self.states.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.register.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.set_team_device(None);
         self.load_builtin_reference_if_missing()?;
         self.seed_templates_if_missing()?;

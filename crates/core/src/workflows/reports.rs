@@ -1,7 +1,7 @@
 //! Read models: the coverage report (every customer's state), one customer's page with its
 //! timeline, the review queue, and the order check.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -267,35 +267,9 @@ impl Enduse {
         destination: Option<&str>,
         on: NaiveDate,
     ) -> Result<OrderCheck> {
-        let mut codes = Vec::new();
-        for c in hs_codes {
-            for code in hs::parse_list("hs", c, hs::parse_product_code)? {
-                if !codes.contains(&code) {
-                    codes.push(code);
-                }
-            }
-        }
-        if codes.is_empty() {
-            return Err(Error::invalid("hs", "name at least one HS code"));
-        }
-        let destination = destination
-            .filter(|d| !d.trim().is_empty())
-            .map(|d| crate::country::parse_country("destination", d))
-            .transpose()?;
-        let on = crate::input::date("on", on)?;
+        let question = OrderQuestion::parse(hs_codes, destination, on)?;
         let c = self.resolve_customer(customer)?;
-        self.read(|conn| {
-            let facts = facts_for(conn, c.id)?;
-            let reference = reference::get_reference_data(conn)?;
-            Ok(rules::check_order(
-                &c,
-                &facts,
-                &codes,
-                destination.as_deref(),
-                on,
-                &reference,
-            ))
-        })
+        self.read(|conn| question.answer(conn, &c))
     }
 
     pub fn customer_detail(&self, id: Uuid, on: NaiveDate) -> Result<CustomerDetail> {
@@ -642,16 +616,15 @@ pub struct SentBack {
 /// At most this many customers in each home-screen list.
 const HOME_LIST: usize = 50;
 
-/// Counts per state within groups of customers; `describe` turns a group's key into the
-/// (key, label) pair the UI shows.
-fn group_counts<'a, K: std::hash::Hash + Eq>(
-    entries: &[&'a CustomerStateEntry],
-    key: impl Fn(&'a CustomerStateEntry) -> K,
+/// Counts per state within groups of customers, from `(group, state, how many)`; `describe`
+/// turns a group's key into the (key, label) pair the UI shows.
+fn group_counts<K: std::hash::Hash + Eq>(
+    tallies: impl Iterator<Item = (K, CustomerState, u64)>,
     describe: impl Fn(&K) -> (String, String),
 ) -> Vec<GroupCounts> {
     let mut groups: FxHashMap<K, [u64; CustomerState::ALL.len()]> = FxHashMap::default();
-    for e in entries {
-        groups.entry(key(e)).or_default()[e.state as usize] += 1;
+    for (k, state, n) in tallies {
+        groups.entry(k).or_default()[state as usize] += n;
     }
     let mut out: Vec<GroupCounts> = groups
         .into_iter()
@@ -685,79 +658,120 @@ impl Enduse {
             .map(|u| (u.id, u.name))
             .collect();
         self.read(|conn| {
-            let states = self.states(conn, on)?;
-            let entries: Vec<&CustomerStateEntry> = states
-                .entries
-                .iter()
-                .map(|c| &**c)
-                .filter(|c| !own_only || c.owner_id == Some(user.id))
-                .collect();
-            let mut counts: HashMap<CustomerState, u64> = HashMap::new();
-            for e in &entries {
-                *counts.entry(e.state).or_default() += 1;
-            }
-            let pick = |states: &[CustomerState]| -> Vec<CustomerStateEntry> {
-                entries
-                    .iter()
-                    .filter(|e| states.contains(&e.state))
-                    .take(HOME_LIST)
-                    .map(|e| (*e).clone())
-                    .collect()
+            // The stored states when they serve the day (counts from one scan of the narrow
+            // table, the lists from the name index), else the snapshot in memory.
+            let snapshot = if self.current_stored_states(conn, on)? {
+                None
+            } else {
+                Some(self.states(conn, on)?)
             };
-            let needs_action = pick(&[
+            let view = HomeStates {
+                conn,
+                snapshot: snapshot.as_deref(),
+                own: own_only.then_some(user.id),
+                on,
+            };
+            let tallies = view.tallies()?;
+            let mut counts: HashMap<CustomerState, u64> = HashMap::new();
+            for (_, _, state, n) in &tallies {
+                *counts.entry(*state).or_default() += n;
+            }
+            let needs_action = view.first(&[
                 CustomerState::OverdueAck,
                 CustomerState::NeedsAttestation,
                 CustomerState::Expiring,
                 CustomerState::NotContacted,
                 CustomerState::Expired,
-            ]);
-            let expiring = pick(&[CustomerState::Expiring]);
-            let overdue_acks = pick(&[CustomerState::OverdueAck]);
-            // The customers this user sees, by id (the snapshot's index; a rep sees their own).
-            let name_of = |id: Uuid| {
-                states
-                    .get(id)
-                    .filter(|e| !own_only || e.owner_id == Some(user.id))
-                    .map(|e| e.name.as_str())
+            ])?;
+            let expiring = view.first(&[CustomerState::Expiring])?;
+            let overdue_acks = view.first(&[CustomerState::OverdueAck])?;
+            // The customers of the open red flags, open follow-ups and submitted attestations,
+            // looked up at once (one query, not one per customer); any other id one by one.
+            let red_flag_customers = visits::open_red_flag_customers(conn)?;
+            let follow_up_customers =
+                visits::open_follow_up_customers(conn, own_only.then_some(user.id))?;
+            let submitted_customers = attestations::submitted_customers(conn)?;
+            let wanted: HashSet<Uuid> = red_flag_customers
+                .iter()
+                .chain(&follow_up_customers)
+                .chain(&submitted_customers)
+                .copied()
+                .collect();
+            let known = view.get_many(&wanted.iter().copied().collect::<Vec<_>>())?;
+            let lookup = |id: Uuid| -> Result<Option<(String, Option<Uuid>, CustomerState)>> {
+                if wanted.contains(&id) {
+                    Ok(known.get(&id).cloned())
+                } else {
+                    view.get(id)
+                }
+            };
+            // The customers this user sees, by id (a rep sees their own).
+            let name_of = |id: Uuid| -> Result<Option<String>> {
+                Ok(lookup(id)?
+                    .filter(|(_, owner, _)| !own_only || *owner == Some(user.id))
+                    .map(|(name, _, _)| name))
             };
             let reference = reference::get_reference_data(conn)?;
             let mut open_red_flags = Vec::new();
+            let mut failed = None;
             visits::each_open_red_flag(conn, |o| {
-                if let Some(name) = name_of(o.customer_id) {
+                let name = match name_of(o.customer_id) {
+                    Ok(name) => name,
+                    Err(e) => {
+                        failed = Some(e);
+                        return false;
+                    }
+                };
+                if let Some(name) = name {
                     let flag = reference.red_flag(&o.flag_id);
                     open_red_flags.push(OpenRedFlag {
                         flag_text: flag.map(|f| f.text.clone()).unwrap_or_default(),
                         flag_category: flag.map(|f| f.category.clone()).unwrap_or_default(),
-                        customer_name: name.to_string(),
+                        customer_name: name,
                         observation: o,
                     });
                 }
                 open_red_flags.len() < HOME_LIST
             })?;
+            if let Some(e) = failed.take() {
+                return Err(e);
+            }
             let mut open_follow_ups = Vec::new();
             visits::each_open_follow_up(conn, own_only.then_some(user.id), |f| {
-                if let Some(name) = name_of(f.customer_id) {
+                let name = match name_of(f.customer_id) {
+                    Ok(name) => name,
+                    Err(e) => {
+                        failed = Some(e);
+                        return false;
+                    }
+                };
+                if let Some(name) = name {
                     open_follow_ups.push(OpenFollowUp {
-                        customer_name: name.to_string(),
+                        customer_name: name,
                         overdue: f.due_on < on,
                         follow_up: f,
                     });
                 }
                 open_follow_ups.len() < HOME_LIST
             })?;
-            let visible =
-                |ids: Vec<Uuid>| ids.into_iter().filter(|id| name_of(*id).is_some()).count();
-            let open_red_flag_count = visible(visits::open_red_flag_customers(conn)?) as u64;
-            let open_follow_up_count = visible(visits::open_follow_up_customers(
-                conn,
-                own_only.then_some(user.id),
-            )?) as u64;
+            if let Some(e) = failed.take() {
+                return Err(e);
+            }
+            let visible = |ids: Vec<Uuid>| -> Result<u64> {
+                let mut n = 0;
+                for id in ids {
+                    n += u64::from(name_of(id)?.is_some());
+                }
+                Ok(n)
+            };
+            let open_red_flag_count = visible(red_flag_customers)?;
+            let open_follow_up_count = visible(follow_up_customers)?;
             let (review_queue, oldest_submission) = attestations::submitted_summary(conn)?;
             let (mut review_customers, mut review_customers_elsewhere) = (0, 0);
-            for id in attestations::submitted_customers(conn)? {
-                if let Some(e) = states.get(id) {
+            for id in submitted_customers {
+                if let Some((_, _, state)) = lookup(id)? {
                     review_customers += 1;
-                    if e.state != CustomerState::PendingReview {
+                    if state != CustomerState::PendingReview {
                         review_customers_elsewhere += 1;
                     }
                 }
@@ -765,10 +779,10 @@ impl Enduse {
             let mut sent_back = Vec::new();
             attestations::each_attestation_sent_back(conn, |a| {
                 // Archived customers are not in the snapshot, and their attestations not due.
-                let Some(customer) = states.get(a.customer_id) else {
+                let Some((customer_name, owner_id, _)) = lookup(a.customer_id)? else {
                     return Ok(true);
                 };
-                let owned = customer.owner_id == Some(user.id);
+                let owned = owner_id == Some(user.id);
                 if own_only && !owned && a.logged_by != user.id {
                     return Ok(true);
                 }
@@ -779,7 +793,7 @@ impl Enduse {
                 sent_back.push(SentBack {
                     attestation_id: a.id,
                     customer_id: a.customer_id,
-                    customer_name: customer.name.clone(),
+                    customer_name,
                     signatory_name: a.signatory_name,
                     reason: review.as_ref().and_then(|r| r.reason.clone()),
                     requested_at: review.map(|r| r.reviewed_at),
@@ -789,7 +803,7 @@ impl Enduse {
             Ok(HomeSummary {
                 on,
                 own_customers_only: own_only,
-                total: entries.len() as u64,
+                total: counts.values().sum(),
                 counts: CustomerState::ALL
                     .iter()
                     .map(|s| StateCount {
@@ -798,13 +812,11 @@ impl Enduse {
                     })
                     .collect(),
                 by_country: group_counts(
-                    &entries,
-                    |e| e.country.as_str(),
+                    tallies.iter().map(|(c, _, s, n)| (c.as_str(), *s, *n)),
                     |k| (k.to_string(), crate::country::country_name(k).to_string()),
                 ),
                 by_owner: group_counts(
-                    &entries,
-                    |e| e.owner_id,
+                    tallies.iter().map(|(_, o, s, n)| (*o, *s, *n)),
                     |k| match k {
                         Some(id) => (
                             id.to_string(),
@@ -831,5 +843,144 @@ impl Enduse {
                 user,
             })
         })
+    }
+}
+
+/// What the home screen reads of the customers' states: the stored states, or (for a day they
+/// cannot serve) the snapshot computed in memory. `own`: a sales rep's id (their customers).
+struct HomeStates<'a> {
+    conn: &'a Connection,
+    snapshot: Option<&'a super::states::StateSnapshot>,
+    own: Option<Uuid>,
+    on: NaiveDate,
+}
+
+impl HomeStates<'_> {
+    fn visible(&self, e: &CustomerStateEntry) -> bool {
+        self.own.is_none() || e.owner_id == self.own
+    }
+
+    /// How many customers are in each state, by country and owner.
+    fn tallies(&self) -> Result<Vec<crate::store::states::Tally>> {
+        let Some(snapshot) = self.snapshot else {
+            return crate::store::states::tallies(self.conn, self.own);
+        };
+        let mut tallies: FxHashMap<(&str, Option<Uuid>, CustomerState), u64> = FxHashMap::default();
+        for e in snapshot.entries.iter().filter(|e| self.visible(e)) {
+            *tallies
+                .entry((e.country.as_str(), e.owner_id, e.state))
+                .or_default() += 1;
+        }
+        Ok(tallies
+            .into_iter()
+            .map(|((c, o, s), n)| (c.to_string(), o, s, n))
+            .collect())
+    }
+
+    /// The first customers in one of `states`, in name order, with their reasons.
+    fn first(&self, states: &[CustomerState]) -> Result<Vec<CustomerStateEntry>> {
+        if let Some(snapshot) = self.snapshot {
+            return Ok(snapshot
+                .entries
+                .iter()
+                .filter(|e| self.visible(e) && states.contains(&e.state))
+                .take(HOME_LIST)
+                .map(|e| (**e).clone())
+                .collect());
+        }
+        let ids = crate::store::states::first_in_states(self.conn, states, self.own, HOME_LIST)?;
+        let heads = customers::customer_heads_of(self.conn, &ids)?;
+        let mut facts = facts_for_many(self.conn, &ids)?;
+        let policy = policy_in(self.conn)?;
+        let mut entries: HashMap<Uuid, CustomerStateEntry> = heads
+            .into_iter()
+            .map(|c| {
+                let f = facts.remove(&c.id).unwrap_or_default();
+                let (state, reasons) = rules::customer_state(&c, &f, self.on, &policy);
+                let entry = CustomerStateEntry {
+                    id: c.id,
+                    external_id: c.external_id,
+                    name: c.name,
+                    country: c.country,
+                    owner_id: c.owner_id,
+                    state,
+                    reasons,
+                };
+                (entry.id, entry)
+            })
+            .collect();
+        Ok(ids.iter().filter_map(|id| entries.remove(id)).collect())
+    }
+
+    /// Many active customers' names, owners and states, by id (absent: archived or unknown).
+    fn get_many(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, crate::store::states::NamedState>> {
+        match self.snapshot {
+            Some(s) => Ok(ids
+                .iter()
+                .filter_map(|id| {
+                    Some((
+                        *id,
+                        s.get(*id).map(|e| (e.name.clone(), e.owner_id, e.state))?,
+                    ))
+                })
+                .collect()),
+            None => crate::store::states::states_of(self.conn, ids),
+        }
+    }
+
+    /// An active customer's name, owner and state.
+    fn get(&self, id: Uuid) -> Result<Option<(String, Option<Uuid>, CustomerState)>> {
+        match self.snapshot {
+            Some(s) => Ok(s.get(id).map(|e| (e.name.clone(), e.owner_id, e.state))),
+            None => crate::store::states::state_of(self.conn, id),
+        }
+    }
+}
+
+/// What an order check asks, parsed and bounded: the product codes (deduplicated, at least
+/// one), the destination (default: the customer's country) and the day.
+pub(crate) struct OrderQuestion {
+    pub codes: Vec<String>,
+    pub destination: Option<String>,
+    pub on: NaiveDate,
+}
+
+impl OrderQuestion {
+    pub fn parse(hs_codes: &[String], destination: Option<&str>, on: NaiveDate) -> Result<Self> {
+        let mut codes = Vec::new();
+        for c in hs_codes {
+            for code in hs::parse_list("hs", c, hs::parse_product_code)? {
+                if !codes.contains(&code) {
+                    codes.push(code);
+                }
+            }
+        }
+        if codes.is_empty() {
+            return Err(Error::invalid("hs", "name at least one HS code"));
+        }
+        let destination = destination
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| crate::country::parse_country("destination", d))
+            .transpose()?;
+        let on = crate::input::date("on", on)?;
+        Ok(OrderQuestion {
+            codes,
+            destination,
+            on,
+        })
+    }
+
+    /// The answer from the facts `conn` holds now (inside a write, the transaction's).
+    pub fn answer(&self, conn: &Connection, c: &Customer) -> Result<OrderCheck> {
+        let facts = facts_for(conn, c.id)?;
+        let reference = reference::get_reference_data(conn)?;
+        Ok(rules::check_order(
+            c,
+            &facts,
+            &self.codes,
+            self.destination.as_deref(),
+            self.on,
+            &reference,
+        ))
     }
 }

@@ -71,6 +71,12 @@ const MANAGER_ONLY: &[&str] = &[
     "letters.settings",
     "screening.threshold",
     "red_flag.resolve",
+    "order_check.release",
+    // Retention (issue 18): legal holds and the retention period are a compliance manager's.
+    "hold.place",
+    "hold.lift",
+    "retention.policy",
+    "retention.purge",
 ];
 
 /// Decisions on an attestation (the review record names it; the attestation's own status
@@ -279,6 +285,31 @@ mod tests {
     }
 
     #[test]
+    fn a_rep_records_an_order_check_but_only_a_compliance_manager_releases_a_hold() {
+        let new = json!({"customerId": "c1", "decision": "HOLD"});
+        let check = proposal(REP, "order_check.record", "order_check", &new);
+        assert_eq!(
+            authorize(author(REP, Role::SalesRep), &check, &Subject::default()),
+            Verdict::Allowed
+        );
+        let release = proposal(REP, "order_check.release", "order_check", &new);
+        let v = authorize(author(REP, Role::SalesRep), &release, &Subject::default());
+        assert_eq!(code(v), Some(RefusalCode::RoleForbidden));
+        let release = proposal(ADMIN, "order_check.release", "order_check", &new);
+        let v = authorize(author(ADMIN, Role::Admin), &release, &Subject::default());
+        assert_eq!(code(v), Some(RefusalCode::RoleForbidden));
+        let release = proposal(MANAGER, "order_check.release", "order_check", &new);
+        assert_eq!(
+            authorize(
+                author(MANAGER, Role::ComplianceManager),
+                &release,
+                &Subject::default()
+            ),
+            Verdict::Allowed
+        );
+    }
+
+    #[test]
     fn reps_cannot_push_manager_decisions_lists_policy_templates_or_users() {
         let new = json!({});
         for action in [
@@ -290,6 +321,9 @@ mod tests {
             "policy.update",
             "template.save",
             "letters.settings",
+            "hold.place",
+            "hold.lift",
+            "retention.policy",
             "user.create",
             "attestation.approve",
         ] {

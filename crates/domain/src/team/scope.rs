@@ -33,6 +33,8 @@ pub const CUSTOMER_RECORDS: &[&str] = &[
     "follow_up",
     "attestation",
     "screening_hit",
+    "order_check",
+    "legal_hold",
 ];
 
 /// Record kinds every device holds.

@@ -32,6 +32,7 @@ pub async fn enroll(
     code: &str,
     device_name: &str,
     public_key: &str,
+    email: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(DeviceInfo, UserInfo)> {
     let public_key = public_key.trim().to_ascii_lowercase();
@@ -68,6 +69,18 @@ pub async fn enroll(
     let user = user_from(&row)?;
     if user.disabled {
         return Err(HubError::UserDisabled);
+    }
+    if let Some(email) = email
+        && !email.trim().eq_ignore_ascii_case(&user.email)
+    {
+        return Err(HubError::invalid(
+            "email",
+            format!(
+                "the code is {}'s, not {}'s; the code stays usable",
+                user.email,
+                email.trim()
+            ),
+        ));
     }
     if tx
         .query_opt(

@@ -4,6 +4,7 @@
 pub mod devices;
 pub mod documents;
 pub mod events;
+pub mod members;
 pub mod scope;
 pub mod users;
 pub mod verify;

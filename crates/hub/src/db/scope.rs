@@ -1,6 +1,6 @@
 //! A sales rep's pull (issue 15, data minimisation): the team's events of one page, less those
 //! the rep's device may not hold, plus the customers that came into or left the rep's holding
-//! inside the page. Managers' and admins' pulls do not come here (`events::pull` sends all).
+//! inside the page. Managers' and admins' pulls do not come here (`events::pull_json` sends all).
 //!
 //! The rule (`enduse_domain::team::scope`): a rep holds the customers whose owner they are and
 //! those customers' records; every device holds the team-wide records. Ownership is read from

@@ -62,6 +62,7 @@ pub fn router(hub: Hub) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/conflicts", get(conflicts))
+        .route("/v1/members", get(members))
         .route("/v1/documents/{sha256}", get(get_document))
         .route("/v1/documents/{sha256}/status", get(document_status))
         .route("/v1/documents/{sha256}/chunks/{idx}", put(put_chunk))
@@ -165,6 +166,7 @@ async fn enroll(State(hub): State<Hub>, body: Bytes) -> Result<Response> {
         &request.code,
         &request.device_name,
         &request.public_key,
+        request.email.as_deref(),
         Utc::now(),
     )
     .await?;
@@ -223,13 +225,8 @@ async fn pull(
             &db::scope::pull(&mut client, &authed.user, after, limit).await?,
         ));
     }
-    let (events, team_head) = db::events::pull(&mut client, after, limit).await?;
-    Ok(json(&PullResponse {
-        events,
-        team_head,
-        through: None,
-        scope: Vec::new(),
-    }))
+    let body = db::events::pull_json(&mut client, after, limit).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn conflicts(State(hub): State<Hub>, Query(q): Query<After>, _: Signed) -> Result<Response> {
@@ -237,6 +234,14 @@ async fn conflicts(State(hub): State<Hub>, Query(q): Query<After>, _: Signed) ->
     let client = hub.pool.get().await?;
     let conflicts = db::events::list_conflicts(&client, q.after.unwrap_or(0), limit).await?;
     Ok(json(&ConflictList { conflicts }))
+}
+
+/// The team's members, their devices and when each last synced (a sales rep: only themselves).
+async fn members(State(hub): State<Hub>, Signed { authed, .. }: Signed) -> Result<Response> {
+    let client = hub.pool.get().await?;
+    let only = (!crate::scope::holds_everything(authed.user.role)).then_some(authed.user.id);
+    let members = db::members::list_members(&client, only).await?;
+    Ok(json(&MemberList { members }))
 }
 
 async fn put_chunk(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, formatDate, humanize, splitList, todayIso } from './format';
+import { daysBetween, formatAgo, formatDate, humanize, splitList, todayIso } from './format';
 
 describe('format', () => {
   it('formats ISO dates for people', () => {
@@ -19,5 +19,13 @@ describe('format', () => {
   it('humanizes enum values', () => {
     expect(humanize('contract_manufacturer')).toBe('Contract manufacturer');
     expect(humanize('oem')).toBe('OEM');
+  });
+  it('says roughly how long ago a sync was', () => {
+    const now = Date.parse('2026-12-05T12:00:00Z');
+    expect(formatAgo(null, now)).toBe('never');
+    expect(formatAgo('2026-12-05T11:59:30Z', now)).toBe('just now');
+    expect(formatAgo('2026-12-05T11:48:00Z', now)).toBe('12 minutes ago');
+    expect(formatAgo('2026-12-05T07:00:00Z', now)).toBe('5 hours ago');
+    expect(formatAgo('2026-12-02T12:00:00Z', now)).toBe('3 days ago');
   });
 });

@@ -7,8 +7,8 @@ import type { AttestationFormInput } from '$lib/api/bindings/AttestationFormInpu
 import type { AttestationRecord } from '$lib/api/bindings/AttestationRecord';
 import type { CustomerDetail } from '$lib/api/bindings/CustomerDetail';
 import type { LoggedVisit } from '$lib/api/bindings/LoggedVisit';
-import type { OrderCheck } from '$lib/api/bindings/OrderCheck';
-import type { OrderCheckInput } from '$lib/api/bindings/OrderCheckInput';
+import type { OrderCheckRecord } from '$lib/api/bindings/OrderCheckRecord';
+import type { RecordCheckInput } from '$lib/api/bindings/RecordCheckInput';
 import type { VisitInput } from '$lib/api/bindings/VisitInput';
 
 export function logAttestation(input: AttestationFormInput): Promise<AttestationRecord> {
@@ -32,6 +32,8 @@ export function logVisit(input: VisitInput): Promise<LoggedVisit> {
   return call('log_visit', input);
 }
 
-export function checkOrder(input: OrderCheckInput): Promise<OrderCheck> {
-  return call('check_order', input);
+
+/** Answers the check and records it in the order-check log. */
+export function recordOrderCheck(input: RecordCheckInput): Promise<OrderCheckRecord> {
+  return call('record_order_check', input);
 }

@@ -13,6 +13,7 @@ import type { HitRow } from '$lib/api/bindings/HitRow';
 import type { ReviewItem } from '$lib/api/bindings/ReviewItem';
 import { Resource } from './async.svelte';
 import { formatCount } from '$lib/shared/format';
+import { m } from '$lib/i18n';
 
 /** How many of the oldest submitted attestations one load brings. */
 export const REVIEW_PAGE = 100;
@@ -20,7 +21,7 @@ export const REVIEW_PAGE = 100;
 /** The line under the list: how much of the queue it shows. */
 export function queueCount(shown: number, total: number): string {
   const n = formatCount;
-  return shown >= total ? `${n(total)} waiting.` : `The oldest ${n(shown)} of ${n(total)} waiting.`;
+  return shown >= total ? m.review_waiting({ n: n(total) }) : m.review_waiting_oldest({ shown: n(shown), n: n(total) });
 }
 
 /** How many attestations wait for review: the sidebar's badge. */

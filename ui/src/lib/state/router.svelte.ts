@@ -13,12 +13,14 @@ export type Route =
   | { name: 'attestation'; customerId?: string }
   | { name: 'reviews' }
   | { name: 'letters'; customerId?: string }
+  | { name: 'letter-register' }
   | { name: 'campaigns' }
   | { name: 'campaign'; id: string }
   | { name: 'new-campaign' }
   | { name: 'templates' }
   | { name: 'check' }
   | { name: 'audit' }
+  | { name: 'reports' }
   | { name: 'settings' }
   | { name: 'screening' }
   | { name: 'lists' }

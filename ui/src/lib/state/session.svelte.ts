@@ -4,12 +4,24 @@ import type { AppInfo } from '$lib/api/bindings/AppInfo';
 import type { Role } from '$lib/api/bindings/Role';
 import type { User } from '$lib/api/bindings/User';
 import { AppError } from '$lib/api/errors';
+import { i18n, m } from '$lib/i18n';
 
+/** Each role named for people, in the app's language (getters: read at render, so a language change shows). */
 export const ROLE_LABEL: Record<Role, string> = {
-  sales_rep: 'Sales representative',
-  compliance_manager: 'Compliance manager',
-  admin: 'Administrator',
+  get sales_rep() {
+    return m.role_sales_rep();
+  },
+  get compliance_manager() {
+    return m.role_compliance_manager();
+  },
+  get admin() {
+    return m.role_admin();
+  },
 };
+
+export function roleLabel(role: Role): string {
+  return ROLE_LABEL[role];
+}
 
 export class Session {
   info = $state<AppInfo | null>(null);
@@ -49,6 +61,7 @@ export class Session {
     const s = await call('session');
     this.info = s.app;
     this.user = s.user;
+    if (s.user) i18n.forUser(s.user.id);
     this.users = s.users;
     this.passphrasesRequired = s.passphrasesRequired;
     this.passphraseUsers = s.passphraseUsers;
@@ -63,6 +76,7 @@ export class Session {
   /** Signs in; a user who must prove themselves gives `passphrase` (a wrong one throws). */
   async signIn(id: string, passphrase?: string) {
     this.user = await call('sign_in', passphrase === undefined ? { userId: id } : { userId: id, passphrase });
+    i18n.forUser(this.user.id);
     this.ready = true;
   }
 

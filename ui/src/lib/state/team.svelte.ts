@@ -3,6 +3,8 @@
 //! app runs so the sidebar and Settings → Team stay current without blocking anything; and the
 //! user's actions (join, sync now, leave, dismiss the notice).
 import { call } from '$lib/api/ipc';
+import { m } from '$lib/i18n';
+import { counted } from '$lib/shared/format';
 import type { JoinInput } from '$lib/api/bindings/JoinInput';
 import type { TeamDecision } from '$lib/api/bindings/TeamDecision';
 import type { TeamView } from '$lib/api/bindings/TeamView';
@@ -84,7 +86,7 @@ export class Team {
   async #pulled() {
     if (await this.decisions.load()) {
       const newest = this.decisions.current[0];
-      if (newest && this.#seenDecision !== 0 && newest.seq > this.#seenDecision) notify(newest);
+      if (newest && this.#seenDecision !== 0 && newest.seq > this.#seenDecision) void notify(newest);
       this.#seenDecision = Math.max(this.#seenDecision, newest?.seq ?? 0, 1);
     }
     if (session.user?.role !== 'sales_rep') {
@@ -102,25 +104,36 @@ export const team = new Team();
 /** "3 changes waiting", "Synced 14:02", "Offline since 13:40" for the sidebar. */
 export function syncLine(v: TeamView, time: (iso: string) => string): { text: string; tone: 'ok' | 'busy' | 'warn' | 'bad' } {
   const pending = v.membership?.pending ?? 0;
-  const waiting = pending === 1 ? '1 change waiting' : `${pending} changes waiting`;
+  const waiting = m.count_changes_waiting(counted(pending));
   switch (v.sync.state) {
     case 'syncing':
-      return { text: 'Syncing…', tone: 'busy' };
-    case 'offline':
-      return { text: `Offline since ${time(v.sync.since)}${pending ? ` · ${waiting}` : ''}`, tone: 'warn' };
+      return { text: m.sync_syncing(), tone: 'busy' };
+    case 'offline': {
+      const since = time(v.sync.since);
+      return { text: pending ? m.sync_offline_waiting({ time: since, waiting }) : m.sync_offline({ time: since }), tone: 'warn' };
+    }
     case 'failed':
-      return { text: `Sync failed${pending ? ` · ${waiting}` : ''}`, tone: 'bad' };
+      return { text: pending ? m.sync_failed_waiting({ waiting }) : m.sync_failed(), tone: 'bad' };
     default:
       if (pending > 0) return { text: waiting, tone: 'busy' };
-      if (v.membership?.lastSyncAt) return { text: `Synced ${time(v.membership.lastSyncAt)}`, tone: 'ok' };
-      return { text: 'Not synced yet', tone: 'busy' };
+      if (v.membership?.lastSyncAt) return { text: m.sync_synced({ time: time(v.membership.lastSyncAt) }), tone: 'ok' };
+      return { text: m.sync_not_yet(), tone: 'busy' };
   }
 }
 
-/** A desktop notification through the web view's Notification API, when the system allows it. */
-function notify(d: TeamDecision) {
+/**
+ * The desktop notification of a decision: the shell shows it through Tauri's notification plugin
+ * (its text is the core's); where the system has no notification service, the web view's
+ * Notification API when allowed. The inbox on Home shows it either way.
+ */
+async function notify(d: TeamDecision) {
+  try {
+    if (await call('notify_decision', d.seq)) return;
+  } catch {
+    /* fall back to the web view's API */
+  }
   const title = d.customerName ? `${d.title}: ${d.customerName}` : d.title;
-  const body = [d.by ? `by ${d.by}` : '', d.reason ?? ''].filter(Boolean).join(' · ');
+  const body = [d.by ? m.team_by({ who: d.by }) : '', d.reason ?? ''].filter(Boolean).join(' · ');
   try {
     if (typeof Notification === 'undefined') return;
     if (Notification.permission === 'granted') new Notification(title, { body });

@@ -34,6 +34,7 @@ mod pdf;
 mod progress;
 mod targeting;
 mod templates;
+pub(crate) use templates::paper_of;
 mod types;
 
 pub use self::{templates::*, types::*};

@@ -20,7 +20,7 @@ pub(super) fn template_error(e: TemplateError) -> Error {
     Error::invalid(field, e.to_string())
 }
 
-pub(super) fn paper_of(settings: &LetterSettings) -> Paper {
+pub(crate) fn paper_of(settings: &LetterSettings) -> Paper {
     match settings.paper {
         PaperSize::A4 => Paper::A4,
         PaperSize::UsLetter => Paper::UsLetter,

@@ -4,4 +4,4 @@
  * What a file is picked for: decides the dialog (open one, open several, save, folder), its
  * title and filters, and which commands accept the token.
  */
-export type FilePurpose = "import_customers" | "screening_list" | "signed_documents" | "scanned_reply" | "export_customers" | "merged_letters" | "letters_folder" | "export_audit";
+export type FilePurpose = "import_customers" | "screening_list" | "signed_documents" | "scanned_reply" | "export_customers" | "merged_letters" | "letters_folder" | "export_audit" | "export_letters" | "evidence_pack" | "export_report_xlsx" | "export_report_pdf";

@@ -2,10 +2,17 @@
 import type { ReasonCode } from "./ReasonCode";
 
 /**
- * Why a customer is in its state, or why an order is held: a stable code and a sentence.
+ * Why a customer is in its state, or why an order is held: a stable code, its parameters, and
+ * the English sentence (for the CLI and logs). The UI words a reason itself from `code` and
+ * `params` in the user's language (ui/messages, keys `reason_<code>`).
  */
 export type Reason = { code: ReasonCode, message: string, 
 /**
  * The record the reason is about (attestation, letter, red-flag observation), when one is.
  */
-recordId: string | null, };
+recordId: string | null, 
+/**
+ * The values the sentence is built from, by name (`date`, `days`, `flag`, …; dates as ISO
+ * `YYYY-MM-DD`). Empty in reasons stored before the parameters existed.
+ */
+params: { [key in string]: string }, };

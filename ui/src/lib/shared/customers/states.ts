@@ -1,7 +1,8 @@
-//! How a customer state looks: label, badge tone and a one-line meaning. The states and their
+//! How a customer state looks: label, badge tone and a one-line meaning (in the app's language). The states and their
 //! order come from the core (`CustomerState`); this file only names them for people.
 import type { CustomerState } from '$lib/api/bindings/CustomerState';
 import type { Tone } from '$lib/shared/ui/tone';
+import { m } from '$lib/i18n';
 
 export interface StateLook {
   label: string;
@@ -11,64 +12,35 @@ export interface StateLook {
   color: string;
 }
 
+/** A state's look; its words come from the catalogue when read (so they follow the language). */
+function look(state: CustomerState, tone: Tone, color: string): StateLook {
+  const label = m[`state_${state}`];
+  const meaning = m[`state_${state}_meaning`];
+  return {
+    get label() {
+      return label();
+    },
+    get meaning() {
+      return meaning();
+    },
+    tone,
+    color,
+  };
+}
+
 export const STATE_LOOK: Record<CustomerState, StateLook> = {
-  blocked: { label: 'Blocked', tone: 'danger', meaning: 'Customer is blocked', color: '#8e1b14' },
-  screening_hit: {
-    label: 'Screening hit',
-    tone: 'danger',
-    meaning: 'A possible restricted-party match awaits review',
-    color: '#6d2a8c',
-  },
-  on_hold: {
-    label: 'On hold',
-    tone: 'danger',
-    meaning: 'Put on hold by compliance: orders are held',
-    color: '#5b4a8a',
-  },
-  red_flag_open: {
-    label: 'Red flag open',
-    tone: 'danger',
-    meaning: 'A red flag awaits resolution by compliance',
-    color: '#d0453a',
-  },
-  expiring: {
-    label: 'Expiring',
-    tone: 'warn',
-    meaning: 'Every valid attestation ends soon',
-    color: '#e0a030',
-  },
-  covered: { label: 'Covered', tone: 'ok', meaning: 'A valid attestation covers it', color: '#2e7d4f' },
-  pending_review: {
-    label: 'Pending review',
-    tone: 'info',
-    meaning: 'An attestation waits for review',
-    color: '#3f7fbf',
-  },
-  expired: { label: 'Expired', tone: 'warn', meaning: 'Attestations have lapsed', color: '#b26b00' },
-  needs_attestation: {
-    label: 'Needs attestation',
-    tone: 'warn',
-    meaning: 'Letter acknowledged, attestation missing',
-    color: '#c98a1b',
-  },
-  overdue_ack: {
-    label: 'Overdue ack',
-    tone: 'danger',
-    meaning: 'A letter acknowledgement is overdue',
-    color: '#c2571a',
-  },
-  awaiting_ack: {
-    label: 'Awaiting ack',
-    tone: 'info',
-    meaning: 'Letter sent, acknowledgement not yet due',
-    color: '#7aa7d6',
-  },
-  not_contacted: {
-    label: 'Not contacted',
-    tone: 'neutral',
-    meaning: 'No compliance letter sent yet',
-    color: '#9aa6b2',
-  },
+  blocked: look('blocked', 'danger', '#8e1b14'),
+  screening_hit: look('screening_hit', 'danger', '#6d2a8c'),
+  on_hold: look('on_hold', 'danger', '#5b4a8a'),
+  red_flag_open: look('red_flag_open', 'danger', '#d0453a'),
+  expiring: look('expiring', 'warn', '#e0a030'),
+  covered: look('covered', 'ok', '#2e7d4f'),
+  pending_review: look('pending_review', 'info', '#3f7fbf'),
+  expired: look('expired', 'warn', '#b26b00'),
+  needs_attestation: look('needs_attestation', 'warn', '#c98a1b'),
+  overdue_ack: look('overdue_ack', 'danger', '#c2571a'),
+  awaiting_ack: look('awaiting_ack', 'info', '#7aa7d6'),
+  not_contacted: look('not_contacted', 'neutral', '#9aa6b2'),
 };
 
 /** States in the core's precedence order (first match wins). */

@@ -1,8 +1,8 @@
 //! The manager's review tile counts attestations; the state legend counts customers, each under
 //! its most urgent state. The tile says how the two numbers meet, so they never seem to disagree.
 import type { HomeSummary } from '$lib/api/bindings/HomeSummary';
-import { count } from '$lib/shared/plural';
-import { formatCount } from '$lib/shared/format';
+import { counted, formatCount } from '$lib/shared/format';
+import { m } from '$lib/i18n';
 
 type Counts = Pick<HomeSummary, 'reviewQueue' | 'reviewCustomers' | 'reviewCustomersElsewhere'>;
 
@@ -10,10 +10,15 @@ type Counts = Pick<HomeSummary, 'reviewQueue' | 'reviewCustomers' | 'reviewCusto
 export function reviewCountNote(s: Counts): string | null {
   const pending = s.reviewCustomers - s.reviewCustomersElsewhere;
   if (s.reviewQueue === pending) return null;
-  const parts = [`${count(s.reviewQueue, 'attestation')} from ${count(s.reviewCustomers, 'customer')}`];
+  const parts = [
+    m.home_review_note_counts({
+      attestations: m.count_attestations(counted(s.reviewQueue)),
+      customers: m.count_customers(counted(s.reviewCustomers)),
+    }),
+  ];
   if (s.reviewCustomersElsewhere > 0) {
     parts.push(
-      `${formatCount(s.reviewCustomersElsewhere)} of them ${s.reviewCustomersElsewhere === 1 ? 'counts' : 'count'} under a more urgent state, so “Pending review” shows ${formatCount(pending)}`,
+      m.home_review_note_elsewhere({ ...counted(s.reviewCustomersElsewhere), pending: formatCount(pending) }),
     );
   }
   return parts.join('; ');
