@@ -3,7 +3,7 @@
 //! chosen); the UI switches on it and shows `message`; `field` names the input at fault; `rows`
 //! lists every bad row of a refused import.
 
-use enduse::{ErrorCode, RowError};
+use enduse::{ErrorCode, Problem, RowError};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -39,6 +39,11 @@ pub struct IpcError {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<RowError>>", optional)]
     pub rows: Vec<RowError>,
+    /// A refused value as a code and parameters: the UI words it in the user's language
+    /// (`problem_<code>` in ui/messages) and falls back to `message` without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub problem: Option<Problem>,
 }
 
 impl IpcError {
@@ -48,6 +53,7 @@ impl IpcError {
             message: "Choose who you are first.".into(),
             field: None,
             rows: vec![],
+            problem: None,
         }
     }
 
@@ -59,6 +65,7 @@ impl IpcError {
             ),
             field: None,
             rows: vec![],
+            problem: None,
         }
     }
 }
@@ -72,6 +79,7 @@ impl IpcError {
             ),
             field: Some("file".into()),
             rows: vec![],
+            problem: None,
         }
     }
 }
@@ -92,6 +100,7 @@ impl From<enduse::Error> for IpcError {
             code: IpcCode::Core(e.code()),
             message: e.to_string(),
             field: e.field().map(str::to_owned),
+            problem: e.problem().cloned(),
             rows,
         }
     }
@@ -120,6 +129,7 @@ mod tests {
             line: 3,
             field: "country".into(),
             reason: "unknown".into(),
+            problem: None,
         }];
         let e: IpcError = enduse::Error::ImportRejected {
             errors: rows,

@@ -134,6 +134,7 @@ pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
                     line,
                     field: "row".into(),
                     reason: e.to_string(),
+                    problem: None,
                 });
                 continue;
             }
@@ -144,6 +145,7 @@ pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
                 line,
                 field: "row".into(),
                 reason: format!("is longer than {MAX_ROW_BYTES} bytes"),
+                problem: None,
             });
             continue;
         }
@@ -159,6 +161,7 @@ pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
                     record.len(),
                     headers.len()
                 ),
+                problem: None,
             });
             continue;
         }
@@ -176,6 +179,7 @@ pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
                     line,
                     field: "type".into(),
                     reason: "is required".into(),
+                    problem: None,
                 });
                 continue;
             }
@@ -186,6 +190,7 @@ pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
                         line,
                         field: "type".into(),
                         reason: reason_of(e),
+                        problem: None,
                     });
                     continue;
                 }
@@ -218,6 +223,7 @@ fn header_error(reason: String) -> Error {
             line: 1,
             field: "header".into(),
             reason,
+            problem: None,
         }],
         more: 0,
     }

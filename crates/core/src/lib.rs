@@ -19,7 +19,7 @@ pub use enduse_domain::{campaigns, country, hs, input, model, reference, rules};
 pub use enduse_letters as letters;
 pub use enduse_screening as screening;
 pub use enduse_store as store;
-pub use enduse_store::{Error, ErrorCode, Result, RowError};
+pub use enduse_store::{Error, ErrorCode, Problem, ProblemCode, Result, RowError};
 pub use workflows::Enduse;
 
 /// The default database: the desktop app's, in the OS data directory (the CLI's default too).

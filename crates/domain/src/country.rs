@@ -3,7 +3,7 @@
 
 use isocountry::CountryCode;
 
-use crate::{Error, Result};
+use crate::{Error, ProblemCode, Result};
 
 /// Common English names that differ from the ISO 3166 short names.
 const ALIASES: &[(&str, &str)] = &[
@@ -45,8 +45,9 @@ const ALIASES: &[(&str, &str)] = &[
 pub fn parse_country(field: &str, input: &str) -> Result<String> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             field,
+            ProblemCode::Required,
             "is required (ISO 3166-1 alpha-2 code or English name)",
         ));
     }
@@ -54,10 +55,12 @@ pub fn parse_country(field: &str, input: &str) -> Result<String> {
         return CountryCode::for_alpha2_caseless(trimmed)
             .map(|c| c.alpha2().to_string())
             .map_err(|_| {
-                Error::invalid(
+                Error::refused(
                     field,
+                    ProblemCode::NotCountryCode,
                     format!("'{trimmed}' is not an ISO 3166-1 alpha-2 code"),
                 )
+                .with("value", trimmed)
             });
     }
     let lower = trimmed.to_lowercase();
@@ -71,7 +74,14 @@ pub fn parse_country(field: &str, input: &str) -> Result<String> {
         .iter()
         .find(|c| c.name().to_lowercase() == lower || short_name(c.name()) == lower)
         .map(|c| c.alpha2().to_string())
-        .ok_or_else(|| Error::invalid(field, format!("'{trimmed}' is not a known country")))
+        .ok_or_else(|| {
+            Error::refused(
+                field,
+                ProblemCode::UnknownCountry,
+                format!("'{trimmed}' is not a known country"),
+            )
+            .with("value", trimmed)
+        })
 }
 
 /// "Korea (Republic of)" -> "korea"; "Taiwan, Province of China" -> "taiwan".

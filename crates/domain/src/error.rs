@@ -2,6 +2,8 @@
 //! The store's `Error` (re-exported by the core as `enduse::Error`) has these variants and the
 //! storage ones; `From` maps each rule error to the same-named variant there.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -15,6 +17,10 @@ pub struct RowError {
     pub line: u64,
     pub field: String,
     pub reason: String,
+    /// The refusal as a code the app words, when the row's check has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub problem: Option<Problem>,
 }
 
 impl std::fmt::Display for RowError {
@@ -28,8 +34,14 @@ impl std::fmt::Display for RowError {
 pub enum Error {
     #[error("{entity} not found: {id}")]
     NotFound { entity: &'static str, id: String },
+    /// `reason` is the English sentence (the CLI prints it); `problem`, when set, is the same
+    /// refusal as a code and parameters that the app words in the user's language.
     #[error("{field}: {reason}")]
-    Invalid { field: String, reason: String },
+    Invalid {
+        field: String,
+        reason: String,
+        problem: Option<Problem>,
+    },
     #[error("{action} refused: {reason}")]
     Forbidden {
         action: &'static str,
@@ -37,6 +49,85 @@ pub enum Error {
     },
     #[error("stored record is unreadable: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// Why a value is refused, as a stable code. The app words it from the catalogue key
+/// `problem_<code>` with the [`Problem`]'s parameters (ui/src/lib/shared/problems.ts); the CLI
+/// prints the English `reason` beside it. Each code lists the parameters it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ProblemCode {
+    /// Nothing was given where a value is needed.
+    Required,
+    /// Longer than allowed (`max`: characters).
+    TooLong,
+    /// Holds an invisible control or format character (`codepoint`: `U+200B`).
+    HiddenCharacter,
+    /// A date outside the years a record can mean (`date`, `first`, `last`).
+    ImplausibleDate,
+    /// A date after today where only past dates make sense (`date`).
+    DateInFuture,
+    /// An end date before its start (`date`: the start; `start`: `visit`, `signing`,
+    /// `observed` or `from`).
+    BeforeStart,
+    /// A validity longer than the policy allows (`months`, `limit`: the latest date).
+    ValidityTooLong,
+    /// A number outside its range (`min`, `max`, and `value` when known).
+    OutOfRange,
+    /// Not one of the allowed values (`value`, `allowed`: comma-separated).
+    NotOneOf,
+    /// Not a country (`value`).
+    UnknownCountry,
+    /// Two letters that are no ISO 3166-1 alpha-2 code (`value`).
+    NotCountryCode,
+    /// An HS code with something other than digits (`value`).
+    HsNotDigits,
+    /// A scope code of the wrong length (`value`, `digits`): 4 or 6 are allowed.
+    HsScopeLength,
+    /// A product's HS code of the wrong length (`value`, `digits`): 6, 8 or 10 are allowed.
+    HsProductLength,
+    /// Not an email address (`value`).
+    NotEmail,
+    /// Not a web address (`value`).
+    NotWebAddress,
+    /// The email already belongs to a user (`value`).
+    EmailTaken,
+    /// The external id already belongs to another customer (`value`, `customer`).
+    ExternalIdTaken,
+    /// A campaign of that name exists (`value`).
+    CampaignNameTaken,
+    /// No user with that id or email (`value`).
+    UnknownUser,
+    /// No customer with that id or external id (`value`).
+    UnknownCustomer,
+    /// Not a red flag of the catalogue (`value`).
+    UnknownRedFlag,
+    /// A reason is needed for this decision or change.
+    ReasonRequired,
+    /// The end use is "other" but not described.
+    EndUseTextRequired,
+    /// An attestation names no destination country.
+    DestinationRequired,
+    /// An attestation's scope names no HS code or part number, and not all products.
+    ScopeRequired,
+    /// A no-Russia clause attestation does not affirm no re-export to Russia/Belarus.
+    NoRussiaClauseRequired,
+    /// A file over the size limit (`size_mb`, `limit_mb`).
+    FileTooLarge,
+    /// A document that is not a PDF, PNG, JPEG or TIFF file (`file`).
+    NotADocument,
+    /// Screening needs a restricted-party list and none is imported.
+    NoListsImported,
+}
+
+/// A refused value as a code and the parameters its sentence is built from (by name; dates as
+/// ISO `YYYY-MM-DD`, numbers as digits).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Problem {
+    pub code: ProblemCode,
+    pub params: BTreeMap<String, String>,
 }
 
 /// The closed set of error codes that cross process boundaries (CLI exit codes, the app's IPC).
@@ -74,10 +165,44 @@ pub enum ErrorCode {
 }
 
 impl Error {
+    /// A refused value without a code: the app shows the English `reason`. Prefer
+    /// [`Error::refused`] for anything a person types into a form.
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::Invalid {
             field: field.into(),
             reason: reason.into(),
+            problem: None,
+        }
+    }
+
+    /// A refused value with its problem code; add the code's parameters with [`Error::with`].
+    pub fn refused(field: impl Into<String>, code: ProblemCode, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+            problem: Some(Problem {
+                code,
+                params: BTreeMap::new(),
+            }),
+        }
+    }
+
+    /// Adds a parameter to a refusal's problem (no effect on other errors).
+    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
+        if let Error::Invalid {
+            problem: Some(p), ..
+        } = &mut self
+        {
+            p.params.insert(name.to_string(), value.to_string());
+        }
+        self
+    }
+
+    /// The problem code and parameters of a refused value, when it has them.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::Invalid { problem, .. } => problem.as_ref(),
+            _ => None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! spaces ("8542.31"). Attestation scopes use 4-digit headings or 6-digit subheadings; order lines
 //! name a product, so they carry 6 to 10 digits.
 
-use crate::{Error, Result};
+use crate::{Error, ProblemCode, Result};
 
 fn digits(field: &str, input: &str) -> Result<String> {
     let cleaned: String = input
@@ -10,10 +10,12 @@ fn digits(field: &str, input: &str) -> Result<String> {
         .filter(|c| !matches!(c, '.' | ' ' | '-'))
         .collect();
     if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             field,
+            ProblemCode::HsNotDigits,
             format!("'{}' is not an HS code (digits only)", input.trim()),
-        ));
+        )
+        .with("value", input.trim()));
     }
     Ok(cleaned)
 }
@@ -23,13 +25,16 @@ pub fn parse_scope_code(field: &str, input: &str) -> Result<String> {
     let code = digits(field, input)?;
     match code.len() {
         4 | 6 => Ok(code),
-        n => Err(Error::invalid(
+        n => Err(Error::refused(
             field,
+            ProblemCode::HsScopeLength,
             format!(
                 "'{}' has {n} digits; a scope code has 4 (heading) or 6 (subheading)",
                 input.trim()
             ),
-        )),
+        )
+        .with("value", input.trim())
+        .with("digits", n)),
     }
 }
 
@@ -38,13 +43,16 @@ pub fn parse_product_code(field: &str, input: &str) -> Result<String> {
     let code = digits(field, input)?;
     match code.len() {
         6 | 8 | 10 => Ok(code),
-        n => Err(Error::invalid(
+        n => Err(Error::refused(
             field,
+            ProblemCode::HsProductLength,
             format!(
                 "'{}' has {n} digits; a product's HS code has 6, 8 or 10",
                 input.trim()
             ),
-        )),
+        )
+        .with("value", input.trim())
+        .with("digits", n)),
     }
 }
 

@@ -13,7 +13,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::{Error, Result};
+use crate::{Error, ProblemCode, Result};
 
 /// The first and last year a date in the record may have.
 pub const FIRST_YEAR: i32 = 1990;
@@ -24,10 +24,14 @@ pub fn date(field: &str, date: NaiveDate) -> Result<NaiveDate> {
     if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
         Ok(date)
     } else {
-        Err(Error::invalid(
+        Err(Error::refused(
             field,
+            ProblemCode::ImplausibleDate,
             format!("{date} is not a plausible date (years {FIRST_YEAR} to {LAST_YEAR})"),
-        ))
+        )
+        .with("date", date)
+        .with("first", FIRST_YEAR)
+        .with("last", LAST_YEAR))
     }
 }
 
@@ -51,14 +55,16 @@ fn refuse_hidden(field: &str, value: &str, multiline: bool) -> Result<()> {
         .find(|&c| !(multiline && matches!(c, '\n' | '\r' | '\t')) && is_hidden(c));
     match bad {
         None => Ok(()),
-        Some(c) => Err(Error::invalid(
+        Some(c) => Err(Error::refused(
             field,
+            ProblemCode::HiddenCharacter,
             format!(
                 "contains the invisible character U+{:04X} (control or format characters are \
                  not allowed)",
                 c as u32
             ),
-        )),
+        )
+        .with("codepoint", format!("U+{:04X}", c as u32))),
     }
 }
 

@@ -15,7 +15,7 @@ pub mod rules;
 pub mod search;
 pub mod team;
 
-pub use error::{Error, ErrorCode, Result, RowError};
+pub use error::{Error, ErrorCode, Problem, ProblemCode, Result, RowError};
 
 /// Lower-case hex SHA-256 of `bytes`: the key of stored documents and of letter bodies.
 pub fn sha256_hex(bytes: &[u8]) -> String {

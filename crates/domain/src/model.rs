@@ -40,14 +40,17 @@ macro_rules! string_enum {
                 let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
                 match wanted.as_str() {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(crate::Error::invalid(
+                    _ => Err(crate::Error::refused(
                         crate::model::field_name(stringify!($name)),
+                        crate::ProblemCode::NotOneOf,
                         format!(
                             "'{}' is not one of: {}",
                             s,
                             [$($text),+].join(", ")
                         ),
-                    )),
+                    )
+                    .with("value", s)
+                    .with("allowed", [$($text),+].join(", "))),
                 }
             }
         }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::hs;
 use crate::model::*;
-use crate::{Error, Result};
+use crate::{Error, ProblemCode, Result};
 
 /// The terms of an attestation the rules need (the store loads these without the big fields).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,16 +93,25 @@ pub fn default_valid_until(signed_on: NaiveDate, policy: &Policy) -> NaiveDate {
 /// Checks a requested validity end: not before signing, never more than four years after.
 pub fn check_valid_until(signed_on: NaiveDate, valid_until: NaiveDate) -> Result<()> {
     if valid_until < signed_on {
-        return Err(Error::invalid("valid_until", "is before the signing date"));
+        return Err(Error::refused(
+            "valid_until",
+            ProblemCode::BeforeStart,
+            "is before the signing date",
+        )
+        .with("date", signed_on)
+        .with("start", "signing"));
     }
     let limit = signed_on
         .checked_add_months(Months::new(MAX_VALIDITY_MONTHS))
         .unwrap_or(NaiveDate::MAX);
     if valid_until > limit {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "valid_until",
+            ProblemCode::ValidityTooLong,
             format!("may be at most {MAX_VALIDITY_MONTHS} months after signing ({limit})"),
-        ));
+        )
+        .with("months", MAX_VALIDITY_MONTHS)
+        .with("limit", limit));
     }
     Ok(())
 }
@@ -199,13 +208,14 @@ impl CustomerState {
             .into_iter()
             .find(|st| st.as_str() == s.trim())
             .ok_or_else(|| {
-                Error::invalid(
+                let allowed = CustomerState::ALL.map(|s| s.as_str()).join(", ");
+                Error::refused(
                     field,
-                    format!(
-                        "'{s}' is not a state; expected one of: {}",
-                        CustomerState::ALL.map(|s| s.as_str()).join(", ")
-                    ),
+                    ProblemCode::NotOneOf,
+                    format!("'{s}' is not a state; expected one of: {allowed}"),
                 )
+                .with("value", s)
+                .with("allowed", allowed)
             })
     }
 }
@@ -794,8 +804,9 @@ pub fn review_outcome(decision: Decision, reason: Option<&str>) -> Result<Attest
     let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
     match decision {
         Decision::Approve => Ok(AttestationStatus::Approved),
-        Decision::Reject | Decision::RequestChanges if !has_reason => Err(Error::invalid(
+        Decision::Reject | Decision::RequestChanges if !has_reason => Err(Error::refused(
             "reason",
+            ProblemCode::ReasonRequired,
             format!("is required to {decision} an attestation"),
         )),
         Decision::Reject => Ok(AttestationStatus::Rejected),

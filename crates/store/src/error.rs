@@ -3,7 +3,7 @@
 //! to exit codes and the desktop shell to `{ code, message, field }` through [`Error::code`], a
 //! closed set the UI switches on (never on message text).
 
-pub use enduse_domain::{ErrorCode, RowError};
+pub use enduse_domain::{ErrorCode, Problem, ProblemCode, RowError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -11,8 +11,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     #[error("{entity} not found: {id}")]
     NotFound { entity: &'static str, id: String },
+    /// `problem`, when set, is the refusal as a code the app words (see [`ProblemCode`]).
     #[error("{field}: {reason}")]
-    Invalid { field: String, reason: String },
+    Invalid {
+        field: String,
+        reason: String,
+        problem: Option<Problem>,
+    },
     #[error("{action} refused: {reason}")]
     Forbidden {
         action: &'static str,
@@ -67,6 +72,31 @@ impl Error {
         Error::Invalid {
             field: field.into(),
             reason: reason.into(),
+            problem: None,
+        }
+    }
+
+    /// A refused value with its problem code (see `enduse_domain::Error::refused`).
+    pub fn refused(field: impl Into<String>, code: ProblemCode, reason: impl Into<String>) -> Self {
+        enduse_domain::Error::refused(field, code, reason).into()
+    }
+
+    /// Adds a parameter to a refusal's problem (no effect on other errors).
+    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
+        if let Error::Invalid {
+            problem: Some(p), ..
+        } = &mut self
+        {
+            p.params.insert(name.to_string(), value.to_string());
+        }
+        self
+    }
+
+    /// The problem code and parameters of a refused value, when it has them.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::Invalid { problem, .. } => problem.as_ref(),
+            _ => None,
         }
     }
 
@@ -134,7 +164,15 @@ impl From<enduse_domain::Error> for Error {
     fn from(e: enduse_domain::Error) -> Self {
         match e {
             enduse_domain::Error::NotFound { entity, id } => Error::NotFound { entity, id },
-            enduse_domain::Error::Invalid { field, reason } => Error::Invalid { field, reason },
+            enduse_domain::Error::Invalid {
+                field,
+                reason,
+                problem,
+            } => Error::Invalid {
+                field,
+                reason,
+                problem,
+            },
             enduse_domain::Error::Forbidden { action, reason } => {
                 Error::Forbidden { action, reason }
             }

@@ -45,7 +45,7 @@ use uuid::Uuid;
 
 pub use checkpoint::Checkpointer;
 use enduse_domain::{model, rules};
-pub use error::{Error, ErrorCode, Result, RowError};
+pub use error::{Error, ErrorCode, Problem, ProblemCode, Result, RowError};
 
 use crate::model::Timestamp;
 

@@ -13,7 +13,7 @@ use super::{Enduse, actor_user, not_future, optional, policy_in, required};
 use crate::model::*;
 use crate::rules;
 use crate::store::{Change, attestations as store_attestations, documents};
-use crate::{Error, Result, country, hs};
+use crate::{Error, ProblemCode, Result, country, hs};
 
 /// Largest document accepted.
 pub const MAX_DOCUMENT_BYTES: u64 = 25 * 1024 * 1024;
@@ -98,21 +98,28 @@ pub(super) fn read_document(field: &str, path: &Path) -> Result<IncomingDocument
         ));
     }
     if meta.len() > MAX_DOCUMENT_BYTES {
-        return Err(Error::invalid(
+        let size_mb = format!("{:.1}", meta.len() as f64 / 1e6);
+        return Err(Error::refused(
             field,
-            format!(
-                "{} is {:.1} MB; the limit is 25 MB",
-                path.display(),
-                meta.len() as f64 / 1e6
-            ),
-        ));
+            ProblemCode::FileTooLarge,
+            format!("{} is {size_mb} MB; the limit is 25 MB", path.display()),
+        )
+        .with("size_mb", size_mb)
+        .with("limit_mb", MAX_DOCUMENT_BYTES / (1024 * 1024)));
     }
     let bytes = std::fs::read(path)
         .map_err(|e| Error::invalid(field, format!("{}: {e}", path.display())))?;
     let media_type = sniff_media_type(&bytes).ok_or_else(|| {
-        Error::invalid(
+        Error::refused(
             field,
+            ProblemCode::NotADocument,
             format!("{} is not a PDF, PNG, JPEG or TIFF file", path.display()),
+        )
+        .with(
+            "file",
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
         )
     })?;
     let name = path
@@ -144,8 +151,9 @@ fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestati
     }
     let end_use_text = optional("end_use_text", input.end_use_text.as_deref())?;
     if input.end_use == EndUse::Other && end_use_text.is_none() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "end_use_text",
+            ProblemCode::EndUseTextRequired,
             "is required when the end use is 'other'",
         ));
     }
@@ -164,8 +172,9 @@ fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestati
         }
     }
     if destinations.is_empty() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "destinations",
+            ProblemCode::DestinationRequired,
             "name at least one destination country",
         ));
     }
@@ -185,14 +194,16 @@ fn validate(input: &AttestationInput, now: Timestamp) -> Result<CheckedAttestati
         .filter(|p| !p.is_empty())
         .collect();
     if !input.scope.all_products && hs_codes.is_empty() && part_numbers.is_empty() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "scope",
+            ProblemCode::ScopeRequired,
             "name HS codes or part numbers, or all products",
         ));
     }
     if input.kind == AttestationKind::NoRussiaClause && !input.clauses.no_reexport_russia_belarus {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "clauses",
+            ProblemCode::NoRussiaClauseRequired,
             "a no-Russia clause attestation must affirm no re-export to Russia/Belarus",
         ));
     }

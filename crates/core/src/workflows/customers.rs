@@ -17,7 +17,7 @@ use crate::rules::{self, CustomerState, Reason};
 use crate::store::customers::{self as store_customers, CustomerFilter, CustomerOrder};
 use crate::store::states as store_states;
 use crate::store::{Change, users};
-use crate::{Error, Result, RowError, country, hs};
+use crate::{Error, ProblemCode, Result, RowError, country, hs};
 
 /// What a user enters for a customer (country and HS codes as typed; validated in the core).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -63,10 +63,12 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
     if let Some(w) = &website
         && (w.contains(char::is_whitespace) || !w.contains('.'))
     {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "website",
+            ProblemCode::NotWebAddress,
             format!("'{w}' is not a web address"),
-        ));
+        )
+        .with("value", w));
     }
     let mut hs_codes = Vec::new();
     for code in &input.hs_codes {
@@ -83,10 +85,12 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
         if let Some(e) = &email
             && !super::is_plausible_email(e)
         {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 field("email"),
+                ProblemCode::NotEmail,
                 format!("'{e}' is not an email address"),
-            ));
+            )
+            .with("value", e));
         }
         contacts.push(Contact {
             name: required(&field("name"), &c.name)?,
@@ -101,7 +105,7 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
         country: country::parse_country("country", &input.country)?,
         customer_type: input
             .customer_type
-            .ok_or_else(|| Error::invalid("customer_type", "is required"))?,
+            .ok_or_else(|| Error::refused("customer_type", ProblemCode::Required, "is required"))?,
         city: optional_line("city", input.city.as_deref())?,
         address: optional("address", input.address.as_deref())?,
         website,
@@ -116,16 +120,22 @@ fn check_references(ch: &Change<'_>, fields: &CustomerFields, own_id: Option<Uui
     if let Some(owner) = fields.owner_id
         && users::get_user(ch.tx, owner)?.is_none()
     {
-        return Err(Error::invalid("owner_id", format!("no user {owner}")));
+        return Err(
+            Error::refused("owner_id", ProblemCode::UnknownUser, format!("no user {owner}"))
+                .with("value", owner),
+        );
     }
     if let Some(ext) = &fields.external_id
         && let Some(other) = store_customers::find_customer_by_external_id(ch.tx, ext)?
         && Some(other.id) != own_id
     {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "external_id",
+            ProblemCode::ExternalIdTaken,
             format!("'{ext}' is already used by customer {}", other.name),
-        ));
+        )
+        .with("value", ext)
+        .with("customer", &other.name));
     }
     Ok(())
 }
@@ -334,7 +344,11 @@ impl Enduse {
                     CustomerStatus::Blocked => "block a customer",
                     _ => "put a customer on hold",
                 };
-                return Err(Error::invalid("reason", format!("is required to {doing}")));
+                return Err(Error::refused(
+                    "reason",
+                    ProblemCode::ReasonRequired,
+                    format!("is required to {doing}"),
+                ));
             }
             let old = load_customer(ch, id)?;
             let customer = Customer {
@@ -394,10 +408,12 @@ impl Enduse {
             store_customers::find_customer_by_external_id(c, reference)
         })?
         .ok_or_else(|| {
-            Error::invalid(
+            Error::refused(
                 "customer",
+                ProblemCode::UnknownCustomer,
                 format!("no customer with id or external id '{reference}'"),
             )
+            .with("value", reference)
         })
     }
 
@@ -654,6 +670,7 @@ impl Enduse {
                                 line,
                                 field: "owner_email".into(),
                                 reason: format!("no user with email '{email}'"),
+                                problem: None,
                             });
                             continue;
                         }
@@ -673,6 +690,7 @@ impl Enduse {
                                 line,
                                 field: "external_id".into(),
                                 reason: format!("'{ext}' appears again (first on line {first})"),
+                                problem: None,
                             });
                             continue;
                         }
@@ -848,15 +866,21 @@ fn same_profile(a: &Customer, b: &Customer) -> bool {
 
 fn row_error(line: u64, e: Error) -> RowError {
     match e {
-        Error::Invalid { field, reason } => RowError {
+        Error::Invalid {
+            field,
+            reason,
+            problem,
+        } => RowError {
             line,
             field,
             reason,
+            problem,
         },
         other => RowError {
             line,
             field: "row".into(),
             reason: other.to_string(),
+            problem: None,
         },
     }
 }

@@ -47,7 +47,7 @@ use uuid::Uuid;
 
 use crate::model::*;
 use crate::store::{self, Change, reference::ReferenceLoad, users};
-use crate::{Error, Result};
+use crate::{Error, ProblemCode, Result};
 
 pub struct Enduse {
     /// Read-only connections for reads that run beside `conn`, opened when first needed.
@@ -288,10 +288,12 @@ impl Enduse {
         let name = required("name", &input.name)?;
         let email = input.email.trim().to_string();
         if !is_plausible_email(&email) {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "email",
+                ProblemCode::NotEmail,
                 format!("'{email}' is not an email address"),
-            ));
+            )
+            .with("value", &email));
         }
         if let Some(team) = self.team_device() {
             return Err(Error::forbidden(
@@ -314,10 +316,12 @@ impl Enduse {
                 }
             }
             if users::find_user_by_email(ch.tx, &email)?.is_some() {
-                return Err(Error::invalid(
+                return Err(Error::refused(
                     "email",
+                    ProblemCode::EmailTaken,
                     format!("{email} is already a user"),
-                ));
+                )
+                .with("value", &email));
             }
             let id = Uuid::now_v7();
             let user = User {
@@ -424,16 +428,13 @@ impl Enduse {
     /// Changes the policy values (compliance managers and admins).
     pub fn set_policy(&self, actor: Uuid, policy: Policy, now: Timestamp) -> Result<Policy> {
         if policy.validity_months == 0 || policy.validity_months > MAX_VALIDITY_MONTHS {
-            return Err(Error::invalid(
-                "validity_months",
-                format!("must be between 1 and {MAX_VALIDITY_MONTHS}"),
-            ));
+            return Err(out_of_range("validity_months", 1, MAX_VALIDITY_MONTHS));
         }
         if policy.ack_due_days == 0 || policy.ack_due_days > 365 {
-            return Err(Error::invalid("ack_due_days", "must be between 1 and 365"));
+            return Err(out_of_range("ack_due_days", 1, 365));
         }
         if policy.expiry_warning_days > 365 {
-            return Err(Error::invalid("expiry_warning_days", "must be at most 365"));
+            return Err(out_of_range("expiry_warning_days", 0, 365));
         }
         self.write(Some(actor), now, |ch| {
             let by = actor_user(ch, "change policy")?;
@@ -504,13 +505,33 @@ pub(crate) fn require_manager(user: &User, action: &'static str) -> Result<()> {
     Ok(())
 }
 
+/// A number outside `min..=max`, as the policy forms and the CLI say it.
+pub(crate) fn out_of_range(field: &str, min: u32, max: u32) -> Error {
+    Error::refused(
+        field,
+        ProblemCode::OutOfRange,
+        format!("must be between {min} and {max}"),
+    )
+    .with("min", min)
+    .with("max", max)
+}
+
+fn too_long(field: &str, max: usize) -> Error {
+    Error::refused(
+        field,
+        ProblemCode::TooLong,
+        format!("is longer than {max} characters"),
+    )
+    .with("max", max)
+}
+
 pub(crate) fn required(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Error::invalid(field, "is required"));
+        return Err(Error::refused(field, ProblemCode::Required, "is required"));
     }
     if v.chars().count() > 500 {
-        return Err(Error::invalid(field, "is longer than 500 characters"));
+        return Err(too_long(field, 500));
     }
     crate::input::line(field, v)?;
     Ok(v.to_string())
@@ -529,9 +550,7 @@ pub(crate) fn optional_line(field: &str, value: Option<&str>) -> Result<Option<S
 pub(crate) fn optional(field: &str, value: Option<&str>) -> Result<Option<String>> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) if v.chars().count() > 2000 => {
-            Err(Error::invalid(field, "is longer than 2000 characters"))
-        }
+        Some(v) if v.chars().count() > 2000 => Err(too_long(field, 2000)),
         Some(v) => {
             crate::input::note(field, v)?;
             Ok(Some(v.to_string()))
@@ -556,7 +575,12 @@ pub(crate) fn is_plausible_email(email: &str) -> bool {
 pub(crate) fn not_future(field: &str, date: NaiveDate, now: Timestamp) -> Result<()> {
     crate::input::date(field, date)?;
     if date > now.date_naive() {
-        return Err(Error::invalid(field, format!("{date} is in the future")));
+        return Err(Error::refused(
+            field,
+            ProblemCode::DateInFuture,
+            format!("{date} is in the future"),
+        )
+        .with("date", date));
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ use crate::screening::normalize::normalize;
 use crate::screening::{self, ListEntry, ListKind, Match, ScreeningIndex, Subject};
 use crate::store::screening::{self as store_screening, HitRow, ListVersion, ListVersionLoad};
 use crate::store::{Change, customers as store_customers};
-use crate::{Error, Result, store};
+use crate::{Error, ProblemCode, Result, store};
 
 /// The index over the newest version of every list, with where each entry came from.
 pub struct ActiveIndex {
@@ -129,10 +129,14 @@ fn checked_threshold(threshold: u8) -> Result<u8> {
     if (MIN_THRESHOLD..=100).contains(&threshold) {
         Ok(threshold)
     } else {
-        Err(Error::invalid(
+        Err(Error::refused(
             "threshold",
+            ProblemCode::OutOfRange,
             format!("must be between {MIN_THRESHOLD} and 100, got {threshold}"),
-        ))
+        )
+        .with("min", MIN_THRESHOLD)
+        .with("max", 100)
+        .with("value", threshold))
     }
 }
 
@@ -512,8 +516,9 @@ impl Enduse {
         on_progress(ScreeningProgress::at(ScreeningPhase::Indexing, 0, None));
         let idx = self.active_index()?;
         if idx.is_none() {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "lists",
+                ProblemCode::NoListsImported,
                 "no restricted-party list is imported yet; use `enduse list import`",
             ));
         }
@@ -539,8 +544,9 @@ impl Enduse {
     pub fn preview_threshold(&self, threshold: u8) -> Result<ThresholdEffect> {
         let proposed = checked_threshold(threshold)?;
         let Some(idx) = self.active_index()? else {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "lists",
+                ProblemCode::NoListsImported,
                 "no restricted-party list is imported yet; use `enduse list import`",
             ));
         };

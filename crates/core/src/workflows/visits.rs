@@ -11,7 +11,7 @@ use super::customers::load_customer;
 use super::{Enduse, actor_user, not_future, optional, require_manager, required};
 use crate::model::*;
 use crate::store::{self, Change, visits as store_visits};
-use crate::{Error, Result};
+use crate::{Error, ProblemCode, Result};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -51,10 +51,12 @@ fn check_flag(ch: &Change<'_>, field: &str, flag_id: &str) -> Result<String> {
     let id = flag_id.trim().to_uppercase();
     let known = store::reference::get_reference_data(ch.tx)?;
     if known.red_flag(&id).is_none() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             field,
+            ProblemCode::UnknownRedFlag,
             format!("'{flag_id}' is not a known red flag id"),
-        ));
+        )
+        .with("value", flag_id));
     }
     Ok(id)
 }
@@ -138,17 +140,22 @@ impl Enduse {
                 let action = required(&format!("follow_ups[{i}].action"), &f.action)?;
                 crate::input::date(&format!("follow_ups[{i}].due_on"), f.due_on)?;
                 if f.due_on < input.visited_on {
-                    return Err(Error::invalid(
+                    return Err(Error::refused(
                         format!("follow_ups[{i}].due_on"),
+                        ProblemCode::BeforeStart,
                         "is before the visit",
-                    ));
+                    )
+                    .with("date", input.visited_on)
+                    .with("start", "visit"));
                 }
                 let owner = f.owner_id.unwrap_or(actor);
                 if store::users::get_user(ch.tx, owner)?.is_none() {
-                    return Err(Error::invalid(
+                    return Err(Error::refused(
                         format!("follow_ups[{i}].owner_id"),
+                        ProblemCode::UnknownUser,
                         format!("no user {owner}"),
-                    ));
+                    )
+                    .with("value", owner));
                 }
                 let follow_up = FollowUp {
                     id: Uuid::now_v7(),
@@ -217,10 +224,13 @@ impl Enduse {
                 ));
             }
             if on < old.observed_on {
-                return Err(Error::invalid(
+                return Err(Error::refused(
                     "resolved_on",
+                    ProblemCode::BeforeStart,
                     "is before the flag was observed",
-                ));
+                )
+                .with("date", old.observed_on)
+                .with("start", "observed"));
             }
             let resolved = RedFlagObservation {
                 resolved_on: Some(on),

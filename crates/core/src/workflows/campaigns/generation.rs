@@ -126,15 +126,17 @@ impl Enduse {
     ) -> Result<(Campaign, GenerateReport)> {
         let name = required("name", &input.name)?;
         if input.ack_due_days.is_some_and(|d| d == 0 || d > 365) {
-            return Err(Error::invalid("ack_due_days", "must be between 1 and 365"));
+            return Err(super::super::out_of_range("ack_due_days", 1, 365));
         }
         self.write(Some(actor), now, |ch| {
             refuse_rep(&actor_user(ch, "create campaign")?, "create campaign")?;
             if store_campaigns::find_campaign_by_name(ch.tx, &name)?.is_some() {
-                return Err(Error::invalid(
+                return Err(Error::refused(
                     "name",
+                    ProblemCode::CampaignNameTaken,
                     format!("a campaign named '{name}' exists; generate its letters again instead"),
-                ));
+                )
+                .with("value", &name));
             }
             let template =
                 resolve_template(ch.tx, input.template_id, REMINDER_TEMPLATE, "template_id")?;

@@ -25,7 +25,7 @@ use crate::store::{
     letters as store_letters, users,
 };
 use crate::workflows::letters::AckInput;
-use crate::{Error, Result, country};
+use crate::{Error, ProblemCode, Result, country};
 use enduse_domain::campaigns::{LetterDates, customer_standing, letter_standing};
 
 mod delivery;

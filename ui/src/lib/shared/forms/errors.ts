@@ -4,6 +4,7 @@
 //! {n}: due date", `{n}` counting from 1).
 import type { AppError } from '$lib/api/errors';
 import { showDate } from '$lib/shared/dates';
+import { problemText } from '$lib/shared/problems';
 
 export type Labels = Record<string, string>;
 export type FieldErrors = Record<string, string>;
@@ -65,6 +66,8 @@ export function placeError(
 ): { key: string | null; message: string } {
   if (!error.field) return { key: null, message: error.message };
   const key = fieldKey(error.field, keys, aliases);
-  const message = userMessage(error.field, error.message, labels);
+  const message = error.problem
+    ? problemText(error.problem, fieldLabel(error.field, labels))
+    : userMessage(error.field, error.message, labels);
   return { key, message };
 }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '$lib/api/errors';
+import type { ProblemCode } from '$lib/api/bindings/ProblemCode';
+import { i18n, LOCALES } from '$lib/i18n';
+import { placeError } from '$lib/shared/forms/errors';
+import { problemText, rowReason } from './problems';
+
+// Every code the core can send (the generated union, spelled out so a new code fails here too).
+const CODES: ProblemCode[] = [
+  'required', 'too_long', 'hidden_character', 'implausible_date', 'date_in_future', 'before_start',
+  'validity_too_long', 'out_of_range', 'not_one_of', 'unknown_country', 'not_country_code', 'hs_not_digits',
+  'hs_scope_length', 'hs_product_length', 'not_email', 'not_web_address', 'email_taken', 'external_id_taken',
+  'campaign_name_taken', 'unknown_user', 'unknown_customer', 'unknown_red_flag', 'reason_required',
+  'end_use_text_required', 'destination_required', 'scope_required', 'no_russia_clause_required',
+  'file_too_large', 'not_a_document', 'no_lists_imported',
+];
+const PARAMS = {
+  value: 'XX', max: '500', codepoint: 'U+200B', date: '2026-11-02', first: '1990', last: '2100', start: 'visit',
+  months: '48', limit: '2030-01-05', min: '1', allowed: 'a, b', digits: '5', customer: 'Acme', size_mb: '30.1',
+  limit_mb: '25', file: 'scan.docx',
+};
+
+describe('refused values from the core', () => {
+  it('are worded in every language, every placeholder filled', () => {
+    for (const locale of LOCALES) {
+      i18n.locale = locale;
+      for (const code of CODES) {
+        const text = problemText({ code, params: PARAMS }, 'Name');
+        expect(text, `${locale} ${code}`).not.toBe('');
+        expect(text, `${locale} ${code}`).not.toMatch(/[{}]|undefined/);
+      }
+    }
+    i18n.locale = 'en';
+  });
+
+  it('name the field by the form’s label, in the app’s language', () => {
+    const e = new AppError('invalid', 'signatory_name: is required', 'signatory_name', [], {
+      code: 'required',
+      params: {},
+    });
+    expect(placeError(e, ['signatory_name'], { signatory_name: 'Signatory name' })).toEqual({
+      key: 'signatory_name',
+      message: 'Signatory name is required.',
+    });
+    i18n.locale = 'zh-Hans';
+    const due = new AppError('invalid', 'follow_ups[0].due_on: is before the visit', 'follow_ups[0].due_on', [], {
+      code: 'before_start',
+      params: { date: '2026-11-02', start: 'visit' },
+    });
+    expect(placeError(due, ['follow_ups[].due_on'], { 'follow_ups[].due_on': '跟进事项 {n}：到期日' }).message).toBe(
+      '跟进事项 1：到期日早于拜访日期（2026年11月2日）。',
+    );
+    i18n.locale = 'en';
+  });
+
+  it('keep the core’s English beside the worded message, and fall back to it without a code', () => {
+    i18n.locale = 'zh-Hant';
+    const e = AppError.from({
+      code: 'invalid',
+      message: "country: 'XX' is not a known country",
+      field: 'country',
+      problem: { code: 'unknown_country', params: { value: 'XX' } },
+    });
+    expect(e.message).toBe('「XX」不是已知的國家或地區。');
+    expect(e.english).toBe("country: 'XX' is not a known country");
+    expect(AppError.from({ code: 'invalid', message: 'lists: unknown', field: 'lists' }).message).toBe('lists: unknown');
+    expect(rowReason({ line: 3, field: 'country', reason: 'unknown' })).toBe('unknown');
+    expect(rowReason({ line: 3, field: 'type', reason: 'is required', problem: { code: 'required', params: {} } })).toBe(
+      '請填寫此欄位。',
+    );
+    i18n.locale = 'en';
+  });
+});

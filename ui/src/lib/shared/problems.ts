@@ -1,0 +1,102 @@
+//! A refused value from the core in the app's language: the core sends a problem code and its
+//! parameters (`Problem`, beside the English message the CLI prints); the sentence is the
+//! catalogue's `problem_<code>`. The switch is exhaustive over the generated `ProblemCode`, so a
+//! code added in Rust without wording here fails the type check.
+import type { Problem } from '$lib/api/bindings/Problem';
+import type { RowError } from '$lib/api/bindings/RowError';
+import { m } from '$lib/i18n';
+import { formatDate } from '$lib/shared/format';
+
+/**
+ * The sentence for `problem`; `field` is what the user calls the field it is about (a form's
+ * label), for the sentences that name it.
+ */
+export function problemText(problem: Problem, field = ''): string {
+  const p = problem.params ?? {};
+  const value = p.value ?? '';
+  field = field || m.problem_this_field();
+  switch (problem.code) {
+    case 'required':
+      return m.problem_required({ field });
+    case 'too_long':
+      return m.problem_too_long({ field, max: p.max ?? '' });
+    case 'hidden_character':
+      return m.problem_hidden_character({ field, codepoint: p.codepoint ?? '' });
+    case 'implausible_date':
+      return m.problem_implausible_date({ date: p.date ?? '', first: p.first ?? '', last: p.last ?? '' });
+    case 'date_in_future':
+      return m.problem_date_in_future({ field, date: formatDate(p.date) });
+    case 'before_start': {
+      const date = formatDate(p.date);
+      switch (p.start) {
+        case 'visit':
+          return m.problem_before_visit({ field, date });
+        case 'signing':
+          return m.problem_before_signing({ field, date });
+        case 'observed':
+          return m.problem_before_observed({ field, date });
+        default:
+          return m.problem_before_from({ field, date });
+      }
+    }
+    case 'validity_too_long':
+      return m.problem_validity_too_long({ field, months: p.months ?? '', limit: formatDate(p.limit) });
+    case 'out_of_range':
+      return m.problem_out_of_range({ field, min: p.min ?? '', max: p.max ?? '' });
+    case 'not_one_of':
+      return m.problem_not_one_of({ value, allowed: p.allowed ?? '' });
+    case 'unknown_country':
+      return m.problem_unknown_country({ value });
+    case 'not_country_code':
+      return m.problem_not_country_code({ value });
+    case 'hs_not_digits':
+      return m.problem_hs_not_digits({ value });
+    case 'hs_scope_length':
+      return m.problem_hs_scope_length({ value, digits: p.digits ?? '' });
+    case 'hs_product_length':
+      return m.problem_hs_product_length({ value, digits: p.digits ?? '' });
+    case 'not_email':
+      return m.problem_not_email({ value });
+    case 'not_web_address':
+      return m.problem_not_web_address({ value });
+    case 'email_taken':
+      return m.problem_email_taken({ value });
+    case 'external_id_taken':
+      return m.problem_external_id_taken({ value, customer: p.customer ?? '' });
+    case 'campaign_name_taken':
+      return m.problem_campaign_name_taken({ value });
+    case 'unknown_user':
+      return m.problem_unknown_user({ value });
+    case 'unknown_customer':
+      return m.problem_unknown_customer({ value });
+    case 'unknown_red_flag':
+      return m.problem_unknown_red_flag({ value });
+    case 'reason_required':
+      return m.problem_reason_required();
+    case 'end_use_text_required':
+      return m.problem_end_use_text_required();
+    case 'destination_required':
+      return m.problem_destination_required();
+    case 'scope_required':
+      return m.problem_scope_required();
+    case 'no_russia_clause_required':
+      return m.problem_no_russia_clause_required();
+    case 'file_too_large':
+      return m.problem_file_too_large({ size: p.size_mb ?? '', limit: p.limit_mb ?? '' });
+    case 'not_a_document':
+      return m.problem_not_a_document({ file: p.file ?? '' });
+    case 'no_lists_imported':
+      return m.problem_no_lists_imported();
+    default:
+      return unknownCode(problem.code);
+  }
+}
+
+function unknownCode(code: never): string {
+  return String(code);
+}
+
+/** A bad import row's reason in the app's language (the core's English without a problem code). */
+export function rowReason(row: RowError): string {
+  return row.problem ? problemText(row.problem) : row.reason;
+}
