@@ -124,6 +124,23 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_value_crosses_with_its_problem_code_and_parameters() {
+        let e: IpcError = enduse::Error::refused(
+            "country",
+            enduse::ProblemCode::UnknownCountry,
+            "'XX' is not a known country",
+        )
+        .with("value", "XX")
+        .into();
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "invalid");
+        assert_eq!(json["problem"]["code"], "unknown_country");
+        assert_eq!(json["problem"]["params"]["value"], "XX");
+        let plain: IpcError = enduse::Error::invalid("file", "names no file").into();
+        assert!(serde_json::to_value(&plain).unwrap().get("problem").is_none());
+    }
+
+    #[test]
     fn a_refused_import_carries_every_bad_row() {
         let rows = vec![RowError {
             line: 3,

@@ -237,3 +237,88 @@ impl Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::{country, hs, input, model::Decision, rules};
+
+    fn problem(e: Error) -> (String, ProblemCode, BTreeMap<String, String>) {
+        let field = e.field().unwrap_or_default().to_string();
+        let p = e.problem().cloned().expect("a refusal with a problem code");
+        (field, p.code, p.params)
+    }
+
+    fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn what_a_person_types_wrong_is_refused_with_a_code_and_the_values_of_its_sentence() {
+        assert_eq!(
+            problem(country::parse_country("country", "Atlantis").unwrap_err()),
+            (
+                "country".into(),
+                ProblemCode::UnknownCountry,
+                params(&[("value", "Atlantis")])
+            )
+        );
+        assert_eq!(
+            problem(country::parse_country("country", " ").unwrap_err()).1,
+            ProblemCode::Required
+        );
+        assert_eq!(
+            problem(hs::parse_scope_code("scope", "85423").unwrap_err()),
+            (
+                "scope".into(),
+                ProblemCode::HsScopeLength,
+                params(&[("digits", "5"), ("value", "85423")])
+            )
+        );
+        let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        assert_eq!(
+            problem(rules::check_valid_until(day, day.pred_opt().unwrap()).unwrap_err()),
+            (
+                "valid_until".into(),
+                ProblemCode::BeforeStart,
+                params(&[("date", "2026-01-05"), ("start", "signing")])
+            )
+        );
+        assert_eq!(
+            problem(rules::check_valid_until(day, NaiveDate::from_ymd_opt(2031, 1, 1).unwrap()).unwrap_err()),
+            (
+                "valid_until".into(),
+                ProblemCode::ValidityTooLong,
+                params(&[("limit", "2030-01-05"), ("months", "48")])
+            )
+        );
+        let old = NaiveDate::from_ymd_opt(1890, 1, 1).unwrap();
+        assert_eq!(
+            problem(input::date("signed_on", old).unwrap_err()).1,
+            ProblemCode::ImplausibleDate
+        );
+        assert_eq!(
+            problem(input::line("name", "Ac\u{200B}me").unwrap_err()).2,
+            params(&[("codepoint", "U+200B")])
+        );
+        assert_eq!(
+            problem(rules::review_outcome(Decision::Reject, Some(" ")).unwrap_err()).1,
+            ProblemCode::ReasonRequired
+        );
+        let e = "wholesale".parse::<crate::model::CustomerType>().unwrap_err();
+        let (field, code, p) = problem(e);
+        assert_eq!((field.as_str(), code), ("customer_type", ProblemCode::NotOneOf));
+        assert_eq!(p["value"], "wholesale");
+    }
+
+    #[test]
+    fn the_english_reason_stays_for_the_cli() {
+        let e = country::parse_country("country", "Atlantis").unwrap_err();
+        assert_eq!(e.to_string(), "country: 'Atlantis' is not a known country");
+    }
+}
