@@ -137,7 +137,12 @@ mod tests {
         assert_eq!(json["problem"]["code"], "unknown_country");
         assert_eq!(json["problem"]["params"]["value"], "XX");
         let plain: IpcError = enduse::Error::invalid("file", "names no file").into();
-        assert!(serde_json::to_value(&plain).unwrap().get("problem").is_none());
+        assert!(
+            serde_json::to_value(&plain)
+                .unwrap()
+                .get("problem")
+                .is_none()
+        );
     }
 
     #[test]

@@ -290,7 +290,10 @@ mod tests {
             )
         );
         assert_eq!(
-            problem(rules::check_valid_until(day, NaiveDate::from_ymd_opt(2031, 1, 1).unwrap()).unwrap_err()),
+            problem(
+                rules::check_valid_until(day, NaiveDate::from_ymd_opt(2031, 1, 1).unwrap())
+                    .unwrap_err()
+            ),
             (
                 "valid_until".into(),
                 ProblemCode::ValidityTooLong,
@@ -310,9 +313,14 @@ mod tests {
             problem(rules::review_outcome(Decision::Reject, Some(" ")).unwrap_err()).1,
             ProblemCode::ReasonRequired
         );
-        let e = "wholesale".parse::<crate::model::CustomerType>().unwrap_err();
+        let e = "wholesale"
+            .parse::<crate::model::CustomerType>()
+            .unwrap_err();
         let (field, code, p) = problem(e);
-        assert_eq!((field.as_str(), code), ("customer_type", ProblemCode::NotOneOf));
+        assert_eq!(
+            (field.as_str(), code),
+            ("customer_type", ProblemCode::NotOneOf)
+        );
         assert_eq!(p["value"], "wholesale");
     }
 

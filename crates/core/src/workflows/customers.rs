@@ -120,10 +120,12 @@ fn check_references(ch: &Change<'_>, fields: &CustomerFields, own_id: Option<Uui
     if let Some(owner) = fields.owner_id
         && users::get_user(ch.tx, owner)?.is_none()
     {
-        return Err(
-            Error::refused("owner_id", ProblemCode::UnknownUser, format!("no user {owner}"))
-                .with("value", owner),
-        );
+        return Err(Error::refused(
+            "owner_id",
+            ProblemCode::UnknownUser,
+            format!("no user {owner}"),
+        )
+        .with("value", owner));
     }
     if let Some(ext) = &fields.external_id
         && let Some(other) = store_customers::find_customer_by_external_id(ch.tx, ext)?
