@@ -130,6 +130,15 @@ pub struct Problem {
     pub params: BTreeMap<String, String>,
 }
 
+impl Problem {
+    /// Adds a parameter to a refusal's problem; a refusal without a code keeps none.
+    pub fn add_param(problem: &mut Option<Problem>, name: &str, value: impl ToString) {
+        if let Some(p) = problem {
+            p.params.insert(name.to_string(), value.to_string());
+        }
+    }
+}
+
 /// The closed set of error codes that cross process boundaries (CLI exit codes, the app's IPC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -189,11 +198,8 @@ impl Error {
 
     /// Adds a parameter to a refusal's problem (no effect on other errors).
     pub fn with(mut self, name: &str, value: impl ToString) -> Self {
-        if let Error::Invalid {
-            problem: Some(p), ..
-        } = &mut self
-        {
-            p.params.insert(name.to_string(), value.to_string());
+        if let Error::Invalid { problem, .. } = &mut self {
+            Problem::add_param(problem, name, value);
         }
         self
     }

@@ -83,11 +83,8 @@ impl Error {
 
     /// Adds a parameter to a refusal's problem (no effect on other errors).
     pub fn with(mut self, name: &str, value: impl ToString) -> Self {
-        if let Error::Invalid {
-            problem: Some(p), ..
-        } = &mut self
-        {
-            p.params.insert(name.to_string(), value.to_string());
+        if let Error::Invalid { problem, .. } = &mut self {
+            Problem::add_param(problem, name, value);
         }
         self
     }
