@@ -9,6 +9,7 @@ import type { CustomerState } from '$lib/api/bindings/CustomerState';
 import type { CustomerType } from '$lib/api/bindings/CustomerType';
 import type { LetterSettings } from '$lib/api/bindings/LetterSettings';
 import type { Tone } from '$lib/shared/ui/tone';
+import { m } from '$lib/i18n';
 
 /** `part` as a whole percentage of `whole` (0 when there is no whole), never above 100. */
 export function percent(part: number, whole: number): number {
@@ -40,18 +41,39 @@ export function progressBars(s: CampaignSummary): ProgressBar[] {
     tone,
   });
   return [
-    bar('generated', 'Generated', s.customers, s.customers, 'neutral'),
-    bar('sent', 'Sent', s.sent, s.customers, 'info'),
-    bar('acknowledged', 'Acknowledged', s.acknowledged, s.customers, 'ok'),
-    bar('overdue', 'Overdue', s.overdue, s.sent, 'danger'),
+    bar('generated', m.campaign_bar_generated(), s.customers, s.customers, 'neutral'),
+    bar('sent', m.campaign_bar_sent(), s.sent, s.customers, 'info'),
+    bar('acknowledged', m.campaign_bar_acknowledged(), s.acknowledged, s.customers, 'ok'),
+    bar('overdue', m.campaign_bar_overdue(), s.overdue, s.sent, 'danger'),
   ];
 }
 
-export const STATUS_LOOK: Record<CampaignLetterStatus, { label: string; tone: Tone }> = {
-  generated: { label: 'Not sent', tone: 'neutral' },
-  sent: { label: 'Awaiting reply', tone: 'info' },
-  overdue: { label: 'Overdue', tone: 'danger' },
-  acknowledged: { label: 'Acknowledged', tone: 'ok' },
+/** Each status's words (getters: they follow the app's language) and tone. */
+export const STATUS_LOOK: Record<CampaignLetterStatus, { readonly label: string; tone: Tone }> = {
+  generated: {
+    get label() {
+      return m.campaign_status_generated();
+    },
+    tone: 'neutral',
+  },
+  sent: {
+    get label() {
+      return m.campaign_status_sent();
+    },
+    tone: 'info',
+  },
+  overdue: {
+    get label() {
+      return m.campaign_status_overdue();
+    },
+    tone: 'danger',
+  },
+  acknowledged: {
+    get label() {
+      return m.campaign_status_acknowledged();
+    },
+    tone: 'ok',
+  },
 };
 
 export const STATUS_ORDER: CampaignLetterStatus[] = ['generated', 'sent', 'overdue', 'acknowledged'];
