@@ -7,8 +7,9 @@ import { i18n } from '$lib/i18n/locale.svelte';
 import { m } from '$lib/paraglide/messages';
 
 /** One formatter per language and kind, built on first use. */
-const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.DisplayNames>();
-function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.DisplayNames>(
+type Formatter = Intl.DateTimeFormat | Intl.NumberFormat | Intl.DisplayNames | Intl.ListFormat;
+const cache = new Map<string, Formatter>();
+function cached<T extends Formatter>(
   kind: string,
   make: (tag: string) => T,
 ): T {
@@ -184,4 +185,9 @@ export function formatAgo(iso: string | null | undefined, now: number = Date.now
   const hours = Math.round(minutes / 60);
   if (hours < 36) return `${hours} hours ago`;
   return `${formatCount(Math.round(hours / 24))} days ago`;
+}
+
+/** Items joined as a sentence says them: `A, B and C` (en), `A、B和C` (zh). */
+export function formatList(items: string[]): string {
+  return cached('list', (tag) => new Intl.ListFormat(tag, { style: 'long', type: 'conjunction' })).format(items);
 }

@@ -158,11 +158,11 @@ export function toCampaignInput(f: WizardForm): CampaignInput {
 /** Errors by field name (the core's names, so its own errors land in the same places). */
 export function validateWizard(f: WizardForm): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!f.name.trim()) errors.name = 'Give the campaign a name.';
+  if (!f.name.trim()) errors.name = m.wizard_name_required();
   const days = f.ackDueDays;
   if (days === null || !Number.isInteger(days) || days < 1 || days > 365)
-    errors.ack_due_days = 'Between 1 and 365 days.';
-  if (f.mode === 'list' && f.customerIds.length === 0) errors.target = 'Add at least one customer.';
+    errors.ack_due_days = m.wizard_days_range();
+  if (f.mode === 'list' && f.customerIds.length === 0) errors.target = m.wizard_add_customer_required();
   return errors;
 }
 
@@ -191,5 +191,5 @@ const PLACEHOLDERS = ['Your Company Ltd.', 'Street and number', 'City, Country']
  */
 export function letterheadPlaceholders(l: Pick<LetterSettings, 'companyName' | 'companyAddress'>): string[] {
   const lines = [l.companyName, ...l.companyAddress].map((s) => s.trim());
-  return PLACEHOLDERS.filter((p) => lines.includes(p)).concat(lines.some((s) => s !== '') ? [] : ['an empty letterhead']);
+  return PLACEHOLDERS.filter((p) => lines.includes(p)).concat(lines.some((s) => s !== '') ? [] : [m.wizard_empty_letterhead()]);
 }
