@@ -5,6 +5,7 @@
 import type { Customer } from '$lib/api/bindings/Customer';
 import type { CustomerInput } from '$lib/api/bindings/CustomerInput';
 import type { CustomerType } from '$lib/api/bindings/CustomerType';
+import { m } from '$lib/i18n';
 
 export const CUSTOMER_TYPES: CustomerType[] = [
   'distributor',
