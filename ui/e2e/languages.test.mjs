@@ -166,8 +166,9 @@ async function convertedScreens(locale) {
   await nav(app, 'audit');
   await (await app.$t('audit-row')).waitForExist({ timeout: 10_000 });
   // A customer added: its changes (the fields it was created with) show beside the list.
-  const added = await app.browser.$('[data-testid="audit-row"][data-action="customer.create"]');
-  await ((await added.isExisting()) ? added : await app.$t('audit-row')).click();
+  // (WebKitWebDriver does not click a table row: the action's button in it opens it.)
+  await (await app.browser.$('[data-testid="audit-row"][data-action="customer.create"] button')).click();
+  await (await app.$t('audit-changes')).waitForDisplayed({ timeout: 10_000 });
   await inLanguage(locale, 'audit', w.audit);
 
   await nav(app, 'campaigns');
@@ -193,7 +194,7 @@ async function convertedScreens(locale) {
   await (await app.$t('hit-row')).waitForExist({ timeout: 10_000 });
   await inLanguage(locale, 'screening', w.screening);
 
-  await (await app.$t('hit-row')).click();
+  await (await app.browser.$('[data-testid="hit-row"] td')).click();
   await (await app.$t('hit-decision')).waitForExist({ timeout: 10_000 });
   await inLanguage(locale, 'hit', w.hit);
 
