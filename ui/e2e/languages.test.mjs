@@ -60,7 +60,8 @@ const WORDS = {
 /** English labels each converted screen used to show: none may be left in Chinese. */
 const ENGLISH = {
   audit: ['Audit trail', 'Verify chain', 'Export CSV', 'Events, newest first', 'Any action', 'Customer or record',
-    'Customer added', 'Letter generated', 'Attestation logged', 'Visit logged', 'Technical details', 'History of this'],
+    'Customer added', 'Letter generated', 'Attestation logged', 'Visit logged', 'Technical details', 'History of this',
+    'List version', 'distributor'],
   campaigns: ['New campaign', 'Generated', 'Acknowledged', 'Overdue', 'reply within', 'Templates'],
   campaign: ['Save PDFs', 'Mark all', 'Not sent', 'Awaiting reply', 'Reply due', 'customers loaded in', 'Follow-up'],
   newCampaign: ['Whom to write to', 'Customers matching filters', 'Customer types', 'Account owners',
