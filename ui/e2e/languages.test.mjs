@@ -5,12 +5,16 @@
 // pick is remembered for that user when the app starts again. WebKit reads LANG through setlocale:
 // the zh_CN/zh_TW locales must have been generated (./dev setup does it).
 //
+// The screens converted later (audit, campaigns, a campaign, new campaign, templates, screening, a
+// hit review, the first-run pick list) are opened in both Chinese languages too: each shows its
+// title in that language and none of the English labels it used to show remains on the page.
+//
 // The webview's storage lives in a temp XDG_DATA_HOME, so a language picked here never leaks into
 // the other e2e files.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch, preparedDatabase } from './harness.mjs';
 import { nav, textOf } from './steps.mjs';
@@ -23,9 +27,54 @@ let app;
 /** What each language shows where the tests look. */
 const WORDS = {
   en: { home: 'Home', reviews: 'Review queue', att: 'Log an attestation', profile: 'Profile' },
-  'zh-Hans': { home: '首页', reviews: '复核队列', att: '登记最终用途声明', profile: '基本资料' },
-  'zh-Hant': { home: '首頁', reviews: '覆核佇列', att: '登記最終用途聲明', profile: '基本資料' },
+  'zh-Hans': {
+    home: '首页',
+    reviews: '复核队列',
+    att: '登记最终用途声明',
+    profile: '基本资料',
+    audit: '审计记录',
+    campaigns: '发函批次',
+    campaignColumn: '回执期限',
+    newCampaign: '新建发函批次',
+    templates: '合规函模板',
+    screening: '受限方筛查',
+    hit: '疑似受限方匹配',
+    who: '您是谁？',
+  },
+  'zh-Hant': {
+    home: '首頁',
+    reviews: '覆核佇列',
+    att: '登記最終用途聲明',
+    profile: '基本資料',
+    audit: '稽核軌跡',
+    campaigns: '發函批次',
+    campaignColumn: '回覆期限',
+    newCampaign: '新增發函批次',
+    templates: '合規函範本',
+    screening: '受限制方篩查',
+    hit: '疑似受限制方相符',
+    who: '您是哪一位？',
+  },
 };
+
+/** English labels each converted screen used to show: none may be left in Chinese. */
+const ENGLISH = {
+  audit: ['Audit trail', 'Verify chain', 'Export CSV', 'Events, newest first', 'Any action', 'Customer or record',
+    'Customer added', 'Letter generated', 'Attestation logged', 'Visit logged', 'Technical details', 'History of this',
+    'List version', 'distributor'],
+  campaigns: ['New campaign', 'Generated', 'Acknowledged', 'Overdue', 'reply within', 'Templates'],
+  campaign: ['Save PDFs', 'Mark all', 'Not sent', 'Awaiting reply', 'Reply due', 'customers loaded in', 'Follow-up'],
+  newCampaign: ['Whom to write to', 'Customers matching filters', 'Customer types', 'Account owners',
+    'Check and create', 'will get a letter', 'Letter preview', 'Contract manufacturer', 'Create campaign'],
+  templates: ['Letter templates', 'Merge fields', 'Save as new version', 'Click to insert', "Customer's legal name",
+    'New template'],
+  screening: ['Screen everyone', 'Possible matches', 'List entry', 'Threshold', 'Confirmed', 'Dismissed'],
+  hit: ['Possible restricted-party match', 'Why it matched', 'Decision', 'Dismiss as false positive',
+    'Confirm match', 'Open customer', "The customer's name", 'List entry'],
+  who: ['Who are you?', 'Every change is recorded', 'New colleagues are added', 'Database:'],
+};
+
+const LISTS = resolve('../../shared/domain/lists');
 
 function env(lang) {
   return {
@@ -42,6 +91,13 @@ before(async () => {
   const prepared = preparedDatabase('languages');
   ({ dir: prep, db } = prepared);
   prepared.cli('demo', '--customers', '120');
+  // A restricted-party list with one customer named like a listed party (an open hit to review),
+  // and a campaign to CN and HK customers, so the screens below have something to show.
+  const as = ['--as', 'mia@example.com'];
+  prepared.cli(...as, 'customer', 'add', '--name', 'Caspian Industrial Machinery Supply LLC', '--country', 'AE',
+    '--type', 'distributor', '--external-id', 'SCR-2');
+  prepared.cli(...as, 'list', 'import', '--kind', 'dpl', join(LISTS, 'dpl-2022.txt'));
+  prepared.cli(...as, 'campaign', 'create', '--name', 'Reminder 2026 CN-HK', '--country', 'CN', '--country', 'HK');
   xdg = mkdtempSync(join(tmpdir(), 'enduse-languages-xdg-'));
 });
 after(async () => {
@@ -88,6 +144,68 @@ async function mainFlows(locale) {
   await app.shot(`${locale}-review`);
 }
 
+/** What the page shows a person, as text (the first-run panel has no <main>). */
+async function pageText() {
+  return app.browser.execute(() => (document.querySelector('main') ?? document.body).innerText);
+}
+
+/** Waits for the page's title, then checks that none of the screen's old English labels is left. */
+async function inLanguage(locale, screen, title, selector = 'h1') {
+  await app.browser.waitUntil(async () => (await (await app.browser.$(selector)).getText()) === title, {
+    timeout: 10_000,
+    timeoutMsg: `${screen} never showed the title ${title}`,
+  });
+  const text = await pageText();
+  const left = ENGLISH[screen].filter((w) => text.includes(w));
+  assert.deepEqual(left, [], `${locale} ${screen}: English left on the page`);
+  await app.shot(`${locale}-${screen}`);
+}
+
+/** The screens converted after the main flows: each in the language, with a screenshot. */
+async function convertedScreens(locale) {
+  const w = WORDS[locale];
+  await nav(app, 'audit');
+  await (await app.$t('audit-row')).waitForExist({ timeout: 10_000 });
+  // A customer added: its changes (the fields it was created with) show beside the list.
+  // (WebKitWebDriver does not click a table row: the action's button in it opens it.)
+  await (await app.browser.$('[data-testid="audit-row"][data-action="customer.create"] button')).click();
+  await (await app.$t('audit-changes')).waitForDisplayed({ timeout: 10_000 });
+  await inLanguage(locale, 'audit', w.audit);
+
+  await nav(app, 'campaigns');
+  await (await app.$t('campaign-item')).waitForExist({ timeout: 10_000 });
+  await inLanguage(locale, 'campaigns', w.campaigns);
+
+  await (await app.$t('campaign-item')).click();
+  await (await app.$t('campaign-row')).waitForExist({ timeout: 15_000 });
+  await inLanguage(locale, 'campaign', 'Reminder 2026 CN-HK', '[data-testid="campaign-title"]');
+  assert.ok((await pageText()).includes(w.campaignColumn), `${locale} campaign: column ${w.campaignColumn}`);
+
+  await nav(app, 'campaigns');
+  await (await app.$t('new-campaign')).click();
+  await (await app.$t('target-count')).waitForExist({ timeout: 15_000 });
+  await inLanguage(locale, 'newCampaign', w.newCampaign);
+
+  await nav(app, 'campaigns');
+  await (await app.$t('open-templates')).click();
+  await (await app.$t('template-version')).waitForExist({ timeout: 10_000 });
+  await inLanguage(locale, 'templates', w.templates);
+
+  await nav(app, 'screening');
+  await (await app.$t('hit-row')).waitForExist({ timeout: 10_000 });
+  await inLanguage(locale, 'screening', w.screening);
+
+  await (await app.browser.$('[data-testid="hit-row"] td')).click();
+  await (await app.$t('hit-decision')).waitForExist({ timeout: 10_000 });
+  await inLanguage(locale, 'hit', w.hit);
+
+  await (await app.$t('switch-user')).click();
+  await (await app.$t('first-run')).waitForDisplayed({ timeout: 10_000 });
+  await inLanguage(locale, 'who', w.who);
+  await (await app.browser.$('[data-testid="pick-user"][data-email="mia@example.com"]')).click();
+  await (await app.$t('home')).waitForDisplayed({ timeout: 10_000 });
+}
+
 test('English on an English OS', async () => {
   app = await launch('languages', env('en_GB.UTF-8'));
   await mainFlows('en');
@@ -102,6 +220,7 @@ test('Simplified Chinese, picked in Settings', async () => {
   await app.shot('zh-Hans-settings');
   await nav(app, 'home');
   await mainFlows('zh-Hans');
+  await convertedScreens('zh-Hans');
 });
 
 test('the pick is remembered when the app starts again, whatever the OS says', async () => {
@@ -116,6 +235,7 @@ test('Traditional Chinese', async () => {
   await (await app.$t('language-select')).selectByAttribute('value', 'zh-Hant');
   await nav(app, 'home');
   await mainFlows('zh-Hant');
+  await convertedScreens('zh-Hant');
 });
 
 test('a new computer follows the OS: Traditional Chinese for zh_TW', async () => {

@@ -7,8 +7,9 @@ import { i18n } from '$lib/i18n/locale.svelte';
 import { m } from '$lib/paraglide/messages';
 
 /** One formatter per language and kind, built on first use. */
-const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.DisplayNames>();
-function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.DisplayNames>(
+type Formatter = Intl.DateTimeFormat | Intl.NumberFormat | Intl.DisplayNames | Intl.ListFormat;
+const cache = new Map<string, Formatter>();
+function cached<T extends Formatter>(
   kind: string,
   make: (tag: string) => T,
 ): T {
@@ -173,15 +174,23 @@ export function counted(n: number): { count: number; n: string } {
   return { count: n, n: formatCount(n) };
 }
 
-/** How long ago `iso` was, roughly: "just now", "12 minutes ago", "5 hours ago", "3 days ago"; "never" for null. */
+/**
+ * How long ago `iso` was, roughly, in the app's language: "just now", "12 minutes ago", "5 hours
+ * ago", "3 days ago"; "never" for null.
+ */
 export function formatAgo(iso: string | null | undefined, now: number = Date.now()): string {
-  if (!iso) return 'never';
+  if (!iso) return m.ago_never();
   const t = new Date(iso).getTime();
   if (Number.isNaN(t)) return iso;
   const minutes = Math.round((now - t) / 60_000);
-  if (minutes < 2) return 'just now';
-  if (minutes < 90) return `${minutes} minutes ago`;
+  if (minutes < 2) return m.ago_just_now();
+  if (minutes < 90) return m.ago_minutes(counted(minutes));
   const hours = Math.round(minutes / 60);
-  if (hours < 36) return `${hours} hours ago`;
-  return `${formatCount(Math.round(hours / 24))} days ago`;
+  if (hours < 36) return m.ago_hours(counted(hours));
+  return m.ago_days(counted(Math.round(hours / 24)));
+}
+
+/** Items joined as a sentence says them: `A, B and C` (en), `A、B和C` (zh). */
+export function formatList(items: string[]): string {
+  return cached('list', (tag) => new Intl.ListFormat(tag, { style: 'long', type: 'conjunction' })).format(items);
 }

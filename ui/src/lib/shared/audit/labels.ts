@@ -1,49 +1,16 @@
-//! Words for the audit trail: actions and record fields as a reader says them.
+//! Words for the audit trail: actions and record fields as a reader says them, in the app's
+//! language (`audit_action_<noun>_<verb>` and `audit_entity_<noun>` in the catalogues).
+import { m } from '$lib/i18n';
 
-const ACTIONS: Record<string, string> = {
-  'customer.create': 'Customer added',
-  'customer.update': 'Customer changed',
-  'customer.status': 'Customer status set',
-  'customer.archive': 'Customer archived',
-  'letter.generate': 'Letter generated',
-  'letter.send': 'Letter sent',
-  'letter.acknowledge': 'Letter acknowledged',
-  'visit.log': 'Visit logged',
-  'attestation.log': 'Attestation logged',
-  'attestation.amend': 'Attestation amended',
-  'review.record': 'Attestation reviewed',
-  'attestation.approve': 'Attestation approved',
-  'attestation.reject': 'Attestation rejected',
-  'attestation.request_changes': 'Attestation sent back',
-  'document.attach': 'Document attached',
-  'user.create': 'User added',
-  'user.disable': 'User disabled',
-  'user.enable': 'User enabled',
-  'session.sign_in': 'Signed in',
-  'audit.export': 'Audit trail exported',
-  'campaign.create': 'Campaign created',
-  'policy.update': 'Policy changed',
-  'reference.load': 'Reference data loaded',
-  'customer.import': 'Customer imported',
-  'customer.restore': 'Customer restored',
-  'follow_up.create': 'Follow-up added',
-  'follow_up.complete': 'Follow-up done',
-  'hit.open': 'Screening hit opened',
-  'hit.confirm': 'Screening hit confirmed',
-  'hit.dismiss': 'Screening hit dismissed',
-  'hit.names_changed': 'Screening hit: names changed',
-  'letter.chase': 'Letter chased',
-  'letter.record': 'Letter recorded',
-  'letter.pdf': 'Letter PDF saved',
-  'list.import': 'Screening list loaded',
-  'red_flag.observe': 'Red flag observed',
-  'red_flag.resolve': 'Red flag resolved',
-  'template.save': 'Template saved',
-};
+/** The catalogue's message for a key, when it has one. */
+function named(key: string): string | undefined {
+  const f = (m as unknown as Record<string, (() => string) | undefined>)[key];
+  return typeof f === 'function' ? f() : undefined;
+}
 
 /** "letter.generate" → "Letter generated"; an action without words of its own reads "Red flag: resolve". */
 export function actionLabel(action: string): string {
-  const known = ACTIONS[action];
+  const known = named(`audit_action_${action.replace(/\./g, '_')}`);
   if (known) return known;
   const [noun, ...verb] = action.split('.');
   const words = (s: string) => s.replace(/[_-]+/g, ' ').trim();
@@ -53,8 +20,10 @@ export function actionLabel(action: string): string {
   return tail ? `${capital}: ${tail}` : capital;
 }
 
-/** "signatoryName" → "Signatory name", "hsCodes" → "HS codes". */
+/** "signatoryName" → "Signatory name" / "签署人姓名", "hsCodes" → "HS codes". */
 export function fieldLabel(field: string): string {
+  const known = named(`audit_field_${field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}`);
+  if (known) return known;
   const words = field
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/_/g, ' ')
@@ -62,5 +31,13 @@ export function fieldLabel(field: string): string {
     .replace(/\bhs\b/g, 'HS')
     .replace(/\bid\b/g, 'ID')
     .replace(/\bsha256\b/g, 'SHA-256');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** "red_flag" -> "Red flag" / "红旗": the kind of record an event concerns. */
+export function entityLabel(entity: string): string {
+  const known = named(`audit_entity_${entity}`);
+  if (known) return known;
+  const words = entity.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

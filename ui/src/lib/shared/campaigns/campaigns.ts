@@ -9,6 +9,7 @@ import type { CustomerState } from '$lib/api/bindings/CustomerState';
 import type { CustomerType } from '$lib/api/bindings/CustomerType';
 import type { LetterSettings } from '$lib/api/bindings/LetterSettings';
 import type { Tone } from '$lib/shared/ui/tone';
+import { m } from '$lib/i18n';
 
 /** `part` as a whole percentage of `whole` (0 when there is no whole), never above 100. */
 export function percent(part: number, whole: number): number {
@@ -40,18 +41,39 @@ export function progressBars(s: CampaignSummary): ProgressBar[] {
     tone,
   });
   return [
-    bar('generated', 'Generated', s.customers, s.customers, 'neutral'),
-    bar('sent', 'Sent', s.sent, s.customers, 'info'),
-    bar('acknowledged', 'Acknowledged', s.acknowledged, s.customers, 'ok'),
-    bar('overdue', 'Overdue', s.overdue, s.sent, 'danger'),
+    bar('generated', m.campaign_bar_generated(), s.customers, s.customers, 'neutral'),
+    bar('sent', m.campaign_bar_sent(), s.sent, s.customers, 'info'),
+    bar('acknowledged', m.campaign_bar_acknowledged(), s.acknowledged, s.customers, 'ok'),
+    bar('overdue', m.campaign_bar_overdue(), s.overdue, s.sent, 'danger'),
   ];
 }
 
-export const STATUS_LOOK: Record<CampaignLetterStatus, { label: string; tone: Tone }> = {
-  generated: { label: 'Not sent', tone: 'neutral' },
-  sent: { label: 'Awaiting reply', tone: 'info' },
-  overdue: { label: 'Overdue', tone: 'danger' },
-  acknowledged: { label: 'Acknowledged', tone: 'ok' },
+/** Each status's words (getters: they follow the app's language) and tone. */
+export const STATUS_LOOK: Record<CampaignLetterStatus, { readonly label: string; tone: Tone }> = {
+  generated: {
+    get label() {
+      return m.campaign_status_generated();
+    },
+    tone: 'neutral',
+  },
+  sent: {
+    get label() {
+      return m.campaign_status_sent();
+    },
+    tone: 'info',
+  },
+  overdue: {
+    get label() {
+      return m.campaign_status_overdue();
+    },
+    tone: 'danger',
+  },
+  acknowledged: {
+    get label() {
+      return m.campaign_status_acknowledged();
+    },
+    tone: 'ok',
+  },
 };
 
 export const STATUS_ORDER: CampaignLetterStatus[] = ['generated', 'sent', 'overdue', 'acknowledged'];
@@ -136,11 +158,11 @@ export function toCampaignInput(f: WizardForm): CampaignInput {
 /** Errors by field name (the core's names, so its own errors land in the same places). */
 export function validateWizard(f: WizardForm): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!f.name.trim()) errors.name = 'Give the campaign a name.';
+  if (!f.name.trim()) errors.name = m.wizard_name_required();
   const days = f.ackDueDays;
   if (days === null || !Number.isInteger(days) || days < 1 || days > 365)
-    errors.ack_due_days = 'Between 1 and 365 days.';
-  if (f.mode === 'list' && f.customerIds.length === 0) errors.target = 'Add at least one customer.';
+    errors.ack_due_days = m.wizard_days_range();
+  if (f.mode === 'list' && f.customerIds.length === 0) errors.target = m.wizard_add_customer_required();
   return errors;
 }
 
@@ -169,5 +191,5 @@ const PLACEHOLDERS = ['Your Company Ltd.', 'Street and number', 'City, Country']
  */
 export function letterheadPlaceholders(l: Pick<LetterSettings, 'companyName' | 'companyAddress'>): string[] {
   const lines = [l.companyName, ...l.companyAddress].map((s) => s.trim());
-  return PLACEHOLDERS.filter((p) => lines.includes(p)).concat(lines.some((s) => s !== '') ? [] : ['an empty letterhead']);
+  return PLACEHOLDERS.filter((p) => lines.includes(p)).concat(lines.some((s) => s !== '') ? [] : [m.wizard_empty_letterhead()]);
 }

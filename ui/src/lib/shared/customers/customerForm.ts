@@ -5,6 +5,7 @@
 import type { Customer } from '$lib/api/bindings/Customer';
 import type { CustomerInput } from '$lib/api/bindings/CustomerInput';
 import type { CustomerType } from '$lib/api/bindings/CustomerType';
+import { m } from '$lib/i18n';
 
 export const CUSTOMER_TYPES: CustomerType[] = [
   'distributor',
@@ -87,12 +88,12 @@ function blankContact(p: ContactValues): boolean {
 /** What must be filled in before saving, in the form's order; empty when nothing is missing. */
 export function missingFields(v: CustomerFormValues): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!v.name.trim()) problems.push({ field: 'name', message: 'Enter the legal name.' });
-  if (!v.country) problems.push({ field: 'country', message: 'Choose a country.' });
-  if (!v.customerType) problems.push({ field: 'customer_type', message: 'Choose a type.' });
+  if (!v.name.trim()) problems.push({ field: 'name', message: m.form_customer_enter_name() });
+  if (!v.country) problems.push({ field: 'country', message: m.form_customer_choose_country() });
+  if (!v.customerType) problems.push({ field: 'customer_type', message: m.form_customer_choose_type() });
   v.contacts.forEach((p, i) => {
     if (!blankContact(p) && !p.name.trim()) {
-      problems.push({ field: `contacts[${i}].name`, message: 'A contact needs a name.' });
+      problems.push({ field: `contacts[${i}].name`, message: m.form_customer_contact_name() });
     }
   });
   return problems;

@@ -9,6 +9,13 @@ import { problemText } from '$lib/shared/problems';
 export type Labels = Record<string, string>;
 export type FieldErrors = Record<string, string>;
 
+/** Labels that follow the app's language: reading one calls its message (`() => m.key()`). */
+export function liveLabels(make: Record<string, () => string>): Labels {
+  const out: Labels = {};
+  for (const [key, get] of Object.entries(make)) Object.defineProperty(out, key, { get, enumerable: true });
+  return out;
+}
+
 /** `follow_ups[2].due_on` -> `follow_ups[].due_on` (the pattern a label is given for). */
 function pattern(key: string): string {
   return key.replace(/\[\d+\]/g, '[]');

@@ -5,7 +5,8 @@ import type { HitStatus } from '$lib/api/bindings/HitStatus';
 import type { ListKind } from '$lib/api/bindings/ListKind';
 import type { ScreeningProgress } from '$lib/api/bindings/ScreeningProgress';
 import type { Tone } from '$lib/shared/ui/tone';
-import { formatCount } from '$lib/shared/format';
+import { formatCount, counted } from '$lib/shared/format';
+import { m } from '$lib/i18n';
 
 export interface KindLook {
   label: string;
@@ -36,26 +37,47 @@ export const LIST_KINDS: Record<ListKind, KindLook> = {
   },
 };
 
-export const HIT_STATUS_LOOK: Record<HitStatus, { label: string; tone: Tone }> = {
-  open: { label: 'Open', tone: 'danger' },
-  confirmed: { label: 'Confirmed', tone: 'danger' },
-  dismissed: { label: 'Dismissed', tone: 'neutral' },
-  cleared: { label: 'Cleared', tone: 'ok' },
+/** Each hit status's words (getters: they follow the app's language) and tone. */
+export const HIT_STATUS_LOOK: Record<HitStatus, { readonly label: string; tone: Tone }> = {
+  open: {
+    get label() {
+      return m.enum_open();
+    },
+    tone: 'danger',
+  },
+  confirmed: {
+    get label() {
+      return m.enum_confirmed();
+    },
+    tone: 'danger',
+  },
+  dismissed: {
+    get label() {
+      return m.enum_dismissed();
+    },
+    tone: 'neutral',
+  },
+  cleared: {
+    get label() {
+      return m.enum_cleared();
+    },
+    tone: 'ok',
+  },
 };
 
-const PHASE_TEXT: Record<ScreeningProgress['phase'], string> = {
-  reading: 'Reading the file',
-  indexing: 'Indexing names',
-  saving: 'Saving the list version',
-  screening: 'Screening customers',
+const PHASE_TEXT: Record<ScreeningProgress['phase'], () => string> = {
+  reading: () => m.screening_phase_reading(),
+  indexing: () => m.screening_phase_indexing(),
+  saving: () => m.screening_phase_saving(),
+  screening: () => m.screening_phase_screening(),
 };
 
 /** `Reading the file: 4,500 rows`, `Screening customers: 2,000 of 20,000`. */
 export function progressText(p: ScreeningProgress): string {
-  const head = PHASE_TEXT[p.phase];
-  if (p.phase === 'reading') return `${head}: ${formatCount(p.done)} rows`;
-  if (p.total === null) return `${head}…`;
-  return `${head}: ${formatCount(p.done)} of ${formatCount(p.total)}`;
+  const phase = PHASE_TEXT[p.phase]();
+  if (p.phase === 'reading') return m.screening_progress_rows({ ...counted(p.done), phase });
+  if (p.total === null) return m.screening_progress_open({ phase });
+  return m.screening_progress_of({ phase, done: formatCount(p.done), total: formatCount(p.total) });
 }
 
 /** 0-1 when the job knows its total, else null (an indeterminate bar). */

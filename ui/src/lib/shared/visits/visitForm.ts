@@ -1,7 +1,8 @@
 //! The visit form's own checks, in the rep's words: everything wrong is said at once, beside its
 //! field, before anything is sent. The core checks again (and may refuse what only it can know).
 import { showDate } from '$lib/shared/dates';
-import type { FieldErrors, Labels } from '$lib/shared/forms/errors';
+import { liveLabels, type FieldErrors, type Labels } from '$lib/shared/forms/errors';
+import { m } from '$lib/i18n';
 import { formatCount } from '$lib/shared/format';
 
 /** The core's limit on free text (`optional()` in the core). */
@@ -18,47 +19,47 @@ export interface VisitValues {
   followUps: { action: string; dueOn: string; problem: string | null }[];
 }
 
-export const VISIT_LABELS: Labels = {
-  customer_id: 'Customer',
-  visited_on: 'Date',
-  location: 'Location',
-  attendees: 'Attendees',
-  purpose: 'Purpose',
-  notes: 'Notes',
-  red_flags: 'Red flags',
-  'follow_ups[].action': 'Follow-up {n}',
-  'follow_ups[].due_on': 'Follow-up {n}: due on',
-};
+export const VISIT_LABELS: Labels = liveLabels({
+  customer_id: () => m.att_customer(),
+  visited_on: () => m.visit_date(),
+  location: () => m.visit_location(),
+  attendees: () => m.visit_attendees(),
+  purpose: () => m.visit_purpose(),
+  notes: () => m.visit_notes(),
+  red_flags: () => m.form_visit_red_flags(),
+  'follow_ups[].action': () => m.visit_follow_up_n({ n: '{n}' }),
+  'follow_ups[].due_on': () => m.form_visit_due_on({ n: '{n}' }),
+});
 
 export const VISIT_KEYS = Object.keys(VISIT_LABELS);
 
 function tooLong(label: string, text: string): string | null {
   const n = text.trim().length;
   return n > TEXT_LIMIT
-    ? `${label} may be at most ${formatCount(TEXT_LIMIT)} characters; this is ${formatCount(n)}.`
+    ? m.form_visit_too_long({ label, limit: formatCount(TEXT_LIMIT), length: formatCount(n) })
     : null;
 }
 
 export function validateVisit(v: VisitValues, today: string): FieldErrors {
   const e: FieldErrors = {};
-  if (!v.customerId) e.customer_id = 'Choose the customer you visited.';
+  if (!v.customerId) e.customer_id = m.form_visit_choose_customer();
   if (v.visitedOnProblem) e.visited_on = v.visitedOnProblem;
-  else if (!v.visitedOn) e.visited_on = 'Enter the day of the visit.';
-  else if (v.visitedOn > today) e.visited_on = 'The visit cannot be in the future.';
+  else if (!v.visitedOn) e.visited_on = m.form_visit_enter_date();
+  else if (v.visitedOn > today) e.visited_on = m.form_visit_in_future();
   for (const [key, label, text] of [
-    ['location', 'Location', v.location],
-    ['purpose', 'Purpose', v.purpose],
-    ['notes', 'Notes', v.notes],
+    ['location', m.visit_location(), v.location],
+    ['purpose', m.visit_purpose(), v.purpose],
+    ['notes', m.visit_notes(), v.notes],
   ] as const) {
     const long = tooLong(label, text);
     if (long) e[key] = long;
   }
   v.followUps.forEach((f, i) => {
-    if (!f.action.trim()) e[`follow_ups[${i}].action`] = 'Say what needs doing, or remove this follow-up.';
-    else if (f.action.trim().length > 500) e[`follow_ups[${i}].action`] = 'Keep it to 500 characters.';
+    if (!f.action.trim()) e[`follow_ups[${i}].action`] = m.form_visit_say_action();
+    else if (f.action.trim().length > 500) e[`follow_ups[${i}].action`] = m.form_visit_action_too_long();
     if (f.problem) e[`follow_ups[${i}].due_on`] = f.problem;
-    else if (!f.dueOn) e[`follow_ups[${i}].due_on`] = 'Enter when it is due.';
-    else if (v.visitedOn && f.dueOn < v.visitedOn) e[`follow_ups[${i}].due_on`] = `Due before the visit (${showDate(v.visitedOn)}).`;
+    else if (!f.dueOn) e[`follow_ups[${i}].due_on`] = m.form_visit_enter_due();
+    else if (v.visitedOn && f.dueOn < v.visitedOn) e[`follow_ups[${i}].due_on`] = m.form_visit_due_before({ date: showDate(v.visitedOn) });
   });
   return e;
 }
