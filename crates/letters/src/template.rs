@@ -254,6 +254,11 @@ pub fn format_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
+/// A date as Chinese letters write it: 2026年3月5日.
+pub fn format_date_zh(date: NaiveDate) -> String {
+    date.format("%Y年%-m月%-d日").to_string()
+}
+
 /// A value as one line of plain text: line breaks become ", " and control characters go.
 pub(crate) fn one_line(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

@@ -5,6 +5,8 @@
 import type { Customer } from '$lib/api/bindings/Customer';
 import type { CustomerInput } from '$lib/api/bindings/CustomerInput';
 import type { CustomerType } from '$lib/api/bindings/CustomerType';
+import type { LetterLanguage } from '$lib/api/bindings/LetterLanguage';
+import { m } from '$lib/i18n';
 
 export const CUSTOMER_TYPES: CustomerType[] = [
   'distributor',
@@ -35,6 +37,8 @@ export interface CustomerFormValues {
   externalId: string;
   hsCodes: string[];
   contacts: ContactValues[];
+  /** '' : the one the country gives. */
+  letterLanguage: LetterLanguage | '';
 }
 
 /** A problem with one field, named as the core names it (`name`, `contacts[0].name`). */
@@ -56,6 +60,7 @@ export function emptyCustomerForm(ownerId = ''): CustomerFormValues {
     externalId: '',
     hsCodes: [],
     contacts: [],
+    letterLanguage: '',
   };
 }
 
@@ -77,6 +82,7 @@ export function customerFormFrom(c: Customer): CustomerFormValues {
       email: p.email ?? '',
       phone: p.phone ?? '',
     })),
+    letterLanguage: c.letterLanguage ?? '',
   };
 }
 
@@ -87,12 +93,12 @@ function blankContact(p: ContactValues): boolean {
 /** What must be filled in before saving, in the form's order; empty when nothing is missing. */
 export function missingFields(v: CustomerFormValues): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!v.name.trim()) problems.push({ field: 'name', message: 'Enter the legal name.' });
-  if (!v.country) problems.push({ field: 'country', message: 'Choose a country.' });
-  if (!v.customerType) problems.push({ field: 'customer_type', message: 'Choose a type.' });
+  if (!v.name.trim()) problems.push({ field: 'name', message: m.customer_form_missing_name() });
+  if (!v.country) problems.push({ field: 'country', message: m.customer_form_missing_country() });
+  if (!v.customerType) problems.push({ field: 'customer_type', message: m.customer_form_missing_type() });
   v.contacts.forEach((p, i) => {
     if (!blankContact(p) && !p.name.trim()) {
-      problems.push({ field: `contacts[${i}].name`, message: 'A contact needs a name.' });
+      problems.push({ field: `contacts[${i}].name`, message: m.customer_form_contact_needs_name() });
     }
   });
   return problems;
@@ -121,5 +127,6 @@ export function toCustomerInput(v: CustomerFormValues): CustomerInput {
         email: text(p.email),
         phone: text(p.phone),
       })),
+    letterLanguage: v.letterLanguage === '' ? null : v.letterLanguage,
   };
 }
