@@ -192,6 +192,18 @@ mod tests {
     }
 
     #[test]
+    fn dates_in_chinese_paragraphs_are_written_the_chinese_way() {
+        let values = crate::samples::sample_values("深圳市华强电子有限公司");
+        let text = |d: DefaultTemplate| d.template().unwrap().merge(&values).body_text();
+        let bilingual = text(DefaultTemplate::ComplianceReminderEnZhHans);
+        assert!(bilingual.contains("by 4 April 2026"), "{bilingual}");
+        assert!(bilingual.contains("于 2026年4月4日 前寄回"), "{bilingual}");
+        let traditional = text(DefaultTemplate::FollowUpZhHant);
+        assert!(traditional.contains("於 2026年4月4日 前寄回"), "{traditional}");
+        assert!(!traditional.contains("April"), "{traditional}");
+    }
+
+    #[test]
     fn every_family_has_one_template_in_each_language() {
         for family in [REMINDER_FAMILY, FOLLOW_UP_FAMILY] {
             let mut languages: Vec<&str> = DefaultTemplate::ALL
