@@ -7,6 +7,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use uuid::Uuid;
+
 use crate::cli::{enduse, ok, setup};
 use crate::common::*;
 use enduse::Enduse;
