@@ -108,7 +108,11 @@ fn a_campaign_writes_to_each_customer_in_its_letter_language_with_the_right_cjk_
         .create_campaign(w.manager, input, d("2025-05-01"), now())
         .unwrap();
     assert_eq!(report.generated, 3);
-    let template_of = |c: Uuid| e.list_letters_for_customer(c).unwrap()[0].template_name.clone();
+    let template_of = |c: Uuid| {
+        e.list_letters_for_customer(c).unwrap()[0]
+            .template_name
+            .clone()
+    };
     assert_eq!(
         template_of(cn.id),
         "Export compliance reminder (English + 简体中文)"
@@ -151,7 +155,10 @@ fn a_campaign_writes_to_each_customer_in_its_letter_language_with_the_right_cjk_
         "禁止向俄罗斯或白俄罗斯供货",
         "31 May 2025",
     ] {
-        assert!(text.contains(expected), "CN letter lacks {expected}:\n{text}");
+        assert!(
+            text.contains(expected),
+            "CN letter lacks {expected}:\n{text}"
+        );
     }
     // TW: English and Traditional Chinese, in the Traditional font.
     let tw_pdf = file_of("台灣積體電子股份有限公司");
@@ -161,9 +168,15 @@ fn a_campaign_writes_to_each_customer_in_its_letter_language_with_the_right_cjk_
         "最終用途聲明",
         "禁止向俄羅斯或白俄羅斯供貨",
     ] {
-        assert!(text.contains(expected), "TW letter lacks {expected}:\n{text}");
+        assert!(
+            text.contains(expected),
+            "TW letter lacks {expected}:\n{text}"
+        );
     }
-    assert!(!text.contains("俄罗斯"), "Simplified in the TW letter:\n{text}");
+    assert!(
+        !text.contains("俄罗斯"),
+        "Simplified in the TW letter:\n{text}"
+    );
     let fonts = poppler("pdffonts", &tw_pdf);
     if enduse::letters::cjk::has_system_fonts() {
         assert!(fonts.contains("NotoSerifCJKtc"), "{fonts}");
@@ -215,7 +228,9 @@ fn a_family_without_the_customers_language_falls_back_to_the_campaigns_template(
         w.manager,
         "Annual reminder (English + 简体中文)",
         "Annual reminder / 年度提醒",
-        &format!("{body}\n\n尊敬的 {{{{contact.name}}}}：\n\n请于 {{{{ack_due}}}} 前寄回最终用途声明。"),
+        &format!(
+            "{body}\n\n尊敬的 {{{{contact.name}}}}：\n\n请于 {{{{ack_due}}}} 前寄回最终用途声明。"
+        ),
         Some(TemplateVariant {
             family: Some("annual".into()),
             language: Some(LetterLanguage::EnZhHans),
@@ -305,21 +320,22 @@ fn the_letter_language_survives_an_edit_a_csv_round_trip_and_a_replay() {
     let mut exported = Vec::new();
     e.export_customers(&mut exported).unwrap();
     let exported = String::from_utf8(exported).unwrap();
-    assert!(exported.lines().next().unwrap().ends_with(",letter_language"));
+    assert!(
+        exported
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",letter_language")
+    );
     assert!(exported.contains(",zh-Hant"), "{exported}");
-    let report = e
-        .import_customers(w.rep, &exported, false, now())
-        .unwrap();
+    let report = e.import_customers(w.rep, &exported, false, now()).unwrap();
     assert_eq!(report.unchanged, 1, "export then import changes nothing");
-    let csv_from_country =
-        "name,country,type,external_id,letter_language\n深圳市华强电子有限公司,CN,distributor,RT-1,country\n";
+    let csv_from_country = "name,country,type,external_id,letter_language\n深圳市华强电子有限公司,CN,distributor,RT-1,country\n";
     e.import_customers(w.rep, csv_from_country, false, now())
         .unwrap();
     assert_eq!(e.get_customer(c.id).unwrap().letter_language, None);
     let bad = "name,country,type,external_id,letter_language\nX,CN,distributor,RT-2,fr\n";
-    let err = e
-        .import_customers(w.rep, bad, false, now())
-        .unwrap_err();
+    let err = e.import_customers(w.rep, bad, false, now()).unwrap_err();
     assert!(
         err.to_string().contains("letter_language"),
         "names the column: {err}"
@@ -422,5 +438,8 @@ fn the_cli_sets_shows_and_resets_a_customers_letter_language() {
     );
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(err.contains("letter-language") || err.contains("letter_language"), "{err}");
+    assert!(
+        err.contains("letter-language") || err.contains("letter_language"),
+        "{err}"
+    );
 }

@@ -112,9 +112,8 @@ impl std::str::FromStr for LetterLanguage {
     type Err = crate::Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        LetterLanguage::parse_setting("letter_language", s)?.ok_or_else(|| {
-            crate::Error::invalid("letter_language", "a language is required here")
-        })
+        LetterLanguage::parse_setting("letter_language", s)?
+            .ok_or_else(|| crate::Error::invalid("letter_language", "a language is required here"))
     }
 }
 
@@ -169,10 +168,7 @@ mod tests {
     #[test]
     fn the_script_follows_the_chinese_part() {
         assert_eq!(LetterLanguage::En.script(), None);
-        assert_eq!(
-            LetterLanguage::EnZhHans.script(),
-            Some(Script::Simplified)
-        );
+        assert_eq!(LetterLanguage::EnZhHans.script(), Some(Script::Simplified));
         assert_eq!(LetterLanguage::ZhHant.script(), Some(Script::Traditional));
     }
 

@@ -199,7 +199,10 @@ mod tests {
         assert!(bilingual.contains("by 4 April 2026"), "{bilingual}");
         assert!(bilingual.contains("于 2026年4月4日 前寄回"), "{bilingual}");
         let traditional = text(DefaultTemplate::FollowUpZhHant);
-        assert!(traditional.contains("於 2026年4月4日 前寄回"), "{traditional}");
+        assert!(
+            traditional.contains("於 2026年4月4日 前寄回"),
+            "{traditional}"
+        );
         assert!(!traditional.contains("April"), "{traditional}");
     }
 

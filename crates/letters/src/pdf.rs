@@ -174,7 +174,12 @@ impl LetterDoc {
     /// Bilingual letters keep the English ones (their English comes first).
     pub fn in_chinese(&mut self, values: &MergeValues, traditional: bool) {
         self.date = super::template::format_date_zh(values.today);
-        self.closing = if traditional { "順頌商祺" } else { "顺颂商祺" }.to_owned();
+        self.closing = if traditional {
+            "順頌商祺"
+        } else {
+            "顺颂商祺"
+        }
+        .to_owned();
     }
 }
 
@@ -194,8 +199,11 @@ struct BatchJson<'a> {
 /// What stays the same from one letter to the next: fonts, the standard library, the layout.
 struct Shared {
     library: LazyHash<Library>,
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
+    /// The embedded fonts: every letter without Chinese text is set with these alone.
+    embedded: FontSet,
+    /// The embedded fonts and the system's CJK ones, made when a letter first needs them, so a
+    /// process that prints only English letters never reads the CJK files.
+    with_cjk: std::sync::OnceLock<FontSet>,
     layout: Source,
     settings_id: FileId,
     letters_id: FileId,
@@ -217,7 +225,7 @@ pub struct LetterRenderer {
 impl std::fmt::Debug for LetterRenderer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LetterRenderer")
-            .field("fonts", &self.shared.fonts.len())
+            .field("fonts", &self.shared.embedded.fonts.len())
             .finish_non_exhaustive()
     }
 }
@@ -230,8 +238,7 @@ impl LetterRenderer {
             let font = Font::new(Bytes::new(data), 0).ok_or(PdfError::Font { index })?;
             fonts.push(font);
         }
-        fonts.extend(cjk::system_fonts().iter().cloned());
-        let book = FontBook::from_fonts(&fonts);
+        let embedded = FontSet::new(fonts);
         let settings = serde_json::to_vec(&SettingsJson {
             paper: paper.typst_name(),
             company: &letterhead.company_name,
@@ -241,8 +248,8 @@ impl LetterRenderer {
         Ok(LetterRenderer {
             shared: Arc::new(Shared {
                 library: LazyHash::new(Library::builder().build()),
-                book: LazyHash::new(book),
-                fonts,
+                embedded,
+                with_cjk: std::sync::OnceLock::new(),
                 layout: Source::new(layout_id, LAYOUT.to_owned()),
                 settings_id: FileId::new(None, VirtualPath::new("/settings.json")),
                 letters_id: FileId::new(None, VirtualPath::new("/letters.json")),
@@ -314,6 +321,7 @@ impl LetterRenderer {
         let data = serde_json::to_vec(&BatchJson { title, letters })?;
         let world = LetterWorld {
             shared: &self.shared,
+            fonts: self.shared.fonts_for(letters),
             letters: Bytes::new(data),
         };
         let compiled = typst::compile::<PagedDocument>(&world).output;
@@ -338,7 +346,37 @@ impl LetterRenderer {
 /// The files one compilation sees: the layout, the settings and this batch's letters.
 struct LetterWorld<'a> {
     shared: &'a Shared,
+    fonts: &'a FontSet,
     letters: Bytes,
+}
+
+/// Fonts and their book, as one compilation sees them.
+struct FontSet {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+impl FontSet {
+    fn new(fonts: Vec<Font>) -> FontSet {
+        FontSet {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    }
+}
+
+impl Shared {
+    /// The fonts a batch needs: the system's CJK fonts too when a letter has Chinese text.
+    fn fonts_for(&self, letters: &[LetterDoc]) -> &FontSet {
+        if letters.iter().all(|l| l.script.is_none()) || cjk::system_fonts().is_empty() {
+            return &self.embedded;
+        }
+        self.with_cjk.get_or_init(|| {
+            let mut fonts = self.embedded.fonts.clone();
+            fonts.extend(cjk::system_fonts().iter().cloned());
+            FontSet::new(fonts)
+        })
+    }
 }
 
 impl World for LetterWorld<'_> {
@@ -347,7 +385,7 @@ impl World for LetterWorld<'_> {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.shared.book
+        &self.fonts.book
     }
 
     fn main(&self) -> FileId {
@@ -373,7 +411,7 @@ impl World for LetterWorld<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.shared.fonts.get(index).cloned()
+        self.fonts.fonts.get(index).cloned()
     }
 
     /// The layout never reads the clock: the letter's date comes in with its text.

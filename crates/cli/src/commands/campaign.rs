@@ -29,6 +29,11 @@ pub(super) fn target(ctx: &Ctx, t: TargetArgs) -> Result<CampaignTarget> {
     })
 }
 
+/// "1 letter", "3 letters".
+fn letters(n: u64) -> String {
+    format!("{n} {}", if n == 1 { "letter" } else { "letters" })
+}
+
 pub(super) fn campaign(ctx: &Ctx, cmd: CampaignCmd, now: Timestamp) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
@@ -75,11 +80,16 @@ pub(super) fn campaign(ctx: &Ctx, cmd: CampaignCmd, now: Timestamp) -> Result<i3
                     let fallback = if n.template_language == n.language {
                         String::new()
                     } else {
-                        format!(" (no {} version: sent in {})", n.language, n.template_language)
+                        format!(
+                            " (no {} version: sent in {})",
+                            n.language, n.template_language
+                        )
                     };
                     println!(
-                        "  {} letters in {}: {}{fallback}",
-                        n.letters, n.language, n.template_name
+                        "  {} in {}: {}{fallback}",
+                        letters(n.letters),
+                        n.language,
+                        n.template_name
                     );
                 }
                 if let Some(s) = p.sample {

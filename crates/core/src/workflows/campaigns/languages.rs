@@ -156,7 +156,11 @@ pub(super) fn language_counts(variants: &Variants, targets: &[Customer]) -> Vec<
 mod tests {
     use super::*;
 
-    fn template(name: &str, family: Option<&str>, language: Option<LetterLanguage>) -> LetterTemplate {
+    fn template(
+        name: &str,
+        family: Option<&str>,
+        language: Option<LetterLanguage>,
+    ) -> LetterTemplate {
         LetterTemplate {
             id: Uuid::now_v7(),
             name: name.into(),

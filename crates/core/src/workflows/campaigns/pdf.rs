@@ -78,7 +78,12 @@ pub(super) fn stored_letter_doc(
         subject: l.subject.clone(),
         body: blocks_from_text(&l.body),
     };
-    letter_doc(&values, merged, &ctx.settings, (ctx.language_of_letter(l), c))
+    letter_doc(
+        &values,
+        merged,
+        &ctx.settings,
+        (ctx.language_of_letter(l), c),
+    )
 }
 
 impl Enduse {
