@@ -137,6 +137,7 @@ test("a customer's letter language is set in the form and kept", async () => {
   const select = await app.$t('cf-letter-language');
   await select.waitForDisplayed({ timeout: 10_000 });
   await select.selectByAttribute('value', 'zh-Hant');
+  await select.scrollIntoView({ block: 'center' });
   await app.shot('zh-Hant-customer-form-letter-language');
   await (await app.$t('customer-save')).click();
   await (await app.$t('customer-letter-language')).waitForDisplayed({ timeout: 10_000 });
@@ -144,6 +145,7 @@ test("a customer's letter language is set in the form and kept", async () => {
     timeout: 10_000,
     timeoutMsg: 'the customer page never showed the letter language',
   });
+  await (await app.$t('customer-letter-language')).scrollIntoView({ block: 'center' });
   await app.shot('zh-Hant-customer-letter-language');
   // Opened again, the form shows the language kept.
   await (await app.$t('customer-edit')).click();
