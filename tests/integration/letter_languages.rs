@@ -443,3 +443,52 @@ fn the_cli_sets_shows_and_resets_a_customers_letter_language() {
         "{err}"
     );
 }
+
+#[test]
+fn a_customer_set_to_chinese_only_gets_a_letter_dated_and_closed_in_chinese() {
+    let w = world();
+    let e = &w.enduse;
+    e.set_letter_settings(w.admin, northwind_letterhead(), now())
+        .unwrap();
+    let hk = e
+        .add_customer(
+            w.rep,
+            CustomerInput {
+                name: "香港電子貿易有限公司".into(),
+                country: "HK".into(),
+                letter_language: Some(LetterLanguage::ZhHant),
+                ..taiwanese_distributor("ZH-HK")
+            },
+            now(),
+        )
+        .unwrap();
+    let (campaign, _) = e
+        .create_campaign(
+            w.manager,
+            campaign_to("Chinese only", &[hk.id], None),
+            d("2025-05-01"),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(
+        e.list_letters_for_customer(hk.id).unwrap()[0].template_name,
+        "Export compliance reminder (繁體中文)"
+    );
+    let merged = w.dir.path().join("zh.pdf");
+    e.render_campaign_pdfs(w.manager, campaign.id, None, Some(&merged), false, now())
+        .unwrap();
+    let text = squashed(&poppler("pdftotext", &merged));
+    // Chinese lines break anywhere: compare the Chinese without the line ends.
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in [
+        "香港電子貿易有限公司",
+        "最終用途聲明",
+        "於2025年5月31日前寄回",
+        "2025年6月1日",
+        "順頌商祺",
+    ] {
+        assert!(compact.contains(expected), "lacks {expected}:\n{text}");
+    }
+    assert!(!text.contains("Russia or Belarus"), "{text}");
+    assert!(!text.contains("Yours sincerely"), "{text}");
+}

@@ -689,6 +689,19 @@ mod tests {
     }
 
     #[test]
+    fn a_date_in_chinese_text_is_set_without_spaces() {
+        let mut letter = chinese_letter(DefaultTemplate::ComplianceReminderZhHans, CjkScript::Sc);
+        letter.body = vec![BodyBlock::Paragraph {
+            text: "并于 2027年1月4日 前寄回。".to_owned(),
+        }];
+        letter.date = "2026年3月5日".to_owned();
+        let pdf = renderer(Paper::A4).render(&letter).unwrap();
+        let text = text_of(&pdf);
+        assert!(text.contains("并于 2027年1月4日 前寄回"), "{text}");
+        assert!(text.contains("2026年3月5日"), "{text}");
+    }
+
+    #[test]
     fn an_english_letter_uses_no_system_cjk_font() {
         let pdf = renderer(Paper::A4)
             .render(&reminder_for("Acme Trading Ltd"))

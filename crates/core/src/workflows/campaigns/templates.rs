@@ -102,8 +102,8 @@ pub(crate) fn letter_settings_in(conn: &rusqlite::Connection) -> Result<LetterSe
 pub(super) struct MergeContext {
     pub(super) owners: HashMap<Uuid, User>,
     pub(super) settings: LetterSettings,
-    /// Each template's language by name (a stored letter names its template).
-    pub(super) template_languages: HashMap<String, LetterLanguage>,
+    /// Each template version's language (a stored letter names its template and version).
+    pub(super) template_languages: HashMap<(String, i64), LetterLanguage>,
 }
 
 impl MergeContext {
@@ -115,8 +115,11 @@ impl MergeContext {
                 .collect(),
             settings: letter_settings_in(conn)?,
             template_languages: store_campaigns::list_templates(conn)?
-                .iter()
-                .map(|t| (t.name.clone(), language_of(t)))
+                .into_iter()
+                .map(|t| {
+                    let language = language_of(&t);
+                    ((t.name, t.template_version), language)
+                })
                 .collect(),
         })
     }
@@ -124,7 +127,7 @@ impl MergeContext {
     /// The language a stored letter was written in: its template's.
     pub(super) fn language_of_letter(&self, l: &Letter) -> LetterLanguage {
         self.template_languages
-            .get(&l.template_name)
+            .get(&(l.template_name.clone(), l.template_version))
             .copied()
             .unwrap_or(LetterLanguage::En)
     }
