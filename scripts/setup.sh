@@ -23,8 +23,12 @@ fi
 BUILD_PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev
   # Customer names come in any script: without CJK fonts WebKit draws Chinese names as boxes.
-  fonts-noto-cjk)
-E2E_PKGS=(xvfb webkit2gtk-driver imagemagick x11-utils poppler-utils locales)
+  # Letters set Simplified Chinese in Noto Serif CJK SC and Traditional in Noto Serif CJK TC from
+  # this package (crates/letters/src/cjk.rs; without it they fall back to the embedded Droid font).
+  fonts-noto-cjk
+  # The letter tests read the PDFs' text and fonts with pdftotext and pdffonts.
+  poppler-utils)
+E2E_PKGS=(xvfb webkit2gtk-driver imagemagick x11-utils locales)
 # The team hub's tests: a throwaway PostgreSQL cluster (scripts/pg.sh) and openssl for a test CA.
 TEST_PKGS=(postgresql openssl)
 

@@ -180,11 +180,13 @@ fn progress_moves_as_letters_are_sent_and_acknowledged_and_overdue_ones_are_chas
     assert_eq!((again.generated, again.existing), (0, 2));
     let p = e.campaign_progress(campaign.id, d("2025-06-15")).unwrap();
     assert_eq!(p.follow_ups, 2);
+    // The customers are in China: the follow-up goes out in the family's English + Simplified
+    // Chinese version (their letter language, from the country).
     assert!(
         p.letters
             .iter()
             .filter(|l| l.chase_of.is_some())
-            .all(|l| l.template_name == FOLLOW_UP_TEMPLATE)
+            .all(|l| l.template_name == format!("{FOLLOW_UP_TEMPLATE} (English + 简体中文)"))
     );
     assert_eq!(
         e.list_documents("letter", first).unwrap()[0].media_type,

@@ -367,7 +367,8 @@ fn verify_names_a_record_changed_added_or_removed_without_an_event() {
             "INSERT INTO customer SELECT '00000000-0000-7000-8000-000000000000', name, \
              english_name, country, customer_type, city, address, website, owner_id, 'C-3', \
              hs_codes, status, status_reason, contacts, archived, search_text, created_at, \
-             updated_at, version, created_by, updated_by FROM customer WHERE external_id = 'C-1'",
+             updated_at, version, created_by, updated_by, letter_language FROM customer \
+             WHERE external_id = 'C-1'",
             "the row has no event",
         ),
     ] {

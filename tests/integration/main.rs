@@ -11,6 +11,7 @@ mod cli;
 mod credentials;
 mod evidence;
 mod hardening;
+mod letter_languages;
 mod period;
 mod retention;
 mod screening;

@@ -267,6 +267,8 @@ fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_
         "Shenzhen",
         "--website",
         "https://hx.example",
+        "--letter-language",
+        "zh-Hant",
     ]);
     manager.ok(&[
         "customer",
@@ -287,6 +289,10 @@ fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_
     assert_eq!(a, b, "every laptop converges");
     assert_eq!(a["city"], "Dongguan", "the later in team order wins");
     assert_eq!(a["website"], "https://hx.example");
+    assert_eq!(
+        a["letterLanguage"], "zh-Hant",
+        "the letter language travels too"
+    );
     assert_eq!(a["address"], "1 Road");
     for laptop in [&rep, &manager] {
         let conflicts = laptop.json(&["conflict", "list", "--json"]);

@@ -82,6 +82,26 @@ test('the wizard counts CN and HK distributors and previews one real letter as a
   const preview = await app.browser.$('[data-testid="letter-preview"] [data-testid="pdf-page"][data-rendered="true"]');
   await preview.waitForExist({ timeout: 30_000 });
   assert.match(await textOf(app, 'sample-name'), /the letter to .+/);
+  // Each customer gets the reminder in its letter language (from the country here): CN English +
+  // Simplified, HK English + Traditional, each from the family's own version (no fallback).
+  const languages = await app.browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="campaign-language"]')].map((e) => ({
+      language: e.getAttribute('data-language'),
+      count: Number(e.getAttribute('data-count')),
+      fallback: e.getAttribute('data-fallback'),
+    })),
+  );
+  assert.deepEqual(
+    languages.map((l) => [l.language, l.fallback]),
+    [
+      ['en+zh-Hans', 'false'],
+      ['en+zh-Hant', 'false'],
+    ],
+  );
+  assert.equal(
+    languages.reduce((n, l) => n + l.count, 0),
+    created,
+  );
   await app.browser.pause(300);
   await app.shot('wizard-preview');
 

@@ -246,3 +246,30 @@ test('a new computer follows the OS: Traditional Chinese for zh_TW', async () =>
   await (await app.$t('home')).waitForDisplayed({ timeout: 30_000 });
   assert.equal(await textOf(app, 'nav-home'), WORDS['zh-Hant'].home);
 });
+
+test("a customer's letter language is set in the form and kept", async () => {
+  await nav(app, 'customers');
+  const row = await app.$t('customer-row');
+  await row.waitForExist({ timeout: 10_000 });
+  await row.click();
+  await (await app.$t('customer-edit')).waitForDisplayed({ timeout: 10_000 });
+  await (await app.$t('customer-edit')).click();
+  const select = await app.$t('cf-letter-language');
+  await select.waitForDisplayed({ timeout: 10_000 });
+  await select.selectByAttribute('value', 'zh-Hant');
+  await select.scrollIntoView({ block: 'center' });
+  await app.shot('zh-Hant-customer-form-letter-language');
+  await (await app.$t('customer-save')).click();
+  await (await app.$t('customer-letter-language')).waitForDisplayed({ timeout: 10_000 });
+  await app.browser.waitUntil(async () => (await textOf(app, 'customer-letter-language')) === '繁體中文', {
+    timeout: 10_000,
+    timeoutMsg: 'the customer page never showed the letter language',
+  });
+  await (await app.$t('customer-letter-language')).scrollIntoView({ block: 'center' });
+  await app.shot('zh-Hant-customer-letter-language');
+  // Opened again, the form shows the language kept.
+  await (await app.$t('customer-edit')).click();
+  const again = await app.$t('cf-letter-language');
+  await again.waitForDisplayed({ timeout: 10_000 });
+  await app.browser.waitUntil(async () => (await again.getValue()) === 'zh-Hant', { timeout: 10_000 });
+});

@@ -35,7 +35,7 @@ use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use enduse::model::{
     AttestationKind, Channel, CustomerRole, CustomerStatus, CustomerType, EndUse, HitStatus,
-    PaperSize, Role,
+    LetterLanguage, PaperSize, Role,
 };
 use enduse::rules::CustomerState;
 
@@ -296,6 +296,17 @@ pub struct CustomerFields {
     /// A contact as "Name|Title|email|phone" (repeatable; replaces the list on edit)
     #[arg(long = "contact")]
     pub contacts: Vec<String>,
+    /// The language of the customer's letters; `country`: the one its country gives (CN:
+    /// en+zh-Hans; TW, HK, MO: en+zh-Hant; others: en), the default
+    #[arg(long, value_parser = letter_languages())]
+    pub letter_language: Option<String>,
+}
+
+/// The values `--letter-language` takes: the languages, and `country`.
+fn letter_languages() -> Listed {
+    let mut values = listed(LetterLanguage::ALL, LetterLanguage::as_str);
+    values.0.push(LetterLanguage::FROM_COUNTRY);
+    values
 }
 
 #[derive(Subcommand, Debug)]
@@ -950,6 +961,14 @@ pub enum TemplateCmd {
         /// A file with the body
         #[arg(long)]
         body_file: PathBuf,
+        /// The family this template is a language version of: a campaign sends each customer
+        /// the family's template in the customer's letter language (shipped families:
+        /// compliance-reminder, follow-up). Omitted with --language: the previous version's
+        #[arg(long)]
+        family: Option<String>,
+        /// The language the template is written in
+        #[arg(long, value_parser = listed(LetterLanguage::ALL, LetterLanguage::as_str))]
+        language: Option<String>,
     },
     /// The merge fields a template may use
     Fields,
@@ -1021,6 +1040,22 @@ mod tests {
         assert_eq!(
             listed_values(&["hit", "list"], "status"),
             words(HitStatus::ALL, HitStatus::as_str)
+        );
+        let languages = words(LetterLanguage::ALL, LetterLanguage::as_str);
+        assert_eq!(
+            languages,
+            ["en", "zh-Hans", "zh-Hant", "en+zh-Hans", "en+zh-Hant"]
+        );
+        assert_eq!(listed_values(&["template", "save"], "language"), languages);
+        let mut settings = languages.clone();
+        settings.push("country".into());
+        assert_eq!(
+            listed_values(&["customer", "add"], "letter_language"),
+            settings
+        );
+        assert_eq!(
+            listed_values(&["customer", "edit"], "letter_language"),
+            settings
         );
     }
 

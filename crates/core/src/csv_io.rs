@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use crate::model::{Customer, CustomerType};
+use crate::model::{Customer, CustomerType, LetterLanguage};
 use crate::workflows::CustomerInput;
 use crate::{Error, Result, RowError};
 
-pub const CUSTOMER_COLUMNS: [&str; 10] = [
+pub const CUSTOMER_COLUMNS: [&str; 11] = [
     "name",
     "english_name",
     "country",
@@ -26,6 +26,9 @@ pub const CUSTOMER_COLUMNS: [&str; 10] = [
     "owner_email",
     "external_id",
     "hs_codes",
+    // Optional: absent keeps each customer's letter language; an empty cell (or `country`)
+    // takes the country's.
+    "letter_language",
 ];
 const REQUIRED: [&str; 3] = ["name", "country", "type"];
 
@@ -81,6 +84,9 @@ pub struct ImportRow {
     pub line: u64,
     pub input: CustomerInput,
     pub owner_email: Option<String>,
+    /// Whether the file has a `letter_language` column: without one, an update keeps the
+    /// customer's letter language.
+    pub sets_letter_language: bool,
 }
 
 pub struct ParsedCsv {
@@ -196,9 +202,24 @@ pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
                 }
             },
         };
+        let letter_language = match get("letter_language") {
+            None => None,
+            Some(l) => match LetterLanguage::parse_setting("letter_language", &l) {
+                Ok(l) => l,
+                Err(e) => {
+                    errors.push(RowError {
+                        line,
+                        field: "letter_language".into(),
+                        reason: reason_of(e),
+                    });
+                    continue;
+                }
+            },
+        };
         rows.push(ImportRow {
             line,
             owner_email: get("owner_email"),
+            sets_letter_language: index.contains_key("letter_language"),
             input: CustomerInput {
                 name: get("name").unwrap_or_default(),
                 english_name: get("english_name"),
@@ -211,6 +232,7 @@ pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
                 external_id: get("external_id"),
                 hs_codes: get("hs_codes").into_iter().collect(),
                 contacts: Vec::new(),
+                letter_language,
             },
         });
     }
@@ -289,6 +311,9 @@ pub fn write_customer_csv(
             owner,
             c.external_id.clone().unwrap_or_default(),
             c.hs_codes.join(";"),
+            c.letter_language
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default(),
         ];
         w.write_record(cells.iter().map(|v| neutralise(v)))
             .map_err(io_err)?;

@@ -365,6 +365,7 @@ impl Demo<'_, '_> {
             status_reason: None,
             contacts: vec![contact.clone()],
             archived: false,
+            letter_language: None,
             meta: RecordMeta::new(now, Some(owner)),
         };
         if let Scenario::Blocked = scenario {

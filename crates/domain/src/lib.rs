@@ -9,6 +9,7 @@ pub mod country;
 mod error;
 pub mod hs;
 pub mod input;
+pub mod letter_language;
 pub mod model;
 pub mod reference;
 pub mod rules;
@@ -16,6 +17,7 @@ pub mod search;
 pub mod team;
 
 pub use error::{Error, ErrorCode, Problem, ProblemCode, Result, RowError};
+pub use letter_language::LetterLanguage;
 
 /// Lower-case hex SHA-256 of `bytes`: the key of stored documents and of letter bodies.
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+pub use crate::letter_language::LetterLanguage;
+
 pub type Timestamp = DateTime<Utc>;
 
 macro_rules! string_enum {
@@ -205,8 +207,19 @@ pub struct Customer {
     pub status_reason: Option<String>,
     pub contacts: Vec<Contact>,
     pub archived: bool,
+    /// The language of the customer's letters; `None`: the one its country gives
+    /// ([`Customer::effective_letter_language`]). Absent in events written before it existed.
+    #[serde(default)]
+    pub letter_language: Option<LetterLanguage>,
     #[serde(flatten)]
     pub meta: RecordMeta,
+}
+
+impl Customer {
+    /// The language set on the customer, else the one its country gives.
+    pub fn effective_letter_language(&self) -> LetterLanguage {
+        LetterLanguage::effective(self.letter_language, &self.country)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -531,6 +544,14 @@ pub struct LetterTemplate {
     pub subject: String,
     pub body: String,
     pub archived: bool,
+    /// The templates that are one letter in different languages share a family; a campaign
+    /// sends each customer the family's template in the customer's letter language. `None`: a
+    /// family of its own. Absent in events written before it existed.
+    #[serde(default)]
+    pub family: Option<String>,
+    /// The language the template is written in (`None`: not said; treated as English).
+    #[serde(default)]
+    pub language: Option<LetterLanguage>,
     #[serde(flatten)]
     pub meta: RecordMeta,
 }

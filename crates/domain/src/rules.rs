@@ -864,6 +864,7 @@ mod tests {
             status_reason: None,
             contacts: vec![],
             archived: false,
+            letter_language: None,
             meta: RecordMeta::new(t, None),
         }
     }

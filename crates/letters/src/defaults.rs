@@ -26,17 +26,51 @@ pub enum DefaultTemplate {
     ComplianceReminderEnZhHans,
     /// The reminder in English, then Traditional Chinese, on one letter.
     ComplianceReminderEnZhHant,
+    /// The follow-up in Simplified Chinese.
+    FollowUpZhHans,
+    /// The follow-up in Traditional Chinese.
+    FollowUpZhHant,
+    /// The follow-up in English, then Simplified Chinese.
+    FollowUpEnZhHans,
+    /// The follow-up in English, then Traditional Chinese.
+    FollowUpEnZhHant,
 }
 
+/// The family of the reminder: its variants in every language share it.
+pub const REMINDER_FAMILY: &str = "compliance-reminder";
+/// The family of the follow-up.
+pub const FOLLOW_UP_FAMILY: &str = "follow-up";
+
 impl DefaultTemplate {
-    pub const ALL: [DefaultTemplate; 6] = [
+    pub const ALL: [DefaultTemplate; 10] = [
         DefaultTemplate::ComplianceReminder,
         DefaultTemplate::FollowUp,
         DefaultTemplate::ComplianceReminderZhHans,
         DefaultTemplate::ComplianceReminderZhHant,
         DefaultTemplate::ComplianceReminderEnZhHans,
         DefaultTemplate::ComplianceReminderEnZhHant,
+        DefaultTemplate::FollowUpZhHans,
+        DefaultTemplate::FollowUpZhHant,
+        DefaultTemplate::FollowUpEnZhHans,
+        DefaultTemplate::FollowUpEnZhHant,
     ];
+
+    /// The family the template belongs to: one letter in its languages. A campaign sends each
+    /// customer the family's template in the customer's letter language.
+    pub fn family(self) -> &'static str {
+        match self {
+            DefaultTemplate::ComplianceReminder
+            | DefaultTemplate::ComplianceReminderZhHans
+            | DefaultTemplate::ComplianceReminderZhHant
+            | DefaultTemplate::ComplianceReminderEnZhHans
+            | DefaultTemplate::ComplianceReminderEnZhHant => REMINDER_FAMILY,
+            DefaultTemplate::FollowUp
+            | DefaultTemplate::FollowUpZhHans
+            | DefaultTemplate::FollowUpZhHant
+            | DefaultTemplate::FollowUpEnZhHans
+            | DefaultTemplate::FollowUpEnZhHant => FOLLOW_UP_FAMILY,
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -50,6 +84,10 @@ impl DefaultTemplate {
             DefaultTemplate::ComplianceReminderEnZhHant => {
                 "Export compliance reminder (English + 繁體中文)"
             }
+            DefaultTemplate::FollowUpZhHans => "Export compliance follow-up (简体中文)",
+            DefaultTemplate::FollowUpZhHant => "Export compliance follow-up (繁體中文)",
+            DefaultTemplate::FollowUpEnZhHans => "Export compliance follow-up (English + 简体中文)",
+            DefaultTemplate::FollowUpEnZhHant => "Export compliance follow-up (English + 繁體中文)",
         }
     }
 
@@ -58,10 +96,18 @@ impl DefaultTemplate {
     pub fn language(self) -> &'static str {
         match self {
             DefaultTemplate::ComplianceReminder | DefaultTemplate::FollowUp => "en",
-            DefaultTemplate::ComplianceReminderZhHans => "zh-Hans",
-            DefaultTemplate::ComplianceReminderZhHant => "zh-Hant",
-            DefaultTemplate::ComplianceReminderEnZhHans => "en+zh-Hans",
-            DefaultTemplate::ComplianceReminderEnZhHant => "en+zh-Hant",
+            DefaultTemplate::ComplianceReminderZhHans | DefaultTemplate::FollowUpZhHans => {
+                "zh-Hans"
+            }
+            DefaultTemplate::ComplianceReminderZhHant | DefaultTemplate::FollowUpZhHant => {
+                "zh-Hant"
+            }
+            DefaultTemplate::ComplianceReminderEnZhHans | DefaultTemplate::FollowUpEnZhHans => {
+                "en+zh-Hans"
+            }
+            DefaultTemplate::ComplianceReminderEnZhHant | DefaultTemplate::FollowUpEnZhHant => {
+                "en+zh-Hant"
+            }
         }
     }
 
@@ -82,6 +128,10 @@ impl DefaultTemplate {
             DefaultTemplate::ComplianceReminderEnZhHant => {
                 include_str!("defaults/compliance_reminder.en+zh-Hant.md")
             }
+            DefaultTemplate::FollowUpZhHans => include_str!("defaults/follow_up.zh-Hans.md"),
+            DefaultTemplate::FollowUpZhHant => include_str!("defaults/follow_up.zh-Hant.md"),
+            DefaultTemplate::FollowUpEnZhHans => include_str!("defaults/follow_up.en+zh-Hans.md"),
+            DefaultTemplate::FollowUpEnZhHant => include_str!("defaults/follow_up.en+zh-Hant.md"),
         }
     }
 
@@ -142,6 +192,38 @@ mod tests {
     }
 
     #[test]
+    fn dates_in_chinese_paragraphs_are_written_the_chinese_way() {
+        let values = crate::samples::sample_values("深圳市华强电子有限公司");
+        let text = |d: DefaultTemplate| d.template().unwrap().merge(&values).body_text();
+        let bilingual = text(DefaultTemplate::ComplianceReminderEnZhHans);
+        assert!(bilingual.contains("by 4 April 2026"), "{bilingual}");
+        assert!(bilingual.contains("于 2026年4月4日 前寄回"), "{bilingual}");
+        let traditional = text(DefaultTemplate::FollowUpZhHant);
+        assert!(
+            traditional.contains("於 2026年4月4日 前寄回"),
+            "{traditional}"
+        );
+        assert!(!traditional.contains("April"), "{traditional}");
+    }
+
+    #[test]
+    fn every_family_has_one_template_in_each_language() {
+        for family in [REMINDER_FAMILY, FOLLOW_UP_FAMILY] {
+            let mut languages: Vec<&str> = DefaultTemplate::ALL
+                .into_iter()
+                .filter(|d| d.family() == family)
+                .map(DefaultTemplate::language)
+                .collect();
+            languages.sort_unstable();
+            assert_eq!(
+                languages,
+                ["en", "en+zh-Hans", "en+zh-Hant", "zh-Hans", "zh-Hant"],
+                "{family}"
+            );
+        }
+    }
+
+    #[test]
     fn the_subject_line_is_not_part_of_the_body() {
         for default in DefaultTemplate::ALL {
             let (subject, body) = default.subject_and_body();
@@ -161,6 +243,8 @@ mod tests {
         for d in [
             DefaultTemplate::ComplianceReminderZhHans,
             DefaultTemplate::ComplianceReminderEnZhHans,
+            DefaultTemplate::FollowUpZhHans,
+            DefaultTemplate::FollowUpEnZhHans,
         ] {
             for term in ["最终用途声明", "俄罗斯或白俄罗斯", "再出口", "第三方"]
             {
@@ -170,6 +254,8 @@ mod tests {
         for d in [
             DefaultTemplate::ComplianceReminderZhHant,
             DefaultTemplate::ComplianceReminderEnZhHant,
+            DefaultTemplate::FollowUpZhHant,
+            DefaultTemplate::FollowUpEnZhHant,
         ] {
             for term in ["最終用途聲明", "俄羅斯或白俄羅斯", "再出口", "第三方"]
             {
@@ -180,6 +266,8 @@ mod tests {
         for d in [
             DefaultTemplate::ComplianceReminderEnZhHans,
             DefaultTemplate::ComplianceReminderEnZhHant,
+            DefaultTemplate::FollowUpEnZhHans,
+            DefaultTemplate::FollowUpEnZhHant,
         ] {
             assert!(
                 body(d).contains("Russia or Belarus"),

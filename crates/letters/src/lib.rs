@@ -5,6 +5,7 @@
 //! letter needs (including today's date) and get back merged text or PDF bytes; the store records
 //! campaigns, letters and the PDF's hash, and the CLI and app write the files.
 
+pub mod cjk;
 mod data_world;
 pub mod defaults;
 pub mod dossier;
@@ -13,6 +14,7 @@ pub mod pdf;
 pub mod period_report;
 pub mod template;
 
+pub use cjk::CjkScript;
 pub use defaults::DefaultTemplate;
 pub use file_name::safe_file_name;
 pub use pdf::{LetterDoc, LetterRenderer, Letterhead, Paper, PdfError};

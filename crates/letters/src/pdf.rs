@@ -4,7 +4,9 @@
 //! handed to it as JSON and placed as string values, so user text is never parsed as markup and
 //! needs no escaping: `#`, `*`, `$`, `[`, `<img …>` and backslashes print as typed. Fonts
 //! (Libertinus Serif for Latin, Greek and Cyrillic; Droid Sans Fallback for CJK) are embedded in
-//! the binary and subset into each PDF, so a letter looks the same on every machine, offline.
+//! the binary; a letter with Chinese text names its script ([`CjkScript`]) and its Chinese is
+//! set in Noto Serif CJK SC or TC from the system ([`crate::cjk`]), Droid where they are missing.
+//! Every font is subset into each PDF, so a letter looks the same wherever it is opened.
 //! A [`LetterRenderer`] loads the fonts once and is cheap to clone and `Send + Sync`, so letters
 //! can be rendered in parallel; Typst's memoisation makes every letter after the first fast.
 
@@ -22,6 +24,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_pdf::PdfOptions;
 
+use super::cjk::{self, CjkScript};
 use super::template::{BodyBlock, MergeValues, MergedLetter, format_date};
 
 const LAYOUT: &str = include_str!("letter.typ");
@@ -107,6 +110,9 @@ pub struct LetterDoc {
     pub closing: String,
     /// The signature block under the space for a signature, one line each.
     pub signature: Vec<String>,
+    /// The script of the letter's Chinese text, if it has any: its font and region.
+    #[serde(default)]
+    pub script: Option<CjkScript>,
 }
 
 impl LetterDoc {
@@ -157,7 +163,23 @@ impl LetterDoc {
             body: letter.body,
             closing: "Yours sincerely,".to_owned(),
             signature,
+            script: None,
         }
+    }
+}
+
+impl LetterDoc {
+    /// The words printed outside the template, for a letter written only in Chinese: the date
+    /// as 2026年3月5日 and the closing 顺颂商祺 (Simplified) or 順頌商祺 (Traditional).
+    /// Bilingual letters keep the English ones (their English comes first).
+    pub fn in_chinese(&mut self, values: &MergeValues, traditional: bool) {
+        self.date = super::template::format_date_zh(values.today);
+        self.closing = if traditional {
+            "順頌商祺"
+        } else {
+            "顺颂商祺"
+        }
+        .to_owned();
     }
 }
 
@@ -177,8 +199,11 @@ struct BatchJson<'a> {
 /// What stays the same from one letter to the next: fonts, the standard library, the layout.
 struct Shared {
     library: LazyHash<Library>,
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
+    /// The embedded fonts: every letter without Chinese text is set with these alone.
+    embedded: FontSet,
+    /// The embedded fonts and the system's CJK ones, made when a letter first needs them, so a
+    /// process that prints only English letters never reads the CJK files.
+    with_cjk: std::sync::OnceLock<FontSet>,
     layout: Source,
     settings_id: FileId,
     letters_id: FileId,
@@ -200,7 +225,7 @@ pub struct LetterRenderer {
 impl std::fmt::Debug for LetterRenderer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LetterRenderer")
-            .field("fonts", &self.shared.fonts.len())
+            .field("fonts", &self.shared.embedded.fonts.len())
             .finish_non_exhaustive()
     }
 }
@@ -213,7 +238,7 @@ impl LetterRenderer {
             let font = Font::new(Bytes::new(data), 0).ok_or(PdfError::Font { index })?;
             fonts.push(font);
         }
-        let book = FontBook::from_fonts(&fonts);
+        let embedded = FontSet::new(fonts);
         let settings = serde_json::to_vec(&SettingsJson {
             paper: paper.typst_name(),
             company: &letterhead.company_name,
@@ -223,8 +248,8 @@ impl LetterRenderer {
         Ok(LetterRenderer {
             shared: Arc::new(Shared {
                 library: LazyHash::new(Library::builder().build()),
-                book: LazyHash::new(book),
-                fonts,
+                embedded,
+                with_cjk: std::sync::OnceLock::new(),
                 layout: Source::new(layout_id, LAYOUT.to_owned()),
                 settings_id: FileId::new(None, VirtualPath::new("/settings.json")),
                 letters_id: FileId::new(None, VirtualPath::new("/letters.json")),
@@ -296,6 +321,7 @@ impl LetterRenderer {
         let data = serde_json::to_vec(&BatchJson { title, letters })?;
         let world = LetterWorld {
             shared: &self.shared,
+            fonts: self.shared.fonts_for(letters),
             letters: Bytes::new(data),
         };
         let compiled = typst::compile::<PagedDocument>(&world).output;
@@ -320,7 +346,37 @@ impl LetterRenderer {
 /// The files one compilation sees: the layout, the settings and this batch's letters.
 struct LetterWorld<'a> {
     shared: &'a Shared,
+    fonts: &'a FontSet,
     letters: Bytes,
+}
+
+/// Fonts and their book, as one compilation sees them.
+struct FontSet {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+impl FontSet {
+    fn new(fonts: Vec<Font>) -> FontSet {
+        FontSet {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        }
+    }
+}
+
+impl Shared {
+    /// The fonts a batch needs: the system's CJK fonts too when a letter has Chinese text.
+    fn fonts_for(&self, letters: &[LetterDoc]) -> &FontSet {
+        if letters.iter().all(|l| l.script.is_none()) || cjk::system_fonts().is_empty() {
+            return &self.embedded;
+        }
+        self.with_cjk.get_or_init(|| {
+            let mut fonts = self.embedded.fonts.clone();
+            fonts.extend(cjk::system_fonts().iter().cloned());
+            FontSet::new(fonts)
+        })
+    }
 }
 
 impl World for LetterWorld<'_> {
@@ -329,7 +385,7 @@ impl World for LetterWorld<'_> {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.shared.book
+        &self.fonts.book
     }
 
     fn main(&self) -> FileId {
@@ -355,7 +411,7 @@ impl World for LetterWorld<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.shared.fonts.get(index).cloned()
+        self.fonts.fonts.get(index).cloned()
     }
 
     /// The layout never reads the clock: the letter's date comes in with its text.
@@ -597,6 +653,61 @@ mod tests {
             // name type [encoding] emb sub uni object ID: "emb" is the 5th column from the end.
             assert_eq!(columns[columns.len() - 5], "yes", "not embedded: {line}");
         }
+    }
+
+    fn chinese_letter(default: DefaultTemplate, script: CjkScript) -> LetterDoc {
+        let values = sample_values("深圳市华强电子有限公司");
+        let template = default.template().unwrap();
+        let mut letter = LetterDoc::from_merged(&values, template.merge(&values));
+        letter.script = Some(script);
+        letter
+    }
+
+    /// Simplified text in the SC font, Traditional in the TC one (fonts-noto-cjk, which
+    /// scripts/setup.sh installs); on a machine without them, both in the embedded fallback.
+    #[test]
+    fn simplified_and_traditional_letters_are_set_in_their_own_cjk_font() {
+        let renderer = renderer(Paper::A4);
+        let fonts_of = |default, script| {
+            let pdf = renderer.render(&chinese_letter(default, script)).unwrap();
+            (poppler("pdffonts", &pdf, &[]), squash(&text_of(&pdf)))
+        };
+        let (sc, sc_text) = fonts_of(DefaultTemplate::ComplianceReminderEnZhHans, CjkScript::Sc);
+        let (tc, tc_text) = fonts_of(DefaultTemplate::ComplianceReminderEnZhHant, CjkScript::Tc);
+        assert!(sc_text.contains("禁止向俄罗斯或白俄罗斯供货"), "{sc_text}");
+        assert!(tc_text.contains("禁止向俄羅斯或白俄羅斯供貨"), "{tc_text}");
+        assert!(sc.contains("LibertinusSerif") && tc.contains("LibertinusSerif"));
+        if cjk::has_system_fonts() {
+            assert!(sc.contains("NotoSerifCJKsc"), "{sc}");
+            assert!(!sc.contains("NotoSerifCJKtc"), "{sc}");
+            assert!(tc.contains("NotoSerifCJKtc"), "{tc}");
+            assert!(!tc.contains("NotoSerifCJKsc"), "{tc}");
+        } else {
+            eprintln!("no Noto Serif CJK on this machine: Chinese set in Droid Sans Fallback");
+            assert!(sc.contains("DroidSansFallback"), "{sc}");
+        }
+    }
+
+    #[test]
+    fn a_date_in_chinese_text_is_set_without_spaces() {
+        let mut letter = chinese_letter(DefaultTemplate::ComplianceReminderZhHans, CjkScript::Sc);
+        letter.body = vec![BodyBlock::Paragraph {
+            text: "并于 2027年1月4日 前寄回。".to_owned(),
+        }];
+        letter.date = "2026年3月5日".to_owned();
+        let pdf = renderer(Paper::A4).render(&letter).unwrap();
+        let text = text_of(&pdf);
+        assert!(text.contains("并于 2027年1月4日 前寄回"), "{text}");
+        assert!(text.contains("2026年3月5日"), "{text}");
+    }
+
+    #[test]
+    fn an_english_letter_uses_no_system_cjk_font() {
+        let pdf = renderer(Paper::A4)
+            .render(&reminder_for("Acme Trading Ltd"))
+            .unwrap();
+        let fonts = poppler("pdffonts", &pdf, &[]);
+        assert!(!fonts.contains("NotoSerifCJK"), "{fonts}");
     }
 
     #[test]

@@ -254,6 +254,11 @@ pub fn format_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
+/// A date as Chinese letters write it: 2026年3月5日.
+pub fn format_date_zh(date: NaiveDate) -> String {
+    date.format("%Y年%-m月%-d日").to_string()
+}
+
 /// A value as one line of plain text: line breaks become ", " and control characters go.
 pub(crate) fn one_line(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -458,11 +463,30 @@ impl Template {
     }
 }
 
+/// Whether `c` is a Han character (CJK unified ideographs and their extensions).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// A paragraph, item or subject with its fields filled in. Dates inside Chinese text (the
+/// template's own words hold Han characters) are written the Chinese way, 2026年4月4日, so a
+/// bilingual letter dates its English part "4 April 2026" and its Chinese part 2026年4月4日.
 fn render(segments: &[Segment], values: &MergeValues) -> String {
+    let chinese = segments
+        .iter()
+        .any(|s| matches!(s, Segment::Text(text) if text.chars().any(is_han)));
     let mut out = String::new();
     for segment in segments {
         match segment {
             Segment::Text(text) => out.push_str(text),
+            Segment::Field(Field::Today) if chinese => out.push_str(&format_date_zh(values.today)),
+            Segment::Field(Field::AckDue) if chinese => {
+                out.push_str(&format_date_zh(values.ack_due))
+            }
             Segment::Field(field) => out.push_str(&values.value(*field)),
         }
     }

@@ -7,7 +7,8 @@ use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text};
 use crate::Result;
 use crate::model::{Campaign, LetterTemplate};
 
-const TEMPLATE_COLUMNS: &str = with_meta!("id, name, template_version, subject, body, archived");
+const TEMPLATE_COLUMNS: &str =
+    with_meta!("id, name, template_version, subject, body, archived, family, language");
 
 fn template_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LetterTemplate> {
     let c = Cols(row);
@@ -18,7 +19,9 @@ fn template_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LetterTemplate
         subject: c.text(3)?,
         body: c.text(4)?,
         archived: c.bool(5)?,
-        meta: c.meta(6)?,
+        family: c.opt_text(6)?,
+        language: c.opt_parsed(7)?,
+        meta: c.meta(8)?,
     })
 }
 
@@ -58,6 +61,8 @@ impl Record for LetterTemplate {
                 self.subject,
                 self.body,
                 self.archived,
+                self.family,
+                self.language.map(|l| l.as_str()),
             ],
         )
     }

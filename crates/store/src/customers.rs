@@ -11,7 +11,7 @@ use crate::model::Customer;
 macro_rules! columns {
     () => {
         "id, name, english_name, country, customer_type, city, address, website, owner_id, \
-         external_id, hs_codes, status, status_reason, contacts, archived"
+         external_id, hs_codes, status, status_reason, contacts, archived, letter_language"
     };
 }
 const COLUMNS: &str = with_meta!(columns!());
@@ -36,7 +36,8 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
         status_reason: c.opt_text(12)?,
         contacts: c.json(13)?,
         archived: c.bool(14)?,
-        meta: c.meta(15)?,
+        letter_language: c.opt_parsed(15)?,
+        meta: c.meta(16)?,
     })
 }
 
@@ -171,6 +172,7 @@ impl Record for Customer {
                 self.status_reason,
                 json_text(&self.contacts)?,
                 self.archived,
+                self.letter_language.map(|l| l.as_str()),
                 search_text(self),
             ],
         )

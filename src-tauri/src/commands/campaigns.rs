@@ -26,6 +26,10 @@ pub struct TemplateInput {
     pub name: String,
     pub subject: String,
     pub body: String,
+    /// The family and language; absent: those of the previous version.
+    #[serde(default)]
+    #[ts(optional)]
+    pub variant: Option<enduse::workflows::TemplateVariant>,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -79,11 +83,12 @@ pub async fn list_templates(app: AppHandle) -> CmdResult<Vec<LetterTemplate>> {
 #[tauri::command]
 pub async fn save_template(app: AppHandle, input: TemplateInput) -> CmdResult<LetterTemplate> {
     run_blocking(app, move |state| {
-        Ok(state.core()?.save_template(
+        Ok(state.core()?.save_template_variant(
             state.actor()?,
             &input.name,
             &input.subject,
             &input.body,
+            input.variant,
             now(),
         )?)
     })

@@ -29,6 +29,11 @@ pub(super) fn target(ctx: &Ctx, t: TargetArgs) -> Result<CampaignTarget> {
     })
 }
 
+/// "1 letter", "3 letters".
+fn letters(n: u64) -> String {
+    format!("{n} {}", if n == 1 { "letter" } else { "letters" })
+}
+
 pub(super) fn campaign(ctx: &Ctx, cmd: CampaignCmd, now: Timestamp) -> Result<i32> {
     let e = &ctx.enduse;
     match cmd {
@@ -71,6 +76,22 @@ pub(super) fn campaign(ctx: &Ctx, cmd: CampaignCmd, now: Timestamp) -> Result<i3
                     "{} customers targeted; template {} v{}",
                     p.target_count, p.template.name, p.template.template_version
                 );
+                for n in &p.languages {
+                    let fallback = if n.template_language == n.language {
+                        String::new()
+                    } else {
+                        format!(
+                            " (no {} version: sent in {})",
+                            n.language, n.template_language
+                        )
+                    };
+                    println!(
+                        "  {} in {}: {}{fallback}",
+                        letters(n.letters),
+                        n.language,
+                        n.template_name
+                    );
+                }
                 if let Some(s) = p.sample {
                     println!(
                         "\nTo {}\nSubject: {}\n\n{}",
@@ -151,8 +172,10 @@ pub(super) fn template(ctx: &Ctx, cmd: TemplateCmd, now: Timestamp) -> Result<i3
                 return print_json(&list);
             }
             for t in list {
+                let family = t.family.as_deref().unwrap_or("-");
+                let language = t.language.map_or("-", |l| l.as_str());
                 println!(
-                    "{}  v{}  {}  — {}",
+                    "{}  v{}  {}  [{family} {language}]  — {}",
                     t.id, t.template_version, t.name, t.subject
                 );
             }
@@ -162,9 +185,19 @@ pub(super) fn template(ctx: &Ctx, cmd: TemplateCmd, now: Timestamp) -> Result<i3
             name,
             subject,
             body_file,
+            family,
+            language,
         } => {
             let body = read_text(&body_file)?;
-            let t = e.save_template(ctx.actor()?, &name, &subject, &body, now)?;
+            let variant = if family.is_some() || language.is_some() {
+                Some(TemplateVariant {
+                    family,
+                    language: language.map(|l| l.parse()).transpose()?,
+                })
+            } else {
+                None
+            };
+            let t = e.save_template_variant(ctx.actor()?, &name, &subject, &body, variant, now)?;
             println!("saved {} v{}", t.name, t.template_version);
             Ok(0)
         }

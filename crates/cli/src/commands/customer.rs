@@ -47,6 +47,10 @@ pub(super) fn merge_fields(
         } else {
             f.contacts.iter().map(|c| parse_contact(c)).collect()
         },
+        letter_language: match f.letter_language {
+            Some(l) => LetterLanguage::parse_setting("letter_language", &l)?,
+            None => base.letter_language,
+        },
     })
 }
 
@@ -73,6 +77,7 @@ pub(super) fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i3
                 external_id: old.external_id.clone(),
                 hs_codes: old.hs_codes.clone(),
                 contacts: old.contacts.clone(),
+                letter_language: old.letter_language,
             };
             let input = merge_fields(ctx, base, fields)?;
             let c = e.edit_customer(ctx.actor()?, old.id, input, Some(old.meta.version), now)?;
@@ -125,6 +130,15 @@ pub(super) fn customer(ctx: &Ctx, cmd: CustomerCmd, now: Timestamp) -> Result<i3
             println!(
                 "  owner {}",
                 d.owner.as_ref().map_or("-", |o| o.name.as_str())
+            );
+            println!(
+                "  letter language {}{}",
+                c.effective_letter_language(),
+                if c.letter_language.is_none() {
+                    " (from the country)"
+                } else {
+                    ""
+                }
             );
             println!("state on {}: {}", d.on, d.state);
             for r in &d.reasons {

@@ -800,6 +800,7 @@ impl Enduse {
             external_id: old.external_id.clone(),
             hs_codes: old.hs_codes.clone(),
             contacts: old.contacts.clone(),
+            letter_language: old.letter_language,
         };
         let mut value = serde_json::to_value(&input)?;
         match value.as_object_mut() {

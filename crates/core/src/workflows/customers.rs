@@ -36,6 +36,9 @@ pub struct CustomerInput {
     pub external_id: Option<String>,
     pub hs_codes: Vec<String>,
     pub contacts: Vec<Contact>,
+    /// The language of the customer's letters; `None`: the one the country gives.
+    #[serde(default)]
+    pub letter_language: Option<LetterLanguage>,
 }
 
 /// The validated fields of a customer.
@@ -51,6 +54,7 @@ struct CustomerFields {
     external_id: Option<String>,
     hs_codes: Vec<String>,
     contacts: Vec<Contact>,
+    letter_language: Option<LetterLanguage>,
 }
 
 fn profile_code(field: &str, input: &str) -> enduse_domain::Result<String> {
@@ -113,6 +117,7 @@ fn validate(input: &CustomerInput) -> Result<CustomerFields> {
         external_id: optional_line("external_id", input.external_id.as_deref())?,
         hs_codes,
         contacts,
+        letter_language: input.letter_language,
     })
 }
 
@@ -165,6 +170,7 @@ fn build(
         status_reason: base.and_then(|b| b.status_reason.clone()),
         contacts: fields.contacts,
         archived: base.is_some_and(|b| b.archived),
+        letter_language: fields.letter_language,
         meta: RecordMeta::after(base.map(|b| &b.meta), now, Some(actor)),
     }
 }
@@ -657,6 +663,7 @@ impl Enduse {
                 line,
                 input,
                 owner_email,
+                sets_letter_language,
             } in parsed.rows
             {
                 progress.validated += 1;
@@ -678,7 +685,7 @@ impl Enduse {
                         }
                     }
                 }
-                let fields = match validate(&input) {
+                let mut fields = match validate(&input) {
                     Ok(f) => f,
                     Err(e) => {
                         errors.push(row_error(line, e));
@@ -700,6 +707,9 @@ impl Enduse {
                     }
                     None => None,
                 };
+                if !sets_letter_language && let Some(old) = &existing {
+                    fields.letter_language = old.letter_language;
+                }
                 planned.push((existing, fields));
             }
             progress.validated = progress.total;
@@ -863,7 +873,8 @@ fn same_profile(a: &Customer, b: &Customer) -> bool {
         &b.city,
         &b.address,
         &b.website,
-    ) && (a.owner_id, &a.external_id, &a.hs_codes) == (b.owner_id, &b.external_id, &b.hs_codes)
+    ) && (a.owner_id, &a.external_id, &a.hs_codes, a.letter_language)
+        == (b.owner_id, &b.external_id, &b.hs_codes, b.letter_language)
 }
 
 fn row_error(line: u64, e: Error) -> RowError {

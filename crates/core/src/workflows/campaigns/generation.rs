@@ -22,12 +22,10 @@ pub(super) fn resolve_template(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) fn new_letter(
     ch: &Change<'_>,
     ctx: &MergeContext,
-    template: &LetterTemplate,
-    parsed: &Template,
+    Ready { template, parsed }: &Ready,
     campaign: &Campaign,
     customer: &Customer,
     chase_of: Option<Uuid>,
@@ -90,7 +88,7 @@ pub(super) fn generate_in(
         REMINDER_TEMPLATE,
         "template_id",
     )?;
-    let parsed = parsed(&template)?;
+    let variants = Variants::load(ch.tx, template)?;
     let have: HashSet<Uuid> = store_letters::list_letters_for_campaign(ch.tx, campaign.id)?
         .into_iter()
         .filter(|l| l.chase_of.is_none())
@@ -107,9 +105,8 @@ pub(super) fn generate_in(
             report.existing += 1;
             continue;
         }
-        new_letter(
-            ch, &ctx, &template, &parsed, campaign, &customer, None, today,
-        )?;
+        let (ready, _) = variants.for_customer(&customer);
+        new_letter(ch, &ctx, ready, campaign, &customer, None, today)?;
         report.generated += 1;
     }
     Ok(report)
@@ -204,7 +201,7 @@ impl Enduse {
                 FOLLOW_UP_TEMPLATE,
                 "follow_up_template_id",
             )?;
-            let parsed = parsed(&template)?;
+            let variants = Variants::load(ch.tx, template)?;
             let letters = store_letters::list_letters_for_campaign(ch.tx, campaign_id)?;
             let acknowledged: HashSet<Uuid> = letters
                 .iter()
@@ -232,16 +229,8 @@ impl Enduse {
                 let Some(customer) = store_customers::get_customer(ch.tx, l.customer_id)? else {
                     continue;
                 };
-                new_letter(
-                    ch,
-                    &ctx,
-                    &template,
-                    &parsed,
-                    &campaign,
-                    &customer,
-                    Some(l.id),
-                    today,
-                )?;
+                let (ready, _) = variants.for_customer(&customer);
+                new_letter(ch, &ctx, ready, &campaign, &customer, Some(l.id), today)?;
                 report.generated += 1;
             }
             Ok(report)

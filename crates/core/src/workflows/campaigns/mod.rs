@@ -30,6 +30,7 @@ use enduse_domain::campaigns::{LetterDates, customer_standing, letter_standing};
 
 mod delivery;
 mod generation;
+mod languages;
 mod pdf;
 mod progress;
 mod targeting;
@@ -37,9 +38,9 @@ mod templates;
 pub(crate) use templates::paper_of;
 mod types;
 
-pub use self::{templates::*, types::*};
+pub use self::{languages::LanguageCount, templates::*, types::*};
 // The helpers one operation's module lends another.
-use self::{generation::*, pdf::*, progress::*, targeting::*};
+use self::{generation::*, languages::*, pdf::*, progress::*, targeting::*};
 
 /// Campaigns, templates and the letterhead are the compliance team's: sales reps may see them,
 /// send letters and record replies, but not create campaigns, chase, or change what letters say.

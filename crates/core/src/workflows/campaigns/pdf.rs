@@ -78,7 +78,12 @@ pub(super) fn stored_letter_doc(
         subject: l.subject.clone(),
         body: blocks_from_text(&l.body),
     };
-    letter_doc(&values, merged, &ctx.settings)
+    letter_doc(
+        &values,
+        merged,
+        &ctx.settings,
+        (ctx.language_of_letter(l), c),
+    )
 }
 
 impl Enduse {
@@ -300,11 +305,12 @@ impl Enduse {
         let (doc, settings) = self.read(|conn| {
             let template =
                 resolve_template(conn, input.template_id, REMINDER_TEMPLATE, "template_id")?;
-            let parsed = parsed(&template)?;
+            let variants = Variants::load(conn, template)?;
             let targets = select_targets(conn, &input.target, today)?;
             let customer = targets
                 .first()
                 .ok_or_else(|| Error::invalid("target", "no customer matches this target"))?;
+            let (ready, _) = variants.for_customer(customer);
             let days = input.ack_due_days.unwrap_or(policy_in(conn)?.ack_due_days);
             let ack_due = today
                 .checked_add_days(Days::new(days.into()))
@@ -322,7 +328,12 @@ impl Enduse {
                 today,
                 ack_due,
             );
-            let doc = letter_doc(&values, parsed.merge(&values), &ctx.settings);
+            let doc = letter_doc(
+                &values,
+                ready.parsed.merge(&values),
+                &ctx.settings,
+                (language_of(&ready.template), customer),
+            );
             Ok((doc, ctx.settings))
         })?;
         renderer_for(&settings)?

@@ -346,6 +346,8 @@ mod tests {
             subject: "S".into(),
             body: "B".into(),
             archived: false,
+            family: None,
+            language: None,
             meta: RecordMeta::new(chrono::Utc::now(), None),
         };
         let campaign = Campaign {

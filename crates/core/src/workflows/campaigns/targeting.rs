@@ -59,7 +59,7 @@ impl Enduse {
         self.read(|conn| {
             let template =
                 resolve_template(conn, input.template_id, REMINDER_TEMPLATE, "template_id")?;
-            let parsed = parsed(&template)?;
+            let variants = Variants::load(conn, template)?;
             let targets = select_targets(conn, &input.target, today)?;
             let days = input.ack_due_days.unwrap_or(policy_in(conn)?.ack_due_days);
             let ack_due = today
@@ -67,7 +67,8 @@ impl Enduse {
                 .unwrap_or(today);
             let ctx = MergeContext::load(conn)?;
             let sample = targets.first().map(|c| {
-                let merged = parsed.merge(&ctx.values(
+                let (ready, _) = variants.for_customer(c);
+                let merged = ready.parsed.merge(&ctx.values(
                     c,
                     Some(input.name.trim()),
                     Some("EU-PREVIEW".into()),
@@ -84,7 +85,8 @@ impl Enduse {
             });
             Ok(CampaignPreview {
                 target_count: targets.len() as u64,
-                template,
+                languages: language_counts(&variants, &targets),
+                template: variants.base().template.clone(),
                 sample,
             })
         })

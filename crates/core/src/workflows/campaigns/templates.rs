@@ -44,8 +44,15 @@ pub(super) fn letter_doc(
     values: &MergeValues,
     merged: MergedLetter,
     settings: &LetterSettings,
+    (language, customer): (LetterLanguage, &Customer),
 ) -> LetterDoc {
     let mut doc = LetterDoc::from_merged(values, merged);
+    doc.script = script_of(language, customer);
+    match language {
+        LetterLanguage::ZhHans => doc.in_chinese(values, false),
+        LetterLanguage::ZhHant => doc.in_chinese(values, true),
+        _ => {}
+    }
     let clean = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -95,6 +102,8 @@ pub(crate) fn letter_settings_in(conn: &rusqlite::Connection) -> Result<LetterSe
 pub(super) struct MergeContext {
     pub(super) owners: HashMap<Uuid, User>,
     pub(super) settings: LetterSettings,
+    /// Each template version's language (a stored letter names its template and version).
+    pub(super) template_languages: HashMap<(String, i64), LetterLanguage>,
 }
 
 impl MergeContext {
@@ -105,7 +114,22 @@ impl MergeContext {
                 .map(|u| (u.id, u))
                 .collect(),
             settings: letter_settings_in(conn)?,
+            template_languages: store_campaigns::list_templates(conn)?
+                .into_iter()
+                .map(|t| {
+                    let language = language_of(&t);
+                    ((t.name, t.template_version), language)
+                })
+                .collect(),
         })
+    }
+
+    /// The language a stored letter was written in: its template's.
+    pub(super) fn language_of_letter(&self, l: &Letter) -> LetterLanguage {
+        self.template_languages
+            .get(&(l.template_name.clone(), l.template_version))
+            .copied()
+            .unwrap_or(LetterLanguage::En)
     }
 
     pub(super) fn values(
@@ -141,6 +165,16 @@ impl MergeContext {
     }
 }
 
+/// A template's family and language, as a user sets them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TemplateVariant {
+    /// Templates that are one letter in different languages share it.
+    pub family: Option<String>,
+    pub language: Option<LetterLanguage>,
+}
+
 /// The merge fields a template may use, for the template editor.
 pub fn merge_fields() -> Vec<MergeField> {
     crate::letters::Field::ALL
@@ -153,14 +187,26 @@ pub fn merge_fields() -> Vec<MergeField> {
 }
 
 impl Enduse {
-    /// Stores the shipped templates in a database that has none (version 1 of each).
+    /// Stores the shipped templates in a database that has none (version 1 of each), and in a
+    /// solo database made before some of them shipped, the ones it lacks by name (a team's
+    /// templates come from its hub).
     pub(crate) fn seed_templates_if_missing(&self) -> Result<()> {
-        let have = self.read(|c| Ok(!store_campaigns::list_templates(c)?.is_empty()))?;
-        if have {
+        let names: HashSet<String> = self.read(|c| {
+            Ok(store_campaigns::list_templates(c)?
+                .into_iter()
+                .map(|t| t.name)
+                .collect())
+        })?;
+        let team = self.team_device().is_some();
+        let missing: Vec<DefaultTemplate> = DefaultTemplate::ALL
+            .into_iter()
+            .filter(|d| !names.contains(d.name()))
+            .collect();
+        if missing.is_empty() || (team && !names.is_empty()) {
             return Ok(());
         }
         self.write(None, chrono::Utc::now(), |ch| {
-            for d in DefaultTemplate::ALL {
+            for d in missing {
                 let (subject, body) = d.subject_and_body();
                 let t = LetterTemplate {
                     id: Uuid::now_v7(),
@@ -169,6 +215,8 @@ impl Enduse {
                     subject: subject.to_string(),
                     body: body.to_string(),
                     archived: false,
+                    family: Some(d.family().to_string()),
+                    language: d.language().parse().ok(),
                     meta: RecordMeta::new(ch.at, None),
                 };
                 ch.write("template.save", None, &t)?;
@@ -178,7 +226,8 @@ impl Enduse {
     }
 
     /// Saves a template: a new name starts at version 1, an existing name gets the next version.
-    /// An unknown or misspelt merge field is refused here, naming it.
+    /// An unknown or misspelt merge field is refused here, naming it. The family and language
+    /// stay those of the previous version.
     pub fn save_template(
         &self,
         actor: Uuid,
@@ -187,14 +236,45 @@ impl Enduse {
         body: &str,
         now: Timestamp,
     ) -> Result<LetterTemplate> {
+        self.save_template_variant(actor, name, subject, body, None, now)
+    }
+
+    /// As [`Enduse::save_template`], setting the template's family and language when `variant`
+    /// is given (an empty family: a family of its own).
+    pub fn save_template_variant(
+        &self,
+        actor: Uuid,
+        name: &str,
+        subject: &str,
+        body: &str,
+        variant: Option<TemplateVariant>,
+        now: Timestamp,
+    ) -> Result<LetterTemplate> {
         let name = required("name", name)?;
         Template::parse(&name, subject, body).map_err(template_error)?;
+        let variant = variant
+            .map(|v| {
+                Ok::<_, Error>(TemplateVariant {
+                    family: crate::workflows::optional_line("family", v.family.as_deref())?,
+                    language: v.language,
+                })
+            })
+            .transpose()?;
         self.write(Some(actor), now, |ch| {
             refuse_rep(&actor_user(ch, "save template")?, "save template")?;
             let previous = store_campaigns::latest_template(ch.tx, &name)?;
+            let (family, language) = match &variant {
+                Some(v) => (v.family.clone(), v.language),
+                None => (
+                    previous.as_ref().and_then(|p| p.family.clone()),
+                    previous.as_ref().and_then(|p| p.language),
+                ),
+            };
             if let Some(p) = &previous
                 && p.subject == subject
                 && p.body == body
+                && p.family == family
+                && p.language == language
             {
                 return Ok(p.clone());
             }
@@ -205,6 +285,8 @@ impl Enduse {
                 subject: subject.to_string(),
                 body: body.to_string(),
                 archived: false,
+                family,
+                language,
                 meta: RecordMeta::new(now, Some(actor)),
             };
             ch.write("template.save", None, &t)?;

@@ -39,6 +39,9 @@ pub struct CampaignPreview {
     pub target_count: u64,
     pub template: LetterTemplate,
     pub sample: Option<LetterPreview>,
+    /// How many letters go out in each of the targets' letter languages, and with which
+    /// template (the campaign's own where its family has none in that language).
+    pub languages: Vec<LanguageCount>,
 }
 
 pub use enduse_domain::campaigns::CampaignLetterStatus;

@@ -2,6 +2,7 @@
 import type { Contact } from "./Contact";
 import type { CustomerStatus } from "./CustomerStatus";
 import type { CustomerType } from "./CustomerType";
+import type { LetterLanguage } from "./LetterLanguage";
 
 export type Customer = { id: string, 
 /**
@@ -19,4 +20,9 @@ externalId: string | null,
 /**
  * HS codes the customer buys, normalised digits.
  */
-hsCodes: Array<string>, status: CustomerStatus, statusReason: string | null, contacts: Array<Contact>, archived: boolean, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };
+hsCodes: Array<string>, status: CustomerStatus, statusReason: string | null, contacts: Array<Contact>, archived: boolean, 
+/**
+ * The language of the customer's letters; `None`: the one its country gives
+ * ([`Customer::effective_letter_language`]). Absent in events written before it existed.
+ */
+letterLanguage: LetterLanguage | null, createdAt: string, updatedAt: string, version: number, createdBy: string | null, updatedBy: string | null, };

@@ -18,6 +18,7 @@ const stored: Customer = {
   statusReason: null,
   contacts: [{ name: 'Li Na', title: null, email: 'li@example.cn', phone: null }],
   archived: false,
+  letterLanguage: 'zh-Hant',
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
   version: 3,
@@ -62,6 +63,15 @@ describe('customer form', () => {
       hsCodes: ['854231'],
     });
     expect(input.contacts).toEqual([{ name: 'Li Na', title: null, email: 'li@example.cn', phone: null }]);
+  });
+
+  it('keeps the letter language, and "from the country" is sent as null', () => {
+    const v = customerFormFrom(stored);
+    expect(v.letterLanguage).toBe('zh-Hant');
+    expect(toCustomerInput(v).letterLanguage).toBe('zh-Hant');
+    v.letterLanguage = '';
+    expect(toCustomerInput(v).letterLanguage).toBeNull();
+    expect(emptyCustomerForm().letterLanguage).toBe('');
   });
 
   it('keeps customer-supplied text exactly as typed (no markup is interpreted here)', () => {

@@ -5,6 +5,7 @@
 import type { Customer } from '$lib/api/bindings/Customer';
 import type { CustomerInput } from '$lib/api/bindings/CustomerInput';
 import type { CustomerType } from '$lib/api/bindings/CustomerType';
+import type { LetterLanguage } from '$lib/api/bindings/LetterLanguage';
 import { m } from '$lib/i18n';
 
 export const CUSTOMER_TYPES: CustomerType[] = [
@@ -36,6 +37,8 @@ export interface CustomerFormValues {
   externalId: string;
   hsCodes: string[];
   contacts: ContactValues[];
+  /** '' : the one the country gives. */
+  letterLanguage: LetterLanguage | '';
 }
 
 /** A problem with one field, named as the core names it (`name`, `contacts[0].name`). */
@@ -57,6 +60,7 @@ export function emptyCustomerForm(ownerId = ''): CustomerFormValues {
     externalId: '',
     hsCodes: [],
     contacts: [],
+    letterLanguage: '',
   };
 }
 
@@ -78,6 +82,7 @@ export function customerFormFrom(c: Customer): CustomerFormValues {
       email: p.email ?? '',
       phone: p.phone ?? '',
     })),
+    letterLanguage: c.letterLanguage ?? '',
   };
 }
 
@@ -88,12 +93,12 @@ function blankContact(p: ContactValues): boolean {
 /** What must be filled in before saving, in the form's order; empty when nothing is missing. */
 export function missingFields(v: CustomerFormValues): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!v.name.trim()) problems.push({ field: 'name', message: m.form_customer_enter_name() });
-  if (!v.country) problems.push({ field: 'country', message: m.form_customer_choose_country() });
-  if (!v.customerType) problems.push({ field: 'customer_type', message: m.form_customer_choose_type() });
+  if (!v.name.trim()) problems.push({ field: 'name', message: m.customer_form_missing_name() });
+  if (!v.country) problems.push({ field: 'country', message: m.customer_form_missing_country() });
+  if (!v.customerType) problems.push({ field: 'customer_type', message: m.customer_form_missing_type() });
   v.contacts.forEach((p, i) => {
     if (!blankContact(p) && !p.name.trim()) {
-      problems.push({ field: `contacts[${i}].name`, message: m.form_customer_contact_name() });
+      problems.push({ field: `contacts[${i}].name`, message: m.customer_form_contact_needs_name() });
     }
   });
   return problems;
@@ -122,5 +127,6 @@ export function toCustomerInput(v: CustomerFormValues): CustomerInput {
         email: text(p.email),
         phone: text(p.phone),
       })),
+    letterLanguage: v.letterLanguage === '' ? null : v.letterLanguage,
   };
 }
