@@ -192,12 +192,7 @@ pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
             Some(t) => match t.parse::<CustomerType>() {
                 Ok(t) => t,
                 Err(e) => {
-                    errors.push(RowError {
-                        line,
-                        field: "type".into(),
-                        reason: reason_of(e),
-                        problem: None,
-                    });
+                    errors.push(row_refusal(line, "type", e));
                     continue;
                 }
             },
@@ -207,11 +202,7 @@ pub fn parse_customer_csv(input: impl std::io::Read) -> Result<ParsedCsv> {
             Some(l) => match LetterLanguage::parse_setting("letter_language", &l) {
                 Ok(l) => l,
                 Err(e) => {
-                    errors.push(RowError {
-                        line,
-                        field: "letter_language".into(),
-                        reason: reason_of(e),
-                    });
+                    errors.push(row_refusal(line, "letter_language", e));
                     continue;
                 }
             },
@@ -251,10 +242,23 @@ fn header_error(reason: String) -> Error {
     }
 }
 
-fn reason_of(e: impl Into<Error>) -> String {
+/// A row's refused value, keeping its problem code for the app.
+fn row_refusal(line: u64, field: &str, e: impl Into<Error>) -> RowError {
     match e.into() {
-        Error::Invalid { reason, .. } => reason,
-        other => other.to_string(),
+        Error::Invalid {
+            reason, problem, ..
+        } => RowError {
+            line,
+            field: field.into(),
+            reason,
+            problem,
+        },
+        other => RowError {
+            line,
+            field: field.into(),
+            reason: other.to_string(),
+            problem: None,
+        },
     }
 }
 
