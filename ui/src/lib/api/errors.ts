@@ -2,6 +2,7 @@
 //! shows `message`; it never parses message text. `field` names the input field at fault, if any.
 //! A refused value that carries a `problem` (code + parameters) has its `message` worded in the
 //! app's language (`shared/problems.ts`); the core's English stays in `english`.
+import { i18n } from '$lib/i18n';
 import { problemText } from '$lib/shared/problems';
 import type { IpcCode } from './bindings/IpcCode';
 import type { IpcError } from './bindings/IpcError';
@@ -42,8 +43,12 @@ export class AppError extends Error {
   }
 }
 
-/** A field path as words when no form gives its label (`follow_ups[0].due_on` -> `due on`). */
+/**
+ * A field path as words when no form gives its label (`follow_ups[0].due_on` -> `Due on`); in
+ * Chinese the sentence says "this field" rather than show the English path.
+ */
 function fieldWords(field: string | null): string {
+  if (i18n.locale !== 'en') return '';
   const words = (field ?? '').replace(/\[\d+\]/g, '').replace(/^.*\./, '').replace(/_/g, ' ').trim();
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : '';
 }
