@@ -223,6 +223,21 @@ test('Simplified Chinese, picked in Settings', async () => {
   await convertedScreens('zh-Hans');
 });
 
+test('Simplified Chinese: the red flags on Log a visit show their Chinese text', async () => {
+  await nav(app, 'visit');
+  const flag = await app.$t('flag-TS-02');
+  await flag.waitForExist({ timeout: 10_000 });
+  const label = () =>
+    app.browser.execute(() => document.querySelector('[data-testid="flag-TS-02"]')?.closest('label')?.innerText ?? '');
+  await app.browser.waitUntil(async () => (await label()).includes('不愿提供最终用途信息'), {
+    timeout: 10_000,
+    timeoutMsg: 'red flag TS-02 never showed its Chinese text',
+  });
+  assert.ok(!(await label()).includes('Reluctance to share'), 'TS-02 still in English');
+  await flag.scrollIntoView({ block: 'center' });
+  await app.shot('zh-Hans-visit-red-flags');
+});
+
 test('the pick is remembered when the app starts again, whatever the OS says', async () => {
   await app.close();
   app = await launch('languages', env('zh_TW.UTF-8'));
