@@ -47,8 +47,8 @@ function catalogue(locale: string): Record<string, unknown> {
 const flags = csvRows('red_flags.csv');
 const chpl = csvRows('chpl.csv');
 const cats = Object.fromEntries(LOCALES.map((l) => [l, catalogue(l)]));
-const flagKey = (id: string) => `refdata_red_flag_${id.replace(/-/g, '_')}`;
-const categoryKey = (c: string) => `refdata_red_flag_category_${c.replace(/-/g, '_')}`;
+const flagKey = (id: string) => `refdata_red_flag_${id.replace(/-/g, '_').toLowerCase()}`;
+const categoryKey = (c: string) => `refdata_red_flag_category_${c.replace(/-/g, '_').toLowerCase()}`;
 
 describe('reference texts from the shared domain files', () => {
   it('read the CSV files (fail, not skip, when they are missing)', () => {

@@ -1,6 +1,6 @@
 //! Reference data in the app's language: the red flags' texts and categories and the CHPL
 //! headings' descriptions arrive from the core in English; the catalogue holds them as
-//! `refdata_red_flag_<id>` (`TS-01` -> `refdata_red_flag_TS_01`), `refdata_red_flag_category_<cat>`
+//! `refdata_red_flag_<id>` (`TS-01` -> `refdata_red_flag_ts_01`: keys are lower snake case), `refdata_red_flag_category_<cat>`
 //! and `refdata_chpl_<hs6>`. An id the catalogue has no key for (reference data updated after this
 //! build) shows the core's English.
 import { m } from '$lib/i18n';
@@ -13,7 +13,7 @@ function named(key: string): string | null {
   return typeof f === 'function' ? f() : null;
 }
 
-const slug = (id: string) => id.replace(/-/g, '_');
+const slug = (id: string) => id.replace(/-/g, '_').toLowerCase();
 
 /** A red flag's text in the app's language (`TS-01`), else the core's English. */
 export function redFlagText(id: string, english: string): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerDetail } from '$lib/api/bindings/CustomerDetail';
 import type { TimelineEntry } from '$lib/api/bindings/TimelineEntry';
+import { i18n } from '$lib/i18n';
 import { attestationLook, timelineLine } from './timeline';
 
 const visit = {
@@ -50,5 +51,14 @@ describe('timelineLine', () => {
     const line = timelineLine(entry('visit', 'gone', 'Visit (2 red flags) on 2026-12-01'), detail);
     expect(line.title).toBe('Visit (2 red flags) on 1 Dec 2026');
     expect(line.who).toBeNull();
+  });
+  it('shows an observed red flag with its reference text in the app’s language', () => {
+    const flag = { id: 'rf1', flagId: 'TS-13', observedOn: '2026-12-01', resolvedOn: null };
+    const d = { ...detail, redFlags: [flag] } as unknown as CustomerDetail;
+    const observed = { ...entry('red_flag', 'rf1', 'Red flag TS-13 observed', 'Ravi Rep'), detail: 'Routing through known transshipment points' };
+    i18n.locale = 'zh-Hans';
+    expect(timelineLine(observed, d).detail).toBe('途经已知的转运地');
+    i18n.locale = 'en';
+    expect(timelineLine(observed, d).detail).toBe('Routing through known transshipment points');
   });
 });

@@ -10,6 +10,7 @@ import { showDate } from '$lib/shared/dates';
 import { humanize } from '$lib/shared/format';
 import { counted } from '$lib/shared/format';
 import { m } from '$lib/i18n';
+import { redFlagText } from '$lib/shared/refdata';
 
 /** How an attestation's status reads on a day: approved ones past their end are "Expired". */
 export function attestationLook(
@@ -98,7 +99,12 @@ export function timelineLine(t: TimelineEntry, d: CustomerDetail): TimelineLine 
       const f = d.redFlags.find((x) => x.id === t.recordId);
       if (!f) return fallback;
       return t.kind === 'red_flag'
-        ? { ...fallback, title: m.timeline_red_flag_observed({ flag: f.flagId }), who: by(m.timeline_observed_by) }
+        ? {
+            title: m.timeline_red_flag_observed({ flag: f.flagId }),
+            // The core's detail is the flag's English reference text.
+            detail: t.detail ? redFlagText(f.flagId, t.detail) : null,
+            who: by(m.timeline_observed_by),
+          }
         : { ...fallback, title: m.timeline_red_flag_resolved({ flag: f.flagId }), who: by(m.timeline_resolved_by) };
     }
     case 'follow_up': {
