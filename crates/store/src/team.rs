@@ -669,6 +669,44 @@ pub fn append_foreign_event(
     Ok(())
 }
 
+/// As [`append_foreign_event`] with the payload (`{"new":…,"old":…}` of the record written and
+/// the event's old value) sealed already.
+#[allow(clippy::too_many_arguments)]
+pub fn append_foreign_event_sealed(
+    conn: &Connection,
+    id: Uuid,
+    at: Timestamp,
+    actor: Uuid,
+    device: Uuid,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    sealed: &crate::audit::SealedPayload,
+) -> Result<()> {
+    let head = crate::audit::chain_head(conn)?;
+    crate::audit::insert_with_payload(
+        conn,
+        crate::audit::AuditEvent {
+            seq: head.seq + 1,
+            id,
+            at,
+            actor_id: Some(actor),
+            device_id: device,
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            old: None,
+            new: Value::Null,
+            payload_sha256: String::new(),
+            purged: false,
+            prev_hash: head.hash,
+            hash: String::new(),
+        },
+        sealed,
+    )?;
+    Ok(())
+}
+
 /// Writes a record this device takes from the team (a user from the hub, a refused change
 /// returned to the team's truth, a merge of its own event) with a local audit event carrying
 /// the whole record, so that the local trail still rebuilds every record (`audit verify`,
