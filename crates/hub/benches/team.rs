@@ -437,6 +437,22 @@ fn main() {
                  {cpu:.2} s, hub CPU {hub_cpu:.2} s",
                 pulled as f64 / took
             );
+            // Where the laptop's bytes went (pages per table and index).
+            let conn = rusqlite::Connection::open(&laptop).unwrap();
+            let sizes = conn
+                .prepare(
+                    "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8",
+                )
+                .and_then(|mut s| {
+                    s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .unwrap_or_default();
+            let sizes: Vec<String> = sizes
+                .iter()
+                .map(|(name, bytes)| format!("{name} {:.1} MB", *bytes as f64 / 1e6))
+                .collect();
+            println!("  largest: {}", sizes.join(", "));
         }
         return;
     }

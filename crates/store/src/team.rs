@@ -203,13 +203,16 @@ pub fn answer_outbox(
 // ---- The team chain as pulled ----
 
 /// Keeps a pulled team event; `prev_hash` is the team hash before it when the positions before
-/// it were withheld from this device (`None`: the previous row's).
+/// it were withheld from this device (`None`: the previous row's). `event` is the event's JSON
+/// compressed as audit payloads are (`payload::compress`: zstd with the events' dictionary, a
+/// sixth of the text): the column holds that frame as a BLOB. Rows kept before hold the text;
+/// the readers take either (`kept_event_text`).
 pub fn insert_team_event(
     conn: &Connection,
     team_seq: i64,
     team_hash: &str,
     prev_hash: Option<&str>,
-    event: &str,
+    event: &[u8],
     version: i64,
     received_at: Timestamp,
 ) -> Result<()> {
@@ -226,6 +229,20 @@ pub fn insert_team_event(
         ts_text(&received_at)
     ])?;
     Ok(())
+}
+
+/// The JSON of a kept team event: the text, or the compressed frame (`insert_team_event`).
+fn kept_event_text(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<String> {
+    let fail = |e: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, e.into())
+    };
+    match row.get_ref(i)? {
+        rusqlite::types::ValueRef::Blob(stored) => {
+            let bytes = crate::payload::decompress(stored).map_err(fail)?;
+            String::from_utf8(bytes).map_err(|e| fail(e.to_string()))
+        }
+        _ => row.get(i),
+    }
 }
 
 /// One pulled team event as kept.
@@ -247,7 +264,7 @@ pub fn for_each_team_event(
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let (seq, hash, prev, event): (i64, String, Option<String>, String) =
-            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            (row.get(0)?, row.get(1)?, row.get(2)?, kept_event_text(row, 3)?);
         f(KeptTeamEvent {
             seq,
             hash: &hash,
@@ -863,7 +880,7 @@ pub fn admin_has_passphrase(conn: &Connection) -> Result<bool> {
 pub fn team_event_at(conn: &Connection, team_seq: i64) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT event FROM team_event WHERE team_seq = ?1")?
-        .query_row([team_seq], |r| r.get(0))
+        .query_row([team_seq], |r| kept_event_text(r, 0))
         .optional()?)
 }
 

@@ -1210,8 +1210,8 @@ struct Prepared {
     /// over the event's canonical text (the applier checks `before` is the one it holds).
     before: String,
     computed: String,
-    /// The event as kept in `team_event` (`event_json`).
-    kept: String,
+    /// The event as kept in `team_event` (`event_json`, compressed).
+    kept: Vec<u8>,
     /// The payload of its local audit event when the record written is the event's own new
     /// value (`None` for this device's own events, which add none).
     payload: Option<store::audit::SealedPayload>,
@@ -1273,7 +1273,7 @@ fn prepare(te: &TeamEvent, before: String, own_device: Uuid) -> Result<Prepared>
     let event = &te.event;
     let canonical = event.canonical();
     let computed = chain_hash(&before, &canonical);
-    let kept = event_json(&canonical, event);
+    let kept = store::payload::compress(event_json(&canonical, event).as_bytes())?;
     let payload = (event.device_id != own_device)
         .then(|| own_payload(&canonical, event))
         .flatten()
