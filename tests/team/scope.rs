@@ -96,12 +96,12 @@ fn mentions(laptop: &Laptop, id: &str) -> i64 {
         .count() as i64;
     in_team_events
         + count(
-        laptop,
-        "SELECT (SELECT count(*) FROM team_record WHERE data LIKE ?1 OR entity_id LIKE ?1)
+            laptop,
+            "SELECT (SELECT count(*) FROM team_record WHERE data LIKE ?1 OR entity_id LIKE ?1)
               + (SELECT count(*) FROM customer WHERE id LIKE ?1)
               + (SELECT count(*) FROM attestation WHERE customer_id LIKE ?1)",
-        &like,
-    )
+            &like,
+        )
 }
 
 fn blob(laptop: &Laptop, bytes: &[u8]) -> std::path::PathBuf {

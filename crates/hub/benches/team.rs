@@ -452,7 +452,10 @@ fn main() {
                 .iter()
                 .map(|(name, bytes)| format!("{name} {:.1} MB", *bytes as f64 / 1e6))
                 .collect();
-            println!("  largest: {}", sizes.join(", "));
+            let records: i64 = conn
+                .query_row("SELECT count(*) FROM team_record", [], |r| r.get(0))
+                .unwrap_or(0);
+            println!("  {records} team records; largest: {}", sizes.join(", "));
         }
         return;
     }

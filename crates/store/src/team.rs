@@ -263,8 +263,12 @@ pub fn for_each_team_event(
     )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let (seq, hash, prev, event): (i64, String, Option<String>, String) =
-            (row.get(0)?, row.get(1)?, row.get(2)?, kept_event_text(row, 3)?);
+        let (seq, hash, prev, event): (i64, String, Option<String>, String) = (
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            kept_event_text(row, 3)?,
+        );
         f(KeptTeamEvent {
             seq,
             hash: &hash,
