@@ -383,6 +383,10 @@ fn main() {
     let pushed = accepted + refused;
     let rate = pushed as f64 / push_time.as_secs_f64();
     let hub_cpu = cpu_secs(&hub_pid, false) - hub_cpu;
+    eprintln!(
+        "pushed {pushed} events in {:.1} s ({rate:.0} events/s), hub CPU {hub_cpu:.1} s",
+        push_time.as_secs_f64()
+    );
     figures.push(figure(
         format!(
             "push: {pushed} events in {} requests ({accepted} accepted, {refused} refused), one after another",
