@@ -281,20 +281,29 @@ pub fn for_each_team_event(
 
 // ---- The team's truth of each record ----
 
+/// The team's record and its version. `data` is kept compressed like the team events
+/// (`put_team_record`); rows written before hold the JSON text, and either is read.
 pub fn get_team_record(
     conn: &Connection,
     entity: &str,
     entity_id: &str,
 ) -> Result<Option<(Value, i64)>> {
-    let found: Option<(String, i64)> = conn
-        .prepare_cached(
-            "SELECT data, version FROM team_record WHERE entity = ?1 AND entity_id = ?2",
-        )?
-        .query_row([entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    found
-        .map(|(data, version)| Ok((serde_json::from_str(&data)?, version)))
-        .transpose()
+    let mut stmt = conn.prepare_cached(
+        "SELECT data, version FROM team_record WHERE entity = ?1 AND entity_id = ?2",
+    )?;
+    let mut rows = stmt.query([entity, entity_id])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let data = match row.get_ref(0)? {
+        rusqlite::types::ValueRef::Blob(frame) => {
+            let text = crate::payload::decompress(frame)
+                .map_err(|e| Error::invalid("team record", format!("{entity} {entity_id}: {e}")))?;
+            serde_json::from_slice(&text)?
+        }
+        _ => serde_json::from_str(&row.get::<_, String>(0)?)?,
+    };
+    Ok(Some((data, row.get(1)?)))
 }
 
 pub fn put_team_record(
@@ -304,12 +313,24 @@ pub fn put_team_record(
     data: &Value,
     version: i64,
 ) -> Result<()> {
+    let frame = crate::payload::compress(data.to_string().as_bytes())?;
+    put_team_record_compressed(conn, entity, entity_id, &frame, version)
+}
+
+/// As [`put_team_record`] with the record's JSON compressed already (`payload::compress`).
+pub fn put_team_record_compressed(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+    frame: &[u8],
+    version: i64,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO team_record (entity, entity_id, data, version) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (entity, entity_id) DO UPDATE SET data = excluded.data, \
          version = excluded.version",
     )?
-    .execute(params![entity, entity_id, data.to_string(), version])?;
+    .execute(params![entity, entity_id, frame, version])?;
     Ok(())
 }
 

@@ -1122,13 +1122,24 @@ fn apply_team_event(
             new: &event.new,
         },
     );
-    store_team::put_team_record(
-        tx,
-        &event.entity,
-        &event.entity_id,
-        &merged.data,
-        merged.version,
-    )?;
+    // The record is the event's own value (no field merged in): its JSON was compressed ahead.
+    let own_value = merged.data == event.new;
+    match &ready.record {
+        Some(frame) if own_value => store_team::put_team_record_compressed(
+            tx,
+            &event.entity,
+            &event.entity_id,
+            frame,
+            merged.version,
+        )?,
+        _ => store_team::put_team_record(
+            tx,
+            &event.entity,
+            &event.entity_id,
+            &merged.data,
+            merged.version,
+        )?,
+    }
     for c in &merged.conflicts {
         store_team::insert_conflict(
             tx,
@@ -1145,7 +1156,7 @@ fn apply_team_event(
         )?;
         report.conflicts += 1;
     }
-    if event.device_id == own_device && merged.data != event.new {
+    if event.device_id == own_device && !own_value {
         // This device's own change came back merged with others': the trail records the result.
         store_team::apply_record_logged(
             tx,
@@ -1164,7 +1175,7 @@ fn apply_team_event(
             .unwrap_or(now);
         match &ready.payload {
             // The record written is the event's own value: its payload was sealed already.
-            Some(sealed) if merged.data == event.new => store_team::append_foreign_event_sealed(
+            Some(sealed) if own_value => store_team::append_foreign_event_sealed(
                 tx,
                 event.id,
                 at,
@@ -1215,6 +1226,8 @@ struct Prepared {
     /// The payload of its local audit event when the record written is the event's own new
     /// value (`None` for this device's own events, which add none).
     payload: Option<store::audit::SealedPayload>,
+    /// The event's new value as JSON, compressed (`team_record.data` when it is the record).
+    record: Option<Vec<u8>>,
 }
 
 /// Reads pages from `after` on, prepares each and hands it over, until a page with nothing
@@ -1274,9 +1287,14 @@ fn prepare(te: &TeamEvent, before: String, own_device: Uuid) -> Result<Prepared>
     let canonical = event.canonical();
     let computed = chain_hash(&before, &canonical);
     let kept = store::payload::compress(event_json(&canonical, event).as_bytes())?;
-    let payload = (event.device_id != own_device)
-        .then(|| own_payload(&canonical, event))
-        .flatten()
+    let tail = own_payload(&canonical, event);
+    let record = tail
+        .as_deref()
+        .and_then(|text| store::payload::split(text.as_bytes()))
+        .map(|(new, _)| store::payload::compress(new))
+        .transpose()?;
+    let payload = tail
+        .filter(|_| event.device_id != own_device)
         .map(|text| store::audit::SealedPayload::of(text.as_bytes()))
         .transpose()?;
     Ok(Prepared {
@@ -1284,6 +1302,7 @@ fn prepare(te: &TeamEvent, before: String, own_device: Uuid) -> Result<Prepared>
         computed,
         kept,
         payload,
+        record,
     })
 }
 
