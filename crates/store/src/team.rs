@@ -920,3 +920,57 @@ pub fn outbox_answered_at(conn: &Connection, id: Uuid) -> Result<Option<Timestam
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
         .map(|t| t.with_timezone(&chrono::Utc)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn team_events_and_records_read_back_compressed_or_as_text_kept_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::open(&dir.path().join("a.db")).unwrap();
+        let now = chrono::Utc::now();
+        let event = r#"{"action":"customer.create","new":{"id":"c-1"}}"#;
+        // A row kept before the events were compressed, then one kept compressed.
+        conn.execute(
+            "INSERT INTO team_event (team_seq, team_hash, event, version, received_at) \
+             VALUES (1, 'h1', ?1, 1, ?2)",
+            params![event, ts_text(&now)],
+        )
+        .unwrap();
+        let frame = crate::payload::compress(event.as_bytes()).unwrap();
+        insert_team_event(&conn, 2, "h2", None, &frame, 1, now).unwrap();
+        let mut kept = Vec::new();
+        for_each_team_event(&conn, |e| {
+            kept.push((e.seq, e.event.to_string()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(kept, [(1, event.to_string()), (2, event.to_string())]);
+        assert_eq!(team_event_at(&conn, 2).unwrap().as_deref(), Some(event));
+
+        let data = serde_json::json!({"id": "c-1", "name": "Acme \u{4e2d}", "version": 2});
+        conn.execute(
+            "INSERT INTO team_record (entity, entity_id, data, version) \
+             VALUES ('customer', 'c-1', ?1, 2)",
+            [data.to_string()],
+        )
+        .unwrap();
+        assert_eq!(
+            get_team_record(&conn, "customer", "c-1").unwrap(),
+            Some((data.clone(), 2))
+        );
+        put_team_record(&conn, "customer", "c-1", &data, 3).unwrap();
+        let stored: Vec<u8> = conn
+            .query_row("SELECT data FROM team_record", [], |r| r.get(0))
+            .unwrap();
+        assert!(
+            stored.len() < data.to_string().len() + 40 && stored != data.to_string().into_bytes()
+        );
+        assert_eq!(
+            get_team_record(&conn, "customer", "c-1").unwrap(),
+            Some((data, 3))
+        );
+        assert_eq!(get_team_record(&conn, "customer", "c-2").unwrap(), None);
+    }
+}
