@@ -75,10 +75,15 @@ export class Team {
       await session.load();
     }
     this.#joined = joined;
+    if (!joined || !session.user) return;
+    // What is already here when the app first sees the team is the inbox, not news: marked seen
+    // at once, so that any decision a later sync brings is notified, however soon it comes.
+    if (this.#seenDecision === 0) await this.#pulled();
     const report = this.view.current?.lastReport ?? null;
-    if (joined && session.user && report && report !== this.#lastReport && JSON.stringify(report) !== JSON.stringify(this.#lastReport)) {
+    if (report && report !== this.#lastReport && JSON.stringify(report) !== JSON.stringify(this.#lastReport)) {
       this.#lastReport = report;
-      if (report.pulled > 0 || this.decisions.current.length === 0) await this.#pulled();
+      // Any new report: a background sync between two polls may have pulled what this one did not.
+      await this.#pulled();
     }
   }
 
