@@ -66,18 +66,51 @@ fn count(laptop: &Laptop, sql: &str, arg: &str) -> i64 {
     conn.query_row(sql, [arg], |r| r.get(0)).unwrap()
 }
 
+/// The JSON texts a query's first column gives: the store keeps team events and team records
+/// compressed with the audit payloads' zstd dictionary (older rows as text).
+fn json_texts(laptop: &Laptop, sql: &str) -> Vec<String> {
+    const DICTIONARY: &[u8] = include_bytes!("../../crates/store/assets/audit-payload-v1.dict");
+    let conn = rusqlite::Connection::open(&laptop.db).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut texts = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        texts.push(match row.get_ref(0).unwrap() {
+            rusqlite::types::ValueRef::Blob(frame) => {
+                let mut d = zstd::bulk::Decompressor::with_dictionary(DICTIONARY).unwrap();
+                String::from_utf8(d.decompress(frame, 64 << 20).unwrap()).unwrap()
+            }
+            other => other.as_str().unwrap().to_string(),
+        });
+    }
+    texts
+}
+
 /// Every place a laptop keeps what it was sent or holds, searched for `id`: the records, the
 /// team's events it pulled, its audit trail.
 fn mentions(laptop: &Laptop, id: &str) -> i64 {
     let like = format!("%{id}%");
-    count(
+    let in_team_events = json_texts(laptop, "SELECT event FROM team_event")
+        .iter()
+        .filter(|text| text.contains(id))
+        .count() as i64;
+    // Team records whose data names `id` and do not already match by their own id.
+    let in_team_records = json_texts(
         laptop,
-        "SELECT (SELECT count(*) FROM team_event WHERE event LIKE ?1)
-              + (SELECT count(*) FROM team_record WHERE data LIKE ?1 OR entity_id LIKE ?1)
+        &format!("SELECT data FROM team_record WHERE entity_id NOT LIKE '%{id}%'"),
+    )
+    .iter()
+    .filter(|text| text.contains(id))
+    .count() as i64;
+    in_team_events
+        + in_team_records
+        + count(
+            laptop,
+            "SELECT (SELECT count(*) FROM team_record WHERE entity_id LIKE ?1)
               + (SELECT count(*) FROM customer WHERE id LIKE ?1)
               + (SELECT count(*) FROM attestation WHERE customer_id LIKE ?1)",
-        &like,
-    )
+            &like,
+        )
 }
 
 fn blob(laptop: &Laptop, bytes: &[u8]) -> std::path::PathBuf {

@@ -10,7 +10,9 @@
 //! `ENDUSE_BENCH_CUSTOMERS` changes the dataset's size, `ENDUSE_BENCH_DEVICES` the soak's
 //! devices; `ENDUSE_BENCH_HUB_ONLY=1` skips the laptop figures; `ENDUSE_BENCH_CLI` names the
 //! `enduse` binary and `ENDUSE_BENCH_HUB` the served `enduse-hub` (to run two builds
-//! alternately). Wall times move with the VM's load: the CPU seconds beside them do not.
+//! alternately); `ENDUSE_BENCH_JOINS=BIN,BIN,…` makes, after the push, one manager's join with
+//! each `enduse` binary named (old and new builds in turn), prints each, and stops there.
+//! Wall times move with the VM's load: the CPU seconds beside them do not.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -104,7 +106,11 @@ fn enduse_bin() -> PathBuf {
 }
 
 fn enduse(db: &Path, args: &[&str]) -> Output {
-    let out = Command::new(enduse_bin())
+    enduse_with(&enduse_bin(), db, args)
+}
+
+fn enduse_with(bin: &Path, db: &Path, args: &[&str]) -> Output {
+    let out = Command::new(bin)
         .arg("--db")
         .arg(db)
         .args(args)
@@ -377,6 +383,10 @@ fn main() {
     let pushed = accepted + refused;
     let rate = pushed as f64 / push_time.as_secs_f64();
     let hub_cpu = cpu_secs(&hub_pid, false) - hub_cpu;
+    eprintln!(
+        "pushed {pushed} events in {:.1} s ({rate:.0} events/s), hub CPU {hub_cpu:.1} s",
+        push_time.as_secs_f64()
+    );
     figures.push(figure(
         format!(
             "push: {pushed} events in {} requests ({accepted} accepted, {refused} refused), one after another",
@@ -389,6 +399,70 @@ fn main() {
         ),
         Some(rate >= 20_000.0),
     ));
+
+    // ENDUSE_BENCH_JOINS=BIN,BIN,…: one manager's join with each binary, in turn, then stop.
+    if let Ok(bins) = std::env::var("ENDUSE_BENCH_JOINS") {
+        for (n, bin) in bins.split(',').enumerate() {
+            let out = db.cli(&[
+                "user",
+                "add",
+                "--name",
+                &format!("Join {n}"),
+                "--email",
+                &format!("join{n}@bench.example"),
+                "--role",
+                "compliance_manager",
+                "--json",
+            ]);
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let laptop = dir.path().join(format!("join{n}.db"));
+            let (cpu, hub_cpu) = (cpu_secs("self", true), cpu_secs(&hub_pid, false));
+            let t = Instant::now();
+            let out = enduse_with(
+                Path::new(bin),
+                &laptop,
+                &[
+                    "team",
+                    "join",
+                    "--hub",
+                    &hub.url,
+                    "--code",
+                    v["code"].as_str().unwrap(),
+                    "--json",
+                ],
+            );
+            let took = t.elapsed().as_secs_f64();
+            let cpu = cpu_secs("self", true) - cpu;
+            let hub_cpu = cpu_secs(&hub_pid, false) - hub_cpu;
+            let joined: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let pulled = joined["sync"]["pulled"].as_u64().unwrap();
+            println!(
+                "join with {bin}: {pulled} events in {took:.2} s ({:.0} events/s), laptop CPU \
+                 {cpu:.2} s, hub CPU {hub_cpu:.2} s",
+                pulled as f64 / took
+            );
+            // Where the laptop's bytes went (pages per table and index).
+            let conn = rusqlite::Connection::open(&laptop).unwrap();
+            let sizes = conn
+                .prepare(
+                    "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8",
+                )
+                .and_then(|mut s| {
+                    s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .unwrap_or_default();
+            let sizes: Vec<String> = sizes
+                .iter()
+                .map(|(name, bytes)| format!("{name} {:.1} MB", *bytes as f64 / 1e6))
+                .collect();
+            let records: i64 = conn
+                .query_row("SELECT count(*) FROM team_record", [], |r| r.get(0))
+                .unwrap_or(0);
+            println!("  {records} team records; largest: {}", sizes.join(", "));
+        }
+        return;
+    }
 
     // ENDUSE_BENCH_HUB_ONLY=1 skips the laptop figures (joins, daily sync): the hub's alone.
     if std::env::var_os("ENDUSE_BENCH_HUB_ONLY").is_none() {

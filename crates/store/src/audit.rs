@@ -198,6 +198,38 @@ pub fn seal_and_insert(conn: &Connection, mut e: AuditEvent) -> Result<AuditEven
     Ok(e)
 }
 
+/// A payload sealed ahead of its event (off the writing thread): the canonical payload text's
+/// SHA-256 and the text compressed for storage.
+#[derive(Debug, Clone)]
+pub struct SealedPayload {
+    pub digest: [u8; 32],
+    pub compressed: Vec<u8>,
+}
+
+impl SealedPayload {
+    /// Seals a canonical payload text (`payload::payload_text`).
+    pub fn of(text: &[u8]) -> Result<SealedPayload> {
+        Ok(SealedPayload {
+            digest: payload::digest(text),
+            compressed: payload::compress(text)?,
+        })
+    }
+}
+
+/// As [`seal_and_insert`] for an event whose payload was sealed already: `e.old` and `e.new`
+/// are ignored (the payload is `sealed`'s), the hash is computed and the row appended.
+pub fn insert_with_payload(
+    conn: &Connection,
+    mut e: AuditEvent,
+    sealed: &SealedPayload,
+) -> Result<AuditEvent> {
+    e.payload_sha256 = hex::encode(sealed.digest);
+    e.purged = false;
+    e.hash = e.compute_hash();
+    insert_row(conn, &e, Some(&sealed.compressed), &sealed.digest)?;
+    Ok(e)
+}
+
 const INSERT_EVENT: &str = "INSERT INTO audit_event (seq, id, at, actor_id, device_id, action, \
      entity, entity_id, payload, payload_sha256, prev_hash, hash) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";

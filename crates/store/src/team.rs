@@ -203,13 +203,16 @@ pub fn answer_outbox(
 // ---- The team chain as pulled ----
 
 /// Keeps a pulled team event; `prev_hash` is the team hash before it when the positions before
-/// it were withheld from this device (`None`: the previous row's).
+/// it were withheld from this device (`None`: the previous row's). `event` is the event's JSON
+/// compressed as audit payloads are (`payload::compress`: zstd with the events' dictionary, a
+/// sixth of the text): the column holds that frame as a BLOB. Rows kept before hold the text;
+/// the readers take either (`kept_event_text`).
 pub fn insert_team_event(
     conn: &Connection,
     team_seq: i64,
     team_hash: &str,
     prev_hash: Option<&str>,
-    event: &str,
+    event: &[u8],
     version: i64,
     received_at: Timestamp,
 ) -> Result<()> {
@@ -226,6 +229,20 @@ pub fn insert_team_event(
         ts_text(&received_at)
     ])?;
     Ok(())
+}
+
+/// The JSON of a kept team event: the text, or the compressed frame (`insert_team_event`).
+fn kept_event_text(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<String> {
+    let fail = |e: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, e.into())
+    };
+    match row.get_ref(i)? {
+        rusqlite::types::ValueRef::Blob(stored) => {
+            let bytes = crate::payload::decompress(stored).map_err(fail)?;
+            String::from_utf8(bytes).map_err(|e| fail(e.to_string()))
+        }
+        _ => row.get(i),
+    }
 }
 
 /// One pulled team event as kept.
@@ -246,8 +263,12 @@ pub fn for_each_team_event(
     )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let (seq, hash, prev, event): (i64, String, Option<String>, String) =
-            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+        let (seq, hash, prev, event): (i64, String, Option<String>, String) = (
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            kept_event_text(row, 3)?,
+        );
         f(KeptTeamEvent {
             seq,
             hash: &hash,
@@ -260,20 +281,29 @@ pub fn for_each_team_event(
 
 // ---- The team's truth of each record ----
 
+/// The team's record and its version. `data` is kept compressed like the team events
+/// (`put_team_record`); rows written before hold the JSON text, and either is read.
 pub fn get_team_record(
     conn: &Connection,
     entity: &str,
     entity_id: &str,
 ) -> Result<Option<(Value, i64)>> {
-    let found: Option<(String, i64)> = conn
-        .prepare_cached(
-            "SELECT data, version FROM team_record WHERE entity = ?1 AND entity_id = ?2",
-        )?
-        .query_row([entity, entity_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    found
-        .map(|(data, version)| Ok((serde_json::from_str(&data)?, version)))
-        .transpose()
+    let mut stmt = conn.prepare_cached(
+        "SELECT data, version FROM team_record WHERE entity = ?1 AND entity_id = ?2",
+    )?;
+    let mut rows = stmt.query([entity, entity_id])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let data = match row.get_ref(0)? {
+        rusqlite::types::ValueRef::Blob(frame) => {
+            let text = crate::payload::decompress(frame)
+                .map_err(|e| Error::invalid("team record", format!("{entity} {entity_id}: {e}")))?;
+            serde_json::from_slice(&text)?
+        }
+        _ => serde_json::from_str(&row.get::<_, String>(0)?)?,
+    };
+    Ok(Some((data, row.get(1)?)))
 }
 
 pub fn put_team_record(
@@ -283,12 +313,24 @@ pub fn put_team_record(
     data: &Value,
     version: i64,
 ) -> Result<()> {
+    let frame = crate::payload::compress(data.to_string().as_bytes())?;
+    put_team_record_compressed(conn, entity, entity_id, &frame, version)
+}
+
+/// As [`put_team_record`] with the record's JSON compressed already (`payload::compress`).
+pub fn put_team_record_compressed(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+    frame: &[u8],
+    version: i64,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO team_record (entity, entity_id, data, version) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (entity, entity_id) DO UPDATE SET data = excluded.data, \
          version = excluded.version",
     )?
-    .execute(params![entity, entity_id, data.to_string(), version])?;
+    .execute(params![entity, entity_id, frame, version])?;
     Ok(())
 }
 
@@ -669,6 +711,44 @@ pub fn append_foreign_event(
     Ok(())
 }
 
+/// As [`append_foreign_event`] with the payload (`{"new":…,"old":…}` of the record written and
+/// the event's old value) sealed already.
+#[allow(clippy::too_many_arguments)]
+pub fn append_foreign_event_sealed(
+    conn: &Connection,
+    id: Uuid,
+    at: Timestamp,
+    actor: Uuid,
+    device: Uuid,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    sealed: &crate::audit::SealedPayload,
+) -> Result<()> {
+    let head = crate::audit::chain_head(conn)?;
+    crate::audit::insert_with_payload(
+        conn,
+        crate::audit::AuditEvent {
+            seq: head.seq + 1,
+            id,
+            at,
+            actor_id: Some(actor),
+            device_id: device,
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            old: None,
+            new: Value::Null,
+            payload_sha256: String::new(),
+            purged: false,
+            prev_hash: head.hash,
+            hash: String::new(),
+        },
+        sealed,
+    )?;
+    Ok(())
+}
+
 /// Writes a record this device takes from the team (a user from the hub, a refused change
 /// returned to the team's truth, a merge of its own event) with a local audit event carrying
 /// the whole record, so that the local trail still rebuilds every record (`audit verify`,
@@ -825,7 +905,7 @@ pub fn admin_has_passphrase(conn: &Connection) -> Result<bool> {
 pub fn team_event_at(conn: &Connection, team_seq: i64) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT event FROM team_event WHERE team_seq = ?1")?
-        .query_row([team_seq], |r| r.get(0))
+        .query_row([team_seq], |r| kept_event_text(r, 0))
         .optional()?)
 }
 
@@ -839,4 +919,58 @@ pub fn outbox_answered_at(conn: &Connection, id: Uuid) -> Result<Option<Timestam
         .flatten()
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
         .map(|t| t.with_timezone(&chrono::Utc)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn team_events_and_records_read_back_compressed_or_as_text_kept_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::open(&dir.path().join("a.db")).unwrap();
+        let now = chrono::Utc::now();
+        let event = r#"{"action":"customer.create","new":{"id":"c-1"}}"#;
+        // A row kept before the events were compressed, then one kept compressed.
+        conn.execute(
+            "INSERT INTO team_event (team_seq, team_hash, event, version, received_at) \
+             VALUES (1, 'h1', ?1, 1, ?2)",
+            params![event, ts_text(&now)],
+        )
+        .unwrap();
+        let frame = crate::payload::compress(event.as_bytes()).unwrap();
+        insert_team_event(&conn, 2, "h2", None, &frame, 1, now).unwrap();
+        let mut kept = Vec::new();
+        for_each_team_event(&conn, |e| {
+            kept.push((e.seq, e.event.to_string()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(kept, [(1, event.to_string()), (2, event.to_string())]);
+        assert_eq!(team_event_at(&conn, 2).unwrap().as_deref(), Some(event));
+
+        let data = serde_json::json!({"id": "c-1", "name": "Acme \u{4e2d}", "version": 2});
+        conn.execute(
+            "INSERT INTO team_record (entity, entity_id, data, version) \
+             VALUES ('customer', 'c-1', ?1, 2)",
+            [data.to_string()],
+        )
+        .unwrap();
+        assert_eq!(
+            get_team_record(&conn, "customer", "c-1").unwrap(),
+            Some((data.clone(), 2))
+        );
+        put_team_record(&conn, "customer", "c-1", &data, 3).unwrap();
+        let stored: Vec<u8> = conn
+            .query_row("SELECT data FROM team_record", [], |r| r.get(0))
+            .unwrap();
+        assert!(
+            stored.len() < data.to_string().len() + 40 && stored != data.to_string().into_bytes()
+        );
+        assert_eq!(
+            get_team_record(&conn, "customer", "c-1").unwrap(),
+            Some((data, 3))
+        );
+        assert_eq!(get_team_record(&conn, "customer", "c-2").unwrap(), None);
+    }
 }

@@ -16,7 +16,7 @@ use chrono::Utc;
 use enduse_domain::team::merge::{self, Current};
 use enduse_team::client::{ClientError, HubClient, Identity};
 use enduse_team::protocol::{
-    Event, GENESIS_HASH, PushOutcome, ScopeChange, TeamEvent, UserInfo, chain_hash,
+    Event, GENESIS_HASH, PullResponse, PushOutcome, ScopeChange, TeamEvent, UserInfo, chain_hash,
     decode_public_key,
 };
 use serde::Serialize;
@@ -526,85 +526,123 @@ impl Enduse {
         })
     }
 
+    /// Pulls pages after the cursor and applies each in one transaction. A second thread reads
+    /// the next page from the hub and prepares it (parsed, each event's canonical text and team
+    /// hash, the JSON kept, the local audit payload sealed) while this one applies the page
+    /// before: a joining device's two halves of the work run on two cores.
     fn pull_team(
         &self,
         device: &TeamDevice,
         client: &HubClient,
         report: &mut SyncReport,
     ) -> Result<()> {
-        let dir = self.documents_dir();
         let mut received = 0;
-        loop {
-            let m = self
-                .team_membership()?
-                .ok_or_else(|| Error::forbidden("sync", "not joined"))?;
-            let page = client.pull(m.cursor, PULL_PAGE).map_err(hub_error)?;
-            let through = page.through.clone().filter(|t| t.seq > m.cursor);
-            if page.events.is_empty() && page.scope.is_empty() && through.is_none() {
-                return Ok(());
-            }
-            // Document bytes before the records that name them.
-            let arriving = page.scope.iter().flat_map(|s| match s {
-                ScopeChange::Arrived { records, .. } => records.as_slice(),
-                ScopeChange::Left { .. } => &[],
-            });
-            let shas: Vec<&str> = page
-                .events
-                .iter()
-                .filter(|e| e.event.entity == "document")
-                .filter_map(|te| te.event.new.get("sha256").and_then(|v| v.as_str()))
-                .chain(
-                    arriving
-                        .filter(|r| r.entity == "document")
-                        .filter_map(|r| r.data.get("sha256").and_then(|v| v.as_str())),
-                )
-                .collect();
-            for sha in shas {
-                if documents::read_blob(&dir, sha).is_err() {
-                    let bytes = client.download_document(sha).map_err(hub_error)?;
-                    documents::write_blob(&dir, &bytes)?;
-                }
-            }
-            let now = Utc::now();
+        // A page read ahead from a position the apply did not reach (a page whose cursor moved
+        // otherwise than the reader foresaw) is dropped and the reading starts again there.
+        while self.pull_pages(device, client, report, &mut received)? {}
+        Ok(())
+    }
+
+    /// One run of the reader beside the applier; `true` when it must start again from the
+    /// cursor.
+    fn pull_pages(
+        &self,
+        device: &TeamDevice,
+        client: &HubClient,
+        report: &mut SyncReport,
+        received: &mut i64,
+    ) -> Result<bool> {
+        let dir = self.documents_dir();
+        let m = self
+            .team_membership()?
+            .ok_or_else(|| Error::forbidden("sync", "not joined"))?;
+        std::thread::scope(|scope| {
+            let (pages_tx, pages) = std::sync::mpsc::sync_channel::<Result<PreparedPage>>(1);
+            let (start, start_hash) = (m.cursor, m.team_hash.clone());
             let own = device.membership.device_id;
-            let removed = self.write_unshared(|tx| {
-                let (mut cursor, mut hash) = (m.cursor, m.team_hash.clone());
-                let mut removed = Vec::new();
-                let mut scope = page.scope.iter().peekable();
-                for te in &page.events {
-                    while let Some(change) = scope.next_if(|s| s.team_seq() < te.team_seq) {
+            scope.spawn(move || read_pages(client, own, start, start_hash, &pages_tx));
+            let mut cursor = m.cursor;
+            for prepared in pages {
+                let PreparedPage {
+                    after,
+                    page,
+                    events: ready,
+                    last,
+                } = prepared?;
+                if after != cursor {
+                    return Ok(true);
+                }
+                let m = self
+                    .team_membership()?
+                    .ok_or_else(|| Error::forbidden("sync", "not joined"))?;
+                let through = page.through.clone().filter(|t| t.seq > m.cursor);
+                if page.events.is_empty() && page.scope.is_empty() && through.is_none() {
+                    return Ok(false);
+                }
+                // Document bytes before the records that name them.
+                let arriving = page.scope.iter().flat_map(|s| match s {
+                    ScopeChange::Arrived { records, .. } => records.as_slice(),
+                    ScopeChange::Left { .. } => &[],
+                });
+                let shas: Vec<&str> = page
+                    .events
+                    .iter()
+                    .filter(|e| e.event.entity == "document")
+                    .filter_map(|te| te.event.new.get("sha256").and_then(|v| v.as_str()))
+                    .chain(
+                        arriving
+                            .filter(|r| r.entity == "document")
+                            .filter_map(|r| r.data.get("sha256").and_then(|v| v.as_str())),
+                    )
+                    .collect();
+                for sha in shas {
+                    if documents::read_blob(&dir, sha).is_err() {
+                        let bytes = client.download_document(sha).map_err(hub_error)?;
+                        documents::write_blob(&dir, &bytes)?;
+                    }
+                }
+                let now = Utc::now();
+                let own = device.membership.device_id;
+                let removed = self.write_unshared(|tx| {
+                    let (mut cursor, mut hash) = (m.cursor, m.team_hash.clone());
+                    let mut removed = Vec::new();
+                    let mut scope = page.scope.iter().peekable();
+                    for (te, ready) in page.events.iter().zip(&ready) {
+                        while let Some(change) = scope.next_if(|s| s.team_seq() < te.team_seq) {
+                            removed.extend(apply_scope_change(tx, change, now, report)?);
+                        }
+                        apply_team_event(tx, te, ready, cursor, &hash, own, now, report)?;
+                        cursor = te.team_seq;
+                        hash = te.team_hash.clone();
+                    }
+                    for change in scope {
                         removed.extend(apply_scope_change(tx, change, now, report)?);
                     }
-                    apply_team_event(tx, te, cursor, &hash, own, now, report)?;
-                    cursor = te.team_seq;
-                    hash = te.team_hash.clone();
+                    if let Some(t) = &through
+                        && t.seq > cursor
+                    {
+                        cursor = t.seq;
+                        hash = t.hash.clone();
+                    }
+                    store_team::set_cursor(tx, cursor, &hash)?;
+                    Ok(removed)
+                })?;
+                cursor = m.cursor.max(last);
+                if let Some(t) = &through {
+                    cursor = cursor.max(t.seq);
                 }
-                for change in scope {
-                    removed.extend(apply_scope_change(tx, change, now, report)?);
-                }
-                if let Some(t) = &through
-                    && t.seq > cursor
-                {
-                    cursor = t.seq;
-                    hash = t.hash.clone();
-                }
-                store_team::set_cursor(tx, cursor, &hash)?;
-                Ok(removed)
-            })?;
-            self.forget_documents(&removed)?;
-            report.pulled += page.events.len();
-            received += page.events.len() as i64;
-            device.set_pull_progress(Some(PullProgress {
-                done: page
-                    .events
-                    .last()
-                    .map(|e| e.team_seq)
-                    .max(through.map(|t| t.seq))
-                    .unwrap_or(m.cursor),
-                total: page.team_head.seq,
-                received,
-            }));
-        }
+                self.forget_documents(&removed)?;
+                report.pulled += page.events.len();
+                *received += page.events.len() as i64;
+                device.set_pull_progress(Some(PullProgress {
+                    done: cursor,
+                    total: page.team_head.seq,
+                    received: *received,
+                }));
+            }
+            // The reader stopped without a last page: its error was sent before.
+            Ok(false)
+        })
     }
 
     /// Deletes the files of documents no record names any more (a customer that left).
@@ -1031,9 +1069,11 @@ fn apply_scope_change(
 
 /// Applies one team event: checks it continues the team chain, merges it into the team's
 /// record exactly as the hub did, writes the record into its table, and keeps the conflicts.
+#[allow(clippy::too_many_arguments)]
 fn apply_team_event(
     tx: &rusqlite::Connection,
     te: &TeamEvent,
+    ready: &Prepared,
     cursor: i64,
     prev_hash: &str,
     own_device: Uuid,
@@ -1049,8 +1089,12 @@ fn apply_team_event(
     } else {
         te.team_seq > cursor && te.prev_team_hash.is_some()
     };
-    let canonical = event.canonical();
-    if !continues || chain_hash(before, &canonical) != te.team_hash {
+    let computed = if before == ready.before {
+        std::borrow::Cow::Borrowed(&ready.computed)
+    } else {
+        std::borrow::Cow::Owned(chain_hash(before, &event.canonical()))
+    };
+    if !continues || *computed != te.team_hash {
         return Err(Error::Hub {
             reason: format!(
                 "team event {} does not continue the team chain at {cursor}; nothing applied",
@@ -1063,7 +1107,7 @@ fn apply_team_event(
         te.team_seq,
         &te.team_hash,
         Some(before),
-        &event_json(&canonical, event),
+        &ready.kept,
         te.version,
         now,
     )?;
@@ -1079,13 +1123,24 @@ fn apply_team_event(
             new: &event.new,
         },
     );
-    store_team::put_team_record(
-        tx,
-        &event.entity,
-        &event.entity_id,
-        &merged.data,
-        merged.version,
-    )?;
+    // The record is the event's own value (no field merged in): its JSON was compressed ahead.
+    let own_value = merged.data == event.new;
+    match &ready.record {
+        Some(frame) if own_value => store_team::put_team_record_compressed(
+            tx,
+            &event.entity,
+            &event.entity_id,
+            frame,
+            merged.version,
+        )?,
+        _ => store_team::put_team_record(
+            tx,
+            &event.entity,
+            &event.entity_id,
+            &merged.data,
+            merged.version,
+        )?,
+    }
     for c in &merged.conflicts {
         store_team::insert_conflict(
             tx,
@@ -1102,7 +1157,7 @@ fn apply_team_event(
         )?;
         report.conflicts += 1;
     }
-    if event.device_id == own_device && merged.data != event.new {
+    if event.device_id == own_device && !own_value {
         // This device's own change came back merged with others': the trail records the result.
         store_team::apply_record_logged(
             tx,
@@ -1119,20 +1174,152 @@ fn apply_team_event(
         let at = chrono::DateTime::parse_from_rfc3339(&event.at)
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(now);
-        store_team::append_foreign_event(
-            tx,
-            event.id,
-            at,
-            event.actor_id,
-            event.device_id,
-            &event.action,
-            &event.entity,
-            &event.entity_id,
-            event.old.clone(),
-            merged.data,
-        )?;
+        match &ready.payload {
+            // The record written is the event's own value: its payload was sealed already.
+            Some(sealed) if own_value => store_team::append_foreign_event_sealed(
+                tx,
+                event.id,
+                at,
+                event.actor_id,
+                event.device_id,
+                &event.action,
+                &event.entity,
+                &event.entity_id,
+                sealed,
+            )?,
+            _ => store_team::append_foreign_event(
+                tx,
+                event.id,
+                at,
+                event.actor_id,
+                event.device_id,
+                &event.action,
+                &event.entity,
+                &event.entity_id,
+                event.old.clone(),
+                merged.data,
+            )?,
+        }
     }
     Ok(())
+}
+
+/// A pulled page as the reader hands it to the applier.
+struct PreparedPage {
+    /// The cursor it was read after.
+    after: i64,
+    page: PullResponse,
+    /// One per event of the page, in order.
+    events: Vec<Prepared>,
+    /// The page's last event's team position (`after` when it has none).
+    last: i64,
+}
+
+/// What applying a pulled event needs that the local database does not decide, made by the
+/// reader thread.
+struct Prepared {
+    /// The team hash before the event as the page gives it, and the team hash computed from it
+    /// over the event's canonical text (the applier checks `before` is the one it holds).
+    before: String,
+    computed: String,
+    /// The event as kept in `team_event` (`event_json`, compressed).
+    kept: Vec<u8>,
+    /// The payload of its local audit event when the record written is the event's own new
+    /// value (`None` for this device's own events, which add none).
+    payload: Option<store::audit::SealedPayload>,
+    /// The event's new value as JSON, compressed (`team_record.data` when it is the record).
+    record: Option<Vec<u8>>,
+}
+
+/// Reads pages from `after` on, prepares each and hands it over, until a page with nothing
+/// after the cursor (handed over too), an error (handed over), or the applier stops taking.
+fn read_pages(
+    client: &HubClient,
+    own_device: Uuid,
+    mut after: i64,
+    mut hash: String,
+    pages: &std::sync::mpsc::SyncSender<Result<PreparedPage>>,
+) {
+    loop {
+        let page = match client.pull(after, PULL_PAGE).map_err(hub_error) {
+            Ok(page) => page,
+            Err(e) => {
+                let _ = pages.send(Err(e));
+                return;
+            }
+        };
+        let through = page.through.clone().filter(|t| t.seq > after);
+        let done = page.events.is_empty() && page.scope.is_empty() && through.is_none();
+        let mut events = Vec::with_capacity(page.events.len());
+        for te in &page.events {
+            let before = te.prev_team_hash.clone().unwrap_or_else(|| hash.clone());
+            match prepare(te, before, own_device) {
+                Ok(p) => events.push(p),
+                Err(e) => {
+                    let _ = pages.send(Err(e));
+                    return;
+                }
+            }
+            hash = te.team_hash.clone();
+        }
+        let last = page.events.last().map_or(after, |e| e.team_seq);
+        let read_after = after;
+        after = after.max(last);
+        if let Some(t) = &through
+            && t.seq > after
+        {
+            after = t.seq;
+            hash = t.hash.clone();
+        }
+        let prepared = PreparedPage {
+            after: read_after,
+            page,
+            events,
+            last,
+        };
+        if pages.send(Ok(prepared)).is_err() || done {
+            return;
+        }
+    }
+}
+
+fn prepare(te: &TeamEvent, before: String, own_device: Uuid) -> Result<Prepared> {
+    let event = &te.event;
+    let canonical = event.canonical();
+    let computed = chain_hash(&before, &canonical);
+    let kept = store::payload::compress(event_json(&canonical, event).as_bytes())?;
+    let tail = own_payload(&canonical, event);
+    let record = tail
+        .as_deref()
+        .and_then(|text| store::payload::split(text.as_bytes()))
+        .map(|(new, _)| store::payload::compress(new))
+        .transpose()?;
+    let payload = tail
+        .filter(|_| event.device_id != own_device)
+        .map(|text| store::audit::SealedPayload::of(text.as_bytes()))
+        .transpose()?;
+    Ok(Prepared {
+        before,
+        computed,
+        kept,
+        payload,
+        record,
+    })
+}
+
+/// The canonical audit payload `{"new":NEW,"old":OLD}` of the event's own values, cut from its
+/// canonical text: its keys are sorted, so `new` and `old` (canonical JSON already) end it,
+/// right after `id`, whose value no string before can hold unescaped.
+fn own_payload(canonical: &str, event: &Event) -> Option<String> {
+    let needle = format!(",\"id\":\"{}\",", event.id.hyphenated());
+    let at = canonical.find(&needle)? + needle.len();
+    let tail = &canonical[at..];
+    tail.starts_with("\"new\":").then(|| {
+        let mut out = String::with_capacity(tail.len() + 1);
+        out.push('{');
+        out.push_str(tail);
+        out
+    })
 }
 
 /// The event as JSON (`Event`'s own serialisation, as kept in `team_event`) from its canonical
@@ -1176,5 +1363,52 @@ mod tests {
         );
         let kept = event_json(&event.canonical(), &event);
         assert_eq!(serde_json::from_str::<Event>(&kept).unwrap(), event);
+    }
+
+    #[test]
+    fn the_payload_cut_from_the_canonical_text_is_the_audit_payload_of_the_events_values() {
+        let key = enduse_team::keys::generate_signing_key();
+        for old in [
+            None,
+            Some(serde_json::json!({"name": "\",\"id\":\"x\",\"new\":", "version": 2})),
+        ] {
+            let event = Event::sign(
+                enduse_team::protocol::Draft {
+                    id: Uuid::now_v7(),
+                    at: Utc::now(),
+                    actor_id: Uuid::now_v7(),
+                    action: "customer.update".into(),
+                    entity: "customer".into(),
+                    entity_id: "c-1\",\"id\":".into(),
+                    base_version: Some(2),
+                    old: old.clone(),
+                    new: serde_json::json!({"name": "B", "old": {"z": 1, "a": [null]}, "version": 3}),
+                },
+                Uuid::now_v7(),
+                4,
+                GENESIS_HASH,
+                &key,
+            );
+            let audit = store::audit::AuditEvent {
+                seq: 1,
+                id: event.id,
+                at: Utc::now(),
+                actor_id: None,
+                device_id: Uuid::now_v7(),
+                action: String::new(),
+                entity: String::new(),
+                entity_id: String::new(),
+                old,
+                new: event.new.clone(),
+                payload_sha256: String::new(),
+                purged: false,
+                prev_hash: String::new(),
+                hash: String::new(),
+            };
+            assert_eq!(
+                own_payload(&event.canonical(), &event).unwrap(),
+                audit.payload_text()
+            );
+        }
     }
 }
