@@ -650,27 +650,21 @@ fn append_local_event(
     new: Value,
     at: Timestamp,
 ) -> Result<()> {
-    let head = crate::audit::chain_head(conn)?;
-    crate::audit::seal_and_insert(
+    let event = next_event(
         conn,
-        crate::audit::AuditEvent {
-            seq: head.seq + 1,
+        Head {
             id: Uuid::now_v7(),
             at,
             actor_id: None,
             device_id: crate::device_id(conn)?,
-            action: action.to_string(),
-            entity: entity.to_string(),
-            entity_id: entity_id.to_string(),
-            old,
-            new,
-            payload_sha256: String::new(),
-            purged: false,
-            prev_hash: head.hash,
-            hash: String::new(),
+            action,
+            entity,
+            entity_id,
         },
-    )
-    .map(|_| ())
+        old,
+        new,
+    )?;
+    crate::audit::seal_and_insert(conn, event).map(|_| ())
 }
 
 /// Appends a team event made on another device to this device's audit trail, so that the
@@ -688,26 +682,16 @@ pub fn append_foreign_event(
     old: Option<Value>,
     new: Value,
 ) -> Result<()> {
-    let head = crate::audit::chain_head(conn)?;
-    crate::audit::seal_and_insert(
-        conn,
-        crate::audit::AuditEvent {
-            seq: head.seq + 1,
-            id,
-            at,
-            actor_id: Some(actor),
-            device_id: device,
-            action: action.to_string(),
-            entity: entity.to_string(),
-            entity_id: entity_id.to_string(),
-            old,
-            new,
-            payload_sha256: String::new(),
-            purged: false,
-            prev_hash: head.hash,
-            hash: String::new(),
-        },
-    )?;
+    let head = Head {
+        id,
+        at,
+        actor_id: Some(actor),
+        device_id: device,
+        action,
+        entity,
+        entity_id,
+    };
+    crate::audit::seal_and_insert(conn, next_event(conn, head, old, new)?)?;
     Ok(())
 }
 
@@ -725,28 +709,54 @@ pub fn append_foreign_event_sealed(
     entity_id: &str,
     sealed: &crate::audit::SealedPayload,
 ) -> Result<()> {
-    let head = crate::audit::chain_head(conn)?;
-    crate::audit::insert_with_payload(
-        conn,
-        crate::audit::AuditEvent {
-            seq: head.seq + 1,
-            id,
-            at,
-            actor_id: Some(actor),
-            device_id: device,
-            action: action.to_string(),
-            entity: entity.to_string(),
-            entity_id: entity_id.to_string(),
-            old: None,
-            new: Value::Null,
-            payload_sha256: String::new(),
-            purged: false,
-            prev_hash: head.hash,
-            hash: String::new(),
-        },
-        sealed,
-    )?;
+    let head = Head {
+        id,
+        at,
+        actor_id: Some(actor),
+        device_id: device,
+        action,
+        entity,
+        entity_id,
+    };
+    crate::audit::insert_with_payload(conn, next_event(conn, head, None, Value::Null)?, sealed)?;
     Ok(())
+}
+
+/// Who made an event, when and on what: the fields a local audit event takes from its caller.
+struct Head<'a> {
+    id: Uuid,
+    at: Timestamp,
+    actor_id: Option<Uuid>,
+    device_id: Uuid,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: &'a str,
+}
+
+/// The next event of this device's chain (sequence and previous hash from its head), unsealed.
+fn next_event(
+    conn: &Connection,
+    h: Head<'_>,
+    old: Option<Value>,
+    new: Value,
+) -> Result<crate::audit::AuditEvent> {
+    let head = crate::audit::chain_head(conn)?;
+    Ok(crate::audit::AuditEvent {
+        seq: head.seq + 1,
+        id: h.id,
+        at: h.at,
+        actor_id: h.actor_id,
+        device_id: h.device_id,
+        action: h.action.to_string(),
+        entity: h.entity.to_string(),
+        entity_id: h.entity_id.to_string(),
+        old,
+        new,
+        payload_sha256: String::new(),
+        purged: false,
+        prev_hash: head.hash,
+        hash: String::new(),
+    })
 }
 
 /// Writes a record this device takes from the team (a user from the hub, a refused change
