@@ -1,7 +1,7 @@
 //! Read models: the coverage report (every customer's state), one customer's page with its
 //! timeline, the review queue, and the order check.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -685,27 +685,9 @@ impl Enduse {
             ])?;
             let expiring = view.first(&[CustomerState::Expiring])?;
             let overdue_acks = view.first(&[CustomerState::OverdueAck])?;
-            // The customers of the open red flags, open follow-ups and submitted attestations,
-            // looked up at once (one query, not one per customer); any other id one by one.
-            let red_flag_customers = visits::open_red_flag_customers(conn)?;
-            let follow_up_customers =
-                visits::open_follow_up_customers(conn, own_only.then_some(user.id))?;
-            let submitted_customers = attestations::submitted_customers(conn)?;
-            let wanted: HashSet<Uuid> = red_flag_customers
-                .iter()
-                .chain(&follow_up_customers)
-                .chain(&submitted_customers)
-                .copied()
-                .collect();
-            let known = view.get_many(&wanted.iter().copied().collect::<Vec<_>>())?;
-            let lookup = |id: Uuid| -> Result<Option<(String, Option<Uuid>, CustomerState)>> {
-                if wanted.contains(&id) {
-                    Ok(known.get(&id).cloned())
-                } else {
-                    view.get(id)
-                }
-            };
-            // The customers this user sees, by id (a rep sees their own).
+            // The customers this user sees, by id (a rep sees their own): only the listed
+            // items' names are looked up; the counts are the view's.
+            let lookup = |id: Uuid| view.get(id);
             let name_of = |id: Uuid| -> Result<Option<String>> {
                 Ok(lookup(id)?
                     .filter(|(_, owner, _)| !own_only || *owner == Some(user.id))
@@ -757,25 +739,8 @@ impl Enduse {
             if let Some(e) = failed.take() {
                 return Err(e);
             }
-            let visible = |ids: Vec<Uuid>| -> Result<u64> {
-                let mut n = 0;
-                for id in ids {
-                    n += u64::from(name_of(id)?.is_some());
-                }
-                Ok(n)
-            };
-            let open_red_flag_count = visible(red_flag_customers)?;
-            let open_follow_up_count = visible(follow_up_customers)?;
+            let work = view.open_work()?;
             let (review_queue, oldest_submission) = attestations::submitted_summary(conn)?;
-            let (mut review_customers, mut review_customers_elsewhere) = (0, 0);
-            for id in submitted_customers {
-                if let Some((_, _, state)) = lookup(id)? {
-                    review_customers += 1;
-                    if state != CustomerState::PendingReview {
-                        review_customers_elsewhere += 1;
-                    }
-                }
-            }
             let mut sent_back = Vec::new();
             attestations::each_attestation_sent_back(conn, |a| {
                 // Archived customers are not in the snapshot, and their attestations not due.
@@ -832,12 +797,12 @@ impl Enduse {
                 expiring,
                 overdue_acks,
                 open_red_flags,
-                open_red_flag_count,
+                open_red_flag_count: work.red_flags,
                 open_follow_ups,
-                open_follow_up_count,
+                open_follow_up_count: work.follow_ups,
                 review_queue,
-                review_customers,
-                review_customers_elsewhere,
+                review_customers: work.review_customers,
+                review_customers_elsewhere: work.review_customers_elsewhere,
                 oldest_submission,
                 sent_back,
                 user,
@@ -912,20 +877,31 @@ impl HomeStates<'_> {
         Ok(ids.iter().filter_map(|id| entries.remove(id)).collect())
     }
 
-    /// Many active customers' names, owners and states, by id (absent: archived or unknown).
-    fn get_many(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, crate::store::states::NamedState>> {
-        match self.snapshot {
-            Some(s) => Ok(ids
-                .iter()
-                .filter_map(|id| {
-                    Some((
-                        *id,
-                        s.get(*id).map(|e| (e.name.clone(), e.owner_id, e.state))?,
-                    ))
-                })
-                .collect()),
-            None => crate::store::states::states_of(self.conn, ids),
+    /// The open work the home screen counts (see [`store::states::open_work_counts`]): in SQL
+    /// on stored states; on the snapshot, each open item's customer looked up in it.
+    fn open_work(&self) -> Result<crate::store::states::OpenWorkCounts> {
+        let Some(snapshot) = self.snapshot else {
+            return crate::store::states::open_work_counts(self.conn, self.own);
+        };
+        let visible = |ids: Vec<Uuid>| -> u64 {
+            ids.into_iter()
+                .filter(|id| snapshot.get(*id).is_some_and(|e| self.visible(e)))
+                .count() as u64
+        };
+        let mut work = crate::store::states::OpenWorkCounts {
+            red_flags: visible(visits::open_red_flag_customers(self.conn)?),
+            follow_ups: visible(visits::open_follow_up_customers(self.conn, self.own)?),
+            ..Default::default()
+        };
+        for id in attestations::submitted_customers(self.conn)? {
+            if let Some(e) = snapshot.get(id) {
+                work.review_customers += 1;
+                if e.state != CustomerState::PendingReview {
+                    work.review_customers_elsewhere += 1;
+                }
+            }
         }
+        Ok(work)
     }
 
     /// An active customer's name, owner and state.

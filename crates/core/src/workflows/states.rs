@@ -761,6 +761,21 @@ mod tests {
             .into_iter()
             .filter(|u| u.role != crate::model::Role::Admin)
             .collect();
+        // An archived customer's open red flag, follow-up and submission count for no one.
+        let manager = users
+            .iter()
+            .find(|u| u.role == crate::model::Role::ComplianceManager)
+            .unwrap();
+        let home = e.home(manager.id, on).unwrap();
+        let flagged = home.open_red_flags[0].observation.customer_id;
+        let followed = home.open_follow_ups[0].follow_up.customer_id;
+        for id in [flagged, followed] {
+            e.archive_customer(manager.id, id, true, Utc::now())
+                .unwrap();
+        }
+        let after = e.home(manager.id, on).unwrap();
+        assert!(after.open_red_flag_count < home.open_red_flag_count);
+        assert!(after.open_follow_up_count < home.open_follow_up_count);
         assert!(e.read(|c| e.current_stored_states(c, on)).unwrap());
         let from_stored: Vec<String> = users
             .iter()
