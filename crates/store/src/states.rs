@@ -172,7 +172,7 @@ pub fn all_states(conn: &Connection) -> Result<Vec<(Uuid, [Option<String>; 4])>>
 }
 
 /// How many customers are in each state, by country and owner (of one owner's customers
-/// only, if given): one pass over the covering index in its order (migration 0013; a `GROUP
+/// only, if given): one pass over the covering index in its order (migration 0014; a `GROUP
 /// BY` over the table sorted every row).
 pub fn tallies(conn: &Connection, owner: Option<Uuid>) -> Result<Vec<Tally>> {
     let mut stmt = conn.prepare_cached(
