@@ -4,16 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch } from './harness.mjs';
-import { badCsv, goodCsv, signedPdf } from './fixtures.mjs';
-import {
-  createProfile,
-  nav,
-  pickCustomer,
-  queueFilePick,
-  switchUser,
-  textOf,
-  textsOf,
-} from './steps.mjs';
+import { badCsv, goodCsv } from './fixtures.mjs';
+import { createProfile, fillAttestation, nav, pickCustomer, queueFilePick, switchUser, textOf, textsOf } from './steps.mjs';
 
 let app;
 before(async () => {
@@ -107,15 +99,7 @@ test('an attestation with a PDF is logged; field errors show beside the field', 
   await (await app.$t('attestation-submit')).click();
   await (await app.$t('error-signatory_name')).waitForDisplayed({ timeout: 10_000 });
   await app.shot('attestation-field-error');
-  await (await app.$t('signatory-name')).setValue('Li Wei');
-  await (await app.$t('destinations')).setValue('CN');
-  // Enter adds the code as a chip (WebDriver's '\n' is a character, not the Enter key).
-  await (await app.$t('hs-input')).setValue('8542');
-  await app.browser.keys('Enter');
-  await (await app.$t('hs-chip')).waitForDisplayed({ timeout: 5_000 });
-  await queueFilePick(app, [signedPdf(app.dir)]);
-  await (await app.$t('attach-browse')).click();
-  await (await app.$t('attached-doc')).waitForDisplayed({ timeout: 5_000 });
+  await fillAttestation(app);
   await app.shot('attestation-form');
   await (await app.$t('attestation-submit')).click();
   await (await app.$t('attestation-saved')).waitForDisplayed({ timeout: 10_000 });

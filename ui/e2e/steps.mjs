@@ -1,4 +1,5 @@
 // Small user-level steps shared by the e2e tests: what a person does, in WebDriver terms.
+import { signedPdf } from './fixtures.mjs';
 
 export async function createProfile(app, { name, email, role }) {
   const b = app.browser;
@@ -46,6 +47,22 @@ export async function queueFilePick(app, paths) {
       .catch((e) => done(String(e?.message ?? JSON.stringify(e))));
   }, paths);
   if (error) throw new Error(`queue_pick failed: ${error}`);
+}
+
+/**
+ * Fills the open attestation form (its customer already picked): Li Wei signs, destination CN,
+ * HS code 8542 as a chip, and a signed PDF attached.
+ */
+export async function fillAttestation(app) {
+  await (await app.$t('signatory-name')).setValue('Li Wei');
+  await (await app.$t('destinations')).setValue('CN');
+  // Enter adds the code as a chip (WebDriver's '\n' is a character, not the Enter key).
+  await (await app.$t('hs-input')).setValue('8542');
+  await app.browser.keys('Enter');
+  await (await app.$t('hs-chip')).waitForDisplayed({ timeout: 5_000 });
+  await queueFilePick(app, [signedPdf(app.dir)]);
+  await (await app.$t('attach-browse')).click();
+  await (await app.$t('attached-doc')).waitForDisplayed({ timeout: 5_000 });
 }
 
 export async function switchUser(app, name) {
