@@ -151,17 +151,8 @@ fn progress_moves_as_letters_are_sent_and_acknowledged_and_overdue_ones_are_chas
         3
     );
     let first = p.letters[0].letter_id;
-    e.acknowledge_letter(
-        w.rep,
-        first,
-        AckInput {
-            received_on: d("2025-05-20"),
-            by: "Li Na".into(),
-            note: None,
-        },
-        now(),
-    )
-    .unwrap();
+    e.acknowledge_letter(w.rep, first, ack("2025-05-20", "Li Na"), now())
+        .unwrap();
     let scan = w.dir.path().join("reply.png");
     std::fs::write(&scan, b"\x89PNG\r\n\x1a\nrest").unwrap();
     e.attach_letter_reply(w.rep, first, &scan, now()).unwrap();
@@ -364,11 +355,7 @@ fn summaries_count_each_customer_once_and_agree_with_the_campaign_page() {
     e.acknowledge_letter(
         w.rep,
         first.ack_letter_id.unwrap(),
-        AckInput {
-            received_on: d("2025-05-20"),
-            by: "Li Na".into(),
-            note: None,
-        },
+        ack("2025-05-20", "Li Na"),
         now(),
     )
     .unwrap();
@@ -599,11 +586,7 @@ fn a_sales_rep_may_send_and_record_replies_but_not_run_campaigns_or_change_lette
     e.acknowledge_letter_with_reply(
         w.rep,
         row.ack_letter_id.unwrap(),
-        AckInput {
-            received_on: d("2025-05-10"),
-            by: "Li Na".into(),
-            note: None,
-        },
+        ack("2025-05-10", "Li Na"),
         None,
         now(),
     )

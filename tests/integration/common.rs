@@ -93,3 +93,31 @@ pub fn northwind_letterhead() -> enduse::model::LetterSettings {
         signatory_title: Some("Head of Export Control".into()),
     }
 }
+
+/// A letter sent on `sent_on` by `channel`, written by hand (no template), acknowledgement due
+/// by the default period.
+pub fn letter(
+    customer_id: Uuid,
+    channel: enduse::model::Channel,
+    sent_on: &str,
+) -> enduse::workflows::LetterInput {
+    enduse::workflows::LetterInput {
+        customer_id,
+        channel,
+        sent_on: d(sent_on),
+        ack_due: None,
+        subject: None,
+        body: None,
+        template_name: None,
+        template_version: None,
+    }
+}
+
+/// An acknowledgement received on `received_on`, signed by `by`, without a note.
+pub fn ack(received_on: &str, by: &str) -> enduse::workflows::AckInput {
+    enduse::workflows::AckInput {
+        received_on: d(received_on),
+        by: by.into(),
+        note: None,
+    }
+}

@@ -174,20 +174,7 @@ fn the_letters_register_filters_sorts_and_pages_every_letter() {
     })
     .len();
     w.enduse
-        .record_letter(
-            w.manager,
-            LetterInput {
-                customer_id: c,
-                channel: Channel::Post,
-                sent_on: d("2025-05-30"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
-            now(),
-        )
+        .record_letter(w.manager, letter(c, Channel::Post, "2025-05-30"), now())
         .unwrap();
     let after = all(LetterQuery {
         customer_id: Some(c),
@@ -214,20 +201,7 @@ fn an_evidence_pack_verifies_with_its_manifest_and_a_changed_file_is_named() {
         .unwrap();
     let letter = w
         .enduse
-        .record_letter(
-            w.rep,
-            LetterInput {
-                customer_id: c.id,
-                channel: Channel::Email,
-                sent_on: d("2025-05-01"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
-            now(),
-        )
+        .record_letter(w.rep, letter(c.id, Channel::Email, "2025-05-01"), now())
         .unwrap();
     let reply = w.dir.path().join("reply.pdf");
     std::fs::write(&reply, b"%PDF-1.4\n% signed reply\n%%EOF\n").unwrap();
@@ -235,11 +209,7 @@ fn an_evidence_pack_verifies_with_its_manifest_and_a_changed_file_is_named() {
         .acknowledge_letter_with_reply(
             w.rep,
             letter.id,
-            AckInput {
-                received_on: d("2025-05-20"),
-                by: "Li Wei".into(),
-                note: None,
-            },
+            ack("2025-05-20", "Li Wei"),
             Some(&reply),
             now(),
         )

@@ -21,16 +21,7 @@ fn letter(w: &World, customer_id: uuid::Uuid, sent: &str, now: Timestamp) -> Let
     w.enduse
         .record_letter(
             w.rep,
-            LetterInput {
-                customer_id,
-                channel: Channel::Email,
-                sent_on: d(sent),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
+            crate::common::letter(customer_id, Channel::Email, sent),
             now,
         )
         .unwrap()
@@ -50,17 +41,8 @@ fn q1(w: &World) -> (uuid::Uuid, uuid::Uuid) {
     let first = letter(w, a.id, "2026-01-10", at(2026, 1, 10));
     letter(w, b.id, "2026-01-20", at(2026, 1, 20));
     letter(w, b.id, "2026-03-05", at(2026, 3, 5));
-    e.acknowledge_letter(
-        w.rep,
-        first.id,
-        AckInput {
-            received_on: d("2026-02-03"),
-            by: "Li Na".into(),
-            note: None,
-        },
-        at(2026, 2, 3),
-    )
-    .unwrap();
+    e.acknowledge_letter(w.rep, first.id, ack("2026-02-03", "Li Na"), at(2026, 2, 3))
+        .unwrap();
     let visit = e
         .log_visit(
             w.rep,

@@ -23,21 +23,8 @@ fn old_customer(w: &World, external_id: &str) -> Customer {
     let c = e
         .add_customer(w.rep, chinese_distributor(external_id), in_2019())
         .unwrap();
-    e.record_letter(
-        w.rep,
-        LetterInput {
-            customer_id: c.id,
-            channel: Channel::Email,
-            sent_on: d("2019-03-20"),
-            ack_due: None,
-            subject: None,
-            body: None,
-            template_name: None,
-            template_version: None,
-        },
-        in_2019(),
-    )
-    .unwrap();
+    e.record_letter(w.rep, letter(c.id, Channel::Email, "2019-03-20"), in_2019())
+        .unwrap();
     e.log_visit(
         w.rep,
         VisitInput {
@@ -383,16 +370,7 @@ fn a_purge_within_retention_is_refused_naming_the_record() {
     let letter = e
         .record_letter(
             w.rep,
-            LetterInput {
-                customer_id: c.id,
-                channel: Channel::Post,
-                sent_on: d("2021-02-01"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
+            letter(c.id, Channel::Post, "2021-02-01"),
             Utc.with_ymd_and_hms(2021, 2, 1, 9, 0, 0).unwrap(),
         )
         .unwrap();

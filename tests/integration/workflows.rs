@@ -180,20 +180,7 @@ fn rejecting_needs_a_reason_and_the_state_follows_the_letter_lifecycle() {
         CustomerState::NotContacted
     );
     let letter = e
-        .record_letter(
-            w.rep,
-            LetterInput {
-                customer_id: c.id,
-                channel: Channel::Email,
-                sent_on: d("2025-04-01"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
-            now(),
-        )
+        .record_letter(w.rep, letter(c.id, Channel::Email, "2025-04-01"), now())
         .unwrap();
     assert_eq!(letter.ack_due, Some(d("2025-05-01")));
     assert_eq!(
@@ -204,17 +191,8 @@ fn rejecting_needs_a_reason_and_the_state_follows_the_letter_lifecycle() {
         e.customer_state(c.id, d("2025-06-01")).unwrap().0,
         CustomerState::OverdueAck
     );
-    e.acknowledge_letter(
-        w.rep,
-        letter.id,
-        AckInput {
-            received_on: d("2025-05-10"),
-            by: "Li Na".into(),
-            note: None,
-        },
-        now(),
-    )
-    .unwrap();
+    e.acknowledge_letter(w.rep, letter.id, ack("2025-05-10", "Li Na"), now())
+        .unwrap();
     assert_eq!(
         e.customer_state(c.id, d("2025-06-01")).unwrap().0,
         CustomerState::NeedsAttestation
@@ -643,20 +621,7 @@ fn cached_states_follow_writes_from_any_connection_and_the_day() {
     // Another process writes: a letter recorded through a second handle on the same file.
     let other = Enduse::open(w.dir.path().join("enduse.db")).unwrap();
     let letter = other
-        .record_letter(
-            w.rep,
-            LetterInput {
-                customer_id: c.id,
-                channel: Channel::Email,
-                sent_on: d("2025-04-01"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
-            now(),
-        )
+        .record_letter(w.rep, letter(c.id, Channel::Email, "2025-04-01"), now())
         .unwrap();
     assert_eq!(state_in_report(e, "2025-04-15"), CustomerState::AwaitingAck);
     assert_eq!(filtered(e, CustomerState::AwaitingAck, "2025-04-15"), 1);
@@ -669,17 +634,8 @@ fn cached_states_follow_writes_from_any_connection_and_the_day() {
     );
 
     // This handle writes.
-    e.acknowledge_letter(
-        w.rep,
-        letter.id,
-        AckInput {
-            received_on: d("2025-05-10"),
-            by: "Li Na".into(),
-            note: None,
-        },
-        now(),
-    )
-    .unwrap();
+    e.acknowledge_letter(w.rep, letter.id, ack("2025-05-10", "Li Na"), now())
+        .unwrap();
     assert_eq!(
         state_in_report(e, "2025-06-01"),
         CustomerState::NeedsAttestation
