@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::cli_args::{attestation_flags, customer_add};
 use crate::common::*;
 
 pub(crate) fn enduse(db: &Path, args: &[&str]) -> Output {
@@ -189,25 +190,10 @@ fn a_good_import_upserts_by_external_id_and_exports_safely() {
 #[test]
 fn the_order_check_exits_one_on_hold_and_zero_on_clear_with_json_reasons() {
     let (dir, db) = setup();
-    let rep = ["--as", "rita@example.com"];
+    let rep = "rita@example.com";
     ok(&enduse(
         &db,
-        &[
-            &rep[..],
-            &[
-                "customer",
-                "add",
-                "--name",
-                "华芯科技",
-                "--country",
-                "CN",
-                "--type",
-                "oem",
-                "--external-id",
-                "C-1",
-            ],
-        ]
-        .concat(),
+        &customer_add(Some(rep), "华芯科技", "CN", "oem", Some("C-1")),
     ));
     let hold = enduse(
         &db,
@@ -227,34 +213,10 @@ fn the_order_check_exits_one_on_hold_and_zero_on_clear_with_json_reasons() {
 
     let pdf = dir.path().join("scan.pdf");
     std::fs::write(&pdf, b"%PDF-1.7\n%%EOF\n").unwrap();
+    let flags = attestation_flags("C-1", pdf.to_str().unwrap(), "CN");
     let id = ok(&enduse(
         &db,
-        &[
-            &rep[..],
-            &[
-                "attestation",
-                "log",
-                "--customer",
-                "C-1",
-                "--kind",
-                "no_russia_clause",
-                "--signatory",
-                "Li Na",
-                "--signed-on",
-                "2025-01-10",
-                "--scope",
-                "8542",
-                "--destinations",
-                "CN",
-                "--end-use",
-                "incorporate",
-                "--clause",
-                "no-reexport,licence",
-                "--document",
-                pdf.to_str().unwrap(),
-            ],
-        ]
-        .concat(),
+        &[&["--as", rep, "attestation", "log"][..], &flags].concat(),
     ));
     let id = id.trim();
     let own = enduse(
@@ -323,18 +285,7 @@ fn bad_input_exits_two_naming_the_field() {
     let (_dir, db) = setup();
     let out = enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
-            "X",
-            "--country",
-            "Narnia",
-            "--type",
-            "oem",
-        ],
+        &customer_add(Some("rita@example.com"), "X", "Narnia", "oem", None),
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -342,19 +293,7 @@ fn bad_input_exits_two_naming_the_field() {
     );
     let out = enduse(&db, &["customer", "list"]);
     assert_eq!(out.status.code(), Some(0), "reading needs no user");
-    let out = enduse(
-        &db,
-        &[
-            "customer",
-            "add",
-            "--name",
-            "X",
-            "--country",
-            "CN",
-            "--type",
-            "oem",
-        ],
-    );
+    let out = enduse(&db, &customer_add(None, "X", "CN", "oem", None));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--as"));
 }
@@ -454,18 +393,13 @@ fn screen_threshold_is_a_what_if_until_a_manager_saves_it() {
     ));
     ok(&enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("rita@example.com"),
             "Drayworth Electronics Ltd",
-            "--country",
             "GB",
-            "--type",
             "distributor",
-        ],
+            None,
+        ),
     ));
     let what_if = ok(&enduse(
         &db,

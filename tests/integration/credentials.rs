@@ -2,6 +2,7 @@
 //! passphrase proved who they are (`--as` and a user switch alone act as no one).
 
 use crate::cli::{enduse, ok, setup};
+use crate::cli_args::customer_add;
 use crate::common::*;
 use crate::workflows::{attestation_input, pdf};
 use enduse::model::{AttestationStatus, Decision};
@@ -153,20 +154,13 @@ fn the_cli_proves_the_acting_user_with_enduse_passphrase() {
     // Before any passphrase, --as is enough (as before).
     ok(&enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("rita@example.com"),
             "Acme One",
-            "--country",
             "CN",
-            "--type",
             "distributor",
-            "--external-id",
-            "E-1",
-        ],
+            Some("E-1"),
+        ),
     ));
     ok(&with(
         None,
@@ -186,80 +180,30 @@ fn the_cli_proves_the_acting_user_with_enduse_passphrase() {
         ],
     ));
 
-    let refused = enduse(
-        &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
-            "Acme Two",
-            "--country",
-            "CN",
-            "--type",
-            "distributor",
-            "--external-id",
-            "E-2",
-        ],
+    let acme_two = customer_add(
+        Some("rita@example.com"),
+        "Acme Two",
+        "CN",
+        "distributor",
+        Some("E-2"),
     );
+    let refused = enduse(&db, &acme_two);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("ENDUSE_PASSPHRASE"));
-    let wrong = with(
-        Some("not rita's phrase"),
-        None,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
-            "Acme Two",
-            "--country",
-            "CN",
-            "--type",
-            "distributor",
-            "--external-id",
-            "E-2",
-        ],
-    );
+    let wrong = with(Some("not rita's phrase"), None, &acme_two);
     assert_eq!(wrong.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong passphrase"));
-    ok(&with(
-        Some("rita passphrase 1"),
-        None,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
-            "Acme Two",
-            "--country",
-            "CN",
-            "--type",
-            "distributor",
-            "--external-id",
-            "E-2",
-        ],
-    ));
+    ok(&with(Some("rita passphrase 1"), None, &acme_two));
     // Max has none yet: he cannot act until an admin sets one.
     let max = enduse(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("max@example.com"),
             "Acme Three",
-            "--country",
             "CN",
-            "--type",
             "distributor",
-            "--external-id",
-            "E-3",
-        ],
+            Some("E-3"),
+        ),
     );
     assert_eq!(max.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&max.stderr).contains("has none yet"));

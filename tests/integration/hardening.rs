@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::cli::{enduse, ok, setup};
+use crate::cli_args::{attestation_flags, customer_add};
 
 const REP: [&str; 2] = ["--as", "rita@example.com"];
 const MAX: [&str; 2] = ["--as", "max@example.com"];
@@ -18,18 +19,7 @@ fn add_customer(db: &Path, name: &str, external_id: &str) {
     ok(&run(
         db,
         REP,
-        &[
-            "customer",
-            "add",
-            "--name",
-            name,
-            "--country",
-            "CN",
-            "--type",
-            "oem",
-            "--external-id",
-            external_id,
-        ],
+        &customer_add(None, name, "CN", "oem", Some(external_id)),
     ));
 }
 
@@ -125,29 +115,6 @@ fn the_check_help_says_only_exit_zero_lets_an_order_ship() {
     }
 }
 
-fn attestation_flags<'a>(pdf: &'a str, destinations: &'a str) -> Vec<&'a str> {
-    vec![
-        "--customer",
-        "C-1",
-        "--kind",
-        "no_russia_clause",
-        "--signatory",
-        "Li Na",
-        "--signed-on",
-        "2025-01-10",
-        "--scope",
-        "8542",
-        "--destinations",
-        destinations,
-        "--end-use",
-        "incorporate",
-        "--clause",
-        "no-reexport,licence",
-        "--document",
-        pdf,
-    ]
-}
-
 #[test]
 fn a_manager_who_amended_an_attestation_cannot_approve_it() {
     let (dir, db) = setup();
@@ -158,7 +125,11 @@ fn a_manager_who_amended_an_attestation_cannot_approve_it() {
     let logged = ok(&run(
         &db,
         REP,
-        &[&["attestation", "log"][..], &attestation_flags(pdf, "CN")].concat(),
+        &[
+            &["attestation", "log"][..],
+            &attestation_flags("C-1", pdf, "CN"),
+        ]
+        .concat(),
     ));
     let id = logged.trim();
 
@@ -168,7 +139,7 @@ fn a_manager_who_amended_an_attestation_cannot_approve_it() {
         MAX,
         &[
             &["attestation", "amend", id][..],
-            &attestation_flags(pdf, "CN,HK,RU"),
+            &attestation_flags("C-1", pdf, "CN,HK,RU"),
         ]
         .concat(),
     ));

@@ -10,6 +10,7 @@ use std::process::Command;
 use uuid::Uuid;
 
 use crate::cli::{enduse, ok, setup};
+use crate::cli_args::customer_add;
 use crate::common::*;
 use enduse::Enduse;
 use enduse::model::*;
@@ -373,20 +374,13 @@ fn the_cli_sets_shows_and_resets_a_customers_letter_language() {
     let (_dir, db) = setup();
     let id = ok(&enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("rita@example.com"),
             "香港電子有限公司",
-            "--country",
             "HK",
-            "--type",
             "distributor",
-            "--external-id",
-            "HK-1",
-        ],
+            Some("HK-1"),
+        ),
     ));
     let id = id.trim();
     let show = ok(&enduse(&db, &["customer", "show", id]));

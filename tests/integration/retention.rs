@@ -6,6 +6,7 @@ use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
 
 use crate::cli::{enduse, ok, setup};
+use crate::cli_args::customer_add;
 use crate::common::*;
 use crate::workflows::{attestation_input, pdf};
 use enduse::model::*;
@@ -414,20 +415,13 @@ fn the_cli_purges_only_with_yes_and_a_rep_cannot_place_a_hold() {
     let (_dir, db) = setup();
     ok(&enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("rita@example.com"),
             "Acme",
-            "--country",
             "CN",
-            "--external-id",
-            "ERP-9",
-            "--type",
             "distributor",
-        ],
+            Some("ERP-9"),
+        ),
     ));
     let rep = enduse(
         &db,

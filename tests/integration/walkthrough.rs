@@ -9,6 +9,7 @@ use enduse::store::audit::{AuditFilter, AuditPage};
 use enduse::workflows::*;
 
 use crate::cli::{enduse as cli, ok};
+use crate::cli_args::customer_add;
 use crate::common::*;
 
 fn page(limit: u32) -> AuditPage {
@@ -305,18 +306,7 @@ fn the_cli_disables_a_user_and_lists_the_trail_with_the_apps_filters() {
     assert_eq!(out.trim(), "rob@example.com disabled");
     let refused = cli(
         &db,
-        &[
-            "--as",
-            "rob@example.com",
-            "customer",
-            "add",
-            "--name",
-            "X",
-            "--country",
-            "CN",
-            "--type",
-            "distributor",
-        ],
+        &customer_add(Some("rob@example.com"), "X", "CN", "distributor", None),
     );
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("rob@example.com is disabled"));
