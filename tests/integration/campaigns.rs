@@ -191,9 +191,7 @@ fn each_letter_renders_to_a_pdf_whose_text_has_the_merged_values_and_its_hash_is
     let e = &w.enduse;
     e.set_letter_settings(w.admin, northwind_letterhead(), now())
         .unwrap();
-    let c = e
-        .add_customer(w.rep, chinese_distributor("PDF-1"), now())
-        .unwrap();
+    let c = w.distributor("PDF-1");
     let (campaign, _) = e
         .create_campaign(w.manager, cn_hk_distributors("PDF"), d("2025-05-01"), now())
         .unwrap();
@@ -602,8 +600,7 @@ fn a_sales_rep_may_send_and_record_replies_but_not_run_campaigns_or_change_lette
 fn the_wizard_preview_is_a_real_merged_letter_as_pdf_and_nothing_is_written() {
     let w = world();
     let e = &w.enduse;
-    e.add_customer(w.rep, chinese_distributor("P-1"), now())
-        .unwrap();
+    w.distributor("P-1");
     let before = e.audit_log(None, 1).unwrap()[0].seq;
     let pdf = e
         .preview_campaign_pdf(&cn_hk_distributors("Preview"), d("2025-05-01"))
@@ -655,8 +652,7 @@ fn a_campaign_to_cn_customers_with_the_bilingual_template_gives_pdfs_in_english_
     let e = &w.enduse;
     e.set_letter_settings(w.admin, northwind_letterhead(), now())
         .unwrap();
-    e.add_customer(w.rep, chinese_distributor("BI-1"), now())
-        .unwrap();
+    w.distributor("BI-1");
     let bilingual = e
         .list_templates()
         .unwrap()

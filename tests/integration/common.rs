@@ -3,8 +3,8 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use enduse::Enduse;
-use enduse::model::{Role, Timestamp};
-use enduse::workflows::{CustomerInput, NewUser};
+use enduse::model::*;
+use enduse::workflows::*;
 use uuid::Uuid;
 
 pub struct World {
@@ -14,6 +14,23 @@ pub struct World {
     pub rep: Uuid,
     pub manager: Uuid,
     pub manager2: Uuid,
+}
+
+impl World {
+    /// The Chinese distributor `external_id` (`chinese_distributor`), added by the rep now.
+    pub fn distributor(&self, external_id: &str) -> Customer {
+        self.enduse
+            .add_customer(self.rep, chinese_distributor(external_id), now())
+            .unwrap()
+    }
+
+    /// The usual attestation (`attestation_input`) for `customer_id`, logged by the rep now.
+    pub fn logged_attestation(&self, customer_id: Uuid) -> Attestation {
+        self.enduse
+            .log_attestation(self.rep, attestation_input(customer_id, vec![]), now())
+            .unwrap()
+            .attestation
+    }
 }
 
 pub fn now() -> Timestamp {
@@ -119,5 +136,52 @@ pub fn ack(received_on: &str, by: &str) -> enduse::workflows::AckInput {
         received_on: d(received_on),
         by: by.into(),
         note: None,
+    }
+}
+
+/// A one-page PDF written to `dir` (as a signed scan).
+pub fn pdf(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("signed.pdf");
+    std::fs::write(
+        &path,
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    )
+    .unwrap();
+    path
+}
+
+/// The usual attestation of the tests: Li Na signs an end-use statement for 8542 to China, with
+/// `documents` attached.
+pub fn attestation_input(
+    customer_id: uuid::Uuid,
+    documents: Vec<std::path::PathBuf>,
+) -> AttestationInput {
+    AttestationInput {
+        customer_id,
+        kind: AttestationKind::EndUseStatement,
+        signatory_name: "Li Na".into(),
+        signatory_title: Some("General Manager".into()),
+        signed_on: d("2025-05-20"),
+        valid_until: None,
+        customer_role: CustomerRole::Purchaser,
+        end_use: EndUse::Incorporate,
+        end_use_text: None,
+        end_users: vec![EndUserParty {
+            name: "Local OEMs".into(),
+            country: "CN".into(),
+        }],
+        destinations: vec!["China".into()],
+        scope: ScopeInput {
+            all_products: false,
+            hs_codes: vec!["8542".into()],
+            part_numbers: vec![],
+        },
+        clauses: Clauses {
+            no_reexport_russia_belarus: true,
+            acknowledges_licence_requirement: true,
+            flows_down_obligation: true,
+        },
+        supersedes: None,
+        documents,
     }
 }

@@ -4,7 +4,6 @@
 use crate::cli::{enduse, ok, setup};
 use crate::cli_args::customer_add;
 use crate::common::*;
-use crate::workflows::{attestation_input, pdf};
 use enduse::model::{AttestationStatus, Decision};
 use enduse::workflows::NewUser;
 use enduse::{Enduse, Error};
@@ -23,9 +22,7 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
     let w = world();
     let e = &w.enduse;
     // Without passphrases the database behaves as before.
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-1"), now())
-        .unwrap();
+    let c = w.distributor("ERP-1");
     let logged = e
         .log_attestation(
             w.rep,

@@ -290,9 +290,7 @@ fn an_evidence_pack_verifies_with_its_manifest_and_a_changed_file_is_named() {
 fn the_cli_records_checks_lists_them_and_makes_and_verifies_a_pack() {
     use crate::cli::{enduse, ok};
     let w = world();
-    w.enduse
-        .add_customer(w.rep, chinese_distributor("C-5"), now())
-        .unwrap();
+    w.distributor("C-5");
     let db = w.enduse.path().to_path_buf();
     drop(w.enduse);
     let held = enduse(

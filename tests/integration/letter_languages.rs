@@ -64,9 +64,7 @@ fn a_campaign_writes_to_each_customer_in_its_letter_language_with_the_right_cjk_
     let e = &w.enduse;
     e.set_letter_settings(w.admin, northwind_letterhead(), now())
         .unwrap();
-    let cn = e
-        .add_customer(w.rep, chinese_distributor("LL-CN"), now())
-        .unwrap();
+    let cn = w.distributor("LL-CN");
     let tw = e
         .add_customer(w.rep, taiwanese_distributor("LL-TW"), now())
         .unwrap();
@@ -205,9 +203,7 @@ fn a_campaign_writes_to_each_customer_in_its_letter_language_with_the_right_cjk_
 fn a_family_without_the_customers_language_falls_back_to_the_campaigns_template() {
     let w = world();
     let e = &w.enduse;
-    let cn = e
-        .add_customer(w.rep, chinese_distributor("FB-CN"), now())
-        .unwrap();
+    let cn = w.distributor("FB-CN");
     let tw = e
         .add_customer(w.rep, taiwanese_distributor("FB-TW"), now())
         .unwrap();

@@ -7,7 +7,6 @@ use chrono::{TimeZone, Utc};
 
 use crate::cli::{enduse, ok};
 use crate::common::*;
-use crate::workflows::{attestation_input, pdf};
 use enduse::Error;
 use enduse::model::*;
 use enduse::rules::CustomerState;

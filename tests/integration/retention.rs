@@ -8,7 +8,6 @@ use rusqlite::Connection;
 use crate::cli::{enduse, ok, setup};
 use crate::cli_args::customer_add;
 use crate::common::*;
-use crate::workflows::{attestation_input, pdf};
 use enduse::model::*;
 use enduse::workflows::*;
 use enduse::{Enduse, Error};
@@ -68,9 +67,7 @@ fn a_purge_deletes_the_records_and_documents_and_the_trail_still_verifies() {
     let w = world();
     let e = &w.enduse;
     let gone = old_customer(&w, "ERP-OLD");
-    let kept = e
-        .add_customer(w.rep, chinese_distributor("ERP-NEW"), now())
-        .unwrap();
+    let kept = w.distributor("ERP-NEW");
     let docs_before = std::fs::read_dir(e.documents_dir()).unwrap().count();
     assert!(docs_before > 0);
 
@@ -275,9 +272,7 @@ fn after_a_purge_any_other_tampering_still_fails_verify() {
         let w = world();
         let e = &w.enduse;
         let gone = old_customer(&w, "ERP-OLD");
-        let kept = e
-            .add_customer(w.rep, chinese_distributor("ERP-NEW"), now())
-            .unwrap();
+        let kept = w.distributor("ERP-NEW");
         e.purge_customer(w.manager, gone.id, "retention period ended", now())
             .unwrap();
         assert!(verify(e).ok);

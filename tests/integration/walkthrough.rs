@@ -224,9 +224,7 @@ fn enduse_domain_sha(bytes: &[u8]) -> String {
 fn a_disabled_user_cannot_sign_in_or_act_stays_in_the_trail_and_can_be_enabled_again() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("DIS-1"), now())
-        .unwrap();
+    let c = w.distributor("DIS-1");
     assert!(matches!(
         e.set_user_disabled(w.rep, w.manager, true, now()),
         Err(Error::Forbidden { .. })
@@ -424,9 +422,7 @@ fn chosen_letters_are_marked_sent_and_the_others_stay_unsent() {
 fn the_timeline_says_who_logged_each_entry_and_home_explains_its_review_count() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("TL-1"), now())
-        .unwrap();
+    let c = w.distributor("TL-1");
     e.log_visit(
         w.rep,
         VisitInput {
@@ -467,18 +463,12 @@ fn the_timeline_says_who_logged_each_entry_and_home_explains_its_review_count() 
 fn a_document_opens_from_a_read_only_copy_under_its_own_name() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("DOC-1"), now())
-        .unwrap();
+    let c = w.distributor("DOC-1");
     let when = Utc.with_ymd_and_hms(2025, 6, 1, 10, 0, 0).unwrap();
     let pdf = w.dir.path().join("signed.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n% a signed statement\n%%EOF\n").unwrap();
     let record = e
-        .log_attestation(
-            w.rep,
-            crate::workflows::attestation_input(c.id, vec![pdf.clone()]),
-            when,
-        )
+        .log_attestation(w.rep, attestation_input(c.id, vec![pdf.clone()]), when)
         .unwrap();
     let doc = &record.documents[0];
     let path = e.document_view_path(doc.id).unwrap();
