@@ -208,12 +208,7 @@ fn each_letter_renders_to_a_pdf_whose_text_has_the_merged_values_and_its_hash_is
         )
         .unwrap();
     assert_eq!(report.files.len(), 1);
-    let text = std::process::Command::new("pdftotext")
-        .arg(&report.files[0])
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by ./dev");
-    let text = String::from_utf8(text.stdout).unwrap();
+    let text = pdf_text(&report.files[0]);
     for expected in [
         "深圳市华强电子有限公司",
         "Shenzhen Huaqiang Electronics Co., Ltd.",
@@ -608,12 +603,7 @@ fn the_wizard_preview_is_a_real_merged_letter_as_pdf_and_nothing_is_written() {
     assert!(pdf.starts_with(b"%PDF-"));
     let dir = w.dir.path().join("preview.pdf");
     std::fs::write(&dir, &pdf).unwrap();
-    let text = std::process::Command::new("pdftotext")
-        .arg(&dir)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by ./dev");
-    let text = String::from_utf8(text.stdout).unwrap();
+    let text = pdf_text(&dir);
     assert!(text.contains("深圳市华强电子有限公司"), "{text}");
     assert!(text.contains("31 May 2025"), "ack due in 30 days: {text}");
     assert_eq!(e.audit_log(None, 1).unwrap()[0].seq, before);
@@ -679,13 +669,7 @@ fn a_campaign_to_cn_customers_with_the_bilingual_template_gives_pdfs_in_english_
         .unwrap();
     assert_eq!(report.files.len(), 1);
     for pdf in [&report.files[0], &merged] {
-        let text = std::process::Command::new("pdftotext")
-            .arg(pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext (poppler-utils) is installed by ./dev");
-        let text = String::from_utf8(text.stdout).unwrap();
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = squashed(&pdf_text(pdf));
         for expected in [
             "Russia or Belarus",
             "Dear",

@@ -185,3 +185,28 @@ pub fn attestation_input(
         documents,
     }
 }
+
+/// The output of a poppler tool (`pdftotext` writes the text to stdout, `pdffonts`
+/// lists the fonts) on `pdf`.
+pub fn poppler(tool: &str, pdf: &std::path::Path) -> String {
+    let mut cmd = std::process::Command::new(tool);
+    cmd.arg(pdf);
+    if tool == "pdftotext" {
+        cmd.arg("-");
+    }
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils, scripts/setup.sh) did not run: {e}"));
+    assert!(out.status.success(), "{tool}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text of a PDF, as `pdftotext` reads it.
+pub fn pdf_text(pdf: &std::path::Path) -> String {
+    poppler("pdftotext", pdf)
+}
+
+/// `text` with every run of white space one space (PDF text breaks lines anywhere).
+pub fn squashed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -4,9 +4,6 @@
 //! is set explicitly gets that one, and a template family without a language falls back to the
 //! campaign's template, which the preview says.
 
-use std::path::Path;
-use std::process::Command;
-
 use uuid::Uuid;
 
 use crate::cli::{enduse, ok, setup};
@@ -15,23 +12,6 @@ use crate::common::*;
 use enduse::Enduse;
 use enduse::model::*;
 use enduse::workflows::*;
-
-fn poppler(tool: &str, pdf: &Path) -> String {
-    let mut cmd = Command::new(tool);
-    cmd.arg(pdf);
-    if tool == "pdftotext" {
-        cmd.arg("-");
-    }
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} (poppler-utils, scripts/setup.sh) did not run: {e}"));
-    assert!(out.status.success(), "{tool}: {out:?}");
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn squashed(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 fn taiwanese_distributor(external_id: &str) -> CustomerInput {
     CustomerInput {

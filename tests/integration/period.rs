@@ -206,12 +206,7 @@ fn the_workbook_and_the_pdf_hold_the_figures_and_each_export_is_audited() {
     );
 
     // The PDF's text.
-    let text = Command::new("pdftotext")
-        .arg(&pdf_path)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let text = pdf_text(&pdf_path);
     for needle in [
         "period report",
         "2026-01-01 to 2026-03-31",
