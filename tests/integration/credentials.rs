@@ -54,31 +54,16 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
     // A new handle (another process, the app) has proven no one.
     let path = w.dir.path().join("enduse.db");
     let other = Enduse::open(&path).unwrap();
-    forbidden_saying(
-        other.review_attestation(
-            w.manager,
-            logged.attestation.id,
-            Decision::Approve,
-            None,
-            now(),
-        ),
-        "has a passphrase",
-    );
+    // `who` approves the attestation through the new handle.
+    let approve =
+        |who| other.review_attestation(who, logged.attestation.id, Decision::Approve, None, now());
+    forbidden_saying(approve(w.manager), "has a passphrase");
     forbidden_saying(
         other.prove_passphrase(w.manager, "rep's own phrase 1"),
         "wrong passphrase",
     );
     // A manager without a passphrase cannot decide either, and the rep cannot make one.
-    forbidden_saying(
-        other.review_attestation(
-            w.manager2,
-            logged.attestation.id,
-            Decision::Approve,
-            None,
-            now(),
-        ),
-        "has none yet",
-    );
+    forbidden_saying(approve(w.manager2), "has none yet");
     other.prove_passphrase(w.rep, "rep's own phrase 1").unwrap();
     forbidden_saying(
         other.create_user(
@@ -92,16 +77,7 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
         ),
         "only an admin or a compliance manager",
     );
-    forbidden_saying(
-        other.review_attestation(
-            w.manager,
-            logged.attestation.id,
-            Decision::Approve,
-            None,
-            now(),
-        ),
-        "has a passphrase",
-    );
+    forbidden_saying(approve(w.manager), "has a passphrase");
     assert_eq!(
         other
             .get_attestation(logged.attestation.id)
@@ -115,15 +91,7 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
     other
         .prove_passphrase(w.manager, "manager's own phrase")
         .unwrap();
-    let approved = other
-        .review_attestation(
-            w.manager,
-            logged.attestation.id,
-            Decision::Approve,
-            None,
-            now(),
-        )
-        .unwrap();
+    let approved = approve(w.manager).unwrap();
     assert_eq!(approved.attestation.status, AttestationStatus::Approved);
     // The admin (proven in the first handle) can still act there; reads need no proof.
     assert!(other.list_users().unwrap().len() >= 4);
