@@ -16,6 +16,11 @@ pub(crate) fn enduse(db: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `enduse --as <who> <args>`: a command run as the user whose email is `who`.
+pub(crate) fn enduse_as(db: &Path, who: &str, args: &[&str]) -> Output {
+    enduse(db, &[&["--as", who][..], args].concat())
+}
+
 pub(crate) fn ok(out: &Output) -> String {
     assert!(
         out.status.success(),
@@ -47,19 +52,11 @@ pub(crate) fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
         ("Max", "max@example.com", "compliance_manager"),
         ("Mia", "mia@example.com", "compliance_manager"),
     ] {
-        ok(&enduse(
+        ok(&enduse_as(
             &db,
+            "ann@example.com",
             &[
-                "--as",
-                "ann@example.com",
-                "user",
-                "add",
-                "--name",
-                name,
-                "--email",
-                email,
-                "--role",
-                role,
+                "user", "add", "--name", name, "--email", email, "--role", role,
             ],
         ));
     }
@@ -73,15 +70,10 @@ pub(crate) fn fixture(name: &str) -> String {
 #[test]
 fn a_bad_import_reports_every_bad_row_and_imports_nothing() {
     let (_dir, db) = setup();
-    let out = enduse(
+    let out = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "import",
-            &fixture("customers-bad.csv"),
-        ],
+        "rita@example.com",
+        &["customer", "import", &fixture("customers-bad.csv")],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -106,11 +98,10 @@ fn a_bad_import_reports_every_bad_row_and_imports_nothing() {
 #[test]
 fn a_good_import_upserts_by_external_id_and_exports_safely() {
     let (dir, db) = setup();
-    let dry = ok(&enduse(
+    let dry = ok(&enduse_as(
         &db,
+        "rita@example.com",
         &[
-            "--as",
-            "rita@example.com",
             "customer",
             "import",
             &fixture("customers-good.csv"),
@@ -121,42 +112,26 @@ fn a_good_import_upserts_by_external_id_and_exports_safely() {
         dry.contains("dry run") && dry.contains("3 created"),
         "{dry}"
     );
-    let first = ok(&enduse(
+    let first = ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "import",
-            &fixture("customers-good.csv"),
-        ],
+        "rita@example.com",
+        &["customer", "import", &fixture("customers-good.csv")],
     ));
     assert!(first.contains("3 created"), "{first}");
-    let again = ok(&enduse(
+    let again = ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "import",
-            &fixture("customers-good.csv"),
-        ],
+        "rita@example.com",
+        &["customer", "import", &fixture("customers-good.csv")],
     ));
     assert!(
         again.contains("0 created, 0 updated, 3 unchanged"),
         "{again}"
     );
 
-    let show = ok(&enduse(
+    let show = ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "show",
-            "ERP-100",
-            "--json",
-        ],
+        "rita@example.com",
+        &["customer", "show", "ERP-100", "--json"],
     ));
     let detail: serde_json::Value = serde_json::from_str(&show).unwrap();
     assert_eq!(detail["customer"]["name"], "深圳市华强电子有限公司");
@@ -172,15 +147,10 @@ fn a_good_import_upserts_by_external_id_and_exports_safely() {
     assert_eq!(detail["state"], "not_contacted");
 
     let export = dir.path().join("out.csv");
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "ann@example.com",
-            "customer",
-            "export",
-            export.to_str().unwrap(),
-        ],
+        "ann@example.com",
+        &["customer", "export", export.to_str().unwrap()],
     ));
     let text = std::fs::read_to_string(&export).unwrap();
     assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
@@ -219,29 +189,17 @@ fn the_order_check_exits_one_on_hold_and_zero_on_clear_with_json_reasons() {
         &[&["--as", rep, "attestation", "log"][..], &flags].concat(),
     ));
     let id = id.trim();
-    let own = enduse(
+    let own = enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "attestation",
-            "review",
-            id,
-            "--reject",
-        ],
+        "max@example.com",
+        &["attestation", "review", id, "--reject"],
     );
     assert_eq!(own.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&own.stderr).contains("reason"));
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "attestation",
-            "review",
-            id,
-            "--approve",
-        ],
+        "max@example.com",
+        &["attestation", "review", id, "--approve"],
     ));
     let clear = enduse(
         &db,
@@ -379,17 +337,10 @@ fn screen_threshold_is_a_what_if_until_a_manager_saves_it() {
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/domain/lists/dpl-2022.txt"
     );
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "list",
-            "import",
-            "--kind",
-            "dpl",
-            dpl,
-        ],
+        "max@example.com",
+        &["list", "import", "--kind", "dpl", dpl],
     ));
     ok(&enduse(
         &db,
@@ -411,16 +362,10 @@ fn screen_threshold_is_a_what_if_until_a_manager_saves_it() {
     );
     assert!(what_if.contains("nothing saved"), "{what_if}");
 
-    let refused = enduse(
+    let refused = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "screen",
-            "--threshold",
-            "90",
-            "--save",
-        ],
+        "rita@example.com",
+        &["screen", "--threshold", "90", "--save"],
     );
     assert_eq!(refused.status.code(), Some(2), "{refused:?}");
     let bad = enduse(
@@ -430,17 +375,10 @@ fn screen_threshold_is_a_what_if_until_a_manager_saves_it() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("threshold"));
 
-    let saved = ok(&enduse(
+    let saved = ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "screen",
-            "--threshold",
-            "90",
-            "--save",
-            "--json",
-        ],
+        "max@example.com",
+        &["screen", "--threshold", "90", "--save", "--json"],
     ));
     let v: serde_json::Value = serde_json::from_str(&saved).unwrap();
     assert_eq!(v["effect"]["proposed"], 90);

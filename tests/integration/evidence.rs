@@ -288,16 +288,15 @@ fn an_evidence_pack_verifies_with_its_manifest_and_a_changed_file_is_named() {
 
 #[test]
 fn the_cli_records_checks_lists_them_and_makes_and_verifies_a_pack() {
-    use crate::cli::{enduse, ok};
+    use crate::cli::{enduse, enduse_as, ok};
     let w = world();
     w.distributor("C-5");
     let db = w.enduse.path().to_path_buf();
     drop(w.enduse);
-    let held = enduse(
+    let held = enduse_as(
         &db,
+        "rita@example.com",
         &[
-            "--as",
-            "rita@example.com",
             "check",
             "--order",
             "SO-55",
@@ -321,30 +320,16 @@ fn the_cli_records_checks_lists_them_and_makes_and_verifies_a_pack() {
     let rows: serde_json::Value = serde_json::from_str(&list).unwrap();
     assert_eq!(rows[0]["orderRef"], "SO-55");
     let id = rows[0]["id"].as_str().unwrap();
-    let refused = enduse(
+    let refused = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "check",
-            "release",
-            id,
-            "--reason",
-            "x",
-        ],
+        "rita@example.com",
+        &["check", "release", id, "--reason", "x"],
     );
     assert_eq!(refused.status.code(), Some(2));
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "check",
-            "release",
-            id,
-            "--reason",
-            "Licence granted",
-        ],
+        "max@example.com",
+        &["check", "release", id, "--reason", "Licence granted"],
     ));
     let letters = ok(&enduse(
         &db,
@@ -354,11 +339,10 @@ fn the_cli_records_checks_lists_them_and_makes_and_verifies_a_pack() {
     assert_eq!(page["total"], 0);
 
     let zip = w.dir.path().join("c5.zip");
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
+        "max@example.com",
         &[
-            "--as",
-            "max@example.com",
             "evidence",
             "pack",
             "--customer",

@@ -6,7 +6,7 @@
 
 use uuid::Uuid;
 
-use crate::cli::{enduse, ok, setup};
+use crate::cli::{enduse, enduse_as, ok, setup};
 use crate::cli_args::customer_add;
 use crate::common::*;
 use enduse::Enduse;
@@ -366,17 +366,10 @@ fn the_cli_sets_shows_and_resets_a_customers_letter_language() {
     );
     // Rita sets HK-1's letter language and reads the customer back.
     let set_language = |language: &str| {
-        ok(&enduse(
+        ok(&enduse_as(
             &db,
-            &[
-                "--as",
-                "rita@example.com",
-                "customer",
-                "edit",
-                "HK-1",
-                "--letter-language",
-                language,
-            ],
+            "rita@example.com",
+            &["customer", "edit", "HK-1", "--letter-language", language],
         ));
         ok(&enduse(&db, &["customer", "show", "HK-1"]))
     };
@@ -386,17 +379,10 @@ fn the_cli_sets_shows_and_resets_a_customers_letter_language() {
     assert!(json.contains("\"letterLanguage\": \"zh-Hant\""), "{json}");
     let show = set_language("country");
     assert!(show.contains("(from the country)"), "{show}");
-    let bad = enduse(
+    let bad = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "edit",
-            "HK-1",
-            "--letter-language",
-            "fr",
-        ],
+        "rita@example.com",
+        &["customer", "edit", "HK-1", "--letter-language", "fr"],
     );
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use chrono::{TimeZone, Utc};
 
-use crate::cli::{enduse, ok};
+use crate::cli::{enduse_as, ok};
 use crate::common::*;
 use enduse::Error;
 use enduse::model::*;
@@ -152,11 +152,10 @@ fn the_workbook_and_the_pdf_hold_the_figures_and_each_export_is_audited() {
 
     // The CLI writes both; the manager acts.
     let db = w.dir.path().join("enduse.db");
-    let out = ok(&enduse(
+    let out = ok(&enduse_as(
         &db,
+        "max@example.com",
         &[
-            "--as",
-            "max@example.com",
             "report",
             "period",
             "--from",

@@ -5,7 +5,7 @@
 use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
 
-use crate::cli::{enduse, ok, setup};
+use crate::cli::{enduse, enduse_as, ok, setup};
 use crate::cli_args::customer_add;
 use crate::common::*;
 use enduse::model::*;
@@ -418,18 +418,10 @@ fn the_cli_purges_only_with_yes_and_a_rep_cannot_place_a_hold() {
             Some("ERP-9"),
         ),
     ));
-    let rep = enduse(
+    let rep = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "hold",
-            "place",
-            "--customer",
-            "ERP-9",
-            "--reason",
-            "x",
-        ],
+        "rita@example.com",
+        &["hold", "place", "--customer", "ERP-9", "--reason", "x"],
     );
     assert_eq!(
         rep.status.code(),
@@ -437,11 +429,10 @@ fn the_cli_purges_only_with_yes_and_a_rep_cannot_place_a_hold() {
         "{}",
         String::from_utf8_lossy(&rep.stderr)
     );
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
+        "max@example.com",
         &[
-            "--as",
-            "max@example.com",
             "hold",
             "place",
             "--customer",
@@ -450,30 +441,17 @@ fn the_cli_purges_only_with_yes_and_a_rep_cannot_place_a_hold() {
             "Counsel's request",
         ],
     ));
-    let no_yes = enduse(
+    let no_yes = enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "retention",
-            "purge",
-            "--customer",
-            "ERP-9",
-        ],
+        "max@example.com",
+        &["retention", "purge", "--customer", "ERP-9"],
     );
     assert_eq!(no_yes.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_yes.stderr).contains("--yes"));
-    let held = enduse(
+    let held = enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "retention",
-            "purge",
-            "--customer",
-            "ERP-9",
-            "--yes",
-        ],
+        "max@example.com",
+        &["retention", "purge", "--customer", "ERP-9", "--yes"],
     );
     assert_eq!(held.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&held.stderr).contains("legal hold"));

@@ -8,7 +8,7 @@ use enduse::model::*;
 use enduse::store::audit::{AuditFilter, AuditPage};
 use enduse::workflows::*;
 
-use crate::cli::{enduse as cli, ok};
+use crate::cli::{enduse as cli, enduse_as as cli_as, ok};
 use crate::cli_args::customer_add;
 use crate::common::*;
 
@@ -276,11 +276,10 @@ fn a_disabled_user_cannot_sign_in_or_act_stays_in_the_trail_and_can_be_enabled_a
 #[test]
 fn the_cli_disables_a_user_and_lists_the_trail_with_the_apps_filters() {
     let (_dir, db) = crate::cli::setup();
-    ok(&cli(
+    ok(&cli_as(
         &db,
+        "ann@example.com",
         &[
-            "--as",
-            "ann@example.com",
             "user",
             "add",
             "--name",
@@ -291,15 +290,10 @@ fn the_cli_disables_a_user_and_lists_the_trail_with_the_apps_filters() {
             "sales_rep",
         ],
     ));
-    let out = ok(&cli(
+    let out = ok(&cli_as(
         &db,
-        &[
-            "--as",
-            "ann@example.com",
-            "user",
-            "disable",
-            "rob@example.com",
-        ],
+        "ann@example.com",
+        &["user", "disable", "rob@example.com"],
     ));
     assert_eq!(out.trim(), "rob@example.com disabled");
     let refused = cli(
@@ -308,17 +302,10 @@ fn the_cli_disables_a_user_and_lists_the_trail_with_the_apps_filters() {
     );
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("rob@example.com is disabled"));
-    let listed = ok(&cli(
+    let listed = ok(&cli_as(
         &db,
-        &[
-            "--as",
-            "ann@example.com",
-            "audit",
-            "list",
-            "--action",
-            "user.",
-            "--json",
-        ],
+        "ann@example.com",
+        &["audit", "list", "--action", "user.", "--json"],
     ));
     let events: serde_json::Value = serde_json::from_str(&listed).unwrap();
     let actions: Vec<_> = events
@@ -345,11 +332,10 @@ fn the_cli_disables_a_user_and_lists_the_trail_with_the_apps_filters() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("from"));
     let csv = _dir.path().join("t.csv");
-    let out = ok(&cli(
+    let out = ok(&cli_as(
         &db,
+        "ann@example.com",
         &[
-            "--as",
-            "ann@example.com",
             "audit",
             "list",
             "--action",
