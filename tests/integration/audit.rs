@@ -260,12 +260,7 @@ fn replaying_a_log_with_every_record_kind_reproduces_every_record() {
         "a hit was opened"
     );
     let signed = w.distributor("DOC-1");
-    e.log_attestation(
-        w.rep,
-        attestation_input(signed.id, vec![pdf(w.dir.path())]),
-        now(),
-    )
-    .unwrap();
+    w.signed_attestation(signed.id);
     // An order check recorded and its hold released.
     let check = e
         .record_order_check(

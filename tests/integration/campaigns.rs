@@ -195,18 +195,7 @@ fn each_letter_renders_to_a_pdf_whose_text_has_the_merged_values_and_its_hash_is
     let (campaign, _) = e
         .create_campaign(w.manager, cn_hk_distributors("PDF"), d("2025-05-01"), now())
         .unwrap();
-    let out = w.dir.path().join("letters");
-    let merged = w.dir.path().join("all.pdf");
-    let report = e
-        .render_campaign_pdfs(
-            w.manager,
-            campaign.id,
-            Some(&out),
-            Some(&merged),
-            false,
-            now(),
-        )
-        .unwrap();
+    let (report, merged) = w.save_letters(campaign.id);
     assert_eq!(report.files.len(), 1);
     let text = pdf_text(&report.files[0]);
     for expected in [

@@ -24,6 +24,36 @@ impl World {
             .unwrap()
     }
 
+    /// The usual attestation for `customer_id` with its signed PDF, logged by the rep now.
+    pub fn signed_attestation(&self, customer_id: Uuid) -> AttestationRecord {
+        self.enduse
+            .log_attestation(
+                self.rep,
+                attestation_input(customer_id, vec![pdf(self.dir.path())]),
+                now(),
+            )
+            .unwrap()
+    }
+
+    /// Every letter of the campaign saved by a manager as PDFs in `letters/` and as one merged
+    /// `all.pdf` in the world's directory: the report, and the merged file's path.
+    pub fn save_letters(&self, campaign_id: Uuid) -> (PdfReport, std::path::PathBuf) {
+        let merged = self.dir.path().join("all.pdf");
+        let out = self.dir.path().join("letters");
+        let report = self
+            .enduse
+            .render_campaign_pdfs(
+                self.manager,
+                campaign_id,
+                Some(&out),
+                Some(&merged),
+                false,
+                now(),
+            )
+            .unwrap();
+        (report, merged)
+    }
+
     /// The usual attestation (`attestation_input`) for `customer_id`, logged by the rep now.
     pub fn logged_attestation(&self, customer_id: Uuid) -> Attestation {
         self.enduse

@@ -23,13 +23,7 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
     let e = &w.enduse;
     // Without passphrases the database behaves as before.
     let c = w.distributor("ERP-1");
-    let logged = e
-        .log_attestation(
-            w.rep,
-            attestation_input(c.id, vec![pdf(w.dir.path())]),
-            now(),
-        )
-        .unwrap();
+    let logged = w.signed_attestation(c.id);
 
     forbidden_saying(
         e.set_passphrase(w.rep, w.manager, "rep sets the manager's", now()),

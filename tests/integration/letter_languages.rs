@@ -102,19 +102,7 @@ fn a_campaign_writes_to_each_customer_in_its_letter_language_with_the_right_cjk_
     );
     assert_eq!(template_of(cn_english.id), "Export compliance reminder");
 
-    let out = w.dir.path().join("letters");
-    std::fs::create_dir(&out).unwrap();
-    let merged = w.dir.path().join("all.pdf");
-    let pdfs = e
-        .render_campaign_pdfs(
-            w.manager,
-            campaign.id,
-            Some(&out),
-            Some(&merged),
-            false,
-            now(),
-        )
-        .unwrap();
+    let (pdfs, merged) = w.save_letters(campaign.id);
     assert_eq!(pdfs.files.len(), 3);
     let file_of = |needle: &str| {
         pdfs.files

@@ -317,13 +317,7 @@ fn documents_are_stored_by_hash_checked_when_read_and_limited_to_scans() {
         "nothing was logged"
     );
 
-    let logged = e
-        .log_attestation(
-            w.rep,
-            attestation_input(c.id, vec![pdf(w.dir.path())]),
-            now(),
-        )
-        .unwrap();
+    let logged = w.signed_attestation(c.id);
     let doc = &logged.documents[0];
     assert_eq!(doc.media_type, "application/pdf");
     let (_, bytes) = e.read_document(doc.id).unwrap();
@@ -342,13 +336,7 @@ fn the_review_queue_lists_submitted_attestations_oldest_first_with_documents() {
     let e = &w.enduse;
     let a = w.distributor("ERP-9");
     let b = w.distributor("ERP-10");
-    let first = e
-        .log_attestation(
-            w.rep,
-            attestation_input(a.id, vec![pdf(w.dir.path())]),
-            now(),
-        )
-        .unwrap();
+    let first = w.signed_attestation(a.id);
     let later = now() + chrono::Duration::minutes(5);
     e.log_attestation(w.rep, attestation_input(b.id, vec![]), later)
         .unwrap();
