@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch } from './harness.mjs';
 import { badCsv, goodCsv } from './fixtures.mjs';
-import { createProfile, fillAttestation, nav, pickCustomer, queueFilePick, switchUser, textOf, textsOf } from './steps.mjs';
+import { checkOrder, createProfile, fillAttestation, nav, pickCustomer, queueFilePick, switchUser, textOf, textsOf } from './steps.mjs';
 
 let app;
 before(async () => {
@@ -83,11 +83,7 @@ test('a visit with a red flag opens it on the customer', async () => {
 
 test('the order check holds an uncovered tier-1 item', async () => {
   await nav(app, 'check');
-  await pickCustomer(app, '深圳市华强电子有限公司');
-  await (await app.$t('check-order')).setValue('SO-E2E');
-  await (await app.$t('check-hs')).setValue('854231');
-  await (await app.$t('check-submit')).click();
-  await (await app.$t('check-result')).waitForDisplayed({ timeout: 10_000 });
+  await checkOrder(app, '深圳市华强电子有限公司');
   assert.equal(await textOf(app, 'check-decision'), 'HOLD');
   assert.match(await textOf(app, 'check-result'), /not_covered/);
   await app.shot('check-hold');
@@ -135,11 +131,7 @@ test('a second manager approves, and the home screen and order check reflect it'
   await app.shot('home-after-approval');
 
   await nav(app, 'check');
-  await pickCustomer(app, '深圳市华强电子有限公司');
-  await (await app.$t('check-order')).setValue('SO-E2E');
-  await (await app.$t('check-hs')).setValue('854231');
-  await (await app.$t('check-submit')).click();
-  await (await app.$t('check-result')).waitForDisplayed({ timeout: 10_000 });
+  await checkOrder(app, '深圳市华强电子有限公司');
   assert.equal(await textOf(app, 'check-decision'), 'CLEAR');
   await app.shot('check-clear');
 });

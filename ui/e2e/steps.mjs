@@ -14,14 +14,33 @@ export async function nav(app, name) {
   await (await app.$t(`nav-${name}`)).click();
 }
 
-/** Types into a customer picker and chooses the first match. */
-export async function pickCustomer(app, text) {
-  const input = await app.$t('customer-picker');
+/** Types `text` into the picker `picker` and chooses its option (`option`) that contains `label`. */
+async function pick(app, picker, option, text, label) {
+  const input = await app.$t(picker);
   await input.click();
   await input.setValue(text);
-  const option = await app.browser.$(`//*[@data-testid="picker-option"][contains(., "${text}")]`);
-  await option.waitForExist({ timeout: 5_000 });
-  await option.click();
+  const choice = await app.browser.$(`//*[@data-testid="${option}"][contains(., "${label}")]`);
+  await choice.waitForExist({ timeout: 5_000 });
+  await choice.click();
+}
+
+/** Types into a customer picker and chooses the first match. */
+export async function pickCustomer(app, text) {
+  await pick(app, 'customer-picker', 'picker-option', text, text);
+}
+
+/** Types into the country picker and chooses the option whose label contains `label`. */
+export async function pickCountry(app, text, label) {
+  await pick(app, 'country-picker', 'country-option', text, label);
+}
+
+/** Checks order SO-E2E of `customer` for the HS code `hs` and waits for the answer. */
+export async function checkOrder(app, customer, hs = '854231') {
+  await pickCustomer(app, customer);
+  await (await app.$t('check-order')).setValue('SO-E2E');
+  await (await app.$t('check-hs')).setValue(hs);
+  await (await app.$t('check-submit')).click();
+  await (await app.$t('check-result')).waitForDisplayed({ timeout: 10_000 });
 }
 
 /**
