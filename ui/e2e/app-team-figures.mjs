@@ -15,14 +15,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { browseCustomers, median, memory, mark } from './figures.mjs';
 import { launch } from './harness.mjs';
-import { startHub } from './hub.mjs';
+import { hubBeside, noPostgres, startHub } from './hub.mjs';
 
-const PG = process.env.ENDUSE_TEST_DATABASE_URL;
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/release/enduse');
-const HUB = join(dirname(CLI), 'enduse-hub');
+const HUB = hubBeside(CLI);
 const CUSTOMERS = Number(process.env.ENDUSE_BENCH_CUSTOMERS ?? 20000);
 const RUNS = Number(process.env.ENDUSE_BENCH_RUNS ?? 3);
 const SYNC_EVENTS = 100;
@@ -76,7 +75,7 @@ async function stopScrolling(app) {
 }
 
 async function main() {
-  if (!PG) throw new Error('ENDUSE_TEST_DATABASE_URL is not set (run scripts/pg.sh start)');
+  if (noPostgres) throw new Error(noPostgres);
   for (const [what, path] of [
     ['app', process.env.ENDUSE_APP],
     ['cli', CLI],
@@ -85,7 +84,7 @@ async function main() {
     if (!path || !existsSync(path)) throw new Error(`${what} binary missing: ${path}`);
   }
   const prep = mkdtempSync(join(tmpdir(), 'enduse-team-figures-'));
-  const hub = await startHub(HUB, PG, `enduse_bench_app_team_${process.pid}`);
+  const hub = await startHub(HUB, `enduse_bench_app_team_${process.pid}`);
   const hubUrl = hub.url;
   const env = { ...process.env, ENDUSE_KEY_STORE: 'file' };
   const device = (db) => (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 28 });

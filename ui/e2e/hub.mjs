@@ -3,7 +3,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+
+const PG = process.env.ENDUSE_TEST_DATABASE_URL;
+
+/** Why no hub can be started here (no PostgreSQL cluster), or false: a test's `skip`. */
+export const noPostgres = PG ? false : 'ENDUSE_TEST_DATABASE_URL is not set (run scripts/pg.sh start)';
+
+/** The `enduse-hub` binary beside the CLI binary `cli`. */
+export const hubBeside = (cli) => join(dirname(cli), 'enduse-hub');
 
 /** `url` (a PostgreSQL URL) pointing at the database `name` instead, query kept. */
 function withDatabase(url, name) {
@@ -12,14 +20,14 @@ function withDatabase(url, name) {
 }
 
 /**
- * Creates the database `name` afresh on `pg`, initialises a hub on it with the binary `bin` and
+ * Creates the database `name` afresh on the cluster, initialises a hub on it with the binary `bin` and
  * serves it on a free port. Returns the hub: `url`, `child` (the serving process), `cli(...args)`,
  * `add(name, email, role)` (a member; their join code), and `serve(listen)` to serve it again
  * after `child` was stopped.
  */
-export async function startHub(bin, pg, name) {
-  execFileSync('psql', [pg, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`]);
-  const dbUrl = withDatabase(pg, name);
+export async function startHub(bin, name) {
+  execFileSync('psql', [PG, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`]);
+  const dbUrl = withDatabase(PG, name);
   const cli = (...args) => execFileSync(bin, args, { encoding: 'utf8', env: { ...process.env, DATABASE_URL: dbUrl } });
   const serve = (listen) =>
     new Promise((res, rej) => {

@@ -84,6 +84,14 @@ export async function fillAttestation(app) {
   await (await app.$t('attached-doc')).waitForDisplayed({ timeout: 5_000 });
 }
 
+/** On first run, opens "join a team" and fills in the hub's address and the join code. */
+export async function fillJoin(app, hubUrl, code) {
+  await (await app.$t('first-run')).waitForDisplayed({ timeout: 10_000 });
+  await (await app.$t('first-run-join')).click();
+  await (await app.browser.$('#team-hub')).setValue(hubUrl);
+  await (await app.browser.$('#team-code')).setValue(code);
+}
+
 export async function switchUser(app, name) {
   await (await app.$t('switch-user')).click();
   const pick = await app.browser.$(`//*[@data-testid="pick-user"][contains(., "${name}")]`);

@@ -6,16 +6,15 @@
 // in one click. Settings → Team lists each member's devices and last sync. Needs
 // ENDUSE_TEST_DATABASE_URL (`./dev test` starts the throwaway cluster; `scripts/pg.sh start`).
 import assert from 'node:assert/strict';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch } from './harness.mjs';
-import { laptop, startHub } from './hub.mjs';
-import { nav, textOf } from './steps.mjs';
+import { hubBeside, laptop, noPostgres, startHub } from './hub.mjs';
+import { fillJoin, nav, textOf } from './steps.mjs';
 
-const PG = process.env.ENDUSE_TEST_DATABASE_URL;
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
-const HUB = join(dirname(CLI), 'enduse-hub');
-const skip = PG ? false : 'ENDUSE_TEST_DATABASE_URL is not set (run scripts/pg.sh start)';
+const HUB = hubBeside(CLI);
+const skip = noPostgres;
 
 let app;
 let hub;
@@ -33,7 +32,7 @@ function status() {
 
 before(async () => {
   if (skip) return;
-  hub = await startHub(HUB, PG, `enduse_e2e_team_manager_${process.pid}`);
+  hub = await startHub(HUB, `enduse_e2e_team_manager_${process.pid}`);
   hubUrl = hub.url;
   const { add } = hub;
   const maxCode = add('Max Manager', 'max@example.com', 'compliance_manager');
@@ -58,10 +57,7 @@ after(async () => {
 });
 
 test('a manager joins from first run; the download is shown as a count', { skip }, async () => {
-  await (await app.$t('first-run')).waitForDisplayed({ timeout: 10_000 });
-  await (await app.$t('first-run-join')).click();
-  await (await app.browser.$('#team-hub')).setValue(hubUrl);
-  await (await app.browser.$('#team-code')).setValue(miaCode);
+  await fillJoin(app, hubUrl, miaCode);
   // The count as the join screen shows it (the page of a small team arrives at once, so it is
   // read from the same command the screen polls, once the join is done).
   await (await app.$t('team-join-submit')).click();

@@ -6,16 +6,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch } from './harness.mjs';
-import { laptop, startHub } from './hub.mjs';
-import { fillAttestation, nav, pickCustomer, textOf } from './steps.mjs';
+import { hubBeside, laptop, noPostgres, startHub } from './hub.mjs';
+import { fillAttestation, fillJoin, nav, pickCustomer, textOf } from './steps.mjs';
 
-const PG = process.env.ENDUSE_TEST_DATABASE_URL;
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
-const HUB = join(dirname(CLI), 'enduse-hub');
-const skip = PG ? false : 'ENDUSE_TEST_DATABASE_URL is not set (run scripts/pg.sh start)';
+const HUB = hubBeside(CLI);
+const skip = noPostgres;
 
 let app;
 let hub;
@@ -38,7 +37,7 @@ function appLog() {
 
 before(async () => {
   if (skip) return;
-  hub = await startHub(HUB, PG, `enduse_e2e_team_${process.pid}`);
+  hub = await startHub(HUB, `enduse_e2e_team_${process.pid}`);
   hubUrl = hub.url;
   const { add } = hub;
   const managerCode = add('Max Manager', 'max@example.com', 'compliance_manager');
@@ -64,10 +63,7 @@ after(async () => {
 });
 
 test('a rep joins from first run with the hub address and code; only their customer arrives', { skip }, async () => {
-  await (await app.$t('first-run')).waitForDisplayed({ timeout: 10_000 });
-  await (await app.$t('first-run-join')).click();
-  await (await app.browser.$('#team-hub')).setValue(hubUrl);
-  await (await app.browser.$('#team-code')).setValue('WRONG-CODE');
+  await fillJoin(app, hubUrl, 'WRONG-CODE');
   await (await app.$t('team-join-submit')).click();
   const wrong = await textOf(app, 'team-join-error');
   assert.match(wrong, /code/i);
