@@ -24,6 +24,19 @@ impl World {
             .unwrap()
     }
 
+    /// The attestation sent back to the rep by a manager, asking for `changes`.
+    pub fn send_back(&self, attestation_id: Uuid, changes: &str) -> AttestationRecord {
+        self.enduse
+            .review_attestation(
+                self.manager,
+                attestation_id,
+                Decision::RequestChanges,
+                Some(changes.into()),
+                now(),
+            )
+            .unwrap()
+    }
+
     /// The usual attestation for `customer_id` with its signed PDF, logged by the rep now.
     pub fn signed_attestation(&self, customer_id: Uuid) -> AttestationRecord {
         self.enduse

@@ -155,14 +155,7 @@ fn rejecting_needs_a_reason_and_the_state_follows_the_letter_lifecycle() {
         .review_attestation(w.manager, a.attestation.id, Decision::Reject, None, now())
         .unwrap_err();
     assert_eq!(no_reason.field(), Some("reason"));
-    e.review_attestation(
-        w.manager,
-        a.attestation.id,
-        Decision::RequestChanges,
-        Some("List the end users".into()),
-        now(),
-    )
-    .unwrap();
+    w.send_back(a.attestation.id, "List the end users");
     let (state, _) = e.customer_state(c.id, d("2025-06-01")).unwrap();
     assert_eq!(state, CustomerState::NeedsAttestation);
 }
@@ -447,14 +440,7 @@ fn an_attestation_sent_back_for_changes_is_amended_and_reviewed_again() {
     let e = &w.enduse;
     let c = w.distributor("ERP-12");
     let a = w.logged_attestation(c.id);
-    e.review_attestation(
-        w.manager,
-        a.id,
-        Decision::RequestChanges,
-        Some("Name the end users".into()),
-        now(),
-    )
-    .unwrap();
+    w.send_back(a.id, "Name the end users");
     let fixed = AttestationInput {
         end_users: vec![EndUserParty {
             name: "Shenzhen Robotics Co.".into(),
@@ -808,14 +794,7 @@ fn an_amendment_can_attach_the_newly_signed_document_in_the_same_step() {
     let e = &w.enduse;
     let c = w.distributor("ERP-23");
     let a = w.logged_attestation(c.id);
-    e.review_attestation(
-        w.manager,
-        a.id,
-        Decision::RequestChanges,
-        Some("Attach the signed copy".into()),
-        now(),
-    )
-    .unwrap();
+    w.send_back(a.id, "Attach the signed copy");
     let home = e.home(w.rep, d("2025-06-01")).unwrap();
     assert_eq!(
         home.sent_back.len(),
