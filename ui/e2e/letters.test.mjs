@@ -2,27 +2,21 @@
 // customer's list awaiting its acknowledgement; an acknowledgement without its sender's name is
 // refused beside the field, and one with it marks the letter acknowledged.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launch, preparedDatabase } from './harness.mjs';
+import { launchPrepared } from './harness.mjs';
 import { nav, pickCustomer, textOf, textsOf } from './steps.mjs';
 
-let prep;
 let app;
 
 before(async () => {
-  const { dir, db, cli } = preparedDatabase('letters');
-  prep = dir;
-  cli(
-    '--as', 'mia@example.com', 'customer', 'add', '--name', 'Harbour Gate Trading Ltd',
-    '--country', 'HK', '--type', 'distributor', '--external-id', 'HG-1',
+  app = await launchPrepared('letters', (cli) =>
+    cli(
+      '--as', 'mia@example.com', 'customer', 'add', '--name', 'Harbour Gate Trading Ltd',
+      '--country', 'HK', '--type', 'distributor', '--external-id', 'HG-1',
+    ),
   );
-  app = await launch('letters', { ENDUSE_DB: db });
 });
-after(async () => {
-  await app?.close();
-  rmSync(prep, { recursive: true, force: true });
-});
+after(async () => app?.close());
 
 test('a letter recorded by hand is listed for the customer, awaiting its acknowledgement', async () => {
   await (await app.$t('home')).waitForDisplayed({ timeout: 30_000 });
