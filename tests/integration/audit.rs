@@ -12,9 +12,7 @@ fn replaying_the_log_of_the_demo_dataset_reproduces_every_record() {
     let w = world();
     let e = &w.enduse;
     e.load_demo(150, 42, d("2025-06-01"), now()).unwrap();
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-R"), now())
-        .unwrap();
+    let c = w.distributor("ERP-R");
     e.set_customer_status(
         w.manager,
         c.id,
@@ -51,9 +49,7 @@ fn replaying_the_log_of_the_demo_dataset_reproduces_every_record() {
 #[test]
 fn a_replay_of_a_tampered_log_is_refused() {
     let w = world();
-    w.enduse
-        .add_customer(w.rep, chinese_distributor("ERP-T"), now())
-        .unwrap();
+    w.distributor("ERP-T");
     let mut log = Vec::new();
     w.enduse.export_audit(&mut log).unwrap();
     let tampered = String::from_utf8(log)
@@ -87,9 +83,7 @@ fn a_replay_of_a_tampered_log_is_refused() {
 fn audit_verify_names_the_first_altered_event() {
     let w = world();
     let db = w.enduse.path().to_path_buf();
-    w.enduse
-        .add_customer(w.rep, chinese_distributor("ERP-V"), now())
-        .unwrap();
+    w.distributor("ERP-V");
     let target = w
         .enduse
         .record_history(
@@ -265,15 +259,8 @@ fn replaying_a_log_with_every_record_kind_reproduces_every_record() {
         !e.list_hits(None, None).unwrap().is_empty(),
         "a hit was opened"
     );
-    let signed = e
-        .add_customer(w.rep, chinese_distributor("DOC-1"), now())
-        .unwrap();
-    e.log_attestation(
-        w.rep,
-        crate::workflows::attestation_input(signed.id, vec![crate::workflows::pdf(w.dir.path())]),
-        now(),
-    )
-    .unwrap();
+    let signed = w.distributor("DOC-1");
+    w.signed_attestation(signed.id);
     // An order check recorded and its hold released.
     let check = e
         .record_order_check(
@@ -293,9 +280,7 @@ fn replaying_a_log_with_every_record_kind_reproduces_every_record() {
         .unwrap();
     // A legal hold placed and lifted, and a customer purged past retention (issue 18): replay
     // accepts the purged records' events without their payloads and deletes the records again.
-    let held = e
-        .add_customer(w.rep, chinese_distributor("HOLD-1"), now())
-        .unwrap();
+    let held = w.distributor("HOLD-1");
     let hold = |reason: &str| HoldInput {
         customer_id: held.id,
         reason: reason.into(),

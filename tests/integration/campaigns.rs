@@ -151,17 +151,8 @@ fn progress_moves_as_letters_are_sent_and_acknowledged_and_overdue_ones_are_chas
         3
     );
     let first = p.letters[0].letter_id;
-    e.acknowledge_letter(
-        w.rep,
-        first,
-        AckInput {
-            received_on: d("2025-05-20"),
-            by: "Li Na".into(),
-            note: None,
-        },
-        now(),
-    )
-    .unwrap();
+    e.acknowledge_letter(w.rep, first, ack("2025-05-20", "Li Na"), now())
+        .unwrap();
     let scan = w.dir.path().join("reply.png");
     std::fs::write(&scan, b"\x89PNG\r\n\x1a\nrest").unwrap();
     e.attach_letter_reply(w.rep, first, &scan, now()).unwrap();
@@ -200,31 +191,13 @@ fn each_letter_renders_to_a_pdf_whose_text_has_the_merged_values_and_its_hash_is
     let e = &w.enduse;
     e.set_letter_settings(w.admin, northwind_letterhead(), now())
         .unwrap();
-    let c = e
-        .add_customer(w.rep, chinese_distributor("PDF-1"), now())
-        .unwrap();
+    let c = w.distributor("PDF-1");
     let (campaign, _) = e
         .create_campaign(w.manager, cn_hk_distributors("PDF"), d("2025-05-01"), now())
         .unwrap();
-    let out = w.dir.path().join("letters");
-    let merged = w.dir.path().join("all.pdf");
-    let report = e
-        .render_campaign_pdfs(
-            w.manager,
-            campaign.id,
-            Some(&out),
-            Some(&merged),
-            false,
-            now(),
-        )
-        .unwrap();
+    let (report, merged) = w.save_letters(campaign.id);
     assert_eq!(report.files.len(), 1);
-    let text = std::process::Command::new("pdftotext")
-        .arg(&report.files[0])
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by ./dev");
-    let text = String::from_utf8(text.stdout).unwrap();
+    let text = pdf_text(&report.files[0]);
     for expected in [
         "深圳市华强电子有限公司",
         "Shenzhen Huaqiang Electronics Co., Ltd.",
@@ -364,11 +337,7 @@ fn summaries_count_each_customer_once_and_agree_with_the_campaign_page() {
     e.acknowledge_letter(
         w.rep,
         first.ack_letter_id.unwrap(),
-        AckInput {
-            received_on: d("2025-05-20"),
-            by: "Li Na".into(),
-            note: None,
-        },
+        ack("2025-05-20", "Li Na"),
         now(),
     )
     .unwrap();
@@ -599,11 +568,7 @@ fn a_sales_rep_may_send_and_record_replies_but_not_run_campaigns_or_change_lette
     e.acknowledge_letter_with_reply(
         w.rep,
         row.ack_letter_id.unwrap(),
-        AckInput {
-            received_on: d("2025-05-10"),
-            by: "Li Na".into(),
-            note: None,
-        },
+        ack("2025-05-10", "Li Na"),
         None,
         now(),
     )
@@ -619,8 +584,7 @@ fn a_sales_rep_may_send_and_record_replies_but_not_run_campaigns_or_change_lette
 fn the_wizard_preview_is_a_real_merged_letter_as_pdf_and_nothing_is_written() {
     let w = world();
     let e = &w.enduse;
-    e.add_customer(w.rep, chinese_distributor("P-1"), now())
-        .unwrap();
+    w.distributor("P-1");
     let before = e.audit_log(None, 1).unwrap()[0].seq;
     let pdf = e
         .preview_campaign_pdf(&cn_hk_distributors("Preview"), d("2025-05-01"))
@@ -628,12 +592,7 @@ fn the_wizard_preview_is_a_real_merged_letter_as_pdf_and_nothing_is_written() {
     assert!(pdf.starts_with(b"%PDF-"));
     let dir = w.dir.path().join("preview.pdf");
     std::fs::write(&dir, &pdf).unwrap();
-    let text = std::process::Command::new("pdftotext")
-        .arg(&dir)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by ./dev");
-    let text = String::from_utf8(text.stdout).unwrap();
+    let text = pdf_text(&dir);
     assert!(text.contains("深圳市华强电子有限公司"), "{text}");
     assert!(text.contains("31 May 2025"), "ack due in 30 days: {text}");
     assert_eq!(e.audit_log(None, 1).unwrap()[0].seq, before);
@@ -672,8 +631,7 @@ fn a_campaign_to_cn_customers_with_the_bilingual_template_gives_pdfs_in_english_
     let e = &w.enduse;
     e.set_letter_settings(w.admin, northwind_letterhead(), now())
         .unwrap();
-    e.add_customer(w.rep, chinese_distributor("BI-1"), now())
-        .unwrap();
+    w.distributor("BI-1");
     let bilingual = e
         .list_templates()
         .unwrap()
@@ -700,13 +658,7 @@ fn a_campaign_to_cn_customers_with_the_bilingual_template_gives_pdfs_in_english_
         .unwrap();
     assert_eq!(report.files.len(), 1);
     for pdf in [&report.files[0], &merged] {
-        let text = std::process::Command::new("pdftotext")
-            .arg(pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext (poppler-utils) is installed by ./dev");
-        let text = String::from_utf8(text.stdout).unwrap();
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = squashed(&pdf_text(pdf));
         for expected in [
             "Russia or Belarus",
             "Dear",

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::cli_args::{attestation_flags, customer_add};
 use crate::common::*;
 
 pub(crate) fn enduse(db: &Path, args: &[&str]) -> Output {
@@ -13,6 +14,11 @@ pub(crate) fn enduse(db: &Path, args: &[&str]) -> Output {
         .env_remove("ENDUSE_USER")
         .output()
         .unwrap()
+}
+
+/// `enduse --as <who> <args>`: a command run as the user whose email is `who`.
+pub(crate) fn enduse_as(db: &Path, who: &str, args: &[&str]) -> Output {
+    enduse(db, &[&["--as", who][..], args].concat())
 }
 
 pub(crate) fn ok(out: &Output) -> String {
@@ -46,19 +52,11 @@ pub(crate) fn setup() -> (tempfile::TempDir, std::path::PathBuf) {
         ("Max", "max@example.com", "compliance_manager"),
         ("Mia", "mia@example.com", "compliance_manager"),
     ] {
-        ok(&enduse(
+        ok(&enduse_as(
             &db,
+            "ann@example.com",
             &[
-                "--as",
-                "ann@example.com",
-                "user",
-                "add",
-                "--name",
-                name,
-                "--email",
-                email,
-                "--role",
-                role,
+                "user", "add", "--name", name, "--email", email, "--role", role,
             ],
         ));
     }
@@ -72,15 +70,10 @@ pub(crate) fn fixture(name: &str) -> String {
 #[test]
 fn a_bad_import_reports_every_bad_row_and_imports_nothing() {
     let (_dir, db) = setup();
-    let out = enduse(
+    let out = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "import",
-            &fixture("customers-bad.csv"),
-        ],
+        "rita@example.com",
+        &["customer", "import", &fixture("customers-bad.csv")],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -105,11 +98,10 @@ fn a_bad_import_reports_every_bad_row_and_imports_nothing() {
 #[test]
 fn a_good_import_upserts_by_external_id_and_exports_safely() {
     let (dir, db) = setup();
-    let dry = ok(&enduse(
+    let dry = ok(&enduse_as(
         &db,
+        "rita@example.com",
         &[
-            "--as",
-            "rita@example.com",
             "customer",
             "import",
             &fixture("customers-good.csv"),
@@ -120,42 +112,26 @@ fn a_good_import_upserts_by_external_id_and_exports_safely() {
         dry.contains("dry run") && dry.contains("3 created"),
         "{dry}"
     );
-    let first = ok(&enduse(
+    let first = ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "import",
-            &fixture("customers-good.csv"),
-        ],
+        "rita@example.com",
+        &["customer", "import", &fixture("customers-good.csv")],
     ));
     assert!(first.contains("3 created"), "{first}");
-    let again = ok(&enduse(
+    let again = ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "import",
-            &fixture("customers-good.csv"),
-        ],
+        "rita@example.com",
+        &["customer", "import", &fixture("customers-good.csv")],
     ));
     assert!(
         again.contains("0 created, 0 updated, 3 unchanged"),
         "{again}"
     );
 
-    let show = ok(&enduse(
+    let show = ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "show",
-            "ERP-100",
-            "--json",
-        ],
+        "rita@example.com",
+        &["customer", "show", "ERP-100", "--json"],
     ));
     let detail: serde_json::Value = serde_json::from_str(&show).unwrap();
     assert_eq!(detail["customer"]["name"], "深圳市华强电子有限公司");
@@ -171,15 +147,10 @@ fn a_good_import_upserts_by_external_id_and_exports_safely() {
     assert_eq!(detail["state"], "not_contacted");
 
     let export = dir.path().join("out.csv");
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "ann@example.com",
-            "customer",
-            "export",
-            export.to_str().unwrap(),
-        ],
+        "ann@example.com",
+        &["customer", "export", export.to_str().unwrap()],
     ));
     let text = std::fs::read_to_string(&export).unwrap();
     assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
@@ -189,25 +160,10 @@ fn a_good_import_upserts_by_external_id_and_exports_safely() {
 #[test]
 fn the_order_check_exits_one_on_hold_and_zero_on_clear_with_json_reasons() {
     let (dir, db) = setup();
-    let rep = ["--as", "rita@example.com"];
+    let rep = "rita@example.com";
     ok(&enduse(
         &db,
-        &[
-            &rep[..],
-            &[
-                "customer",
-                "add",
-                "--name",
-                "华芯科技",
-                "--country",
-                "CN",
-                "--type",
-                "oem",
-                "--external-id",
-                "C-1",
-            ],
-        ]
-        .concat(),
+        &customer_add(Some(rep), "华芯科技", "CN", "oem", Some("C-1")),
     ));
     let hold = enduse(
         &db,
@@ -227,59 +183,23 @@ fn the_order_check_exits_one_on_hold_and_zero_on_clear_with_json_reasons() {
 
     let pdf = dir.path().join("scan.pdf");
     std::fs::write(&pdf, b"%PDF-1.7\n%%EOF\n").unwrap();
+    let flags = attestation_flags("C-1", pdf.to_str().unwrap(), "CN");
     let id = ok(&enduse(
         &db,
-        &[
-            &rep[..],
-            &[
-                "attestation",
-                "log",
-                "--customer",
-                "C-1",
-                "--kind",
-                "no_russia_clause",
-                "--signatory",
-                "Li Na",
-                "--signed-on",
-                "2025-01-10",
-                "--scope",
-                "8542",
-                "--destinations",
-                "CN",
-                "--end-use",
-                "incorporate",
-                "--clause",
-                "no-reexport,licence",
-                "--document",
-                pdf.to_str().unwrap(),
-            ],
-        ]
-        .concat(),
+        &[&["--as", rep, "attestation", "log"][..], &flags].concat(),
     ));
     let id = id.trim();
-    let own = enduse(
+    let own = enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "attestation",
-            "review",
-            id,
-            "--reject",
-        ],
+        "max@example.com",
+        &["attestation", "review", id, "--reject"],
     );
     assert_eq!(own.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&own.stderr).contains("reason"));
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "attestation",
-            "review",
-            id,
-            "--approve",
-        ],
+        "max@example.com",
+        &["attestation", "review", id, "--approve"],
     ));
     let clear = enduse(
         &db,
@@ -323,18 +243,7 @@ fn bad_input_exits_two_naming_the_field() {
     let (_dir, db) = setup();
     let out = enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
-            "X",
-            "--country",
-            "Narnia",
-            "--type",
-            "oem",
-        ],
+        &customer_add(Some("rita@example.com"), "X", "Narnia", "oem", None),
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -342,19 +251,7 @@ fn bad_input_exits_two_naming_the_field() {
     );
     let out = enduse(&db, &["customer", "list"]);
     assert_eq!(out.status.code(), Some(0), "reading needs no user");
-    let out = enduse(
-        &db,
-        &[
-            "customer",
-            "add",
-            "--name",
-            "X",
-            "--country",
-            "CN",
-            "--type",
-            "oem",
-        ],
-    );
+    let out = enduse(&db, &customer_add(None, "X", "CN", "oem", None));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--as"));
 }
@@ -440,32 +337,20 @@ fn screen_threshold_is_a_what_if_until_a_manager_saves_it() {
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/domain/lists/dpl-2022.txt"
     );
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "list",
-            "import",
-            "--kind",
-            "dpl",
-            dpl,
-        ],
+        "max@example.com",
+        &["list", "import", "--kind", "dpl", dpl],
     ));
     ok(&enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("rita@example.com"),
             "Drayworth Electronics Ltd",
-            "--country",
             "GB",
-            "--type",
             "distributor",
-        ],
+            None,
+        ),
     ));
     let what_if = ok(&enduse(
         &db,
@@ -477,16 +362,10 @@ fn screen_threshold_is_a_what_if_until_a_manager_saves_it() {
     );
     assert!(what_if.contains("nothing saved"), "{what_if}");
 
-    let refused = enduse(
+    let refused = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "screen",
-            "--threshold",
-            "90",
-            "--save",
-        ],
+        "rita@example.com",
+        &["screen", "--threshold", "90", "--save"],
     );
     assert_eq!(refused.status.code(), Some(2), "{refused:?}");
     let bad = enduse(
@@ -496,17 +375,10 @@ fn screen_threshold_is_a_what_if_until_a_manager_saves_it() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("threshold"));
 
-    let saved = ok(&enduse(
+    let saved = ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "screen",
-            "--threshold",
-            "90",
-            "--save",
-            "--json",
-        ],
+        "max@example.com",
+        &["screen", "--threshold", "90", "--save", "--json"],
     ));
     let v: serde_json::Value = serde_json::from_str(&saved).unwrap();
     assert_eq!(v["effect"]["proposed"], 90);

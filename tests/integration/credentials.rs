@@ -2,8 +2,8 @@
 //! passphrase proved who they are (`--as` and a user switch alone act as no one).
 
 use crate::cli::{enduse, ok, setup};
+use crate::cli_args::customer_add;
 use crate::common::*;
-use crate::workflows::{attestation_input, pdf};
 use enduse::model::{AttestationStatus, Decision};
 use enduse::workflows::NewUser;
 use enduse::{Enduse, Error};
@@ -22,16 +22,8 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
     let w = world();
     let e = &w.enduse;
     // Without passphrases the database behaves as before.
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-1"), now())
-        .unwrap();
-    let logged = e
-        .log_attestation(
-            w.rep,
-            attestation_input(c.id, vec![pdf(w.dir.path())]),
-            now(),
-        )
-        .unwrap();
+    let c = w.distributor("ERP-1");
+    let logged = w.signed_attestation(c.id);
 
     forbidden_saying(
         e.set_passphrase(w.rep, w.manager, "rep sets the manager's", now()),
@@ -56,31 +48,16 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
     // A new handle (another process, the app) has proven no one.
     let path = w.dir.path().join("enduse.db");
     let other = Enduse::open(&path).unwrap();
-    forbidden_saying(
-        other.review_attestation(
-            w.manager,
-            logged.attestation.id,
-            Decision::Approve,
-            None,
-            now(),
-        ),
-        "has a passphrase",
-    );
+    // `who` approves the attestation through the new handle.
+    let approve =
+        |who| other.review_attestation(who, logged.attestation.id, Decision::Approve, None, now());
+    forbidden_saying(approve(w.manager), "has a passphrase");
     forbidden_saying(
         other.prove_passphrase(w.manager, "rep's own phrase 1"),
         "wrong passphrase",
     );
     // A manager without a passphrase cannot decide either, and the rep cannot make one.
-    forbidden_saying(
-        other.review_attestation(
-            w.manager2,
-            logged.attestation.id,
-            Decision::Approve,
-            None,
-            now(),
-        ),
-        "has none yet",
-    );
+    forbidden_saying(approve(w.manager2), "has none yet");
     other.prove_passphrase(w.rep, "rep's own phrase 1").unwrap();
     forbidden_saying(
         other.create_user(
@@ -94,16 +71,7 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
         ),
         "only an admin or a compliance manager",
     );
-    forbidden_saying(
-        other.review_attestation(
-            w.manager,
-            logged.attestation.id,
-            Decision::Approve,
-            None,
-            now(),
-        ),
-        "has a passphrase",
-    );
+    forbidden_saying(approve(w.manager), "has a passphrase");
     assert_eq!(
         other
             .get_attestation(logged.attestation.id)
@@ -117,15 +85,7 @@ fn once_the_admin_has_a_passphrase_a_decision_counts_only_when_its_makers_passph
     other
         .prove_passphrase(w.manager, "manager's own phrase")
         .unwrap();
-    let approved = other
-        .review_attestation(
-            w.manager,
-            logged.attestation.id,
-            Decision::Approve,
-            None,
-            now(),
-        )
-        .unwrap();
+    let approved = approve(w.manager).unwrap();
     assert_eq!(approved.attestation.status, AttestationStatus::Approved);
     // The admin (proven in the first handle) can still act there; reads need no proof.
     assert!(other.list_users().unwrap().len() >= 4);
@@ -153,20 +113,13 @@ fn the_cli_proves_the_acting_user_with_enduse_passphrase() {
     // Before any passphrase, --as is enough (as before).
     ok(&enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("rita@example.com"),
             "Acme One",
-            "--country",
             "CN",
-            "--type",
             "distributor",
-            "--external-id",
-            "E-1",
-        ],
+            Some("E-1"),
+        ),
     ));
     ok(&with(
         None,
@@ -186,80 +139,30 @@ fn the_cli_proves_the_acting_user_with_enduse_passphrase() {
         ],
     ));
 
-    let refused = enduse(
-        &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
-            "Acme Two",
-            "--country",
-            "CN",
-            "--type",
-            "distributor",
-            "--external-id",
-            "E-2",
-        ],
+    let acme_two = customer_add(
+        Some("rita@example.com"),
+        "Acme Two",
+        "CN",
+        "distributor",
+        Some("E-2"),
     );
+    let refused = enduse(&db, &acme_two);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("ENDUSE_PASSPHRASE"));
-    let wrong = with(
-        Some("not rita's phrase"),
-        None,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
-            "Acme Two",
-            "--country",
-            "CN",
-            "--type",
-            "distributor",
-            "--external-id",
-            "E-2",
-        ],
-    );
+    let wrong = with(Some("not rita's phrase"), None, &acme_two);
     assert_eq!(wrong.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong passphrase"));
-    ok(&with(
-        Some("rita passphrase 1"),
-        None,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
-            "Acme Two",
-            "--country",
-            "CN",
-            "--type",
-            "distributor",
-            "--external-id",
-            "E-2",
-        ],
-    ));
+    ok(&with(Some("rita passphrase 1"), None, &acme_two));
     // Max has none yet: he cannot act until an admin sets one.
     let max = enduse(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("max@example.com"),
             "Acme Three",
-            "--country",
             "CN",
-            "--type",
             "distributor",
-            "--external-id",
-            "E-3",
-        ],
+            Some("E-3"),
+        ),
     );
     assert_eq!(max.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&max.stderr).contains("has none yet"));

@@ -174,20 +174,7 @@ fn the_letters_register_filters_sorts_and_pages_every_letter() {
     })
     .len();
     w.enduse
-        .record_letter(
-            w.manager,
-            LetterInput {
-                customer_id: c,
-                channel: Channel::Post,
-                sent_on: d("2025-05-30"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
-            now(),
-        )
+        .record_letter(w.manager, letter(c, Channel::Post, "2025-05-30"), now())
         .unwrap();
     let after = all(LetterQuery {
         customer_id: Some(c),
@@ -214,20 +201,7 @@ fn an_evidence_pack_verifies_with_its_manifest_and_a_changed_file_is_named() {
         .unwrap();
     let letter = w
         .enduse
-        .record_letter(
-            w.rep,
-            LetterInput {
-                customer_id: c.id,
-                channel: Channel::Email,
-                sent_on: d("2025-05-01"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
-            now(),
-        )
+        .record_letter(w.rep, letter(c.id, Channel::Email, "2025-05-01"), now())
         .unwrap();
     let reply = w.dir.path().join("reply.pdf");
     std::fs::write(&reply, b"%PDF-1.4\n% signed reply\n%%EOF\n").unwrap();
@@ -235,11 +209,7 @@ fn an_evidence_pack_verifies_with_its_manifest_and_a_changed_file_is_named() {
         .acknowledge_letter_with_reply(
             w.rep,
             letter.id,
-            AckInput {
-                received_on: d("2025-05-20"),
-                by: "Li Wei".into(),
-                note: None,
-            },
+            ack("2025-05-20", "Li Wei"),
             Some(&reply),
             now(),
         )
@@ -318,18 +288,15 @@ fn an_evidence_pack_verifies_with_its_manifest_and_a_changed_file_is_named() {
 
 #[test]
 fn the_cli_records_checks_lists_them_and_makes_and_verifies_a_pack() {
-    use crate::cli::{enduse, ok};
+    use crate::cli::{enduse, enduse_as, ok};
     let w = world();
-    w.enduse
-        .add_customer(w.rep, chinese_distributor("C-5"), now())
-        .unwrap();
+    w.distributor("C-5");
     let db = w.enduse.path().to_path_buf();
     drop(w.enduse);
-    let held = enduse(
+    let held = enduse_as(
         &db,
+        "rita@example.com",
         &[
-            "--as",
-            "rita@example.com",
             "check",
             "--order",
             "SO-55",
@@ -353,30 +320,16 @@ fn the_cli_records_checks_lists_them_and_makes_and_verifies_a_pack() {
     let rows: serde_json::Value = serde_json::from_str(&list).unwrap();
     assert_eq!(rows[0]["orderRef"], "SO-55");
     let id = rows[0]["id"].as_str().unwrap();
-    let refused = enduse(
+    let refused = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "check",
-            "release",
-            id,
-            "--reason",
-            "x",
-        ],
+        "rita@example.com",
+        &["check", "release", id, "--reason", "x"],
     );
     assert_eq!(refused.status.code(), Some(2));
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "check",
-            "release",
-            id,
-            "--reason",
-            "Licence granted",
-        ],
+        "max@example.com",
+        &["check", "release", id, "--reason", "Licence granted"],
     ));
     let letters = ok(&enduse(
         &db,
@@ -386,11 +339,10 @@ fn the_cli_records_checks_lists_them_and_makes_and_verifies_a_pack() {
     assert_eq!(page["total"], 0);
 
     let zip = w.dir.path().join("c5.zip");
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
+        "max@example.com",
         &[
-            "--as",
-            "max@example.com",
             "evidence",
             "pack",
             "--customer",

@@ -4,32 +4,18 @@
 
 use std::path::Path;
 
-use crate::cli::{enduse, ok, setup};
+use crate::cli::{enduse, enduse_as, ok, setup};
+use crate::cli_args::{attestation_flags, customer_add};
 
-const REP: [&str; 2] = ["--as", "rita@example.com"];
-const MAX: [&str; 2] = ["--as", "max@example.com"];
-const MIA: [&str; 2] = ["--as", "mia@example.com"];
-
-fn run(db: &Path, who: [&str; 2], args: &[&str]) -> std::process::Output {
-    enduse(db, &[&who[..], args].concat())
-}
+const REP: &str = "rita@example.com";
+const MAX: &str = "max@example.com";
+const MIA: &str = "mia@example.com";
 
 fn add_customer(db: &Path, name: &str, external_id: &str) {
-    ok(&run(
+    ok(&enduse_as(
         db,
         REP,
-        &[
-            "customer",
-            "add",
-            "--name",
-            name,
-            "--country",
-            "CN",
-            "--type",
-            "oem",
-            "--external-id",
-            external_id,
-        ],
+        &customer_add(None, name, "CN", "oem", Some(external_id)),
     ));
 }
 
@@ -44,7 +30,7 @@ fn an_implausible_date_is_refused_and_an_unreadable_stored_one_holds_only_its_cu
     add_customer(&db, "Alpha Trading", "C-1");
     add_customer(&db, "Beta Trading", "C-2");
     let record = |on: &str| {
-        run(
+        enduse_as(
             &db,
             REP,
             &[
@@ -125,29 +111,6 @@ fn the_check_help_says_only_exit_zero_lets_an_order_ship() {
     }
 }
 
-fn attestation_flags<'a>(pdf: &'a str, destinations: &'a str) -> Vec<&'a str> {
-    vec![
-        "--customer",
-        "C-1",
-        "--kind",
-        "no_russia_clause",
-        "--signatory",
-        "Li Na",
-        "--signed-on",
-        "2025-01-10",
-        "--scope",
-        "8542",
-        "--destinations",
-        destinations,
-        "--end-use",
-        "incorporate",
-        "--clause",
-        "no-reexport,licence",
-        "--document",
-        pdf,
-    ]
-}
-
 #[test]
 fn a_manager_who_amended_an_attestation_cannot_approve_it() {
     let (dir, db) = setup();
@@ -155,20 +118,24 @@ fn a_manager_who_amended_an_attestation_cannot_approve_it() {
     let pdf = dir.path().join("signed.pdf");
     std::fs::write(&pdf, b"%PDF-1.7\n%%EOF\n").unwrap();
     let pdf = pdf.to_str().unwrap();
-    let logged = ok(&run(
+    let logged = ok(&enduse_as(
         &db,
         REP,
-        &[&["attestation", "log"][..], &attestation_flags(pdf, "CN")].concat(),
+        &[
+            &["attestation", "log"][..],
+            &attestation_flags("C-1", pdf, "CN"),
+        ]
+        .concat(),
     ));
     let id = logged.trim();
 
     // Max widens the destinations (and attaches the newly signed copy), then tries to approve.
-    let amended = ok(&run(
+    let amended = ok(&enduse_as(
         &db,
         MAX,
         &[
             &["attestation", "amend", id][..],
-            &attestation_flags(pdf, "CN,HK,RU"),
+            &attestation_flags("C-1", pdf, "CN,HK,RU"),
         ]
         .concat(),
     ));
@@ -176,12 +143,16 @@ fn a_manager_who_amended_an_attestation_cannot_approve_it() {
     let shown = ok(&enduse(&db, &["attestation", "show", id, "--json"]));
     assert!(shown.contains("\"RU\""), "the amendment is kept: {shown}");
 
-    let own = run(&db, MAX, &["attestation", "review", id, "--approve"]);
+    let own = enduse_as(&db, MAX, &["attestation", "review", id, "--approve"]);
     assert_eq!(own.status.code(), Some(2));
     let err = String::from_utf8_lossy(&own.stderr);
     assert!(err.contains("four-eyes"), "{err}");
 
-    ok(&run(&db, MIA, &["attestation", "review", id, "--approve"]));
+    ok(&enduse_as(
+        &db,
+        MIA,
+        &["attestation", "review", id, "--approve"],
+    ));
 }
 
 #[test]
@@ -221,7 +192,7 @@ fn invisible_and_control_characters_in_a_name_are_refused_naming_the_field() {
         } else {
             args.extend([flag, value]);
         }
-        let out = run(&db, REP, &args);
+        let out = enduse_as(&db, REP, &args);
         assert_eq!(out.status.code(), Some(2), "{value:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         let field = flag.trim_start_matches("--").replace('-', "_");
@@ -241,7 +212,7 @@ fn an_import_lists_the_first_thousand_bad_rows_counts_the_rest_and_refuses_a_hug
         text.push_str(&format!("Row {i},Atlantis,oem\n"));
     }
     std::fs::write(&bad, text).unwrap();
-    let out = run(&db, REP, &["customer", "import", bad.to_str().unwrap()]);
+    let out = enduse_as(&db, REP, &["customer", "import", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     let listed = err.lines().filter(|l| l.starts_with("line ")).count();
@@ -252,7 +223,7 @@ fn an_import_lists_the_first_thousand_bad_rows_counts_the_rest_and_refuses_a_hug
     let huge = dir.path().join("huge.csv");
     let f = std::fs::File::create(&huge).unwrap();
     f.set_len(51 * 1024 * 1024).unwrap();
-    let out = run(&db, REP, &["customer", "import", huge.to_str().unwrap()]);
+    let out = enduse_as(&db, REP, &["customer", "import", huge.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -264,7 +235,7 @@ fn an_import_lists_the_first_thousand_bad_rows_counts_the_rest_and_refuses_a_hug
 #[test]
 fn exporting_then_importing_customers_changes_nothing() {
     let (dir, db) = setup();
-    ok(&run(
+    ok(&enduse_as(
         &db,
         REP,
         &[
@@ -284,14 +255,14 @@ fn exporting_then_importing_customers_changes_nothing() {
         ],
     ));
     let csv = dir.path().join("out.csv");
-    ok(&run(
+    ok(&enduse_as(
         &db,
         REP,
         &["customer", "export", csv.to_str().unwrap()],
     ));
     let exported = std::fs::read_to_string(&csv).unwrap();
     assert!(exported.contains("'=Formula Trading"), "{exported}");
-    let again = ok(&run(
+    let again = ok(&enduse_as(
         &db,
         REP,
         &["customer", "import", csv.to_str().unwrap()],
@@ -452,7 +423,7 @@ fn an_export_is_recorded_in_the_audit_trail_with_what_and_where() {
     add_customer(&db, "Shenzhen Alpha Electronics", "EX-1");
     add_customer(&db, "Hangzhou Beta Devices", "EX-2");
     let csv = dir.path().join("customers.csv");
-    ok(&run(
+    ok(&enduse_as(
         &db,
         REP,
         &["customer", "export", csv.to_str().unwrap()],
@@ -491,7 +462,7 @@ fn an_export_is_recorded_in_the_audit_trail_with_what_and_where() {
     ok(&enduse(&db, &["audit", "verify"]));
 
     let nowhere = dir.path().join("no-such-folder").join("customers.csv");
-    let refused = run(&db, REP, &["customer", "export", nowhere.to_str().unwrap()]);
+    let refused = enduse_as(&db, REP, &["customer", "export", nowhere.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(!nowhere.exists());
     let log: serde_json::Value =

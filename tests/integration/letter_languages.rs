@@ -4,33 +4,14 @@
 //! is set explicitly gets that one, and a template family without a language falls back to the
 //! campaign's template, which the preview says.
 
-use std::path::Path;
-use std::process::Command;
-
 use uuid::Uuid;
 
-use crate::cli::{enduse, ok, setup};
+use crate::cli::{enduse, enduse_as, ok, setup};
+use crate::cli_args::customer_add;
 use crate::common::*;
 use enduse::Enduse;
 use enduse::model::*;
 use enduse::workflows::*;
-
-fn poppler(tool: &str, pdf: &Path) -> String {
-    let mut cmd = Command::new(tool);
-    cmd.arg(pdf);
-    if tool == "pdftotext" {
-        cmd.arg("-");
-    }
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} (poppler-utils, scripts/setup.sh) did not run: {e}"));
-    assert!(out.status.success(), "{tool}: {out:?}");
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn squashed(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 fn taiwanese_distributor(external_id: &str) -> CustomerInput {
     CustomerInput {
@@ -63,9 +44,7 @@ fn a_campaign_writes_to_each_customer_in_its_letter_language_with_the_right_cjk_
     let e = &w.enduse;
     e.set_letter_settings(w.admin, northwind_letterhead(), now())
         .unwrap();
-    let cn = e
-        .add_customer(w.rep, chinese_distributor("LL-CN"), now())
-        .unwrap();
+    let cn = w.distributor("LL-CN");
     let tw = e
         .add_customer(w.rep, taiwanese_distributor("LL-TW"), now())
         .unwrap();
@@ -123,19 +102,7 @@ fn a_campaign_writes_to_each_customer_in_its_letter_language_with_the_right_cjk_
     );
     assert_eq!(template_of(cn_english.id), "Export compliance reminder");
 
-    let out = w.dir.path().join("letters");
-    std::fs::create_dir(&out).unwrap();
-    let merged = w.dir.path().join("all.pdf");
-    let pdfs = e
-        .render_campaign_pdfs(
-            w.manager,
-            campaign.id,
-            Some(&out),
-            Some(&merged),
-            false,
-            now(),
-        )
-        .unwrap();
+    let (pdfs, merged) = w.save_letters(campaign.id);
     assert_eq!(pdfs.files.len(), 3);
     let file_of = |needle: &str| {
         pdfs.files
@@ -204,9 +171,7 @@ fn a_campaign_writes_to_each_customer_in_its_letter_language_with_the_right_cjk_
 fn a_family_without_the_customers_language_falls_back_to_the_campaigns_template() {
     let w = world();
     let e = &w.enduse;
-    let cn = e
-        .add_customer(w.rep, chinese_distributor("FB-CN"), now())
-        .unwrap();
+    let cn = w.distributor("FB-CN");
     let tw = e
         .add_customer(w.rep, taiwanese_distributor("FB-TW"), now())
         .unwrap();
@@ -373,20 +338,13 @@ fn the_cli_sets_shows_and_resets_a_customers_letter_language() {
     let (_dir, db) = setup();
     let id = ok(&enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("rita@example.com"),
             "香港電子有限公司",
-            "--country",
             "HK",
-            "--type",
             "distributor",
-            "--external-id",
-            "HK-1",
-        ],
+            Some("HK-1"),
+        ),
     ));
     let id = id.trim();
     let show = ok(&enduse(&db, &["customer", "show", id]));
@@ -396,17 +354,10 @@ fn the_cli_sets_shows_and_resets_a_customers_letter_language() {
     );
     // Rita sets HK-1's letter language and reads the customer back.
     let set_language = |language: &str| {
-        ok(&enduse(
+        ok(&enduse_as(
             &db,
-            &[
-                "--as",
-                "rita@example.com",
-                "customer",
-                "edit",
-                "HK-1",
-                "--letter-language",
-                language,
-            ],
+            "rita@example.com",
+            &["customer", "edit", "HK-1", "--letter-language", language],
         ));
         ok(&enduse(&db, &["customer", "show", "HK-1"]))
     };
@@ -416,17 +367,10 @@ fn the_cli_sets_shows_and_resets_a_customers_letter_language() {
     assert!(json.contains("\"letterLanguage\": \"zh-Hant\""), "{json}");
     let show = set_language("country");
     assert!(show.contains("(from the country)"), "{show}");
-    let bad = enduse(
+    let bad = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "edit",
-            "HK-1",
-            "--letter-language",
-            "fr",
-        ],
+        "rita@example.com",
+        &["customer", "edit", "HK-1", "--letter-language", "fr"],
     );
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);

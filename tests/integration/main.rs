@@ -3,6 +3,8 @@
 //! saves minutes of build time and gigabytes of disk in CI.
 #![allow(dead_code)]
 
+#[path = "../shared/cli_args.rs"]
+mod cli_args;
 mod common;
 
 mod audit;

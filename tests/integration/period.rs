@@ -5,9 +5,8 @@ use std::process::Command;
 
 use chrono::{TimeZone, Utc};
 
-use crate::cli::{enduse, ok};
+use crate::cli::{enduse_as, ok};
 use crate::common::*;
-use crate::workflows::{attestation_input, pdf};
 use enduse::Error;
 use enduse::model::*;
 use enduse::rules::CustomerState;
@@ -21,16 +20,7 @@ fn letter(w: &World, customer_id: uuid::Uuid, sent: &str, now: Timestamp) -> Let
     w.enduse
         .record_letter(
             w.rep,
-            LetterInput {
-                customer_id,
-                channel: Channel::Email,
-                sent_on: d(sent),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
+            crate::common::letter(customer_id, Channel::Email, sent),
             now,
         )
         .unwrap()
@@ -50,17 +40,8 @@ fn q1(w: &World) -> (uuid::Uuid, uuid::Uuid) {
     let first = letter(w, a.id, "2026-01-10", at(2026, 1, 10));
     letter(w, b.id, "2026-01-20", at(2026, 1, 20));
     letter(w, b.id, "2026-03-05", at(2026, 3, 5));
-    e.acknowledge_letter(
-        w.rep,
-        first.id,
-        AckInput {
-            received_on: d("2026-02-03"),
-            by: "Li Na".into(),
-            note: None,
-        },
-        at(2026, 2, 3),
-    )
-    .unwrap();
+    e.acknowledge_letter(w.rep, first.id, ack("2026-02-03", "Li Na"), at(2026, 2, 3))
+        .unwrap();
     let visit = e
         .log_visit(
             w.rep,
@@ -171,11 +152,10 @@ fn the_workbook_and_the_pdf_hold_the_figures_and_each_export_is_audited() {
 
     // The CLI writes both; the manager acts.
     let db = w.dir.path().join("enduse.db");
-    let out = ok(&enduse(
+    let out = ok(&enduse_as(
         &db,
+        "max@example.com",
         &[
-            "--as",
-            "max@example.com",
             "report",
             "period",
             "--from",
@@ -225,12 +205,7 @@ fn the_workbook_and_the_pdf_hold_the_figures_and_each_export_is_audited() {
     );
 
     // The PDF's text.
-    let text = Command::new("pdftotext")
-        .arg(&pdf_path)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let text = pdf_text(&pdf_path);
     for needle in [
         "period report",
         "2026-01-01 to 2026-03-31",

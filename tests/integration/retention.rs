@@ -5,9 +5,9 @@
 use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
 
-use crate::cli::{enduse, ok, setup};
+use crate::cli::{enduse, enduse_as, ok, setup};
+use crate::cli_args::customer_add;
 use crate::common::*;
-use crate::workflows::{attestation_input, pdf};
 use enduse::model::*;
 use enduse::workflows::*;
 use enduse::{Enduse, Error};
@@ -23,21 +23,8 @@ fn old_customer(w: &World, external_id: &str) -> Customer {
     let c = e
         .add_customer(w.rep, chinese_distributor(external_id), in_2019())
         .unwrap();
-    e.record_letter(
-        w.rep,
-        LetterInput {
-            customer_id: c.id,
-            channel: Channel::Email,
-            sent_on: d("2019-03-20"),
-            ack_due: None,
-            subject: None,
-            body: None,
-            template_name: None,
-            template_version: None,
-        },
-        in_2019(),
-    )
-    .unwrap();
+    e.record_letter(w.rep, letter(c.id, Channel::Email, "2019-03-20"), in_2019())
+        .unwrap();
     e.log_visit(
         w.rep,
         VisitInput {
@@ -80,9 +67,7 @@ fn a_purge_deletes_the_records_and_documents_and_the_trail_still_verifies() {
     let w = world();
     let e = &w.enduse;
     let gone = old_customer(&w, "ERP-OLD");
-    let kept = e
-        .add_customer(w.rep, chinese_distributor("ERP-NEW"), now())
-        .unwrap();
+    let kept = w.distributor("ERP-NEW");
     let docs_before = std::fs::read_dir(e.documents_dir()).unwrap().count();
     assert!(docs_before > 0);
 
@@ -287,9 +272,7 @@ fn after_a_purge_any_other_tampering_still_fails_verify() {
         let w = world();
         let e = &w.enduse;
         let gone = old_customer(&w, "ERP-OLD");
-        let kept = e
-            .add_customer(w.rep, chinese_distributor("ERP-NEW"), now())
-            .unwrap();
+        let kept = w.distributor("ERP-NEW");
         e.purge_customer(w.manager, gone.id, "retention period ended", now())
             .unwrap();
         assert!(verify(e).ok);
@@ -383,16 +366,7 @@ fn a_purge_within_retention_is_refused_naming_the_record() {
     let letter = e
         .record_letter(
             w.rep,
-            LetterInput {
-                customer_id: c.id,
-                channel: Channel::Post,
-                sent_on: d("2021-02-01"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
+            letter(c.id, Channel::Post, "2021-02-01"),
             Utc.with_ymd_and_hms(2021, 2, 1, 9, 0, 0).unwrap(),
         )
         .unwrap();
@@ -436,33 +410,18 @@ fn the_cli_purges_only_with_yes_and_a_rep_cannot_place_a_hold() {
     let (_dir, db) = setup();
     ok(&enduse(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "customer",
-            "add",
-            "--name",
+        &customer_add(
+            Some("rita@example.com"),
             "Acme",
-            "--country",
             "CN",
-            "--external-id",
-            "ERP-9",
-            "--type",
             "distributor",
-        ],
+            Some("ERP-9"),
+        ),
     ));
-    let rep = enduse(
+    let rep = enduse_as(
         &db,
-        &[
-            "--as",
-            "rita@example.com",
-            "hold",
-            "place",
-            "--customer",
-            "ERP-9",
-            "--reason",
-            "x",
-        ],
+        "rita@example.com",
+        &["hold", "place", "--customer", "ERP-9", "--reason", "x"],
     );
     assert_eq!(
         rep.status.code(),
@@ -470,11 +429,10 @@ fn the_cli_purges_only_with_yes_and_a_rep_cannot_place_a_hold() {
         "{}",
         String::from_utf8_lossy(&rep.stderr)
     );
-    ok(&enduse(
+    ok(&enduse_as(
         &db,
+        "max@example.com",
         &[
-            "--as",
-            "max@example.com",
             "hold",
             "place",
             "--customer",
@@ -483,30 +441,17 @@ fn the_cli_purges_only_with_yes_and_a_rep_cannot_place_a_hold() {
             "Counsel's request",
         ],
     ));
-    let no_yes = enduse(
+    let no_yes = enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "retention",
-            "purge",
-            "--customer",
-            "ERP-9",
-        ],
+        "max@example.com",
+        &["retention", "purge", "--customer", "ERP-9"],
     );
     assert_eq!(no_yes.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_yes.stderr).contains("--yes"));
-    let held = enduse(
+    let held = enduse_as(
         &db,
-        &[
-            "--as",
-            "max@example.com",
-            "retention",
-            "purge",
-            "--customer",
-            "ERP-9",
-            "--yes",
-        ],
+        "max@example.com",
+        &["retention", "purge", "--customer", "ERP-9", "--yes"],
     );
     assert_eq!(held.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&held.stderr).contains("legal hold"));

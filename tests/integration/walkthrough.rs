@@ -8,7 +8,8 @@ use enduse::model::*;
 use enduse::store::audit::{AuditFilter, AuditPage};
 use enduse::workflows::*;
 
-use crate::cli::{enduse as cli, ok};
+use crate::cli::{enduse as cli, enduse_as as cli_as, ok};
+use crate::cli_args::customer_add;
 use crate::common::*;
 
 fn page(limit: u32) -> AuditPage {
@@ -223,9 +224,7 @@ fn enduse_domain_sha(bytes: &[u8]) -> String {
 fn a_disabled_user_cannot_sign_in_or_act_stays_in_the_trail_and_can_be_enabled_again() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("DIS-1"), now())
-        .unwrap();
+    let c = w.distributor("DIS-1");
     assert!(matches!(
         e.set_user_disabled(w.rep, w.manager, true, now()),
         Err(Error::Forbidden { .. })
@@ -277,11 +276,10 @@ fn a_disabled_user_cannot_sign_in_or_act_stays_in_the_trail_and_can_be_enabled_a
 #[test]
 fn the_cli_disables_a_user_and_lists_the_trail_with_the_apps_filters() {
     let (_dir, db) = crate::cli::setup();
-    ok(&cli(
+    ok(&cli_as(
         &db,
+        "ann@example.com",
         &[
-            "--as",
-            "ann@example.com",
             "user",
             "add",
             "--name",
@@ -292,45 +290,22 @@ fn the_cli_disables_a_user_and_lists_the_trail_with_the_apps_filters() {
             "sales_rep",
         ],
     ));
-    let out = ok(&cli(
+    let out = ok(&cli_as(
         &db,
-        &[
-            "--as",
-            "ann@example.com",
-            "user",
-            "disable",
-            "rob@example.com",
-        ],
+        "ann@example.com",
+        &["user", "disable", "rob@example.com"],
     ));
     assert_eq!(out.trim(), "rob@example.com disabled");
     let refused = cli(
         &db,
-        &[
-            "--as",
-            "rob@example.com",
-            "customer",
-            "add",
-            "--name",
-            "X",
-            "--country",
-            "CN",
-            "--type",
-            "distributor",
-        ],
+        &customer_add(Some("rob@example.com"), "X", "CN", "distributor", None),
     );
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("rob@example.com is disabled"));
-    let listed = ok(&cli(
+    let listed = ok(&cli_as(
         &db,
-        &[
-            "--as",
-            "ann@example.com",
-            "audit",
-            "list",
-            "--action",
-            "user.",
-            "--json",
-        ],
+        "ann@example.com",
+        &["audit", "list", "--action", "user.", "--json"],
     ));
     let events: serde_json::Value = serde_json::from_str(&listed).unwrap();
     let actions: Vec<_> = events
@@ -357,11 +332,10 @@ fn the_cli_disables_a_user_and_lists_the_trail_with_the_apps_filters() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("from"));
     let csv = _dir.path().join("t.csv");
-    let out = ok(&cli(
+    let out = ok(&cli_as(
         &db,
+        "ann@example.com",
         &[
-            "--as",
-            "ann@example.com",
             "audit",
             "list",
             "--action",
@@ -434,9 +408,7 @@ fn chosen_letters_are_marked_sent_and_the_others_stay_unsent() {
 fn the_timeline_says_who_logged_each_entry_and_home_explains_its_review_count() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("TL-1"), now())
-        .unwrap();
+    let c = w.distributor("TL-1");
     e.log_visit(
         w.rep,
         VisitInput {
@@ -477,18 +449,12 @@ fn the_timeline_says_who_logged_each_entry_and_home_explains_its_review_count() 
 fn a_document_opens_from_a_read_only_copy_under_its_own_name() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("DOC-1"), now())
-        .unwrap();
+    let c = w.distributor("DOC-1");
     let when = Utc.with_ymd_and_hms(2025, 6, 1, 10, 0, 0).unwrap();
     let pdf = w.dir.path().join("signed.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n% a signed statement\n%%EOF\n").unwrap();
     let record = e
-        .log_attestation(
-            w.rep,
-            crate::workflows::attestation_input(c.id, vec![pdf.clone()]),
-            when,
-        )
+        .log_attestation(w.rep, attestation_input(c.id, vec![pdf.clone()]), when)
         .unwrap();
     let doc = &record.documents[0];
     let path = e.document_view_path(doc.id).unwrap();

@@ -7,57 +7,11 @@ use enduse::rules::{CustomerState, OrderDecision};
 use enduse::workflows::*;
 use enduse::{Enduse, Error};
 
-pub(crate) fn pdf(dir: &std::path::Path) -> std::path::PathBuf {
-    let path = dir.join("signed.pdf");
-    std::fs::write(
-        &path,
-        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
-    )
-    .unwrap();
-    path
-}
-
-pub(crate) fn attestation_input(
-    customer_id: uuid::Uuid,
-    documents: Vec<std::path::PathBuf>,
-) -> AttestationInput {
-    AttestationInput {
-        customer_id,
-        kind: AttestationKind::EndUseStatement,
-        signatory_name: "Li Na".into(),
-        signatory_title: Some("General Manager".into()),
-        signed_on: d("2025-05-20"),
-        valid_until: None,
-        customer_role: CustomerRole::Purchaser,
-        end_use: EndUse::Incorporate,
-        end_use_text: None,
-        end_users: vec![EndUserParty {
-            name: "Local OEMs".into(),
-            country: "CN".into(),
-        }],
-        destinations: vec!["China".into()],
-        scope: ScopeInput {
-            all_products: false,
-            hs_codes: vec!["8542".into()],
-            part_numbers: vec![],
-        },
-        clauses: Clauses {
-            no_reexport_russia_belarus: true,
-            acknowledges_licence_requirement: true,
-            flows_down_obligation: true,
-        },
-        supersedes: None,
-        documents,
-    }
-}
-
 #[test]
 fn an_order_holds_until_a_manager_other_than_the_logger_approves_the_attestation() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-1"), now())
-        .unwrap();
+    let c = w.distributor("ERP-1");
     let hold = e
         .check_order("ERP-1", &["854231".into()], None, d("2025-06-01"))
         .unwrap();
@@ -139,8 +93,7 @@ fn an_order_holds_until_a_manager_other_than_the_logger_approves_the_attestation
 fn an_embargoed_destination_holds_whatever_the_coverage() {
     let w = world();
     let e = &w.enduse;
-    e.add_customer(w.rep, chinese_distributor("ERP-2"), now())
-        .unwrap();
+    w.distributor("ERP-2");
     let check = e
         .check_order("ERP-2", &["853400".into()], Some("Russia"), d("2025-06-01"))
         .unwrap();
@@ -158,8 +111,7 @@ fn an_unknown_customer_or_malformed_code_is_an_error_not_a_clear() {
             .field(),
         Some("customer")
     );
-    e.add_customer(w.rep, chinese_distributor("ERP-3"), now())
-        .unwrap();
+    w.distributor("ERP-3");
     assert_eq!(
         e.check_order("ERP-3", &["85A2".into()], None, d("2025-06-01"))
             .unwrap_err()
@@ -172,28 +124,13 @@ fn an_unknown_customer_or_malformed_code_is_an_error_not_a_clear() {
 fn rejecting_needs_a_reason_and_the_state_follows_the_letter_lifecycle() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-4"), now())
-        .unwrap();
+    let c = w.distributor("ERP-4");
     assert_eq!(
         e.customer_state(c.id, d("2025-06-01")).unwrap().0,
         CustomerState::NotContacted
     );
     let letter = e
-        .record_letter(
-            w.rep,
-            LetterInput {
-                customer_id: c.id,
-                channel: Channel::Email,
-                sent_on: d("2025-04-01"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
-            now(),
-        )
+        .record_letter(w.rep, letter(c.id, Channel::Email, "2025-04-01"), now())
         .unwrap();
     assert_eq!(letter.ack_due, Some(d("2025-05-01")));
     assert_eq!(
@@ -204,17 +141,8 @@ fn rejecting_needs_a_reason_and_the_state_follows_the_letter_lifecycle() {
         e.customer_state(c.id, d("2025-06-01")).unwrap().0,
         CustomerState::OverdueAck
     );
-    e.acknowledge_letter(
-        w.rep,
-        letter.id,
-        AckInput {
-            received_on: d("2025-05-10"),
-            by: "Li Na".into(),
-            note: None,
-        },
-        now(),
-    )
-    .unwrap();
+    e.acknowledge_letter(w.rep, letter.id, ack("2025-05-10", "Li Na"), now())
+        .unwrap();
     assert_eq!(
         e.customer_state(c.id, d("2025-06-01")).unwrap().0,
         CustomerState::NeedsAttestation
@@ -227,14 +155,7 @@ fn rejecting_needs_a_reason_and_the_state_follows_the_letter_lifecycle() {
         .review_attestation(w.manager, a.attestation.id, Decision::Reject, None, now())
         .unwrap_err();
     assert_eq!(no_reason.field(), Some("reason"));
-    e.review_attestation(
-        w.manager,
-        a.attestation.id,
-        Decision::RequestChanges,
-        Some("List the end users".into()),
-        now(),
-    )
-    .unwrap();
+    w.send_back(a.attestation.id, "List the end users");
     let (state, _) = e.customer_state(c.id, d("2025-06-01")).unwrap();
     assert_eq!(state, CustomerState::NeedsAttestation);
 }
@@ -243,9 +164,7 @@ fn rejecting_needs_a_reason_and_the_state_follows_the_letter_lifecycle() {
 fn a_red_flag_from_a_visit_stays_open_until_a_manager_resolves_it_with_a_note() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-5"), now())
-        .unwrap();
+    let c = w.distributor("ERP-5");
     let input = VisitInput {
         customer_id: c.id,
         visited_on: d("2025-05-30"),
@@ -342,8 +261,7 @@ fn bad_customer_input_names_the_field_and_writes_nothing() {
         e.add_customer(w.rep, bad, now()).unwrap_err().field(),
         Some("hs_codes")
     );
-    e.add_customer(w.rep, chinese_distributor("ERP-6"), now())
-        .unwrap();
+    w.distributor("ERP-6");
     let dup = e
         .add_customer(w.rep, chinese_distributor("ERP-6"), now())
         .unwrap_err();
@@ -359,9 +277,7 @@ fn bad_customer_input_names_the_field_and_writes_nothing() {
 fn a_stale_edit_is_refused_as_a_conflict() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-7"), now())
-        .unwrap();
+    let c = w.distributor("ERP-7");
     let edit = CustomerInput {
         city: Some("Dongguan".into()),
         ..chinese_distributor("ERP-7")
@@ -382,9 +298,7 @@ fn a_stale_edit_is_refused_as_a_conflict() {
 fn documents_are_stored_by_hash_checked_when_read_and_limited_to_scans() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-8"), now())
-        .unwrap();
+    let c = w.distributor("ERP-8");
     let not_a_scan = w.dir.path().join("notes.txt");
     std::fs::write(&not_a_scan, "hello").unwrap();
     let err = e
@@ -396,13 +310,7 @@ fn documents_are_stored_by_hash_checked_when_read_and_limited_to_scans() {
         "nothing was logged"
     );
 
-    let logged = e
-        .log_attestation(
-            w.rep,
-            attestation_input(c.id, vec![pdf(w.dir.path())]),
-            now(),
-        )
-        .unwrap();
+    let logged = w.signed_attestation(c.id);
     let doc = &logged.documents[0];
     assert_eq!(doc.media_type, "application/pdf");
     let (_, bytes) = e.read_document(doc.id).unwrap();
@@ -419,19 +327,9 @@ fn documents_are_stored_by_hash_checked_when_read_and_limited_to_scans() {
 fn the_review_queue_lists_submitted_attestations_oldest_first_with_documents() {
     let w = world();
     let e = &w.enduse;
-    let a = e
-        .add_customer(w.rep, chinese_distributor("ERP-9"), now())
-        .unwrap();
-    let b = e
-        .add_customer(w.rep, chinese_distributor("ERP-10"), now())
-        .unwrap();
-    let first = e
-        .log_attestation(
-            w.rep,
-            attestation_input(a.id, vec![pdf(w.dir.path())]),
-            now(),
-        )
-        .unwrap();
+    let a = w.distributor("ERP-9");
+    let b = w.distributor("ERP-10");
+    let first = w.signed_attestation(a.id);
     let later = now() + chrono::Duration::minutes(5);
     e.log_attestation(w.rep, attestation_input(b.id, vec![]), later)
         .unwrap();
@@ -456,9 +354,7 @@ fn the_review_queue_lists_submitted_attestations_oldest_first_with_documents() {
 fn validity_longer_than_four_years_is_refused() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-11"), now())
-        .unwrap();
+    let c = w.distributor("ERP-11");
     let input = AttestationInput {
         valid_until: Some(d("2029-05-21")),
         ..attestation_input(c.id, vec![])
@@ -542,21 +438,9 @@ fn customers_are_listed_filtered_and_searched_in_any_script() {
 fn an_attestation_sent_back_for_changes_is_amended_and_reviewed_again() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-12"), now())
-        .unwrap();
-    let a = e
-        .log_attestation(w.rep, attestation_input(c.id, vec![]), now())
-        .unwrap()
-        .attestation;
-    e.review_attestation(
-        w.manager,
-        a.id,
-        Decision::RequestChanges,
-        Some("Name the end users".into()),
-        now(),
-    )
-    .unwrap();
+    let c = w.distributor("ERP-12");
+    let a = w.logged_attestation(c.id);
+    w.send_back(a.id, "Name the end users");
     let fixed = AttestationInput {
         end_users: vec![EndUserParty {
             name: "Shenzhen Robotics Co.".into(),
@@ -620,9 +504,7 @@ fn the_home_screen_shows_a_rep_their_own_customers_and_a_manager_everything() {
 fn cached_states_follow_writes_from_any_connection_and_the_day() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-C1"), now())
-        .unwrap();
+    let c = w.distributor("ERP-C1");
     let state_in_report = |e: &Enduse, on: &str| {
         let r = e.coverage_report(d(on)).unwrap();
         r.customers.iter().find(|x| x.id == c.id).unwrap().state
@@ -643,20 +525,7 @@ fn cached_states_follow_writes_from_any_connection_and_the_day() {
     // Another process writes: a letter recorded through a second handle on the same file.
     let other = Enduse::open(w.dir.path().join("enduse.db")).unwrap();
     let letter = other
-        .record_letter(
-            w.rep,
-            LetterInput {
-                customer_id: c.id,
-                channel: Channel::Email,
-                sent_on: d("2025-04-01"),
-                ack_due: None,
-                subject: None,
-                body: None,
-                template_name: None,
-                template_version: None,
-            },
-            now(),
-        )
+        .record_letter(w.rep, letter(c.id, Channel::Email, "2025-04-01"), now())
         .unwrap();
     assert_eq!(state_in_report(e, "2025-04-15"), CustomerState::AwaitingAck);
     assert_eq!(filtered(e, CustomerState::AwaitingAck, "2025-04-15"), 1);
@@ -669,17 +538,8 @@ fn cached_states_follow_writes_from_any_connection_and_the_day() {
     );
 
     // This handle writes.
-    e.acknowledge_letter(
-        w.rep,
-        letter.id,
-        AckInput {
-            received_on: d("2025-05-10"),
-            by: "Li Na".into(),
-            note: None,
-        },
-        now(),
-    )
-    .unwrap();
+    e.acknowledge_letter(w.rep, letter.id, ack("2025-05-10", "Li Na"), now())
+        .unwrap();
     assert_eq!(
         state_in_report(e, "2025-06-01"),
         CustomerState::NeedsAttestation
@@ -697,9 +557,7 @@ fn cached_states_follow_writes_from_any_connection_and_the_day() {
 fn editing_a_customer_changes_its_profile_in_one_audited_step_and_names_a_bad_field() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-20"), now())
-        .unwrap();
+    let c = w.distributor("ERP-20");
     let events = e.audit_log(None, 1000).unwrap().len();
     let bad = CustomerInput {
         website: Some("not a site".into()),
@@ -738,9 +596,7 @@ fn editing_a_customer_changes_its_profile_in_one_audited_step_and_names_a_bad_fi
 fn a_customer_on_hold_holds_its_orders_until_made_active_again() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-21"), now())
-        .unwrap();
+    let c = w.distributor("ERP-21");
     // Reps cannot put a customer on hold, and a hold needs a reason.
     let refused = e
         .set_customer_status(w.rep, c.id, CustomerStatus::OnHold, Some("x".into()), now())
@@ -820,9 +676,7 @@ fn a_customer_on_hold_holds_its_orders_until_made_active_again() {
 fn an_archived_customer_leaves_the_table_and_can_be_restored() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-22"), now())
-        .unwrap();
+    let c = w.distributor("ERP-22");
     let today = d("2025-06-01");
     e.archive_customer(w.rep, c.id, true, now()).unwrap();
     assert_eq!(
@@ -938,21 +792,9 @@ fn a_dry_run_or_a_refused_import_reports_progress_and_writes_nothing() {
 fn an_amendment_can_attach_the_newly_signed_document_in_the_same_step() {
     let w = world();
     let e = &w.enduse;
-    let c = e
-        .add_customer(w.rep, chinese_distributor("ERP-23"), now())
-        .unwrap();
-    let a = e
-        .log_attestation(w.rep, attestation_input(c.id, vec![]), now())
-        .unwrap()
-        .attestation;
-    e.review_attestation(
-        w.manager,
-        a.id,
-        Decision::RequestChanges,
-        Some("Attach the signed copy".into()),
-        now(),
-    )
-    .unwrap();
+    let c = w.distributor("ERP-23");
+    let a = w.logged_attestation(c.id);
+    w.send_back(a.id, "Attach the signed copy");
     let home = e.home(w.rep, d("2025-06-01")).unwrap();
     assert_eq!(
         home.sent_back.len(),

@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::cli_args::{attestation_flags, customer_add};
+
 /// The `enduse` binary beside this test's executable (target/debug/enduse).
 pub fn enduse_bin() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
@@ -72,6 +74,27 @@ impl Laptop {
 
     pub fn sync(&self) -> Value {
         self.json(&["sync", "--json"])
+    }
+
+    /// Adds a customer (`name`, CN, OEM) owned by `owner` (by default the user adding it); returns
+    /// the CLI's answer, the customer's id.
+    pub fn add_customer(&self, name: &str, external_id: &str, owner: Option<&str>) -> String {
+        let mut args = customer_add(None, name, "CN", "oem", Some(external_id));
+        if let Some(owner) = owner {
+            args.extend(["--owner", owner]);
+        }
+        self.ok(&args).trim().to_string()
+    }
+
+    /// Logs the tests' usual attestation (`attestation_flags`) on `external_id` with a PDF whose
+    /// bytes are `pdf`; returns its id.
+    pub fn log_attestation(&self, external_id: &str, pdf: &[u8]) -> String {
+        let file = self.dir().join("signed.pdf");
+        std::fs::write(&file, pdf).unwrap();
+        let flags = attestation_flags(external_id, file.to_str().unwrap(), "CN");
+        self.ok(&[&["attestation", "log"][..], &flags].concat())
+            .trim()
+            .to_string()
     }
 
     /// Runs SQL on the laptop's SQLite file directly (what a user with a SQLite tool can do).

@@ -5,6 +5,8 @@
 #[path = "../../crates/hub/tests/support/mod.rs"]
 mod support;
 
+#[path = "../shared/cli_args.rs"]
+mod cli_args;
 mod laptop;
 mod scenario;
 mod scope;

@@ -7,52 +7,6 @@ use crate::support::{Db, Hub};
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
-fn customer(laptop: &Laptop, external_id: &str) {
-    laptop.ok(&[
-        "customer",
-        "add",
-        "--name",
-        "Huaxin Technology",
-        "--country",
-        "CN",
-        "--type",
-        "oem",
-        "--external-id",
-        external_id,
-    ]);
-}
-
-/// Logs an attestation with a signed PDF; returns its id.
-fn attestation(laptop: &Laptop, external_id: &str) -> String {
-    let pdf = laptop.dir().join("signed.pdf");
-    std::fs::write(&pdf, PDF).unwrap();
-    laptop
-        .ok(&[
-            "attestation",
-            "log",
-            "--customer",
-            external_id,
-            "--kind",
-            "no_russia_clause",
-            "--signatory",
-            "Li Na",
-            "--signed-on",
-            "2025-01-10",
-            "--scope",
-            "8542",
-            "--destinations",
-            "CN",
-            "--end-use",
-            "incorporate",
-            "--clause",
-            "no-reexport,licence",
-            "--document",
-            pdf.to_str().unwrap(),
-        ])
-        .trim()
-        .to_string()
-}
-
 fn status_of(laptop: &Laptop, id: &str) -> String {
     let shown = laptop.json(&["attestation", "show", id, "--json"]);
     shown["attestation"]["status"].as_str().unwrap().to_string()
@@ -90,8 +44,8 @@ fn a_reps_attestation_with_its_pdf_reaches_the_managers_queue_and_the_approval_r
     let joined = rep.join(&hub.url, &rep_code);
     assert_eq!(joined["user"]["email"], "rita.rep@example.com");
     assert_eq!(joined["keyStore"], "file");
-    customer(&rep, "C-1");
-    let id = attestation(&rep, "C-1");
+    rep.add_customer("Huaxin Technology", "C-1", None);
+    let id = rep.log_attestation("C-1", PDF);
     let pushed = rep.sync();
     assert_eq!(
         pushed["pushed"], 3,
@@ -189,7 +143,7 @@ fn a_rep_whose_local_role_was_altered_cannot_get_an_approval_accepted() {
         "--owner",
         "rita.rep@example.com",
     ]);
-    let id = attestation(&sam, "C-2");
+    let id = sam.log_attestation("C-2", PDF);
     sam.sync();
     rita.sync();
 
@@ -255,7 +209,7 @@ fn offline_edits_of_one_customer_merge_by_field_and_converge_with_the_overwrite_
     let (rep, manager) = (Laptop::new(), Laptop::new());
     rep.join(&hub.url, &rep_code);
     manager.join(&hub.url, &manager_code);
-    customer(&rep, "C-9");
+    rep.add_customer("Huaxin Technology", "C-9", None);
     rep.sync();
     manager.sync();
 
@@ -372,8 +326,8 @@ fn a_sync_cut_off_by_a_killed_hub_or_a_lost_answer_is_retried_without_duplicates
     let (_, rep_code) = db.add_user("Rita Rep", "sales_rep");
     let rep = Laptop::new();
     rep.join(&hub.url, &rep_code);
-    customer(&rep, "C-3");
-    customer(&rep, "C-4");
+    rep.add_customer("Huaxin Technology", "C-3", None);
+    rep.add_customer("Huaxin Technology", "C-4", None);
     hub.kill();
     let failed = rep.run(&["sync"]);
     assert_eq!(failed.status.code(), Some(3));
@@ -400,13 +354,13 @@ fn a_revoked_device_is_refused() {
     let rep = Laptop::new();
     let joined = rep.join(&hub.url, &rep_code);
     let device = joined["deviceId"].as_str().unwrap();
-    customer(&rep, "C-4");
+    rep.add_customer("Huaxin Technology", "C-4", None);
     let pdf = rep.dir().join("signed.pdf");
-    attestation(&rep, "C-4");
+    rep.log_attestation("C-4", PDF);
     rep.sync();
     assert!(rep.dir().join("laptop.db.device-key").exists());
     assert!(db.cli(&["device", "revoke", device]).status.success());
-    customer(&rep, "C-5");
+    rep.add_customer("Huaxin Technology", "C-5", None);
 
     // At its next contact the laptop is refused, erases the team's record and says why.
     let out = rep.run(&["sync"]);
@@ -483,7 +437,7 @@ fn a_solo_database_of_other_users_is_refused_before_enrolling_and_the_code_stays
     let two = Laptop::new();
     two.ok(&["init"]);
     solo_user(&two, "Rita Rep", "admin");
-    customer(&two, "C-7");
+    two.add_customer("Huaxin Technology", "C-7", None);
     two.ok(&[
         "--as",
         "rita.rep@example.com",
@@ -508,7 +462,7 @@ fn a_solo_database_of_other_users_is_refused_before_enrolling_and_the_code_stays
     let other = Laptop::new();
     other.ok(&["init"]);
     solo_user(&other, "Sam Rep", "sales_rep");
-    customer(&other, "C-8");
+    other.add_customer("Huaxin Technology", "C-8", None);
     let refused = other.run(&["team", "join", "--hub", &hub.url, "--code", &code]);
     assert!(!refused.status.success());
     let why = String::from_utf8_lossy(&refused.stderr);
@@ -540,8 +494,8 @@ fn a_solo_database_whose_only_user_joins_pushes_its_records_as_the_hub_users() {
     let solo = Laptop::new();
     solo.ok(&["init"]);
     solo_user(&solo, "Rita Rep", "sales_rep");
-    customer(&solo, "C-9");
-    let id = attestation(&solo, "C-9");
+    solo.add_customer("Huaxin Technology", "C-9", None);
+    let id = solo.log_attestation("C-9", PDF);
     let local_rita = solo.json(&["user", "list", "--json"])[0]["id"]
         .as_str()
         .unwrap()

@@ -7,56 +7,6 @@ use std::path::Path;
 use crate::laptop::Laptop;
 use crate::support::Db;
 
-fn add_customer(laptop: &Laptop, external_id: &str, owner: Option<&str>) -> String {
-    let mut args = vec![
-        "customer",
-        "add",
-        "--name",
-        external_id,
-        "--country",
-        "CN",
-        "--type",
-        "oem",
-        "--external-id",
-        external_id,
-    ];
-    if let Some(owner) = owner {
-        args.extend(["--owner", owner]);
-    }
-    laptop.ok(&args).trim().to_string()
-}
-
-/// Logs an attestation on `external_id` with a PDF whose bytes are `pdf`; returns its id.
-fn attestation(laptop: &Laptop, external_id: &str, pdf: &[u8]) -> String {
-    let file = laptop.dir().join("signed.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    laptop
-        .ok(&[
-            "attestation",
-            "log",
-            "--customer",
-            external_id,
-            "--kind",
-            "no_russia_clause",
-            "--signatory",
-            "Li Na",
-            "--signed-on",
-            "2025-01-10",
-            "--scope",
-            "8542",
-            "--destinations",
-            "CN",
-            "--end-use",
-            "incorporate",
-            "--clause",
-            "no-reexport,licence",
-            "--document",
-            file.to_str().unwrap(),
-        ])
-        .trim()
-        .to_string()
-}
-
 fn pdf(tag: &str) -> Vec<u8> {
     format!("%PDF-1.7\n% {tag}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").into_bytes()
 }
@@ -155,19 +105,19 @@ fn a_reps_pull_holds_only_their_customers_and_a_reassigned_customer_moves_betwee
         laptop.json(&["customer", "list", "--state", "not_contacted", "--json"]);
     }
 
-    let ritas = add_customer(&manager, "C-RITA", Some("rita.rep@example.com"));
-    let ravis = add_customer(&manager, "C-RAVI", Some("ravi.rep@example.com"));
-    let nobodys = add_customer(&manager, "C-NONE", None);
+    let ritas = manager.add_customer("C-RITA", "C-RITA", Some("rita.rep@example.com"));
+    let ravis = manager.add_customer("C-RAVI", "C-RAVI", Some("ravi.rep@example.com"));
+    let nobodys = manager.add_customer("C-NONE", "C-NONE", None);
     manager.sync();
 
     // Each rep's device receives their own customer only; a customer a rep adds is theirs.
     rita.sync();
     ravi.sync();
-    let own = add_customer(&ravi, "C-RAVI-2", None);
+    let own = ravi.add_customer("C-RAVI-2", "C-RAVI-2", None);
     let ravi_pdf = pdf("ravi");
-    let ravis_attestation = attestation(&ravi, "C-RAVI", &ravi_pdf);
+    let ravis_attestation = ravi.log_attestation("C-RAVI", &ravi_pdf);
     let rita_pdf = pdf("rita");
-    attestation(&rita, "C-RITA", &rita_pdf);
+    rita.log_attestation("C-RITA", &rita_pdf);
     ravi.sync();
     rita.sync();
     manager.sync();

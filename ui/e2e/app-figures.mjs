@@ -9,74 +9,15 @@
 //   ENDUSE_APP=… ENDUSE_CLI=… TAURI_DRIVER=… node e2e/app-figures.mjs
 // Prints one JSON line per run, then the two figures as rows of `./dev bench`'s markdown table.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { browseCustomers, median, memory, mark } from './figures.mjs';
 import { launch } from './harness.mjs';
 
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/release/enduse');
 const CUSTOMERS = Number(process.env.ENDUSE_BENCH_CUSTOMERS ?? 20000);
 const RUNS = Number(process.env.ENDUSE_BENCH_RUNS ?? 5);
-
-/** PSS and RSS in MB summed over this run's app and its WebKit processes. */
-function memory(marker) {
-  let pss = 0;
-  let rss = 0;
-  const names = [];
-  /** PSS in MB per process, to see which one grew. */
-  const byProcess = {};
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      if (!/^(enduse-app|WebKitWebProces|WebKitNetworkPr)/.test(comm)) continue;
-      // The app carries the run's database path; the WebKit processes are its children
-      // and share the environment.
-      const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
-      if (!env.includes(marker)) continue;
-      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      const kb = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      pss += kb;
-      byProcess[comm] = (byProcess[comm] ?? 0) + Math.round(kb / 1024);
-      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      names.push(comm);
-    } catch {
-      /* process gone or not ours */
-    }
-  }
-  return {
-    pssMb: Math.round(pss / 1024),
-    rssMb: Math.round(rss / 1024),
-    processes: names,
-    pssMbByProcess: byProcess,
-  };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function browseCustomers(app) {
-  const { browser, $t } = app;
-  await (await $t('nav-customers')).click();
-  await (await $t('customer-row')).waitForExist({ timeout: 30_000 });
-  for (const fraction of [0.5, 1]) {
-    await browser.execute((f) => {
-      const s = document.querySelector('[data-testid="customer-table"] .scroller');
-      if (s) s.scrollTop = s.scrollHeight * f;
-    }, fraction);
-    await browser.pause(400);
-  }
-  const search = await $t('customer-search');
-  await search.setValue('electronics');
-  await browser.pause(600);
-  await (await $t('customer-row')).waitForExist({ timeout: 10_000 });
-  for (let i = 0; i < 3; i++) {
-    const rows = await browser.$$('[data-testid="customer-row"]');
-    await rows[i * 3].click();
-    await (await $t('customer-state')).waitForExist({ timeout: 10_000 });
-    await (await $t('nav-customers')).click();
-    await (await $t('customer-row')).waitForExist({ timeout: 10_000 });
-  }
-  await browser.pause(1000);
-}
 
 async function main() {
   for (const [what, path] of [
@@ -118,7 +59,6 @@ async function main() {
   }
   const start = median(starts);
   const mem = median(pss);
-  const mark = (ok) => (ok ? 'ok' : 'MISSED');
   console.log(
     `| desktop app: cold start to an interactive home screen (${CUSTOMERS} customers, median of ${RUNS}) | ≤ 1500 ms | ${start} ms | ${mark(start <= 1500)} |`,
   );

@@ -12,45 +12,19 @@
 // starts a throwaway cluster). Run through `./dev bench` (release binaries) or directly:
 //   ENDUSE_APP=… ENDUSE_CLI=… TAURI_DRIVER=… ENDUSE_TEST_DATABASE_URL=… node e2e/app-team-figures.mjs
 // Prints one JSON line per measurement, then the figures as rows of `./dev bench`'s table.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { browseCustomers, median, memory, mark } from './figures.mjs';
 import { launch } from './harness.mjs';
+import { hubBeside, noPostgres, startHub } from './hub.mjs';
 
-const PG = process.env.ENDUSE_TEST_DATABASE_URL;
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/release/enduse');
-const HUB = join(dirname(CLI), 'enduse-hub');
+const HUB = hubBeside(CLI);
 const CUSTOMERS = Number(process.env.ENDUSE_BENCH_CUSTOMERS ?? 20000);
 const RUNS = Number(process.env.ENDUSE_BENCH_RUNS ?? 3);
 const SYNC_EVENTS = 100;
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const mark = (ok) => (ok ? 'ok' : 'MISSED');
-
-/** PSS and RSS in MB summed over the app and WebKit processes whose environment holds `marker`. */
-function memory(marker) {
-  let pss = 0;
-  let rss = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      if (!/^(enduse-app|WebKitWebProces|WebKitNetworkPr)/.test(comm)) continue;
-      if (!readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker)) continue;
-      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-    } catch {
-      /* process gone or not ours */
-    }
-  }
-  return { pssMb: Math.round(pss / 1024), rssMb: Math.round(rss / 1024) };
-}
-
-function withDatabase(url, name) {
-  const [head, query] = url.split('?');
-  return `${head.slice(0, head.lastIndexOf('/'))}/${name}${query ? `?${query}` : ''}`;
-}
 
 /** A CSV of `n` customers from `from`: 10% owned by the rep, the rest by the importing manager. */
 function customersCsv(path, from, n) {
@@ -64,31 +38,6 @@ function customersCsv(path, from, n) {
     rows.push(`${name},,${countries[i % 8]},${types[i % 4]},City ${i % 97},${i} Harbour Road,,${owner},T-${i},8542.31`);
   }
   writeFileSync(path, `${rows.join('\n')}\n`);
-}
-
-async function browseCustomers(app) {
-  const { browser, $t } = app;
-  await (await $t('nav-customers')).click();
-  await (await $t('customer-row')).waitForExist({ timeout: 30_000 });
-  for (const fraction of [0.5, 1]) {
-    await browser.execute((f) => {
-      const s = document.querySelector('[data-testid="customer-table"] .scroller');
-      if (s) s.scrollTop = s.scrollHeight * f;
-    }, fraction);
-    await browser.pause(400);
-  }
-  const search = await $t('customer-search');
-  await search.setValue('electronics');
-  await browser.pause(600);
-  await (await $t('customer-row')).waitForExist({ timeout: 10_000 });
-  for (let i = 0; i < 3; i++) {
-    const rows = await browser.$$('[data-testid="customer-row"]');
-    await rows[i * 3].click();
-    await (await $t('customer-state')).waitForExist({ timeout: 10_000 });
-    await (await $t('nav-customers')).click();
-    await (await $t('customer-row')).waitForExist({ timeout: 10_000 });
-  }
-  await browser.pause(1000);
 }
 
 /** Starts scrolling the customer table one step every animation frame, noting each frame's time. */
@@ -126,7 +75,7 @@ async function stopScrolling(app) {
 }
 
 async function main() {
-  if (!PG) throw new Error('ENDUSE_TEST_DATABASE_URL is not set (run scripts/pg.sh start)');
+  if (noPostgres) throw new Error(noPostgres);
   for (const [what, path] of [
     ['app', process.env.ENDUSE_APP],
     ['cli', CLI],
@@ -135,24 +84,11 @@ async function main() {
     if (!path || !existsSync(path)) throw new Error(`${what} binary missing: ${path}`);
   }
   const prep = mkdtempSync(join(tmpdir(), 'enduse-team-figures-'));
-  const name = `enduse_bench_app_team_${process.pid}`;
-  execFileSync('psql', [PG, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`]);
-  const dbUrl = withDatabase(PG, name);
-  const hubCli = (...args) => execFileSync(HUB, args, { encoding: 'utf8', env: { ...process.env, DATABASE_URL: dbUrl } });
-  hubCli('init');
-  const hub = spawn(HUB, ['serve', '--database-url', dbUrl, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const hubUrl = await new Promise((res, rej) => {
-    let out = '';
-    hub.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (\S+)/);
-      if (m) res(m[1]);
-    });
-    hub.on('exit', (code) => rej(new Error(`enduse-hub serve exited (${code})`)));
-  });
+  const hub = await startHub(HUB, `enduse_bench_app_team_${process.pid}`);
+  const hubUrl = hub.url;
   const env = { ...process.env, ENDUSE_KEY_STORE: 'file' };
   const device = (db) => (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 28 });
-  const add = (n, email, role) => JSON.parse(hubCli('user', 'add', '--name', n, '--email', email, '--role', role, '--json')).code;
+  const { add } = hub;
   const loaderCode = add('Max Manager', 'max@example.com', 'compliance_manager');
   const appCode = add('Mia Manager', 'mia@example.com', 'compliance_manager');
   add('Rita Rep', 'rita@example.com', 'sales_rep');
@@ -248,7 +184,7 @@ async function main() {
       `| customer table scrolling during a sync of ${pulled} events (alone: ${alone.fps} frames/s; longest frame ${during.longestFrameMs} ms) | ≥ 50 frames/s | ${during.fps} frames/s | ${mark(during.fps >= 50)} |`,
     );
   } finally {
-    hub.kill();
+    hub.child.kill();
     rmSync(prep, { recursive: true, force: true });
   }
 }

@@ -5,31 +5,26 @@
 // The database is prepared with the CLI: a compliance manager, 80 demo customers and one
 // customer with no attestation (so its order check holds).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, preparedDatabase } from './harness.mjs';
+import { launchPrepared } from './harness.mjs';
 import { nav, pickCustomer, queueFilePick, textOf, textsOf } from './steps.mjs';
 
-let prep;
-let db;
-let cli;
 let app;
+let cli;
 
 before(async () => {
-  const prepared = preparedDatabase('evidence');
-  ({ dir: prep, db, cli } = prepared);
-  cli('demo', '--customers', '80');
-  cli(
-    '--as', 'mia@example.com', 'customer', 'add', '--name', 'Harbour Gate Trading Ltd',
-    '--country', 'HK', '--type', 'distributor', '--external-id', 'HG-1',
-  );
-  app = await launch('evidence', { ENDUSE_DB: db });
+  app = await launchPrepared('evidence', (run) => {
+    run('demo', '--customers', '80');
+    run(
+      '--as', 'mia@example.com', 'customer', 'add', '--name', 'Harbour Gate Trading Ltd',
+      '--country', 'HK', '--type', 'distributor', '--external-id', 'HG-1',
+    );
+  });
+  cli = app.cli;
 });
-after(async () => {
-  await app?.close();
-  rmSync(prep, { recursive: true, force: true });
-});
+after(async () => app?.close());
 
 test('an order check is recorded under its order, and a manager releases the HOLD with a reason', async () => {
   await (await app.$t('home')).waitForDisplayed({ timeout: 30_000 });

@@ -4,16 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch } from './harness.mjs';
-import { badCsv, goodCsv, signedPdf } from './fixtures.mjs';
-import {
-  createProfile,
-  nav,
-  pickCustomer,
-  queueFilePick,
-  switchUser,
-  textOf,
-  textsOf,
-} from './steps.mjs';
+import { badCsv, goodCsv } from './fixtures.mjs';
+import { checkOrder, createProfile, fillAttestation, nav, pickCustomer, queueFilePick, switchUser, textOf, textsOf } from './steps.mjs';
 
 let app;
 before(async () => {
@@ -91,11 +83,7 @@ test('a visit with a red flag opens it on the customer', async () => {
 
 test('the order check holds an uncovered tier-1 item', async () => {
   await nav(app, 'check');
-  await pickCustomer(app, '深圳市华强电子有限公司');
-  await (await app.$t('check-order')).setValue('SO-E2E');
-  await (await app.$t('check-hs')).setValue('854231');
-  await (await app.$t('check-submit')).click();
-  await (await app.$t('check-result')).waitForDisplayed({ timeout: 10_000 });
+  await checkOrder(app, '深圳市华强电子有限公司');
   assert.equal(await textOf(app, 'check-decision'), 'HOLD');
   assert.match(await textOf(app, 'check-result'), /not_covered/);
   await app.shot('check-hold');
@@ -107,15 +95,7 @@ test('an attestation with a PDF is logged; field errors show beside the field', 
   await (await app.$t('attestation-submit')).click();
   await (await app.$t('error-signatory_name')).waitForDisplayed({ timeout: 10_000 });
   await app.shot('attestation-field-error');
-  await (await app.$t('signatory-name')).setValue('Li Wei');
-  await (await app.$t('destinations')).setValue('CN');
-  // Enter adds the code as a chip (WebDriver's '\n' is a character, not the Enter key).
-  await (await app.$t('hs-input')).setValue('8542');
-  await app.browser.keys('Enter');
-  await (await app.$t('hs-chip')).waitForDisplayed({ timeout: 5_000 });
-  await queueFilePick(app, [signedPdf(app.dir)]);
-  await (await app.$t('attach-browse')).click();
-  await (await app.$t('attached-doc')).waitForDisplayed({ timeout: 5_000 });
+  await fillAttestation(app);
   await app.shot('attestation-form');
   await (await app.$t('attestation-submit')).click();
   await (await app.$t('attestation-saved')).waitForDisplayed({ timeout: 10_000 });
@@ -151,11 +131,7 @@ test('a second manager approves, and the home screen and order check reflect it'
   await app.shot('home-after-approval');
 
   await nav(app, 'check');
-  await pickCustomer(app, '深圳市华强电子有限公司');
-  await (await app.$t('check-order')).setValue('SO-E2E');
-  await (await app.$t('check-hs')).setValue('854231');
-  await (await app.$t('check-submit')).click();
-  await (await app.$t('check-result')).waitForDisplayed({ timeout: 10_000 });
+  await checkOrder(app, '深圳市华强电子有限公司');
   assert.equal(await textOf(app, 'check-decision'), 'CLEAR');
   await app.shot('check-clear');
 });

@@ -80,6 +80,24 @@ export function preparedDatabase(name) {
 }
 
 /**
+ * Starts the app on a database prepared with the CLI: `preparedDatabase(name)`, then
+ * `prepare(cli)`. The app also carries the database's `cli`; closing it removes the database.
+ */
+export async function launchPrepared(name, prepare) {
+  const { dir, db, cli } = preparedDatabase(name);
+  prepare(cli);
+  const app = await launch(name, { ENDUSE_DB: db });
+  const close = app.close;
+  return Object.assign(app, {
+    cli,
+    async close() {
+      await close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+/**
  * Starts the app with a fresh database and returns a WebdriverIO browser plus helpers.
  * `env` is added to the app's environment (e.g. ENDUSE_DEMO for a preloaded dataset).
  */

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch, preparedDatabase } from './harness.mjs';
-import { nav, textOf } from './steps.mjs';
+import { nav, pickCountry, textOf } from './steps.mjs';
 
 let prep;
 let xdg;
@@ -40,15 +40,6 @@ after(async () => {
   rmSync(xdg, { recursive: true, force: true });
 });
 
-async function pickCountry(text, label) {
-  const input = await app.$t('country-picker');
-  await input.click();
-  await input.setValue(text);
-  const option = await app.browser.$(`//*[@data-testid="country-option"][contains(., "${label}")]`);
-  await option.waitForExist({ timeout: 5_000 });
-  await option.click();
-}
-
 async function errorBeside(id, expected) {
   const el = await app.$t(`error-${id}`);
   await el.waitForDisplayed({ timeout: 10_000 });
@@ -64,7 +55,7 @@ test('the core’s refusals are worded in Chinese beside their field, and nothin
   await (await app.$t('customer-add')).click();
   await (await app.$t('customer-form')).waitForDisplayed({ timeout: 10_000 });
   await (await app.$t('cf-name')).setValue('北京博远电子有限公司');
-  await pickCountry('CN', '(CN)');
+  await pickCountry(app, 'CN', '(CN)');
   await (await app.$t('cf-type')).selectByAttribute('value', 'oem');
   await (await app.browser.$('#cf-website')).setValue('not a site');
   await (await app.$t('customer-save')).click();

@@ -6,39 +6,22 @@
 // in one click. Settings → Team lists each member's devices and last sync. Needs
 // ENDUSE_TEST_DATABASE_URL (`./dev test` starts the throwaway cluster; `scripts/pg.sh start`).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch } from './harness.mjs';
-import { nav, textOf } from './steps.mjs';
+import { hubBeside, laptop, noPostgres, startHub } from './hub.mjs';
+import { fillJoin, nav, textOf } from './steps.mjs';
 
-const PG = process.env.ENDUSE_TEST_DATABASE_URL;
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
-const HUB = join(dirname(CLI), 'enduse-hub');
-const skip = PG ? false : 'ENDUSE_TEST_DATABASE_URL is not set (run scripts/pg.sh start)';
+const HUB = hubBeside(CLI);
+const skip = noPostgres;
 
 let app;
 let hub;
 let hubUrl;
-let dbUrl;
 let max;
 let rita;
 let miaCode;
-
-function withDatabase(url, name) {
-  const [head, query] = url.split('?');
-  return `${head.slice(0, head.lastIndexOf('/'))}/${name}${query ? `?${query}` : ''}`;
-}
-
-const hubCli = (...args) => execFileSync(HUB, args, { encoding: 'utf8', env: { ...process.env, DATABASE_URL: dbUrl } });
-
-/** The CLI on a new database of its own (a laptop). */
-function laptop(name) {
-  const db = join(mkdtempSync(join(tmpdir(), `enduse-e2e-${name}-`)), `${name}.db`);
-  return (...args) => execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8', env: { ...process.env, ENDUSE_KEY_STORE: 'file' } });
-}
 
 /** The team's status as the app's shell reports it. */
 function status() {
@@ -49,25 +32,13 @@ function status() {
 
 before(async () => {
   if (skip) return;
-  const name = `enduse_e2e_team_manager_${process.pid}`;
-  execFileSync('psql', [PG, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`]);
-  dbUrl = withDatabase(PG, name);
-  hubCli('init');
-  hub = spawn(HUB, ['serve', '--database-url', dbUrl, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  hubUrl = await new Promise((res, rej) => {
-    let out = '';
-    hub.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (\S+)/);
-      if (m) res(m[1]);
-    });
-    hub.on('exit', (code) => rej(new Error(`enduse-hub serve exited (${code})`)));
-  });
-  const add = (n, email, role) => JSON.parse(hubCli('user', 'add', '--name', n, '--email', email, '--role', role, '--json')).code;
+  hub = await startHub(HUB, `enduse_e2e_team_manager_${process.pid}`);
+  hubUrl = hub.url;
+  const { add } = hub;
   const maxCode = add('Max Manager', 'max@example.com', 'compliance_manager');
   miaCode = add('Mia Manager', 'mia@example.com', 'compliance_manager');
   const ritaCode = add('Rita Rep', 'rita@example.com', 'sales_rep');
-  max = laptop('max');
+  max = laptop(CLI, 'max');
   max('team', 'join', '--hub', hubUrl, '--code', maxCode);
   for (let i = 1; i <= 40; i++) {
     const owner = i === 1 ? 'rita@example.com' : 'max@example.com';
@@ -75,21 +46,18 @@ before(async () => {
     max('customer', 'add', '--name', n, '--country', 'CN', '--type', 'oem', '--external-id', `C-${i}`, '--owner', owner);
   }
   max('sync');
-  rita = laptop('rita');
+  rita = laptop(CLI, 'rita');
   rita('team', 'join', '--hub', hubUrl, '--code', ritaCode);
   app = await launch('team-manager', { ENDUSE_KEY_STORE: 'file' });
 });
 
 after(async () => {
   await app?.close?.();
-  hub?.kill();
+  hub?.child.kill();
 });
 
 test('a manager joins from first run; the download is shown as a count', { skip }, async () => {
-  await (await app.$t('first-run')).waitForDisplayed({ timeout: 10_000 });
-  await (await app.$t('first-run-join')).click();
-  await (await app.browser.$('#team-hub')).setValue(hubUrl);
-  await (await app.browser.$('#team-code')).setValue(miaCode);
+  await fillJoin(app, hubUrl, miaCode);
   // The count as the join screen shows it (the page of a small team arrives at once, so it is
   // read from the same command the screen polls, once the join is done).
   await (await app.$t('team-join-submit')).click();

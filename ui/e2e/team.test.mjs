@@ -4,24 +4,21 @@
 // from the CLI, and the rep's app shows the decision. Needs ENDUSE_TEST_DATABASE_URL (`./dev test`
 // starts the throwaway cluster; `scripts/pg.sh start` by hand).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch } from './harness.mjs';
-import { nav, pickCustomer, queueFilePick, textOf } from './steps.mjs';
-import { signedPdf } from './fixtures.mjs';
+import { hubBeside, laptop, noPostgres, startHub } from './hub.mjs';
+import { fillAttestation, fillJoin, nav, pickCustomer, textOf } from './steps.mjs';
 
-const PG = process.env.ENDUSE_TEST_DATABASE_URL;
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
-const HUB = join(dirname(CLI), 'enduse-hub');
-const skip = PG ? false : 'ENDUSE_TEST_DATABASE_URL is not set (run scripts/pg.sh start)';
+const HUB = hubBeside(CLI);
+const skip = noPostgres;
 
 let app;
 let hub;
 let hubUrl;
-let dbUrl;
 let manager;
 
 /** The app's log lines since the test run started (ENDUSE_LOG_DIR, set by `./dev e2e`). */
@@ -38,46 +35,14 @@ function appLog() {
     .join('\n');
 }
 
-function withDatabase(url, name) {
-  const [head, query] = url.split('?');
-  return `${head.slice(0, head.lastIndexOf('/'))}/${name}${query ? `?${query}` : ''}`;
-}
-
-function hubCli(...args) {
-  return execFileSync(HUB, args, { encoding: 'utf8', env: { ...process.env, DATABASE_URL: dbUrl } });
-}
-
-/** Starts `enduse-hub serve` on `listen`; resolves to its URL once it listens. */
-function serve(listen) {
-  return new Promise((res, rej) => {
-    const child = spawn(HUB, ['serve', '--database-url', dbUrl, '--listen', listen], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (\S+)/);
-      if (m) res({ child, url: m[1] });
-    });
-    child.on('exit', (code) => rej(new Error(`enduse-hub serve exited (${code})`)));
-  });
-}
-
 before(async () => {
   if (skip) return;
-  const name = `enduse_e2e_team_${process.pid}`;
-  execFileSync('psql', [PG, '-q', '-c', `DROP DATABASE IF EXISTS ${name}`, '-c', `CREATE DATABASE ${name}`]);
-  dbUrl = withDatabase(PG, name);
-  hubCli('init');
-  ({ child: hub, url: hubUrl } = await serve('127.0.0.1:0'));
-  const add = (n, email, role) =>
-    JSON.parse(hubCli('user', 'add', '--name', n, '--email', email, '--role', role, '--json')).code;
+  hub = await startHub(HUB, `enduse_e2e_team_${process.pid}`);
+  hubUrl = hub.url;
+  const { add } = hub;
   const managerCode = add('Max Manager', 'max@example.com', 'compliance_manager');
   app = { repCode: add('Rita Rep', 'rita@example.com', 'sales_rep') };
-  const dir = mkdtempSync(join(tmpdir(), 'enduse-e2e-manager-'));
-  const db = join(dir, 'manager.db');
-  manager = (...args) =>
-    execFileSync(CLI, ['--db', db, ...args], { encoding: 'utf8', env: { ...process.env, ENDUSE_KEY_STORE: 'file' } });
+  manager = laptop(CLI, 'manager');
   manager('team', 'join', '--hub', hubUrl, '--code', managerCode);
   for (const [ext, owner] of [
     ['C-RITA', 'rita@example.com'],
@@ -94,14 +59,11 @@ before(async () => {
 
 after(async () => {
   await app?.close?.();
-  hub?.kill();
+  hub?.child.kill();
 });
 
 test('a rep joins from first run with the hub address and code; only their customer arrives', { skip }, async () => {
-  await (await app.$t('first-run')).waitForDisplayed({ timeout: 10_000 });
-  await (await app.$t('first-run-join')).click();
-  await (await app.browser.$('#team-hub')).setValue(hubUrl);
-  await (await app.browser.$('#team-code')).setValue('WRONG-CODE');
+  await fillJoin(app, hubUrl, 'WRONG-CODE');
   await (await app.$t('team-join-submit')).click();
   const wrong = await textOf(app, 'team-join-error');
   assert.match(wrong, /code/i);
@@ -119,18 +81,11 @@ test('a rep joins from first run with the hub address and code; only their custo
 
 test('an attestation logged while the hub is down waits, then syncs when it is back', { skip }, async () => {
   const port = new URL(hubUrl).port;
-  hub.kill();
-  await new Promise((r) => hub.once('exit', r));
+  hub.child.kill();
+  await new Promise((r) => hub.child.once('exit', r));
   await nav(app, 'attestation');
   await pickCustomer(app, 'Shenzhen Huaxin');
-  await (await app.$t('signatory-name')).setValue('Li Wei');
-  await (await app.$t('destinations')).setValue('CN');
-  await (await app.$t('hs-input')).setValue('8542');
-  await app.browser.keys('Enter');
-  await (await app.$t('hs-chip')).waitForDisplayed({ timeout: 5_000 });
-  await queueFilePick(app, [signedPdf(app.dir)]);
-  await (await app.$t('attach-browse')).click();
-  await (await app.$t('attached-doc')).waitForDisplayed({ timeout: 5_000 });
+  await fillAttestation(app);
   await (await app.$t('attestation-submit')).click();
   await (await app.$t('attestation-saved')).waitForDisplayed({ timeout: 10_000 });
   await app.browser.waitUntil(async () => /Offline since .* · 2 changes waiting/.test(await textOf(app, 'sync-line')), {
@@ -139,7 +94,7 @@ test('an attestation logged while the hub is down waits, then syncs when it is b
   });
   await app.shot('offline-waiting');
 
-  ({ child: hub } = await serve(`127.0.0.1:${port}`));
+  ({ child: hub.child } = await hub.serve(`127.0.0.1:${port}`));
   await (await app.$t('sync-now')).click();
   await app.browser.waitUntil(async () => /^Synced/.test(await textOf(app, 'sync-line')), { timeout: 20_000 });
   await app.shot('synced');

@@ -2,7 +2,7 @@
 //! filter over them, and the actions that change them). Every action reloads the page from the
 //! core afterwards, so counts and rows always come from one definition (the core's).
 import { call, callWithProgress } from '$lib/api/ipc';
-import { AppError } from '$lib/api/errors';
+import { Resource } from '$lib/state/async.svelte';
 import type { AckInput } from '$lib/api/bindings/AckInput';
 import type { CampaignDetail } from '$lib/api/bindings/CampaignDetail';
 import type { CampaignSummary } from '$lib/api/bindings/CampaignSummary';
@@ -13,53 +13,36 @@ import type { PdfProgress } from '$lib/api/bindings/PdfProgress';
 import type { PdfReport } from '$lib/api/bindings/PdfReport';
 import { type RowFilter, chaseList, countByStatus, filterRows } from '$lib/shared/campaigns/campaigns';
 
-export class CampaignList {
-  items = $state<CampaignSummary[]>([]);
-  loading = $state(false);
-  error = $state<AppError | null>(null);
-
-  async load() {
-    this.loading = true;
-    this.error = null;
-    try {
-      this.items = await call('list_campaigns');
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.loading = false;
-    }
-  }
+/** Every campaign with its counts. */
+export function campaignList(): Resource<CampaignSummary[]> {
+  return new Resource(() => call('list_campaigns'), []);
 }
 
-export class CampaignPage {
+export class CampaignPage extends Resource<CampaignDetail | null> {
   readonly id: string;
-  detail = $state<CampaignDetail | null>(null);
-  loading = $state(false);
-  error = $state<AppError | null>(null);
   /** Milliseconds the last load took, from the call to the rows in hand. */
   loadMs = $state<number | null>(null);
   filter = $state<RowFilter>({ status: '', search: '' });
 
-  rows = $derived(this.detail ? filterRows(this.detail.rows, this.filter) : []);
-  counts = $derived(this.detail ? countByStatus(this.detail.rows) : null);
-  chase = $derived(this.detail ? chaseList(this.detail.rows) : { overdue: [], unchased: 0 });
+  rows = $derived(this.current ? filterRows(this.current.rows, this.filter) : []);
+  counts = $derived(this.current ? countByStatus(this.current.rows) : null);
+  chase = $derived(this.current ? chaseList(this.current.rows) : { overdue: [], unchased: 0 });
 
   constructor(id: string) {
+    super(() => call('campaign_detail', id), null);
     this.id = id;
   }
 
-  async load() {
-    this.loading = true;
-    this.error = null;
+  /** The campaign, its letters and their standing, once loaded. */
+  get detail(): CampaignDetail | null {
+    return this.current;
+  }
+
+  override async load(): Promise<boolean> {
     const started = performance.now();
-    try {
-      this.detail = await call('campaign_detail', this.id);
-      this.loadMs = Math.round(performance.now() - started);
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.loading = false;
-    }
+    const loaded = await super.load();
+    if (loaded) this.loadMs = Math.round(performance.now() - started);
+    return loaded;
   }
 
   /** Marks the chosen letters sent, or every unsent one (first letters and follow-ups) when none is chosen; the number marked. */

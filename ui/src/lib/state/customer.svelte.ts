@@ -1,29 +1,20 @@
 //! One customer's page: everything the core's `customer_detail` returns, plus the actions a
 //! manager takes from it (resolve a red flag) and a rep (complete a follow-up).
 import { call } from '$lib/api/ipc';
-import { AppError } from '$lib/api/errors';
+import { Resource } from '$lib/state/async.svelte';
 import type { CustomerDetail } from '$lib/api/bindings/CustomerDetail';
 
-export class CustomerPage {
-  detail = $state<CustomerDetail | null>(null);
-  loading = $state(false);
-  error = $state<AppError | null>(null);
+export class CustomerPage extends Resource<CustomerDetail | null> {
   readonly id: string;
 
   constructor(id: string) {
+    super(() => call('customer_detail', id), null);
     this.id = id;
   }
 
-  async load() {
-    this.loading = true;
-    this.error = null;
-    try {
-      this.detail = await call('customer_detail', this.id);
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.loading = false;
-    }
+  /** The page's content, once loaded. */
+  get detail(): CustomerDetail | null {
+    return this.current;
   }
 
   async resolveFlag(observationId: string, note: string) {

@@ -1,6 +1,6 @@
 //! The home screen's figures, computed by the core for the signed-in user and today.
 import { call } from '$lib/api/ipc';
-import { AppError } from '$lib/api/errors';
+import { Resource } from '$lib/state/async.svelte';
 import type { CustomerState } from '$lib/api/bindings/CustomerState';
 import type { HomeSummary } from '$lib/api/bindings/HomeSummary';
 import { reviewCount } from '$lib/state/reviews.svelte';
@@ -10,21 +10,11 @@ export function stateCount(summary: HomeSummary, state: CustomerState): number {
   return summary.counts.find((c) => c.state === state)?.count ?? 0;
 }
 
-export class Home {
-  summary = $state<HomeSummary | null>(null);
-  loading = $state(false);
-  error = $state<AppError | null>(null);
-
-  async load() {
-    this.loading = true;
-    this.error = null;
-    try {
-      this.summary = await call('home');
-      if (!this.summary.ownCustomersOnly) reviewCount.value = this.summary.reviewQueue;
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.loading = false;
-    }
-  }
+/** The home summary; loading it also refreshes the review count (a manager's home holds it). */
+export function homeSummary(): Resource<HomeSummary | null> {
+  return new Resource(async () => {
+    const summary = await call('home');
+    if (!summary.ownCustomersOnly) reviewCount.value = summary.reviewQueue;
+    return summary;
+  }, null);
 }

@@ -1,15 +1,13 @@
 //! The letters register: every letter, filtered and sorted by the core, fetched a page at a time
-//! for the rows the virtual table shows (60,000 letters cost a few pages).
+//! for the rows the virtual table shows (`PagedTable`: 60,000 letters cost a few pages).
 import { call } from '$lib/api/ipc';
-import { AppError } from '$lib/api/errors';
+import { PAGE_SIZE, PagedTable } from '$lib/state/paged.svelte';
 import type { CampaignLetterStatus } from '$lib/api/bindings/CampaignLetterStatus';
 import type { Channel } from '$lib/api/bindings/Channel';
 import type { LetterQuery } from '$lib/api/bindings/LetterQuery';
 import type { LetterRegisterRow } from '$lib/api/bindings/LetterRegisterRow';
 import type { LetterSort } from '$lib/api/bindings/LetterSort';
 import { exportLetters } from '$lib/state/files';
-
-export const REGISTER_PAGE = 200;
 
 export interface LetterFilters {
   campaignId: string;
@@ -52,71 +50,20 @@ export function toLetterQuery(f: LetterFilters, page: number): LetterQuery {
     to: f.to || null,
     sort: f.sort,
     descending: f.descending,
-    offset: page * REGISTER_PAGE,
-    limit: REGISTER_PAGE,
+    offset: page * PAGE_SIZE,
+    limit: PAGE_SIZE,
     on: null,
   };
 }
 
-export class LetterTable {
-  filters = $state<LetterFilters>(emptyLetterFilters());
-  total = $state(0);
-  loading = $state(false);
-  error = $state<AppError | null>(null);
-  pages = $state.raw<Record<number, LetterRegisterRow[]>>({});
-
-  #generation = 0;
-  #pending = new Set<number>();
-
-  rowAt(index: number): LetterRegisterRow | undefined {
-    return this.pages[Math.floor(index / REGISTER_PAGE)]?.[index % REGISTER_PAGE];
-  }
-
-  async reload() {
-    this.#generation += 1;
-    this.#pending.clear();
-    this.pages = {};
-    this.error = null;
-    await this.#load(0);
-  }
-
-  sortBy(sort: LetterSort) {
-    if (this.filters.sort === sort) this.filters.descending = !this.filters.descending;
-    else {
-      this.filters.sort = sort;
-      this.filters.descending = false;
-    }
-    void this.reload();
-  }
-
-  ensureRange(start: number, end: number) {
-    const first = Math.floor(Math.max(0, start) / REGISTER_PAGE);
-    const last = Math.floor(Math.max(0, end) / REGISTER_PAGE);
-    for (let p = first; p <= last; p++) {
-      if (p * REGISTER_PAGE >= this.total) break;
-      if (!this.pages[p] && !this.#pending.has(p)) void this.#load(p);
-    }
+/** The letters register, a page at a time. */
+export class LetterTable extends PagedTable<LetterRegisterRow, LetterSort, LetterFilters> {
+  constructor() {
+    super(emptyLetterFilters(), (filters, page) => call('letter_register', toLetterQuery(filters, page)));
   }
 
   /** Asks where to save and writes every letter the filters select as CSV; null if cancelled. */
   async exportCsv(): Promise<number | null> {
     return exportLetters(toLetterQuery(this.filters, 0));
-  }
-
-  async #load(page: number) {
-    const generation = this.#generation;
-    this.#pending.add(page);
-    this.loading = true;
-    try {
-      const result = await call('letter_register', toLetterQuery(this.filters, page));
-      if (generation !== this.#generation) return;
-      this.total = result.total;
-      this.pages = { ...this.pages, [page]: result.rows };
-    } catch (e) {
-      if (generation === this.#generation) this.error = AppError.from(e);
-    } finally {
-      this.#pending.delete(page);
-      if (generation === this.#generation) this.loading = this.#pending.size > 0;
-    }
   }
 }

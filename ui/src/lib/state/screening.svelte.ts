@@ -3,6 +3,7 @@
 //! decide; refusals come back as errors and are shown as they are.
 import { call, callWithProgress } from '$lib/api/ipc';
 import { AppError } from '$lib/api/errors';
+import { Resource } from '$lib/state/async.svelte';
 import type { HitDetail } from '$lib/api/bindings/HitDetail';
 import type { HitRow } from '$lib/api/bindings/HitRow';
 import type { HitStatus } from '$lib/api/bindings/HitStatus';
@@ -14,22 +15,9 @@ import type { ScreenReport } from '$lib/api/bindings/ScreenReport';
 import type { ScreeningProgress } from '$lib/api/bindings/ScreeningProgress';
 import type { ThresholdEffect } from '$lib/api/bindings/ThresholdEffect';
 
-export class ListVersions {
-  rows = $state<ListVersionRow[]>([]);
-  loading = $state(false);
-  error = $state<AppError | null>(null);
-
-  async load() {
-    this.loading = true;
-    this.error = null;
-    try {
-      this.rows = await call('list_versions');
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.loading = false;
-    }
-  }
+/** The imported list versions, newest first. */
+export function listVersions(): Resource<ListVersionRow[]> {
+  return new Resource(() => call('list_versions'), []);
 }
 
 /** One list import: the kind, the picked files, its progress and its outcome. */
@@ -112,36 +100,27 @@ export class HitTable {
   }
 }
 
-export class HitReview {
-  detail = $state<HitDetail | null>(null);
-  loading = $state(false);
-  error = $state<AppError | null>(null);
+export class HitReview extends Resource<HitDetail | null> {
   readonly id: string;
 
   constructor(id: string) {
+    super(() => call('hit_detail', id), null);
     this.id = id;
   }
 
-  async load() {
-    this.loading = true;
-    this.error = null;
-    try {
-      this.detail = await call('hit_detail', this.id);
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.loading = false;
-    }
+  /** The hit, its customer and list entry, once loaded. */
+  get detail(): HitDetail | null {
+    return this.current;
   }
 
   /** Confirms the match: the core blocks the customer. Throws the core's refusal. */
   async confirm(note: string) {
-    this.detail = await call('confirm_hit', { id: this.id, note: note.trim() || null });
+    this.set(await call('confirm_hit', { id: this.id, note: note.trim() || null }));
   }
 
   /** Dismisses the hit as a false positive; the core requires the reason. */
   async dismiss(reason: string) {
-    this.detail = await call('dismiss_hit', { id: this.id, reason });
+    this.set(await call('dismiss_hit', { id: this.id, reason }));
   }
 }
 

@@ -20,4 +20,13 @@ describe('ListState', () => {
     expect(screen.getByTestId('list-error').textContent).toContain('<img src=x onerror=alert(1)>');
     expect(document.querySelector('img')).toBeNull();
   });
+
+  it('takes loading, the error and retry from its loader', () => {
+    let loads = 0;
+    const of = { loading: false, error: { message: 'The database is locked.' }, load: () => (loads += 1) };
+    render(ListState, { of, empty: true, children: rows });
+    expect(screen.getByTestId('list-error').textContent).toContain('The database is locked.');
+    screen.getByRole('button').click();
+    expect(loads).toBe(1);
+  });
 });
