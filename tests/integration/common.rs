@@ -24,6 +24,13 @@ impl World {
             .unwrap()
     }
 
+    /// A distributor named `name` in `country` with external id `ext`, added by the rep now.
+    pub fn distributor_named(&self, name: &str, country: &str, ext: &str) -> Customer {
+        self.enduse
+            .add_customer(self.rep, distributor_input(name, country, ext), now())
+            .unwrap()
+    }
+
     /// The attestation sent back to the rep by a manager, asking for `changes`.
     pub fn send_back(&self, attestation_id: Uuid, changes: &str) -> AttestationRecord {
         self.enduse
@@ -73,6 +80,17 @@ impl World {
             .log_attestation(self.rep, attestation_input(customer_id, vec![]), now())
             .unwrap()
             .attestation
+    }
+}
+
+/// A distributor named `name` in `country` with external id `ext`.
+pub fn distributor_input(name: &str, country: &str, ext: &str) -> CustomerInput {
+    CustomerInput {
+        name: name.into(),
+        country: country.into(),
+        customer_type: Some(CustomerType::Distributor),
+        external_id: Some(ext.into()),
+        ..Default::default()
     }
 }
 

@@ -27,27 +27,11 @@ fn sdn() -> Vec<PathBuf> {
         .collect()
 }
 
-fn customer(name: &str, country: &str, ext: &str) -> CustomerInput {
-    CustomerInput {
-        name: name.into(),
-        country: country.into(),
-        customer_type: Some(enduse::model::CustomerType::Distributor),
-        external_id: Some(ext.into()),
-        ..Default::default()
-    }
-}
-
 #[test]
 fn a_listed_party_is_hit_on_creation_dismissed_once_and_reopened_by_a_rename() {
     let w = world();
     let e = &w.enduse;
-    let bystander = e
-        .add_customer(
-            w.rep,
-            customer("Shuen Wai Holding Limited", "HK", "S-0"),
-            now(),
-        )
-        .unwrap();
+    let bystander = w.distributor_named("Shuen Wai Holding Limited", "HK", "S-0");
     assert!(
         e.list_hits(None, None).unwrap().is_empty(),
         "no list yet, no screening"
@@ -66,17 +50,11 @@ fn a_listed_party_is_hit_on_creation_dismissed_once_and_reopened_by_a_rename() {
     assert_eq!(hit.entry_name, "SHUEN WAI HOLDING LIMITED");
     assert_eq!(hit.list, "SDN");
 
-    let c = e
-        .add_customer(
-            w.rep,
-            customer(
-                "China National Precision Machinery Import/Export Corp.",
-                "CN",
-                "S-1",
-            ),
-            now(),
-        )
-        .unwrap();
+    let c = w.distributor_named(
+        "China National Precision Machinery Import/Export Corp.",
+        "CN",
+        "S-1",
+    );
     let hits = e.list_hits(Some(c.id), Some(HitStatus::Open)).unwrap();
     assert_eq!(hits.len(), 1, "{hits:#?}");
     assert!(hits[0].score >= 85 && !hits[0].explanation.is_empty());
@@ -123,7 +101,7 @@ fn a_listed_party_is_hit_on_creation_dismissed_once_and_reopened_by_a_rename() {
 
     let renamed = CustomerInput {
         english_name: Some("China National Precision Machinery Co".into()),
-        ..customer(
+        ..distributor_input(
             "China National Precision Machinery Import/Export Corp.",
             "CN",
             "S-1",
@@ -157,20 +135,14 @@ fn a_rename_keeps_an_open_hit_open_marked_names_changed_until_a_manager_decides(
     let e = &w.enduse;
     e.import_list(w.manager, ListKind::Sdn, &sdn(), now())
         .unwrap();
-    let c = e
-        .add_customer(
-            w.rep,
-            customer("Shuen Wai Holding Limited", "HK", "S-0"),
-            now(),
-        )
-        .unwrap();
+    let c = w.distributor_named("Shuen Wai Holding Limited", "HK", "S-0");
     let hit = e.list_hits(Some(c.id), Some(HitStatus::Open)).unwrap()[0].clone();
 
     // The rep respells the customer so it no longer matches.
     e.edit_customer(
         w.rep,
         c.id,
-        customer("Northwind Trading Company", "HK", "S-0"),
+        distributor_input("Northwind Trading Company", "HK", "S-0"),
         None,
         now(),
     )
@@ -313,20 +285,8 @@ fn hit_rows_show_the_customer_beside_the_entry_and_filter_by_status() {
     let e = &w.enduse;
     e.import_list(w.manager, ListKind::Dpl, &[lists("dpl-2022.txt")], now())
         .unwrap();
-    let drayworth = e
-        .add_customer(
-            w.rep,
-            customer("Drayworth Electronics Ltd", "GB", "D-1"),
-            now(),
-        )
-        .unwrap();
-    let caspian = e
-        .add_customer(
-            w.rep,
-            customer("Caspian Industrial Machinery Supply LLC", "AE", "D-2"),
-            now(),
-        )
-        .unwrap();
+    let drayworth = w.distributor_named("Drayworth Electronics Ltd", "GB", "D-1");
+    let caspian = w.distributor_named("Caspian Industrial Machinery Supply LLC", "AE", "D-2");
 
     let open = e.hit_rows(None, Some(HitStatus::Open)).unwrap();
     assert_eq!(open.len(), 2, "{open:#?}");
@@ -442,9 +402,7 @@ fn a_customer_written_in_cyrillic_is_hit_on_the_listed_latin_entity_naming_the_t
     let e = &w.enduse;
     e.import_list(w.manager, ListKind::Sdn, &sdn(), now())
         .unwrap();
-    let c = e
-        .add_customer(w.rep, customer("ООО «Сахатранс»", "RU", "CY-1"), now())
-        .unwrap();
+    let c = w.distributor_named("ООО «Сахатранс»", "RU", "CY-1");
     let hits = e.list_hits(Some(c.id), Some(HitStatus::Open)).unwrap();
     let hit = hits
         .iter()
@@ -459,9 +417,7 @@ fn a_customer_written_in_cyrillic_is_hit_on_the_listed_latin_entity_naming_the_t
         hit.explanation
     );
     // An ordinary Russian-written company is not hit.
-    let other = e
-        .add_customer(w.rep, customer("ООО «Ромашка Плюс»", "RU", "CY-2"), now())
-        .unwrap();
+    let other = w.distributor_named("ООО «Ромашка Плюс»", "RU", "CY-2");
     assert!(e.list_hits(Some(other.id), None).unwrap().is_empty());
 }
 
@@ -472,20 +428,8 @@ fn the_threshold_is_a_policy_shown_before_it_is_saved_and_audited() {
     e.import_list(w.manager, ListKind::Sdn, &sdn(), now())
         .unwrap();
     assert_eq!(e.screening_settings().unwrap().threshold, 85);
-    let exact = e
-        .add_customer(
-            w.rep,
-            customer("Shuen Wai Holding Limited", "HK", "T-1"),
-            now(),
-        )
-        .unwrap();
-    let near = e
-        .add_customer(
-            w.rep,
-            customer("Anglo Caribean Company", "CN", "T-2"),
-            now(),
-        )
-        .unwrap();
+    let exact = w.distributor_named("Shuen Wai Holding Limited", "HK", "T-1");
+    let near = w.distributor_named("Anglo Caribean Company", "CN", "T-2");
     let near_hit = e.list_hits(Some(near.id), Some(HitStatus::Open)).unwrap();
     let score = near_hit[0].score;
     assert!((85..100).contains(&score), "{}", near_hit[0].explanation);
@@ -542,12 +486,6 @@ fn the_threshold_is_a_policy_shown_before_it_is_saved_and_audited() {
         events.iter().map(|e| &e.action).collect::<Vec<_>>()
     );
     // New screens use the policy: the same near name as a new customer raises nothing now.
-    let again = e
-        .add_customer(
-            w.rep,
-            customer("Anglo Caribean Company", "CN", "T-3"),
-            now(),
-        )
-        .unwrap();
+    let again = w.distributor_named("Anglo Caribean Company", "CN", "T-3");
     assert!(e.list_hits(Some(again.id), None).unwrap().is_empty());
 }
