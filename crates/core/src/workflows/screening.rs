@@ -307,6 +307,7 @@ fn record_matches(
                         alias: m.alias,
                         matched_tokens: m.matched_tokens,
                         explanation: m.explanation,
+                        explanation_detail: Some(m.detail),
                         suppression_key: key,
                         status: HitStatus::Open,
                         decided_by: None,

@@ -12,12 +12,18 @@ const CODES: ProblemCode[] = [
   'hs_scope_length', 'hs_product_length', 'not_email', 'not_web_address', 'email_taken', 'external_id_taken',
   'campaign_name_taken', 'unknown_user', 'unknown_customer', 'unknown_red_flag', 'reason_required',
   'end_use_text_required', 'destination_required', 'scope_required', 'no_russia_clause_required',
-  'file_too_large', 'not_a_document', 'no_lists_imported',
+  'file_too_large', 'not_a_document', 'no_lists_imported', 'after_end', 'period_too_long', 'too_short',
+  'control_characters', 'hs_code_required', 'customer_required', 'not_under_hold', 'file_unreadable', 'not_a_file',
+  'file_exists', 'names_no_file', 'not_a_folder', 'folder_missing', 'is_a_folder', 'not_pdf_name', 'folder_not_empty',
+  'nothing_to_render', 'no_customer_matches', 'not_reapplied_here', 'template_empty', 'unknown_merge_field',
+  'empty_merge_field', 'unclosed_braces', 'unopened_braces',
 ];
 const PARAMS = {
   value: 'XX', max: '500', codepoint: 'U+200B', date: '2026-11-02', first: '1990', last: '2100', start: 'visit',
   months: '48', limit: '2030-01-05', min: '1', allowed: 'a, b', digits: '5', customer: 'Acme', size_mb: '30.1',
-  limit_mb: '25', file: 'scan.docx',
+  limit_mb: '25', file: 'scan.docx', years: '10', detail: 'No such file or directory (os error 2)',
+  path: '/tmp/letters', only_unsent: 'true', name: 'customer_nmae', line: '3', column: '7',
+  suggestion: 'customer_name',
 };
 
 describe('refused values from the core', () => {
