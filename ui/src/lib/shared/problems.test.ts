@@ -39,6 +39,26 @@ describe('refused values from the core', () => {
     i18n.locale = 'en';
   });
 
+  it('choose the sentence their parameters call for', () => {
+    i18n.locale = 'en';
+    const sent = problemText({ code: 'before_start', params: { date: '2026-11-02', start: 'sent' } }, 'Acknowledgement due');
+    expect(sent).toBe('Acknowledgement due is before the letter was sent (2 Nov 2026).');
+    expect(problemText({ code: 'nothing_to_render', params: { only_unsent: 'false' } })).toBe(
+      'This campaign has no letters.',
+    );
+    expect(problemText({ code: 'nothing_to_render', params: { only_unsent: 'true' } })).toMatch(/^Every letter/);
+    const at = { name: 'cusomer_name', line: '2', column: '9' };
+    expect(problemText({ code: 'unknown_merge_field', params: at })).toBe(
+      'Unknown merge field “cusomer_name” at line 2, column 9.',
+    );
+    i18n.locale = 'zh-Hans';
+    expect(problemText({ code: 'unknown_merge_field', params: { ...at, suggestion: 'customer_name' } })).toBe(
+      '第 2 行第 9 列的合并字段“cusomer_name”不存在；是否要用“customer_name”？',
+    );
+    expect(problemText({ code: 'too_short', params: { min: '12' } }, '口令')).toBe('口令至少须有 12 个字符。');
+    i18n.locale = 'en';
+  });
+
   it('name the field by the form’s label, in the app’s language', () => {
     const e = new AppError('invalid', 'signatory_name: is required', 'signatory_name', [], {
       code: 'required',
