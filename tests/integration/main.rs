@@ -13,6 +13,7 @@ mod evidence;
 mod hardening;
 mod letter_languages;
 mod period;
+mod problem_codes;
 mod retention;
 mod screening;
 mod walkthrough;

@@ -1083,6 +1083,42 @@ mod tests {
     }
 
     #[test]
+    fn the_explanation_is_kept_as_data_that_says_what_the_sentence_says() {
+        let index = ScreeningIndex::build(&more());
+        let found = index.screen(&subject("大连精华贸易有限公司"), DEFAULT_THRESHOLD);
+        let d = &found[0].detail;
+        assert_eq!(d.customer_name, "大连精华贸易有限公司");
+        assert_eq!(d.list_name, found[0].list_name);
+        assert_eq!(d.name_score, found[0].name_score);
+        assert_eq!(d.rewrites.first(), Some(&NameRewrite::Pinyin));
+        let read_as = d.read_as.as_deref().expect("read as pinyin");
+        assert!(
+            found[0]
+                .explanation
+                .contains(&format!("(read as \"{read_as}\")")),
+            "{}",
+            found[0].explanation
+        );
+        for word in &d.same_words {
+            assert!(found[0].explanation.contains(word.as_str()));
+        }
+        let found = index.screen(&subject("ООО «Химпром Южный»"), DEFAULT_THRESHOLD);
+        assert!(matches!(
+            found[0].detail.rewrites.first(),
+            Some(NameRewrite::Transliterated { .. })
+        ));
+        let found = index.screen(&subject("Da Lian Jing Hua Trading Co"), DEFAULT_THRESHOLD);
+        assert!(
+            found[0]
+                .detail
+                .rewrites
+                .contains(&NameRewrite::SyllablesJoined),
+            "{:?}",
+            found[0].detail
+        );
+    }
+
+    #[test]
     fn a_company_is_not_matched_to_a_vessel_or_a_person_but_a_person_is() {
         let index = ScreeningIndex::build(&more());
         assert!(
