@@ -85,6 +85,13 @@ pub(super) fn letter_doc(
         LetterLanguage::ZhHant => doc.in_chinese(values, true),
         _ => {}
     }
+    match language {
+        LetterLanguage::ZhHans => doc.with_chinese_words(values, false, false),
+        LetterLanguage::ZhHant => doc.with_chinese_words(values, true, false),
+        LetterLanguage::EnZhHans => doc.with_chinese_words(values, false, true),
+        LetterLanguage::EnZhHant => doc.with_chinese_words(values, true, true),
+        LetterLanguage::En => {}
+    }
     let clean = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
