@@ -130,9 +130,10 @@ export function problemText(problem: Problem, field = ''): string {
     case 'template_empty':
       return m.problem_template_empty({ field });
     case 'unknown_merge_field': {
-      const at = { name: p.name ?? '', line: p.line ?? '', column: p.column ?? '' };
+      // Fields are named as a template writes them: {{customer.name}}.
+      const at = { name: `{{${p.name ?? ''}}}`, line: p.line ?? '', column: p.column ?? '' };
       return p.suggestion
-        ? m.problem_unknown_merge_field_suggest({ ...at, suggestion: p.suggestion })
+        ? m.problem_unknown_merge_field_suggest({ ...at, suggestion: `{{${p.suggestion}}}` })
         : m.problem_unknown_merge_field(at);
     }
     case 'empty_merge_field':
