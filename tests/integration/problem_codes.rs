@@ -155,3 +155,25 @@ fn a_record_changed_without_an_event_is_reported_with_a_code_and_the_values() {
         found.reason
     );
 }
+
+#[test]
+fn a_list_file_the_importer_refuses_is_named_with_a_code() {
+    use enduse::screening::ListKind;
+    let w = world();
+    let stray = w.dir.path().join("entities.csv");
+    std::fs::write(&stray, "name\nACME\n").unwrap();
+    let (field, code, params, english) = coded(
+        w.enduse
+            .import_list(w.manager, ListKind::Sdn, &[stray], now())
+            .unwrap_err(),
+    );
+    assert_eq!(
+        (field.as_str(), code),
+        ("file", ProblemCode::ListUnrecognisedFile)
+    );
+    assert!(params["file"].ends_with("entities.csv"), "{params:?}");
+    assert!(
+        english.ends_with("entities.csv: not one of sdn.csv, alt.csv, add.csv"),
+        "{english}"
+    );
+}

@@ -169,6 +169,27 @@ pub enum ProblemCode {
     UnclosedBraces,
     /// `}}` closing nothing (`line`, `column`).
     UnopenedBraces,
+    /// A restricted-party list line that is not valid CSV (`file`, `line`, `detail`: the
+    /// parser's English).
+    ListBadCsv,
+    /// A list line with the wrong number of columns (`file`, `line`, `expected`, `found`).
+    ListColumnCount,
+    /// A list column that should hold a number (`file`, `line`, `column`, `value`).
+    ListNotANumber,
+    /// A list line referring to an entry the SDN file does not list (`file`, `line`, `entry`).
+    ListUnknownEntry,
+    /// A list entry listed twice (`file`, `line`, `entry`).
+    ListDuplicateEntry,
+    /// A list line whose name is empty (`file`, `line`).
+    ListEmptyName,
+    /// A list file whose header lacks a column (`file`, `column`).
+    ListMissingColumn,
+    /// A list file with no entries (`file`).
+    ListNoEntries,
+    /// A file that is none of the SDN files sdn.csv, alt.csv, add.csv (`file`).
+    ListUnrecognisedFile,
+    /// The wrong number of files for a list (`kind`: `sdn`, `csl` or `dpl`; `found`).
+    ListFileCount,
 }
 
 /// A refused value as a code and the parameters its sentence is built from (by name; dates as

@@ -16,14 +16,16 @@ const CODES: ProblemCode[] = [
   'control_characters', 'hs_code_required', 'customer_required', 'not_under_hold', 'file_unreadable', 'not_a_file',
   'file_exists', 'names_no_file', 'not_a_folder', 'folder_missing', 'is_a_folder', 'not_pdf_name', 'folder_not_empty',
   'nothing_to_render', 'no_customer_matches', 'not_reapplied_here', 'template_empty', 'unknown_merge_field',
-  'empty_merge_field', 'unclosed_braces', 'unopened_braces',
+  'empty_merge_field', 'unclosed_braces', 'unopened_braces', 'list_bad_csv', 'list_column_count', 'list_not_a_number',
+  'list_unknown_entry', 'list_duplicate_entry', 'list_empty_name', 'list_missing_column', 'list_no_entries',
+  'list_unrecognised_file', 'list_file_count',
 ];
 const PARAMS = {
   value: 'XX', max: '500', codepoint: 'U+200B', date: '2026-11-02', first: '1990', last: '2100', start: 'visit',
   months: '48', limit: '2030-01-05', min: '1', allowed: 'a, b', digits: '5', customer: 'Acme', size_mb: '30.1',
   limit_mb: '25', file: 'scan.docx', years: '10', detail: 'No such file or directory (os error 2)',
   path: '/tmp/letters', only_unsent: 'true', name: 'customer_nmae', line: '3', column: '7',
-  suggestion: 'customer_name',
+  suggestion: 'customer_name', expected: '12', found: '3', entry: '36', kind: 'dpl',
 };
 
 describe('refused values from the core', () => {

@@ -142,6 +142,33 @@ export function problemText(problem: Problem, field = ''): string {
       return m.problem_unclosed_braces({ line: p.line ?? '', column: p.column ?? '' });
     case 'unopened_braces':
       return m.problem_unopened_braces({ line: p.line ?? '', column: p.column ?? '' });
+    case 'list_bad_csv':
+      return m.problem_list_bad_csv({ file: p.file ?? '', line: p.line ?? '', detail: p.detail ?? '' });
+    case 'list_column_count':
+      return m.problem_list_column_count({
+        file: p.file ?? '',
+        line: p.line ?? '',
+        expected: p.expected ?? '',
+        found: p.found ?? '',
+      });
+    case 'list_not_a_number':
+      return m.problem_list_not_a_number({ file: p.file ?? '', line: p.line ?? '', column: p.column ?? '', value });
+    case 'list_unknown_entry':
+      return m.problem_list_unknown_entry({ file: p.file ?? '', line: p.line ?? '', entry: p.entry ?? '' });
+    case 'list_duplicate_entry':
+      return m.problem_list_duplicate_entry({ file: p.file ?? '', line: p.line ?? '', entry: p.entry ?? '' });
+    case 'list_empty_name':
+      return m.problem_list_empty_name({ file: p.file ?? '', line: p.line ?? '' });
+    case 'list_missing_column':
+      return m.problem_list_missing_column({ file: p.file ?? '', column: p.column ?? '' });
+    case 'list_no_entries':
+      return m.problem_list_no_entries({ file: p.file ?? '' });
+    case 'list_unrecognised_file':
+      return m.problem_list_unrecognised_file({ file: p.file ?? '' });
+    case 'list_file_count':
+      return p.kind === 'sdn'
+        ? m.problem_list_file_count_sdn({ found: p.found ?? '' })
+        : m.problem_list_file_count_one({ kind: (p.kind ?? '').toUpperCase(), found: p.found ?? '' });
     default:
       return unknownCode(problem.code);
   }
