@@ -349,7 +349,10 @@ fn list_file_refused(e: crate::screening::ScreeningError) -> Error {
             expected, found, ..
         } => (
             P::ListColumnCount,
-            vec![("expected", expected.to_string()), ("found", found.to_string())],
+            vec![
+                ("expected", expected.to_string()),
+                ("found", found.to_string()),
+            ],
         ),
         S::NotANumber { field, value, .. } => (
             P::ListNotANumber,
@@ -369,11 +372,17 @@ fn list_file_refused(e: crate::screening::ScreeningError) -> Error {
         S::UnrecognisedFile { .. } => (P::ListUnrecognisedFile, vec![]),
         S::FileCount { kind, found, .. } => (
             P::ListFileCount,
-            vec![("kind", kind.as_str().to_string()), ("found", found.to_string())],
+            vec![
+                ("kind", kind.as_str().to_string()),
+                ("found", found.to_string()),
+            ],
         ),
         S::UnknownListKind { value } => (
             P::NotOneOf,
-            vec![("value", value.clone()), ("allowed", "sdn, csl, dpl".into())],
+            vec![
+                ("value", value.clone()),
+                ("allowed", "sdn, csl, dpl".into()),
+            ],
         ),
     };
     let mut refused = Error::refused("file", code, english);
