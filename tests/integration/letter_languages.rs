@@ -428,3 +428,79 @@ fn a_customer_set_to_chinese_only_gets_a_letter_dated_and_closed_in_chinese() {
     assert!(!text.contains("Russia or Belarus"), "{text}");
     assert!(!text.contains("Yours sincerely"), "{text}");
 }
+
+#[test]
+fn a_chinese_letter_prints_its_fallback_names_reference_and_pages_in_chinese() {
+    let w = world();
+    let e = &w.enduse;
+    e.set_letter_settings(w.admin, northwind_letterhead(), now())
+        .unwrap();
+    // No contact and no account owner: the letter falls back to generic names.
+    let cn = e
+        .add_customer(
+            w.rep,
+            CustomerInput {
+                name: "深圳市博远电子有限公司".into(),
+                country: "CN".into(),
+                letter_language: Some(LetterLanguage::ZhHans),
+                ..taiwanese_distributor("ZH-CN")
+            },
+            now(),
+        )
+        .unwrap();
+    let tw = e
+        .add_customer(w.rep, taiwanese_distributor("EN-TW"), now())
+        .unwrap();
+    let (campaign, _) = e
+        .create_campaign(
+            w.manager,
+            campaign_to("Fallbacks", &[cn.id, tw.id], None),
+            d("2025-05-01"),
+            now(),
+        )
+        .unwrap();
+    let dir = w.dir.path().join("letters");
+    std::fs::create_dir(&dir).unwrap();
+    e.render_campaign_pdfs(w.manager, campaign.id, Some(&dir), None, false, now())
+        .unwrap();
+    let text_of = |external_id: &str| {
+        let pdf = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .find(|p| p.to_string_lossy().contains(external_id))
+            .unwrap_or_else(|| panic!("no PDF for {external_id} in {dir:?}"));
+        let text = squashed(&poppler("pdftotext", &pdf));
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        (text, compact)
+    };
+
+    let (text, compact) = text_of("ZH-CN");
+    for expected in ["尊敬的合规负责人：", "请联系出口合规团队", "我方编号："]
+    {
+        assert!(compact.contains(expected), "lacks {expected}:\n{text}");
+    }
+    for english in [
+        "Compliance Officer",
+        "Export Compliance Team",
+        "Our ref.",
+        "Page ",
+    ] {
+        assert!(
+            !text.contains(english),
+            "{english} on a Chinese letter:\n{text}"
+        );
+    }
+
+    let (text, compact) = text_of("EN-TW");
+    for expected in [
+        "Compliance Officer / 合規負責人",
+        "Our ref. / 我方編號:",
+        "Dear Compliance Officer,",
+        "contact Export Compliance Team.",
+    ] {
+        assert!(text.contains(expected), "lacks {expected}:\n{text}");
+    }
+    assert!(compact.contains("敬啟者合規負責人："), "{text}");
+    assert!(compact.contains("請聯絡出口合規團隊"), "{text}");
+    assert!(text.contains("Page 1 of 2 / 第 1 頁，共 2 頁"), "{text}");
+}

@@ -15,6 +15,7 @@ mod evidence;
 mod hardening;
 mod letter_languages;
 mod period;
+mod problem_codes;
 mod retention;
 mod screening;
 mod walkthrough;

@@ -70,7 +70,8 @@ const ENGLISH = {
     'New template'],
   screening: ['Screen everyone', 'Possible matches', 'List entry', 'Threshold', 'Confirmed', 'Dismissed'],
   hit: ['Possible restricted-party match', 'Why it matched', 'Decision', 'Dismiss as false positive',
-    'Confirm match', 'Open customer', "The customer's name", 'List entry'],
+    'Confirm match', 'Open customer', "The customer's name", 'List entry', 'matches the listed name',
+    'matches the alias', 'same words', 'Same words'],
   who: ['Who are you?', 'Every change is recorded', 'New colleagues are added', 'Database:'],
 };
 

@@ -68,3 +68,17 @@ test('the core’s refusals are worded in Chinese beside their field, and nothin
   assert.ok(await (await app.$t('customer-form')).isDisplayed(), 'the form stays open with what was typed');
   assert.equal(await (await app.$t('cf-name')).getValue(), '北京博远电子有限公司');
 });
+
+test('a misspelt merge field is refused in Chinese, naming the field as a template writes it', async () => {
+  await nav(app, 'campaigns');
+  await (await app.$t('open-templates')).click();
+  const body = await app.$t('template-body');
+  await body.waitForDisplayed({ timeout: 10_000 });
+  // Set through the DOM: under LANG=zh_CN the driver's typing of shifted characters is not reliable.
+  await app.browser.execute((el) => {
+    el.value = 'Dear {{customer.nmae}},\n\nPlease reply.';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, body);
+  await (await app.$t('save-template')).click();
+  await errorBeside('tpl-body', '第 1 行第 6 列的合并字段“{{customer.nmae}}”不存在；是否要用“{{customer.name}}”？');
+});

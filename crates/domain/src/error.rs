@@ -69,7 +69,7 @@ pub enum ProblemCode {
     /// A date after today where only past dates make sense (`date`).
     DateInFuture,
     /// An end date before its start (`date`: the start; `start`: `visit`, `signing`,
-    /// `observed` or `from`).
+    /// `observed`, `sent` (a letter's sending) or `from`).
     BeforeStart,
     /// A validity longer than the policy allows (`months`, `limit`: the latest date).
     ValidityTooLong,
@@ -119,6 +119,77 @@ pub enum ProblemCode {
     NotADocument,
     /// Screening needs a restricted-party list and none is imported.
     NoListsImported,
+    /// A start after its end (`from` after `to`; no parameters).
+    AfterEnd,
+    /// A period longer than a report covers (`years`).
+    PeriodTooLong,
+    /// Shorter than allowed (`min`: characters).
+    TooShort,
+    /// Holds control characters (tab, newline and the like), which a passphrase may not.
+    ControlCharacters,
+    /// No HS code named where at least one is needed.
+    HsCodeRequired,
+    /// No customer named where at least one is needed.
+    CustomerRequired,
+    /// The customer is not under a legal hold (`customer`: its name).
+    NotUnderHold,
+    /// A file that cannot be read (`file`: the path; `detail`: the system's English reason).
+    FileUnreadable,
+    /// A path that is not a file (`file`).
+    NotAFile,
+    /// The file to write exists already (`file`).
+    FileExists,
+    /// A path that names no file, only a folder or a root (`path`).
+    NamesNoFile,
+    /// A folder that does not exist (`path`).
+    NotAFolder,
+    /// The folder to write a file into does not exist (`path`: the file).
+    FolderMissing,
+    /// A file path that is a folder (`path`).
+    IsAFolder,
+    /// A PDF's file name that does not end in `.pdf` (`path`).
+    NotPdfName,
+    /// A folder to write into that already holds files (`path`).
+    FolderNotEmpty,
+    /// A campaign with no letters to render (`only_unsent`: `true` when every letter was sent).
+    NothingToRender,
+    /// A campaign's target that no customer matches.
+    NoCustomerMatches,
+    /// A team conflict on a record edited on its own screen (`record`: its kind, such as
+    /// `attestation`).
+    NotReappliedHere,
+    /// A letter template's name, subject or body is empty (`part`: `name`, `subject` or `body`).
+    TemplateEmpty,
+    /// A merge field the templates do not know (`name`, `line`, `column`, and `suggestion`
+    /// when one is close).
+    UnknownMergeField,
+    /// An empty merge field `{{}}` (`line`, `column`).
+    EmptyMergeField,
+    /// `{{` not closed on its line (`line`, `column`).
+    UnclosedBraces,
+    /// `}}` closing nothing (`line`, `column`).
+    UnopenedBraces,
+    /// A restricted-party list line that is not valid CSV (`file`, `line`, `detail`: the
+    /// parser's English).
+    ListBadCsv,
+    /// A list line with the wrong number of columns (`file`, `line`, `expected`, `found`).
+    ListColumnCount,
+    /// A list column that should hold a number (`file`, `line`, `column`, `value`).
+    ListNotANumber,
+    /// A list line referring to an entry the SDN file does not list (`file`, `line`, `entry`).
+    ListUnknownEntry,
+    /// A list entry listed twice (`file`, `line`, `entry`).
+    ListDuplicateEntry,
+    /// A list line whose name is empty (`file`, `line`).
+    ListEmptyName,
+    /// A list file whose header lacks a column (`file`, `column`).
+    ListMissingColumn,
+    /// A list file with no entries (`file`).
+    ListNoEntries,
+    /// A file that is none of the SDN files sdn.csv, alt.csv, add.csv (`file`).
+    ListUnrecognisedFile,
+    /// The wrong number of files for a list (`kind`: `sdn`, `csl` or `dpl`; `found`).
+    ListFileCount,
 }
 
 /// A refused value as a code and the parameters its sentence is built from (by name; dates as

@@ -94,10 +94,13 @@ impl LetterLanguage {
             .ok_or_else(|| {
                 let mut values: Vec<&str> = Self::ALL.iter().map(|l| l.as_str()).collect();
                 values.push(Self::FROM_COUNTRY);
-                crate::Error::invalid(
+                crate::Error::refused(
                     field,
+                    crate::ProblemCode::NotOneOf,
                     format!("'{input}' is not one of: {}", values.join(", ")),
                 )
+                .with("value", input)
+                .with("allowed", values.join(", "))
             })
     }
 }
@@ -112,8 +115,13 @@ impl std::str::FromStr for LetterLanguage {
     type Err = crate::Error;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        LetterLanguage::parse_setting("letter_language", s)?
-            .ok_or_else(|| crate::Error::invalid("letter_language", "a language is required here"))
+        LetterLanguage::parse_setting("letter_language", s)?.ok_or_else(|| {
+            crate::Error::refused(
+                "letter_language",
+                crate::ProblemCode::Required,
+                "a language is required here",
+            )
+        })
     }
 }
 

@@ -520,7 +520,13 @@ pub struct ScreeningHit {
     pub list_name: String,
     pub alias: bool,
     pub matched_tokens: Vec<(String, String)>,
+    /// The match explained in English (the CLI prints it; old hits have only this).
     pub explanation: String,
+    /// The same explanation as data the app words in the user's language; absent on hits
+    /// found before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub explanation_detail: Option<HitExplanation>,
     /// Customer name (normalised), list, entry key and the entry's names: a dismissal holds
     /// while this stays the same.
     pub suppression_key: String,
@@ -530,6 +536,57 @@ pub struct ScreeningHit {
     pub reason: Option<String>,
     #[serde(flatten)]
     pub meta: RecordMeta,
+}
+
+/// Why a customer name matched a listed name, as data: which names, how the customer's name
+/// was rewritten, the words that matched exactly or nearly, and the country or address evidence.
+/// The app words it (ui/src/lib/shared/explanation.ts); the English `explanation` says the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HitExplanation {
+    /// Which of the customer's names matched.
+    pub customer_name: String,
+    /// The customer's name as rewritten before matching, when a rewrite changed it.
+    pub read_as: Option<String>,
+    /// The listed name or alias it matched.
+    pub list_name: String,
+    pub alias: bool,
+    /// The 0-100 score of the names alone.
+    pub name_score: u8,
+    pub rewrites: Vec<NameRewrite>,
+    /// Words the same in both names.
+    pub same_words: Vec<String>,
+    /// Near spellings: the customer's word and the list's.
+    pub near_words: Vec<(String, String)>,
+    /// The customer's words the listed name does not have.
+    pub customer_only: Vec<String>,
+    /// The listed name's words the customer's name does not have.
+    pub list_only: Vec<String>,
+    /// The customer's country, when it is among the entry's address countries, and the points
+    /// that adds.
+    pub country: Option<String>,
+    pub country_boost: u8,
+    /// Address words the customer shares with the entry, and the points they add.
+    pub address_words: Vec<String>,
+    pub address_boost: u8,
+}
+
+/// How a name was rewritten before it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[ts(export)]
+pub enum NameRewrite {
+    /// Cyrillic written in Latin letters (`convention`: `BGN/PCGN`, `ICAO passport` or `plain`).
+    Transliterated { convention: String },
+    /// Han characters read as pinyin, trade words in English.
+    Pinyin,
+    /// The customer's pinyin syllables written apart joined into the list's word.
+    SyllablesJoined,
+    /// The list's own pinyin syllables joined.
+    ListSyllablesJoined,
+    /// "Hong Kong" set aside as a place, not a name word.
+    HongKongSetAside,
 }
 
 /// A stored letter template. Saving a template under an existing name adds a new

@@ -113,7 +113,32 @@ pub struct LetterDoc {
     /// The script of the letter's Chinese text, if it has any: its font and region.
     #[serde(default)]
     pub script: Option<CjkScript>,
+    /// The words the layout prints itself, in the letter's language.
+    #[serde(default)]
+    pub words: LayoutWords,
 }
+
+/// The words the layout prints around the template's text: the reference label and the page
+/// footer, whose `{n}` and `{total}` the layout fills in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutWords {
+    pub reference: String,
+    pub page: String,
+}
+
+impl Default for LayoutWords {
+    fn default() -> Self {
+        LayoutWords {
+            reference: "Our ref.".to_owned(),
+            page: "Page {n} of {total}".to_owned(),
+        }
+    }
+}
+
+/// The Chinese layout words: Simplified, then Traditional.
+const REFERENCE_ZH: [&str; 2] = ["我方编号", "我方編號"];
+const PAGE_ZH: [&str; 2] = ["第 {n} 页，共 {total} 页", "第 {n} 頁，共 {total} 頁"];
 
 impl LetterDoc {
     /// Lays out a merged letter for the customer and sender in `values`: the addressee block is
@@ -164,7 +189,41 @@ impl LetterDoc {
             closing: "Yours sincerely,".to_owned(),
             signature,
             script: None,
+            words: LayoutWords::default(),
         }
+    }
+
+    /// The fallback addressee and signatory lines and the layout's words in Chinese
+    /// (`bilingual`: "Our ref. / 我方编号", English first), for a letter whose customer reads
+    /// Chinese in the given script.
+    pub fn with_chinese_words(&mut self, values: &MergeValues, traditional: bool, bilingual: bool) {
+        use super::template::{
+            CONTACT_NAME_FALLBACK, CONTACT_NAME_FALLBACK_ZH, Field, OWNER_NAME_FALLBACK,
+            OWNER_NAME_FALLBACK_ZH,
+        };
+        let i = usize::from(traditional);
+        let say = |english: &str, chinese: &str| {
+            if bilingual {
+                format!("{english} / {chinese}")
+            } else {
+                chinese.to_owned()
+            }
+        };
+        if values.value(Field::ContactName) == CONTACT_NAME_FALLBACK
+            && self.recipient.first().map(String::as_str) == Some(CONTACT_NAME_FALLBACK)
+        {
+            self.recipient[0] = say(CONTACT_NAME_FALLBACK, CONTACT_NAME_FALLBACK_ZH[i]);
+        }
+        if values.value(Field::OwnerName) == OWNER_NAME_FALLBACK
+            && self.signature.first().map(String::as_str) == Some(OWNER_NAME_FALLBACK)
+        {
+            self.signature[0] = say(OWNER_NAME_FALLBACK, OWNER_NAME_FALLBACK_ZH[i]);
+        }
+        let english = LayoutWords::default();
+        self.words = LayoutWords {
+            reference: say(&english.reference, REFERENCE_ZH[i]),
+            page: say(&english.page, PAGE_ZH[i]),
+        };
     }
 }
 
@@ -530,7 +589,7 @@ mod tests {
                 [
                     "最终用途声明",
                     "禁止向俄罗斯或白俄罗斯供货",
-                    "尊敬的 Compliance Officer：",
+                    "尊敬的 合规负责人：",
                 ],
             ),
             (
@@ -538,7 +597,7 @@ mod tests {
                 [
                     "最終用途聲明",
                     "禁止向俄羅斯或白俄羅斯供貨",
-                    "敬啟者 Compliance Officer：",
+                    "敬啟者 合規負責人：",
                 ],
             ),
         ] {

@@ -105,6 +105,75 @@ pub enum Field {
 pub const CONTACT_NAME_FALLBACK: &str = "Compliance Officer";
 /// Rendered when the customer has no account owner.
 pub const OWNER_NAME_FALLBACK: &str = "Export Compliance Team";
+/// The contact and owner fallbacks inside Chinese text: Simplified, then Traditional.
+pub const CONTACT_NAME_FALLBACK_ZH: [&str; 2] = ["合规负责人", "合規負責人"];
+pub const OWNER_NAME_FALLBACK_ZH: [&str; 2] = ["出口合规团队", "出口合規團隊"];
+
+/// Characters written differently in the two scripts, each pair Simplified then Traditional:
+/// enough of the common ones that any real Chinese paragraph holds some.
+const SCRIPT_PAIRS: [(char, char); 48] = [
+    ('们', '們'),
+    ('这', '這'),
+    ('个', '個'),
+    ('来', '來'),
+    ('说', '說'),
+    ('为', '為'),
+    ('与', '與'),
+    ('于', '於'),
+    ('对', '對'),
+    ('将', '將'),
+    ('国', '國'),
+    ('会', '會'),
+    ('时', '時'),
+    ('过', '過'),
+    ('还', '還'),
+    ('从', '從'),
+    ('关', '關'),
+    ('经', '經'),
+    ('体', '體'),
+    ('开', '開'),
+    ('问', '問'),
+    ('进', '進'),
+    ('现', '現'),
+    ('给', '給'),
+    ('区', '區'),
+    ('应', '應'),
+    ('书', '書'),
+    ('请', '請'),
+    ('贵', '貴'),
+    ('启', '啟'),
+    ('联', '聯'),
+    ('络', '絡'),
+    ('谨', '謹'),
+    ('证', '證'),
+    ('签', '簽'),
+    ('条', '條'),
+    ('认', '認'),
+    ('确', '確'),
+    ('务', '務'),
+    ('户', '戶'),
+    ('产', '產'),
+    ('规', '規'),
+    ('询', '詢'),
+    ('谢', '謝'),
+    ('颂', '頌'),
+    ('业', '業'),
+    ('罗', '羅'),
+    ('货', '貨'),
+];
+
+/// Whether Chinese text reads as Traditional: more of its script-specific characters are the
+/// Traditional ones.
+pub fn looks_traditional(text: &str) -> bool {
+    let (mut simplified, mut traditional) = (0, 0);
+    for c in text.chars() {
+        for (s, t) in SCRIPT_PAIRS {
+            simplified += usize::from(c == s);
+            traditional += usize::from(c == t);
+        }
+    }
+    traditional > simplified
+}
 
 impl Field {
     pub const ALL: [Field; 18] = [
@@ -444,20 +513,24 @@ impl Template {
     /// Merges the template with one letter's values. Cannot fail: fields were checked by
     /// [`Template::parse`] and missing optional values render as their fallback.
     pub fn merge(&self, values: &MergeValues) -> MergedLetter {
+        // The script of the template's Chinese, for the fallbacks merged into it.
+        let traditional =
+            looks_traditional(&self.subject_source) || looks_traditional(&self.body_source);
+        let render = |segments: &[Segment]| render(segments, values, traditional);
         let body = self
             .body
             .iter()
             .map(|block| match block {
                 Block::Paragraph(segments) => BodyBlock::Paragraph {
-                    text: render(segments, values),
+                    text: render(segments),
                 },
                 Block::Bullets(items) => BodyBlock::Bullets {
-                    items: items.iter().map(|item| render(item, values)).collect(),
+                    items: items.iter().map(|item| render(item)).collect(),
                 },
             })
             .collect();
         MergedLetter {
-            subject: render(&self.subject, values),
+            subject: render(&self.subject),
             body,
         }
     }
@@ -475,7 +548,9 @@ pub(crate) fn is_han(c: char) -> bool {
 /// A paragraph, item or subject with its fields filled in. Dates inside Chinese text (the
 /// template's own words hold Han characters) are written the Chinese way, 2026年4月4日, so a
 /// bilingual letter dates its English part "4 April 2026" and its Chinese part 2026年4月4日.
-fn render(segments: &[Segment], values: &MergeValues) -> String {
+/// A missing contact or owner name in Chinese text is the Chinese fallback (合规负责人,
+/// 出口合规团队; Traditional when the template is).
+fn render(segments: &[Segment], values: &MergeValues, traditional: bool) -> String {
     let chinese = segments
         .iter()
         .any(|s| matches!(s, Segment::Text(text) if text.chars().any(is_han)));
@@ -486,6 +561,15 @@ fn render(segments: &[Segment], values: &MergeValues) -> String {
             Segment::Field(Field::Today) if chinese => out.push_str(&format_date_zh(values.today)),
             Segment::Field(Field::AckDue) if chinese => {
                 out.push_str(&format_date_zh(values.ack_due))
+            }
+            Segment::Field(field @ (Field::ContactName | Field::OwnerName))
+                if chinese && values.value(*field) == field.fallback() =>
+            {
+                let words = match field {
+                    Field::ContactName => CONTACT_NAME_FALLBACK_ZH,
+                    _ => OWNER_NAME_FALLBACK_ZH,
+                };
+                out.push_str(words[usize::from(traditional)]);
             }
             Segment::Field(field) => out.push_str(&values.value(*field)),
         }
@@ -645,6 +729,28 @@ fn parse_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_name_in_chinese_text_is_the_chinese_fallback_in_the_templates_script() {
+        assert!(looks_traditional("敬啟者：請於期限前寄回簽署的聲明。"));
+        assert!(!looks_traditional("尊敬的客户：请于期限前寄回签署的声明。"));
+        let body = "Dear {{contact.name}},\n\n尊敬的 {{contact.name}}：请联系 {{owner.name}}。";
+        let unnamed = MergeValues {
+            owner_name: None,
+            ..values()
+        };
+        let merged = Template::parse("t", "Hi", body).unwrap().merge(&unnamed);
+        assert_eq!(
+            merged.body_text(),
+            "Dear Compliance Officer,\n\n尊敬的 合规负责人：请联系 出口合规团队。"
+        );
+        let body = "敬啟者 {{contact.name}}：請聯絡 {{owner.name}}。";
+        let merged = Template::parse("t", "Hi", body).unwrap().merge(&unnamed);
+        assert_eq!(
+            merged.body_text(),
+            "敬啟者 合規負責人：請聯絡 出口合規團隊。"
+        );
+    }
 
     fn values() -> MergeValues {
         MergeValues {

@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 
+use enduse_domain::model::{HitExplanation, NameRewrite};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +68,16 @@ enum Rewrite {
 }
 
 impl Rewrite {
+    fn code(self) -> NameRewrite {
+        match self {
+            Self::Transliterated(r) => NameRewrite::Transliterated {
+                convention: r.label().to_owned(),
+            },
+            Self::Pinyin => NameRewrite::Pinyin,
+            Self::SyllablesJoined => NameRewrite::SyllablesJoined,
+        }
+    }
+
     fn describe(self) -> String {
         match self {
             Self::Transliterated(r) => format!("transliterated from Cyrillic ({})", r.label()),
@@ -101,6 +112,8 @@ pub struct Match {
     /// The customer token and list token of every pair that matched.
     pub matched_tokens: Vec<(String, String)>,
     pub explanation: String,
+    /// The explanation as data, for the app to word.
+    pub detail: HitExplanation,
 }
 
 struct IndexedName {
@@ -639,16 +652,20 @@ impl ScreeningIndex {
                 };
                 let mut transformations: Vec<String> =
                     reading.rewrite.map(Rewrite::describe).into_iter().collect();
+                let mut rewrites: Vec<NameRewrite> =
+                    reading.rewrite.map(Rewrite::code).into_iter().collect();
                 if indexed.joined {
                     transformations.push("the list's pinyin syllables joined".to_owned());
+                    rewrites.push(NameRewrite::ListSyllablesJoined);
                 }
                 if says_hong_kong(&reading.text) || says_hong_kong(&list_name) {
                     transformations.push("Hong Kong set aside as a place".to_owned());
+                    rewrites.push(NameRewrite::HongKongSetAside);
                 }
-                let explanation = explain(
+                let (explanation, detail) = explain(
                     customer_names[which],
                     reading.rewrite.map(|_| reading.text.as_str()),
-                    &transformations,
+                    (&transformations, rewrites),
                     &list_name,
                     indexed.alias.is_some(),
                     name_score,
@@ -668,6 +685,7 @@ impl ScreeningIndex {
                     alias: indexed.alias.is_some(),
                     matched_tokens,
                     explanation,
+                    detail,
                 })
             })
             .collect();
@@ -714,7 +732,7 @@ fn token_similarity(a: &str, b: &str, jaro_winkler: f64) -> f32 {
 fn explain<'a>(
     customer_name: &str,
     rewritten: Option<&str>,
-    transformations: &[String],
+    (transformations, rewrites): (&[String], Vec<NameRewrite>),
     list_name: &str,
     alias: bool,
     name_score: u8,
@@ -724,11 +742,28 @@ fn explain<'a>(
     list_tokens: &[u32],
     country: Option<&str>,
     shared_address: &[&String],
-) -> String {
+) -> (String, HitExplanation) {
     let what = if alias {
         "the alias"
     } else {
         "the listed name"
+    };
+    let mut detail = HitExplanation {
+        customer_name: customer_name.to_owned(),
+        read_as: rewritten.filter(|r| *r != customer_name).map(str::to_owned),
+        list_name: list_name.to_owned(),
+        alias,
+        name_score,
+        rewrites,
+        country: country.map(str::to_owned),
+        country_boost: if country.is_some() { COUNTRY_BOOST } else { 0 },
+        address_words: shared_address.iter().map(|s| s.to_string()).collect(),
+        address_boost: if shared_address.is_empty() {
+            0
+        } else {
+            ADDRESS_BOOST
+        },
+        ..HitExplanation::default()
     };
     let read_as = rewritten
         .filter(|r| *r != customer_name)
@@ -746,8 +781,10 @@ fn explain<'a>(
         let (mine, theirs) = (&query[q as usize], token_text(t));
         if mine == theirs {
             exact.push(mine.clone());
+            detail.same_words.push(mine.clone());
         } else {
             near.push(format!("{mine} ~ {theirs}"));
+            detail.near_words.push((mine.clone(), theirs.to_owned()));
         }
     }
     sentence.push_str("): ");
@@ -764,6 +801,7 @@ fn explain<'a>(
         .filter(|(q, _)| !pairs.iter().any(|p| p.0 as usize == *q))
         .map(|(_, t)| t.as_str())
         .collect();
+    detail.customer_only = unmatched_customer.iter().map(|s| s.to_string()).collect();
     if !unmatched_customer.is_empty() {
         parts.push(format!(
             "customer words not on the list: {}",
@@ -775,6 +813,7 @@ fn explain<'a>(
         .filter(|t| !pairs.iter().any(|p| p.1 == **t))
         .map(|&t| token_text(t))
         .collect();
+    detail.list_only = unmatched_list.iter().map(|s| s.to_string()).collect();
     if !unmatched_list.is_empty() {
         parts.push(format!(
             "list words not in the customer name: {}",
@@ -796,7 +835,7 @@ fn explain<'a>(
             words.join(", ")
         ));
     }
-    sentence
+    (sentence, detail)
 }
 
 #[cfg(test)]
@@ -1041,6 +1080,42 @@ mod tests {
                 "{written}"
             );
         }
+    }
+
+    #[test]
+    fn the_explanation_is_kept_as_data_that_says_what_the_sentence_says() {
+        let index = ScreeningIndex::build(&more());
+        let found = index.screen(&subject("大连精华贸易有限公司"), DEFAULT_THRESHOLD);
+        let d = &found[0].detail;
+        assert_eq!(d.customer_name, "大连精华贸易有限公司");
+        assert_eq!(d.list_name, found[0].list_name);
+        assert_eq!(d.name_score, found[0].name_score);
+        assert_eq!(d.rewrites.first(), Some(&NameRewrite::Pinyin));
+        let read_as = d.read_as.as_deref().expect("read as pinyin");
+        assert!(
+            found[0]
+                .explanation
+                .contains(&format!("(read as \"{read_as}\")")),
+            "{}",
+            found[0].explanation
+        );
+        for word in &d.same_words {
+            assert!(found[0].explanation.contains(word.as_str()));
+        }
+        let found = index.screen(&subject("ООО «Химпром Южный»"), DEFAULT_THRESHOLD);
+        assert!(matches!(
+            found[0].detail.rewrites.first(),
+            Some(NameRewrite::Transliterated { .. })
+        ));
+        let found = index.screen(&subject("Da Lian Jing Hua Trading Co"), DEFAULT_THRESHOLD);
+        assert!(
+            found[0]
+                .detail
+                .rewrites
+                .contains(&NameRewrite::SyllablesJoined),
+            "{:?}",
+            found[0].detail
+        );
     }
 
     #[test]

@@ -657,7 +657,12 @@ pub struct ChainReport {
 pub struct RecordMismatch {
     pub table: String,
     pub id: String,
+    /// The English sentence (the CLI prints it).
     pub reason: String,
+    /// The same as a code the app words in the user's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub problem: Option<ChainProblem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -665,7 +670,84 @@ pub struct RecordMismatch {
 #[ts(export)]
 pub struct BrokenLink {
     pub seq: i64,
+    /// The English sentence (the CLI prints it).
     pub reason: String,
+    /// The same as a code the app words in the user's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub problem: Option<ChainProblem>,
+}
+
+/// Why the chain or a record does not verify, as a stable code. The app words it from the
+/// catalogue key `chain_<code>` with the parameters (ui/src/lib/shared/chain.ts); the CLI prints
+/// the English `reason` beside it. Each code lists the parameters it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ChainProblemCode {
+    /// An event is missing (`expected`, `found`: sequence numbers).
+    MissingEvent,
+    /// The event's previous-hash does not match the event before it.
+    BadLink,
+    /// The event's content does not match its hash.
+    Altered,
+    /// The event's payload does not match the digest its hash covers.
+    PayloadAltered,
+    /// The event's row cannot be read (`detail`: the English cause).
+    Unreadable,
+    /// The recorded head is gone (`seq`: the recorded head, `head`: where the chain now ends).
+    HeadGone,
+    /// The event at the recorded head has another hash (`seq`, `hash`: now, `recorded`).
+    HeadRewritten,
+    /// A record's event lost its payload and no purge followed (`seq`).
+    PayloadLost,
+    /// A row has no event (added directly).
+    NoEvent,
+    /// A purged record's row is there (`seq`: the purge).
+    PurgedButPresent,
+    /// The row its events give is gone.
+    RowGone,
+    /// The newest event cannot be read back.
+    EventUnreadable,
+    /// A field differs from what the events give (`field`, `row`, `events`: the values as
+    /// JSON), or the row differs without one field to name (no parameters).
+    Differs,
+    /// A customer has no stored state (`state`: what the rules give).
+    StateMissing,
+    /// A stored customer state differs from what the rules give (`stored`, `expected`: the
+    /// state; `on`: the date).
+    StateDiffers,
+    /// A stored state for a customer that has none.
+    StateExtra,
+}
+
+/// A verification finding as a code and the parameters its sentence is built from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ChainProblem {
+    pub code: ChainProblemCode,
+    pub params: std::collections::BTreeMap<String, String>,
+}
+
+impl ChainProblem {
+    pub fn new(code: ChainProblemCode) -> Option<Self> {
+        Some(ChainProblem {
+            code,
+            params: Default::default(),
+        })
+    }
+}
+
+/// Adds a parameter to a finding's problem.
+pub fn with(
+    mut problem: Option<ChainProblem>,
+    name: &str,
+    value: impl ToString,
+) -> Option<ChainProblem> {
+    if let Some(p) = &mut problem {
+        p.params.insert(name.to_string(), value.to_string());
+    }
+    problem
 }
 
 /// Recomputes every hash in order, from the stored text (payloads are not parsed), and reports
@@ -769,6 +851,7 @@ fn join_segments(segments: Vec<Result<Segment>>) -> Result<(ChainReport, RecordS
                 broken = Some(BrokenLink {
                     seq: first.seq,
                     reason: missing_event(expected_seq, first.seq),
+                    problem: missing_event_problem(expected_seq, first.seq),
                 });
                 continue;
             }
@@ -776,6 +859,7 @@ fn join_segments(segments: Vec<Result<Segment>>) -> Result<(ChainReport, RecordS
                 broken = Some(BrokenLink {
                     seq: first.seq,
                     reason: BAD_LINK.to_string(),
+                    problem: ChainProblem::new(ChainProblemCode::BadLink),
                 });
                 continue;
             }
@@ -844,6 +928,15 @@ pub fn check_head(conn: &Connection, expected: &ExpectedHead) -> Result<Option<B
                  were deleted)",
                 expected.seq, head.seq
             ),
+            problem: with(
+                with(
+                    ChainProblem::new(ChainProblemCode::HeadGone),
+                    "seq",
+                    expected.seq,
+                ),
+                "head",
+                head.seq,
+            ),
         }),
         Some(hash) if hash != expected.hash && !is_v1_head(conn, expected)? => Some(BrokenLink {
             seq: expected.seq,
@@ -851,6 +944,19 @@ pub fn check_head(conn: &Connection, expected: &ExpectedHead) -> Result<Option<B
                 "event {} is not the one recorded (its hash is {hash}, {} was recorded): the \
                  chain was rewritten",
                 expected.seq, expected.hash
+            ),
+            problem: with(
+                with(
+                    with(
+                        ChainProblem::new(ChainProblemCode::HeadRewritten),
+                        "seq",
+                        expected.seq,
+                    ),
+                    "hash",
+                    &hash,
+                ),
+                "recorded",
+                &expected.hash,
             ),
         }),
         Some(_) => None,
@@ -990,6 +1096,7 @@ fn records_against(
                 reason: format!(
                     "event {seq} lost its payload, and the record was not purged after it"
                 ),
+                problem: with(ChainProblem::new(ChainProblemCode::PayloadLost), "seq", seq),
             }));
         }
     }
@@ -1009,28 +1116,44 @@ fn records_against(
             if mismatch.is_some() {
                 return Ok(());
             }
-            let named = |reason: String| {
+            let named = |reason: String, problem: Option<ChainProblem>| {
                 Some(RecordMismatch {
                     table: table.to_string(),
                     id: id.clone(),
                     reason,
+                    problem,
                 })
             };
             let value = match value {
                 Ok(v) => v,
                 Err(reason) => {
-                    mismatch = named(reason);
+                    let problem = with(
+                        ChainProblem::new(ChainProblemCode::Unreadable),
+                        "detail",
+                        &reason,
+                    );
+                    mismatch = named(reason, problem);
                     return Ok(());
                 }
             };
             let Some((seq, hash)) = newest.remove(&(kind.entity.to_string(), id.clone())) else {
-                mismatch = named("the row has no event (added directly)".into());
+                mismatch = named(
+                    "the row has no event (added directly)".into(),
+                    ChainProblem::new(ChainProblemCode::NoEvent),
+                );
                 return Ok(());
             };
             let Some(hash) = hash else {
-                mismatch = named(format!(
-                    "the record was purged (event {seq}) but its row is there (added directly)"
-                ));
+                mismatch = named(
+                    format!(
+                        "the record was purged (event {seq}) but its row is there (added directly)"
+                    ),
+                    with(
+                        ChainProblem::new(ChainProblemCode::PurgedButPresent),
+                        "seq",
+                        seq,
+                    ),
+                );
                 return Ok(());
             };
             if keyed.hash_one(canonical_json(&value).as_bytes()) == hash {
@@ -1038,7 +1161,8 @@ fn records_against(
             }
             let from_event = record_from_event(conn, &mut memory, kind, seq, &id)?;
             if from_event.as_ref() != Some(&value) {
-                mismatch = named(describe_difference(&value, from_event.as_ref()));
+                let (reason, problem) = describe_difference(&value, from_event.as_ref());
+                mismatch = named(reason, problem);
             }
             Ok(())
         })?;
@@ -1059,6 +1183,7 @@ fn records_against(
                     table: table.to_string(),
                     id: (*id).clone(),
                     reason: "the row its events give is gone".into(),
+                    problem: ChainProblem::new(ChainProblemCode::RowGone),
                 });
             }
         }
@@ -1170,23 +1295,34 @@ fn record_from_event(
 }
 
 /// Which field of the row differs from what its newest event gives.
-fn describe_difference(row: &serde_json::Value, event: Option<&serde_json::Value>) -> String {
+fn describe_difference(
+    row: &serde_json::Value,
+    event: Option<&serde_json::Value>,
+) -> (String, Option<ChainProblem>) {
     let Some(event) = event else {
-        return "its newest event cannot be read back (changed without an event)".into();
+        return (
+            "its newest event cannot be read back (changed without an event)".into(),
+            ChainProblem::new(ChainProblemCode::EventUnreadable),
+        );
     };
+    let mut problem = ChainProblem::new(ChainProblemCode::Differs);
     let field = match (row.as_object(), event.as_object()) {
         (Some(a), Some(b)) => a.iter().find(|(k, v)| b.get(*k) != Some(*v)).map(|(k, v)| {
-            format!(
-                "{k} is {v}, its events give {}",
-                b.get(k).unwrap_or(&serde_json::Value::Null)
-            )
+            let given = b.get(k).unwrap_or(&serde_json::Value::Null);
+            problem = with(
+                with(with(problem.take(), "field", k), "row", v),
+                "events",
+                given,
+            );
+            format!("{k} is {v}, its events give {given}")
         }),
         _ => None,
     };
-    format!(
+    let reason = format!(
         "{} (changed without an event)",
         field.unwrap_or_else(|| "the row differs from its newest event".into())
-    )
+    );
+    (reason, problem)
 }
 
 fn compare_table(
@@ -1207,11 +1343,12 @@ fn compare_table(
         Sql::Text(t) => t.clone(),
         other => format!("{other:?}"),
     };
-    let mismatch = |id: String, reason: String| {
+    let mismatch = |id: String, reason: String, problem: Option<ChainProblem>| {
         Ok(Some(RecordMismatch {
             table: table.to_string(),
             id,
             reason,
+            problem,
         }))
     };
     loop {
@@ -1220,10 +1357,18 @@ fn compare_table(
         match (x, y) {
             (None, None) => return Ok(None),
             (Some(x), None) => {
-                return mismatch(id_of(&x), "the row has no event (added directly)".into());
+                return mismatch(
+                    id_of(&x),
+                    "the row has no event (added directly)".into(),
+                    ChainProblem::new(ChainProblemCode::NoEvent),
+                );
             }
             (None, Some(y)) => {
-                return mismatch(id_of(&y), "the row its events give is gone".into());
+                return mismatch(
+                    id_of(&y),
+                    "the row its events give is gone".into(),
+                    ChainProblem::new(ChainProblemCode::RowGone),
+                );
             }
             (Some(x), Some(y)) if x == y => {}
             (Some(x), Some(y)) if x[0] == y[0] => {
@@ -1234,14 +1379,35 @@ fn compare_table(
                         "{} is {:?}, its events give {:?} (changed without an event)",
                         names[i], x[i], y[i]
                     ),
+                    with(
+                        with(
+                            with(
+                                ChainProblem::new(ChainProblemCode::Differs),
+                                "field",
+                                &names[i],
+                            ),
+                            "row",
+                            format!("{:?}", x[i]),
+                        ),
+                        "events",
+                        format!("{:?}", y[i]),
+                    ),
                 );
             }
             (Some(x), Some(y)) => {
                 let (xi, yi) = (id_of(&x), id_of(&y));
                 return if xi < yi {
-                    mismatch(xi, "the row has no event (added directly)".into())
+                    mismatch(
+                        xi,
+                        "the row has no event (added directly)".into(),
+                        ChainProblem::new(ChainProblemCode::NoEvent),
+                    )
                 } else {
-                    mismatch(yi, "the row its events give is gone".into())
+                    mismatch(
+                        yi,
+                        "the row its events give is gone".into(),
+                        ChainProblem::new(ChainProblemCode::RowGone),
+                    )
                 };
             }
         }
@@ -1255,6 +1421,18 @@ const PAYLOAD_ALTERED: &str =
 
 fn missing_event(expected: i64, found: i64) -> String {
     format!("expected event {expected} next, found {found} (an event is missing)")
+}
+
+fn missing_event_problem(expected: i64, found: i64) -> Option<ChainProblem> {
+    with(
+        with(
+            ChainProblem::new(ChainProblemCode::MissingEvent),
+            "expected",
+            expected,
+        ),
+        "found",
+        found,
+    )
 }
 
 /// One range of the chain as checked on its own. Its first event's link to the range before is
@@ -1309,27 +1487,47 @@ fn check_segment(
         }
         // In the order a one-by-one check reports them; the first event's link is the join's.
         let reason = if let Some(reason) = &event.unreadable {
-            Some(reason.clone())
+            Some((
+                reason.clone(),
+                with(
+                    ChainProblem::new(ChainProblemCode::Unreadable),
+                    "detail",
+                    reason.trim_start_matches("event is unreadable: "),
+                ),
+            ))
         } else if let Some((seq, _)) = &segment.good
             && event.seq != seq + 1
         {
-            Some(missing_event(seq + 1, event.seq))
+            Some((
+                missing_event(seq + 1, event.seq),
+                missing_event_problem(seq + 1, event.seq),
+            ))
         } else if let Some((_, hash)) = &segment.good
             && event.prev_hash() != hash.as_bytes()
         {
-            Some(BAD_LINK.to_string())
+            Some((
+                BAD_LINK.to_string(),
+                ChainProblem::new(ChainProblemCode::BadLink),
+            ))
         } else if !event.hash_holds() {
-            Some(ALTERED.to_string())
+            Some((
+                ALTERED.to_string(),
+                ChainProblem::new(ChainProblemCode::Altered),
+            ))
         } else if !event.payload_holds {
-            Some(PAYLOAD_ALTERED.to_string())
+            Some((
+                PAYLOAD_ALTERED.to_string(),
+                ChainProblem::new(ChainProblemCode::PayloadAltered),
+            ))
         } else {
             None
         };
         match (reason, &mut segment.good) {
-            (Some(reason), _) => {
+            (Some((reason, problem)), _) => {
                 segment.broken = Some(BrokenLink {
                     seq: event.seq,
                     reason,
+                    problem,
                 })
             }
             (None, Some((seq, hash))) => {

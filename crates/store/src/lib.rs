@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_order_check_log.sql"),
     include_str!("../migrations/0011_retention_hold.sql"),
     include_str!("../migrations/0012_letter_language.sql"),
+    include_str!("../migrations/0013_hit_explanation.sql"),
     include_str!("../migrations/0014_state_tally.sql"),
 ];
 

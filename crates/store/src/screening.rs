@@ -189,7 +189,7 @@ pub fn get_entry(
 const HIT_COLUMNS: &str = with_meta!(
     "id, customer_id, list_version_id, list, entry_key, entry_name, score, \
      name_score, customer_name, list_name, alias, matched_tokens, explanation, suppression_key, \
-     status, decided_by, decided_at, reason"
+     status, decided_by, decided_at, reason, explanation_detail"
 );
 
 fn hit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ScreeningHit> {
@@ -217,7 +217,11 @@ fn hit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ScreeningHit> {
             None => None,
         },
         reason: c.opt_text(17)?,
-        meta: c.meta(18)?,
+        explanation_detail: match c.opt_text(18)? {
+            Some(_) => Some(c.json(18)?),
+            None => None,
+        },
+        meta: c.meta(19)?,
     })
 }
 
@@ -268,6 +272,10 @@ impl Record for ScreeningHit {
                 opt_uuid_text(&self.decided_by),
                 self.decided_at.as_ref().map(ts_text),
                 self.reason,
+                self.explanation_detail
+                    .as_ref()
+                    .map(json_text)
+                    .transpose()?,
             ],
         )
     }

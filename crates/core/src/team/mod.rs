@@ -815,13 +815,15 @@ impl Enduse {
             .find(|c| c.id == conflict_id)
             .ok_or_else(|| Error::not_found("conflict", conflict_id))?;
         if c.entity != "customer" {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "conflict",
+                crate::ProblemCode::NotReappliedHere,
                 format!(
                     "a {} is not re-applied from here; edit it on its own screen",
                     c.entity
                 ),
-            ));
+            )
+            .with("record", &c.entity));
         }
         let id = Uuid::parse_str(&c.entity_id)
             .map_err(|_| Error::not_found("customer", &c.entity_id))?;

@@ -89,13 +89,22 @@ pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
 }
 
 pub(super) fn read_document(field: &str, path: &Path) -> Result<IncomingDocument> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::invalid(field, format!("{}: {e}", path.display())))?;
-    if !meta.is_file() {
-        return Err(Error::invalid(
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Error::refused(
             field,
+            ProblemCode::FileUnreadable,
+            format!("{}: {e}", path.display()),
+        )
+        .with("file", path.display())
+        .with("detail", e)
+    })?;
+    if !meta.is_file() {
+        return Err(Error::refused(
+            field,
+            ProblemCode::NotAFile,
             format!("{} is not a file", path.display()),
-        ));
+        )
+        .with("file", path.display()));
     }
     if meta.len() > MAX_DOCUMENT_BYTES {
         let size_mb = format!("{:.1}", meta.len() as f64 / 1e6);
@@ -107,8 +116,15 @@ pub(super) fn read_document(field: &str, path: &Path) -> Result<IncomingDocument
         .with("size_mb", size_mb)
         .with("limit_mb", MAX_DOCUMENT_BYTES / (1024 * 1024)));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::invalid(field, format!("{}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::refused(
+            field,
+            ProblemCode::FileUnreadable,
+            format!("{}: {e}", path.display()),
+        )
+        .with("file", path.display())
+        .with("detail", e)
+    })?;
     let media_type = sniff_media_type(&bytes).ok_or_else(|| {
         Error::refused(
             field,

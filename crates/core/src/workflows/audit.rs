@@ -129,7 +129,10 @@ impl Enduse {
     ) -> Result<AuditExport> {
         let name = path
             .file_name()
-            .ok_or_else(|| Error::invalid("file", "names no file"))?
+            .ok_or_else(|| {
+                Error::refused("file", crate::ProblemCode::NamesNoFile, "names no file")
+                    .with("path", path.display())
+            })?
             .to_string_lossy()
             .into_owned();
         let partial = path.with_file_name(format!(".{name}.{}", Uuid::now_v7()));
@@ -236,16 +239,21 @@ impl Enduse {
     /// with the same hashes, so the copy verifies and equals the original record for record.
     pub fn replay_into_new(path: &Path, input: impl BufRead) -> Result<(Enduse, i64)> {
         if path.exists() {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "into",
+                crate::ProblemCode::FileExists,
                 format!("{} already exists", path.display()),
-            ));
+            )
+            .with("file", path.display()));
         }
         // Built beside the target under another name and renamed when complete, so a failed
         // replay leaves no half-made database where the user asked for one.
         let file_name = path
             .file_name()
-            .ok_or_else(|| Error::invalid("into", "names no file"))?
+            .ok_or_else(|| {
+                Error::refused("into", crate::ProblemCode::NamesNoFile, "names no file")
+                    .with("path", path.display())
+            })?
             .to_string_lossy()
             .into_owned();
         let partial = path.with_file_name(format!(".{file_name}.replaying-{}", std::process::id()));
@@ -291,10 +299,12 @@ impl Enduse {
     /// A consistent copy of the database (and its documents) while it stays in use.
     pub fn backup(&self, to: &Path) -> Result<()> {
         if to.exists() {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "to",
+                crate::ProblemCode::FileExists,
                 format!("{} already exists", to.display()),
-            ));
+            )
+            .with("file", to.display()));
         }
         self.read(|c| {
             c.execute("VACUUM INTO ?1", [to.to_string_lossy()])?;

@@ -187,7 +187,11 @@ impl Enduse {
         if let (Some(from), Some(to)) = (query.from, query.to)
             && from > to
         {
-            return Err(Error::invalid("from", "is after to"));
+            return Err(Error::refused(
+                "from",
+                crate::ProblemCode::AfterEnd,
+                "is after to",
+            ));
         }
         let filter = CheckFilter {
             customer_id,

@@ -125,14 +125,17 @@ impl Enduse {
             ));
         }
         if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "passphrase",
+                crate::ProblemCode::TooShort,
                 format!("must be at least {MIN_PASSPHRASE_CHARS} characters"),
-            ));
+            )
+            .with("min", MIN_PASSPHRASE_CHARS));
         }
         if passphrase.chars().any(char::is_control) {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "passphrase",
+                crate::ProblemCode::ControlCharacters,
                 "must not contain control characters",
             ));
         }

@@ -946,14 +946,17 @@ fn row_of(
 /// Refuses a customer file larger than the import reads, before reading it.
 fn check_import_size(bytes: u64) -> Result<()> {
     if bytes > csv_io::MAX_IMPORT_BYTES {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "file",
+            crate::ProblemCode::FileTooLarge,
             format!(
                 "is {} MB; a customer import takes at most {} MB (split the file)",
                 bytes.div_ceil(1024 * 1024),
                 csv_io::MAX_IMPORT_BYTES / (1024 * 1024)
             ),
-        ));
+        )
+        .with("size_mb", bytes.div_ceil(1024 * 1024))
+        .with("limit_mb", csv_io::MAX_IMPORT_BYTES / (1024 * 1024)));
     }
     Ok(())
 }

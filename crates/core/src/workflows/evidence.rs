@@ -152,7 +152,11 @@ impl Enduse {
         now: Timestamp,
     ) -> Result<EvidencePackSummary> {
         if customers.is_empty() {
-            return Err(Error::invalid("customer", "name at least one customer"));
+            return Err(Error::refused(
+                "customer",
+                crate::ProblemCode::CustomerRequired,
+                "name at least one customer",
+            ));
         }
         let mut ids: Vec<Uuid> = Vec::new();
         for c in customers {
@@ -171,10 +175,12 @@ impl Enduse {
                 .next()
                 .is_some()
         {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "out",
+                crate::ProblemCode::FolderNotEmpty,
                 format!("{} is a folder that is not empty", out.display()),
-            ));
+            )
+            .with("path", out.display()));
         }
         // Gather what the dossier shows (read models), then take the chain head, the events
         // and the documents inside the write that records the pack.

@@ -51,10 +51,13 @@ impl Enduse {
         if let Some(due) = input.ack_due
             && due < input.sent_on
         {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "ack_due",
+                crate::ProblemCode::BeforeStart,
                 "is before the date the letter was sent",
-            ));
+            )
+            .with("date", input.sent_on)
+            .with("start", "sent"));
         }
         let subject =
             optional("subject", input.subject.as_deref())?.unwrap_or(DEFAULT_SUBJECT.into());
@@ -159,10 +162,13 @@ pub(super) fn acknowledge_in(
         ));
     }
     if input.received_on < sent_on {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "received_on",
+            crate::ProblemCode::BeforeStart,
             format!("is before the letter was sent ({sent_on})"),
-        ));
+        )
+        .with("date", sent_on)
+        .with("start", "sent"));
     }
     let letter = Letter {
         ack_received_on: Some(input.received_on),

@@ -637,9 +637,14 @@ pub(crate) fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::invalid("path", format!("{} names no file", path.display())))?;
+    let name = path.file_name().ok_or_else(|| {
+        Error::refused(
+            "path",
+            crate::ProblemCode::NamesNoFile,
+            format!("{} names no file", path.display()),
+        )
+        .with("path", path.display())
+    })?;
     let tmp = dir.join(format!(
         ".{}.{}.partial",
         name.to_string_lossy(),

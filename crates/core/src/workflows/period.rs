@@ -124,10 +124,21 @@ impl Enduse {
         let from = crate::input::date("from", from)?;
         let to = crate::input::date("to", to)?;
         if to < from {
-            return Err(Error::invalid("to", format!("{to} is before {from}")));
+            return Err(Error::refused(
+                "to",
+                crate::ProblemCode::BeforeStart,
+                format!("{to} is before {from}"),
+            )
+            .with("date", from)
+            .with("start", "from"));
         }
         if (to - from).num_days() > MAX_PERIOD_DAYS {
-            return Err(Error::invalid("to", "a report covers ten years at most"));
+            return Err(Error::refused(
+                "to",
+                crate::ProblemCode::PeriodTooLong,
+                "a report covers ten years at most",
+            )
+            .with("years", 10));
         }
         let counts = self.read(|c| store_period::period_counts(c, from, to))?;
         let mut months: Vec<PeriodMonth> = month_names(from, to)

@@ -413,7 +413,11 @@ impl Enduse {
         if let (Some(from), Some(to)) = (q.from, q.to)
             && from > to
         {
-            return Err(Error::invalid("from", "is after to"));
+            return Err(Error::refused(
+                "from",
+                crate::ProblemCode::AfterEnd,
+                "is after to",
+            ));
         }
         let limit = match q.limit {
             0 => 100,

@@ -932,7 +932,11 @@ impl OrderQuestion {
             }
         }
         if codes.is_empty() {
-            return Err(Error::invalid("hs", "name at least one HS code"));
+            return Err(Error::refused(
+                "hs",
+                crate::ProblemCode::HsCodeRequired,
+                "name at least one HS code",
+            ));
         }
         let destination = destination
             .filter(|d| !d.trim().is_empty())

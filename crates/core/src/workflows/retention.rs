@@ -109,13 +109,17 @@ impl Enduse {
         now: Timestamp,
     ) -> Result<RetentionPolicy> {
         if !(MIN_RETENTION_YEARS..=MAX_RETENTION_YEARS).contains(&policy.years) {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "years",
+                crate::ProblemCode::OutOfRange,
                 format!(
                     "must be between {MIN_RETENTION_YEARS} (15 CFR 762.6) and \
                      {MAX_RETENTION_YEARS}"
                 ),
-            ));
+            )
+            .with("min", MIN_RETENTION_YEARS)
+            .with("max", MAX_RETENTION_YEARS)
+            .with("value", policy.years));
         }
         self.write(Some(actor), now, |ch| {
             require_manager(
@@ -177,10 +181,12 @@ impl Enduse {
             require_manager(&actor_user(ch, "lift a legal hold")?, "lift a legal hold")?;
             let customer = load_customer(ch, input.customer_id)?;
             let old = store_retention::active_hold(ch.tx, customer.id)?.ok_or_else(|| {
-                Error::invalid(
+                Error::refused(
                     "customer",
+                    crate::ProblemCode::NotUnderHold,
                     format!("{} is not under a legal hold", customer.name),
                 )
+                .with("customer", &customer.name)
             })?;
             let mut hold = old.clone();
             hold.lifted_at = Some(now);

@@ -307,6 +307,7 @@ fn record_matches(
                         alias: m.alias,
                         matched_tokens: m.matched_tokens,
                         explanation: m.explanation,
+                        explanation_detail: Some(m.detail),
                         suppression_key: key,
                         status: HitStatus::Open,
                         decided_by: None,
@@ -334,6 +335,66 @@ fn record_matches(
         }
     }
     Ok(())
+}
+
+/// A list file the importer refuses, as a code with the file, the line and what is wrong.
+fn list_file_refused(e: crate::screening::ScreeningError) -> Error {
+    use crate::ProblemCode as P;
+    use crate::screening::ScreeningError as S;
+    let english = e.to_string();
+    let (code, params): (P, Vec<(&str, String)>) = match &e {
+        S::Io { source, .. } => (P::FileUnreadable, vec![("detail", source.to_string())]),
+        S::Csv { source, .. } => (P::ListBadCsv, vec![("detail", source.to_string())]),
+        S::ColumnCount {
+            expected, found, ..
+        } => (
+            P::ListColumnCount,
+            vec![
+                ("expected", expected.to_string()),
+                ("found", found.to_string()),
+            ],
+        ),
+        S::NotANumber { field, value, .. } => (
+            P::ListNotANumber,
+            vec![("column", field.to_string()), ("value", value.clone())],
+        ),
+        S::UnknownEntry { ent_num, .. } => {
+            (P::ListUnknownEntry, vec![("entry", ent_num.to_string())])
+        }
+        S::DuplicateEntry { ent_num, .. } => {
+            (P::ListDuplicateEntry, vec![("entry", ent_num.to_string())])
+        }
+        S::EmptyName { .. } => (P::ListEmptyName, vec![]),
+        S::MissingColumn { column, .. } => {
+            (P::ListMissingColumn, vec![("column", column.to_string())])
+        }
+        S::NoEntries { .. } => (P::ListNoEntries, vec![]),
+        S::UnrecognisedFile { .. } => (P::ListUnrecognisedFile, vec![]),
+        S::FileCount { kind, found, .. } => (
+            P::ListFileCount,
+            vec![
+                ("kind", kind.as_str().to_string()),
+                ("found", found.to_string()),
+            ],
+        ),
+        S::UnknownListKind { value } => (
+            P::NotOneOf,
+            vec![
+                ("value", value.clone()),
+                ("allowed", "sdn, csl, dpl".into()),
+            ],
+        ),
+    };
+    let mut refused = Error::refused("file", code, english);
+    if let Some(file) = e.file() {
+        refused = refused.with("file", file);
+    }
+    if let Some(line) = e.line() {
+        refused = refused.with("line", line);
+    }
+    params
+        .into_iter()
+        .fold(refused, |r, (name, value)| r.with(name, value))
 }
 
 impl Enduse {
@@ -433,7 +494,7 @@ impl Enduse {
         let import = screening::import_paths_with_progress(kind, &refs, &mut |rows| {
             on_progress(ScreeningProgress::at(ScreeningPhase::Reading, rows, None))
         })
-        .map_err(|e| Error::invalid("file", e.to_string()))?;
+        .map_err(list_file_refused)?;
         let version = ListVersion {
             id: Uuid::now_v7(),
             kind: kind.as_str().to_string(),

@@ -423,10 +423,14 @@ impl Enduse {
             let fresh = self.compute_states(conn, key)?;
             let mut stored: FxHashMap<Uuid, [Option<String>; 4]> =
                 store::states::all_states(conn)?.into_iter().collect();
-            let mismatch = |id: Uuid, reason: String| store::audit::RecordMismatch {
-                table: "customer_state".into(),
-                id: id.to_string(),
-                reason,
+            use store::audit::{ChainProblem, ChainProblemCode, with};
+            let mismatch = |id: Uuid, reason: String, problem: Option<ChainProblem>| {
+                store::audit::RecordMismatch {
+                    table: "customer_state".into(),
+                    id: id.to_string(),
+                    reason,
+                    problem,
+                }
             };
             for (e, changes) in fresh.entries.iter().zip(fresh.changes_on.iter()) {
                 let expected = [
@@ -441,6 +445,11 @@ impl Enduse {
                         return Ok(Some(mismatch(
                             e.id,
                             format!("no stored state; the rules give {}", e.state.as_str()),
+                            with(
+                                ChainProblem::new(ChainProblemCode::StateMissing),
+                                "state",
+                                e.state.as_str(),
+                            ),
                         )));
                     }
                     Some(row) if row != expected => {
@@ -458,6 +467,19 @@ impl Enduse {
                                 text(&expected[2]),
                                 text(&expected[3]),
                             ),
+                            with(
+                                with(
+                                    with(
+                                        ChainProblem::new(ChainProblemCode::StateDiffers),
+                                        "stored",
+                                        text(&row[0]),
+                                    ),
+                                    "expected",
+                                    text(&expected[0]),
+                                ),
+                                "on",
+                                on,
+                            ),
                         )));
                     }
                     Some(_) => {}
@@ -467,6 +489,7 @@ impl Enduse {
                 mismatch(
                     id,
                     "a stored state for a customer that has none (archived or gone)".into(),
+                    ChainProblem::new(ChainProblemCode::StateExtra),
                 )
             }))
         })

@@ -12,12 +12,20 @@ const CODES: ProblemCode[] = [
   'hs_scope_length', 'hs_product_length', 'not_email', 'not_web_address', 'email_taken', 'external_id_taken',
   'campaign_name_taken', 'unknown_user', 'unknown_customer', 'unknown_red_flag', 'reason_required',
   'end_use_text_required', 'destination_required', 'scope_required', 'no_russia_clause_required',
-  'file_too_large', 'not_a_document', 'no_lists_imported',
+  'file_too_large', 'not_a_document', 'no_lists_imported', 'after_end', 'period_too_long', 'too_short',
+  'control_characters', 'hs_code_required', 'customer_required', 'not_under_hold', 'file_unreadable', 'not_a_file',
+  'file_exists', 'names_no_file', 'not_a_folder', 'folder_missing', 'is_a_folder', 'not_pdf_name', 'folder_not_empty',
+  'nothing_to_render', 'no_customer_matches', 'not_reapplied_here', 'template_empty', 'unknown_merge_field',
+  'empty_merge_field', 'unclosed_braces', 'unopened_braces', 'list_bad_csv', 'list_column_count', 'list_not_a_number',
+  'list_unknown_entry', 'list_duplicate_entry', 'list_empty_name', 'list_missing_column', 'list_no_entries',
+  'list_unrecognised_file', 'list_file_count',
 ];
 const PARAMS = {
   value: 'XX', max: '500', codepoint: 'U+200B', date: '2026-11-02', first: '1990', last: '2100', start: 'visit',
   months: '48', limit: '2030-01-05', min: '1', allowed: 'a, b', digits: '5', customer: 'Acme', size_mb: '30.1',
-  limit_mb: '25', file: 'scan.docx',
+  limit_mb: '25', file: 'scan.docx', years: '10', detail: 'No such file or directory (os error 2)',
+  path: '/tmp/letters', only_unsent: 'true', name: 'customer_nmae', line: '3', column: '7',
+  suggestion: 'customer_name', expected: '12', found: '3', entry: '36', kind: 'dpl',
 };
 
 describe('refused values from the core', () => {
@@ -27,9 +35,30 @@ describe('refused values from the core', () => {
       for (const code of CODES) {
         const text = problemText({ code, params: PARAMS }, 'Name');
         expect(text, `${locale} ${code}`).not.toBe('');
-        expect(text, `${locale} ${code}`).not.toMatch(/[{}]|undefined/);
+        // Merge fields are named as a template writes them, {{customer.name}}.
+        expect(text.replace(/\{\{[\w.]+\}\}/g, ''), `${locale} ${code}`).not.toMatch(/[{}]|undefined/);
       }
     }
+    i18n.locale = 'en';
+  });
+
+  it('choose the sentence their parameters call for', () => {
+    i18n.locale = 'en';
+    const sent = problemText({ code: 'before_start', params: { date: '2026-11-02', start: 'sent' } }, 'Acknowledgement due');
+    expect(sent).toBe('Acknowledgement due is before the letter was sent (2 Nov 2026).');
+    expect(problemText({ code: 'nothing_to_render', params: { only_unsent: 'false' } })).toBe(
+      'This campaign has no letters.',
+    );
+    expect(problemText({ code: 'nothing_to_render', params: { only_unsent: 'true' } })).toMatch(/^Every letter/);
+    const at = { name: 'cusomer_name', line: '2', column: '9' };
+    expect(problemText({ code: 'unknown_merge_field', params: at })).toBe(
+      'Unknown merge field `{{cusomer_name}}` at line 2, column 9.',
+    );
+    i18n.locale = 'zh-Hans';
+    expect(problemText({ code: 'unknown_merge_field', params: { ...at, suggestion: 'customer_name' } })).toBe(
+      '第 2 行第 9 列的合并字段“{{cusomer_name}}”不存在；是否要用“{{customer_name}}”？',
+    );
+    expect(problemText({ code: 'too_short', params: { min: '12' } }, '口令')).toBe('口令至少须有 12 个字符。');
     i18n.locale = 'en';
   });
 

@@ -35,6 +35,8 @@ export function problemText(problem: Problem, field = ''): string {
           return m.problem_before_signing({ field, date });
         case 'observed':
           return m.problem_before_observed({ field, date });
+        case 'sent':
+          return m.problem_before_sent({ field, date });
         default:
           return m.problem_before_from({ field, date });
       }
@@ -87,6 +89,86 @@ export function problemText(problem: Problem, field = ''): string {
       return m.problem_not_a_document({ file: p.file ?? '' });
     case 'no_lists_imported':
       return m.problem_no_lists_imported();
+    case 'after_end':
+      return m.problem_after_end({ field });
+    case 'period_too_long':
+      return m.problem_period_too_long({ years: p.years ?? '' });
+    case 'too_short':
+      return m.problem_too_short({ field, min: p.min ?? '' });
+    case 'control_characters':
+      return m.problem_control_characters({ field });
+    case 'hs_code_required':
+      return m.problem_hs_code_required();
+    case 'customer_required':
+      return m.problem_customer_required();
+    case 'not_under_hold':
+      return m.problem_not_under_hold({ customer: p.customer ?? '' });
+    case 'file_unreadable':
+      return m.problem_file_unreadable({ file: p.file ?? '', detail: p.detail ?? '' });
+    case 'not_a_file':
+      return m.problem_not_a_file({ file: p.file ?? '' });
+    case 'file_exists':
+      return m.problem_file_exists({ file: p.file ?? '' });
+    case 'names_no_file':
+      return m.problem_names_no_file({ path: p.path ?? '' });
+    case 'not_a_folder':
+      return m.problem_not_a_folder({ path: p.path ?? '' });
+    case 'folder_missing':
+      return m.problem_folder_missing({ path: p.path ?? '' });
+    case 'is_a_folder':
+      return m.problem_is_a_folder({ path: p.path ?? '' });
+    case 'not_pdf_name':
+      return m.problem_not_pdf_name({ path: p.path ?? '' });
+    case 'folder_not_empty':
+      return m.problem_folder_not_empty({ path: p.path ?? '' });
+    case 'nothing_to_render':
+      return p.only_unsent === 'true' ? m.problem_nothing_unsent_to_render() : m.problem_nothing_to_render();
+    case 'no_customer_matches':
+      return m.problem_no_customer_matches();
+    case 'not_reapplied_here':
+      return m.problem_not_reapplied_here();
+    case 'template_empty':
+      return m.problem_template_empty({ field });
+    case 'unknown_merge_field': {
+      // Fields are named as a template writes them: {{customer.name}}.
+      const at = { name: `{{${p.name ?? ''}}}`, line: p.line ?? '', column: p.column ?? '' };
+      return p.suggestion
+        ? m.problem_unknown_merge_field_suggest({ ...at, suggestion: `{{${p.suggestion}}}` })
+        : m.problem_unknown_merge_field(at);
+    }
+    case 'empty_merge_field':
+      return m.problem_empty_merge_field({ line: p.line ?? '', column: p.column ?? '' });
+    case 'unclosed_braces':
+      return m.problem_unclosed_braces({ line: p.line ?? '', column: p.column ?? '' });
+    case 'unopened_braces':
+      return m.problem_unopened_braces({ line: p.line ?? '', column: p.column ?? '' });
+    case 'list_bad_csv':
+      return m.problem_list_bad_csv({ file: p.file ?? '', line: p.line ?? '', detail: p.detail ?? '' });
+    case 'list_column_count':
+      return m.problem_list_column_count({
+        file: p.file ?? '',
+        line: p.line ?? '',
+        expected: p.expected ?? '',
+        found: p.found ?? '',
+      });
+    case 'list_not_a_number':
+      return m.problem_list_not_a_number({ file: p.file ?? '', line: p.line ?? '', column: p.column ?? '', value });
+    case 'list_unknown_entry':
+      return m.problem_list_unknown_entry({ file: p.file ?? '', line: p.line ?? '', entry: p.entry ?? '' });
+    case 'list_duplicate_entry':
+      return m.problem_list_duplicate_entry({ file: p.file ?? '', line: p.line ?? '', entry: p.entry ?? '' });
+    case 'list_empty_name':
+      return m.problem_list_empty_name({ file: p.file ?? '', line: p.line ?? '' });
+    case 'list_missing_column':
+      return m.problem_list_missing_column({ file: p.file ?? '', column: p.column ?? '' });
+    case 'list_no_entries':
+      return m.problem_list_no_entries({ file: p.file ?? '' });
+    case 'list_unrecognised_file':
+      return m.problem_list_unrecognised_file({ file: p.file ?? '' });
+    case 'list_file_count':
+      return p.kind === 'sdn'
+        ? m.problem_list_file_count_sdn({ found: p.found ?? '' })
+        : m.problem_list_file_count_one({ kind: (p.kind ?? '').toUpperCase(), found: p.found ?? '' });
     default:
       return unknownCode(problem.code);
   }

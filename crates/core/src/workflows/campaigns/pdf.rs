@@ -13,10 +13,12 @@ pub(super) struct RenderTo<'a> {
 pub(super) fn checked_folder(path: &str) -> Result<PathBuf> {
     let p = absolute("path", path)?;
     if !p.is_dir() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "path",
+            crate::ProblemCode::NotAFolder,
             format!("{} is not an existing folder", p.display()),
-        ));
+        )
+        .with("path", p.display()));
     }
     Ok(p)
 }
@@ -27,23 +29,29 @@ pub(super) fn checked_pdf_file(path: &str) -> Result<PathBuf> {
     let p = absolute("path", path)?;
     let is_pdf = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
     if !is_pdf {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "path",
+            crate::ProblemCode::NotPdfName,
             format!("{} does not end in .pdf", p.display()),
-        ));
+        )
+        .with("path", p.display()));
     }
     if p.is_dir() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
             "path",
+            crate::ProblemCode::IsAFolder,
             format!("{} is a folder", p.display()),
-        ));
+        )
+        .with("path", p.display()));
     }
     match p.parent() {
         Some(parent) if parent.is_dir() => Ok(p),
-        _ => Err(Error::invalid(
+        _ => Err(Error::refused(
             "path",
+            crate::ProblemCode::FolderMissing,
             format!("the folder of {} does not exist", p.display()),
-        )),
+        )
+        .with("path", p.display())),
     }
 }
 
@@ -138,14 +146,16 @@ impl Enduse {
             Ok((letters, docs, ctx.settings))
         })?;
         if docs.is_empty() {
-            return Err(Error::invalid(
+            return Err(Error::refused(
                 "campaign",
+                crate::ProblemCode::NothingToRender,
                 if only_unsent {
                     "every letter of this campaign was sent; there is nothing unsent to render"
                 } else {
                     "this campaign has no letters"
                 },
-            ));
+            )
+            .with("only_unsent", only_unsent));
         }
         let renderer = renderer_for(&settings)?;
         let mut report = PdfReport {
@@ -307,9 +317,13 @@ impl Enduse {
                 resolve_template(conn, input.template_id, REMINDER_TEMPLATE, "template_id")?;
             let variants = Variants::load(conn, template)?;
             let targets = select_targets(conn, &input.target, today)?;
-            let customer = targets
-                .first()
-                .ok_or_else(|| Error::invalid("target", "no customer matches this target"))?;
+            let customer = targets.first().ok_or_else(|| {
+                Error::refused(
+                    "target",
+                    crate::ProblemCode::NoCustomerMatches,
+                    "no customer matches this target",
+                )
+            })?;
             let (ready, _) = variants.for_customer(customer);
             let days = input.ack_due_days.unwrap_or(policy_in(conn)?.ack_due_days);
             let ack_due = today

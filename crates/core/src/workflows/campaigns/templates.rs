@@ -17,7 +17,39 @@ pub(super) fn template_error(e: TemplateError) -> Error {
             Part::Body => "body",
         },
     };
-    Error::invalid(field, e.to_string())
+    let english = e.to_string();
+    let at = |code, line: &usize, column: &usize| {
+        Error::refused(field, code, english.clone())
+            .with("line", line)
+            .with("column", column)
+    };
+    match &e {
+        TemplateError::Empty { .. } => {
+            Error::refused(field, crate::ProblemCode::TemplateEmpty, english).with("part", field)
+        }
+        TemplateError::UnknownField {
+            field: name,
+            line,
+            column,
+            suggestion,
+            ..
+        } => {
+            let e = at(crate::ProblemCode::UnknownMergeField, line, column).with("name", name);
+            match suggestion {
+                Some(s) => e.with("suggestion", s.key()),
+                None => e,
+            }
+        }
+        TemplateError::EmptyField { line, column, .. } => {
+            at(crate::ProblemCode::EmptyMergeField, line, column)
+        }
+        TemplateError::UnclosedBraces { line, column, .. } => {
+            at(crate::ProblemCode::UnclosedBraces, line, column)
+        }
+        TemplateError::UnopenedBraces { line, column, .. } => {
+            at(crate::ProblemCode::UnopenedBraces, line, column)
+        }
+    }
 }
 
 pub(crate) fn paper_of(settings: &LetterSettings) -> Paper {
@@ -52,6 +84,13 @@ pub(super) fn letter_doc(
         LetterLanguage::ZhHans => doc.in_chinese(values, false),
         LetterLanguage::ZhHant => doc.in_chinese(values, true),
         _ => {}
+    }
+    match language {
+        LetterLanguage::ZhHans => doc.with_chinese_words(values, false, false),
+        LetterLanguage::ZhHant => doc.with_chinese_words(values, true, false),
+        LetterLanguage::EnZhHans => doc.with_chinese_words(values, false, true),
+        LetterLanguage::EnZhHant => doc.with_chinese_words(values, true, true),
+        LetterLanguage::En => {}
     }
     let clean = |v: &Option<String>| {
         v.as_deref()
