@@ -481,6 +481,18 @@ fn a_solo_database_of_other_users_is_refused_before_enrolling_and_the_code_stays
     let fresh = Laptop::new();
     let joined = fresh.join(&hub.url, &code);
     assert_eq!(joined["user"]["email"], "rita.rep@example.com");
+
+    // Spent now: the same code again is bad input, refused on the code (the app shows it beside
+    // that field, worded in its language), and no second device is enrolled.
+    let again = Laptop::new();
+    let refused = again.run(&["team", "join", "--hub", &hub.url, "--code", &code]);
+    assert_eq!(refused.status.code(), Some(2));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("code") && why.contains("ask your admin for a new enrollment code"),
+        "{why}"
+    );
+    assert_eq!(db.sql_text("SELECT count(*) FROM devices"), "1");
 }
 
 #[test]

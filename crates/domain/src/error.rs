@@ -190,6 +190,9 @@ pub enum ProblemCode {
     ListUnrecognisedFile,
     /// The wrong number of files for a list (`kind`: `sdn`, `csl` or `dpl`; `found`).
     ListFileCount,
+    /// The team hub refused a join's one-time enrollment code: not known, used or expired
+    /// (`detail`: the hub's English reason).
+    EnrollmentCodeRejected,
 }
 
 /// A refused value as a code and the parameters its sentence is built from (by name; dates as

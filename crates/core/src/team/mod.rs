@@ -56,10 +56,18 @@ fn hub_error(e: ClientError) -> Error {
                 format!("{UNREACHABLE} ({text}); check the address and your connection")
             }
         }
-        ClientError::Api { error, .. } if error.code == ApiErrorCode::BadCode => format!(
-            "{}; ask your admin for a new enrollment code",
-            error.message
-        ),
+        // The code the user typed: refused beside its field, worded in the app's language.
+        ClientError::Api { error, .. } if error.code == ApiErrorCode::BadCode => {
+            return Error::refused(
+                "code",
+                crate::store::ProblemCode::EnrollmentCodeRejected,
+                format!(
+                    "{}; ask your admin for a new enrollment code",
+                    error.message
+                ),
+            )
+            .with("detail", &error.message);
+        }
         _ => e.to_string(),
     };
     Error::Hub { reason }

@@ -169,6 +169,8 @@ export function problemText(problem: Problem, field = ''): string {
       return p.kind === 'sdn'
         ? m.problem_list_file_count_sdn({ found: p.found ?? '' })
         : m.problem_list_file_count_one({ kind: (p.kind ?? '').toUpperCase(), found: p.found ?? '' });
+    case 'enrollment_code_rejected':
+      return m.problem_enrollment_code_rejected();
     default:
       return unknownCode(problem.code);
   }
