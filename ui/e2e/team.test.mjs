@@ -65,8 +65,9 @@ after(async () => {
 test('a rep joins from first run with the hub address and code; only their customer arrives', { skip }, async () => {
   await fillJoin(app, hubUrl, 'WRONG-CODE');
   await (await app.$t('team-join-submit')).click();
-  const wrong = await textOf(app, 'team-join-error');
-  assert.match(wrong, /code/i);
+  // Refused on the code field itself, in the user's words (not a form-level storage error).
+  const wrong = await textOf(app, 'error-team-code');
+  assert.match(wrong, /enrollment code/i);
   await app.shot('join-wrong-code');
   await (await app.browser.$('#team-code')).setValue(app.repCode);
   await (await app.$t('team-join-submit')).click();
