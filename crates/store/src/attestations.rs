@@ -1,9 +1,9 @@
 //! Attestations and their reviews.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::{Affects, Cols, FactRow, Put, Record, fact_row, json_text, opt_uuid_text, ts_text};
+use super::{Affects, Cols, FactRow, fact_row, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::{Attestation, Review};
 use crate::rules::AttestationTerms;
@@ -40,62 +40,37 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Attestation> {
     })
 }
 
-impl Record for Attestation {
-    const ENTITY: &'static str = "attestation";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM attestation ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Customer(self.customer_id)
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "attestation",
-            COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                self.kind.as_str(),
-                self.signatory_name,
-                self.signatory_title,
-                self.signed_on,
-                self.valid_until,
-                self.customer_role.as_str(),
-                self.end_use.as_str(),
-                self.end_use_text,
-                json_text(&self.end_users)?,
-                json_text(&self.destinations)?,
-                json_text(&self.scope)?,
-                json_text(&self.clauses)?,
-                self.status.as_str(),
-                opt_uuid_text(&self.supersedes),
-                self.logged_by.to_string(),
-                ts_text(&self.logged_at),
-                self.archived,
-            ],
-        )
-    }
+record_table! {
+    Attestation,
+    table: "attestation",
+    columns: COLUMNS,
+    read: from_row,
+    affects: |r, _| Affects::Customer(r.customer_id),
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        r.kind.as_str(),
+        r.signatory_name,
+        r.signatory_title,
+        r.signed_on,
+        r.valid_until,
+        r.customer_role.as_str(),
+        r.end_use.as_str(),
+        r.end_use_text,
+        json_text(&r.end_users)?,
+        json_text(&r.destinations)?,
+        json_text(&r.scope)?,
+        json_text(&r.clauses)?,
+        r.status.as_str(),
+        opt_uuid_text(&r.supersedes),
+        r.logged_by.to_string(),
+        ts_text(&r.logged_at),
+        r.archived,
+    ],
 }
 
 pub fn get_attestation(conn: &Connection, id: Uuid) -> Result<Option<Attestation>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM attestation WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 pub fn list_attestations_for_customer(
@@ -251,43 +226,21 @@ fn review_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Review> {
     })
 }
 
-impl Record for Review {
-    const ENTITY: &'static str = "review";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {REVIEW_COLUMNS} FROM review ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        review_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not itself: the decision's write of the attestation carries the change.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "review",
-            REVIEW_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.attestation_id.to_string(),
-                self.decision.as_str(),
-                self.reason,
-                self.reviewer_id.to_string(),
-                ts_text(&self.reviewed_at),
-            ],
-        )
-    }
+record_table! {
+    Review,
+    table: "review",
+    columns: REVIEW_COLUMNS,
+    read: review_from_row,
+    // Not itself: the decision's write of the attestation carries the change.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.attestation_id.to_string(),
+        r.decision.as_str(),
+        r.reason,
+        r.reviewer_id.to_string(),
+        ts_text(&r.reviewed_at),
+    ],
 }
 
 pub fn list_reviews_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<Review>> {

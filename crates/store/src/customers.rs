@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text};
+use super::{Affects, Cols, json_text, opt_uuid_text};
 use crate::Result;
 use crate::model::Customer;
 
@@ -118,72 +118,48 @@ pub fn refresh_search_text(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-impl Record for Customer {
-    const ENTITY: &'static str = "customer";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM customer ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Only this customer's state, while it stays listed in the same place (an added, archived,
-    /// restored or renamed customer changes the list and its order).
-    fn affects(&self, old: Option<&Self>) -> Affects {
-        match old {
-            Some(o)
-                if !o.archived
-                    && !self.archived
-                    && o.name == self.name
-                    && o.english_name == self.english_name =>
-            {
-                Affects::Customer(self.id)
-            }
-            _ => Affects::Listed(self.id),
+record_table! {
+    Customer,
+    table: "customer",
+    columns: COLUMNS,
+    put_columns: PUT_COLUMNS,
+    read: from_row,
+    // Only this customer's state, while it stays listed in the same place (an added, archived,
+    // restored or renamed customer changes the list and its order).
+    affects: |r, old| match old {
+        Some(o)
+            if !o.archived
+                && !r.archived
+                && o.name == r.name
+                && o.english_name == r.english_name =>
+        {
+            Affects::Customer(r.id)
         }
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "customer",
-            PUT_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.name,
-                self.english_name,
-                self.country,
-                self.customer_type.as_str(),
-                self.city,
-                self.address,
-                self.website,
-                opt_uuid_text(&self.owner_id),
-                self.external_id,
-                json_text(&self.hs_codes)?,
-                self.status.as_str(),
-                self.status_reason,
-                json_text(&self.contacts)?,
-                self.archived,
-                self.letter_language.map(|l| l.as_str()),
-                search_text(self),
-            ],
-        )
-    }
+        _ => Affects::Listed(r.id),
+    },
+    values: |r| [
+        r.id.to_string(),
+        r.name,
+        r.english_name,
+        r.country,
+        r.customer_type.as_str(),
+        r.city,
+        r.address,
+        r.website,
+        opt_uuid_text(&r.owner_id),
+        r.external_id,
+        json_text(&r.hs_codes)?,
+        r.status.as_str(),
+        r.status_reason,
+        json_text(&r.contacts)?,
+        r.archived,
+        r.letter_language.map(|l| l.as_str()),
+        search_text(r),
+    ],
 }
 
 pub fn get_customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM customer WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// The customers a campaign wrote to, in one query (for rendering its letters).

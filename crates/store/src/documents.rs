@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record};
+use super::{Affects, Cols};
 use crate::model::Document;
 use crate::{Error, Result};
 
@@ -31,52 +31,27 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
     })
 }
 
-impl Record for Document {
-    const ENTITY: &'static str = "document";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM document ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not a fact of any customer's state.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "document",
-            COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.sha256,
-                self.original_name,
-                self.media_type,
-                self.size,
-                self.owner_entity,
-                self.owner_id.to_string(),
-                self.archived,
-            ],
-        )
-    }
+record_table! {
+    Document,
+    table: "document",
+    columns: COLUMNS,
+    read: from_row,
+    // Not a fact of any customer's state.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.sha256,
+        r.original_name,
+        r.media_type,
+        r.size,
+        r.owner_entity,
+        r.owner_id.to_string(),
+        r.archived,
+    ],
 }
 
 pub fn get_document(conn: &Connection, id: Uuid) -> Result<Option<Document>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM document WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 pub fn list_documents_for(

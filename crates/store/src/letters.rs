@@ -1,9 +1,9 @@
 //! Compliance letters: what was sent to whom, when, and the acknowledgement.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::{Affects, Cols, FactRow, Put, Record, fact_row, opt_uuid_text};
+use super::{Affects, Cols, FactRow, fact_row, opt_uuid_text};
 use crate::Result;
 use crate::model::Letter;
 use crate::rules::LetterTerms;
@@ -39,61 +39,36 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Letter> {
     })
 }
 
-impl Record for Letter {
-    const ENTITY: &'static str = "letter";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM letter ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Customer(self.customer_id)
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "letter",
-            COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                opt_uuid_text(&self.campaign_id),
-                self.template_name,
-                self.template_version,
-                self.subject,
-                self.body,
-                self.body_sha256,
-                self.pdf_sha256,
-                self.channel.map(|c| c.as_str()),
-                self.sent_on,
-                opt_uuid_text(&self.sent_by),
-                self.ack_due,
-                self.ack_received_on,
-                self.ack_by,
-                self.ack_note,
-                self.archived,
-                opt_uuid_text(&self.chase_of),
-            ],
-        )
-    }
+record_table! {
+    Letter,
+    table: "letter",
+    columns: COLUMNS,
+    read: from_row,
+    affects: |r, _| Affects::Customer(r.customer_id),
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        opt_uuid_text(&r.campaign_id),
+        r.template_name,
+        r.template_version,
+        r.subject,
+        r.body,
+        r.body_sha256,
+        r.pdf_sha256,
+        r.channel.map(|c| c.as_str()),
+        r.sent_on,
+        opt_uuid_text(&r.sent_by),
+        r.ack_due,
+        r.ack_received_on,
+        r.ack_by,
+        r.ack_note,
+        r.archived,
+        opt_uuid_text(&r.chase_of),
+    ],
 }
 
 pub fn get_letter(conn: &Connection, id: Uuid) -> Result<Option<Letter>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM letter WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 pub fn list_letters_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<Letter>> {

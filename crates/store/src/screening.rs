@@ -221,65 +221,36 @@ fn hit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ScreeningHit> {
     })
 }
 
-impl Record for ScreeningHit {
-    const ENTITY: &'static str = "screening_hit";
-
-    fn select_all() -> Option<String> {
-        Some(format!(
-            "SELECT {HIT_COLUMNS} FROM screening_hit ORDER BY id"
-        ))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        hit_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Customer(self.customer_id)
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "screening_hit",
-            HIT_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                self.list_version_id.to_string(),
-                self.list,
-                self.entry_key,
-                self.entry_name,
-                self.score,
-                self.name_score,
-                self.customer_name,
-                self.list_name,
-                self.alias,
-                json_text(&self.matched_tokens)?,
-                self.explanation,
-                self.suppression_key,
-                self.status.as_str(),
-                opt_uuid_text(&self.decided_by),
-                self.decided_at.as_ref().map(ts_text),
-                self.reason,
-            ],
-        )
-    }
+record_table! {
+    ScreeningHit,
+    table: "screening_hit",
+    columns: HIT_COLUMNS,
+    read: hit_from_row,
+    affects: |r, _| Affects::Customer(r.customer_id),
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        r.list_version_id.to_string(),
+        r.list,
+        r.entry_key,
+        r.entry_name,
+        r.score,
+        r.name_score,
+        r.customer_name,
+        r.list_name,
+        r.alias,
+        json_text(&r.matched_tokens)?,
+        r.explanation,
+        r.suppression_key,
+        r.status.as_str(),
+        opt_uuid_text(&r.decided_by),
+        r.decided_at.as_ref().map(ts_text),
+        r.reason,
+    ],
 }
 
 pub fn get_hit(conn: &Connection, id: Uuid) -> Result<Option<ScreeningHit>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {HIT_COLUMNS} FROM screening_hit WHERE id = ?1"
-        ))?
-        .query_row([id.to_string()], hit_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Hits, highest score first: of one customer and/or one status when given.

@@ -1,11 +1,9 @@
 //! Sales-rep visits, the red flags observed on customers and the follow-ups agreed.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{
-    Affects, Cols, FactRow, Put, Record, fact_row, json_text, opt_uuid_text, optional_match,
-};
+use super::{Affects, Cols, FactRow, fact_row, json_text, opt_uuid_text, optional_match};
 use crate::Result;
 use crate::model::{FollowUp, RedFlagObservation, Visit};
 use crate::rules::FlagTerms;
@@ -32,54 +30,29 @@ fn visit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
     })
 }
 
-impl Record for Visit {
-    const ENTITY: &'static str = "visit";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {VISIT_COLUMNS} FROM visit ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        visit_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not a fact of any customer's state.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "visit",
-            VISIT_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                self.rep_id.to_string(),
-                self.visited_on,
-                self.location,
-                json_text(&self.attendees)?,
-                self.purpose,
-                self.notes,
-                json_text(&self.red_flags)?,
-                self.archived,
-            ],
-        )
-    }
+record_table! {
+    Visit,
+    table: "visit",
+    columns: VISIT_COLUMNS,
+    read: visit_from_row,
+    // Not a fact of any customer's state.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        r.rep_id.to_string(),
+        r.visited_on,
+        r.location,
+        json_text(&r.attendees)?,
+        r.purpose,
+        r.notes,
+        json_text(&r.red_flags)?,
+        r.archived,
+    ],
 }
 
 pub fn get_visit(conn: &Connection, id: Uuid) -> Result<Option<Visit>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {VISIT_COLUMNS} FROM visit WHERE id = ?1"))?
-        .query_row([id.to_string()], visit_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Visits, newest first; of one customer when given, at most `limit`.
@@ -118,57 +91,28 @@ fn flag_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RedFlagObservation
     })
 }
 
-impl Record for RedFlagObservation {
-    const ENTITY: &'static str = "red_flag_observation";
-
-    fn select_all() -> Option<String> {
-        Some(format!(
-            "SELECT {FLAG_COLUMNS} FROM red_flag_observation ORDER BY id"
-        ))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        flag_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Customer(self.customer_id)
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "red_flag_observation",
-            FLAG_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                opt_uuid_text(&self.visit_id),
-                self.flag_id,
-                self.observed_on,
-                self.observed_by.to_string(),
-                self.note,
-                self.resolved_on,
-                opt_uuid_text(&self.resolved_by),
-                self.resolution_note,
-            ],
-        )
-    }
+record_table! {
+    RedFlagObservation,
+    table: "red_flag_observation",
+    columns: FLAG_COLUMNS,
+    read: flag_from_row,
+    affects: |r, _| Affects::Customer(r.customer_id),
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        opt_uuid_text(&r.visit_id),
+        r.flag_id,
+        r.observed_on,
+        r.observed_by.to_string(),
+        r.note,
+        r.resolved_on,
+        opt_uuid_text(&r.resolved_by),
+        r.resolution_note,
+    ],
 }
 
 pub fn get_red_flag_observation(conn: &Connection, id: Uuid) -> Result<Option<RedFlagObservation>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE id = ?1"
-        ))?
-        .query_row([id.to_string()], flag_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Red-flag observations, newest first: of one customer when given, only open ones when asked.
@@ -280,56 +224,27 @@ fn follow_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
     })
 }
 
-impl Record for FollowUp {
-    const ENTITY: &'static str = "follow_up";
-
-    fn select_all() -> Option<String> {
-        Some(format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up ORDER BY id"
-        ))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        follow_up_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not a fact of any customer's state.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "follow_up",
-            FOLLOW_UP_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                opt_uuid_text(&self.visit_id),
-                self.action,
-                self.due_on,
-                opt_uuid_text(&self.owner_id),
-                self.done_on,
-                opt_uuid_text(&self.done_by),
-            ],
-        )
-    }
+record_table! {
+    FollowUp,
+    table: "follow_up",
+    columns: FOLLOW_UP_COLUMNS,
+    read: follow_up_from_row,
+    // Not a fact of any customer's state.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        opt_uuid_text(&r.visit_id),
+        r.action,
+        r.due_on,
+        opt_uuid_text(&r.owner_id),
+        r.done_on,
+        opt_uuid_text(&r.done_by),
+    ],
 }
 
 pub fn get_follow_up(conn: &Connection, id: Uuid) -> Result<Option<FollowUp>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE id = ?1"
-        ))?
-        .query_row([id.to_string()], follow_up_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Follow-ups, soonest due first: of one customer and/or owner when given, open ones only when asked.
