@@ -1,5 +1,6 @@
 //! Attestations and their reviews.
 
+use crate::query_all;
 use rusqlite::Connection;
 use uuid::Uuid;
 
@@ -77,11 +78,14 @@ pub fn list_attestations_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<Attestation>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM attestation WHERE customer_id = ?1 AND archived = 0 ORDER BY signed_on"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM attestation WHERE customer_id = ?1 AND archived = 0 ORDER BY signed_on"
+        ),
+        [customer_id.to_string()],
+        from_row,
+    )
 }
 
 /// Submitted attestations awaiting review, oldest logged first.
@@ -89,25 +93,29 @@ pub fn list_attestations_for_customer(
 /// events (the record keeps only its logger and last editor): the four-eyes rule keeps them all
 /// from approving it.
 pub fn attestation_contributors(conn: &Connection, id: Uuid) -> Result<Vec<Uuid>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT actor_id FROM audit_event WHERE entity = 'attestation' AND entity_id = ?1 \
            AND action IN ('attestation.log', 'attestation.amend') AND actor_id IS NOT NULL \
          UNION \
          SELECT e.actor_id FROM document d JOIN audit_event e \
            ON e.entity = 'document' AND e.entity_id = d.id AND e.action = 'document.attach' \
          WHERE d.owner_entity = 'attestation' AND d.owner_id = ?1 AND e.actor_id IS NOT NULL",
-    )?;
-    let rows = stmt.query_map([id.to_string()], |r| Cols(r).uuid(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [id.to_string()],
+        |r| Cols(r).uuid(0),
+    )
 }
 
 pub fn list_submitted_attestations(conn: &Connection, limit: u64) -> Result<Vec<Attestation>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM attestation WHERE status = 'submitted' AND archived = 0 \
-         ORDER BY logged_at, id LIMIT ?1"
-    ))?;
-    let rows = stmt.query_map([limit.min(i64::MAX as u64) as i64], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM attestation WHERE status = 'submitted' AND archived = 0 \
+             ORDER BY logged_at, id LIMIT ?1"
+        ),
+        [limit.min(i64::MAX as u64) as i64],
+        from_row,
+    )
 }
 
 /// How many attestations await review, and when the oldest of them was logged.
@@ -179,11 +187,10 @@ pub fn all_attestation_terms(
         let rows = stmt.query_map([], fact_row("attestation", terms))?;
         return Ok(rows.collect::<rusqlite::Result<_>>()?);
     }
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT customer_id, id, status, signed_on, valid_until, supersedes FROM attestation \
          WHERE archived = 0",
-    )?;
-    let rows = stmt.query_map(
         [],
         fact_row("attestation", |c| {
             Ok(AttestationTerms {
@@ -195,19 +202,19 @@ pub fn all_attestation_terms(
                 scope: Default::default(),
             })
         }),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 pub fn attestation_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<FactRow<AttestationTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id = ?1"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], fact_row("attestation", terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id = ?1"),
+        [customer_id.to_string()],
+        fact_row("attestation", terms),
+    )
 }
 
 const REVIEW_COLUMNS: &str =
@@ -244,24 +251,28 @@ record_table! {
 }
 
 pub fn list_reviews_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<Review>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT r.id, r.attestation_id, r.decision, r.reason, r.reviewer_id, r.reviewed_at, \
          r.created_at, r.updated_at, r.version, r.created_by, r.updated_by FROM review r \
          JOIN attestation a ON a.id = r.attestation_id WHERE a.customer_id = ?1 ORDER BY r.reviewed_at",
-    )?;
-    let rows = stmt.query_map([customer_id.to_string()], review_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [customer_id.to_string()],
+        review_from_row,
+    )
 }
 
 pub fn list_reviews_for_attestation(
     conn: &Connection,
     attestation_id: Uuid,
 ) -> Result<Vec<Review>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {REVIEW_COLUMNS} FROM review WHERE attestation_id = ?1 ORDER BY reviewed_at"
-    ))?;
-    let rows = stmt.query_map([attestation_id.to_string()], review_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {REVIEW_COLUMNS} FROM review WHERE attestation_id = ?1 ORDER BY reviewed_at"
+        ),
+        [attestation_id.to_string()],
+        review_from_row,
+    )
 }
 
 /// The terms of the attestations of several customers (`ids`: a JSON array of ids).
@@ -269,10 +280,13 @@ pub fn attestation_terms_for_customers(
     conn: &Connection,
     ids: &str,
 ) -> Result<Vec<FactRow<AttestationTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id IN \
-         (SELECT value FROM json_each(?1))"
-    ))?;
-    let rows = stmt.query_map([ids], fact_row("attestation", terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id IN \
+             (SELECT value FROM json_each(?1))"
+        ),
+        [ids],
+        fact_row("attestation", terms),
+    )
 }

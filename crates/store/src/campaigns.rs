@@ -1,5 +1,6 @@
 //! Letter templates (versioned by name) and campaigns, and the campaign's letters.
 
+use crate::query_all;
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
@@ -61,11 +62,14 @@ pub fn latest_template(conn: &Connection, name: &str) -> Result<Option<LetterTem
 
 /// Every version of every template, by name then newest version first.
 pub fn list_templates(conn: &Connection) -> Result<Vec<LetterTemplate>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TEMPLATE_COLUMNS} FROM letter_template ORDER BY name, template_version DESC"
-    ))?;
-    let rows = stmt.query_map([], template_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {TEMPLATE_COLUMNS} FROM letter_template ORDER BY name, template_version DESC"
+        ),
+        [],
+        template_from_row,
+    )
 }
 
 const CAMPAIGN_COLUMNS: &str = with_meta!(
@@ -120,11 +124,12 @@ pub fn find_campaign_by_name(conn: &Connection, name: &str) -> Result<Option<Cam
 
 /// Campaigns, newest first.
 pub fn list_campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id DESC"
-    ))?;
-    let rows = stmt.query_map([], campaign_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id DESC"),
+        [],
+        campaign_from_row,
+    )
 }
 
 /// Where one campaign stands, counted per customer (see [`campaign_counts`]).

@@ -1,6 +1,7 @@
 //! Customers and their contacts. Filtering, sorting and search run here, in SQL, so the UI's
 //! table only ever receives the page it shows.
 
+use crate::query_all;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use uuid::Uuid;
 
@@ -164,12 +165,15 @@ pub fn get_customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> {
 
 /// The customers a campaign wrote to, in one query (for rendering its letters).
 pub fn customers_of_campaign(conn: &Connection, campaign_id: Uuid) -> Result<Vec<Customer>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM customer WHERE id IN \
-         (SELECT customer_id FROM letter WHERE campaign_id = ?1)"
-    ))?;
-    let rows = stmt.query_map([campaign_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM customer WHERE id IN \
+             (SELECT customer_id FROM letter WHERE campaign_id = ?1)"
+        ),
+        [campaign_id.to_string()],
+        from_row,
+    )
 }
 
 pub fn find_customer_by_external_id(
@@ -287,9 +291,7 @@ pub fn list_customers(
         list_source(filter),
         order.sql()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(conn, &sql, params_from_iter(args.iter()), from_row)
 }
 
 /// The ids of the customers matching `filter`, in order: the table's total and its page (and, for
@@ -307,9 +309,9 @@ pub fn list_customer_ids(
         list_source(filter),
         order.sql()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args.iter()), |r| Cols(r).uuid(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(conn, &sql, params_from_iter(args.iter()), |r| {
+        Cols(r).uuid(0)
+    })
 }
 
 /// The customers with these ids, in the order given (unknown ids are skipped).
@@ -367,23 +369,29 @@ impl crate::rules::Standing for CustomerHead {
 
 /// Every active customer's head, by name.
 pub fn list_customer_heads(conn: &Connection) -> Result<Vec<CustomerHead>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {HEAD} FROM customer \
-         WHERE archived = 0 ORDER BY coalesce(english_name, name) COLLATE NOCASE, id"
-    ))?;
-    let rows = stmt.query_map([], head_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {HEAD} FROM customer \
+             WHERE archived = 0 ORDER BY coalesce(english_name, name) COLLATE NOCASE, id"
+        ),
+        [],
+        head_from_row,
+    )
 }
 
 /// The heads of those of `ids` that are active customers.
 pub fn customer_heads_of(conn: &Connection, ids: &[Uuid]) -> Result<Vec<CustomerHead>> {
     let ids = super::ids_json(ids)?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {HEAD} FROM customer \
-         WHERE archived = 0 AND id IN (SELECT value FROM json_each(?1))"
-    ))?;
-    let rows = stmt.query_map([ids], head_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {HEAD} FROM customer \
+             WHERE archived = 0 AND id IN (SELECT value FROM json_each(?1))"
+        ),
+        [ids],
+        head_from_row,
+    )
 }
 
 const HEAD: &str = "id, name, external_id, country, owner_id, status, status_reason";
@@ -403,11 +411,12 @@ fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerHead> {
 
 /// The distinct countries of active customers, sorted.
 pub fn list_customer_countries(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT DISTINCT country FROM customer WHERE archived = 0 ORDER BY country",
-    )?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// Customers in the database, archived ones included.

@@ -2,6 +2,7 @@
 //! database (`<db>.documents/ab/abcdef…`). A file is written before its row and never rewritten,
 //! so a rolled-back transaction leaves at most an unreferenced file, never a row without bytes.
 
+use crate::query_all;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, params};
@@ -59,12 +60,15 @@ pub fn list_documents_for(
     owner_entity: &str,
     owner_id: Uuid,
 ) -> Result<Vec<Document>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM document WHERE owner_entity = ?1 AND owner_id = ?2 AND archived = 0 \
-         ORDER BY created_at"
-    ))?;
-    let rows = stmt.query_map(params![owner_entity, owner_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM document WHERE owner_entity = ?1 AND owner_id = ?2 AND archived = 0 \
+             ORDER BY created_at"
+        ),
+        params![owner_entity, owner_id.to_string()],
+        from_row,
+    )
 }
 
 /// The folder of document bytes that belongs to a database file.

@@ -1,5 +1,6 @@
 //! Compliance letters: what was sent to whom, when, and the acknowledgement.
 
+use crate::query_all;
 use rusqlite::Connection;
 use uuid::Uuid;
 
@@ -72,21 +73,27 @@ pub fn get_letter(conn: &Connection, id: Uuid) -> Result<Option<Letter>> {
 }
 
 pub fn list_letters_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<Letter>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM letter WHERE customer_id = ?1 AND archived = 0 ORDER BY created_at"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM letter WHERE customer_id = ?1 AND archived = 0 ORDER BY created_at"
+        ),
+        [customer_id.to_string()],
+        from_row,
+    )
 }
 
 /// Letters sent whose acknowledgement is outstanding, oldest due first.
 pub fn list_unacknowledged_letters(conn: &Connection) -> Result<Vec<Letter>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM letter WHERE archived = 0 AND sent_on IS NOT NULL \
-         AND ack_received_on IS NULL ORDER BY ack_due, sent_on"
-    ))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM letter WHERE archived = 0 AND sent_on IS NOT NULL \
+             AND ack_received_on IS NULL ORDER BY ack_due, sent_on"
+        ),
+        [],
+        from_row,
+    )
 }
 
 fn terms(c: &Cols<'_, '_>) -> rusqlite::Result<LetterTerms> {
@@ -112,20 +119,24 @@ pub fn letter_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<FactRow<LetterTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id = ?1"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], fact_row("letter", terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id = ?1"),
+        [customer_id.to_string()],
+        fact_row("letter", terms),
+    )
 }
 
 /// Every letter of a campaign, in the order they were generated.
 pub fn list_letters_for_campaign(conn: &Connection, campaign_id: Uuid) -> Result<Vec<Letter>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM letter WHERE campaign_id = ?1 AND archived = 0 ORDER BY id"
-    ))?;
-    let rows = stmt.query_map([campaign_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM letter WHERE campaign_id = ?1 AND archived = 0 ORDER BY id"
+        ),
+        [campaign_id.to_string()],
+        from_row,
+    )
 }
 
 /// The dates of the letters of several customers (`ids`: a JSON array of ids).
@@ -133,12 +144,15 @@ pub fn letter_terms_for_customers(
     conn: &Connection,
     ids: &str,
 ) -> Result<Vec<FactRow<LetterTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id IN \
-         (SELECT value FROM json_each(?1))"
-    ))?;
-    let rows = stmt.query_map([ids], fact_row("letter", terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id IN \
+             (SELECT value FROM json_each(?1))"
+        ),
+        [ids],
+        fact_row("letter", terms),
+    )
 }
 
 /// One letter as the letters register lists it, with its customer and campaign.

@@ -531,6 +531,18 @@ pub fn put_row(
     Ok(())
 }
 
+/// Every row of `sql` (a cached statement) with `params`, each read by `read`.
+pub fn query_all<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, read)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Ids as a JSON array, the parameter of `id IN (SELECT value FROM json_each(?n))`: one SQL text
 /// for any number of ids.
 pub fn ids_json(ids: &[Uuid]) -> Result<String> {

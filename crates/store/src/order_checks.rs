@@ -1,5 +1,6 @@
 //! The order-check log: every recorded answer of the shipping gate, and its release.
 
+use crate::query_all;
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
@@ -123,8 +124,9 @@ pub fn list_order_checks(conn: &Connection, f: &CheckFilter) -> Result<Vec<Order
     );
     let day_start = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let next_day = |d: chrono::NaiveDate| day_start(d.succ_opt().unwrap_or(d));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &sql,
         params![
             f.customer_id.map(|c| c.to_string()),
             f.from.map(day_start),
@@ -133,8 +135,7 @@ pub fn list_order_checks(conn: &Connection, f: &CheckFilter) -> Result<Vec<Order
             f.limit,
         ],
         from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// Every check of one customer, oldest first (the evidence pack).
@@ -142,9 +143,12 @@ pub fn list_order_checks_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<OrderCheckRecord>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM order_check WHERE customer_id = ?1 ORDER BY checked_at, id"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM order_check WHERE customer_id = ?1 ORDER BY checked_at, id"
+        ),
+        [customer_id.to_string()],
+        from_row,
+    )
 }

@@ -4,6 +4,7 @@
 //! (its row deleted, its events' payloads dropped, digests and hashes kept) and appends one
 //! `retention.purge` event for the customer.
 
+use crate::query_all;
 use rusqlite::Connection;
 use uuid::Uuid;
 
@@ -48,11 +49,14 @@ pub fn get_hold(conn: &Connection, id: Uuid) -> Result<Option<LegalHold>> {
 
 /// Every hold placed on the customer, newest first (lifted ones too).
 pub fn list_holds(conn: &Connection, customer_id: Uuid) -> Result<Vec<LegalHold>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {HOLD_COLUMNS} FROM legal_hold WHERE customer_id = ?1 ORDER BY created_at DESC, id"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], hold_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {HOLD_COLUMNS} FROM legal_hold WHERE customer_id = ?1 ORDER BY created_at DESC, id"
+        ),
+        [customer_id.to_string()],
+        hold_from_row,
+    )
 }
 
 /// The hold in place on the customer (not lifted), if any.

@@ -1,5 +1,6 @@
 //! Restricted-party list versions with their entries, and screening hits.
 
+use crate::query_all;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -134,12 +135,15 @@ pub fn list_version_rows(conn: &Connection) -> Result<Vec<(ListVersion, Option<S
 
 /// The newest version of each kind: the ones screened against.
 pub fn active_list_versions(conn: &Connection) -> Result<Vec<ListVersion>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {VERSION_COLUMNS} FROM list_version v WHERE id = \
-         (SELECT max(id) FROM list_version w WHERE w.kind = v.kind) ORDER BY kind"
-    ))?;
-    let rows = stmt.query_map([], version_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {VERSION_COLUMNS} FROM list_version v WHERE id = \
+             (SELECT max(id) FROM list_version w WHERE w.kind = v.kind) ORDER BY kind"
+        ),
+        [],
+        version_from_row,
+    )
 }
 
 fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListEntry> {
@@ -164,11 +168,12 @@ const ENTRY_COLUMNS: &str =
 
 /// The entries of one version, in their stored order.
 pub fn list_entries(conn: &Connection, version_id: Uuid) -> Result<Vec<ListEntry>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM list_entry WHERE version_id = ?1 ORDER BY position"
-    ))?;
-    let rows = stmt.query_map([version_id.to_string()], entry_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {ENTRY_COLUMNS} FROM list_entry WHERE version_id = ?1 ORDER BY position"),
+        [version_id.to_string()],
+        entry_from_row,
+    )
 }
 
 /// One entry of a version by its list and key.
@@ -259,16 +264,16 @@ pub fn list_hits(
     customer_id: Option<Uuid>,
     status: Option<&str>,
 ) -> Result<Vec<ScreeningHit>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {HIT_COLUMNS} FROM screening_hit WHERE {} AND {} ORDER BY score DESC, id",
-        super::optional_match("customer_id", 1, customer_id.is_some()),
-        super::optional_match("status", 2, status.is_some())
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {HIT_COLUMNS} FROM screening_hit WHERE {} AND {} ORDER BY score DESC, id",
+            super::optional_match("customer_id", 1, customer_id.is_some()),
+            super::optional_match("status", 2, status.is_some())
+        ),
         params![customer_id.map(|c| c.to_string()), status],
         hit_from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// A hit as the screening table shows it: beside the customer's current name and country.
@@ -355,26 +360,25 @@ pub fn count_hits(conn: &Connection, status: HitStatus) -> Result<u64> {
 
 /// (customer id, hit id, entry name, list) of every open hit, for the state of all customers.
 pub fn all_open_hit_terms(conn: &Connection) -> Result<Vec<FactRow<crate::rules::HitTerms>>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit WHERE status = 'open'",
-    )?;
-    let rows = stmt.query_map([], fact_row("screening_hit", hit_terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [],
+        fact_row("screening_hit", hit_terms),
+    )
 }
 
 pub fn open_hit_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<FactRow<crate::rules::HitTerms>>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit \
          WHERE status = 'open' AND customer_id = ?1",
-    )?;
-    let rows = stmt.query_map(
         [customer_id.to_string()],
         fact_row("screening_hit", hit_terms),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 fn hit_terms(c: &Cols<'_, '_>) -> rusqlite::Result<crate::rules::HitTerms> {
@@ -391,10 +395,11 @@ pub fn open_hit_terms_for_customers(
     conn: &Connection,
     ids: &str,
 ) -> Result<Vec<FactRow<crate::rules::HitTerms>>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit \
          WHERE status = 'open' AND customer_id IN (SELECT value FROM json_each(?1))",
-    )?;
-    let rows = stmt.query_map([ids], fact_row("screening_hit", hit_terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [ids],
+        fact_row("screening_hit", hit_terms),
+    )
 }

@@ -1,5 +1,6 @@
 //! Users: who acts. Email is unique (case-insensitive).
 
+use crate::query_all;
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
@@ -51,9 +52,12 @@ pub fn find_user_by_email(conn: &Connection, email: &str) -> Result<Option<User>
 }
 
 pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM user ORDER BY name"))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {COLUMNS} FROM user ORDER BY name"),
+        [],
+        from_row,
+    )
 }
 
 pub fn count_users(conn: &Connection) -> Result<i64> {

@@ -1,5 +1,6 @@
 //! Sales-rep visits, the red flags observed on customers and the follow-ups agreed.
 
+use crate::query_all;
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
@@ -57,16 +58,16 @@ pub fn get_visit(conn: &Connection, id: Uuid) -> Result<Option<Visit>> {
 
 /// Visits, newest first; of one customer when given, at most `limit`.
 pub fn list_visits(conn: &Connection, customer_id: Option<Uuid>, limit: u32) -> Result<Vec<Visit>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {VISIT_COLUMNS} FROM visit WHERE archived = 0 AND {} \
-         ORDER BY visited_on DESC, id DESC LIMIT ?2",
-        optional_match("customer_id", 1, customer_id.is_some())
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {VISIT_COLUMNS} FROM visit WHERE archived = 0 AND {} \
+             ORDER BY visited_on DESC, id DESC LIMIT ?2",
+            optional_match("customer_id", 1, customer_id.is_some())
+        ),
         params![customer_id.map(|c| c.to_string()), limit],
         visit_from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 const FLAG_COLUMNS: &str = with_meta!(
@@ -121,16 +122,16 @@ pub fn list_red_flag_observations(
     customer_id: Option<Uuid>,
     open_only: bool,
 ) -> Result<Vec<RedFlagObservation>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE {} \
-         AND (?2 = 0 OR resolved_on IS NULL) ORDER BY observed_on DESC, id DESC",
-        optional_match("customer_id", 1, customer_id.is_some())
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE {} \
+             AND (?2 = 0 OR resolved_on IS NULL) ORDER BY observed_on DESC, id DESC",
+            optional_match("customer_id", 1, customer_id.is_some())
+        ),
         params![customer_id.map(|c| c.to_string()), open_only],
         flag_from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// Calls `f` on each open red flag, newest first, until it returns false (the home screen
@@ -179,29 +180,27 @@ pub fn open_flag_terms_on(
     conn: &Connection,
     on: chrono::NaiveDate,
 ) -> Result<Vec<FactRow<FlagTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_TERMS} FROM red_flag_observation \
-         WHERE observed_on <= ?1 AND (resolved_on IS NULL OR resolved_on > ?1)"
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {FLAG_TERMS} FROM red_flag_observation \
+             WHERE observed_on <= ?1 AND (resolved_on IS NULL OR resolved_on > ?1)"
+        ),
         [on.to_string()],
         fact_row("red_flag_observation", flag_terms),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 pub fn flag_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<FactRow<FlagTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id = ?1"
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!("SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id = ?1"),
         [customer_id.to_string()],
         fact_row("red_flag_observation", flag_terms),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 const FOLLOW_UP_COLUMNS: &str = with_meta!(
@@ -288,29 +287,32 @@ pub fn list_follow_ups(
     owner_id: Option<Uuid>,
     open_only: bool,
 ) -> Result<Vec<FollowUp>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE {} \
-         AND {} AND (?3 = 0 OR done_on IS NULL) ORDER BY due_on, id",
-        optional_match("customer_id", 1, customer_id.is_some()),
-        optional_match("owner_id", 2, owner_id.is_some())
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE {} \
+             AND {} AND (?3 = 0 OR done_on IS NULL) ORDER BY due_on, id",
+            optional_match("customer_id", 1, customer_id.is_some()),
+            optional_match("owner_id", 2, owner_id.is_some())
+        ),
         params![
             customer_id.map(|c| c.to_string()),
             owner_id.map(|c| c.to_string()),
             open_only
         ],
         follow_up_from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// The red flags of several customers (`ids`: a JSON array of ids).
 pub fn flag_terms_for_customers(conn: &Connection, ids: &str) -> Result<Vec<FactRow<FlagTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id IN \
-         (SELECT value FROM json_each(?1))"
-    ))?;
-    let rows = stmt.query_map([ids], fact_row("red_flag_observation", flag_terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id IN \
+             (SELECT value FROM json_each(?1))"
+        ),
+        [ids],
+        fact_row("red_flag_observation", flag_terms),
+    )
 }
