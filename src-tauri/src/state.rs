@@ -165,20 +165,52 @@ impl AppState {
     }
 }
 
+/// From how many milliseconds a command's run is logged at info level.
+const SLOW_COMMAND_MS: u64 = 100;
+
 /// The one way a command touches the database: on a blocking thread, never the main one (which
 /// draws the window), whether it takes a millisecond or a minute. A panic there ends in an
 /// `interrupted` error the UI can show (the core's transaction rolled back, so nothing was
 /// written) instead of a promise that never settles.
-/// From how many milliseconds a command's run is logged at info level.
-const SLOW_COMMAND_MS: u64 = 100;
-
 pub async fn run_blocking<T, F>(app: tauri::AppHandle, f: F) -> CmdResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&AppState) -> CmdResult<T> + Send + 'static,
 {
+    run_job(app, job_name::<F>(), f).await
+}
+
+/// A read of the core (see [`run_blocking`]).
+pub async fn read<T, E, F>(app: tauri::AppHandle, f: F) -> CmdResult<T>
+where
+    T: Send + 'static,
+    IpcError: From<E>,
+    F: FnOnce(&Enduse) -> Result<T, E> + Send + 'static,
+{
+    run_job(app, job_name::<F>(), move |state| Ok(f(state.core()?)?)).await
+}
+
+/// A change the signed-in user makes through the core, given as `f(core, actor)` (see
+/// [`run_blocking`]); `no_user` when nobody is signed in.
+pub async fn act<T, E, F>(app: tauri::AppHandle, f: F) -> CmdResult<T>
+where
+    T: Send + 'static,
+    IpcError: From<E>,
+    F: FnOnce(&Enduse, Uuid) -> Result<T, E> + Send + 'static,
+{
+    run_job(app, job_name::<F>(), move |state| {
+        let core = state.core()?;
+        Ok(f(core, state.actor()?)?)
+    })
+    .await
+}
+
+async fn run_job<T, F>(app: tauri::AppHandle, job: &'static str, f: F) -> CmdResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> CmdResult<T> + Send + 'static,
+{
     use tauri::Manager;
-    let job = job_name::<F>();
     let started = std::time::Instant::now();
     let result = tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
         .await

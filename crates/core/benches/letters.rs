@@ -4,8 +4,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use enduse::letters::samples::sample_values;
 use enduse::letters::{DefaultTemplate, LetterDoc, LetterRenderer, Letterhead, MergeValues, Paper};
 
 const LETTERS: usize = 5_000;
@@ -23,23 +23,12 @@ fn values(index: usize) -> MergeValues {
     let name = NAMES[index % NAMES.len()];
     MergeValues {
         customer_name: format!("{name} {index}"),
-        customer_english_name: None,
         customer_address: Some(format!("{index} Industrial Road\nBuilding {}", index % 17)),
-        customer_city: Some("Shenzhen".to_owned()),
-        customer_country: Some("China".to_owned()),
         customer_external_id: Some(format!("C-{index:05}")),
         contact_name: index.is_multiple_of(3).then(|| "Li Wei".to_owned()),
-        contact_title: None,
-        owner_name: Some("Anna Schmidt".to_owned()),
-        owner_title: Some("Regional Sales Manager".to_owned()),
-        owner_email: Some("anna.schmidt@example.com".to_owned()),
-        owner_phone: None,
-        company_name: "Northwind Semiconductors GmbH".to_owned(),
-        company_address: Some("Am Hafen 1\n20457 Hamburg\nGermany".to_owned()),
         campaign_name: Some("2026 reminder".to_owned()),
         letter_reference: Some(format!("EC-2026-{index:05}")),
-        today: NaiveDate::from_ymd_opt(2026, 3, 5).unwrap_or_default(),
-        ack_due: NaiveDate::from_ymd_opt(2026, 4, 4).unwrap_or_default(),
+        ..sample_values(name)
     }
 }
 

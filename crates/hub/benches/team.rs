@@ -18,9 +18,8 @@
 mod support;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -28,7 +27,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use enduse_hub::protocol::{Draft, Event, PushOutcome};
 use serde_json::{Value, json};
-use support::{BIN, Db, Device};
+use support::{BIN, Db, Device, Hub};
 use uuid::Uuid;
 
 struct Figure {
@@ -52,41 +51,11 @@ fn figure(
     }
 }
 
-/// A hub with a pool large enough for the soak's devices.
-struct Hub {
-    child: Child,
-    url: String,
-}
-
-impl Hub {
-    fn start(database_url: &str) -> Hub {
-        // $ENDUSE_BENCH_HUB: another `enduse-hub` to serve (an older build, run alternately).
-        let bin = std::env::var_os("ENDUSE_BENCH_HUB").unwrap_or_else(|| BIN.into());
-        let mut child = Command::new(bin)
-            .args(["serve", "--listen", "127.0.0.1:0", "--pool-size", "16"])
-            .env("DATABASE_URL", database_url)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn enduse-hub serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("hub did not start: {line:?}"))
-            .to_string();
-        Hub { child, url }
-    }
-}
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The hub ($ENDUSE_BENCH_HUB: another `enduse-hub`, an older build run alternately), with a
+/// pool large enough for the soak's devices.
+fn start_hub(database_url: &str) -> Hub {
+    let bin = std::env::var_os("ENDUSE_BENCH_HUB").unwrap_or_else(|| BIN.into());
+    Hub::serve(&bin, database_url, 16, &[])
 }
 
 /// The release `enduse` beside this bench (target/release/enduse; `./dev bench` builds it),
@@ -263,7 +232,7 @@ fn main() {
     );
 
     let db = Db::new();
-    let hub = Hub::start(&db.url);
+    let hub = start_hub(&db.url);
 
     // One hub user and device per demo user (same role), ids mapped in every record.
     let mut devices: HashMap<Uuid, Device> = HashMap::new();
@@ -620,14 +589,7 @@ fn main() {
                             .map(|_| {
                                 k += 1;
                                 let id = Uuid::now_v7().to_string();
-                                device.event(
-                                    "customer.create",
-                                    "customer",
-                                    &id,
-                                    None,
-                                    None,
-                                    json!({"id": id, "name": format!("Soak {n}-{k}"), "version": 1}),
-                                )
+                                device.create("customer.create", "customer", &id, json!({"id": id, "name": format!("Soak {n}-{k}"), "version": 1}))
                             })
                             .collect();
                         let result = device.client.push(&events).map(|_| ()).and_then(|()| loop {

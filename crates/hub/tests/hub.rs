@@ -92,12 +92,10 @@ fn a_retried_push_answers_the_first_outcome_and_adds_nothing() {
     let mut rep = Device::enroll(&hub, &code);
     let events: Vec<Event> = (0..3)
         .map(|i| {
-            rep.event(
+            rep.create(
                 "customer.create",
                 "customer",
                 &format!("c{i}"),
-                None,
-                None,
                 json!({"name": i}),
             )
         })
@@ -141,30 +139,9 @@ fn a_gap_in_the_device_chain_is_rejected_and_nothing_is_stored() {
     let hub = db.hub();
     let (_, code) = db.add_user("Rita Rep", "sales_rep");
     let mut rep = Device::enroll(&hub, &code);
-    let first = rep.event(
-        "customer.create",
-        "customer",
-        "c1",
-        None,
-        None,
-        json!({"name": "A"}),
-    );
-    let _lost = rep.event(
-        "customer.create",
-        "customer",
-        "c2",
-        None,
-        None,
-        json!({"name": "B"}),
-    );
-    let third = rep.event(
-        "customer.create",
-        "customer",
-        "c3",
-        None,
-        None,
-        json!({"name": "C"}),
-    );
+    let first = rep.create("customer.create", "customer", "c1", json!({"name": "A"}));
+    let _lost = rep.create("customer.create", "customer", "c2", json!({"name": "B"}));
+    let third = rep.create("customer.create", "customer", "c3", json!({"name": "C"}));
     let outcomes = rep.push(&[first, third]);
     accepted_seq(&outcomes[0]);
     assert_eq!(refusal_code(&outcomes[1]), RefusalCode::ChainBreak);
@@ -188,12 +165,10 @@ fn in_a_large_push_the_one_forged_signature_is_named_and_the_events_before_it_ar
             } else {
                 real_key.clone()
             };
-            rep.event(
+            rep.create(
                 "customer.create",
                 "customer",
                 &format!("c{i}"),
-                None,
-                None,
                 json!({"name": format!("Customer {i}")}),
             )
         })
@@ -221,14 +196,7 @@ fn a_forged_signature_is_rejected_and_a_request_signed_by_another_key_is_unauthe
     let mut rep = Device::enroll(&hub, &code);
     let real_key = rep.key.clone();
     rep.key = generate_signing_key();
-    let forged = rep.event(
-        "customer.create",
-        "customer",
-        "c1",
-        None,
-        None,
-        json!({"name": "A"}),
-    );
+    let forged = rep.create("customer.create", "customer", "c1", json!({"name": "A"}));
     assert_eq!(
         refusal_code(&rep.push(&[forged])[0]),
         RefusalCode::BadSignature
@@ -237,14 +205,7 @@ fn a_forged_signature_is_rejected_and_a_request_signed_by_another_key_is_unauthe
         rep.key = real_key;
         rep.seq = 0;
         rep.prev_hash = enduse_hub::protocol::GENESIS_HASH.into();
-        rep.event(
-            "customer.create",
-            "customer",
-            "c1",
-            None,
-            None,
-            json!({"name": "A"}),
-        )
+        rep.create("customer.create", "customer", "c1", json!({"name": "A"}))
     };
     tampered.new = json!({"name": "B"});
     assert_eq!(
@@ -271,26 +232,12 @@ fn a_revoked_device_and_a_disabled_user_are_refused_with_their_reason() {
     let (_, code2) = db.add_user("Sam Rep", "sales_rep");
     let mut rep = Device::enroll(&hub, &code);
     let sam = Device::enroll(&hub, &code2);
-    let e = rep.event(
-        "customer.create",
-        "customer",
-        "c1",
-        None,
-        None,
-        json!({"name": "A"}),
-    );
+    let e = rep.create("customer.create", "customer", "c1", json!({"name": "A"}));
     accepted_seq(&rep.push(&[e])[0]);
 
     let out = db.cli(&["device", "revoke", &rep.device_id.to_string()]);
     assert!(out.status.success());
-    let e = rep.event(
-        "customer.create",
-        "customer",
-        "c2",
-        None,
-        None,
-        json!({"name": "B"}),
-    );
+    let e = rep.create("customer.create", "customer", "c2", json!({"name": "B"}));
     assert_eq!(
         api_code(rep.client.push(&[e]).unwrap_err()),
         ApiErrorCode::DeviceRevoked
@@ -322,30 +269,19 @@ fn a_reps_review_is_refused_kept_in_the_chain_and_the_rep_carries_on() {
     let hub = db.hub();
     let (_, code) = db.add_user("Rita Rep", "sales_rep");
     let mut rep = Device::enroll(&hub, &code);
-    let log = rep.event(
+    let log = rep.create(
         "attestation.log",
         "attestation",
         "a1",
-        None,
-        None,
         attestation("a1", "submitted"),
     );
-    let review = rep.event(
+    let review = rep.create(
         "review.record",
         "review",
         "r1",
-        None,
-        None,
         json!({"id": "r1", "attestationId": "a1", "decision": "approve"}),
     );
-    let next = rep.event(
-        "customer.create",
-        "customer",
-        "c1",
-        None,
-        None,
-        json!({"name": "A"}),
-    );
+    let next = rep.create("customer.create", "customer", "c1", json!({"name": "A"}));
     let outcomes = rep.push(&[log, review.clone(), next]);
     assert_eq!(accepted_seq(&outcomes[0]), 1);
     assert_eq!(refusal_code(&outcomes[1]), RefusalCode::RoleForbidden);
@@ -381,12 +317,10 @@ fn a_review_by_a_manager_who_amended_or_attached_to_the_attestation_is_refused()
     let mut mia = Device::enroll(&hub, &m1_code);
     let mut max = Device::enroll(&hub, &m2_code);
 
-    let log = rep.event(
+    let log = rep.create(
         "attestation.log",
         "attestation",
         "a1",
-        None,
-        None,
         attestation("a1", "submitted"),
     );
     accepted_seq(&rep.push(&[log])[0]);
@@ -403,51 +337,41 @@ fn a_review_by_a_manager_who_amended_or_attached_to_the_attestation_is_refused()
         amended,
     );
     accepted_seq(&mia.push(&[amend])[0]);
-    let review = mia.event(
+    let review = mia.create(
         "review.record",
         "review",
         "r1",
-        None,
-        None,
         json!({"attestationId": "a1", "decision": "approve"}),
     );
     assert_eq!(refusal_code(&mia.push(&[review])[0]), RefusalCode::FourEyes);
     // Max attached a document to another attestation: that one he may not review either.
-    let log2 = rep.event(
+    let log2 = rep.create(
         "attestation.log",
         "attestation",
         "a2",
-        None,
-        None,
         attestation("a2", "submitted"),
     );
     accepted_seq(&rep.push(&[log2])[0]);
-    let attach = max.event(
+    let attach = max.create(
         "document.attach",
         "document",
         "d1",
-        None,
-        None,
         json!({"ownerEntity": "attestation", "ownerId": "a2", "sha256": "00"}),
     );
     accepted_seq(&max.push(&[attach])[0]);
-    let review = max.event(
+    let review = max.create(
         "review.record",
         "review",
         "r2",
-        None,
-        None,
         json!({"attestationId": "a2", "decision": "approve"}),
     );
     assert_eq!(refusal_code(&max.push(&[review])[0]), RefusalCode::FourEyes);
 
     // Max approves a1; Mia cannot decide it a second time (nor could anyone).
-    let review = max.event(
+    let review = max.create(
         "review.record",
         "review",
         "r3",
-        None,
-        None,
         json!({"attestationId": "a1", "decision": "approve"}),
     );
     let approve = max.event(
@@ -463,12 +387,10 @@ fn a_review_by_a_manager_who_amended_or_attached_to_the_attestation_is_refused()
     accepted_seq(&outcomes[1]);
     let (_, m3_code) = db.add_user("Ola Manager", "compliance_manager");
     let mut ola = Device::enroll(&hub, &m3_code);
-    let second = ola.event(
+    let second = ola.create(
         "review.record",
         "review",
         "r4",
-        None,
-        None,
         json!({"attestationId": "a1", "decision": "reject"}),
     );
     assert_eq!(
@@ -521,14 +443,7 @@ fn concurrent_pushers_never_leave_a_gap_that_a_polling_reader_skips() {
                     let events: Vec<Event> = (0..PER_BATCH)
                         .map(|i| {
                             let id = format!("c-{d}-{b}-{i}");
-                            device.event(
-                                "customer.create",
-                                "customer",
-                                &id,
-                                None,
-                                None,
-                                json!({"name": id}),
-                            )
+                            device.create("customer.create", "customer", &id, json!({"name": id}))
                         })
                         .collect();
                     for o in device.push(&events) {
@@ -563,23 +478,9 @@ fn two_hub_processes_serve_one_database_in_one_team_order() {
         let (hub_for_rep, hub_for_sam) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
         rep.via(hub_for_rep);
         sam.via(hub_for_sam);
-        let e = rep.event(
-            "customer.create",
-            "customer",
-            &format!("r{i}"),
-            None,
-            None,
-            json!({}),
-        );
+        let e = rep.create("customer.create", "customer", &format!("r{i}"), json!({}));
         seqs.push(accepted_seq(&rep.push(&[e])[0]));
-        let e = sam.event(
-            "customer.create",
-            "customer",
-            &format!("s{i}"),
-            None,
-            None,
-            json!({}),
-        );
+        let e = sam.create("customer.create", "customer", &format!("s{i}"), json!({}));
         seqs.push(accepted_seq(&sam.push(&[e])[0]));
     }
     assert_eq!(seqs, (1..=20).collect::<Vec<i64>>());
@@ -597,12 +498,10 @@ fn a_hub_killed_mid_push_loses_nothing_and_the_retry_duplicates_nothing() {
     let mut rep = Device::enroll(&hub, &db.add_user("Rita Rep", "sales_rep").1);
     let events: Vec<Event> = (0..3000)
         .map(|i| {
-            rep.event(
+            rep.create(
                 "customer.create",
                 "customer",
                 &format!("c{i}"),
-                None,
-                None,
                 json!({"name": i}),
             )
         })
@@ -661,7 +560,7 @@ fn offline_edits_merge_by_field_and_a_same_field_overwrite_is_a_listed_conflict(
     let mut rita = Device::enroll(&hub, &db.add_user("Rita Rep", "sales_rep").1);
     let mut sam = Device::enroll(&hub, &db.add_user("Sam Rep", "sales_rep").1);
     let v1 = json!({"id": "c1", "name": "Acme", "city": "Lyon", "phone": "1", "version": 1});
-    let create = rita.event("customer.create", "customer", "c1", None, None, v1.clone());
+    let create = rita.create("customer.create", "customer", "c1", v1.clone());
     accepted_seq(&rita.push(&[create])[0]);
 
     // Both edit version 1 offline: Rita the name and the city, Sam the name and the phone.
@@ -756,12 +655,10 @@ fn the_event_log_refuses_update_and_delete_and_verify_names_a_tampered_event() {
     let mut rep = Device::enroll(&hub, &db.add_user("Rita Rep", "sales_rep").1);
     let events: Vec<Event> = (0..5)
         .map(|i| {
-            rep.event(
+            rep.create(
                 "customer.create",
                 "customer",
                 &format!("c{i}"),
-                None,
-                None,
                 json!({"name": i}),
             )
         })
@@ -884,29 +781,23 @@ fn a_reps_pull_and_downloads_hold_only_their_customers_records() {
     let mut a1 = attestation("a1", "submitted");
     a1["customerId"] = json!("c1");
     let events = [
-        rita.event(
+        rita.create(
             "customer.create",
             "customer",
             "c1",
-            None,
-            None,
             json!({"id": "c1", "name": "Acme", "ownerId": rita_id, "version": 1}),
         ),
-        rita.event("attestation.log", "attestation", "a1", None, None, a1),
-        rita.event(
+        rita.create("attestation.log", "attestation", "a1", a1),
+        rita.create(
             "document.attach",
             "document",
             "d1",
-            None,
-            None,
             json!({"id": "d1", "sha256": sha, "ownerEntity": "attestation", "ownerId": "a1"}),
         ),
-        rita.event(
+        rita.create(
             "template.save",
             "letter_template",
             "t1",
-            None,
-            None,
             json!({"id": "t1", "name": "Annual letter"}),
         ),
     ];
@@ -952,28 +843,22 @@ fn one_push_is_judged_event_by_event_in_order_as_separate_pushes_would_be() {
 
     // Mia logs an attestation, attaches a document to it and reviews it, all in one push: the
     // review is refused by the contributions made earlier in that same push.
-    let log = mia.event(
+    let log = mia.create(
         "attestation.log",
         "attestation",
         "b1",
-        None,
-        None,
         attestation("b1", "submitted"),
     );
-    let attach = mia.event(
+    let attach = mia.create(
         "document.attach",
         "document",
         "d9",
-        None,
-        None,
         json!({"ownerEntity": "attestation", "ownerId": "b1", "sha256": "00"}),
     );
-    let review = mia.event(
+    let review = mia.create(
         "review.record",
         "review",
         "r9",
-        None,
-        None,
         json!({"attestationId": "b1", "decision": "approve"}),
     );
     let outcomes = mia.push(&[log, attach, review]);

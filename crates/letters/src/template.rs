@@ -754,24 +754,8 @@ mod tests {
 
     fn values() -> MergeValues {
         MergeValues {
-            customer_name: "深圳市华强电子有限公司".to_owned(),
             customer_english_name: Some("Shenzhen Huaqiang Electronics Co., Ltd.".to_owned()),
-            customer_address: Some("88 Huaqiang North Road\nFutian District".to_owned()),
-            customer_city: Some("Shenzhen".to_owned()),
-            customer_country: Some("China".to_owned()),
-            customer_external_id: Some("C-10042".to_owned()),
-            contact_name: None,
-            contact_title: None,
-            owner_name: Some("Anna Schmidt".to_owned()),
-            owner_title: Some("Regional Sales Manager".to_owned()),
-            owner_email: Some("anna.schmidt@example.com".to_owned()),
-            owner_phone: None,
-            company_name: "Northwind Semiconductors GmbH".to_owned(),
-            company_address: Some("Am Hafen 1\n20457 Hamburg\nGermany".to_owned()),
-            campaign_name: Some("2026 Russia reminder".to_owned()),
-            letter_reference: Some("EC-2026-0001".to_owned()),
-            today: NaiveDate::from_ymd_opt(2026, 3, 5).unwrap(),
-            ack_due: NaiveDate::from_ymd_opt(2026, 4, 4).unwrap(),
+            ..crate::samples::sample_values("深圳市华强电子有限公司")
         }
     }
 

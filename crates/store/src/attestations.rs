@@ -1,9 +1,10 @@
 //! Attestations and their reviews.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::query_all;
+use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::{Affects, Cols, FactRow, Put, Record, fact_row, json_text, opt_uuid_text, ts_text};
+use super::{Affects, Cols, FactRow, fact_row, json_text, opt_uuid_text, ts_text};
 use crate::Result;
 use crate::model::{Attestation, Review};
 use crate::rules::AttestationTerms;
@@ -40,73 +41,51 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Attestation> {
     })
 }
 
-impl Record for Attestation {
-    const ENTITY: &'static str = "attestation";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM attestation ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Customer(self.customer_id)
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "attestation",
-            COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                self.kind.as_str(),
-                self.signatory_name,
-                self.signatory_title,
-                self.signed_on,
-                self.valid_until,
-                self.customer_role.as_str(),
-                self.end_use.as_str(),
-                self.end_use_text,
-                json_text(&self.end_users)?,
-                json_text(&self.destinations)?,
-                json_text(&self.scope)?,
-                json_text(&self.clauses)?,
-                self.status.as_str(),
-                opt_uuid_text(&self.supersedes),
-                self.logged_by.to_string(),
-                ts_text(&self.logged_at),
-                self.archived,
-            ],
-        )
-    }
+record_table! {
+    Attestation,
+    table: "attestation",
+    columns: COLUMNS,
+    read: from_row,
+    affects: |r, _| Affects::Customer(r.customer_id),
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        r.kind.as_str(),
+        r.signatory_name,
+        r.signatory_title,
+        r.signed_on,
+        r.valid_until,
+        r.customer_role.as_str(),
+        r.end_use.as_str(),
+        r.end_use_text,
+        json_text(&r.end_users)?,
+        json_text(&r.destinations)?,
+        json_text(&r.scope)?,
+        json_text(&r.clauses)?,
+        r.status.as_str(),
+        opt_uuid_text(&r.supersedes),
+        r.logged_by.to_string(),
+        ts_text(&r.logged_at),
+        r.archived,
+    ],
 }
 
 pub fn get_attestation(conn: &Connection, id: Uuid) -> Result<Option<Attestation>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM attestation WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 pub fn list_attestations_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<Attestation>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM attestation WHERE customer_id = ?1 AND archived = 0 ORDER BY signed_on"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM attestation WHERE customer_id = ?1 AND archived = 0 ORDER BY signed_on"
+        ),
+        [customer_id.to_string()],
+        from_row,
+    )
 }
 
 /// Submitted attestations awaiting review, oldest logged first.
@@ -114,25 +93,29 @@ pub fn list_attestations_for_customer(
 /// events (the record keeps only its logger and last editor): the four-eyes rule keeps them all
 /// from approving it.
 pub fn attestation_contributors(conn: &Connection, id: Uuid) -> Result<Vec<Uuid>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT actor_id FROM audit_event WHERE entity = 'attestation' AND entity_id = ?1 \
            AND action IN ('attestation.log', 'attestation.amend') AND actor_id IS NOT NULL \
          UNION \
          SELECT e.actor_id FROM document d JOIN audit_event e \
            ON e.entity = 'document' AND e.entity_id = d.id AND e.action = 'document.attach' \
          WHERE d.owner_entity = 'attestation' AND d.owner_id = ?1 AND e.actor_id IS NOT NULL",
-    )?;
-    let rows = stmt.query_map([id.to_string()], |r| Cols(r).uuid(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [id.to_string()],
+        |r| Cols(r).uuid(0),
+    )
 }
 
 pub fn list_submitted_attestations(conn: &Connection, limit: u64) -> Result<Vec<Attestation>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM attestation WHERE status = 'submitted' AND archived = 0 \
-         ORDER BY logged_at, id LIMIT ?1"
-    ))?;
-    let rows = stmt.query_map([limit.min(i64::MAX as u64) as i64], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM attestation WHERE status = 'submitted' AND archived = 0 \
+             ORDER BY logged_at, id LIMIT ?1"
+        ),
+        [limit.min(i64::MAX as u64) as i64],
+        from_row,
+    )
 }
 
 /// How many attestations await review, and when the oldest of them was logged.
@@ -204,11 +187,10 @@ pub fn all_attestation_terms(
         let rows = stmt.query_map([], fact_row("attestation", terms))?;
         return Ok(rows.collect::<rusqlite::Result<_>>()?);
     }
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT customer_id, id, status, signed_on, valid_until, supersedes FROM attestation \
          WHERE archived = 0",
-    )?;
-    let rows = stmt.query_map(
         [],
         fact_row("attestation", |c| {
             Ok(AttestationTerms {
@@ -220,19 +202,19 @@ pub fn all_attestation_terms(
                 scope: Default::default(),
             })
         }),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 pub fn attestation_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<FactRow<AttestationTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id = ?1"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], fact_row("attestation", terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id = ?1"),
+        [customer_id.to_string()],
+        fact_row("attestation", terms),
+    )
 }
 
 const REVIEW_COLUMNS: &str =
@@ -251,64 +233,46 @@ fn review_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Review> {
     })
 }
 
-impl Record for Review {
-    const ENTITY: &'static str = "review";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {REVIEW_COLUMNS} FROM review ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        review_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not itself: the decision's write of the attestation carries the change.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "review",
-            REVIEW_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.attestation_id.to_string(),
-                self.decision.as_str(),
-                self.reason,
-                self.reviewer_id.to_string(),
-                ts_text(&self.reviewed_at),
-            ],
-        )
-    }
+record_table! {
+    Review,
+    table: "review",
+    columns: REVIEW_COLUMNS,
+    read: review_from_row,
+    // Not itself: the decision's write of the attestation carries the change.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.attestation_id.to_string(),
+        r.decision.as_str(),
+        r.reason,
+        r.reviewer_id.to_string(),
+        ts_text(&r.reviewed_at),
+    ],
 }
 
 pub fn list_reviews_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<Review>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT r.id, r.attestation_id, r.decision, r.reason, r.reviewer_id, r.reviewed_at, \
          r.created_at, r.updated_at, r.version, r.created_by, r.updated_by FROM review r \
          JOIN attestation a ON a.id = r.attestation_id WHERE a.customer_id = ?1 ORDER BY r.reviewed_at",
-    )?;
-    let rows = stmt.query_map([customer_id.to_string()], review_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [customer_id.to_string()],
+        review_from_row,
+    )
 }
 
 pub fn list_reviews_for_attestation(
     conn: &Connection,
     attestation_id: Uuid,
 ) -> Result<Vec<Review>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {REVIEW_COLUMNS} FROM review WHERE attestation_id = ?1 ORDER BY reviewed_at"
-    ))?;
-    let rows = stmt.query_map([attestation_id.to_string()], review_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {REVIEW_COLUMNS} FROM review WHERE attestation_id = ?1 ORDER BY reviewed_at"
+        ),
+        [attestation_id.to_string()],
+        review_from_row,
+    )
 }
 
 /// The terms of the attestations of several customers (`ids`: a JSON array of ids).
@@ -316,10 +280,13 @@ pub fn attestation_terms_for_customers(
     conn: &Connection,
     ids: &str,
 ) -> Result<Vec<FactRow<AttestationTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id IN \
-         (SELECT value FROM json_each(?1))"
-    ))?;
-    let rows = stmt.query_map([ids], fact_row("attestation", terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {TERMS} FROM attestation WHERE archived = 0 AND customer_id IN \
+             (SELECT value FROM json_each(?1))"
+        ),
+        [ids],
+        fact_row("attestation", terms),
+    )
 }

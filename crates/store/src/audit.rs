@@ -6,6 +6,7 @@
 //! personal data. The table refuses DELETE and every UPDATE but dropping a payload; `verify`
 //! recomputes the chain; `replay` rebuilds the records from the events alone.
 
+use crate::query_all;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -349,20 +350,26 @@ pub fn list_events_for(
     entity: &str,
     entity_id: &str,
 ) -> Result<Vec<AuditEvent>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {EVENT_COLUMNS} FROM audit_event WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq"
-    ))?;
-    let rows = stmt.query_map(params![entity, entity_id], event_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_event WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq"
+        ),
+        params![entity, entity_id],
+        event_from_row,
+    )
 }
 
 /// The newest events first, `limit` at a time, before sequence `before` when given.
 pub fn list_events(conn: &Connection, before: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {EVENT_COLUMNS} FROM audit_event WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
-    ))?;
-    let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit], event_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_event WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
+        ),
+        params![before.unwrap_or(i64::MAX), limit],
+        event_from_row,
+    )
 }
 
 /// Which events the audit screen, its export and `enduse audit list` show. Every field narrows;

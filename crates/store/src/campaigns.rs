@@ -1,9 +1,10 @@
 //! Letter templates (versioned by name) and campaigns, and the campaign's letters.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::query_all;
+use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text};
+use super::{Affects, Cols, json_text, opt_uuid_text};
 use crate::Result;
 use crate::model::{Campaign, LetterTemplate};
 
@@ -25,56 +26,27 @@ fn template_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LetterTemplate
     })
 }
 
-impl Record for LetterTemplate {
-    const ENTITY: &'static str = "letter_template";
-
-    fn select_all() -> Option<String> {
-        Some(format!(
-            "SELECT {TEMPLATE_COLUMNS} FROM letter_template ORDER BY id"
-        ))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        template_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not a fact of any customer's state.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "letter_template",
-            TEMPLATE_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.name,
-                self.template_version,
-                self.subject,
-                self.body,
-                self.archived,
-                self.family,
-                self.language.map(|l| l.as_str()),
-            ],
-        )
-    }
+record_table! {
+    LetterTemplate,
+    table: "letter_template",
+    columns: TEMPLATE_COLUMNS,
+    read: template_from_row,
+    // Not a fact of any customer's state.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.name,
+        r.template_version,
+        r.subject,
+        r.body,
+        r.archived,
+        r.family,
+        r.language.map(|l| l.as_str()),
+    ],
 }
 
 pub fn get_template(conn: &Connection, id: Uuid) -> Result<Option<LetterTemplate>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {TEMPLATE_COLUMNS} FROM letter_template WHERE id = ?1"
-        ))?
-        .query_row([id.to_string()], template_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// The newest version of the template with this name.
@@ -90,11 +62,14 @@ pub fn latest_template(conn: &Connection, name: &str) -> Result<Option<LetterTem
 
 /// Every version of every template, by name then newest version first.
 pub fn list_templates(conn: &Connection) -> Result<Vec<LetterTemplate>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TEMPLATE_COLUMNS} FROM letter_template ORDER BY name, template_version DESC"
-    ))?;
-    let rows = stmt.query_map([], template_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {TEMPLATE_COLUMNS} FROM letter_template ORDER BY name, template_version DESC"
+        ),
+        [],
+        template_from_row,
+    )
 }
 
 const CAMPAIGN_COLUMNS: &str = with_meta!(
@@ -116,55 +91,26 @@ fn campaign_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Campaign> {
     })
 }
 
-impl Record for Campaign {
-    const ENTITY: &'static str = "campaign";
-
-    fn select_all() -> Option<String> {
-        Some(format!(
-            "SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id"
-        ))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        campaign_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not a fact of any customer's state.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "campaign",
-            CAMPAIGN_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.name,
-                self.template_id.to_string(),
-                opt_uuid_text(&self.follow_up_template_id),
-                json_text(&self.target)?,
-                self.ack_due_days,
-                self.archived,
-            ],
-        )
-    }
+record_table! {
+    Campaign,
+    table: "campaign",
+    columns: CAMPAIGN_COLUMNS,
+    read: campaign_from_row,
+    // Not a fact of any customer's state.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.name,
+        r.template_id.to_string(),
+        opt_uuid_text(&r.follow_up_template_id),
+        json_text(&r.target)?,
+        r.ack_due_days,
+        r.archived,
+    ],
 }
 
 pub fn get_campaign(conn: &Connection, id: Uuid) -> Result<Option<Campaign>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {CAMPAIGN_COLUMNS} FROM campaign WHERE id = ?1"
-        ))?
-        .query_row([id.to_string()], campaign_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 pub fn find_campaign_by_name(conn: &Connection, name: &str) -> Result<Option<Campaign>> {
@@ -178,11 +124,12 @@ pub fn find_campaign_by_name(conn: &Connection, name: &str) -> Result<Option<Cam
 
 /// Campaigns, newest first.
 pub fn list_campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id DESC"
-    ))?;
-    let rows = stmt.query_map([], campaign_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {CAMPAIGN_COLUMNS} FROM campaign ORDER BY id DESC"),
+        [],
+        campaign_from_row,
+    )
 }
 
 /// Where one campaign stands, counted per customer (see [`campaign_counts`]).

@@ -1,10 +1,11 @@
 //! Customers and their contacts. Filtering, sorting and search run here, in SQL, so the UI's
 //! table only ever receives the page it shows.
 
+use crate::query_all;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, json_text, opt_uuid_text};
+use super::{Affects, Cols, json_text, opt_uuid_text};
 use crate::Result;
 use crate::model::Customer;
 
@@ -118,82 +119,61 @@ pub fn refresh_search_text(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-impl Record for Customer {
-    const ENTITY: &'static str = "customer";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM customer ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Only this customer's state, while it stays listed in the same place (an added, archived,
-    /// restored or renamed customer changes the list and its order).
-    fn affects(&self, old: Option<&Self>) -> Affects {
-        match old {
-            Some(o)
-                if !o.archived
-                    && !self.archived
-                    && o.name == self.name
-                    && o.english_name == self.english_name =>
-            {
-                Affects::Customer(self.id)
-            }
-            _ => Affects::Listed(self.id),
+record_table! {
+    Customer,
+    table: "customer",
+    columns: COLUMNS,
+    put_columns: PUT_COLUMNS,
+    read: from_row,
+    // Only this customer's state, while it stays listed in the same place (an added, archived,
+    // restored or renamed customer changes the list and its order).
+    affects: |r, old| match old {
+        Some(o)
+            if !o.archived
+                && !r.archived
+                && o.name == r.name
+                && o.english_name == r.english_name =>
+        {
+            Affects::Customer(r.id)
         }
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "customer",
-            PUT_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.name,
-                self.english_name,
-                self.country,
-                self.customer_type.as_str(),
-                self.city,
-                self.address,
-                self.website,
-                opt_uuid_text(&self.owner_id),
-                self.external_id,
-                json_text(&self.hs_codes)?,
-                self.status.as_str(),
-                self.status_reason,
-                json_text(&self.contacts)?,
-                self.archived,
-                self.letter_language.map(|l| l.as_str()),
-                search_text(self),
-            ],
-        )
-    }
+        _ => Affects::Listed(r.id),
+    },
+    values: |r| [
+        r.id.to_string(),
+        r.name,
+        r.english_name,
+        r.country,
+        r.customer_type.as_str(),
+        r.city,
+        r.address,
+        r.website,
+        opt_uuid_text(&r.owner_id),
+        r.external_id,
+        json_text(&r.hs_codes)?,
+        r.status.as_str(),
+        r.status_reason,
+        json_text(&r.contacts)?,
+        r.archived,
+        r.letter_language.map(|l| l.as_str()),
+        search_text(r),
+    ],
 }
 
 pub fn get_customer(conn: &Connection, id: Uuid) -> Result<Option<Customer>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM customer WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// The customers a campaign wrote to, in one query (for rendering its letters).
 pub fn customers_of_campaign(conn: &Connection, campaign_id: Uuid) -> Result<Vec<Customer>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM customer WHERE id IN \
-         (SELECT customer_id FROM letter WHERE campaign_id = ?1)"
-    ))?;
-    let rows = stmt.query_map([campaign_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM customer WHERE id IN \
+             (SELECT customer_id FROM letter WHERE campaign_id = ?1)"
+        ),
+        [campaign_id.to_string()],
+        from_row,
+    )
 }
 
 pub fn find_customer_by_external_id(
@@ -311,9 +291,7 @@ pub fn list_customers(
         list_source(filter),
         order.sql()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args.iter()), from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(conn, &sql, params_from_iter(args.iter()), from_row)
 }
 
 /// The ids of the customers matching `filter`, in order: the table's total and its page (and, for
@@ -331,9 +309,9 @@ pub fn list_customer_ids(
         list_source(filter),
         order.sql()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args.iter()), |r| Cols(r).uuid(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(conn, &sql, params_from_iter(args.iter()), |r| {
+        Cols(r).uuid(0)
+    })
 }
 
 /// The customers with these ids, in the order given (unknown ids are skipped).
@@ -391,23 +369,29 @@ impl crate::rules::Standing for CustomerHead {
 
 /// Every active customer's head, by name.
 pub fn list_customer_heads(conn: &Connection) -> Result<Vec<CustomerHead>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {HEAD} FROM customer \
-         WHERE archived = 0 ORDER BY coalesce(english_name, name) COLLATE NOCASE, id"
-    ))?;
-    let rows = stmt.query_map([], head_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {HEAD} FROM customer \
+             WHERE archived = 0 ORDER BY coalesce(english_name, name) COLLATE NOCASE, id"
+        ),
+        [],
+        head_from_row,
+    )
 }
 
 /// The heads of those of `ids` that are active customers.
 pub fn customer_heads_of(conn: &Connection, ids: &[Uuid]) -> Result<Vec<CustomerHead>> {
     let ids = super::ids_json(ids)?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {HEAD} FROM customer \
-         WHERE archived = 0 AND id IN (SELECT value FROM json_each(?1))"
-    ))?;
-    let rows = stmt.query_map([ids], head_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {HEAD} FROM customer \
+             WHERE archived = 0 AND id IN (SELECT value FROM json_each(?1))"
+        ),
+        [ids],
+        head_from_row,
+    )
 }
 
 const HEAD: &str = "id, name, external_id, country, owner_id, status, status_reason";
@@ -427,11 +411,12 @@ fn head_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerHead> {
 
 /// The distinct countries of active customers, sorted.
 pub fn list_customer_countries(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT DISTINCT country FROM customer WHERE archived = 0 ORDER BY country",
-    )?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// Customers in the database, archived ones included.

@@ -2,12 +2,13 @@
 //! database (`<db>.documents/ab/abcdef…`). A file is written before its row and never rewritten,
 //! so a rolled-back transaction leaves at most an unreferenced file, never a row without bytes.
 
+use crate::query_all;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record};
+use super::{Affects, Cols};
 use crate::model::Document;
 use crate::{Error, Result};
 
@@ -31,52 +32,27 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
     })
 }
 
-impl Record for Document {
-    const ENTITY: &'static str = "document";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM document ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not a fact of any customer's state.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "document",
-            COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.sha256,
-                self.original_name,
-                self.media_type,
-                self.size,
-                self.owner_entity,
-                self.owner_id.to_string(),
-                self.archived,
-            ],
-        )
-    }
+record_table! {
+    Document,
+    table: "document",
+    columns: COLUMNS,
+    read: from_row,
+    // Not a fact of any customer's state.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.sha256,
+        r.original_name,
+        r.media_type,
+        r.size,
+        r.owner_entity,
+        r.owner_id.to_string(),
+        r.archived,
+    ],
 }
 
 pub fn get_document(conn: &Connection, id: Uuid) -> Result<Option<Document>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM document WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 pub fn list_documents_for(
@@ -84,12 +60,15 @@ pub fn list_documents_for(
     owner_entity: &str,
     owner_id: Uuid,
 ) -> Result<Vec<Document>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM document WHERE owner_entity = ?1 AND owner_id = ?2 AND archived = 0 \
-         ORDER BY created_at"
-    ))?;
-    let rows = stmt.query_map(params![owner_entity, owner_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM document WHERE owner_entity = ?1 AND owner_id = ?2 AND archived = 0 \
+             ORDER BY created_at"
+        ),
+        params![owner_entity, owner_id.to_string()],
+        from_row,
+    )
 }
 
 /// The folder of document bytes that belongs to a database file.

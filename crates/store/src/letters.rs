@@ -1,9 +1,10 @@
 //! Compliance letters: what was sent to whom, when, and the acknowledgement.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::query_all;
+use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::{Affects, Cols, FactRow, Put, Record, fact_row, opt_uuid_text};
+use super::{Affects, Cols, FactRow, fact_row, opt_uuid_text};
 use crate::Result;
 use crate::model::Letter;
 use crate::rules::LetterTerms;
@@ -39,79 +40,60 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Letter> {
     })
 }
 
-impl Record for Letter {
-    const ENTITY: &'static str = "letter";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM letter ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Customer(self.customer_id)
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "letter",
-            COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                opt_uuid_text(&self.campaign_id),
-                self.template_name,
-                self.template_version,
-                self.subject,
-                self.body,
-                self.body_sha256,
-                self.pdf_sha256,
-                self.channel.map(|c| c.as_str()),
-                self.sent_on,
-                opt_uuid_text(&self.sent_by),
-                self.ack_due,
-                self.ack_received_on,
-                self.ack_by,
-                self.ack_note,
-                self.archived,
-                opt_uuid_text(&self.chase_of),
-            ],
-        )
-    }
+record_table! {
+    Letter,
+    table: "letter",
+    columns: COLUMNS,
+    read: from_row,
+    affects: |r, _| Affects::Customer(r.customer_id),
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        opt_uuid_text(&r.campaign_id),
+        r.template_name,
+        r.template_version,
+        r.subject,
+        r.body,
+        r.body_sha256,
+        r.pdf_sha256,
+        r.channel.map(|c| c.as_str()),
+        r.sent_on,
+        opt_uuid_text(&r.sent_by),
+        r.ack_due,
+        r.ack_received_on,
+        r.ack_by,
+        r.ack_note,
+        r.archived,
+        opt_uuid_text(&r.chase_of),
+    ],
 }
 
 pub fn get_letter(conn: &Connection, id: Uuid) -> Result<Option<Letter>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM letter WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 pub fn list_letters_for_customer(conn: &Connection, customer_id: Uuid) -> Result<Vec<Letter>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM letter WHERE customer_id = ?1 AND archived = 0 ORDER BY created_at"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM letter WHERE customer_id = ?1 AND archived = 0 ORDER BY created_at"
+        ),
+        [customer_id.to_string()],
+        from_row,
+    )
 }
 
 /// Letters sent whose acknowledgement is outstanding, oldest due first.
 pub fn list_unacknowledged_letters(conn: &Connection) -> Result<Vec<Letter>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM letter WHERE archived = 0 AND sent_on IS NOT NULL \
-         AND ack_received_on IS NULL ORDER BY ack_due, sent_on"
-    ))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM letter WHERE archived = 0 AND sent_on IS NOT NULL \
+             AND ack_received_on IS NULL ORDER BY ack_due, sent_on"
+        ),
+        [],
+        from_row,
+    )
 }
 
 fn terms(c: &Cols<'_, '_>) -> rusqlite::Result<LetterTerms> {
@@ -137,20 +119,24 @@ pub fn letter_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<FactRow<LetterTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id = ?1"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], fact_row("letter", terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id = ?1"),
+        [customer_id.to_string()],
+        fact_row("letter", terms),
+    )
 }
 
 /// Every letter of a campaign, in the order they were generated.
 pub fn list_letters_for_campaign(conn: &Connection, campaign_id: Uuid) -> Result<Vec<Letter>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM letter WHERE campaign_id = ?1 AND archived = 0 ORDER BY id"
-    ))?;
-    let rows = stmt.query_map([campaign_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM letter WHERE campaign_id = ?1 AND archived = 0 ORDER BY id"
+        ),
+        [campaign_id.to_string()],
+        from_row,
+    )
 }
 
 /// The dates of the letters of several customers (`ids`: a JSON array of ids).
@@ -158,12 +144,15 @@ pub fn letter_terms_for_customers(
     conn: &Connection,
     ids: &str,
 ) -> Result<Vec<FactRow<LetterTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id IN \
-         (SELECT value FROM json_each(?1))"
-    ))?;
-    let rows = stmt.query_map([ids], fact_row("letter", terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {TERMS} FROM letter WHERE archived = 0 AND customer_id IN \
+             (SELECT value FROM json_each(?1))"
+        ),
+        [ids],
+        fact_row("letter", terms),
+    )
 }
 
 /// One letter as the letters register lists it, with its customer and campaign.

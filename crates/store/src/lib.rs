@@ -12,6 +12,62 @@ macro_rules! with_meta {
     };
 }
 
+/// The [`Record`] and [`Table`] impls of a record kind stored as one row of one table, keyed by
+/// `id`: its table (also the entity of its events), columns (`with_meta!`; `put_columns` when it writes more than it
+/// reads), row reader, whose states a write affects (`|record, old| ...`), and the values of its
+/// own columns in `put` order (`|record| [...]`, the meta columns follow).
+macro_rules! record_table {
+    (
+        $ty:ty,
+        table: $table:literal,
+        columns: $columns:expr,
+        $(put_columns: $put_columns:expr,)?
+        read: $read:path,
+        affects: |$this:pat_param, $old:pat_param| $affects:expr,
+        values: |$record:ident| [$($value:expr),* $(,)?] $(,)?
+    ) => {
+        impl $crate::Record for $ty {
+            const ENTITY: &'static str = $table;
+
+            fn select_all() -> Option<String> {
+                Some(format!("SELECT {} FROM {} ORDER BY id", $columns, $table))
+            }
+
+            fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                $read(row)
+            }
+
+            fn record_id(&self) -> String {
+                self.id.to_string()
+            }
+
+            fn affects(&self, old: Option<&Self>) -> $crate::Affects {
+                let ($this, $old) = (self, old);
+                $affects
+            }
+
+            fn put(&self, conn: &rusqlite::Connection, how: $crate::Put) -> $crate::Result<()> {
+                let $record = self;
+                $crate::put_row(
+                    conn,
+                    $table,
+                    record_table!(@put $columns $(, $put_columns)?),
+                    how,
+                    &$record.meta,
+                    rusqlite::params![$($value),*],
+                )
+            }
+        }
+
+        impl $crate::Table for $ty {
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static str = $columns;
+        }
+    };
+    (@put $columns:expr) => { $columns };
+    (@put $columns:expr, $put_columns:expr) => { $put_columns };
+}
+
 pub mod attestations;
 pub mod audit;
 pub mod campaigns;
@@ -214,6 +270,26 @@ pub trait Record: Serialize + DeserializeOwned {
         let _ = row;
         Err(rusqlite::Error::InvalidQuery)
     }
+}
+
+/// A record kind stored as one row of one table keyed by `id` (declared by `record_table!`).
+pub trait Table: Record {
+    const TABLE: &'static str;
+    /// The columns [`Record::from_row`] reads, in order.
+    const COLUMNS: &'static str;
+}
+
+/// The record with this id, if there is one.
+pub fn get<T: Table>(conn: &Connection, id: Uuid) -> Result<Option<T>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM {} WHERE id = ?1",
+            T::COLUMNS,
+            T::TABLE
+        ))?
+        .query_row([id.to_string()], T::from_row)
+        .optional()?)
 }
 
 /// Which customers' states a write can change (see [`Record::affects`]).
@@ -455,6 +531,18 @@ pub fn put_row(
             values.iter().chain(meta_values.iter()),
         ))?;
     Ok(())
+}
+
+/// Every row of `sql` (a cached statement) with `params`, each read by `read`.
+pub fn query_all<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, read)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Ids as a JSON array, the parameter of `id IN (SELECT value FROM json_each(?n))`: one SQL text

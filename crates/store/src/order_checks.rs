@@ -1,9 +1,10 @@
 //! The order-check log: every recorded answer of the shipping gate, and its release.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::query_all;
+use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record, opt_uuid_text, optional_match, ts_text};
+use super::{Affects, Cols, opt_uuid_text, optional_match, ts_text};
 use crate::Result;
 use crate::model::OrderCheckRecord;
 use crate::rules::OrderDecision;
@@ -56,58 +57,33 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<OrderCheckRecord> {
     })
 }
 
-impl Record for OrderCheckRecord {
-    const ENTITY: &'static str = "order_check";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM order_check ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// A check reads the customer's state; it is not one of its facts.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "order_check",
-            COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.order_ref,
-                self.customer_id.to_string(),
-                self.customer_name,
-                super::json_text(&self.hs_codes)?,
-                self.destination,
-                self.on,
-                decision_text(self.decision),
-                super::json_text(&self.reasons)?,
-                self.checked_by.to_string(),
-                ts_text(&self.checked_at),
-                opt_uuid_text(&self.released_by),
-                self.released_at.as_ref().map(ts_text),
-                self.release_reason,
-            ],
-        )
-    }
+record_table! {
+    OrderCheckRecord,
+    table: "order_check",
+    columns: COLUMNS,
+    read: from_row,
+    // A check reads the customer's state; it is not one of its facts.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.order_ref,
+        r.customer_id.to_string(),
+        r.customer_name,
+        super::json_text(&r.hs_codes)?,
+        r.destination,
+        r.on,
+        decision_text(r.decision),
+        super::json_text(&r.reasons)?,
+        r.checked_by.to_string(),
+        ts_text(&r.checked_at),
+        opt_uuid_text(&r.released_by),
+        r.released_at.as_ref().map(ts_text),
+        r.release_reason,
+    ],
 }
 
 pub fn get_order_check(conn: &Connection, id: Uuid) -> Result<Option<OrderCheckRecord>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM order_check WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Which answers a list of checks shows.
@@ -148,8 +124,9 @@ pub fn list_order_checks(conn: &Connection, f: &CheckFilter) -> Result<Vec<Order
     );
     let day_start = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let next_day = |d: chrono::NaiveDate| day_start(d.succ_opt().unwrap_or(d));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &sql,
         params![
             f.customer_id.map(|c| c.to_string()),
             f.from.map(day_start),
@@ -158,8 +135,7 @@ pub fn list_order_checks(conn: &Connection, f: &CheckFilter) -> Result<Vec<Order
             f.limit,
         ],
         from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// Every check of one customer, oldest first (the evidence pack).
@@ -167,9 +143,12 @@ pub fn list_order_checks_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<OrderCheckRecord>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM order_check WHERE customer_id = ?1 ORDER BY checked_at, id"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {COLUMNS} FROM order_check WHERE customer_id = ?1 ORDER BY checked_at, id"
+        ),
+        [customer_id.to_string()],
+        from_row,
+    )
 }

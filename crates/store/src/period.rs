@@ -2,6 +2,7 @@
 //! acknowledged, visits, red flags raised and resolved, attestation decisions and screening
 //! hits opened and decided, in one aggregate query.
 
+use crate::query_all;
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
@@ -34,7 +35,8 @@ pub struct MonthCount {
 pub fn period_counts(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<MonthCount>> {
     let after = to.succ_opt().unwrap_or(to);
     // Dates compare as text (YYYY-MM-DD); timestamps (RFC 3339, UTC) sort between the days.
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT 'letters_sent', substr(sent_on, 1, 7), count(*) FROM letter \
            WHERE archived = 0 AND sent_on >= ?1 AND sent_on <= ?2 GROUP BY 2 \
          UNION ALL SELECT 'letters_acknowledged', substr(ack_received_on, 1, 7), count(*) \
@@ -57,8 +59,6 @@ pub fn period_counts(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Resul
            GROUP BY 2 \
          UNION ALL SELECT 'holds_placed', substr(created_at, 1, 7), count(*) FROM legal_hold \
            WHERE created_at >= ?1 AND created_at < ?3 GROUP BY 2",
-    )?;
-    let rows = stmt.query_map(
         params![
             from.format("%Y-%m-%d").to_string(),
             to.format("%Y-%m-%d").to_string(),
@@ -71,6 +71,5 @@ pub fn period_counts(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Resul
                 count: r.get(2)?,
             })
         },
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }

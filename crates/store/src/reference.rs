@@ -181,6 +181,23 @@ pub fn put_setting_value(conn: &Connection, value: &Value) -> Result<()> {
     Ok(())
 }
 
+/// Writes the next version of setting `key` (`value`, by the change's actor at its time) and
+/// its `action` event.
+pub fn put_setting(ch: &crate::Change<'_>, action: &str, key: &str, value: Value) -> Result<()> {
+    let old = get_setting(ch.tx, key)?;
+    let setting = Setting {
+        key: key.into(),
+        value,
+        updated_at: ch.at,
+        version: old.as_ref().map_or(1, |s| s.version + 1),
+        updated_by: ch.actor,
+    };
+    let new = serde_json::to_value(&setting)?;
+    put_setting_value(ch.tx, &new)?;
+    let old = old.map(serde_json::to_value).transpose()?;
+    ch.append(action, "setting", key, old, new)
+}
+
 pub fn get_setting(conn: &Connection, key: &str) -> Result<Option<Setting>> {
     Ok(conn
         .prepare_cached(

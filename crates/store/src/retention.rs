@@ -4,11 +4,12 @@
 //! (its row deleted, its events' payloads dropped, digests and hashes kept) and appends one
 //! `retention.purge` event for the customer.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::query_all;
+use rusqlite::Connection;
 use uuid::Uuid;
 
 use crate::model::{LegalHold, Timestamp};
-use crate::{Affects, Change, Cols, Error, Put, Record, Result, opt_uuid_text};
+use crate::{Affects, Change, Cols, Error, Result, opt_uuid_text};
 
 const HOLD_COLUMNS: &str = with_meta!("id, customer_id, reason, lifted_at, lifted_by, lift_reason");
 
@@ -25,62 +26,37 @@ fn hold_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LegalHold> {
     })
 }
 
-impl Record for LegalHold {
-    const ENTITY: &'static str = "legal_hold";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {HOLD_COLUMNS} FROM legal_hold ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        hold_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// A hold changes no state of the coverage rules.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        let lifted_at = self.lifted_at.as_ref().map(crate::ts_text);
-        crate::put_row(
-            conn,
-            "legal_hold",
-            HOLD_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                self.reason,
-                lifted_at,
-                opt_uuid_text(&self.lifted_by),
-                self.lift_reason,
-            ],
-        )
-    }
+record_table! {
+    LegalHold,
+    table: "legal_hold",
+    columns: HOLD_COLUMNS,
+    read: hold_from_row,
+    // A hold changes no state of the coverage rules.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        r.reason,
+        r.lifted_at.as_ref().map(crate::ts_text),
+        opt_uuid_text(&r.lifted_by),
+        r.lift_reason,
+    ],
 }
 
 pub fn get_hold(conn: &Connection, id: Uuid) -> Result<Option<LegalHold>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {HOLD_COLUMNS} FROM legal_hold WHERE id = ?1"
-        ))?
-        .query_row([id.to_string()], hold_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Every hold placed on the customer, newest first (lifted ones too).
 pub fn list_holds(conn: &Connection, customer_id: Uuid) -> Result<Vec<LegalHold>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {HOLD_COLUMNS} FROM legal_hold WHERE customer_id = ?1 ORDER BY created_at DESC, id"
-    ))?;
-    let rows = stmt.query_map([customer_id.to_string()], hold_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {HOLD_COLUMNS} FROM legal_hold WHERE customer_id = ?1 ORDER BY created_at DESC, id"
+        ),
+        [customer_id.to_string()],
+        hold_from_row,
+    )
 }
 
 /// The hold in place on the customer (not lifted), if any.

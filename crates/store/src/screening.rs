@@ -1,5 +1,6 @@
 //! Restricted-party list versions with their entries, and screening hits.
 
+use crate::query_all;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -134,12 +135,15 @@ pub fn list_version_rows(conn: &Connection) -> Result<Vec<(ListVersion, Option<S
 
 /// The newest version of each kind: the ones screened against.
 pub fn active_list_versions(conn: &Connection) -> Result<Vec<ListVersion>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {VERSION_COLUMNS} FROM list_version v WHERE id = \
-         (SELECT max(id) FROM list_version w WHERE w.kind = v.kind) ORDER BY kind"
-    ))?;
-    let rows = stmt.query_map([], version_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {VERSION_COLUMNS} FROM list_version v WHERE id = \
+             (SELECT max(id) FROM list_version w WHERE w.kind = v.kind) ORDER BY kind"
+        ),
+        [],
+        version_from_row,
+    )
 }
 
 fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ListEntry> {
@@ -164,11 +168,12 @@ const ENTRY_COLUMNS: &str =
 
 /// The entries of one version, in their stored order.
 pub fn list_entries(conn: &Connection, version_id: Uuid) -> Result<Vec<ListEntry>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM list_entry WHERE version_id = ?1 ORDER BY position"
-    ))?;
-    let rows = stmt.query_map([version_id.to_string()], entry_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {ENTRY_COLUMNS} FROM list_entry WHERE version_id = ?1 ORDER BY position"),
+        [version_id.to_string()],
+        entry_from_row,
+    )
 }
 
 /// One entry of a version by its list and key.
@@ -225,69 +230,37 @@ fn hit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ScreeningHit> {
     })
 }
 
-impl Record for ScreeningHit {
-    const ENTITY: &'static str = "screening_hit";
-
-    fn select_all() -> Option<String> {
-        Some(format!(
-            "SELECT {HIT_COLUMNS} FROM screening_hit ORDER BY id"
-        ))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        hit_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Customer(self.customer_id)
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "screening_hit",
-            HIT_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                self.list_version_id.to_string(),
-                self.list,
-                self.entry_key,
-                self.entry_name,
-                self.score,
-                self.name_score,
-                self.customer_name,
-                self.list_name,
-                self.alias,
-                json_text(&self.matched_tokens)?,
-                self.explanation,
-                self.suppression_key,
-                self.status.as_str(),
-                opt_uuid_text(&self.decided_by),
-                self.decided_at.as_ref().map(ts_text),
-                self.reason,
-                self.explanation_detail
-                    .as_ref()
-                    .map(json_text)
-                    .transpose()?,
-            ],
-        )
-    }
+record_table! {
+    ScreeningHit,
+    table: "screening_hit",
+    columns: HIT_COLUMNS,
+    read: hit_from_row,
+    affects: |r, _| Affects::Customer(r.customer_id),
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        r.list_version_id.to_string(),
+        r.list,
+        r.entry_key,
+        r.entry_name,
+        r.score,
+        r.name_score,
+        r.customer_name,
+        r.list_name,
+        r.alias,
+        json_text(&r.matched_tokens)?,
+        r.explanation,
+        r.suppression_key,
+        r.status.as_str(),
+        opt_uuid_text(&r.decided_by),
+        r.decided_at.as_ref().map(ts_text),
+        r.reason,
+        r.explanation_detail.as_ref().map(json_text).transpose()?,
+    ],
 }
 
 pub fn get_hit(conn: &Connection, id: Uuid) -> Result<Option<ScreeningHit>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {HIT_COLUMNS} FROM screening_hit WHERE id = ?1"
-        ))?
-        .query_row([id.to_string()], hit_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Hits, highest score first: of one customer and/or one status when given.
@@ -296,16 +269,16 @@ pub fn list_hits(
     customer_id: Option<Uuid>,
     status: Option<&str>,
 ) -> Result<Vec<ScreeningHit>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {HIT_COLUMNS} FROM screening_hit WHERE {} AND {} ORDER BY score DESC, id",
-        super::optional_match("customer_id", 1, customer_id.is_some()),
-        super::optional_match("status", 2, status.is_some())
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {HIT_COLUMNS} FROM screening_hit WHERE {} AND {} ORDER BY score DESC, id",
+            super::optional_match("customer_id", 1, customer_id.is_some()),
+            super::optional_match("status", 2, status.is_some())
+        ),
         params![customer_id.map(|c| c.to_string()), status],
         hit_from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// A hit as the screening table shows it: beside the customer's current name and country.
@@ -392,26 +365,25 @@ pub fn count_hits(conn: &Connection, status: HitStatus) -> Result<u64> {
 
 /// (customer id, hit id, entry name, list) of every open hit, for the state of all customers.
 pub fn all_open_hit_terms(conn: &Connection) -> Result<Vec<FactRow<crate::rules::HitTerms>>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit WHERE status = 'open'",
-    )?;
-    let rows = stmt.query_map([], fact_row("screening_hit", hit_terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [],
+        fact_row("screening_hit", hit_terms),
+    )
 }
 
 pub fn open_hit_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<FactRow<crate::rules::HitTerms>>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit \
          WHERE status = 'open' AND customer_id = ?1",
-    )?;
-    let rows = stmt.query_map(
         [customer_id.to_string()],
         fact_row("screening_hit", hit_terms),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 fn hit_terms(c: &Cols<'_, '_>) -> rusqlite::Result<crate::rules::HitTerms> {
@@ -428,10 +400,11 @@ pub fn open_hit_terms_for_customers(
     conn: &Connection,
     ids: &str,
 ) -> Result<Vec<FactRow<crate::rules::HitTerms>>> {
-    let mut stmt = conn.prepare_cached(
+    query_all(
+        conn,
         "SELECT customer_id, id, entry_name, list, score FROM screening_hit \
          WHERE status = 'open' AND customer_id IN (SELECT value FROM json_each(?1))",
-    )?;
-    let rows = stmt.query_map([ids], fact_row("screening_hit", hit_terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        [ids],
+        fact_row("screening_hit", hit_terms),
+    )
 }

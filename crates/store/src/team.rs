@@ -3,6 +3,7 @@
 //! team's truth of each record, the conflicts found while applying, and local passphrases.
 //! None of it is a record: it is never in the audit trail's payloads and never synced.
 
+use crate::query_all;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 use uuid::Uuid;
@@ -156,12 +157,15 @@ pub fn insert_outbox(
 
 /// Events with `status`, oldest first (`None`: all).
 pub fn list_outbox(conn: &Connection, status: Option<&str>) -> Result<Vec<OutboxEntry>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {OUTBOX_COLUMNS} FROM team_outbox WHERE ?1 IS NULL OR status = ?1 \
-         ORDER BY device_seq"
-    ))?;
-    let rows = stmt.query_map([status], outbox_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {OUTBOX_COLUMNS} FROM team_outbox WHERE ?1 IS NULL OR status = ?1 \
+             ORDER BY device_seq"
+        ),
+        [status],
+        outbox_from_row,
+    )
 }
 
 pub fn count_outbox(conn: &Connection, status: &str) -> Result<i64> {

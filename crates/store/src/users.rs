@@ -1,9 +1,10 @@
 //! Users: who acts. Email is unique (case-insensitive).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::query_all;
+use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
-use super::{Affects, Cols, Put, Record};
+use super::{Affects, Cols};
 use crate::Result;
 use crate::model::User;
 
@@ -21,49 +22,24 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-impl Record for User {
-    const ENTITY: &'static str = "user";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {COLUMNS} FROM user ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not a fact of any customer's state.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "user",
-            COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.name,
-                self.email,
-                self.role.as_str(),
-                self.archived,
-            ],
-        )
-    }
+record_table! {
+    User,
+    table: "user",
+    columns: COLUMNS,
+    read: from_row,
+    // Not a fact of any customer's state.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.name,
+        r.email,
+        r.role.as_str(),
+        r.archived,
+    ],
 }
 
 pub fn get_user(conn: &Connection, id: Uuid) -> Result<Option<User>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM user WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 pub fn find_user_by_email(conn: &Connection, email: &str) -> Result<Option<User>> {
@@ -76,9 +52,12 @@ pub fn find_user_by_email(conn: &Connection, email: &str) -> Result<Option<User>
 }
 
 pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM user ORDER BY name"))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!("SELECT {COLUMNS} FROM user ORDER BY name"),
+        [],
+        from_row,
+    )
 }
 
 pub fn count_users(conn: &Connection) -> Result<i64> {

@@ -1,11 +1,10 @@
 //! Sales-rep visits, the red flags observed on customers and the follow-ups agreed.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::query_all;
+use rusqlite::{Connection, params};
 use uuid::Uuid;
 
-use super::{
-    Affects, Cols, FactRow, Put, Record, fact_row, json_text, opt_uuid_text, optional_match,
-};
+use super::{Affects, Cols, FactRow, fact_row, json_text, opt_uuid_text, optional_match};
 use crate::Result;
 use crate::model::{FollowUp, RedFlagObservation, Visit};
 use crate::rules::FlagTerms;
@@ -32,68 +31,43 @@ fn visit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
     })
 }
 
-impl Record for Visit {
-    const ENTITY: &'static str = "visit";
-
-    fn select_all() -> Option<String> {
-        Some(format!("SELECT {VISIT_COLUMNS} FROM visit ORDER BY id"))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        visit_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not a fact of any customer's state.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "visit",
-            VISIT_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                self.rep_id.to_string(),
-                self.visited_on,
-                self.location,
-                json_text(&self.attendees)?,
-                self.purpose,
-                self.notes,
-                json_text(&self.red_flags)?,
-                self.archived,
-            ],
-        )
-    }
+record_table! {
+    Visit,
+    table: "visit",
+    columns: VISIT_COLUMNS,
+    read: visit_from_row,
+    // Not a fact of any customer's state.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        r.rep_id.to_string(),
+        r.visited_on,
+        r.location,
+        json_text(&r.attendees)?,
+        r.purpose,
+        r.notes,
+        json_text(&r.red_flags)?,
+        r.archived,
+    ],
 }
 
 pub fn get_visit(conn: &Connection, id: Uuid) -> Result<Option<Visit>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {VISIT_COLUMNS} FROM visit WHERE id = ?1"))?
-        .query_row([id.to_string()], visit_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Visits, newest first; of one customer when given, at most `limit`.
 pub fn list_visits(conn: &Connection, customer_id: Option<Uuid>, limit: u32) -> Result<Vec<Visit>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {VISIT_COLUMNS} FROM visit WHERE archived = 0 AND {} \
-         ORDER BY visited_on DESC, id DESC LIMIT ?2",
-        optional_match("customer_id", 1, customer_id.is_some())
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {VISIT_COLUMNS} FROM visit WHERE archived = 0 AND {} \
+             ORDER BY visited_on DESC, id DESC LIMIT ?2",
+            optional_match("customer_id", 1, customer_id.is_some())
+        ),
         params![customer_id.map(|c| c.to_string()), limit],
         visit_from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 const FLAG_COLUMNS: &str = with_meta!(
@@ -118,57 +92,28 @@ fn flag_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RedFlagObservation
     })
 }
 
-impl Record for RedFlagObservation {
-    const ENTITY: &'static str = "red_flag_observation";
-
-    fn select_all() -> Option<String> {
-        Some(format!(
-            "SELECT {FLAG_COLUMNS} FROM red_flag_observation ORDER BY id"
-        ))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        flag_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Customer(self.customer_id)
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "red_flag_observation",
-            FLAG_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                opt_uuid_text(&self.visit_id),
-                self.flag_id,
-                self.observed_on,
-                self.observed_by.to_string(),
-                self.note,
-                self.resolved_on,
-                opt_uuid_text(&self.resolved_by),
-                self.resolution_note,
-            ],
-        )
-    }
+record_table! {
+    RedFlagObservation,
+    table: "red_flag_observation",
+    columns: FLAG_COLUMNS,
+    read: flag_from_row,
+    affects: |r, _| Affects::Customer(r.customer_id),
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        opt_uuid_text(&r.visit_id),
+        r.flag_id,
+        r.observed_on,
+        r.observed_by.to_string(),
+        r.note,
+        r.resolved_on,
+        opt_uuid_text(&r.resolved_by),
+        r.resolution_note,
+    ],
 }
 
 pub fn get_red_flag_observation(conn: &Connection, id: Uuid) -> Result<Option<RedFlagObservation>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE id = ?1"
-        ))?
-        .query_row([id.to_string()], flag_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Red-flag observations, newest first: of one customer when given, only open ones when asked.
@@ -177,16 +122,16 @@ pub fn list_red_flag_observations(
     customer_id: Option<Uuid>,
     open_only: bool,
 ) -> Result<Vec<RedFlagObservation>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE {} \
-         AND (?2 = 0 OR resolved_on IS NULL) ORDER BY observed_on DESC, id DESC",
-        optional_match("customer_id", 1, customer_id.is_some())
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {FLAG_COLUMNS} FROM red_flag_observation WHERE {} \
+             AND (?2 = 0 OR resolved_on IS NULL) ORDER BY observed_on DESC, id DESC",
+            optional_match("customer_id", 1, customer_id.is_some())
+        ),
         params![customer_id.map(|c| c.to_string()), open_only],
         flag_from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// Calls `f` on each open red flag, newest first, until it returns false (the home screen
@@ -235,29 +180,27 @@ pub fn open_flag_terms_on(
     conn: &Connection,
     on: chrono::NaiveDate,
 ) -> Result<Vec<FactRow<FlagTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_TERMS} FROM red_flag_observation \
-         WHERE observed_on <= ?1 AND (resolved_on IS NULL OR resolved_on > ?1)"
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {FLAG_TERMS} FROM red_flag_observation \
+             WHERE observed_on <= ?1 AND (resolved_on IS NULL OR resolved_on > ?1)"
+        ),
         [on.to_string()],
         fact_row("red_flag_observation", flag_terms),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 pub fn flag_terms_for_customer(
     conn: &Connection,
     customer_id: Uuid,
 ) -> Result<Vec<FactRow<FlagTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id = ?1"
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!("SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id = ?1"),
         [customer_id.to_string()],
         fact_row("red_flag_observation", flag_terms),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 const FOLLOW_UP_COLUMNS: &str = with_meta!(
@@ -280,56 +223,27 @@ fn follow_up_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FollowUp> {
     })
 }
 
-impl Record for FollowUp {
-    const ENTITY: &'static str = "follow_up";
-
-    fn select_all() -> Option<String> {
-        Some(format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up ORDER BY id"
-        ))
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        follow_up_from_row(row)
-    }
-
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
-
-    /// Not a fact of any customer's state.
-    fn affects(&self, _old: Option<&Self>) -> Affects {
-        Affects::Nothing
-    }
-
-    fn put(&self, conn: &Connection, how: Put) -> Result<()> {
-        super::put_row(
-            conn,
-            "follow_up",
-            FOLLOW_UP_COLUMNS,
-            how,
-            &self.meta,
-            params![
-                self.id.to_string(),
-                self.customer_id.to_string(),
-                opt_uuid_text(&self.visit_id),
-                self.action,
-                self.due_on,
-                opt_uuid_text(&self.owner_id),
-                self.done_on,
-                opt_uuid_text(&self.done_by),
-            ],
-        )
-    }
+record_table! {
+    FollowUp,
+    table: "follow_up",
+    columns: FOLLOW_UP_COLUMNS,
+    read: follow_up_from_row,
+    // Not a fact of any customer's state.
+    affects: |_, _| Affects::Nothing,
+    values: |r| [
+        r.id.to_string(),
+        r.customer_id.to_string(),
+        opt_uuid_text(&r.visit_id),
+        r.action,
+        r.due_on,
+        opt_uuid_text(&r.owner_id),
+        r.done_on,
+        opt_uuid_text(&r.done_by),
+    ],
 }
 
 pub fn get_follow_up(conn: &Connection, id: Uuid) -> Result<Option<FollowUp>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE id = ?1"
-        ))?
-        .query_row([id.to_string()], follow_up_from_row)
-        .optional()?)
+    crate::get(conn, id)
 }
 
 /// Follow-ups, soonest due first: of one customer and/or owner when given, open ones only when asked.
@@ -373,29 +287,32 @@ pub fn list_follow_ups(
     owner_id: Option<Uuid>,
     open_only: bool,
 ) -> Result<Vec<FollowUp>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE {} \
-         AND {} AND (?3 = 0 OR done_on IS NULL) ORDER BY due_on, id",
-        optional_match("customer_id", 1, customer_id.is_some()),
-        optional_match("owner_id", 2, owner_id.is_some())
-    ))?;
-    let rows = stmt.query_map(
+    query_all(
+        conn,
+        &format!(
+            "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up WHERE {} \
+             AND {} AND (?3 = 0 OR done_on IS NULL) ORDER BY due_on, id",
+            optional_match("customer_id", 1, customer_id.is_some()),
+            optional_match("owner_id", 2, owner_id.is_some())
+        ),
         params![
             customer_id.map(|c| c.to_string()),
             owner_id.map(|c| c.to_string()),
             open_only
         ],
         follow_up_from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    )
 }
 
 /// The red flags of several customers (`ids`: a JSON array of ids).
 pub fn flag_terms_for_customers(conn: &Connection, ids: &str) -> Result<Vec<FactRow<FlagTerms>>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id IN \
-         (SELECT value FROM json_each(?1))"
-    ))?;
-    let rows = stmt.query_map([ids], fact_row("red_flag_observation", flag_terms))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    query_all(
+        conn,
+        &format!(
+            "SELECT {FLAG_TERMS} FROM red_flag_observation WHERE customer_id IN \
+             (SELECT value FROM json_each(?1))"
+        ),
+        [ids],
+        fact_row("red_flag_observation", flag_terms),
+    )
 }

@@ -10,7 +10,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
-use crate::state::{AppInfo, AppState, now, run_blocking, today};
+use crate::state::{AppInfo, AppState, act, now, read, run_blocking, today};
 
 /// What the UI needs at start: about the app, who is signed in, and who could be.
 #[derive(Debug, Serialize, TS)]
@@ -81,7 +81,7 @@ pub async fn session(app: AppHandle) -> CmdResult<SessionInfo> {
 
 #[tauri::command]
 pub async fn list_users(app: AppHandle) -> CmdResult<Vec<User>> {
-    run_blocking(app, move |state| Ok(state.core()?.list_users()?)).await
+    read(app, move |core| core.list_users()).await
 }
 
 /// Creates a user; on first run (nobody signed in) it becomes the signed-in user.
@@ -145,10 +145,8 @@ impl std::fmt::Debug for PassphraseInput {
 /// Sets a passphrase (Settings → Users); the core checks who may and the minimum length.
 #[tauri::command]
 pub async fn set_passphrase(app: AppHandle, input: PassphraseInput) -> CmdResult<()> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .set_passphrase(state.actor()?, input.user_id, &input.passphrase, now())?)
+    act(app, move |core, actor| {
+        core.set_passphrase(actor, input.user_id, &input.passphrase, now())
     })
     .await
 }
@@ -163,10 +161,8 @@ pub struct UserDisabledInput {
 /// Disables a user, or enables them again (Settings → Users).
 #[tauri::command]
 pub async fn set_user_disabled(app: AppHandle, input: UserDisabledInput) -> CmdResult<User> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .set_user_disabled(state.actor()?, input.user_id, input.disabled, now())?)
+    act(app, move |core, actor| {
+        core.set_user_disabled(actor, input.user_id, input.disabled, now())
     })
     .await
 }
@@ -178,10 +174,8 @@ pub fn sign_out(state: State<'_, AppState>) {
 
 #[tauri::command]
 pub async fn load_demo(app: AppHandle, input: DemoInput) -> CmdResult<DemoSummary> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .load_demo(input.customers, 7, today(), now())?)
+    read(app, move |core| {
+        core.load_demo(input.customers, 7, today(), now())
     })
     .await
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{AppState, now, run_blocking};
+use crate::state::{AppState, act, now, read, run_blocking};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -112,18 +112,12 @@ pub async fn amend_attestation(app: AppHandle, input: AmendInput) -> CmdResult<A
 
 #[tauri::command]
 pub async fn get_attestation(app: AppHandle, input: Uuid) -> CmdResult<AttestationRecord> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.get_attestation(input)?)
-    })
-    .await
+    read(app, move |core| core.get_attestation(input)).await
 }
 
 #[tauri::command]
 pub async fn review_queue(app: AppHandle, input: ReviewQueueInput) -> CmdResult<ReviewQueue> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.review_queue(input.limit.into())?)
-    })
-    .await
+    read(app, move |core| core.review_queue(input.limit.into())).await
 }
 
 #[tauri::command]
@@ -131,15 +125,8 @@ pub async fn review_attestation(
     app: AppHandle,
     input: ReviewInput,
 ) -> CmdResult<AttestationRecord> {
-    run_blocking(app, move |state| {
-        let core = state.core()?;
-        Ok(core.review_attestation(
-            state.actor()?,
-            input.id,
-            input.decision,
-            input.reason,
-            now(),
-        )?)
+    act(app, move |core, actor| {
+        core.review_attestation(actor, input.id, input.decision, input.reason, now())
     })
     .await
 }

@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{now, run_blocking};
+use crate::state::{now, read, run_blocking};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -28,21 +28,18 @@ pub struct HistoryInput {
 
 #[tauri::command]
 pub async fn verify_audit(app: AppHandle) -> CmdResult<ChainReport> {
-    run_blocking(app, move |state| Ok(state.core()?.verify_audit()?)).await
+    read(app, move |core| core.verify_audit()).await
 }
 
 #[tauri::command]
 pub async fn audit_log(app: AppHandle, input: AuditLogInput) -> CmdResult<Vec<AuditEvent>> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.audit_log(input.before, input.limit)?)
-    })
-    .await
+    read(app, move |core| core.audit_log(input.before, input.limit)).await
 }
 
 #[tauri::command]
 pub async fn record_history(app: AppHandle, input: HistoryInput) -> CmdResult<Vec<AuditEvent>> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.record_history(&input.entity, &input.id)?)
+    read(app, move |core| {
+        core.record_history(&input.entity, &input.id)
     })
     .await
 }
@@ -65,15 +62,12 @@ pub struct AuditExportInput {
 /// The audit screen's lines: filtered, folded runs, a page at a time.
 #[tauri::command]
 pub async fn audit_rows(app: AppHandle, input: AuditRowsInput) -> CmdResult<Vec<AuditRow>> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.audit_rows(&input.filter, input.page)?)
-    })
-    .await
+    read(app, move |core| core.audit_rows(&input.filter, input.page)).await
 }
 
 #[tauri::command]
 pub async fn audit_actions(app: AppHandle) -> CmdResult<Vec<String>> {
-    run_blocking(app, move |state| Ok(state.core()?.audit_actions()?)).await
+    read(app, move |core| core.audit_actions()).await
 }
 
 /// Writes the filtered trail as CSV where the user chose; the core records the export.

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{now, run_blocking, today};
+use crate::state::{act, now, read, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -69,28 +69,25 @@ pub struct SavePdfsInput {
 
 #[tauri::command]
 pub async fn list_campaigns(app: AppHandle) -> CmdResult<Vec<CampaignSummary>> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.list_campaign_summaries(today())?)
-    })
-    .await
+    read(app, move |core| core.list_campaign_summaries(today())).await
 }
 
 #[tauri::command]
 pub async fn list_templates(app: AppHandle) -> CmdResult<Vec<LetterTemplate>> {
-    run_blocking(app, move |state| Ok(state.core()?.list_templates()?)).await
+    read(app, move |core| core.list_templates()).await
 }
 
 #[tauri::command]
 pub async fn save_template(app: AppHandle, input: TemplateInput) -> CmdResult<LetterTemplate> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.save_template_variant(
-            state.actor()?,
+    act(app, move |core, actor| {
+        core.save_template_variant(
+            actor,
             &input.name,
             &input.subject,
             &input.body,
             input.variant,
             now(),
-        )?)
+        )
     })
     .await
 }
@@ -102,7 +99,7 @@ pub fn merge_fields() -> Vec<MergeField> {
 
 #[tauri::command]
 pub async fn letter_settings(app: AppHandle) -> CmdResult<LetterSettings> {
-    run_blocking(app, move |state| Ok(state.core()?.letter_settings()?)).await
+    read(app, move |core| core.letter_settings()).await
 }
 
 #[tauri::command]
@@ -110,20 +107,15 @@ pub async fn set_letter_settings(
     app: AppHandle,
     input: LetterSettings,
 ) -> CmdResult<LetterSettings> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .set_letter_settings(state.actor()?, input, now())?)
+    act(app, move |core, actor| {
+        core.set_letter_settings(actor, input, now())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn preview_campaign(app: AppHandle, input: CampaignInput) -> CmdResult<CampaignPreview> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.preview_campaign(&input, today())?)
-    })
-    .await
+    read(app, move |core| core.preview_campaign(&input, today())).await
 }
 
 #[tauri::command]
@@ -150,23 +142,20 @@ pub async fn create_campaign(app: AppHandle, input: CampaignInput) -> CmdResult<
 
 #[tauri::command]
 pub async fn campaign_detail(app: AppHandle, input: Uuid) -> CmdResult<CampaignDetail> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.campaign_detail(input, today())?)
-    })
-    .await
+    read(app, move |core| core.campaign_detail(input, today())).await
 }
 
 #[tauri::command]
 pub async fn mark_letters_sent(app: AppHandle, input: MarkSentInput) -> CmdResult<u64> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.mark_letters_sent(
-            state.actor()?,
+    act(app, move |core, actor| {
+        core.mark_letters_sent(
+            actor,
             input.campaign_id,
             &input.letter_ids,
             input.channel,
             input.sent_on,
             now(),
-        )?)
+        )
     })
     .await
 }
@@ -199,10 +188,8 @@ pub async fn acknowledge_campaign_letter(
 
 #[tauri::command]
 pub async fn chase_overdue(app: AppHandle, input: Uuid) -> CmdResult<GenerateReport> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .chase_overdue(state.actor()?, input, today(), now())?)
+    act(app, move |core, actor| {
+        core.chase_overdue(actor, input, today(), now())
     })
     .await
 }

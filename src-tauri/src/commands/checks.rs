@@ -7,7 +7,7 @@ use tauri::AppHandle;
 use ts_rs::TS;
 
 use crate::error::CmdResult;
-use crate::state::{now, run_blocking, today};
+use crate::state::{act, now, read, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -40,10 +40,8 @@ pub async fn record_order_check(
     app: AppHandle,
     input: enduse::workflows::RecordCheckInput,
 ) -> CmdResult<enduse::model::OrderCheckRecord> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .record_order_check(state.actor()?, input, today(), now())?)
+    act(app, move |core, actor| {
+        core.record_order_check(actor, input, today(), now())
     })
     .await
 }
@@ -54,10 +52,7 @@ pub async fn list_order_checks(
     app: AppHandle,
     input: enduse::workflows::CheckQuery,
 ) -> CmdResult<Vec<enduse::workflows::OrderCheckRow>> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.list_order_checks(&input)?)
-    })
-    .await
+    read(app, move |core| core.list_order_checks(&input)).await
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -73,10 +68,8 @@ pub async fn release_order_check(
     app: AppHandle,
     input: ReleaseCheckInput,
 ) -> CmdResult<enduse::model::OrderCheckRecord> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .release_order_check(state.actor()?, input.id, &input.reason, now())?)
+    act(app, move |core, actor| {
+        core.release_order_check(actor, input.id, &input.reason, now())
     })
     .await
 }

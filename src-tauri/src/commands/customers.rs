@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{now, run_blocking, today};
+use crate::state::{act, now, read, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -57,53 +57,43 @@ pub struct ExportInput {
 
 #[tauri::command]
 pub async fn home(app: AppHandle) -> CmdResult<HomeSummary> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.home(state.actor()?, today())?)
-    })
-    .await
+    act(app, move |core, actor| core.home(actor, today())).await
 }
 
 #[tauri::command]
 pub async fn list_customers(app: AppHandle, input: CustomerQuery) -> CmdResult<CustomerPage> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.list_customers(&input, today())?)
-    })
-    .await
+    read(app, move |core| core.list_customers(&input, today())).await
 }
 
 /// The countries customers are in, for the table's country filter.
 #[tauri::command]
 pub async fn customer_countries(app: AppHandle) -> CmdResult<Vec<String>> {
-    run_blocking(app, move |state| Ok(state.core()?.customer_countries()?)).await
+    read(app, move |core| core.customer_countries()).await
 }
 
 #[tauri::command]
 pub async fn customer_detail(app: AppHandle, input: Uuid) -> CmdResult<CustomerDetail> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.customer_detail(input, today())?)
-    })
-    .await
+    read(app, move |core| core.customer_detail(input, today())).await
 }
 
 #[tauri::command]
 pub async fn add_customer(app: AppHandle, input: CustomerInput) -> CmdResult<Customer> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.add_customer(state.actor()?, input, now())?)
+    act(app, move |core, actor| {
+        core.add_customer(actor, input, now())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn edit_customer(app: AppHandle, input: EditCustomerInput) -> CmdResult<Customer> {
-    run_blocking(app, move |state| {
-        let core = state.core()?;
-        Ok(core.edit_customer(
-            state.actor()?,
+    act(app, move |core, actor| {
+        core.edit_customer(
+            actor,
             input.id,
             input.customer,
             input.expected_version,
             now(),
-        )?)
+        )
     })
     .await
 }
@@ -113,18 +103,16 @@ pub async fn set_customer_status(
     app: AppHandle,
     input: CustomerStatusInput,
 ) -> CmdResult<Customer> {
-    run_blocking(app, move |state| {
-        let core = state.core()?;
-        Ok(core.set_customer_status(state.actor()?, input.id, input.status, input.reason, now())?)
+    act(app, move |core, actor| {
+        core.set_customer_status(actor, input.id, input.status, input.reason, now())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn archive_customer(app: AppHandle, input: ArchiveCustomerInput) -> CmdResult<Customer> {
-    run_blocking(app, move |state| {
-        let core = state.core()?;
-        Ok(core.archive_customer(state.actor()?, input.id, input.archived, now())?)
+    act(app, move |core, actor| {
+        core.archive_customer(actor, input.id, input.archived, now())
     })
     .await
 }

@@ -8,15 +8,12 @@ use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{now, run_blocking, today};
+use crate::state::{now, read, run_blocking, today};
 
 /// One page of the letters register.
 #[tauri::command]
 pub async fn letter_register(app: AppHandle, input: LetterQuery) -> CmdResult<LetterPage> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.letter_register(&input, today())?)
-    })
-    .await
+    read(app, move |core| core.letter_register(&input, today())).await
 }
 
 #[derive(Debug, Deserialize, TS)]

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
-use crate::state::{now, run_blocking};
+use crate::state::{act, now};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -19,18 +19,16 @@ pub struct AcknowledgeInput {
 
 #[tauri::command]
 pub async fn record_letter(app: AppHandle, input: LetterInput) -> CmdResult<Letter> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.record_letter(state.actor()?, input, now())?)
+    act(app, move |core, actor| {
+        core.record_letter(actor, input, now())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn acknowledge_letter(app: AppHandle, input: AcknowledgeInput) -> CmdResult<Letter> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .acknowledge_letter(state.actor()?, input.letter_id, input.ack, now())?)
+    act(app, move |core, actor| {
+        core.acknowledge_letter(actor, input.letter_id, input.ack, now())
     })
     .await
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{now, run_blocking, today};
+use crate::state::{act, now, read, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -41,10 +41,7 @@ pub struct PurgeInput {
 
 #[tauri::command]
 pub async fn period_report(app: AppHandle, input: PeriodInput) -> CmdResult<PeriodReport> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.period_report(input.from, input.to)?)
-    })
-    .await
+    read(app, move |core| core.period_report(input.from, input.to)).await
 }
 
 /// Writes the period report where the user chose; the core records the export.
@@ -77,54 +74,40 @@ pub async fn export_period_report(
 
 #[tauri::command]
 pub async fn retention_report(app: AppHandle) -> CmdResult<RetentionReport> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.retention_report(today())?)
-    })
-    .await
+    read(app, move |core| core.retention_report(today())).await
 }
 
 #[tauri::command]
 pub async fn customer_retention(app: AppHandle, input: Uuid) -> CmdResult<Vec<RecordRetention>> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.customer_retention(input)?)
-    })
-    .await
+    read(app, move |core| core.customer_retention(input)).await
 }
 
 #[tauri::command]
 pub async fn list_holds(app: AppHandle, input: Uuid) -> CmdResult<Vec<LegalHold>> {
-    run_blocking(app, move |state| Ok(state.core()?.list_holds(input)?)).await
+    read(app, move |core| core.list_holds(input)).await
 }
 
 #[tauri::command]
 pub async fn place_hold(app: AppHandle, input: HoldInput) -> CmdResult<LegalHold> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.place_hold(state.actor()?, input, now())?)
-    })
-    .await
+    act(app, move |core, actor| core.place_hold(actor, input, now())).await
 }
 
 #[tauri::command]
 pub async fn lift_hold(app: AppHandle, input: HoldInput) -> CmdResult<LegalHold> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.lift_hold(state.actor()?, input, now())?)
-    })
-    .await
+    act(app, move |core, actor| core.lift_hold(actor, input, now())).await
 }
 
 #[tauri::command]
 pub async fn purge_customer(app: AppHandle, input: PurgeInput) -> CmdResult<PurgeResult> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .purge_customer(state.actor()?, input.customer_id, &input.reason, now())?)
+    act(app, move |core, actor| {
+        core.purge_customer(actor, input.customer_id, &input.reason, now())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn retention_policy(app: AppHandle) -> CmdResult<RetentionPolicy> {
-    run_blocking(app, move |state| Ok(state.core()?.retention_policy()?)).await
+    read(app, move |core| core.retention_policy()).await
 }
 
 #[tauri::command]
@@ -132,10 +115,8 @@ pub async fn set_retention_policy(
     app: AppHandle,
     input: RetentionPolicy,
 ) -> CmdResult<RetentionPolicy> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .set_retention_policy(state.actor()?, input, now())?)
+    act(app, move |core, actor| {
+        core.set_retention_policy(actor, input, now())
     })
     .await
 }

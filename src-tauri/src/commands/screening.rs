@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::error::CmdResult;
 use crate::files::{FilePurpose, FileToken, Spend};
-use crate::state::{now, run_blocking};
+use crate::state::{act, now, read, run_blocking};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -53,7 +53,7 @@ pub struct DismissHitInput {
 
 #[tauri::command]
 pub async fn list_versions(app: AppHandle) -> CmdResult<Vec<ListVersionRow>> {
-    run_blocking(app, move |state| Ok(state.core()?.list_version_rows()?)).await
+    read(app, move |core| core.list_version_rows()).await
 }
 
 #[tauri::command]
@@ -103,66 +103,51 @@ pub async fn screen_everyone(
 
 #[tauri::command]
 pub async fn list_hits(app: AppHandle, input: HitQuery) -> CmdResult<Vec<HitRow>> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.hit_rows(None, input.status)?)
-    })
-    .await
+    read(app, move |core| core.hit_rows(None, input.status)).await
 }
 
 #[tauri::command]
 pub async fn customer_hits(app: AppHandle, input: Uuid) -> CmdResult<Vec<HitRow>> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.hit_rows(Some(input), None)?)
-    })
-    .await
+    read(app, move |core| core.hit_rows(Some(input), None)).await
 }
 
 #[tauri::command]
 pub async fn hit_detail(app: AppHandle, input: Uuid) -> CmdResult<HitDetail> {
-    run_blocking(app, move |state| Ok(state.core()?.hit_detail(input)?)).await
+    read(app, move |core| core.hit_detail(input)).await
 }
 
 #[tauri::command]
 pub async fn confirm_hit(app: AppHandle, input: ConfirmHitInput) -> CmdResult<HitDetail> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .confirm_hit(state.actor()?, input.id, input.note, now())?)
+    act(app, move |core, actor| {
+        core.confirm_hit(actor, input.id, input.note, now())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn dismiss_hit(app: AppHandle, input: DismissHitInput) -> CmdResult<HitDetail> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .dismiss_hit(state.actor()?, input.id, &input.reason, now())?)
+    act(app, move |core, actor| {
+        core.dismiss_hit(actor, input.id, &input.reason, now())
     })
     .await
 }
 
 #[tauri::command]
 pub async fn screening_settings(app: AppHandle) -> CmdResult<ScreeningSettings> {
-    run_blocking(app, move |state| Ok(state.core()?.screening_settings()?)).await
+    read(app, move |core| core.screening_settings()).await
 }
 
 /// What a threshold would open and close, before it is saved: screens every customer, so it runs
 /// off the main thread.
 #[tauri::command]
 pub async fn preview_threshold(app: AppHandle, input: u8) -> CmdResult<ThresholdEffect> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.preview_threshold(input)?)
-    })
-    .await
+    read(app, move |core| core.preview_threshold(input)).await
 }
 
 #[tauri::command]
 pub async fn set_screening_threshold(app: AppHandle, input: u8) -> CmdResult<ScreenReport> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .set_screening_threshold(state.actor()?, input, now())?)
+    act(app, move |core, actor| {
+        core.set_screening_threshold(actor, input, now())
     })
     .await
 }

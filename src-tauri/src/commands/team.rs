@@ -11,7 +11,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
-use crate::state::{AppState, run_blocking};
+use crate::state::{AppState, act, read, run_blocking};
 use crate::team_sync::{SyncState, TeamSync};
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -143,16 +143,13 @@ pub async fn leave_team(app: AppHandle) -> CmdResult<()> {
 
 #[tauri::command]
 pub async fn dismiss_team_erased(app: AppHandle) -> CmdResult<()> {
-    run_blocking(app, move |state| Ok(state.core()?.dismiss_team_erased()?)).await
+    read(app, move |core| core.dismiss_team_erased()).await
 }
 
 /// Decisions teammates made on the signed-in user's work, newest first (Home's inbox).
 #[tauri::command]
 pub async fn team_decisions(app: AppHandle) -> CmdResult<Vec<TeamDecision>> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.team_decisions(state.actor()?, 0, 20)?)
-    })
-    .await
+    act(app, move |core, actor| core.team_decisions(actor, 0, 20)).await
 }
 
 /// Puts the value a conflict overwrote back (managers): a new, audited customer edit.
@@ -170,7 +167,7 @@ pub async fn reapply_conflict(app: AppHandle, input: i64) -> CmdResult<enduse::m
 /// managers; the hub gives a sales rep only themselves).
 #[tauri::command]
 pub async fn team_members(app: AppHandle) -> CmdResult<Vec<enduse::team::TeamMember>> {
-    run_blocking(app, move |state| Ok(state.core()?.team_members()?)).await
+    read(app, move |core| core.team_members()).await
 }
 
 /// How far a join's download of the team's record has come (polled while `join_team` runs).

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CmdResult;
-use crate::state::{now, run_blocking, today};
+use crate::state::{act, now, run_blocking, today};
 
 #[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -21,10 +21,7 @@ pub struct ResolveFlagInput {
 
 #[tauri::command]
 pub async fn log_visit(app: AppHandle, input: VisitInput) -> CmdResult<LoggedVisit> {
-    run_blocking(app, move |state| {
-        Ok(state.core()?.log_visit(state.actor()?, input, now())?)
-    })
-    .await
+    act(app, move |core, actor| core.log_visit(actor, input, now())).await
 }
 
 #[tauri::command]
@@ -42,10 +39,8 @@ pub async fn resolve_red_flag(
 
 #[tauri::command]
 pub async fn complete_follow_up(app: AppHandle, input: Uuid) -> CmdResult<FollowUp> {
-    run_blocking(app, move |state| {
-        Ok(state
-            .core()?
-            .complete_follow_up(state.actor()?, input, today(), now())?)
+    act(app, move |core, actor| {
+        core.complete_follow_up(actor, input, today(), now())
     })
     .await
 }

@@ -444,18 +444,12 @@ impl Enduse {
                     "sales reps cannot change the policy",
                 ));
             }
-            let old = store::reference::get_setting(ch.tx, "policy")?;
-            let setting = store::reference::Setting {
-                key: "policy".into(),
-                value: serde_json::to_value(policy)?,
-                updated_at: now,
-                version: old.as_ref().map_or(1, |s| s.version + 1),
-                updated_by: Some(actor),
-            };
-            let value = serde_json::to_value(&setting)?;
-            store::reference::put_setting_value(ch.tx, &value)?;
-            let old = old.map(serde_json::to_value).transpose()?;
-            ch.append("policy.update", "setting", "policy", old, value)?;
+            store::reference::put_setting(
+                ch,
+                "policy.update",
+                "policy",
+                serde_json::to_value(policy)?,
+            )?;
             Ok(policy)
         })
     }

@@ -126,18 +126,12 @@ impl Enduse {
                 &actor_user(ch, "change the retention period")?,
                 "change the retention period",
             )?;
-            let old = store::reference::get_setting(ch.tx, RETENTION_KEY)?;
-            let setting = store::reference::Setting {
-                key: RETENTION_KEY.into(),
-                value: serde_json::to_value(policy)?,
-                updated_at: now,
-                version: old.as_ref().map_or(1, |s| s.version + 1),
-                updated_by: Some(actor),
-            };
-            let value = serde_json::to_value(&setting)?;
-            store::reference::put_setting_value(ch.tx, &value)?;
-            let old = old.map(serde_json::to_value).transpose()?;
-            ch.append("retention.policy", "setting", RETENTION_KEY, old, value)?;
+            store::reference::put_setting(
+                ch,
+                "retention.policy",
+                RETENTION_KEY,
+                serde_json::to_value(policy)?,
+            )?;
             Ok(policy)
         })
     }

@@ -695,18 +695,12 @@ impl Enduse {
         let mut report = self.write(Some(actor), now, |ch| {
             let by = actor_user(ch, "change the screening threshold")?;
             require_manager(&by, "change the screening threshold")?;
-            let old = store::reference::get_setting(ch.tx, SCREENING_SETTING)?;
-            let setting = store::reference::Setting {
-                key: SCREENING_SETTING.into(),
-                value: serde_json::to_value(ScreeningSettings { threshold })?,
-                updated_at: now,
-                version: old.as_ref().map_or(1, |s| s.version + 1),
-                updated_by: Some(actor),
-            };
-            let value = serde_json::to_value(&setting)?;
-            store::reference::put_setting_value(ch.tx, &value)?;
-            let old = old.map(serde_json::to_value).transpose()?;
-            ch.append(THRESHOLD_ACTION, "setting", SCREENING_SETTING, old, value)?;
+            store::reference::put_setting(
+                ch,
+                THRESHOLD_ACTION,
+                SCREENING_SETTING,
+                serde_json::to_value(ScreeningSettings { threshold })?,
+            )?;
             let customers = active_customers(ch)?;
             Self::screen_in(ch, idx.as_deref(), &customers)
         })?;

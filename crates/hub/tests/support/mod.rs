@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -161,18 +162,25 @@ pub struct Hub {
 
 impl Hub {
     pub fn start(database_url: &str) -> Hub {
-        Hub::start_with(database_url, &[])
+        Hub::serve(BIN.as_ref(), database_url, 8, &[])
     }
 
     /// A hub serving HTTPS with `cert` and `key` (PEM files).
     pub fn start_tls(database_url: &str, cert: &std::path::Path, key: &std::path::Path) -> Hub {
         let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
-        Hub::start_with(database_url, &["--tls-cert", cert, "--tls-key", key])
+        Hub::serve(
+            BIN.as_ref(),
+            database_url,
+            8,
+            &["--tls-cert", cert, "--tls-key", key],
+        )
     }
 
-    fn start_with(database_url: &str, extra: &[&str]) -> Hub {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--pool-size", "8"])
+    /// `bin serve` (an `enduse-hub`) on a free port with a pool of `pool_size` connections.
+    pub fn serve(bin: &OsStr, database_url: &str, pool_size: u32, extra: &[&str]) -> Hub {
+        let mut child = Command::new(bin)
+            .args(["serve", "--listen", "127.0.0.1:0", "--pool-size"])
+            .arg(pool_size.to_string())
             .args(extra)
             .env("DATABASE_URL", database_url)
             .stdout(Stdio::piped())
@@ -273,6 +281,11 @@ impl Device {
         self.seq = event.device_seq;
         self.prev_hash = event.hash.clone();
         event
+    }
+
+    /// Signs the next event, one that creates its record (no base version, no old value).
+    pub fn create(&mut self, action: &str, entity: &str, entity_id: &str, new: Value) -> Event {
+        self.event(action, entity, entity_id, None, None, new)
     }
 
     pub fn push(&self, events: &[Event]) -> Vec<PushOutcome> {

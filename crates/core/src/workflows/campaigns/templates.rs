@@ -364,18 +364,12 @@ impl Enduse {
                 &actor_user(ch, "change letter settings")?,
                 "change letter settings",
             )?;
-            let old = store::reference::get_setting(ch.tx, "letters")?;
-            let setting = store::reference::Setting {
-                key: "letters".into(),
-                value: serde_json::to_value(&settings)?,
-                updated_at: now,
-                version: old.as_ref().map_or(1, |s| s.version + 1),
-                updated_by: Some(actor),
-            };
-            let value = serde_json::to_value(&setting)?;
-            store::reference::put_setting_value(ch.tx, &value)?;
-            let old = old.map(serde_json::to_value).transpose()?;
-            ch.append("letters.settings", "setting", "letters", old, value)?;
+            store::reference::put_setting(
+                ch,
+                "letters.settings",
+                "letters",
+                serde_json::to_value(&settings)?,
+            )?;
             Ok(settings)
         })
     }
