@@ -81,18 +81,22 @@ export function preparedDatabase(name) {
 
 /**
  * Starts the app on a database prepared with the CLI: `preparedDatabase(name)`, then
- * `prepare(cli)`. The app also carries the database's `cli`; closing it removes the database.
+ * `prepare(cli, prepared)`. `env` (an object, or made from the prepared `{ dir, db, cli }`) is
+ * added to the app's environment. The app also carries the database's `db` and `cli`; closing it
+ * removes the database.
  */
-export async function launchPrepared(name, prepare) {
-  const { dir, db, cli } = preparedDatabase(name);
-  prepare(cli);
-  const app = await launch(name, { ENDUSE_DB: db });
+export async function launchPrepared(name, prepare = () => {}, env = {}) {
+  const prepared = preparedDatabase(name);
+  prepare(prepared.cli, prepared);
+  const extra = typeof env === 'function' ? env(prepared) : env;
+  const app = await launch(name, { ...extra, ENDUSE_DB: prepared.db });
   const close = app.close;
   return Object.assign(app, {
-    cli,
+    db: prepared.db,
+    cli: prepared.cli,
     async close() {
       await close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(prepared.dir, { recursive: true, force: true });
     },
   });
 }

@@ -3,10 +3,9 @@
 // right one act. The database is protected with the CLI (`enduse user passphrase`) first.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, preparedDatabase } from './harness.mjs';
+import { launchPrepared } from './harness.mjs';
 import { nav, textOf } from './steps.mjs';
 
 const CLI = process.env.ENDUSE_CLI ?? resolve('../target/debug/enduse');
@@ -15,7 +14,6 @@ const MIA = 'mia manager passphrase';
 const MIA_NEW = 'mia changed it herself';
 
 let app;
-let prep;
 let db;
 
 /** The CLI on the test database, with the passphrase environment it reads. */
@@ -27,27 +25,24 @@ function cli(env, ...args) {
 }
 
 before(async () => {
-  const prepared = preparedDatabase('passphrase');
-  ({ dir: prep, db } = prepared);
   // Mia (compliance manager) adds Ada (admin); Ada sets her own passphrase, which protects the
   // database, then Mia's. The app was last used by Mia (preparedDatabase remembers her).
-  prepared.cli('user', 'add', '--name', 'Ada Admin', '--email', 'ada@example.com', '--role', 'admin', '--as', 'mia@example.com');
-  cli({ ENDUSE_NEW_PASSPHRASE: ADA }, '--as', 'ada@example.com', 'user', 'passphrase');
-  cli(
-    { ENDUSE_PASSPHRASE: ADA, ENDUSE_NEW_PASSPHRASE: MIA },
-    '--as',
-    'ada@example.com',
-    'user',
-    'passphrase',
-    '--user',
-    'mia@example.com',
-  );
-  app = await launch('passphrase', { ENDUSE_DB: db });
+  app = await launchPrepared('passphrase', (plain, prepared) => {
+    db = prepared.db;
+    plain('user', 'add', '--name', 'Ada Admin', '--email', 'ada@example.com', '--role', 'admin', '--as', 'mia@example.com');
+    cli({ ENDUSE_NEW_PASSPHRASE: ADA }, '--as', 'ada@example.com', 'user', 'passphrase');
+    cli(
+      { ENDUSE_PASSPHRASE: ADA, ENDUSE_NEW_PASSPHRASE: MIA },
+      '--as',
+      'ada@example.com',
+      'user',
+      'passphrase',
+      '--user',
+      'mia@example.com',
+    );
+  });
 });
-after(async () => {
-  await app?.close();
-  rmSync(prep, { recursive: true, force: true });
-});
+after(async () => app?.close());
 
 /** Events in the audit trail (the CLI reads without a passphrase). */
 function eventCount() {

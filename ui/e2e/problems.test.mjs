@@ -8,37 +8,27 @@
 // kept showing the form as first painted while typed values and errors were in the DOM (seen
 // 2026-12-05; the assertions read the DOM).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, preparedDatabase } from './harness.mjs';
+import { launchPrepared } from './harness.mjs';
 import { nav, pickCountry, textOf } from './steps.mjs';
 
-let prep;
-let xdg;
 let app;
 
 before(async () => {
-  const prepared = preparedDatabase('problems');
-  prep = prepared.dir;
-  prepared.cli('customer', 'add', '--name', 'Shenzhen Acme Trading Co., Ltd.', '--country', 'CN', '--type', 'distributor',
-    '--external-id', 'erp-7');
-  xdg = mkdtempSync(join(tmpdir(), 'enduse-problems-xdg-'));
-  app = await launch('problems', {
-    ENDUSE_DB: prepared.db,
-    XDG_DATA_HOME: join(xdg, 'data'),
-    XDG_CACHE_HOME: join(xdg, 'cache'),
+  const prepare = (cli) =>
+    cli('customer', 'add', '--name', 'Shenzhen Acme Trading Co., Ltd.', '--country', 'CN', '--type', 'distributor',
+      '--external-id', 'erp-7');
+  // The app's data and cache (where it keeps the chosen language) in the test's own folder.
+  app = await launchPrepared('problems', prepare, ({ dir }) => ({
+    XDG_DATA_HOME: join(dir, 'xdg', 'data'),
+    XDG_CACHE_HOME: join(dir, 'xdg', 'cache'),
     LANG: 'zh_CN.UTF-8',
     LANGUAGE: '',
     LC_ALL: '',
-  });
+  }));
 });
-after(async () => {
-  await app?.close();
-  rmSync(prep, { recursive: true, force: true });
-  rmSync(xdg, { recursive: true, force: true });
-});
+after(async () => app?.close());
 
 async function errorBeside(id, expected) {
   const el = await app.$t(`error-${id}`);

@@ -5,14 +5,13 @@
 // PDF through the file dialog, places a legal hold on one customer (whose purge it then blocks)
 // and purges another after confirming; the audit trail still verifies.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, preparedDatabase } from './harness.mjs';
+import { launchPrepared } from './harness.mjs';
 import { nav, queueFilePick, textOf } from './steps.mjs';
 
 let app;
-let prep;
 
 function isoDay(offsetDays) {
   const d = new Date();
@@ -22,22 +21,20 @@ function isoDay(offsetDays) {
 }
 
 before(async () => {
-  prep = preparedDatabase('retention');
-  const as = ['--as', 'mia@example.com'];
-  prep.cli(...as, 'demo', '--customers', '40', '--seed', '7');
-  for (const [name, ext] of [
-    ['Harbour Components Ltd', 'RET-1'],
-    ['Keep Me Trading Co', 'RET-2'],
-  ]) {
-    prep.cli(...as, 'customer', 'add', '--name', name, '--country', 'SG', '--type', 'distributor',
-      '--external-id', ext);
-  }
-  app = await launch('retention', { ENDUSE_DB: prep.db, ENDUSE_TODAY: isoDay(6 * 365 + 2) });
+  const prepare = (cli) => {
+    const as = ['--as', 'mia@example.com'];
+    cli(...as, 'demo', '--customers', '40', '--seed', '7');
+    for (const [name, ext] of [
+      ['Harbour Components Ltd', 'RET-1'],
+      ['Keep Me Trading Co', 'RET-2'],
+    ]) {
+      cli(...as, 'customer', 'add', '--name', name, '--country', 'SG', '--type', 'distributor',
+        '--external-id', ext);
+    }
+  };
+  app = await launchPrepared('retention', prepare, { ENDUSE_TODAY: isoDay(6 * 365 + 2) });
 });
-after(async () => {
-  await app?.close();
-  rmSync(prep.dir, { recursive: true, force: true });
-});
+after(async () => app?.close());
 
 function row(name) {
   return app.browser.$(`//*[@data-testid="retention-row"][contains(., "${name}")]`);
@@ -74,8 +71,8 @@ test('the reports screen shows the past year with its figures and charts', async
 
 test('the period report is saved as a workbook and a PDF through the dialog', async () => {
   for (const [format, file, magic] of [
-    ['xlsx', join(prep.dir, 'period.xlsx'), 'PK'],
-    ['pdf', join(prep.dir, 'period.pdf'), '%PDF'],
+    ['xlsx', join(app.dir, 'period.xlsx'), 'PK'],
+    ['pdf', join(app.dir, 'period.pdf'), '%PDF'],
   ]) {
     await queueFilePick(app, [file]);
     await (await app.$t(`period-export-${format}`)).click();
@@ -88,7 +85,7 @@ test('the period report is saved as a workbook and a PDF through the dialog', as
     assert.equal(readFileSync(file).subarray(0, magic.length).toString(), magic);
   }
   const exports = JSON.parse(
-    prep.cli('audit', 'list', '--action', 'export.period_report', '--json'),
+    app.cli('audit', 'list', '--action', 'export.period_report', '--json'),
   );
   assert.equal(exports.length, 2);
 });
@@ -114,7 +111,7 @@ test('a legal hold placed on a customer blocks its purge', async () => {
     .catch(() => assert.fail('the row does not show the hold'));
   assert.equal(await (await after.$('[data-testid="retention-purge"]')).isExisting(), false);
   await assert.rejects(
-    async () => prep.cli('--as', 'mia@example.com', 'retention', 'purge', '--customer', 'RET-2', '--yes'),
+    async () => app.cli('--as', 'mia@example.com', 'retention', 'purge', '--customer', 'RET-2', '--yes'),
     /legal hold/,
   );
 });
@@ -132,7 +129,7 @@ test('a manager purges a customer past retention after confirming, and the trail
     })
     .catch(() => assert.fail('the purged customer is still listed'));
   await app.shot('purged');
-  const purges = JSON.parse(prep.cli('audit', 'list', '--action', 'retention.purge', '--json'));
+  const purges = JSON.parse(app.cli('audit', 'list', '--action', 'retention.purge', '--json'));
   assert.equal(purges.length, 1);
-  assert.match(prep.cli('audit', 'verify'), /^OK:/);
+  assert.match(app.cli('audit', 'verify'), /^OK:/);
 });

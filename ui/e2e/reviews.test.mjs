@@ -3,13 +3,10 @@
 // request, and a decision takes one off both the list and the count.
 // The database is prepared with the CLI: a compliance manager and 2,000 demo customers.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launch, preparedDatabase } from './harness.mjs';
+import { launchPrepared } from './harness.mjs';
 import { approve, nav, textOf } from './steps.mjs';
 
-let prep;
-let db;
 let app;
 let waiting;
 
@@ -25,16 +22,12 @@ const waitForLine = (want) =>
   });
 
 before(async () => {
-  const prepared = preparedDatabase('reviews');
-  ({ dir: prep, db } = prepared);
-  prepared.cli('demo', '--customers', '2000');
-  waiting = JSON.parse(prepared.cli('attestation', 'queue', '--limit', '0', '--json')).total;
-  app = await launch('reviews', { ENDUSE_DB: db });
+  app = await launchPrepared('reviews', (cli) => {
+    cli('demo', '--customers', '2000');
+    waiting = JSON.parse(cli('attestation', 'queue', '--limit', '0', '--json')).total;
+  });
 });
-after(async () => {
-  await app?.close();
-  rmSync(prep, { recursive: true, force: true });
-});
+after(async () => app?.close());
 
 test('the queue shows its oldest 100 and how many wait in all', async () => {
   assert.ok(waiting > 150, `the demo should have a long queue, has ${waiting}`);

@@ -6,34 +6,29 @@
 // imported through the dialog and the time is printed. docs/screening-*.png are screenshots
 // from this test (artifacts/e2e/screening-*-lists-two.png and -hit-review.png).
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, preparedDatabase } from './harness.mjs';
+import { launchPrepared } from './harness.mjs';
 import { checkOrder, nav, queueFilePick, textOf, textsOf } from './steps.mjs';
 
 const LISTS = resolve('../../shared/domain/lists');
 let app;
-let prepDir;
 
 before(async () => {
-  const { dir, db, cli } = preparedDatabase('screening');
-  prepDir = dir;
-  const as = ['--as', 'mia@example.com'];
-  cli(...as, 'demo', '--customers', '200', '--seed', '5');
-  for (const [name, country, ext] of [
-    ['Drayworth Electronics Ltd', 'GB', 'SCR-1'],
-    ['Caspian Industrial Machinery Supply LLC', 'AE', 'SCR-2'],
-  ]) {
-    cli(...as, 'customer', 'add', '--name', name, '--country', country, '--type', 'distributor',
-      '--external-id', ext);
-  }
-  app = await launch('screening', { ENDUSE_DB: db });
+  app = await launchPrepared('screening', (cli) => {
+    const as = ['--as', 'mia@example.com'];
+    cli(...as, 'demo', '--customers', '200', '--seed', '5');
+    for (const [name, country, ext] of [
+      ['Drayworth Electronics Ltd', 'GB', 'SCR-1'],
+      ['Caspian Industrial Machinery Supply LLC', 'AE', 'SCR-2'],
+    ]) {
+      cli(...as, 'customer', 'add', '--name', name, '--country', country, '--type', 'distributor',
+        '--external-id', ext);
+    }
+  });
 });
-after(async () => {
-  await app?.close();
-  rmSync(prepDir, { recursive: true, force: true });
-});
+after(async () => app?.close());
 
 async function waitText(testid, re, timeout = 20_000) {
   let last = '';
@@ -49,7 +44,7 @@ test('the lists page starts empty and a malformed list is refused with its line'
   await (await app.$t('list-empty')).waitForDisplayed({ timeout: 10_000 });
   await (await app.$t('list-import-open')).click();
   await (await app.$t('list-kind')).selectByAttribute('value', 'dpl');
-  const bad = join(prepDir, 'dpl.txt');
+  const bad = join(app.dir, 'dpl.txt');
   const lines = readFileSync(join(LISTS, 'dpl-2022.txt'), 'utf8').split('\n');
   lines[5] = 'just\tthree\tcolumns';
   writeFileSync(bad, lines.join('\n'));

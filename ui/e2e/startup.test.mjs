@@ -2,24 +2,17 @@
 // memory of the app and its WebKit processes once home is shown. The database is prepared with
 // the `enduse` CLI before the app starts; the app signs back in as the remembered user.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { launch, preparedDatabase } from './harness.mjs';
+import { launchPrepared } from './harness.mjs';
 
 const CUSTOMERS = Number(process.env.E2E_DEMO_CUSTOMERS ?? 2000);
 let app;
-let prepDir;
 
 before(async () => {
-  const { dir, db, cli } = preparedDatabase('start');
-  prepDir = dir;
-  cli('demo', '--customers', String(CUSTOMERS));
-  app = await launch('startup', { ENDUSE_DB: db });
+  app = await launchPrepared('startup', (cli) => cli('demo', '--customers', String(CUSTOMERS)));
 });
-after(async () => {
-  await app?.close();
-  rmSync(prepDir, { recursive: true, force: true });
-});
+after(async () => app?.close());
 
 /** PSS and RSS in MB summed over the app and its WebKit processes. */
 function memory() {
@@ -31,7 +24,7 @@ function memory() {
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
       if (!/^(enduse-app|WebKitWebProces|WebKitNetworkPr)/.test(comm)) continue;
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
-      if (comm === 'enduse-app' && !env.includes(prepDir)) continue;
+      if (comm === 'enduse-app' && !env.includes(app.db)) continue;
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
       pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
       rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);

@@ -7,42 +7,40 @@
 // The database is prepared with the CLI: Mia Manager (signed in), Max Second (manager), Ravi Rep,
 // two customers with one name, a Beijing customer, and a three-letter campaign.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, preparedDatabase } from './harness.mjs';
+import { launchPrepared } from './harness.mjs';
 import { signedPdf } from './fixtures.mjs';
 import { nav, queueFilePick, switchUser, textOf, textsOf } from './steps.mjs';
 
-let prep;
 let app;
 let opened;
 
 before(async () => {
-  const prepared = preparedDatabase('walkthrough');
-  prep = prepared.dir;
-  const { cli } = prepared;
-  cli('--as', 'mia@example.com', 'user', 'add', '--name', 'Max Second', '--email', 'max@example.com', '--role', 'compliance_manager');
-  cli('--as', 'mia@example.com', 'user', 'add', '--name', 'Ravi Rep', '--email', 'ravi@example.com', '--role', 'sales_rep');
-  const add = (...fields) => cli('--as', 'mia@example.com', 'customer', 'add', '--type', 'distributor', ...fields);
-  add('--name', 'Kowloon Parts Trading Ltd', '--country', 'HK', '--city', 'Kowloon', '--external-id', 'KP-1');
-  add('--name', 'Kowloon Parts Trading Ltd', '--country', 'HK', '--city', 'Tsuen Wan', '--external-id', 'KP-2');
-  add('--name', '北京博远电子有限公司', '--english-name', 'Beijing Boyuan Electronics Co., Ltd.', '--country', 'CN', '--city', 'Beijing', '--external-id', 'BJ-1');
-  cli('--as', 'mia@example.com', 'campaign', 'create', '--name', 'Q4 reminder', '--country', 'HK', '--type', 'distributor');
+  const prepare = (cli) => {
+    cli('--as', 'mia@example.com', 'user', 'add', '--name', 'Max Second', '--email', 'max@example.com', '--role', 'compliance_manager');
+    cli('--as', 'mia@example.com', 'user', 'add', '--name', 'Ravi Rep', '--email', 'ravi@example.com', '--role', 'sales_rep');
+    const add = (...fields) => cli('--as', 'mia@example.com', 'customer', 'add', '--type', 'distributor', ...fields);
+    add('--name', 'Kowloon Parts Trading Ltd', '--country', 'HK', '--city', 'Kowloon', '--external-id', 'KP-1');
+    add('--name', 'Kowloon Parts Trading Ltd', '--country', 'HK', '--city', 'Tsuen Wan', '--external-id', 'KP-2');
+    add('--name', '北京博远电子有限公司', '--english-name', 'Beijing Boyuan Electronics Co., Ltd.', '--country', 'CN', '--city', 'Beijing', '--external-id', 'BJ-1');
+    cli('--as', 'mia@example.com', 'campaign', 'create', '--name', 'Q4 reminder', '--country', 'HK', '--type', 'distributor');
+  };
   // The desktop's opener, as the app finds it on PATH: records what it was asked to open.
-  const bin = join(prep, 'bin');
-  mkdirSync(bin);
-  opened = join(prep, 'opened.txt');
-  const opener = join(bin, 'xdg-open');
-  writeFileSync(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
-  chmodSync(opener, 0o755);
-  app = await launch('walkthrough', { ENDUSE_DB: prepared.db, PATH: `${bin}:${process.env.PATH}` });
+  const opener = ({ dir }) => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    opened = join(dir, 'opened.txt');
+    const script = join(bin, 'xdg-open');
+    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
+    chmodSync(script, 0o755);
+    return { PATH: `${bin}:${process.env.PATH}` };
+  };
+  app = await launchPrepared('walkthrough', prepare, opener);
   await (await app.$t('home')).waitForDisplayed({ timeout: 30_000 });
 });
-after(async () => {
-  await app?.close();
-  rmSync(prep, { recursive: true, force: true });
-});
+after(async () => app?.close());
 
 /** Chooses an option of a select as the user's pick does: the value changes, then `change`. */
 async function choose(testid, value) {

@@ -6,11 +6,11 @@
 //! "show more" the next page. The sidebar shows only how many there are, which the home summary
 //! counts in the core (`reviewQueue`) and the screen keeps current while it is open.
 import { call } from '$lib/api/ipc';
-import { AppError } from '$lib/api/errors';
 import type { Decision } from '$lib/api/bindings/Decision';
 import type { CustomerDetail } from '$lib/api/bindings/CustomerDetail';
 import type { HitRow } from '$lib/api/bindings/HitRow';
 import type { ReviewItem } from '$lib/api/bindings/ReviewItem';
+import type { ReviewQueue as QueueHead } from '$lib/api/bindings/ReviewQueue';
 import { Resource } from './async.svelte';
 import { formatCount } from '$lib/shared/format';
 import { m } from '$lib/i18n';
@@ -32,16 +32,29 @@ export class ReviewCount {
 export const reviewCount = new ReviewCount();
 
 export class ReviewQueue {
-  /** Replaced, never mutated in place: no deep proxies over hundreds of records. */
-  items = $state.raw<ReviewItem[]>([]);
-  /** How many wait in all (the list holds the oldest of them). */
-  total = $state(0);
-  /** The first load (the screen shows a placeholder meanwhile). */
-  loading = $state(false);
-  /** Any load, the first or "show more" (the list stays on screen). */
-  fetching = $state(false);
-  error = $state<AppError | null>(null);
+  /** The loaded head and how many wait in all (replaced, never mutated: no deep proxies). */
+  readonly #queue = new Resource<QueueHead, [number]>((limit) => call('review_queue', { limit }), { items: [], total: 0 });
   #limit = REVIEW_PAGE;
+
+  /** The oldest submitted attestations, loaded so far. */
+  get items(): ReviewItem[] {
+    return this.#queue.current.items;
+  }
+  /** How many wait in all (the list holds the oldest of them). */
+  get total(): number {
+    return this.#queue.current.total;
+  }
+  /** The first load (the screen shows a placeholder meanwhile). */
+  get loading(): boolean {
+    return this.#queue.loading && this.items.length === 0;
+  }
+  /** Any load, the first or "show more" (the list stays on screen). */
+  get fetching(): boolean {
+    return this.#queue.loading;
+  }
+  get error() {
+    return this.#queue.error;
+  }
 
   /** Attestations waiting beyond the ones loaded. */
   get more(): number {
@@ -50,20 +63,7 @@ export class ReviewQueue {
 
   async load(limit = REVIEW_PAGE) {
     this.#limit = limit;
-    this.loading = this.items.length === 0;
-    this.fetching = true;
-    this.error = null;
-    try {
-      const queue = await call('review_queue', { limit });
-      this.items = queue.items;
-      this.total = queue.total;
-      reviewCount.value = queue.total;
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.loading = false;
-      this.fetching = false;
-    }
+    if (await this.#queue.load(limit)) reviewCount.value = this.total;
   }
 
   /** Loads the next page of the queue's head. */
@@ -74,8 +74,7 @@ export class ReviewQueue {
   /** Records a decision; on success the item leaves the queue. Throws the core's refusal. */
   async decide(id: string, decision: Decision, reason: string | null) {
     await call('review_attestation', { id, decision, reason: reason?.trim() || null });
-    this.items = this.items.filter((i) => i.attestation.id !== id);
-    this.total = Math.max(0, this.total - 1);
+    this.#queue.set({ items: this.items.filter((i) => i.attestation.id !== id), total: Math.max(0, this.total - 1) });
     reviewCount.value = this.total;
     // The loaded head ran out while more wait: bring the next ones.
     if (this.items.length === 0 && this.total > 0) await this.load(this.#limit);

@@ -2,8 +2,7 @@
 //! table with a screening pass, and one hit under review. The core decides who may import and
 //! decide; refusals come back as errors and are shown as they are.
 import { call, callWithProgress } from '$lib/api/ipc';
-import { AppError } from '$lib/api/errors';
-import { Resource } from '$lib/state/async.svelte';
+import { Action, Resource } from '$lib/state/async.svelte';
 import type { HitDetail } from '$lib/api/bindings/HitDetail';
 import type { HitRow } from '$lib/api/bindings/HitRow';
 import type { HitStatus } from '$lib/api/bindings/HitStatus';
@@ -24,79 +23,78 @@ export function listVersions(): Resource<ListVersionRow[]> {
 export class ListImport {
   kind = $state<ListKind>('sdn');
   files = $state<PickedFile[]>([]);
-  busy = $state(false);
   progress = $state<ScreeningProgress | null>(null);
   result = $state<ListImportReport | null>(null);
-  error = $state<AppError | null>(null);
+
+  readonly #job = new Action(async () => {
+    this.result = null;
+    this.progress = null;
+    this.result = await callWithProgress(
+      'import_list',
+      { kind: this.kind, files: this.files.map((f) => f.token) },
+      (p) => (this.progress = p),
+    );
+  });
+
+  get busy() {
+    return this.#job.busy;
+  }
+  get error() {
+    return this.#job.error;
+  }
 
   reset() {
     this.files = [];
     this.progress = null;
     this.result = null;
-    this.error = null;
+    this.#job.reset();
   }
 
+  /** Imports the picked files; true once the new version is saved and everyone re-screened. */
   async run(): Promise<boolean> {
-    this.busy = true;
-    this.error = null;
-    this.result = null;
-    this.progress = null;
-    try {
-      this.result = await callWithProgress(
-        'import_list',
-        { kind: this.kind, files: this.files.map((f) => f.token) },
-        (p) => (this.progress = p),
-      );
-      return true;
-    } catch (e) {
-      this.error = AppError.from(e);
-      return false;
-    } finally {
-      this.busy = false;
-    }
+    return (await this.#job.run()).ok;
   }
 }
 
 export type HitFilter = HitStatus | 'all';
 
+/** The hits with the status filtered on, and a screening pass of everyone with its progress. */
 export class HitTable {
   filter = $state<HitFilter>('open');
-  rows = $state<HitRow[]>([]);
-  loading = $state(false);
-  error = $state<AppError | null>(null);
-  screening = $state(false);
   progress = $state<ScreeningProgress | null>(null);
   report = $state<ScreenReport | null>(null);
-  screenError = $state<AppError | null>(null);
+
+  readonly #hits = new Resource<HitRow[]>(() => call('list_hits', { status: this.filter === 'all' ? null : this.filter }), []);
+  readonly #screen = new Action(async () => {
+    this.report = null;
+    this.progress = null;
+    this.report = await callWithProgress('screen_everyone', null, (p) => (this.progress = p));
+    await this.load();
+  });
+
+  get rows() {
+    return this.#hits.current;
+  }
+  get loading() {
+    return this.#hits.loading;
+  }
+  get error() {
+    return this.#hits.error;
+  }
+  get screening() {
+    return this.#screen.busy;
+  }
+  get screenError() {
+    return this.#screen.error;
+  }
 
   async load() {
-    this.loading = true;
-    this.error = null;
-    try {
-      this.rows = await call('list_hits', {
-        status: this.filter === 'all' ? null : this.filter,
-      });
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.loading = false;
-    }
+    await this.#hits.load();
   }
 
   /** Screens every customer against the newest lists, then reloads the table. */
   async screenEveryone() {
-    this.screening = true;
-    this.screenError = null;
-    this.report = null;
-    this.progress = null;
-    try {
-      this.report = await callWithProgress('screen_everyone', null, (p) => (this.progress = p));
-      await this.load();
-    } catch (e) {
-      this.screenError = AppError.from(e);
-    } finally {
-      this.screening = false;
-    }
+    await this.#screen.run();
   }
 }
 
@@ -139,47 +137,46 @@ export class ThresholdPolicy {
   proposed = $state<number>(85);
   effect = $state<ThresholdEffect | null>(null);
   saved = $state<ScreenReport | null>(null);
-  busy = $state(false);
-  error = $state<AppError | null>(null);
 
-  async load() {
-    try {
+  /** Each step clears the last one's refusal (one error line under the threshold). */
+  readonly #step = new Action(async (what: 'load' | 'preview' | 'save') => {
+    if (what === 'load') {
       const s = await call('screening_settings');
       this.current = s.threshold;
       this.proposed = s.threshold;
-    } catch (e) {
-      this.error = AppError.from(e);
+    } else if (what === 'preview') {
+      this.saved = null;
+      // A refused preview leaves no effect from an earlier one on screen.
+      this.effect = await call('preview_threshold', this.proposed).catch((e: unknown) => {
+        this.effect = null;
+        throw e;
+      });
+    } else if (this.effect) {
+      this.saved = await call('set_screening_threshold', this.effect.proposed);
+      this.current = this.effect.proposed;
+      this.effect = null;
     }
+  });
+
+  /** A preview or a save is running (not the first load). */
+  get busy() {
+    return this.#step.busy && !this.#step.runningWith('load');
+  }
+  get error() {
+    return this.#step.error;
+  }
+
+  async load() {
+    await this.#step.run('load');
   }
 
   /** Screens every customer at the proposed threshold and shows what would change. */
   async preview() {
-    this.busy = true;
-    this.error = null;
-    this.saved = null;
-    try {
-      this.effect = await call('preview_threshold', this.proposed);
-    } catch (e) {
-      this.effect = null;
-      this.error = AppError.from(e);
-    } finally {
-      this.busy = false;
-    }
+    await this.#step.run('preview');
   }
 
   /** Saves the previewed threshold; the core re-screens everyone in the same transaction. */
   async save() {
-    if (!this.effect) return;
-    this.busy = true;
-    this.error = null;
-    try {
-      this.saved = await call('set_screening_threshold', this.effect.proposed);
-      this.current = this.effect.proposed;
-      this.effect = null;
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.busy = false;
-    }
+    await this.#step.run('save');
   }
 }

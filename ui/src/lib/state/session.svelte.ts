@@ -3,7 +3,7 @@ import { call } from '$lib/api/ipc';
 import type { AppInfo } from '$lib/api/bindings/AppInfo';
 import type { Role } from '$lib/api/bindings/Role';
 import type { User } from '$lib/api/bindings/User';
-import { AppError } from '$lib/api/errors';
+import { Action } from '$lib/state/async.svelte';
 import { i18n, m } from '$lib/i18n';
 
 /** Each role named for people, in the app's language (getters: read at render, so a language change shows). */
@@ -32,10 +32,8 @@ export class Session {
   /** Who has a passphrase (they give it when chosen, even where not required). */
   passphraseUsers = $state<string[]>([]);
   minPassphraseChars = $state(10);
-  loading = $state(true);
   /** True once someone is signed in and first-run steps are over. */
   ready = $state(false);
-  error = $state<AppError | null>(null);
 
   isManager = $derived(this.user?.role === 'compliance_manager');
   /** Managers and admins see the whole programme; reps their own customers. */
@@ -43,17 +41,25 @@ export class Session {
   /** Creating campaigns, chasing, templates and the letterhead: not for sales reps (the core refuses them too). */
   runsCampaigns = $derived(this.user !== null && this.user.role !== 'sales_rep');
 
+  /** Reading the session (at start, and after joining or leaving a team). */
+  readonly #opening = new Action(async () => {
+    await this.refresh();
+    this.ready = this.user !== null;
+  });
+  #asked = $state(false);
+
+  /** The app shows its splash until the first read settles, and while any read runs. */
+  get loading(): boolean {
+    return !this.#asked || this.#opening.busy;
+  }
+  /** Why the session could not be read (the database would not open): the app's fatal screen. */
+  get error() {
+    return this.#opening.error;
+  }
+
   async load() {
-    this.loading = true;
-    this.error = null;
-    try {
-      await this.refresh();
-      this.ready = this.user !== null;
-    } catch (e) {
-      this.error = AppError.from(e);
-    } finally {
-      this.loading = false;
-    }
+    this.#asked = true;
+    await this.#opening.run();
   }
 
   /** Re-reads the session (after users or passphrases changed) without leaving the app. */

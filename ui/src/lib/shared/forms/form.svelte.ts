@@ -7,7 +7,7 @@
 //! The form's element tells this which field an edit belongs to: each `Field` carries
 //! `data-field` (its core path), and the form's `oninput` / `onfocusout` report it here.
 import { tick } from 'svelte';
-import { AppError } from '$lib/api/errors';
+import { Action } from '$lib/state/async.svelte';
 import { type FieldErrors, type Labels, placeError } from './errors';
 
 export interface FormOptions {
@@ -23,15 +23,20 @@ export interface FormOptions {
 export class Form {
   /** True once a submit was tried: from then on every field's problems show. */
   submitted = $state(false);
-  busy = $state(false);
   /** Why the core refused a save when it named no field of this form. */
   general = $state<string | null>(null);
   #touched = $state.raw<ReadonlySet<string>>(new Set());
   #server = $state.raw<FieldErrors>({});
   #options: FormOptions;
+  readonly #saving = new Action((save: () => Promise<void>) => save());
 
   constructor(options: FormOptions) {
     this.#options = options;
+  }
+
+  /** True while a save runs. */
+  get busy(): boolean {
+    return this.#saving.busy;
   }
 
   /** The problems to show now: the core's, then the form's own for fields shown so far. */
@@ -81,20 +86,15 @@ export class Form {
       await focusFirstInvalid(form);
       return false;
     }
-    this.busy = true;
-    try {
-      await save();
-      return true;
-    } catch (e) {
-      const error = AppError.from(e);
+    if ((await this.#saving.run(save)).ok) return true;
+    const error = this.#saving.error;
+    if (error) {
       const { key, message } = placeError(error, this.#options.keys, this.#options.labels, this.#options.aliases);
       if (key) this.#server = { ...this.#server, [key]: message };
       else this.general = error.field ? message : error.message;
-      await focusFirstInvalid(form);
-      return false;
-    } finally {
-      this.busy = false;
     }
+    await focusFirstInvalid(form);
+    return false;
   }
 
   /** Starts over (a new record after "log another"). */

@@ -61,4 +61,17 @@ describe('Form', () => {
     await form.submit(null, () => Promise.reject(new AppError('forbidden', 'Only a manager may do this.')));
     expect(form.general).toBe('Only a manager may do this.');
   });
+
+  it('is busy while the save runs, and not once it settled (saved or refused)', async () => {
+    const form = nameForm({ name: 'Li Wei' });
+    let finish: () => void = () => {};
+    const saving = form.submit(null, () => new Promise<void>((resolve) => (finish = resolve)));
+    await Promise.resolve();
+    expect(form.busy).toBe(true);
+    finish();
+    expect(await saving).toBe(true);
+    expect(form.busy).toBe(false);
+    await form.submit(null, () => Promise.reject(new AppError('invalid', 'no')));
+    expect(form.busy).toBe(false);
+  });
 });

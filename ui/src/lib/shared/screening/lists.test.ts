@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, LIST_KINDS, progressFraction, progressText } from './lists';
+import { baseName, LIST_KINDS, progressFraction, progressText, screeningProgressView } from './lists';
 
 describe('screening progress', () => {
   it('counts rows while reading, with no total', () => {
@@ -17,6 +17,14 @@ describe('screening progress', () => {
 
   it('names a phase without counts when the total is unknown', () => {
     expect(progressText({ phase: 'indexing', done: 0, total: null })).toBe('Indexing names…');
+  });
+
+  it('gives the bar its sentence and fill, and "starting" before the first report', () => {
+    expect(screeningProgressView({ phase: 'screening', done: 2000, total: 20000 })).toEqual({
+      label: 'Screening customers: 2,000 of 20,000',
+      fraction: 0.1,
+    });
+    expect(screeningProgressView(null)).toEqual({ label: 'Starting…', fraction: null });
   });
 });
 

@@ -4,6 +4,7 @@
 import type { HitStatus } from '$lib/api/bindings/HitStatus';
 import type { ListKind } from '$lib/api/bindings/ListKind';
 import type { ScreeningProgress } from '$lib/api/bindings/ScreeningProgress';
+import type { ProgressView } from '$lib/shared/customers/importProgress';
 import type { Tone } from '$lib/shared/ui/tone';
 import { formatCount, counted } from '$lib/shared/format';
 import { m } from '$lib/i18n';
@@ -84,6 +85,11 @@ export function progressText(p: ScreeningProgress): string {
 export function progressFraction(p: ScreeningProgress): number | null {
   if (p.total === null || p.total === 0) return null;
   return Math.min(1, p.done / p.total);
+}
+
+/** A screening job's bar: its sentence and fill, or "starting" before the first report. */
+export function screeningProgressView(p: ScreeningProgress | null): ProgressView {
+  return p ? { label: progressText(p), fraction: progressFraction(p) } : { label: m.screening_starting(), fraction: null };
 }
 
 /** The file's name from a picked path (either separator). */
