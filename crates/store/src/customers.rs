@@ -244,15 +244,15 @@ pub(crate) fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
     if let Some(search) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         // Each word of the query must be in the customer's search text (its keys ignore
         // punctuation, legal forms and spaces); a query of only those is matched as typed.
-        // instr takes the text as it is (a '%' or '_' is just a character) and is several
-        // times cheaper per row than LIKE.
+        // `holds` takes the text as it is (a '%' or '_' is just a character), as `instr` does,
+        // and is several times cheaper per row than either `instr` or LIKE.
         let mut terms = enduse_domain::search::terms(search);
         if terms.is_empty() {
             terms.push(search.to_lowercase());
         }
         for term in terms {
             args.push(term);
-            clauses.push(format!("instr(search_text, ?{}) > 0", args.len()));
+            clauses.push(format!("holds(search_text, ?{})", args.len()));
         }
     }
     let sql = if clauses.is_empty() {
@@ -261,6 +261,27 @@ pub(crate) fn where_clause(f: &CustomerFilter) -> (String, Vec<String>) {
         format!("WHERE {}", clauses.join(" AND "))
     };
     (sql, args)
+}
+
+/// Registers `holds(text, term)`: whether `term` is in `text` (NULL holds nothing), the answer
+/// of `instr(text, term) > 0` at a fraction of its cost (one vectorised search of the bytes
+/// instead of a comparison at each character: `instr` was 45% of a searched customer page at
+/// 100,000 customers).
+pub(crate) fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    use rusqlite::types::ValueRef;
+    conn.create_scalar_function(
+        "holds",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let (ValueRef::Text(text), ValueRef::Text(term)) = (ctx.get_raw(0), ctx.get_raw(1))
+            else {
+                return Ok(false);
+            };
+            Ok(memchr::memmem::find(text, term).is_some())
+        },
+    )
 }
 
 /// The table to read for filtered lists: without archived customers, a narrow covering index
@@ -422,4 +443,48 @@ pub fn list_customer_countries(conn: &Connection) -> Result<Vec<String>> {
 /// Customers in the database, archived ones included.
 pub fn count_customers(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    /// `holds` answers as `instr(text, term) > 0` did, for the texts search keys are made of.
+    #[test]
+    fn holds_answers_as_instr() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::register_functions(&conn).unwrap();
+        let texts = [
+            Some("shenzhen huaqiang electronics 深圳市华强电子"),
+            Some("caspian industrial machinery supply"),
+            Some("100% \"quoted\" a_b"),
+            Some(""),
+            None,
+        ];
+        let terms = [
+            "electronics",
+            "华强",
+            "深圳市华强电子",
+            "e",
+            "%",
+            "_",
+            "\"quoted\"",
+            "",
+            "zz",
+        ];
+        for text in texts {
+            for term in terms {
+                let (holds, instr): (Option<bool>, Option<bool>) = conn
+                    .query_row(
+                        "SELECT holds(?1, ?2), instr(?1, ?2) > 0",
+                        rusqlite::params![text, term],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .unwrap();
+                assert_eq!(
+                    holds,
+                    Some(instr.unwrap_or(false)),
+                    "{text:?} holds {term:?}"
+                );
+            }
+        }
+    }
 }
