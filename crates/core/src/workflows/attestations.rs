@@ -89,7 +89,7 @@ pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
 }
 
 pub(super) fn read_document(field: &str, path: &Path) -> Result<IncomingDocument> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         Error::refused(
             field,
             ProblemCode::FileUnreadable,
@@ -97,7 +97,8 @@ pub(super) fn read_document(field: &str, path: &Path) -> Result<IncomingDocument
         )
         .with("file", path.display())
         .with("detail", e)
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     if !meta.is_file() {
         return Err(Error::refused(
             field,
@@ -116,15 +117,7 @@ pub(super) fn read_document(field: &str, path: &Path) -> Result<IncomingDocument
         .with("size_mb", size_mb)
         .with("limit_mb", MAX_DOCUMENT_BYTES / (1024 * 1024)));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::refused(
-            field,
-            ProblemCode::FileUnreadable,
-            format!("{}: {e}", path.display()),
-        )
-        .with("file", path.display())
-        .with("detail", e)
-    })?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     let media_type = sniff_media_type(&bytes).ok_or_else(|| {
         Error::refused(
             field,
