@@ -739,6 +739,32 @@ fn conv_err(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusq
 mod tests {
     use super::*;
 
+    /// The migration files are numbered 0001, 0002, … without a gap or a twin, and the list
+    /// applies each of them once, in that order (branches that each took the next number are
+    /// renumbered at merge: this names a slip).
+    #[test]
+    fn the_migrations_are_every_file_in_its_numbered_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".sql"))
+            .collect();
+        files.sort();
+        for (i, name) in files.iter().enumerate() {
+            assert!(
+                name.starts_with(&format!("{:04}_", i + 1)),
+                "migration {} is numbered wrong: {name}",
+                i + 1
+            );
+        }
+        assert_eq!(files.len(), MIGRATIONS.len(), "{files:?}");
+        for (name, sql) in files.iter().zip(MIGRATIONS) {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert_eq!(&text, sql, "{name} is not applied in its place");
+        }
+    }
+
     #[test]
     fn a_fresh_database_migrates_to_the_current_version_and_gets_a_device_id() {
         let dir = tempfile::tempdir().unwrap();
