@@ -48,8 +48,17 @@ fn an_order_holds_until_a_manager_other_than_the_logger_approves_the_attestation
     assert!(
         matches!(refused, Error::Forbidden { .. }) && refused.to_string().contains("four-eyes")
     );
+    // The app words the rule's refusal from its code, in the user's language.
+    assert_eq!(
+        refused.problem().map(|p| p.code),
+        Some(enduse::ProblemCode::FourEyesLogged)
+    );
     let by_rep = e.review_attestation(w.rep, logged.attestation.id, Decision::Approve, None, now());
     assert!(matches!(by_rep, Err(Error::Forbidden { .. })));
+    assert_eq!(
+        by_rep.unwrap_err().problem().map(|p| p.code),
+        Some(enduse::ProblemCode::OnlyManagersReview)
+    );
 
     let approved = e
         .review_attestation(

@@ -42,10 +42,12 @@ pub enum Error {
         reason: String,
         problem: Option<Problem>,
     },
+    /// `problem`, when set, is the refusal as a code the app words (as for `Invalid`).
     #[error("{action} refused: {reason}")]
     Forbidden {
         action: &'static str,
         reason: String,
+        problem: Option<Problem>,
     },
     #[error("stored record is unreadable: {0}")]
     Json(#[from] serde_json::Error),
@@ -193,6 +195,19 @@ pub enum ProblemCode {
     /// The team hub refused a join's one-time enrollment code: not known, used or expired
     /// (`detail`: the hub's English reason).
     EnrollmentCodeRejected,
+    /// A rule's refusal: sign in with a wrong passphrase (`email`).
+    WrongPassphrase,
+    /// A rule's refusal: sign in before an admin set the user's first passphrase (`email`).
+    NoPassphraseYet,
+    /// A rule's refusal: a review by someone who is not a compliance manager.
+    OnlyManagersReview,
+    /// A rule's refusal (four-eyes): a review by the manager who logged the attestation.
+    FourEyesLogged,
+    /// A rule's refusal (four-eyes): a review by someone who amended the attestation or attached
+    /// one of its documents.
+    FourEyesAmended,
+    /// A rule's refusal: a review of an attestation no longer waiting for one (`status`).
+    NotSubmitted,
 }
 
 /// A refused value as a code and the parameters its sentence is built from (by name; dates as
@@ -272,7 +287,7 @@ impl Error {
 
     /// Adds a parameter to a refusal's problem (no effect on other errors).
     pub fn with(mut self, name: &str, value: impl ToString) -> Self {
-        if let Error::Invalid { problem, .. } = &mut self {
+        if let Error::Invalid { problem, .. } | Error::Forbidden { problem, .. } = &mut self {
             Problem::add_param(problem, name, value);
         }
         self
@@ -281,7 +296,7 @@ impl Error {
     /// The problem code and parameters of a refused value, when it has them.
     pub fn problem(&self) -> Option<&Problem> {
         match self {
-            Error::Invalid { problem, .. } => problem.as_ref(),
+            Error::Invalid { problem, .. } | Error::Forbidden { problem, .. } => problem.as_ref(),
             _ => None,
         }
     }
@@ -297,6 +312,23 @@ impl Error {
         Error::Forbidden {
             action,
             reason: reason.into(),
+            problem: None,
+        }
+    }
+
+    /// A rule's refusal with its problem code; add the code's parameters with `with`.
+    pub fn forbidden_as(
+        action: &'static str,
+        code: ProblemCode,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::Forbidden {
+            action,
+            reason: reason.into(),
+            problem: Some(Problem {
+                code,
+                params: BTreeMap::new(),
+            }),
         }
     }
 

@@ -768,8 +768,9 @@ pub fn authorize_review(
     contributors: &[Uuid],
 ) -> Result<()> {
     if reviewer.role != Role::ComplianceManager {
-        return Err(Error::forbidden(
+        return Err(Error::forbidden_as(
             "review",
+            ProblemCode::OnlyManagersReview,
             format!(
                 "only compliance managers review attestations; {} is {}",
                 reviewer.email, reviewer.role
@@ -777,24 +778,28 @@ pub fn authorize_review(
         ));
     }
     if reviewer.id == attestation.logged_by {
-        return Err(Error::forbidden(
+        return Err(Error::forbidden_as(
             "review",
+            ProblemCode::FourEyesLogged,
             "four-eyes rule: you logged this attestation, so another compliance manager must \
              review it",
         ));
     }
     if contributors.contains(&reviewer.id) {
-        return Err(Error::forbidden(
+        return Err(Error::forbidden_as(
             "review",
+            ProblemCode::FourEyesAmended,
             "four-eyes rule: you amended this attestation or attached one of its documents, so \
              another compliance manager must review it",
         ));
     }
     if attestation.status != AttestationStatus::Submitted {
-        return Err(Error::forbidden(
+        return Err(Error::forbidden_as(
             "review",
+            ProblemCode::NotSubmitted,
             format!("the attestation is {}, not submitted", attestation.status),
-        ));
+        )
+        .with("status", attestation.status));
     }
     Ok(())
 }

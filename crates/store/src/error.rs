@@ -18,10 +18,12 @@ pub enum Error {
         reason: String,
         problem: Option<Problem>,
     },
+    /// `problem`, when set, is the refusal as a code the app words (as for `Invalid`).
     #[error("{action} refused: {reason}")]
     Forbidden {
         action: &'static str,
         reason: String,
+        problem: Option<Problem>,
     },
     #[error(
         "{entity} {id} was changed by someone else (expected version {expected}, found {found})"
@@ -83,7 +85,7 @@ impl Error {
 
     /// Adds a parameter to a refusal's problem (no effect on other errors).
     pub fn with(mut self, name: &str, value: impl ToString) -> Self {
-        if let Error::Invalid { problem, .. } = &mut self {
+        if let Error::Invalid { problem, .. } | Error::Forbidden { problem, .. } = &mut self {
             Problem::add_param(problem, name, value);
         }
         self
@@ -92,7 +94,7 @@ impl Error {
     /// The problem code and parameters of a refused value, when it has them.
     pub fn problem(&self) -> Option<&Problem> {
         match self {
-            Error::Invalid { problem, .. } => problem.as_ref(),
+            Error::Invalid { problem, .. } | Error::Forbidden { problem, .. } => problem.as_ref(),
             _ => None,
         }
     }
@@ -108,6 +110,23 @@ impl Error {
         Error::Forbidden {
             action,
             reason: reason.into(),
+            problem: None,
+        }
+    }
+
+    /// A rule's refusal with its problem code; add the code's parameters with `with`.
+    pub fn forbidden_as(
+        action: &'static str,
+        code: ProblemCode,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::Forbidden {
+            action,
+            reason: reason.into(),
+            problem: Some(Problem {
+                code,
+                params: std::collections::BTreeMap::new(),
+            }),
         }
     }
 
@@ -170,9 +189,15 @@ impl From<enduse_domain::Error> for Error {
                 reason,
                 problem,
             },
-            enduse_domain::Error::Forbidden { action, reason } => {
-                Error::Forbidden { action, reason }
-            }
+            enduse_domain::Error::Forbidden {
+                action,
+                reason,
+                problem,
+            } => Error::Forbidden {
+                action,
+                reason,
+                problem,
+            },
             enduse_domain::Error::Json(e) => Error::Json(e),
         }
     }

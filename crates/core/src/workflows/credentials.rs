@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::{Enduse, actor_user};
 use crate::model::{Role, Timestamp};
-use crate::store::{team as store_team, users};
+use crate::store::{ProblemCode, team as store_team, users};
 use crate::{Error, Result};
 
 /// Shortest passphrase accepted, in characters.
@@ -59,20 +59,24 @@ impl Enduse {
         })?;
         let found = found.ok_or_else(|| Error::not_found("user", user))?;
         let Some(hash) = hash else {
-            return Err(Error::forbidden(
+            return Err(Error::forbidden_as(
                 "sign in",
+                ProblemCode::NoPassphraseYet,
                 format!(
                     "{} has no passphrase yet; an admin sets the first one",
                     found.email
                 ),
-            ));
+            )
+            .with("email", &found.email));
         };
         if !passphrase_matches(&hash, passphrase) {
             *self.proven_lock() = None;
-            return Err(Error::forbidden(
+            return Err(Error::forbidden_as(
                 "sign in",
+                ProblemCode::WrongPassphrase,
                 format!("wrong passphrase for {}", found.email),
-            ));
+            )
+            .with("email", &found.email));
         }
         *self.proven_lock() = Some(user);
         Ok(())

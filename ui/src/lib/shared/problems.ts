@@ -171,6 +171,18 @@ export function problemText(problem: Problem, field = ''): string {
         : m.problem_list_file_count_one({ kind: (p.kind ?? '').toUpperCase(), found: p.found ?? '' });
     case 'enrollment_code_rejected':
       return m.problem_enrollment_code_rejected();
+    case 'wrong_passphrase':
+      return m.problem_wrong_passphrase();
+    case 'no_passphrase_yet':
+      return m.problem_no_passphrase_yet();
+    case 'only_managers_review':
+      return m.problem_only_managers_review();
+    case 'four_eyes_logged':
+      return m.problem_four_eyes_logged();
+    case 'four_eyes_amended':
+      return m.problem_four_eyes_amended();
+    case 'not_submitted':
+      return m.problem_not_submitted();
     default:
       return unknownCode(problem.code);
   }
