@@ -114,20 +114,13 @@ impl Error {
         }
     }
 
-    /// A rule's refusal with its problem code; add the code's parameters with `with`.
+    /// A rule's refusal with its problem code (see `enduse_domain::Error::forbidden_as`).
     pub fn forbidden_as(
         action: &'static str,
         code: ProblemCode,
         reason: impl Into<String>,
     ) -> Self {
-        Error::Forbidden {
-            action,
-            reason: reason.into(),
-            problem: Some(Problem {
-                code,
-                params: std::collections::BTreeMap::new(),
-            }),
-        }
+        enduse_domain::Error::forbidden_as(action, code, reason).into()
     }
 
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
